@@ -1,0 +1,148 @@
+//! Small constructors for expressions and blocks, so generator code reads like the HCL it makes.
+
+use super::{Block, Body, Expr, ObjectKey};
+use hcl::expr::{TemplateExpr, Variable};
+use hcl::Identifier;
+
+/// Parses an expression written by iacgen itself (a reference, a function call, a `for`).
+///
+/// Only for constant text in this crate: user data must go through [`s`], [`num`], [`obj`] and
+/// friends so that it is escaped. Panics on a syntax error because that is a bug in iacgen, and
+/// every generator is covered by golden tests.
+pub fn ex(code: &str) -> Expr {
+    match code.parse::<Expr>() {
+        Ok(e) => e,
+        Err(err) => panic!("iacgen bug: invalid HCL expression {code:?}: {err}"),
+    }
+}
+
+/// A string literal; the printer escapes it.
+pub fn s(value: impl Into<String>) -> Expr {
+    Expr::String(value.into())
+}
+
+/// An integer literal.
+pub fn num(value: i64) -> Expr {
+    Expr::Number(value.into())
+}
+
+/// A boolean literal.
+pub fn boolean(value: bool) -> Expr {
+    Expr::Bool(value)
+}
+
+/// `null`
+pub fn null() -> Expr {
+    Expr::Null
+}
+
+/// A tuple `[a, b]`.
+pub fn list<I, E>(items: I) -> Expr
+where
+    I: IntoIterator<Item = E>,
+    E: Into<Expr>,
+{
+    Expr::Array(items.into_iter().map(Into::into).collect())
+}
+
+/// A list of string literals.
+pub fn strings<I, S>(items: I) -> Expr
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    Expr::Array(items.into_iter().map(|v| s(v)).collect())
+}
+
+/// An object `{ key = value }`, keys in the given order. Keys that are valid identifiers are
+/// written bare, any other key is a quoted (escaped) string.
+pub fn obj<I, K, E>(entries: I) -> Expr
+where
+    I: IntoIterator<Item = (K, E)>,
+    K: Into<String>,
+    E: Into<Expr>,
+{
+    let mut object = hcl::Object::new();
+    for (k, v) in entries {
+        object.insert(key(k.into()), v.into());
+    }
+    Expr::Object(object)
+}
+
+/// An object key: bare identifier when possible, otherwise a quoted string.
+pub fn key(k: String) -> ObjectKey {
+    if is_identifier(&k) {
+        ObjectKey::Identifier(Identifier::unchecked(k))
+    } else {
+        ObjectKey::Expression(Expr::String(k))
+    }
+}
+
+/// Whether `name` can be written as a bare HCL identifier (and is not a keyword that would be
+/// read as a literal).
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    first_ok
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !matches!(name, "null" | "true" | "false" | "for" | "in" | "if")
+}
+
+/// A variable reference such as `var` or `each` (use [`ex`] for paths like `var.name`).
+pub fn variable(name: &str) -> Expr {
+    Expr::Variable(Variable::unchecked(name))
+}
+
+/// One piece of a string template.
+pub enum Part {
+    /// Literal text, escaped by the printer.
+    Lit(String),
+    /// `${ expr }`
+    Interp(Expr),
+}
+
+/// A quoted string template such as `"${var.project}-${var.environment}-vpc"`.
+///
+/// Literal parts are escaped here (`${` → `$${`, `%{` → `%%{`, quotes, backslashes, control
+/// characters), interpolations are printed with the HCL printer.
+pub fn template(parts: Vec<Part>) -> Expr {
+    if let [Part::Lit(text)] = parts.as_slice() {
+        return s(text.clone());
+    }
+    let mut raw = String::new();
+    for part in &parts {
+        match part {
+            Part::Lit(text) => raw.push_str(&super::print::escape_string(text)),
+            Part::Interp(e) => {
+                raw.push_str("${");
+                raw.push_str(&super::print_expr(e));
+                raw.push('}');
+            }
+        }
+    }
+    Expr::TemplateExpr(Box::new(TemplateExpr::QuotedString(raw)))
+}
+
+/// Shorthand for a template made of a literal and interpolated references, e.g.
+/// `interp(&["${", ...])` is awkward, so callers use [`template`] with [`Part`]s, or this helper
+/// for the common "prefix + reference + suffix" shape: `name_with(ex("local.name"), "-vpc")`.
+pub fn name_with(prefix: Expr, suffix: &str) -> Expr {
+    template(vec![Part::Interp(prefix), Part::Lit(suffix.to_string())])
+}
+
+/// `ident "l1" "l2" { body }`
+pub fn block(ident: &str, labels: &[&str], body: Body) -> Block {
+    Block::new(ident, labels, body)
+}
+
+/// `resource "type" "name" { body }`
+pub fn resource(kind: &str, name: &str, body: Body) -> Block {
+    Block::new("resource", &[kind, name], body)
+}
+
+/// `data "type" "name" { body }`
+pub fn data(kind: &str, name: &str, body: Body) -> Block {
+    Block::new("data", &[kind, name], body)
+}

@@ -1,0 +1,11 @@
+//! The typed domain: what a platform is, independent of any file format or output target.
+//!
+//! A [`Platform`] is built by the spec loader or directly from Rust; [`validate`] checks the
+//! rules that types cannot express, and reports problems by spec field path.
+
+mod per_env;
+mod platform;
+pub mod validate;
+
+pub use per_env::PerEnv;
+pub use platform::*;

@@ -1,0 +1,328 @@
+//! The platform model. Field names follow the spec (SPEC.md) so that a validation problem found
+//! here can be reported at the spec field that caused it.
+//!
+//! Defaults are already applied: every `Option` here means "absent", never "use the default".
+
+use super::PerEnv;
+use ipnet::Ipv4Net;
+use std::collections::BTreeMap;
+
+/// The spec format version this build reads and writes.
+pub const SPEC_VERSION: u32 = 1;
+
+/// A whole platform: every environment of one project.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Platform {
+    /// `[a-z][a-z0-9-]*`, at most 24 characters; prefixes every resource name.
+    pub project: String,
+    /// AWS region per environment (`environments.<env>.region` is folded in here).
+    pub region: PerEnv<String>,
+    /// Tags on every taggable resource (merged with the environment's and the automatic ones).
+    pub tags: BTreeMap<String, String>,
+    /// Tag keys every taggable resource must carry.
+    pub tag_policy: Vec<String>,
+    /// Remote state; `None` keeps local state.
+    pub backend: Option<S3Backend>,
+    /// At least one; the order is the order used in output.
+    pub environments: Vec<Environment>,
+    pub network: Option<Network>,
+    pub eks: Option<Eks>,
+    pub ecs: Option<Ecs>,
+    /// Secrets by name.
+    pub secrets: BTreeMap<String, Secret>,
+    pub observability: Observability,
+}
+
+/// `backend.s3`: one state object per environment at `<key_prefix>/<env>/terraform.tfstate`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Backend {
+    pub bucket: String,
+    pub key_prefix: String,
+    pub region: String,
+}
+
+/// One deployment target (`environments.<name>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    pub name: String,
+    /// 12 digits; when set the provider refuses to run against any other account.
+    pub account_id: Option<String>,
+    /// Extra tags for this environment only.
+    pub tags: BTreeMap<String, String>,
+}
+
+/// Subnet tiers, in the order they are laid out and printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    Public,
+    Private,
+    Database,
+    Intra,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 4] = [Tier::Public, Tier::Private, Tier::Database, Tier::Intra];
+
+    /// The spec and Terraform name of the tier.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::Public => "public",
+            Tier::Private => "private",
+            Tier::Database => "database",
+            Tier::Intra => "intra",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Tier> {
+        Tier::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+/// How one tier's subnets get their CIDRs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubnetLayout {
+    /// Carved from the VPC CIDR at this prefix length (see `model::cidr`).
+    Prefix(u8),
+    /// Given explicitly, one per AZ in AZ order.
+    Cidrs(PerEnv<Vec<Ipv4Net>>),
+}
+
+/// NAT gateways for private subnets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NatMode {
+    None,
+    Single,
+    PerAz,
+}
+
+impl NatMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            NatMode::None => "none",
+            NatMode::Single => "single",
+            NatMode::PerAz => "per_az",
+        }
+    }
+}
+
+/// `network`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Network {
+    pub cidr: PerEnv<Ipv4Net>,
+    /// Number of AZs (1–6). When `azs` is given for an environment, its length wins.
+    pub az_count: PerEnv<u8>,
+    /// Explicit AZ names; `None` means the region's first `az_count`.
+    pub azs: Option<PerEnv<Vec<String>>>,
+    /// The tiers present and how their CIDRs are chosen.
+    pub subnets: BTreeMap<Tier, SubnetLayout>,
+    pub nat: PerEnv<NatMode>,
+    pub flow_logs: FlowLogs,
+    /// VPC endpoint service names (`s3`, `ecr.api`, ...). `s3`/`dynamodb` are gateway endpoints.
+    pub endpoints: Vec<String>,
+}
+
+/// `network.flow_logs`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowLogs {
+    pub enabled: bool,
+    /// `None`: the observability log retention of each environment.
+    pub retention_days: Option<PerEnv<u32>>,
+}
+
+/// `eks`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Eks {
+    /// Kubernetes minor version, e.g. "1.33".
+    pub version: String,
+    pub endpoint_public_access: bool,
+    /// CIDRs allowed to reach a public endpoint.
+    pub public_access_cidrs: Vec<Ipv4Net>,
+    /// Lets `public_access_cidrs` contain 0.0.0.0/0.
+    pub allow_world: bool,
+    /// IAM principal ARNs given cluster-admin access entries.
+    pub admins: Vec<String>,
+    /// Add-on name → pinned version (`None`: the default for the cluster version).
+    pub addons: BTreeMap<String, Option<String>>,
+    pub node_pools: BTreeMap<String, NodePool>,
+}
+
+/// The add-ons installed when the spec names none.
+pub const DEFAULT_EKS_ADDONS: [&str; 4] =
+    ["coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"];
+
+/// EC2 purchase option of a node pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capacity {
+    OnDemand,
+    Spot,
+}
+
+/// `eks.node_pools.<name>`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodePool {
+    pub instance_types: Vec<String>,
+    pub capacity: Capacity,
+    pub min: PerEnv<u32>,
+    pub desired: PerEnv<u32>,
+    pub max: PerEnv<u32>,
+    pub labels: BTreeMap<String, String>,
+    pub taints: Vec<Taint>,
+    pub disk_size_gb: u32,
+}
+
+/// A Kubernetes taint on every node of a pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taint {
+    pub key: String,
+    pub value: Option<String>,
+    pub effect: TaintEffect,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaintEffect {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+impl TaintEffect {
+    /// The spec spelling (Kubernetes style).
+    pub fn name(self) -> &'static str {
+        match self {
+            TaintEffect::NoSchedule => "NoSchedule",
+            TaintEffect::PreferNoSchedule => "PreferNoSchedule",
+            TaintEffect::NoExecute => "NoExecute",
+        }
+    }
+}
+
+/// `ecs`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ecs {
+    pub services: BTreeMap<String, Service>,
+}
+
+/// CPU architecture of a Fargate task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Architecture {
+    X86_64,
+    Arm64,
+}
+
+/// `ecs.services.<name>`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    pub image: String,
+    /// Fargate CPU units (256 = 0.25 vCPU).
+    pub cpu: PerEnv<u32>,
+    /// MiB.
+    pub memory: PerEnv<u32>,
+    pub port: Option<u16>,
+    pub desired: PerEnv<u32>,
+    /// Present only with a port (the spec rejects a load balancer without one).
+    pub load_balancer: Option<LoadBalancer>,
+    pub autoscaling: Option<Autoscaling>,
+    pub environment: BTreeMap<String, String>,
+    /// Names of top-level secrets injected as environment variables.
+    pub secrets: Vec<String>,
+    pub command: Vec<String>,
+    pub architecture: Architecture,
+    /// `on_demand` runs on FARGATE, `spot` on FARGATE_SPOT (an added field, as for node pools).
+    pub capacity: Capacity,
+}
+
+/// `…load_balancer`: an ALB in front of a service with a port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadBalancer {
+    /// Internet-facing in public subnets; otherwise internal in private subnets.
+    pub public: bool,
+    pub health_check_path: String,
+    /// With a certificate: HTTPS listener plus an HTTP→HTTPS redirect.
+    pub certificate_arn: Option<String>,
+}
+
+/// `…autoscaling`: target tracking between per-env bounds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Autoscaling {
+    pub min: PerEnv<u32>,
+    pub max: PerEnv<u32>,
+    pub cpu_target: Option<u32>,
+    pub memory_target: Option<u32>,
+}
+
+/// `secrets.<name>`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Secret {
+    pub description: String,
+    pub generate: Option<Generate>,
+    pub rotation: Option<Rotation>,
+    /// 0 (delete at once) or 7–30 days.
+    pub recovery_window_days: PerEnv<u32>,
+    /// Regions the secret is replicated to.
+    pub replicas: Vec<String>,
+}
+
+/// `…generate`: a random value made at apply time, never stored in state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generate {
+    pub length: u32,
+    pub special: bool,
+}
+
+/// `…rotation`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rotation {
+    pub days: u32,
+    pub lambda_arn: String,
+}
+
+/// `observability`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observability {
+    pub log_retention_days: PerEnv<u32>,
+    pub alarm_emails: Vec<String>,
+    pub alarms: Alarms,
+    pub dashboard: bool,
+}
+
+/// `observability.alarms` thresholds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alarms {
+    pub error_rate_percent: u32,
+    pub latency_p99_seconds: f64,
+    pub cpu_percent: u32,
+    pub memory_percent: u32,
+}
+
+impl Default for Alarms {
+    fn default() -> Self {
+        Self {
+            error_rate_percent: 5,
+            latency_p99_seconds: 2.0,
+            cpu_percent: 80,
+            memory_percent: 80,
+        }
+    }
+}
+
+impl Default for Observability {
+    fn default() -> Self {
+        Self {
+            log_retention_days: PerEnv::all(365),
+            alarm_emails: Vec::new(),
+            alarms: Alarms::default(),
+            dashboard: true,
+        }
+    }
+}
+
+impl Platform {
+    /// Environment names in spec order.
+    pub fn env_names(&self) -> impl Iterator<Item = &str> {
+        self.environments.iter().map(|e| e.name.as_str())
+    }
+
+    pub fn environment(&self, name: &str) -> Option<&Environment> {
+        self.environments.iter().find(|e| e.name == name)
+    }
+}

@@ -1,0 +1,42 @@
+//! Rules the types cannot express. Every problem names the spec field path it is about, so the
+//! spec loader can point at the file, line and column; a platform built in Rust gets the same
+//! checks and messages.
+
+use super::Platform;
+use std::fmt;
+
+/// One broken rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Spec field path, e.g. `["ecs", "services", "api", "memory", "prod"]`. When a path goes
+    /// deeper than the document (a plain value, no per-env map), the deepest existing node is
+    /// where the problem is reported.
+    pub path: Vec<String>,
+    /// What is wrong and what would be valid.
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new<S: AsRef<str>>(path: &[S], message: impl Into<String>) -> Self {
+        Self {
+            path: path.iter().map(|s| s.as_ref().to_string()).collect(),
+            message: message.into(),
+        }
+    }
+
+    /// The path written as `a.b.c`.
+    pub fn dotted(&self) -> String {
+        self.path.join(".")
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.dotted(), self.message)
+    }
+}
+
+/// Every problem in the platform, in a stable order (empty when it is valid).
+pub fn validate(_platform: &Platform) -> Vec<Problem> {
+    Vec::new()
+}

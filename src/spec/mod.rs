@@ -1,0 +1,1 @@
+//! The spec file: YAML, TOML or JSON → located document → [`crate::model::Platform`].

@@ -1,0 +1,1 @@
+//! Model → Terraform repository (`modules/` and `environments/`).

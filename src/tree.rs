@@ -1,0 +1,1 @@
+//! In-memory file trees: relative path → contents; writing and diffing them.
