@@ -8,3 +8,20 @@ pub mod model;
 pub mod spec;
 pub mod terraform;
 pub mod tree;
+
+use model::Platform;
+use model::validate::Problem;
+use tree::Tree;
+
+/// Validates a platform and compiles it to the files of a Terraform repository.
+///
+/// This is the whole job of `iacgen generate` minus reading the spec and writing files: a Rust
+/// program that builds a [`Platform`] gets the same bytes as the spec file that describes it.
+pub fn render(platform: &Platform) -> Result<Tree, Vec<Problem>> {
+    let problems = model::validate::validate(platform);
+    if problems.is_empty() {
+        Ok(terraform::compile(platform))
+    } else {
+        Err(problems)
+    }
+}

@@ -9,3 +9,7 @@ pub mod validate;
 
 pub use per_env::PerEnv;
 pub use platform::*;
+pub mod cidr;
+pub mod naming;
+pub mod regions;
+pub mod tags;

@@ -1,1 +1,49 @@
-//! Model → Terraform repository (`modules/` and `environments/`).
+//! Model → Terraform repository: `modules/<name>/` shared by every environment, and one root
+//! per environment under `environments/<env>/`.
+
+mod common;
+mod interface;
+mod module;
+mod network;
+mod readme;
+mod root;
+
+pub use module::{Input, Module, Source};
+pub use root::{AWS_PROVIDER_VERSION, TERRAFORM_VERSION};
+
+use crate::hcl::print_body;
+use crate::model::Platform;
+use crate::tree::Tree;
+
+/// The modules this platform needs, in the order roots call them.
+pub fn modules(platform: &Platform) -> Vec<Module> {
+    let mut modules = Vec::new();
+    if let Some(network) = &platform.network {
+        modules.push(network::module(platform, network));
+    }
+    modules
+}
+
+/// Compiles a validated platform into the files of a Terraform repository. Pure: no I/O.
+pub fn compile(platform: &Platform) -> Tree {
+    let modules = modules(platform);
+    let mut tree = Tree::new();
+    for module in &modules {
+        tree.merge_under(&format!("modules/{}", module.dir), module_files(module));
+    }
+    for env in platform.env_names() {
+        tree.merge_under(&format!("environments/{env}"), root::files(platform, env, &modules));
+    }
+    tree
+}
+
+fn module_files(module: &Module) -> Tree {
+    let vars: Vec<_> = module.inputs.iter().map(|i| i.var.clone()).collect();
+    let mut tree = Tree::new();
+    tree.insert("main.tf", print_body(&module.main));
+    tree.insert("variables.tf", print_body(&interface::variables_file(&vars)));
+    tree.insert("outputs.tf", print_body(&interface::outputs_file(&module.outputs)));
+    tree.insert("versions.tf", print_body(&root::versions_file()));
+    tree.insert("README.md", readme::module_readme(module));
+    tree
+}

@@ -1,0 +1,117 @@
+//! Pieces several modules share: tags, KMS keys for log groups, retention variables.
+
+use super::interface::Variable;
+use crate::hcl::{Body, Expr, block, data, ex, resource, s, strings};
+
+/// CloudWatch Logs' allowed retention values, in days.
+pub const RETENTION_DAYS: [u32; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
+/// `merge(var.tags, { Name = "<name>" })`, where `name` is template text written by iacgen.
+pub fn name_tags(name: &str) -> Expr {
+    ex(&format!("merge(var.tags, {{ Name = \"{name}\" }})"))
+}
+
+/// A retention variable restricted to the values CloudWatch accepts.
+pub fn retention_variable(name: &str, what: &str) -> Variable {
+    let allowed = RETENTION_DAYS
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Variable::new(name, "number", &format!("{what} (a CloudWatch Logs retention value)."))
+        .check(
+            &format!("contains([{allowed}], var.{name})"),
+            &format!("{name} must be one of: {allowed}."),
+        )
+}
+
+/// A customer-managed KMS key (with alias) that CloudWatch Logs in this account and region may
+/// use for log groups: `aws_kms_key.<id>`. The module must declare the `aws_caller_identity`,
+/// `aws_partition` and `aws_region` data sources named `current`.
+pub fn kms_key_for_logs(id: &str, alias: &str, description: &str) -> Body {
+    let policy = format!("{id}_key");
+    Body::new()
+        .block(data(
+            "aws_iam_policy_document",
+            &policy,
+            Body::new()
+                .comment("checkov:skip=CKV_AWS_109:A key policy applies to its own key only; \"*\" is that key.")
+                .comment("checkov:skip=CKV_AWS_111:A key policy applies to its own key only; \"*\" is that key.")
+                .comment("checkov:skip=CKV_AWS_356:A key policy applies to its own key only; \"*\" is that key.")
+                .block(block(
+                    "statement",
+                    &[],
+                    Body::new()
+                        .attr("sid", s("AccountAdministers"))
+                        .attr("actions", strings(["kms:*"]))
+                        .attr("resources", strings(["*"]))
+                        .blank()
+                        .block(block(
+                            "principals",
+                            &[],
+                            Body::new().attr("type", s("AWS")).attr(
+                                "identifiers",
+                                ex(r#"["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]"#),
+                            ),
+                        )),
+                ))
+                .block(block(
+                    "statement",
+                    &[],
+                    Body::new()
+                        .attr("sid", s("CloudWatchLogsUse"))
+                        .attr(
+                            "actions",
+                            strings([
+                                "kms:Decrypt*",
+                                "kms:Describe*",
+                                "kms:Encrypt*",
+                                "kms:GenerateDataKey*",
+                                "kms:ReEncrypt*",
+                            ]),
+                        )
+                        .attr("resources", strings(["*"]))
+                        .blank()
+                        .block(block(
+                            "principals",
+                            &[],
+                            Body::new().attr("type", s("Service")).attr(
+                                "identifiers",
+                                ex(r#"["logs.${data.aws_region.current.region}.amazonaws.com"]"#),
+                            ),
+                        ))
+                        .block(block(
+                            "condition",
+                            &[],
+                            Body::new()
+                                .attr("test", s("ArnLike"))
+                                .attr("variable", s("kms:EncryptionContext:aws:logs:arn"))
+                                .attr(
+                                    "values",
+                                    ex(r#"["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:*"]"#),
+                                ),
+                        )),
+                )),
+        ))
+        .block(resource(
+            "aws_kms_key",
+            id,
+            Body::new()
+                .attr("description", ex(&format!("\"{description}\"")))
+                .attr("enable_key_rotation", true)
+                .attr("deletion_window_in_days", crate::hcl::num(30))
+                .attr("policy", ex(&format!("data.aws_iam_policy_document.{policy}.json")))
+                .blank()
+                .attr("tags", name_tags(alias)),
+        ))
+        .block(resource(
+            "aws_kms_alias",
+            id,
+            Body::new()
+                .attr("name", ex(&format!("\"alias/{alias}\"")))
+                .attr("target_key_id", ex(&format!("aws_kms_key.{id}.key_id"))),
+        ))
+}

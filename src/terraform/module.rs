@@ -1,0 +1,49 @@
+//! A generated module and how environment roots call it.
+
+use super::interface::{Output, Variable};
+use crate::hcl::{Body, Expr};
+use std::collections::BTreeMap;
+
+/// One reusable module under `modules/<dir>/`, with what each root passes to it.
+pub struct Module {
+    /// Directory under `modules/` and the name of the `module` block in roots.
+    pub dir: &'static str,
+    /// One sentence for the module README.
+    pub summary: String,
+    /// `main.tf`
+    pub main: Body,
+    pub inputs: Vec<Input>,
+    pub outputs: Vec<Output>,
+}
+
+/// A module variable and where a root gets its value.
+pub struct Input {
+    pub var: Variable,
+    pub source: Source,
+}
+
+/// Where a root gets a module input from.
+pub enum Source {
+    /// A root variable of the same name whose value per environment goes to `terraform.tfvars`.
+    Setting(BTreeMap<String, Expr>),
+    /// An expression in the root, e.g. `local.name` or `module.network.vpc_id`.
+    Wired(Expr),
+}
+
+impl Input {
+    /// A per-environment setting: declared in the root and set in its `terraform.tfvars`.
+    pub fn setting(var: Variable, values: BTreeMap<String, Expr>) -> Self {
+        Self {
+            var,
+            source: Source::Setting(values),
+        }
+    }
+
+    /// An input the root wires from its own locals or another module's outputs.
+    pub fn wired(var: Variable, expr: Expr) -> Self {
+        Self {
+            var,
+            source: Source::Wired(expr),
+        }
+    }
+}

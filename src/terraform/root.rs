@@ -1,0 +1,181 @@
+//! `environments/<env>/`: the root module of one environment, calling the shared modules.
+
+use super::interface::{Output, Variable, outputs_file, variables_file};
+use super::module::{Module, Source};
+use crate::hcl::{Body, Expr, Item, block, ex, obj, print_body, s, strings};
+use crate::model::{Platform, tags};
+use crate::tree::Tree;
+
+/// The Terraform and provider versions every root and module requires.
+pub const TERRAFORM_VERSION: &str = ">= 1.11";
+pub const AWS_PROVIDER_VERSION: &str = "~> 6.0";
+
+/// `versions.tf` for a root or a module.
+pub fn versions_file() -> Body {
+    Body::new().block(block(
+        "terraform",
+        &[],
+        Body::new()
+            .attr("required_version", s(TERRAFORM_VERSION))
+            .blank()
+            .block(block(
+                "required_providers",
+                &[],
+                Body::new().attr(
+                    "aws",
+                    obj([
+                        ("source", s("hashicorp/aws")),
+                        ("version", s(AWS_PROVIDER_VERSION)),
+                    ]),
+                ),
+            )),
+    ))
+}
+
+/// The files of `environments/<env>/`, relative to that directory.
+pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
+    let environment = platform.environment(env);
+    let account = environment.and_then(|e| e.account_id.clone());
+
+    // Root variables: the environment's identity, then every module setting once.
+    let mut vars: Vec<(Variable, Expr)> = vec![
+        (
+            Variable::new("project", "string", "Project name; the first part of every resource name.")
+                .check(r#"can(regex("^[a-z][a-z0-9-]{0,23}$", var.project))"#, "project must match [a-z][a-z0-9-]* and have at most 24 characters."),
+            s(&platform.project),
+        ),
+        (
+            Variable::new("environment", "string", "Environment name; the second part of every resource name.")
+                .check(r#"can(regex("^[a-z][a-z0-9-]{0,23}$", var.environment))"#, "environment must match [a-z][a-z0-9-]* and have at most 24 characters."),
+            s(env),
+        ),
+        (
+            Variable::new("region", "string", "AWS region of this environment.")
+                .check(r#"can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))"#, "region must be an AWS region name such as us-east-1."),
+            s(platform.region.get(env).cloned().unwrap_or_default()),
+        ),
+    ];
+    if let Some(account) = &account {
+        vars.push((
+            Variable::new("allowed_account_ids", "list(string)", "The only AWS account IDs Terraform may run against in this environment.")
+                .check(r#"alltrue([for id in var.allowed_account_ids : can(regex("^[0-9]{12}$", id))])"#, "Every account ID must have 12 digits."),
+            strings([account.clone()]),
+        ));
+    }
+    vars.push((
+        Variable::new("tags", "map(string)", "Tags on every taggable resource: the spec's, the environment's and the automatic Environment, Project and ManagedBy."),
+        obj(tags::tag_set(platform, env).into_iter().map(|(k, v)| (k, s(v)))),
+    ));
+    for module in modules {
+        for input in &module.inputs {
+            if let Source::Setting(values) = &input.source {
+                if vars.iter().any(|(v, _)| v.name == input.var.name) {
+                    continue;
+                }
+                let value = values.get(env).cloned().unwrap_or(Expr::Null);
+                vars.push((input.var.clone(), value));
+            }
+        }
+    }
+
+    let mut main = Body::new().block(block(
+        "locals",
+        &[],
+        Body::new().attr("name", ex(r#""${var.project}-${var.environment}""#)),
+    ));
+    for module in modules {
+        let mut call = Body::new()
+            .attr("source", s(format!("../../modules/{}", module.dir)))
+            .blank();
+        for input in &module.inputs {
+            let value = match &input.source {
+                Source::Setting(_) => ex(&format!("var.{}", input.var.name)),
+                Source::Wired(expr) => expr.clone(),
+            };
+            call = call.attr(&input.var.name, value);
+        }
+        main = main.block(block("module", &[module.dir], call));
+    }
+
+    let outputs: Vec<Output> = modules
+        .iter()
+        .flat_map(|m| {
+            m.outputs.iter().map(move |o| {
+                Output::new(&o.name, &o.description, ex(&format!("module.{}.{}", m.dir, o.name)))
+            })
+        })
+        .collect();
+
+    let mut provider = Body::new().attr("region", ex("var.region"));
+    if account.is_some() {
+        provider = provider.attr("allowed_account_ids", ex("var.allowed_account_ids"));
+    }
+
+    let mut tree = Tree::new();
+    tree.insert("versions.tf", print_body(&versions_file()));
+    tree.insert(
+        "providers.tf",
+        print_body(&Body::new().block(block("provider", &["aws"], provider))),
+    );
+    tree.insert("backend.tf", print_body(&backend(platform, env)));
+    tree.insert("main.tf", print_body(&main));
+    let declared: Vec<Variable> = vars.iter().map(|(v, _)| v.clone()).collect();
+    tree.insert("variables.tf", print_body(&variables_file(&declared)));
+    tree.insert("outputs.tf", print_body(&outputs_file(&outputs)));
+    tree.insert("terraform.tfvars", print_body(&tfvars(&vars)));
+    tree.insert("terraform.tfvars.example", print_body(&tfvars_example(env, &vars)));
+    tree
+}
+
+fn backend(platform: &Platform, env: &str) -> Body {
+    let backend = match &platform.backend {
+        Some(s3) => block(
+            "backend",
+            &["s3"],
+            Body::new()
+                .attr("bucket", s(&s3.bucket))
+                .attr("key", s(format!("{}/{env}/terraform.tfstate", s3.key_prefix)))
+                .attr("region", s(&s3.region))
+                .attr("encrypt", true)
+                .attr("use_lockfile", true),
+        ),
+        None => block(
+            "backend",
+            &["local"],
+            Body::new().attr("path", s("terraform.tfstate")),
+        ),
+    };
+    let body = Body::new().block(backend);
+    let comment = match &platform.backend {
+        Some(_) => "Remote state in S3, one object per environment, locked with S3 native locking.",
+        None => "Local state: add `backend.s3` to the spec to keep state in S3 instead.",
+    };
+    Body::new().comment(comment).block(block("terraform", &[], body))
+}
+
+fn tfvars(vars: &[(Variable, Expr)]) -> Body {
+    let mut body = Body::new();
+    for (var, value) in vars {
+        body.push(Item::Attr(var.name.clone(), value.clone()));
+    }
+    body
+}
+
+/// Every variable with its description, type and this environment's value, all as comments.
+fn tfvars_example(env: &str, vars: &[(Variable, Expr)]) -> Body {
+    let mut body = Body::new()
+        .comment(&format!(
+            "Variables of the {env} environment, with their types and example values."
+        ))
+        .comment("terraform.tfvars holds the values iacgen generated from the spec; edit the spec and")
+        .comment("regenerate rather than editing it. Uncomment lines here for a local override file.");
+    for (var, value) in vars {
+        body = body.blank().comment(&format!("{} ({})", var.name, var.type_text()));
+        body = body.comment(&format!("  {}", var.description));
+        let example = print_body(&Body::new().attr(&var.name, value.clone()));
+        for line in example.lines() {
+            body = body.comment(line);
+        }
+    }
+    body
+}
