@@ -24,7 +24,7 @@ pub fn module(platform: &Platform, network: &Network) -> Module {
     }
     main = main
         .block(data("aws_region", "current", Body::new()))
-        .block(vpc())
+        .block(vpc(network.flow_logs.enabled))
         .block(default_security_group());
     for &tier in &tiers {
         main = main.block(subnets(tier, platform.eks.is_some()));
@@ -59,11 +59,17 @@ pub fn module(platform: &Platform, network: &Network) -> Module {
     }
 }
 
-fn vpc() -> crate::hcl::Block {
+fn vpc(flow_logs: bool) -> crate::hcl::Block {
+    let mut body = Body::new();
+    if !flow_logs {
+        body = body.comment(
+            "checkov:skip=CKV2_AWS_11:Flow logs are switched off in the spec (network.flow_logs.enabled: false).",
+        );
+    }
     resource(
         "aws_vpc",
         "this",
-        Body::new()
+        body
             .attr("cidr_block", ex("var.vpc_cidr"))
             .attr("enable_dns_support", true)
             .attr("enable_dns_hostnames", true)

@@ -1,0 +1,246 @@
+//! The platform of `examples/platform.yaml`, built in Rust with no spec file.
+//!
+//! `cargo run --example platform -- OUT` writes the same Terraform repository as
+//! `iacgen generate examples/platform.yaml --out OUT`, byte for byte (a test checks it).
+
+use iacgen::model::*;
+use std::collections::BTreeMap;
+
+fn map<const N: usize>(pairs: [(&str, &str); N]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn strings<const N: usize>(items: [&str; N]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+fn cidr(text: &str) -> ipnet::Ipv4Net {
+    text.parse().expect("valid CIDR literal")
+}
+
+pub fn platform() -> Platform {
+    let environments = vec![
+        Environment {
+            name: "dev".into(),
+            account_id: Some("111111111111".into()),
+            tags: BTreeMap::new(),
+        },
+        Environment {
+            name: "staging".into(),
+            account_id: Some("222222222222".into()),
+            tags: BTreeMap::new(),
+        },
+        Environment {
+            name: "prod".into(),
+            account_id: Some("333333333333".into()),
+            tags: map([("Compliance", "pci")]),
+        },
+    ];
+
+    let network = Network {
+        cidr: PerEnv::none()
+            .with("dev", cidr("10.10.0.0/16"))
+            .with("staging", cidr("10.20.0.0/16"))
+            .with("prod", cidr("10.30.0.0/16")),
+        az_count: PerEnv::all(2).with("prod", 3),
+        azs: None,
+        subnets: BTreeMap::from([
+            (Tier::Public, SubnetLayout::Prefix(24)),
+            (Tier::Private, SubnetLayout::Prefix(20)),
+            (Tier::Database, SubnetLayout::Prefix(24)),
+        ]),
+        nat: PerEnv::all(NatMode::PerAz).with("dev", NatMode::Single),
+        flow_logs: FlowLogs {
+            enabled: true,
+            retention_days: Some(PerEnv::all(365)),
+        },
+        endpoints: strings(["s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager"]),
+    };
+
+    let eks = Eks {
+        version: "1.33".into(),
+        endpoint_public_access: false,
+        public_access_cidrs: Vec::new(),
+        allow_world: false,
+        admins: Vec::new(),
+        addons: DEFAULT_EKS_ADDONS
+            .iter()
+            .map(|name| (name.to_string(), None))
+            .collect(),
+        node_pools: BTreeMap::from([
+            (
+                "system".to_string(),
+                NodePool {
+                    instance_types: strings(["m6i.large"]),
+                    capacity: Capacity::OnDemand,
+                    min: PerEnv::all(2),
+                    desired: PerEnv::all(2),
+                    max: PerEnv::all(4),
+                    labels: map([("role", "system")]),
+                    taints: vec![Taint {
+                        key: "CriticalAddonsOnly".into(),
+                        value: Some("true".into()),
+                        effect: TaintEffect::NoSchedule,
+                    }],
+                    disk_size_gb: 50,
+                },
+            ),
+            (
+                "apps".to_string(),
+                NodePool {
+                    instance_types: strings(["m6i.xlarge", "m6a.xlarge"]),
+                    capacity: Capacity::Spot,
+                    min: PerEnv::all(3).with("dev", 1),
+                    desired: PerEnv::all(3).with("dev", 1),
+                    max: PerEnv::all(20).with("dev", 3),
+                    labels: BTreeMap::new(),
+                    taints: Vec::new(),
+                    disk_size_gb: 50,
+                },
+            ),
+        ]),
+    };
+
+    let ecs = Ecs {
+        services: BTreeMap::from([
+            (
+                "api".to_string(),
+                Service {
+                    image: "111111111111.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2".into(),
+                    cpu: PerEnv::all(512),
+                    memory: PerEnv::all(1024),
+                    port: Some(8080),
+                    desired: PerEnv::none()
+                        .with("dev", 1)
+                        .with("staging", 2)
+                        .with("prod", 3),
+                    load_balancer: Some(LoadBalancer {
+                        public: true,
+                        health_check_path: "/healthz".into(),
+                        certificate_arn: None,
+                    }),
+                    autoscaling: Some(Autoscaling {
+                        min: PerEnv::all(3).with("dev", 1),
+                        max: PerEnv::all(10),
+                        cpu_target: Some(60),
+                        memory_target: None,
+                    }),
+                    environment: map([("LOG_LEVEL", "info")]),
+                    secrets: strings(["db_password"]),
+                    command: Vec::new(),
+                    architecture: Architecture::X86_64,
+                    capacity: Capacity::OnDemand,
+                },
+            ),
+            (
+                "worker".to_string(),
+                Service {
+                    image: "111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:1.4.2".into(),
+                    cpu: PerEnv::all(256),
+                    memory: PerEnv::all(512),
+                    port: None,
+                    desired: PerEnv::all(1),
+                    load_balancer: None,
+                    autoscaling: None,
+                    environment: BTreeMap::new(),
+                    secrets: Vec::new(),
+                    command: Vec::new(),
+                    architecture: Architecture::X86_64,
+                    capacity: Capacity::OnDemand,
+                },
+            ),
+        ]),
+    };
+
+    let secrets = BTreeMap::from([
+        (
+            "db_password".to_string(),
+            Secret {
+                description: "Primary database password".into(),
+                generate: Some(Generate {
+                    length: 32,
+                    special: true,
+                }),
+                rotation: Some(Rotation {
+                    days: 30,
+                    lambda_arn: "arn:aws:lambda:us-east-1:111111111111:function:rotate-db".into(),
+                }),
+                recovery_window_days: PerEnv::all(30),
+                replicas: Vec::new(),
+            },
+        ),
+        (
+            "stripe_api_key".to_string(),
+            Secret {
+                description: "Stripe API key, set out of band".into(),
+                generate: None,
+                rotation: None,
+                recovery_window_days: PerEnv::all(30),
+                replicas: Vec::new(),
+            },
+        ),
+    ]);
+
+    Platform {
+        project: "payments".into(),
+        region: PerEnv::all("us-east-1".to_string()),
+        tags: map([
+            ("Owner", "platform-team"),
+            ("CostCenter", "4242"),
+            ("Service", "payments"),
+        ]),
+        tag_policy: strings(["Environment", "Service", "Owner", "CostCenter"]),
+        backend: Some(S3Backend {
+            bucket: "acme-terraform-state".into(),
+            key_prefix: "payments".into(),
+            region: "us-east-1".into(),
+        }),
+        environments,
+        network: Some(network),
+        eks: Some(eks),
+        ecs: Some(ecs),
+        secrets,
+        observability: Observability {
+            log_retention_days: PerEnv::all(365).with("dev", 30),
+            alarm_emails: strings(["oncall@example.com"]),
+            alarms: Alarms {
+                error_rate_percent: 5,
+                latency_p99_seconds: 2.0,
+                cpu_percent: 80,
+                memory_percent: 80,
+            },
+            dashboard: true,
+        },
+    }
+}
+
+#[allow(dead_code)] // the golden test includes this file for `platform()` only
+fn main() {
+    let Some(out) = std::env::args().nth(1) else {
+        eprintln!("usage: cargo run --example platform -- OUT");
+        std::process::exit(2);
+    };
+    match iacgen::render(&platform()) {
+        Ok(tree) => match iacgen::tree::write(&tree, std::path::Path::new(&out)) {
+            Ok(summary) => println!(
+                "{out}: {} created, {} changed, {} unchanged",
+                summary.created.len(),
+                summary.changed.len(),
+                summary.unchanged.len()
+            ),
+            Err(e) => {
+                eprintln!("error: {e}");
+                std::process::exit(1);
+            }
+        },
+        Err(problems) => {
+            for p in problems {
+                eprintln!("{p}");
+            }
+            std::process::exit(1);
+        }
+    }
+}

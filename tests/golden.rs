@@ -1,0 +1,76 @@
+//! The committed `modules/` and `environments/` are the output of `examples/platform.yaml`, and
+//! a Rust program building the same model gets the same bytes.
+
+#[path = "../examples/platform.rs"]
+mod platform_example;
+
+use iacgen::tree::Tree;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn render_spec(path: &Path) -> Tree {
+    let platform = iacgen::spec::load_file(path).unwrap_or_else(|e| panic!("{e}"));
+    iacgen::render(&platform).unwrap_or_else(|p| panic!("{p:?}"))
+}
+
+fn files_under(dir: &Path, base: &Path, out: &mut BTreeSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files_under(&path, base, out);
+        } else if let Ok(rel) = path.strip_prefix(base) {
+            out.insert(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+}
+
+#[test]
+fn committed_reference_output_is_current() {
+    let tree = render_spec(&root().join("examples/platform.yaml"));
+    let mut stale = Vec::new();
+    for (path, contents) in tree.iter() {
+        match std::fs::read_to_string(root().join(path)) {
+            Ok(on_disk) if on_disk == contents => {}
+            Ok(_) => stale.push(format!("changed: {path}")),
+            Err(_) => stale.push(format!("missing: {path}")),
+        }
+    }
+    let mut on_disk = BTreeSet::new();
+    for top in ["modules", "environments"] {
+        files_under(&root().join(top), &root(), &mut on_disk);
+    }
+    let generated: BTreeSet<String> = tree.paths().map(str::to_string).collect();
+    for extra in on_disk.difference(&generated) {
+        stale.push(format!("not generated any more: {extra}"));
+    }
+    assert!(
+        stale.is_empty(),
+        "modules/ and environments/ are stale; run `cargo run --release -- generate examples/platform.yaml --out .`\n{}",
+        stale.join("\n")
+    );
+}
+
+#[test]
+fn rust_api_gives_the_same_bytes_as_the_spec_file() {
+    let from_yaml = render_spec(&root().join("examples/platform.yaml"));
+    let from_rust = iacgen::render(&platform_example::platform()).unwrap_or_else(|p| panic!("{p:?}"));
+    let yaml_paths: Vec<_> = from_yaml.paths().collect();
+    let rust_paths: Vec<_> = from_rust.paths().collect();
+    assert_eq!(yaml_paths, rust_paths);
+    for (path, contents) in from_yaml.iter() {
+        assert_eq!(Some(contents), from_rust.get(path), "{path} differs");
+    }
+}
+
+#[test]
+fn output_is_deterministic() {
+    let spec = root().join("examples/platform.yaml");
+    assert_eq!(render_spec(&spec), render_spec(&spec));
+}
