@@ -5,6 +5,7 @@
 
 pub mod hcl;
 pub mod model;
+pub mod output;
 pub mod spec;
 pub mod terraform;
 pub mod tree;

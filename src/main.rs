@@ -23,15 +23,40 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Write the Terraform repository for a spec
-    #[command(after_help = "Example:\n  iacgen generate examples/platform.yaml --out infra\n\n\
+    #[command(
+        after_help = "Example:\n  iacgen generate examples/platform.yaml --out infra\n\n\
         Every file is written or none is: a spec error or a failed write leaves the output \
-        directory as it was. Files iacgen does not generate are left alone.")]
+        directory as it was. Files iacgen does not generate are left alone."
+    )]
     Generate {
         /// The spec file (.yaml, .yml, .toml or .json)
         spec: PathBuf,
         /// Output directory (created if missing)
         #[arg(long, short, value_name = "DIR")]
         out: PathBuf,
+        /// Overwrite or delete generated files even if they were edited by hand since
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show what `generate` would change in the output directory, as a unified diff
+    #[command(
+        after_help = "Example (CI: fail when the committed code is stale):\n  \
+        iacgen diff platform.yaml --out . --stat\n\n\
+        Exit codes: 0 nothing would change, 2 something would, 1 error. Files edited by hand \
+        since the last generate are marked as such."
+    )]
+    Diff {
+        /// The spec file (.yaml, .yml, .toml or .json)
+        spec: PathBuf,
+        /// The directory `generate` writes to
+        #[arg(long, short, value_name = "DIR")]
+        out: PathBuf,
+        /// Print one line per changed file instead of the diff
+        #[arg(long)]
+        stat: bool,
+        /// Colour the diff: auto (on a terminal, unless NO_COLOR is set), always or never
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
     },
     /// Check a spec and report every problem, without writing anything
     #[command(after_help = "Example:\n  iacgen validate examples/platform.yaml\n\n\
@@ -41,6 +66,27 @@ enum Command {
         /// The spec file (.yaml, .yml, .toml or .json)
         spec: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    fn enabled(self) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -57,7 +103,22 @@ fn main() -> ExitCode {
 fn load(spec: &Path) -> Result<iacgen::model::Platform, String> {
     iacgen::spec::load_file(spec).map_err(|errors| {
         let text = errors.to_string();
-        format!("{}\nerror: {} is not a valid spec", text.trim_end(), spec.display())
+        format!(
+            "{}\nerror: {} is not a valid spec",
+            text.trim_end(),
+            spec.display()
+        )
+    })
+}
+
+fn render(spec: &Path) -> Result<iacgen::tree::Tree, String> {
+    let platform = load(spec)?;
+    iacgen::render(&platform).map_err(|problems| {
+        problems
+            .iter()
+            .map(|p| format!("{}: {p}", spec.display()))
+            .collect::<Vec<_>>()
+            .join("\n")
     })
 }
 
@@ -69,28 +130,57 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 "{}: valid ({} environment{}: {})",
                 spec.display(),
                 platform.environments.len(),
-                if platform.environments.len() == 1 { "" } else { "s" },
+                if platform.environments.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
                 platform.env_names().collect::<Vec<_>>().join(", ")
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Generate { spec, out } => {
-            let platform = load(&spec)?;
-            let tree = iacgen::render(&platform).map_err(|problems| {
-                problems.iter().map(|p| format!("{}: {p}", spec.display())).collect::<Vec<_>>().join("\n")
-            })?;
-            let summary = iacgen::tree::write(&tree, &out).map_err(|e| format!("error: {e}"))?;
+        Command::Diff {
+            spec,
+            out,
+            stat,
+            color,
+        } => {
+            let tree = render(&spec)?;
+            let changes =
+                iacgen::output::changes(&tree, &out).map_err(|e| format!("error: {e}"))?;
+            if changes.is_empty() {
+                println!("{}: up to date with {}", out.display(), spec.display());
+                return Ok(ExitCode::SUCCESS);
+            }
+            if stat {
+                print!("{}", iacgen::output::stat(&changes));
+            } else {
+                print!(
+                    "{}",
+                    iacgen::output::unified_diff(&changes, color.enabled())
+                );
+            }
+            Ok(ExitCode::from(2))
+        }
+        Command::Generate { spec, out, force } => {
+            let tree = render(&spec)?;
+            let summary =
+                iacgen::output::generate(&tree, &out, force).map_err(|e| format!("error: {e}"))?;
             for path in &summary.created {
                 println!("  created   {path}");
             }
             for path in &summary.changed {
                 println!("  changed   {path}");
             }
+            for path in &summary.removed {
+                println!("  removed   {path}");
+            }
             println!(
-                "{}: {} created, {} changed, {} unchanged",
+                "{}: {} created, {} changed, {} removed, {} unchanged",
                 out.display(),
                 summary.created.len(),
                 summary.changed.len(),
+                summary.removed.len(),
                 summary.unchanged.len()
             );
             Ok(ExitCode::SUCCESS)

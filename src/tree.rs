@@ -56,6 +56,7 @@ pub struct WriteSummary {
     pub created: Vec<String>,
     pub changed: Vec<String>,
     pub unchanged: Vec<String>,
+    pub removed: Vec<String>,
 }
 
 /// Why a tree could not be written. Nothing was changed on disk when this is returned.
@@ -104,7 +105,12 @@ pub fn summarize(tree: &Tree, out: &Path) -> Result<WriteSummary, WriteError> {
                 summary.unchanged.push(path.to_string())
             }
             Ok(_) => summary.changed.push(path.to_string()),
-            Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                ) =>
+            {
                 summary.created.push(path.to_string())
             }
             Err(e) => return Err(io_err("cannot read", &target)(e)),
@@ -121,18 +127,39 @@ pub fn summarize(tree: &Tree, out: &Path) -> Result<WriteSummary, WriteError> {
 /// the tree are left alone. A path that would leave `out` (`..`, absolute, through a symlink) is
 /// refused before anything is written.
 pub fn write(tree: &Tree, out: &Path) -> Result<WriteSummary, WriteError> {
-    let summary = summarize(tree, out)?;
+    write_and_remove(tree, &[], out)
+}
+
+/// Like [`write`], and also deletes `remove` (relative paths not in `tree`) in the same
+/// all-or-nothing step. Paths in `remove` that do not exist are ignored.
+pub fn write_and_remove(
+    tree: &Tree,
+    remove: &[String],
+    out: &Path,
+) -> Result<WriteSummary, WriteError> {
+    let mut summary = summarize(tree, out)?;
+    for path in remove {
+        let rel =
+            safe_relative(path).ok_or_else(|| WriteError::UnsafePath { path: path.clone() })?;
+        if tree.get(path).is_none() && out.join(rel).is_file() {
+            summary.removed.push(path.clone());
+        }
+    }
     let to_write: Vec<&str> = summary
         .created
         .iter()
         .chain(&summary.changed)
         .map(String::as_str)
         .collect();
-    if to_write.is_empty() {
+    if to_write.is_empty() && summary.removed.is_empty() {
         return Ok(summary);
     }
     fs::create_dir_all(out).map_err(io_err("cannot create", out))?;
-    for path in &to_write {
+    for path in to_write
+        .iter()
+        .copied()
+        .chain(summary.removed.iter().map(String::as_str))
+    {
         check_no_symlinks(out, Path::new(path))?;
     }
 
@@ -151,6 +178,7 @@ pub fn write(tree: &Tree, out: &Path) -> Result<WriteSummary, WriteError> {
 
     // Commit: move old files aside, new files in; undo on the first failure.
     let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let mut removed: Vec<(PathBuf, PathBuf)> = Vec::new();
     let result = (|| {
         for path in &to_write {
             let target = out.join(path);
@@ -171,9 +199,21 @@ pub fn write(tree: &Tree, out: &Path) -> Result<WriteSummary, WriteError> {
             done.push((target.clone(), backup));
             fs::rename(&staged, &target).map_err(io_err("cannot move into place", &target))?;
         }
+        for path in &summary.removed {
+            let target = out.join(path);
+            let backup = staging.path().join("old").join(path);
+            if let Some(parent) = backup.parent() {
+                fs::create_dir_all(parent).map_err(io_err("cannot create", parent))?;
+            }
+            fs::rename(&target, &backup).map_err(io_err("cannot remove", &target))?;
+            removed.push((target, backup));
+        }
         Ok(())
     })();
     if let Err(e) = result {
+        for (target, backup) in removed.into_iter().rev() {
+            let _ = fs::rename(&backup, &target);
+        }
         for (target, backup) in done.into_iter().rev() {
             let _ = fs::remove_file(&target);
             if let Some(backup) = backup {
@@ -182,7 +222,21 @@ pub fn write(tree: &Tree, out: &Path) -> Result<WriteSummary, WriteError> {
         }
         return Err(e);
     }
+    for path in &summary.removed {
+        remove_empty_parents(out, Path::new(path));
+    }
     Ok(summary)
+}
+
+/// Removes the directories a deleted file leaves empty, up to (not including) `out`.
+fn remove_empty_parents(out: &Path, rel: &Path) {
+    let mut dir = rel.parent();
+    while let Some(d) = dir {
+        if d.as_os_str().is_empty() || fs::remove_dir(out.join(d)).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
 }
 
 /// Refuses a path whose existing components inside `out` include a symlink, which could make a
@@ -238,7 +292,10 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        assert!(names.iter().all(|n| !n.starts_with(".iacgen-staging")), "{names:?}");
+        assert!(
+            names.iter().all(|n| !n.starts_with(".iacgen-staging")),
+            "{names:?}"
+        );
     }
 
     #[test]
@@ -246,9 +303,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for bad in ["../evil.tf", "/etc/passwd", "a/../../b", "", "a//b/../.."] {
             let t = tree(&[("ok.tf", "x"), (bad, "y")]);
-            assert!(matches!(write(&t, dir.path()), Err(WriteError::UnsafePath { .. })), "{bad}");
+            assert!(
+                matches!(write(&t, dir.path()), Err(WriteError::UnsafePath { .. })),
+                "{bad}"
+            );
         }
-        assert!(!dir.path().join("ok.tf").exists(), "nothing is written when one path is bad");
+        assert!(
+            !dir.path().join("ok.tf").exists(),
+            "nothing is written when one path is bad"
+        );
     }
 
     #[test]

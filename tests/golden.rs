@@ -60,7 +60,8 @@ fn committed_reference_output_is_current() {
 #[test]
 fn rust_api_gives_the_same_bytes_as_the_spec_file() {
     let from_yaml = render_spec(&root().join("examples/platform.yaml"));
-    let from_rust = iacgen::render(&platform_example::platform()).unwrap_or_else(|p| panic!("{p:?}"));
+    let from_rust =
+        iacgen::render(&platform_example::platform()).unwrap_or_else(|p| panic!("{p:?}"));
     let yaml_paths: Vec<_> = from_yaml.paths().collect();
     let rust_paths: Vec<_> = from_rust.paths().collect();
     assert_eq!(yaml_paths, rust_paths);

@@ -1,2 +1,4 @@
 //! TEMPORARY stub (replaced by the wt-validate branch).
-pub fn resource_prefix(project: &str, env: &str) -> String { format!("{project}-{env}") }
+pub fn resource_prefix(project: &str, env: &str) -> String {
+    format!("{project}-{env}")
+}

@@ -21,11 +21,15 @@ pub fn retention_variable(name: &str, what: &str) -> Variable {
         .map(|d| d.to_string())
         .collect::<Vec<_>>()
         .join(", ");
-    Variable::new(name, "number", &format!("{what} (a CloudWatch Logs retention value)."))
-        .check(
-            &format!("contains([{allowed}], var.{name})"),
-            &format!("{name} must be one of: {allowed}."),
-        )
+    Variable::new(
+        name,
+        "number",
+        &format!("{what} (a CloudWatch Logs retention value)."),
+    )
+    .check(
+        &format!("contains([{allowed}], var.{name})"),
+        &format!("{name} must be one of: {allowed}."),
+    )
 }
 
 /// A customer-managed KMS key (with alias) that CloudWatch Logs in this account and region may

@@ -32,7 +32,10 @@ pub fn compile(platform: &Platform) -> Tree {
         tree.merge_under(&format!("modules/{}", module.dir), module_files(module));
     }
     for env in platform.env_names() {
-        tree.merge_under(&format!("environments/{env}"), root::files(platform, env, &modules));
+        tree.merge_under(
+            &format!("environments/{env}"),
+            root::files(platform, env, &modules),
+        );
     }
     tree
 }
@@ -41,8 +44,14 @@ fn module_files(module: &Module) -> Tree {
     let vars: Vec<_> = module.inputs.iter().map(|i| i.var.clone()).collect();
     let mut tree = Tree::new();
     tree.insert("main.tf", print_body(&module.main));
-    tree.insert("variables.tf", print_body(&interface::variables_file(&vars)));
-    tree.insert("outputs.tf", print_body(&interface::outputs_file(&module.outputs)));
+    tree.insert(
+        "variables.tf",
+        print_body(&interface::variables_file(&vars)),
+    );
+    tree.insert(
+        "outputs.tf",
+        print_body(&interface::outputs_file(&module.outputs)),
+    );
     tree.insert("versions.tf", print_body(&root::versions_file()));
     tree.insert("README.md", readme::module_readme(module));
     tree

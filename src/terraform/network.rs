@@ -69,8 +69,7 @@ fn vpc(flow_logs: bool) -> crate::hcl::Block {
     resource(
         "aws_vpc",
         "this",
-        body
-            .attr("cidr_block", ex("var.vpc_cidr"))
+        body.attr("cidr_block", ex("var.vpc_cidr"))
             .attr("enable_dns_support", true)
             .attr("enable_dns_hostnames", true)
             .blank()
@@ -94,7 +93,10 @@ fn default_security_group() -> crate::hcl::Block {
 fn subnets(tier: Tier, eks: bool) -> crate::hcl::Block {
     let t = tier.name();
     let mut tags = vec![
-        ("Name".to_string(), ex(&format!("\"${{var.name}}-{t}-${{each.key}}\""))),
+        (
+            "Name".to_string(),
+            ex(&format!("\"${{var.name}}-{t}-${{each.key}}\"")),
+        ),
         ("Tier".to_string(), s(t)),
     ];
     // The AWS load balancer controller finds subnets for load balancers by these tags.
@@ -222,7 +224,10 @@ fn private_routing(tier: Tier, nat: bool) -> Body {
                     .blank()
                     .attr("tags", name_tags("${var.name}-private-${each.key}")),
             ))
-            .block(association("private", "aws_route_table.private[each.key].id"));
+            .block(association(
+                "private",
+                "aws_route_table.private[each.key].id",
+            ));
         if nat {
             body = body.block(resource(
                 "aws_route",
@@ -263,7 +268,10 @@ fn db_subnet_group() -> crate::hcl::Block {
         Body::new()
             .attr("name", ex(r#""${var.name}-database""#))
             .attr("description", ex(r#""Database subnets of ${var.name}""#))
-            .attr("subnet_ids", ex("[for subnet in aws_subnet.database : subnet.id]"))
+            .attr(
+                "subnet_ids",
+                ex("[for subnet in aws_subnet.database : subnet.id]"),
+            )
             .blank()
             .attr("tags", name_tags("${var.name}-database")),
     )
@@ -271,7 +279,11 @@ fn db_subnet_group() -> crate::hcl::Block {
 
 fn flow_logs() -> Body {
     Body::new()
-        .extend(kms_key_for_logs("logs", "${var.name}-logs", "VPC flow logs of ${var.name}"))
+        .extend(kms_key_for_logs(
+            "logs",
+            "${var.name}-logs",
+            "VPC flow logs of ${var.name}",
+        ))
         .block(resource(
             "aws_cloudwatch_log_group",
             "flow_logs",
@@ -304,7 +316,10 @@ fn flow_logs() -> Body {
                         Body::new()
                             .attr("test", s("StringEquals"))
                             .attr("variable", s("aws:SourceAccount"))
-                            .attr("values", ex("[data.aws_caller_identity.current.account_id]")),
+                            .attr(
+                                "values",
+                                ex("[data.aws_caller_identity.current.account_id]"),
+                            ),
                     )),
             )),
         ))
@@ -356,7 +371,10 @@ fn flow_logs() -> Body {
                 .attr("vpc_id", ex("aws_vpc.this.id"))
                 .attr("traffic_type", s("ALL"))
                 .attr("log_destination_type", s("cloud-watch-logs"))
-                .attr("log_destination", ex("aws_cloudwatch_log_group.flow_logs.arn"))
+                .attr(
+                    "log_destination",
+                    ex("aws_cloudwatch_log_group.flow_logs.arn"),
+                )
                 .attr("iam_role_arn", ex("aws_iam_role.flow_logs.arn"))
                 .attr("max_aggregation_interval", num(60))
                 .blank()
@@ -393,10 +411,19 @@ fn endpoints(services: &[String], tiers: &[Tier]) -> Body {
             "aws_vpc_endpoint",
             "gateway",
             Body::new()
-                .attr("for_each", ex(&format!("toset({})", crate::hcl::print_expr(&strings(gateway.iter().map(|s| s.as_str()))))))
+                .attr(
+                    "for_each",
+                    ex(&format!(
+                        "toset({})",
+                        crate::hcl::print_expr(&strings(gateway.iter().map(|s| s.as_str())))
+                    )),
+                )
                 .blank()
                 .attr("vpc_id", ex("aws_vpc.this.id"))
-                .attr("service_name", ex(r#""com.amazonaws.${data.aws_region.current.region}.${each.key}""#))
+                .attr(
+                    "service_name",
+                    ex(r#""com.amazonaws.${data.aws_region.current.region}.${each.key}""#),
+                )
                 .attr("vpc_endpoint_type", s("Gateway"))
                 .attr("route_table_ids", route_table_ids)
                 .blank()
@@ -404,14 +431,21 @@ fn endpoints(services: &[String], tiers: &[Tier]) -> Body {
         ));
     }
     if !interface.is_empty() {
-        let subnet_tier = if tiers.contains(&Tier::Private) { "private" } else { "intra" };
+        let subnet_tier = if tiers.contains(&Tier::Private) {
+            "private"
+        } else {
+            "intra"
+        };
         body = body
             .block(resource(
                 "aws_security_group",
                 "endpoints",
                 Body::new()
                     .attr("name", ex(r#""${var.name}-vpc-endpoints""#))
-                    .attr("description", s("HTTPS from inside the VPC to interface VPC endpoints"))
+                    .attr(
+                        "description",
+                        s("HTTPS from inside the VPC to interface VPC endpoints"),
+                    )
                     .attr("vpc_id", ex("aws_vpc.this.id"))
                     .blank()
                     .attr("tags", name_tags("${var.name}-vpc-endpoints")),
@@ -433,13 +467,30 @@ fn endpoints(services: &[String], tiers: &[Tier]) -> Body {
                 "aws_vpc_endpoint",
                 "interface",
                 Body::new()
-                    .attr("for_each", ex(&format!("toset({})", crate::hcl::print_expr(&strings(interface.iter().map(|s| s.as_str()))))))
+                    .attr(
+                        "for_each",
+                        ex(&format!(
+                            "toset({})",
+                            crate::hcl::print_expr(&strings(interface.iter().map(|s| s.as_str())))
+                        )),
+                    )
                     .blank()
                     .attr("vpc_id", ex("aws_vpc.this.id"))
-                    .attr("service_name", ex(r#""com.amazonaws.${data.aws_region.current.region}.${each.key}""#))
+                    .attr(
+                        "service_name",
+                        ex(r#""com.amazonaws.${data.aws_region.current.region}.${each.key}""#),
+                    )
                     .attr("vpc_endpoint_type", s("Interface"))
-                    .attr("subnet_ids", ex(&format!("[for subnet in aws_subnet.{subnet_tier} : subnet.id]")))
-                    .attr("security_group_ids", ex("[aws_security_group.endpoints.id]"))
+                    .attr(
+                        "subnet_ids",
+                        ex(&format!(
+                            "[for subnet in aws_subnet.{subnet_tier} : subnet.id]"
+                        )),
+                    )
+                    .attr(
+                        "security_group_ids",
+                        ex("[aws_security_group.endpoints.id]"),
+                    )
                     .attr("private_dns_enabled", true)
                     .blank()
                     .attr("tags", name_tags("${var.name}-${each.key}")),
@@ -485,14 +536,23 @@ fn inputs(platform: &Platform, network: &Network, nat: bool) -> Vec<Input> {
                 &format!("CIDR block of the {t} subnet in each AZ (AZ name => CIDR)."),
             )
             .check(
-                &format!("alltrue([for cidr in values(var.{t}_subnet_cidrs) : can(cidrhost(cidr, 0))])"),
+                &format!(
+                    "alltrue([for cidr in values(var.{t}_subnet_cidrs) : can(cidrhost(cidr, 0))])"
+                ),
                 &format!("Every {t} subnet CIDR must be a valid IPv4 CIDR block."),
             ),
             per_env(&|e| {
-                let azs = regions::azs(network, &platform.region.get(e).cloned().unwrap_or_default(), e);
+                let azs = regions::azs(
+                    network,
+                    &platform.region.get(e).cloned().unwrap_or_default(),
+                    e,
+                );
                 let cidrs = cidr::subnet_cidrs(network, e, azs.len()).unwrap_or_default();
                 let list = cidrs.get(&tier).cloned().unwrap_or_default();
-                obj(azs.iter().zip(list).map(|(az, c)| (az.clone(), s(c.to_string()))))
+                obj(azs
+                    .iter()
+                    .zip(list)
+                    .map(|(az, c)| (az.clone(), s(c.to_string()))))
             }),
         ));
     }
@@ -505,7 +565,10 @@ fn inputs(platform: &Platform, network: &Network, nat: bool) -> Vec<Input> {
     }
     if network.flow_logs.enabled {
         inputs.push(Input::setting(
-            super::common::retention_variable("flow_log_retention_days", "Days to keep VPC flow logs"),
+            super::common::retention_variable(
+                "flow_log_retention_days",
+                "Days to keep VPC flow logs",
+            ),
             per_env(&|e| {
                 let days = network
                     .flow_logs
@@ -525,15 +588,25 @@ fn inputs(platform: &Platform, network: &Network, nat: bool) -> Vec<Input> {
 fn outputs(network: &Network, tiers: &[Tier]) -> Vec<Output> {
     let mut outputs = vec![
         Output::new("vpc_id", "ID of the VPC.", ex("aws_vpc.this.id")),
-        Output::new("vpc_cidr_block", "IPv4 CIDR block of the VPC.", ex("aws_vpc.this.cidr_block")),
-        Output::new("azs", "Availability zones the subnets are in.", ex("var.azs")),
+        Output::new(
+            "vpc_cidr_block",
+            "IPv4 CIDR block of the VPC.",
+            ex("aws_vpc.this.cidr_block"),
+        ),
+        Output::new(
+            "azs",
+            "Availability zones the subnets are in.",
+            ex("var.azs"),
+        ),
     ];
     for tier in tiers {
         let t = tier.name();
         outputs.push(Output::new(
             &format!("{t}_subnet_ids"),
             &format!("IDs of the {t} subnets, by AZ."),
-            ex(&format!("{{ for az, subnet in aws_subnet.{t} : az => subnet.id }}")),
+            ex(&format!(
+                "{{ for az, subnet in aws_subnet.{t} : az => subnet.id }}"
+            )),
         ));
     }
     if tiers.contains(&Tier::Private) {

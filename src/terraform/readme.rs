@@ -23,7 +23,11 @@ pub fn module_readme(module: &Module) -> String {
     }
     out.push_str("\n## Outputs\n\n| Name | Description |\n|------|-------------|\n");
     for output in &module.outputs {
-        out.push_str(&format!("| {} | {} |\n", output.name, cell(&output.description)));
+        out.push_str(&format!(
+            "| {} | {} |\n",
+            output.name,
+            cell(&output.description)
+        ));
     }
     out
 }

@@ -40,25 +40,48 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
     // Root variables: the environment's identity, then every module setting once.
     let mut vars: Vec<(Variable, Expr)> = vec![
         (
-            Variable::new("project", "string", "Project name; the first part of every resource name.")
-                .check(r#"can(regex("^[a-z][a-z0-9-]{0,23}$", var.project))"#, "project must match [a-z][a-z0-9-]* and have at most 24 characters."),
+            Variable::new(
+                "project",
+                "string",
+                "Project name; the first part of every resource name.",
+            )
+            .check(
+                r#"can(regex("^[a-z][a-z0-9-]{0,23}$", var.project))"#,
+                "project must match [a-z][a-z0-9-]* and have at most 24 characters.",
+            ),
             s(&platform.project),
         ),
         (
-            Variable::new("environment", "string", "Environment name; the second part of every resource name.")
-                .check(r#"can(regex("^[a-z][a-z0-9-]{0,23}$", var.environment))"#, "environment must match [a-z][a-z0-9-]* and have at most 24 characters."),
+            Variable::new(
+                "environment",
+                "string",
+                "Environment name; the second part of every resource name.",
+            )
+            .check(
+                r#"can(regex("^[a-z][a-z0-9-]{0,23}$", var.environment))"#,
+                "environment must match [a-z][a-z0-9-]* and have at most 24 characters.",
+            ),
             s(env),
         ),
         (
-            Variable::new("region", "string", "AWS region of this environment.")
-                .check(r#"can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))"#, "region must be an AWS region name such as us-east-1."),
+            Variable::new("region", "string", "AWS region of this environment.").check(
+                r#"can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))"#,
+                "region must be an AWS region name such as us-east-1.",
+            ),
             s(platform.region.get(env).cloned().unwrap_or_default()),
         ),
     ];
     if let Some(account) = &account {
         vars.push((
-            Variable::new("allowed_account_ids", "list(string)", "The only AWS account IDs Terraform may run against in this environment.")
-                .check(r#"alltrue([for id in var.allowed_account_ids : can(regex("^[0-9]{12}$", id))])"#, "Every account ID must have 12 digits."),
+            Variable::new(
+                "allowed_account_ids",
+                "list(string)",
+                "The only AWS account IDs Terraform may run against in this environment.",
+            )
+            .check(
+                r#"alltrue([for id in var.allowed_account_ids : can(regex("^[0-9]{12}$", id))])"#,
+                "Every account ID must have 12 digits.",
+            ),
             strings([account.clone()]),
         ));
     }
@@ -101,7 +124,11 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
         .iter()
         .flat_map(|m| {
             m.outputs.iter().map(move |o| {
-                Output::new(&o.name, &o.description, ex(&format!("module.{}.{}", m.dir, o.name)))
+                Output::new(
+                    &o.name,
+                    &o.description,
+                    ex(&format!("module.{}.{}", m.dir, o.name)),
+                )
             })
         })
         .collect();
@@ -123,7 +150,10 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
     tree.insert("variables.tf", print_body(&variables_file(&declared)));
     tree.insert("outputs.tf", print_body(&outputs_file(&outputs)));
     tree.insert("terraform.tfvars", print_body(&tfvars(&vars)));
-    tree.insert("terraform.tfvars.example", print_body(&tfvars_example(env, &vars)));
+    tree.insert(
+        "terraform.tfvars.example",
+        print_body(&tfvars_example(env, &vars)),
+    );
     tree
 }
 
@@ -134,7 +164,10 @@ fn backend(platform: &Platform, env: &str) -> Body {
             &["s3"],
             Body::new()
                 .attr("bucket", s(&s3.bucket))
-                .attr("key", s(format!("{}/{env}/terraform.tfstate", s3.key_prefix)))
+                .attr(
+                    "key",
+                    s(format!("{}/{env}/terraform.tfstate", s3.key_prefix)),
+                )
                 .attr("region", s(&s3.region))
                 .attr("encrypt", true)
                 .attr("use_lockfile", true),
@@ -150,7 +183,9 @@ fn backend(platform: &Platform, env: &str) -> Body {
         Some(_) => "Remote state in S3, one object per environment, locked with S3 native locking.",
         None => "Local state: add `backend.s3` to the spec to keep state in S3 instead.",
     };
-    Body::new().comment(comment).block(block("terraform", &[], body))
+    Body::new()
+        .comment(comment)
+        .block(block("terraform", &[], body))
 }
 
 fn tfvars(vars: &[(Variable, Expr)]) -> Body {
@@ -167,10 +202,16 @@ fn tfvars_example(env: &str, vars: &[(Variable, Expr)]) -> Body {
         .comment(&format!(
             "Variables of the {env} environment, with their types and example values."
         ))
-        .comment("terraform.tfvars holds the values iacgen generated from the spec; edit the spec and")
-        .comment("regenerate rather than editing it. Uncomment lines here for a local override file.");
+        .comment(
+            "terraform.tfvars holds the values iacgen generated from the spec; edit the spec and",
+        )
+        .comment(
+            "regenerate rather than editing it. Uncomment lines here for a local override file.",
+        );
     for (var, value) in vars {
-        body = body.blank().comment(&format!("{} ({})", var.name, var.type_text()));
+        body = body
+            .blank()
+            .comment(&format!("{} ({})", var.name, var.type_text()));
         body = body.comment(&format!("  {}", var.description));
         let example = print_body(&Body::new().attr(&var.name, value.clone()));
         for line in example.lines() {

@@ -1,0 +1,400 @@
+//! The output directory as iacgen sees it: which files it wrote (a manifest of content hashes),
+//! which of those a person has edited since, and what a new generation would change.
+
+use crate::tree::{self, Tree, WriteError, WriteSummary};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Where the manifest lives, relative to the output directory.
+pub const MANIFEST_PATH: &str = ".iacgen/manifest.json";
+
+/// Every file iacgen wrote in the last generation, with the SHA-256 of what it wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Manifest {
+    pub files: BTreeMap<String, String>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for byte in digest.iter() {
+        let _ = write!(out, "{byte:02x}");
+    }
+    out
+}
+
+impl Manifest {
+    /// The manifest describing `tree` (which must not contain the manifest itself).
+    pub fn of(tree: &Tree) -> Self {
+        Self {
+            files: tree
+                .iter()
+                .filter(|(p, _)| *p != MANIFEST_PATH)
+                .map(|(p, c)| (p.to_string(), sha256_hex(c.as_bytes())))
+                .collect(),
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let value = serde_json::json!({
+            "generator": "iacgen",
+            "version": 1,
+            "files": self.files,
+        });
+        let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// Reads the manifest of `out`; `None` when there is none (never generated here).
+    pub fn read(out: &Path) -> Result<Option<Self>, OutputError> {
+        let path = out.join(MANIFEST_PATH);
+        let text = match fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(OutputError::Io { path, source }),
+        };
+        let bad = |why: &str| OutputError::BadManifest {
+            path: path.clone(),
+            reason: why.to_string(),
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| bad(&e.to_string()))?;
+        let files = value
+            .get("files")
+            .and_then(|f| f.as_object())
+            .ok_or_else(|| bad("no \"files\" object"))?;
+        let mut manifest = Manifest::default();
+        for (path, hash) in files {
+            let hash = hash
+                .as_str()
+                .ok_or_else(|| bad(&format!("the hash of {path} is not a string")))?;
+            manifest.files.insert(path.clone(), hash.to_string());
+        }
+        Ok(Some(manifest))
+    }
+}
+
+/// Problems with the output directory itself.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path} is not a manifest iacgen can read ({reason}); delete it to start over")]
+    BadManifest { path: PathBuf, reason: String },
+    #[error(
+        "refusing to overwrite files changed since iacgen wrote them (use --force to overwrite):\n{}",
+        .0.iter().map(|c| format!("  {c}")).collect::<Vec<_>>().join("\n")
+    )]
+    Conflicts(Vec<Conflict>),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// A file a generation would overwrite or delete although iacgen did not write its contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub path: String,
+    pub kind: ConflictKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictKind {
+    /// iacgen wrote it, someone edited it since, and the new output differs.
+    EditedByHand,
+    /// It exists but iacgen never wrote it (no manifest entry).
+    NotWrittenByIacgen,
+    /// iacgen wrote it, no longer generates it, and someone edited it since.
+    EditedAndObsolete,
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let why = match self.kind {
+            ConflictKind::EditedByHand => "edited by hand since the last generate",
+            ConflictKind::NotWrittenByIacgen => "exists and was not written by iacgen",
+            ConflictKind::EditedAndObsolete => {
+                "no longer generated, and edited by hand since the last generate"
+            }
+        };
+        write!(f, "{}: {why}", self.path)
+    }
+}
+
+/// One file a generation would change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Created {
+        path: String,
+        new: String,
+    },
+    Changed {
+        path: String,
+        old: String,
+        new: String,
+        /// The file on disk is not what iacgen last wrote.
+        hand_edited: bool,
+    },
+    Removed {
+        path: String,
+        old: String,
+        hand_edited: bool,
+    },
+}
+
+impl Change {
+    pub fn path(&self) -> &str {
+        match self {
+            Change::Created { path, .. }
+            | Change::Changed { path, .. }
+            | Change::Removed { path, .. } => path,
+        }
+    }
+}
+
+/// What generating `tree` into `out` would change, file by file (the manifest itself is
+/// bookkeeping and never listed). Sorted by path.
+pub fn changes(tree: &Tree, out: &Path) -> Result<Vec<Change>, OutputError> {
+    let manifest = Manifest::read(out)?.unwrap_or_default();
+    let edited = |path: &str, bytes: &[u8]| {
+        manifest
+            .files
+            .get(path)
+            .is_some_and(|h| *h != sha256_hex(bytes))
+    };
+    let mut changes = Vec::new();
+    for (path, new) in tree.iter() {
+        if path == MANIFEST_PATH {
+            continue;
+        }
+        match read_optional(&out.join(path))? {
+            None => changes.push(Change::Created {
+                path: path.to_string(),
+                new: new.to_string(),
+            }),
+            Some(old) if old == new.as_bytes() => {}
+            Some(old) => changes.push(Change::Changed {
+                path: path.to_string(),
+                hand_edited: edited(path, &old) || !manifest.files.contains_key(path),
+                old: String::from_utf8_lossy(&old).into_owned(),
+                new: new.to_string(),
+            }),
+        }
+    }
+    for path in manifest.files.keys() {
+        if tree.get(path).is_some() {
+            continue;
+        }
+        if let Some(old) = read_optional(&out.join(path))? {
+            changes.push(Change::Removed {
+                path: path.clone(),
+                hand_edited: edited(path, &old),
+                old: String::from_utf8_lossy(&old).into_owned(),
+            });
+        }
+    }
+    changes.sort_by(|a, b| a.path().cmp(b.path()));
+    Ok(changes)
+}
+
+fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(source) => Err(OutputError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Writes `tree` (plus its manifest) into `out`, deleting files iacgen generated before and no
+/// longer generates. Refuses, naming every file, to overwrite or delete a file that someone
+/// edited since iacgen wrote it, or a file iacgen did not write, unless `force`.
+pub fn generate(tree: &Tree, out: &Path, force: bool) -> Result<WriteSummary, OutputError> {
+    let changes = changes(tree, out)?;
+    let conflicts: Vec<Conflict> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Changed {
+                path,
+                hand_edited: true,
+                ..
+            } => Some(Conflict {
+                path: path.clone(),
+                kind: if Manifest::read(out)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|m| m.files.contains_key(path))
+                {
+                    ConflictKind::EditedByHand
+                } else {
+                    ConflictKind::NotWrittenByIacgen
+                },
+            }),
+            Change::Removed {
+                path,
+                hand_edited: true,
+                ..
+            } => Some(Conflict {
+                path: path.clone(),
+                kind: ConflictKind::EditedAndObsolete,
+            }),
+            _ => None,
+        })
+        .collect();
+    if !conflicts.is_empty() && !force {
+        return Err(OutputError::Conflicts(conflicts));
+    }
+    let removed: Vec<String> = changes
+        .iter()
+        .filter(|c| matches!(c, Change::Removed { .. }))
+        .map(|c| c.path().to_string())
+        .collect();
+    let mut full = tree.clone();
+    full.insert(MANIFEST_PATH, Manifest::of(tree).to_json());
+    let mut summary = tree::write_and_remove(&full, &removed, out)?;
+    summary.created.retain(|p| p != MANIFEST_PATH);
+    summary.changed.retain(|p| p != MANIFEST_PATH);
+    summary.unchanged.retain(|p| p != MANIFEST_PATH);
+    Ok(summary)
+}
+
+/// A unified diff of `changes` (`git diff` style headers), optionally coloured with ANSI codes.
+pub fn unified_diff(changes: &[Change], color: bool) -> String {
+    let paint = |code: &str, line: &str| {
+        if color {
+            format!("\x1b[{code}m{line}\x1b[0m")
+        } else {
+            line.to_string()
+        }
+    };
+    let mut out = String::new();
+    for change in changes {
+        let (old, new, old_name, new_name, note) = match change {
+            Change::Created { path, new } => (
+                "",
+                new.as_str(),
+                "/dev/null".to_string(),
+                format!("b/{path}"),
+                "new file",
+            ),
+            Change::Changed {
+                path,
+                old,
+                new,
+                hand_edited,
+            } => (
+                old.as_str(),
+                new.as_str(),
+                format!("a/{path}"),
+                format!("b/{path}"),
+                if *hand_edited {
+                    "edited by hand since the last generate"
+                } else {
+                    ""
+                },
+            ),
+            Change::Removed {
+                path,
+                old,
+                hand_edited,
+            } => (
+                old.as_str(),
+                "",
+                format!("a/{path}"),
+                "/dev/null".to_string(),
+                if *hand_edited {
+                    "no longer generated; edited by hand since the last generate"
+                } else {
+                    "no longer generated"
+                },
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "{}",
+            paint("1", &format!("diff iacgen {}", change.path()))
+        );
+        if !note.is_empty() {
+            let _ = writeln!(out, "{}", paint("33", &format!("# {note}")));
+        }
+        let diff = similar::TextDiff::from_lines(old, new);
+        let text = diff
+            .unified_diff()
+            .context_radius(3)
+            .header(&old_name, &new_name)
+            .to_string();
+        for line in text.lines() {
+            let painted = if line.starts_with("+++") || line.starts_with("---") {
+                paint("1", line)
+            } else if line.starts_with('+') {
+                paint("32", line)
+            } else if line.starts_with('-') {
+                paint("31", line)
+            } else if line.starts_with("@@") {
+                paint("36", line)
+            } else {
+                line.to_string()
+            };
+            let _ = writeln!(out, "{painted}");
+        }
+    }
+    out
+}
+
+/// One line per changed file plus a total, like `git diff --stat`.
+pub fn stat(changes: &[Change]) -> String {
+    let mut out = String::new();
+    let (mut added, mut deleted) = (0usize, 0usize);
+    for change in changes {
+        let (old, new, what) = match change {
+            Change::Created { new, .. } => ("", new.as_str(), "new"),
+            Change::Changed {
+                old,
+                new,
+                hand_edited,
+                ..
+            } => (
+                old.as_str(),
+                new.as_str(),
+                if *hand_edited {
+                    "changed, edited by hand"
+                } else {
+                    "changed"
+                },
+            ),
+            Change::Removed { old, .. } => (old.as_str(), "", "removed"),
+        };
+        let diff = similar::TextDiff::from_lines(old, new);
+        let (mut a, mut d) = (0, 0);
+        for op in diff.iter_all_changes() {
+            match op.tag() {
+                similar::ChangeTag::Insert => a += 1,
+                similar::ChangeTag::Delete => d += 1,
+                similar::ChangeTag::Equal => {}
+            }
+        }
+        added += a;
+        deleted += d;
+        let _ = writeln!(out, " {} | +{a} -{d} ({what})", change.path());
+    }
+    let _ = writeln!(
+        out,
+        " {} file{} would change, {added} insertions(+), {deleted} deletions(-)",
+        changes.len(),
+        if changes.len() == 1 { "" } else { "s" }
+    );
+    out
+}
