@@ -29,6 +29,20 @@ impl Variable {
         self
     }
 
+    /// Renames the variable, rewriting `var.<old>` in its validation conditions.
+    pub fn rename(&mut self, new: &str) {
+        if new == self.name {
+            return;
+        }
+        let old = format!("var.{}", self.name);
+        let replacement = format!("var.{new}");
+        for (condition, _) in &mut self.validations {
+            let text = crate::hcl::print_expr(condition);
+            *condition = ex(&replace_reference(&text, &old, &replacement));
+        }
+        self.name = new.to_string();
+    }
+
     /// The type constraint as written in HCL, for documentation.
     pub fn type_text(&self) -> String {
         crate::hcl::print_expr(&self.ty)
@@ -87,4 +101,22 @@ pub fn variables_file(vars: &[Variable]) -> Body {
 /// `outputs.tf`: one block per output, in order.
 pub fn outputs_file(outputs: &[Output]) -> Body {
     Body::new().blocks(outputs.iter().map(Output::to_block))
+}
+
+/// Replaces whole references `old` (not `old_suffix`) in expression text written by iacgen.
+fn replace_reference(text: &str, old: &str, new: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(old) {
+        let after = &rest[i + old.len()..];
+        let whole = !after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        out.push_str(&rest[..i]);
+        out.push_str(if whole { new } else { old });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }

@@ -29,7 +29,13 @@ pub fn compile(platform: &Platform) -> Tree {
     let modules = modules(platform);
     let mut tree = Tree::new();
     for module in &modules {
-        tree.merge_under(&format!("modules/{}", module.dir), module_files(module));
+        // Calls sharing a directory share its code: the first one writes it.
+        if tree
+            .get(&format!("modules/{}/main.tf", module.dir))
+            .is_none()
+        {
+            tree.merge_under(&format!("modules/{}", module.dir), module_files(module));
+        }
     }
     for env in platform.env_names() {
         tree.merge_under(

@@ -6,8 +6,14 @@ use std::collections::BTreeMap;
 
 /// One reusable module under `modules/<dir>/`, with what each root passes to it.
 pub struct Module {
-    /// Directory under `modules/` and the name of the `module` block in roots.
-    pub dir: &'static str,
+    /// Directory under `modules/`. Several calls may share one directory (one `ecs-service`
+    /// call per service); their module code must then be identical.
+    pub dir: String,
+    /// Name of the `module` block in roots (`network`, `service_api`, ...).
+    pub name: String,
+    /// Prefix of the root variables that carry this call's settings, so two calls of one
+    /// module do not collide (`""` for single-call modules, `"service_api_"` and so on).
+    pub var_prefix: String,
     /// One sentence for the module README.
     pub summary: String,
     /// `main.tf`

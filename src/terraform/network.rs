@@ -49,7 +49,9 @@ pub fn module(platform: &Platform, network: &Network) -> Module {
     main = main.extend(endpoints(&network.endpoints, &tiers));
 
     Module {
-        dir: "network",
+        dir: "network".to_string(),
+        name: "network".to_string(),
+        var_prefix: String::new(),
         summary: "The VPC: subnets per tier across availability zones, internet and NAT \
                   gateways, route tables, VPC flow logs and VPC endpoints."
             .to_string(),

@@ -92,11 +92,13 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
     for module in modules {
         for input in &module.inputs {
             if let Source::Setting(values) = &input.source {
-                if vars.iter().any(|(v, _)| v.name == input.var.name) {
+                let mut var = input.var.clone();
+                var.rename(&format!("{}{}", module.var_prefix, input.var.name));
+                if vars.iter().any(|(v, _)| v.name == var.name) {
                     continue;
                 }
                 let value = values.get(env).cloned().unwrap_or(Expr::Null);
-                vars.push((input.var.clone(), value));
+                vars.push((var, value));
             }
         }
     }
@@ -112,12 +114,12 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
             .blank();
         for input in &module.inputs {
             let value = match &input.source {
-                Source::Setting(_) => ex(&format!("var.{}", input.var.name)),
+                Source::Setting(_) => ex(&format!("var.{}{}", module.var_prefix, input.var.name)),
                 Source::Wired(expr) => expr.clone(),
             };
             call = call.attr(&input.var.name, value);
         }
-        main = main.block(block("module", &[module.dir], call));
+        main = main.block(block("module", &[&module.name], call));
     }
 
     let outputs: Vec<Output> = modules
