@@ -113,9 +113,12 @@ impl Misfit {
             (None, None) => "use a larger VPC".to_string(),
         };
         format!(
-            "/{p} {tier} subnets for {n} AZs need a /{need}, but the {tier} region of a /{v} VPC \
+            "/{p} {tier} subnets for {n} need a /{need}, but the {tier} region of a /{v} VPC \
              is a /{region} ({words}), {room}: {fix}",
-            n = self.az_count,
+            n = match self.az_count {
+                1 => "1 AZ".to_string(),
+                n => format!("{n} AZs"),
+            },
             words = region_words(self.tier),
         )
     }

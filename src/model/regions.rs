@@ -82,7 +82,7 @@ mod tests {
 
     fn network(az_count: PerEnv<u8>, azs: Option<PerEnv<Vec<String>>>) -> Network {
         Network {
-            cidr: PerEnv::all("10.0.0.0/16".parse().unwrap_or_default()),
+            cidr: PerEnv::all("10.0.0.0/16".parse().unwrap()),
             az_count,
             azs,
             subnets: BTreeMap::new(),

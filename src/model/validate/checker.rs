@@ -108,6 +108,10 @@ impl<'a> Checker<'a> {
     /// value. Returns whether every environment has a value.
     pub fn shape<T>(&mut self, field: &[&str], value: &PerEnv<T>, required: bool) -> bool {
         let envs = self.envs.clone();
+        if envs.is_empty() {
+            // Reported once at `environments`; every key would be "unknown" otherwise.
+            return false;
+        }
         for key in value.by_env.keys() {
             if !envs.contains(&key.as_str()) {
                 let mut p = path(field);
