@@ -1378,3 +1378,78 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Validation never panics, whatever strings and numbers it is given.
+    #[test]
+    fn validate_never_panics(
+        text in proptest::collection::vec(".{0,40}", 12),
+        numbers in proptest::collection::vec(any::<u32>(), 12),
+        small in proptest::collection::vec(any::<u8>(), 4),
+        addr in any::<u32>(),
+        latency in any::<f64>(),
+    ) {
+        let mut p = example();
+        p.project = text[0].clone();
+        p.region = PerEnv::all(text[1].clone()).with(&text[2], text[3].clone());
+        p.tags.insert(text[4].clone(), text[5].clone());
+        p.tag_policy.push(text[6].clone());
+        p.environments[0].account_id = Some(text[7].clone());
+        let prefix = small[0] % 33;
+        let cidr = Ipv4Net::new(std::net::Ipv4Addr::from(addr), prefix).unwrap();
+        let n = network(&mut p);
+        n.cidr = n.cidr.clone().with("dev", cidr);
+        n.az_count = PerEnv::all(small[1]);
+        n.subnets.insert(Tier::Intra, SubnetLayout::Prefix(small[2]));
+        n.subnets.insert(
+            Tier::Database,
+            SubnetLayout::Cidrs(PerEnv::all(vec![cidr; usize::from(small[3] % 8)])),
+        );
+        n.endpoints.push(text[8].clone());
+        n.azs = Some(PerEnv::all(vec![text[9].clone()]));
+        let e = eks(&mut p);
+        e.version = text[10].clone();
+        e.endpoint_public_access = true;
+        e.public_access_cidrs = vec![cidr];
+        e.admins.push(text[11].clone());
+        let pool = e.node_pools.get_mut("apps").unwrap();
+        pool.instance_types.push(text[0].clone());
+        pool.labels.insert(text[1].clone(), text[2].clone());
+        pool.min = PerEnv::all(numbers[0]);
+        pool.desired = PerEnv::all(numbers[1]);
+        pool.max = PerEnv::all(numbers[2]);
+        pool.disk_size_gb = numbers[3];
+        let api = service(&mut p, "api");
+        api.cpu = PerEnv::all(numbers[4]);
+        api.memory = PerEnv::all(numbers[5]);
+        api.secrets.push(text[3].clone());
+        api.environment.insert(text[4].clone(), text[5].clone());
+        let lb = api.load_balancer.as_mut().unwrap();
+        lb.health_check_path = text[6].clone();
+        lb.certificate_arn = Some(text[7].clone());
+        let db = secret(&mut p, "db_password");
+        db.generate.as_mut().unwrap().length = numbers[6];
+        db.rotation.as_mut().unwrap().lambda_arn = text[8].clone();
+        db.rotation.as_mut().unwrap().days = numbers[7];
+        db.recovery_window_days = PerEnv::all(numbers[8]);
+        db.replicas.push(text[9].clone());
+        p.observability.log_retention_days = PerEnv::all(numbers[9]);
+        p.observability.alarm_emails.push(text[10].clone());
+        p.observability.alarms.cpu_percent = numbers[10];
+        p.observability.alarms.latency_p99_seconds = latency;
+        let problems = validate(&p);
+        // Same input, same problems, same order.
+        prop_assert_eq!(&problems, &validate(&p));
+        for problem in &problems {
+            prop_assert!(!problem.path.is_empty() && !problem.message.is_empty());
+        }
+        let n = p.network.as_ref().unwrap();
+        for env in p.env_names() {
+            let count = iacgen::model::regions::az_count(n, env);
+            let _ = subnet_cidrs(n, env, count);
+            let _ = iacgen::model::regions::azs(n, &text[1], env);
+        }
+    }
+}
