@@ -9,7 +9,7 @@
 //! | fifth eighth      | `/v+3`    | `public`   |
 //! | sixth eighth      | `/v+3`    | `database` |
 //! | seventh eighth    | `/v+3`    | `intra`    |
-//! | eighth eighth     | `/v+3`    | reserved   |
+//! | last eighth       | `/v+3`    | reserved   |
 //!
 //! Within its region, a tier with prefix `/p` puts AZ `i` (in AZ order, from 0) at the `i`-th
 //! `/p` block. Raising `az_count` only appends subnets, and adding or removing a tier leaves the
