@@ -6,5 +6,6 @@
 pub mod hcl;
 pub mod model;
 pub mod spec;
+pub mod state;
 pub mod terraform;
 pub mod tree;
