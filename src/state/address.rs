@@ -509,4 +509,86 @@ mod tests {
         assert_eq!(json, r#""module.x.aws_s3_bucket.logs[\"a.b\"]""#);
         assert_eq!(serde_json::from_str::<Address>(&json).unwrap(), addr);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn ident() -> impl Strategy<Value = String> {
+            "[_a-zA-Z\u{e9}\u{65e5}][_a-zA-Z0-9\u{e9}\u{65e5}-]{0,10}"
+        }
+
+        fn key() -> impl Strategy<Value = IndexKey> {
+            prop_oneof![
+                any::<i64>().prop_map(IndexKey::Int),
+                any::<String>().prop_map(IndexKey::Str),
+                // Keys made of the characters that need escaping, densely.
+                "[\"\\\\$%{}\n\r\t\u{0}\u{200b}\u{a0}a]{0,8}".prop_map(IndexKey::Str),
+            ]
+        }
+
+        fn address() -> impl Strategy<Value = Address> {
+            let step = (ident(), proptest::option::of(key()))
+                .prop_map(|(name, index)| ModuleStep { name, index });
+            // `data` and `module` cannot be managed resource types: they start other addresses.
+            let type_ = ident().prop_filter("reserved", |t| t != "data" && t != "module");
+            (
+                proptest::collection::vec(step, 0..4),
+                prop_oneof![Just(Mode::Managed), Just(Mode::Data)],
+                type_,
+                ident(),
+                proptest::option::of(key()),
+            )
+                .prop_map(|(steps, mode, type_, name, index)| Address {
+                    module: ModulePath(steps),
+                    mode,
+                    type_,
+                    name,
+                    index,
+                })
+        }
+
+        /// Strings built from address fragments, so that most parser paths are reached.
+        fn near_addresses() -> impl Strategy<Value = String> {
+            let fragment = prop_oneof![
+                Just("module."),
+                Just("data."),
+                Just("aws_vpc"),
+                Just("main"),
+                Just("."),
+                Just("["),
+                Just("]"),
+                Just("\""),
+                Just("0"),
+                Just("-7"),
+                Just("\\"),
+                Just("\\u00e9"),
+                Just("\\n"),
+                Just("$"),
+                Just("%"),
+                Just("{"),
+                Just("é"),
+            ];
+            prop_oneof![
+                proptest::collection::vec(fragment, 0..16).prop_map(|parts| parts.concat()),
+                "\\PC{0,40}",
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn display_then_parse_gives_the_same_address(addr in address()) {
+                let text = addr.to_string();
+                prop_assert_eq!(Address::parse(&text), Ok(addr.clone()));
+                prop_assert_eq!(ModulePath::parse(&addr.module.to_string()), Ok(addr.module));
+            }
+
+            #[test]
+            fn parse_never_panics_and_what_it_accepts_prints_back(text in near_addresses()) {
+                if let Ok(addr) = Address::parse(&text) {
+                    prop_assert_eq!(Address::parse(&addr.to_string()), Ok(addr));
+                }
+            }
+        }
+    }
 }

@@ -57,7 +57,10 @@ pub(super) fn read(bytes: &[u8]) -> Result<State, StateError> {
             serial: top
                 .get("serial")
                 .and_then(|v| serde_json::from_str(v.get()).ok()),
-            resources: top.get("modules").and_then(|m| legacy_resource_count(m)),
+            resources: match top.get("modules") {
+                None => Some(0),
+                Some(modules) => legacy_resource_count(modules),
+            },
         }),
         _ => Err(StateError::UnsupportedFormat {
             version,

@@ -35,6 +35,7 @@ pub struct ResourceInstance {
     pub create_before_destroy: bool,
     /// Resource identity (Terraform 1.12+), when the provider records one.
     pub identity: Option<Value>,
+    pub identity_schema_version: Option<u64>,
     /// The attributes are in the pre-0.12 "flatmap" form (`attributes_flat`: keys such as
     /// `tags.%`, every value a string), from a state upgraded from format version 3 and not
     /// refreshed since.
@@ -57,6 +58,7 @@ impl ResourceInstance {
             deposed: None,
             create_before_destroy: false,
             identity: None,
+            identity_schema_version: None,
             attributes_flat: false,
             attributes,
             attributes_json,

@@ -68,6 +68,7 @@ struct ResourceJson {
     tainted: Option<bool>,
     deposed_key: Option<String>,
     identity: Option<Value>,
+    identity_schema_version: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -209,6 +210,7 @@ fn resource(module: &ModulePath, r: ResourceJson) -> Result<ResourceInstance, St
     object.tainted = r.tainted.unwrap_or(false);
     object.deposed = r.deposed_key.filter(|k| !k.is_empty());
     object.identity = r.identity;
+    object.identity_schema_version = r.identity_schema_version;
     if let Some(Value::Object(mask)) = &r.sensitive_values {
         object.sensitive_attributes = mask
             .iter()

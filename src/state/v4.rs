@@ -56,6 +56,7 @@ struct InstanceV4 {
     dependencies: Option<Vec<String>>,
     create_before_destroy: Option<bool>,
     identity: Option<Value>,
+    identity_schema_version: Option<u64>,
 }
 
 /// Reads a document already known to be valid JSON with `"version": 4`.
@@ -188,6 +189,7 @@ fn instance(
     object.schema_version = inst.schema_version;
     object.create_before_destroy = inst.create_before_destroy.unwrap_or(false);
     object.identity = inst.identity;
+    object.identity_schema_version = inst.identity_schema_version;
     object.tainted = match inst.status.as_deref() {
         None | Some("") => false,
         Some("tainted") => true,
