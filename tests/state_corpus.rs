@@ -919,3 +919,19 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn text_in_another_encoding_is_located() {
+    // "café" in Latin-1 on line 2.
+    let err = state::read(b"{\"version\": 4,\n \"lineage\": \"caf\xe9\"}").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StateError::NotUtf8 {
+                line: 2,
+                column: 16
+            }
+        ),
+        "{err}"
+    );
+}

@@ -204,6 +204,14 @@ impl Address {
         }
     }
 
+    /// Whether both addresses belong to the same resource (index keys aside).
+    pub fn same_resource(&self, other: &Address) -> bool {
+        self.module == other.module
+            && self.mode == other.mode
+            && self.type_ == other.type_
+            && self.name == other.name
+    }
+
     /// Parses an address as Terraform prints it, e.g. `module.net.aws_subnet.private["a"]`.
     pub fn parse(s: &str) -> Result<Self, AddressError> {
         let parts = split_parts(s)?;

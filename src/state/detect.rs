@@ -100,7 +100,23 @@ fn text_of(bytes: &[u8]) -> Result<&str, StateError> {
     if bytes.iter().take(4096).any(|&b| b == 0) {
         return Err(binary(BinaryKind::Other));
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| binary(BinaryKind::Other))?;
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        // JSON with a stray non-UTF-8 byte is an encoding problem, not binary data.
+        Err(e) if bytes.trim_ascii_start().starts_with(b"{") => {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            let line = valid.matches('\n').count() + 1;
+            let column = valid
+                .rsplit('\n')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .count()
+                + 1;
+            return Err(StateError::NotUtf8 { line, column });
+        }
+        Err(_) => return Err(binary(BinaryKind::Other)),
+    };
     if text.trim().is_empty() {
         return Err(StateError::Empty { bytes: bytes.len() });
     }

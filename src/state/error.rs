@@ -18,6 +18,8 @@ pub enum StateError {
     Binary { kind: BinaryKind, head: String },
     /// A JSON envelope around an encrypted state.
     Encrypted(Encryption),
+    /// Text that is not UTF-8 (e.g. a state re-saved as Latin-1): position of the first bad byte.
+    NotUtf8 { line: usize, column: usize },
     /// Not valid JSON.
     InvalidJson {
         message: String,
@@ -151,6 +153,12 @@ impl fmt::Display for StateError {
                 f,
                 "the state is encrypted with SOPS (it has a top-level \"sops\" key); decrypt it \
                  first: `sops --decrypt --input-type json --output-type json FILE > terraform.tfstate`"
+            ),
+            StateError::NotUtf8 { line, column } => write!(
+                f,
+                "the file is not UTF-8 text (a byte that is not UTF-8 at line {line} column \
+                 {column}); Terraform writes states as UTF-8, so this copy was probably converted \
+                 to another encoding: fetch it again with `terraform state pull > terraform.tfstate`"
             ),
             StateError::InvalidJson {
                 message,

@@ -63,7 +63,8 @@ pub struct State {
     /// Resources listed with no instances (`count = 0`, or after a failed apply), as resource
     /// addresses without index keys.
     pub empty_resources: Vec<Address>,
-    /// Every module instance that holds a resource or a child module, sorted; no root.
+    /// Module instances the file names, sorted, without the root: in a state file those that
+    /// hold resources; in `terraform show -json` output every module of the tree.
     pub modules: Vec<ModulePath>,
     pub outputs: BTreeMap<String, Output>,
     /// Present when the file is a plan.
@@ -110,10 +111,10 @@ impl State {
         &'a self,
         resource: &Address,
     ) -> impl Iterator<Item = &'a ResourceInstance> + 'a {
-        let resource = resource.resource();
+        let resource = resource.clone();
         self.resources
             .iter()
-            .filter(move |r| r.address.resource() == resource)
+            .filter(move |r| r.address.same_resource(&resource))
     }
 
     /// Every managed (non-data) instance of the given resource type, e.g. `"aws_subnet"`.
