@@ -929,7 +929,7 @@ fn text_in_another_encoding_is_located() {
             err,
             StateError::NotUtf8 {
                 line: 2,
-                column: 16
+                column: 17
             }
         ),
         "{err}"
