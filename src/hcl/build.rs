@@ -1,8 +1,8 @@
 //! Small constructors for expressions and blocks, so generator code reads like the HCL it makes.
 
 use super::{Block, Body, Expr, ObjectKey};
-use hcl::Identifier;
 use hcl::expr::{TemplateExpr, Variable};
+use hcl::Identifier;
 
 /// Parses an expression written by iacgen itself (a reference, a function call, a `for`).
 ///
