@@ -45,7 +45,12 @@ fn files(dir: &Path) -> Vec<String> {
 fn generate_writes_modules_and_one_root_per_environment() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("infra");
-    let o = iacgen(&["generate", &example("platform.yaml"), "--out", out.to_str().unwrap()]);
+    let o = iacgen(&[
+        "generate",
+        &example("platform.yaml"),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let written = files(&out);
     for env in ["dev", "staging", "prod"] {
@@ -67,9 +72,18 @@ fn generate_writes_modules_and_one_root_per_environment() {
     assert!(text(&o.stdout).contains("created"));
 
     // A second run changes nothing.
-    let o = iacgen(&["generate", &example("platform.yaml"), "--out", out.to_str().unwrap()]);
+    let o = iacgen(&[
+        "generate",
+        &example("platform.yaml"),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success());
-    assert!(text(&o.stdout).contains("0 created, 0 changed, 0 removed"), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stdout).contains("0 created, 0 changed, 0 removed"),
+        "{}",
+        text(&o.stdout)
+    );
 }
 
 #[test]
@@ -77,9 +91,14 @@ fn a_bad_spec_exits_1_names_the_problem_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("bad.yaml");
     let original = fs::read_to_string(example("platform.yaml")).unwrap();
-    fs::write(&spec, original.replace("memory: 1024", "memory: 4096")).unwrap();
+    fs::write(&spec, original.replace("memory: 1024", "memory: 8192")).unwrap();
     let out = dir.path().join("infra");
-    let o = iacgen(&["generate", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = iacgen(&[
+        "generate",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let err = text(&o.stderr);
     assert!(err.contains("bad.yaml:"), "{err}");
@@ -94,9 +113,17 @@ fn a_bad_spec_exits_1_names_the_problem_and_writes_nothing() {
 fn validate_accepts_every_example() {
     for entry in fs::read_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples")).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "yaml" || e == "toml" || e == "json") {
+        if path
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "toml" || e == "json")
+        {
             let o = iacgen(&["validate", path.to_str().unwrap()]);
-            assert!(o.status.success(), "{}: {}", path.display(), text(&o.stderr));
+            assert!(
+                o.status.success(),
+                "{}: {}",
+                path.display(),
+                text(&o.stderr)
+            );
         }
     }
 }
@@ -113,19 +140,28 @@ fn diff_exit_codes_follow_the_output_directory() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stdout).contains("+++ b/environments/dev/main.tf"));
 
-    assert!(iacgen(&["generate", &spec, "--out", out_s]).status.success());
+    assert!(
+        iacgen(&["generate", &spec, "--out", out_s])
+            .status
+            .success()
+    );
     let o = iacgen(&["diff", &spec, "--out", out_s]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
 
     // A hand edit shows up as such, and generate refuses to overwrite it.
     let tfvars = out.join("environments/dev/terraform.tfvars");
-    let edited = fs::read_to_string(&tfvars).unwrap().replace("10.0.0.0/20", "10.9.0.0/20");
+    let edited = fs::read_to_string(&tfvars)
+        .unwrap()
+        .replace("10.0.0.0/20", "10.9.0.0/20");
     fs::write(&tfvars, &edited).unwrap();
     let o = iacgen(&["diff", &spec, "--out", out_s]);
     assert_eq!(o.status.code(), Some(2));
     let shown = text(&o.stdout);
     assert!(shown.contains("edited by hand"), "{shown}");
-    assert!(shown.contains("-vpc_cidr") || shown.contains("10.9.0.0/20"), "{shown}");
+    assert!(
+        shown.contains("-vpc_cidr") || shown.contains("10.9.0.0/20"),
+        "{shown}"
+    );
 
     let o = iacgen(&["diff", &spec, "--out", out_s, "--stat"]);
     assert_eq!(o.status.code(), Some(2));
@@ -133,8 +169,16 @@ fn diff_exit_codes_follow_the_output_directory() {
 
     let o = iacgen(&["generate", &spec, "--out", out_s]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o.stderr).contains("environments/dev/terraform.tfvars"), "{}", text(&o.stderr));
-    assert_eq!(fs::read_to_string(&tfvars).unwrap(), edited, "the edit must survive");
+    assert!(
+        text(&o.stderr).contains("environments/dev/terraform.tfvars"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(
+        fs::read_to_string(&tfvars).unwrap(),
+        edited,
+        "the edit must survive"
+    );
 
     let o = iacgen(&["generate", &spec, "--out", out_s, "--force"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
@@ -148,8 +192,16 @@ fn regenerating_removes_files_iacgen_no_longer_produces_and_keeps_others() {
     let out_s = out.to_str().unwrap();
     let two_envs = dir.path().join("two.yaml");
     let minimal = fs::read_to_string(example("minimal.yaml")).unwrap();
-    fs::write(&two_envs, minimal.replace("  dev: {}", "  dev: {}\n  qa: {}")).unwrap();
-    assert!(iacgen(&["generate", two_envs.to_str().unwrap(), "--out", out_s]).status.success());
+    fs::write(
+        &two_envs,
+        minimal.replace("  dev: {}", "  dev: {}\n  qa: {}"),
+    )
+    .unwrap();
+    assert!(
+        iacgen(&["generate", two_envs.to_str().unwrap(), "--out", out_s])
+            .status
+            .success()
+    );
     assert!(out.join("environments/qa/main.tf").exists());
     fs::write(out.join("environments/notes.md"), "mine").unwrap();
 
@@ -157,7 +209,10 @@ fn regenerating_removes_files_iacgen_no_longer_produces_and_keeps_others() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("removed   environments/qa/main.tf"));
     assert!(!out.join("environments/qa").exists());
-    assert_eq!(fs::read_to_string(out.join("environments/notes.md")).unwrap(), "mine");
+    assert_eq!(
+        fs::read_to_string(out.join("environments/notes.md")).unwrap(),
+        "mine"
+    );
 }
 
 #[test]
@@ -165,6 +220,9 @@ fn help_explains_every_command_with_an_example() {
     for cmd in ["generate", "validate", "diff"] {
         let o = iacgen(&[cmd, "--help"]);
         assert!(o.status.success());
-        assert!(text(&o.stdout).contains("Example"), "{cmd} --help has no example");
+        assert!(
+            text(&o.stdout).contains("Example"),
+            "{cmd} --help has no example"
+        );
     }
 }
