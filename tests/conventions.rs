@@ -33,7 +33,10 @@ fn taggable_types() -> Option<BTreeSet<String>> {
     let text = match std::fs::read_to_string(tools.join("aws-schema.json")) {
         Ok(t) => t,
         Err(_) if std::env::var_os("CI").is_none() => {
-            eprintln!("note: no aws-schema.json under {}; skipping", tools.display());
+            eprintln!(
+                "note: no aws-schema.json under {}; skipping",
+                tools.display()
+            );
             return None;
         }
         Err(e) => panic!("aws-schema.json is needed in CI: {e}"),
@@ -92,20 +95,34 @@ fn every_taggable_resource_is_tagged() {
             if taggable.contains(kind) {
                 checked += 1;
                 if !has_attr(block, "tags") {
-                    missing.push(format!("{spec}: {path}: {kind}.{}", block.labels()[1].as_str()));
+                    missing.push(format!(
+                        "{spec}: {path}: {kind}.{}",
+                        block.labels()[1].as_str()
+                    ));
                 }
             }
         }
     });
     assert!(checked > 20, "only {checked} taggable resources seen");
-    assert!(missing.is_empty(), "untagged resources:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "untagged resources:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
 fn collections_use_for_each_never_count() {
     for_each_generated_tf(|spec, path, body| {
-        for block in blocks(body, "resource").into_iter().chain(blocks(body, "module")) {
-            assert!(!has_attr(block, "count"), "{spec}: {path}: count in {:?}", block.labels());
+        for block in blocks(body, "resource")
+            .into_iter()
+            .chain(blocks(body, "module"))
+        {
+            assert!(
+                !has_attr(block, "count"),
+                "{spec}: {path}: count in {:?}",
+                block.labels()
+            );
         }
     });
 }
@@ -115,12 +132,18 @@ fn variables_and_outputs_are_documented_and_typed() {
     for_each_generated_tf(|spec, path, body| {
         for var in blocks(body, "variable") {
             let name = var.labels()[0].as_str();
-            assert!(has_attr(var, "description"), "{spec}: {path}: variable {name}");
+            assert!(
+                has_attr(var, "description"),
+                "{spec}: {path}: variable {name}"
+            );
             assert!(has_attr(var, "type"), "{spec}: {path}: variable {name}");
         }
         for output in blocks(body, "output") {
             let name = output.labels()[0].as_str();
-            assert!(has_attr(output, "description"), "{spec}: {path}: output {name}");
+            assert!(
+                has_attr(output, "description"),
+                "{spec}: {path}: output {name}"
+            );
         }
     });
 }
@@ -135,7 +158,11 @@ fn every_environment_gets_the_automatic_tags() {
             assert_eq!(tags.get("Project"), Some(&platform.project));
             assert_eq!(tags.get("ManagedBy").map(String::as_str), Some("iacgen"));
             for key in &platform.tag_policy {
-                assert!(tags.contains_key(key), "{}: {env} lacks {key}", spec.display());
+                assert!(
+                    tags.contains_key(key),
+                    "{}: {env} lacks {key}",
+                    spec.display()
+                );
             }
             for (key, value) in &platform.tags {
                 assert_eq!(tags.get(key), Some(value));
