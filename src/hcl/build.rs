@@ -96,6 +96,7 @@ pub fn variable(name: &str) -> Expr {
 }
 
 /// One piece of a string template.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Part {
     /// Literal text, escaped by the printer.
     Lit(String),

@@ -72,8 +72,11 @@ impl Body {
         self
     }
 
-    /// Adds a `# text` comment (one per line of `text`).
+    /// Adds a `# text` comment (one per line of `text`; empty text gives a bare `#`).
     pub fn comment(mut self, text: &str) -> Self {
+        if text.is_empty() {
+            self.items.push(Item::Comment(String::new()));
+        }
         for line in text.lines() {
             self.items.push(Item::Comment(line.to_string()));
         }

@@ -16,6 +16,7 @@ use hcl::expr::{
 };
 use hcl::template::{Directive, Element, Strip, Template};
 use std::borrow::Cow;
+use unicode_normalization::UnicodeNormalization;
 
 pub use super::escape::escape_string;
 
@@ -111,6 +112,12 @@ enum Prev {
 }
 
 fn emit_body(toks: &mut Vec<Tok>, body: &Body, depth: usize, in_variable: bool) {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+        emit_body_here(toks, body, depth, in_variable)
+    })
+}
+
+fn emit_body_here(toks: &mut Vec<Tok>, body: &Body, depth: usize, in_variable: bool) {
     let mut prev: Option<Prev> = None;
     let mut blank = false;
     for item in &body.items {
@@ -161,7 +168,8 @@ fn emit_attr(toks: &mut Vec<Tok>, key: &str, value: &Expr, depth: usize, in_vari
 fn emit_block(toks: &mut Vec<Tok>, block: &Block, depth: usize) {
     toks.push(tok(Kind::Ident, &block.ident));
     for label in &block.labels {
-        toks.extend(quoted(label));
+        // HCL reads strings as NFC and terraform fmt rewrites labels from what it read.
+        toks.extend(quoted(&label.nfc().collect::<String>()));
     }
     toks.push(tok(Kind::OBrace, "{"));
     if block.body.items.iter().all(|i| matches!(i, Item::Blank)) {
@@ -289,7 +297,16 @@ fn value_tokens(expr: &Expr, ctx: Ctx) -> Vec<Tok> {
     expr_tokens(expr, ctx)
 }
 
+/// Stack left before the printer's recursion moves to a fresh segment, and that segment's size:
+/// expression trees of any depth print without overflowing the stack.
+const RED_ZONE: usize = 128 * 1024;
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
 fn expr_tokens(expr: &Expr, ctx: Ctx) -> Vec<Tok> {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || expr_tokens_here(expr, ctx))
+}
+
+fn expr_tokens_here(expr: &Expr, ctx: Ctx) -> Vec<Tok> {
     match expr {
         Expr::Null => vec![tok(Kind::Ident, "null")],
         Expr::Bool(b) => vec![tok(Kind::Ident, if *b { "true" } else { "false" })],
@@ -302,8 +319,16 @@ fn expr_tokens(expr: &Expr, ctx: Ctx) -> Vec<Tok> {
         Expr::Traversal(t) => traversal_tokens(t, ctx),
         Expr::FuncCall(f) => call_tokens(f, ctx),
         Expr::Parenthesis(inner) => {
+            let inner_toks = expr_tokens(inner, ctx.at(ctx.col + 1));
+            // A conditional laid out over lines already brings its own parentheses.
+            if matches!(**inner, Expr::Conditional(_))
+                && inner_toks.first().is_some_and(|t| t.kind == Kind::OParen)
+                && inner_toks.get(1).is_some_and(|t| t.kind == Kind::Newline)
+            {
+                return inner_toks;
+            }
             let mut toks = vec![tok(Kind::OParen, "(")];
-            toks.extend(expr_tokens(inner, ctx.at(ctx.col + 1)));
+            toks.extend(inner_toks);
             toks.push(tok(Kind::CParen, ")"));
             toks
         }
@@ -338,9 +363,14 @@ fn quoted(text: &str) -> Vec<Tok> {
 
 /// Scalars, references and calls of them: what may share a line in a list.
 fn is_simple(expr: &Expr) -> bool {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || is_simple_here(expr))
+}
+
+fn is_simple_here(expr: &Expr) -> bool {
     match expr {
         Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::String(_) | Expr::Variable(_) => true,
-        Expr::TemplateExpr(t) => matches!(**t, TemplateExpr::QuotedString(_)),
+        // Outside attribute values, heredocs are printed as quoted strings too.
+        Expr::TemplateExpr(_) => true,
         Expr::Traversal(t) => {
             is_simple(&t.expr)
                 && t.operators.iter().all(|op| match op {
@@ -474,6 +504,9 @@ fn traversal_tokens(t: &Traversal, ctx: Ctx) -> Vec<Tok> {
     } else {
         expr_tokens(&t.expr, ctx)
     };
+    // An attribute-only splat `.*` runs until an index or full splat; another `.*` inside it
+    // is an error, so the part before the second one is parenthesized.
+    let mut in_attr_splat = false;
     for op in &t.operators {
         match op {
             TraversalOperator::GetAttr(id) => {
@@ -481,8 +514,23 @@ fn traversal_tokens(t: &Traversal, ctx: Ctx) -> Vec<Tok> {
                 toks.push(tok(Kind::Ident, id.as_str()));
             }
             TraversalOperator::Index(e) => {
+                in_attr_splat = false;
                 toks.push(tok(Kind::OBrack, "["));
+                // terraform fmt deletes a bare `true`, `false` or `null` index of a reference.
+                let keyword = matches!(e, Expr::Bool(_) | Expr::Null);
+                if keyword {
+                    toks.push(tok(Kind::OParen, "("));
+                }
                 toks.extend(expr_tokens(e, Ctx::inline()));
+                if keyword {
+                    toks.push(tok(Kind::CParen, ")"));
+                }
+                toks.push(tok(Kind::CBrack, "]"));
+            }
+            // `.1.2` would read as the number `1.2`: a second legacy index takes brackets.
+            TraversalOperator::LegacyIndex(n) if ends_with_legacy_index(&toks) => {
+                toks.push(tok(Kind::OBrack, "["));
+                toks.push(Tok::new(Kind::Number, n.to_string()));
                 toks.push(tok(Kind::CBrack, "]"));
             }
             TraversalOperator::LegacyIndex(n) => {
@@ -490,10 +538,16 @@ fn traversal_tokens(t: &Traversal, ctx: Ctx) -> Vec<Tok> {
                 toks.push(Tok::new(Kind::Number, n.to_string()));
             }
             TraversalOperator::AttrSplat => {
+                if in_attr_splat {
+                    toks.insert(0, tok(Kind::OParen, "("));
+                    toks.push(tok(Kind::CParen, ")"));
+                }
+                in_attr_splat = true;
                 toks.push(tok(Kind::Dot, "."));
                 toks.push(tok(Kind::Star, "*"));
             }
             TraversalOperator::FullSplat => {
+                in_attr_splat = false;
                 toks.push(tok(Kind::OBrack, "["));
                 toks.push(tok(Kind::Star, "*"));
                 toks.push(tok(Kind::CBrack, "]"));
@@ -501,6 +555,10 @@ fn traversal_tokens(t: &Traversal, ctx: Ctx) -> Vec<Tok> {
         }
     }
     toks
+}
+
+fn ends_with_legacy_index(toks: &[Tok]) -> bool {
+    matches!(toks, [.., dot, n] if dot.kind == Kind::Dot && n.kind == Kind::Number)
 }
 
 fn call_tokens(f: &FuncCall, ctx: Ctx) -> Vec<Tok> {
