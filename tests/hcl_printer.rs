@@ -870,13 +870,70 @@ fn heredoc_expr(inner: BoxedStrategy<Expr>) -> impl Strategy<Value = Expr> {
         })
 }
 
+fn object_key() -> impl Strategy<Value = ObjectKey> {
+    prop_oneof![
+        ident().prop_map(key),
+        text().prop_map(key),
+        ident().prop_map(|v| ObjectKey::Expression(variable(&v))),
+        (text(), ident()).prop_map(|(t, v)| {
+            ObjectKey::Expression(template(vec![Part::Lit(t), Part::Interp(variable(&v))]))
+        }),
+    ]
+}
+
+/// Quoted templates and heredocs with `%{if}` / `%{for}` directives and strip markers.
+fn directive_template() -> impl Strategy<Value = Expr> {
+    // (hcl-rs does not decode escapes inside directives, so no characters that need them.)
+    let lit = "[a-z $%{}~]{0,6}"
+        .prop_filter("no escape-like ends", |t: &String| {
+            !t.ends_with(['$', '%']) && !t.contains("$$") && !t.contains("%%")
+        })
+        .prop_map(|t| as_hcl2json(&t));
+    let strip = prop::sample::select(vec!["", "~"]);
+    (
+        prop::collection::vec(lit, 4),
+        prop::collection::vec(strip, 6),
+        leaf(),
+        ident(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(lits, strips, cond, var, is_for, heredoc)| {
+            let cond = print_expr(&cond);
+            let body = if is_for {
+                format!(
+                    "{}%{{{}for k, {var} in {cond}{}}}${{{var}}}{}%{{{}endfor{}}}{}",
+                    lits[0], strips[0], strips[1], lits[1], strips[2], strips[3], lits[2]
+                )
+            } else {
+                format!(
+                    "{}%{{{}if {cond}{}}}{}%{{else{}}}{}%{{endif}}{}",
+                    lits[0], strips[0], strips[1], lits[1], strips[4], lits[2], lits[3]
+                )
+            };
+            if heredoc {
+                Expr::from(Heredoc::new(
+                    Identifier::unchecked("EOT"),
+                    format!("{body}\n"),
+                ))
+            } else {
+                Expr::TemplateExpr(Box::new(TemplateExpr::QuotedString(body)))
+            }
+        })
+}
+
 fn expr() -> impl Strategy<Value = Expr> {
     leaf().prop_recursive(4, 48, 5, |inner| {
         let inner = inner.boxed();
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..5).prop_map(Expr::Array),
-            prop::collection::vec((prop_oneof![ident(), text()], inner.clone()), 0..5)
-                .prop_map(obj),
+            prop::collection::vec((object_key(), inner.clone()), 0..5).prop_map(|entries| {
+                let mut object = hcl::Object::new();
+                for (k, v) in entries {
+                    object.insert(k, v);
+                }
+                Expr::Object(object)
+            }),
             (
                 prop::option::of(ident()),
                 ident(),
@@ -947,6 +1004,7 @@ fn expr() -> impl Strategy<Value = Expr> {
             )
             .prop_map(template),
             heredoc_expr(inner.clone()),
+            directive_template(),
         ]
     })
 }
@@ -1201,6 +1259,8 @@ fn random_body(depth: u32) -> BoxedStrategy<Body> {
                 })),
             1 => prop_oneof![Just("string"), Just("list"), Just("map"), Just("number")]
                 .prop_map(|t| Item::Attr("type".into(), s(t))),
+            1 => prop_oneof![Just("list"), Just("set"), Just("string"), Just("list(string)")]
+                .prop_map(|t| Item::Attr("type".into(), ex(t))),
         ]
         .boxed()
     };

@@ -510,6 +510,10 @@ fn traversal_tokens(t: &Traversal, ctx: Ctx) -> Vec<Tok> {
     for op in &t.operators {
         match op {
             TraversalOperator::GetAttr(id) => {
+                // `.6.e4` would read as the number `6.e4`.
+                if id.as_str().starts_with(['e', 'E']) {
+                    bracket_legacy_index(&mut toks);
+                }
                 toks.push(tok(Kind::Dot, "."));
                 toks.push(tok(Kind::Ident, id.as_str()));
             }
@@ -527,13 +531,9 @@ fn traversal_tokens(t: &Traversal, ctx: Ctx) -> Vec<Tok> {
                 }
                 toks.push(tok(Kind::CBrack, "]"));
             }
-            // `.1.2` would read as the number `1.2`: a second legacy index takes brackets.
-            TraversalOperator::LegacyIndex(n) if ends_with_legacy_index(&toks) => {
-                toks.push(tok(Kind::OBrack, "["));
-                toks.push(Tok::new(Kind::Number, n.to_string()));
-                toks.push(tok(Kind::CBrack, "]"));
-            }
             TraversalOperator::LegacyIndex(n) => {
+                // `.1.2` would read as the number `1.2`.
+                bracket_legacy_index(&mut toks);
                 toks.push(tok(Kind::Dot, "."));
                 toks.push(Tok::new(Kind::Number, n.to_string()));
             }
@@ -557,8 +557,19 @@ fn traversal_tokens(t: &Traversal, ctx: Ctx) -> Vec<Tok> {
     toks
 }
 
-fn ends_with_legacy_index(toks: &[Tok]) -> bool {
-    matches!(toks, [.., dot, n] if dot.kind == Kind::Dot && n.kind == Kind::Number)
+/// Rewrites a trailing legacy index `.N` as `[N]`, so that what follows cannot merge with
+/// the number.
+fn bracket_legacy_index(toks: &mut Vec<Tok>) {
+    if let [.., dot, n] = toks.as_slice()
+        && dot.kind == Kind::Dot
+        && n.kind == Kind::Number
+    {
+        let n = n.text.clone();
+        toks.truncate(toks.len() - 2);
+        toks.push(tok(Kind::OBrack, "["));
+        toks.push(Tok::new(Kind::Number, n));
+        toks.push(tok(Kind::CBrack, "]"));
+    }
 }
 
 fn call_tokens(f: &FuncCall, ctx: Ctx) -> Vec<Tok> {
