@@ -397,6 +397,56 @@ fn unwraps_lone_interpolations_in_attributes_only() {
 }
 
 #[test]
+fn templates_keep_literal_text_literal() {
+    let lit = |t: &str| Part::Lit(t.to_string());
+    let cases = [
+        vec![Part::Interp(ex("var.a")), lit("-b")],
+        vec![lit("cost $"), Part::Interp(ex("var.n"))],
+        vec![lit("a$$"), Part::Interp(ex("var.n")), lit("$")],
+        vec![lit("50%"), lit("{x}")],
+        vec![lit("${not} \"%{this}\"\n"), Part::Interp(ex("f(\"q\")"))],
+    ];
+    for parts in &cases {
+        let e = template(parts.clone());
+        let printed = print_body(&Body::new().attr("x", list([e])));
+        let parsed: hcl::Body = hcl::from_str(&printed).expect("parses");
+        let Some(Expr::Array(items)) = attribute_value(&parsed, "x") else {
+            panic!("{printed}")
+        };
+        // The literal parts come back verbatim, in order, around the interpolations.
+        let literals: String = match &items[0] {
+            Expr::String(s) => s.clone(),
+            Expr::TemplateExpr(t) => Template::from_expr(t)
+                .expect("template")
+                .elements()
+                .iter()
+                .map(|el| match el {
+                    Element::Literal(l) => l.clone(),
+                    Element::Interpolation(i) => match &i.expr {
+                        Expr::String(s) => s.clone(),
+                        _ => String::new(),
+                    },
+                    Element::Directive(_) => String::new(),
+                })
+                .collect(),
+            other => panic!("{other:?}"),
+        };
+        let want: String = parts
+            .iter()
+            .map(|p| match p {
+                Part::Lit(t) => t.as_str(),
+                Part::Interp(_) => "",
+            })
+            .collect();
+        assert_eq!(literals, want, "{printed}");
+    }
+    assert_eq!(
+        print_body(&Body::new().attr("name", name_with(ex("local.name"), "-vpc"))),
+        "name = \"${local.name}-vpc\"\n"
+    );
+}
+
+#[test]
 fn modernizes_legacy_variable_types() {
     let body = Body::new()
         .block(block(

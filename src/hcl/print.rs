@@ -977,3 +977,110 @@ fn pick_delimiter(wanted: &str, lines: &[&str]) -> String {
         .find(|d| !clashes(d))
         .unwrap_or_else(|| "EOT".to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hcl::{ex, list};
+
+    fn attr_value(expr: &Expr) -> String {
+        print_body(&Body::new().attr("x", expr.clone()))
+    }
+
+    #[test]
+    fn token_level_unwrapping_matches_terraform() {
+        let unwrap = |src: &str| {
+            let mut toks = expr_tokens(&ex(src), Ctx::inline());
+            strip_interpolation_tokens(&mut toks);
+            render(&toks)
+        };
+        assert_eq!(unwrap(r#""${a}""#), "a");
+        assert_eq!(unwrap(r#""${"${a}"}""#), "a");
+        assert_eq!(unwrap(r#""${a}${b}""#), r#""${a}${b}""#);
+        assert_eq!(unwrap(r#""${a}-x""#), r#""${a}-x""#);
+        assert_eq!(unwrap(r#""${a}" == "${b}""#), r#""${a}" == "${b}""#);
+    }
+
+    #[test]
+    fn legacy_type_constraints_are_modernized_like_terraform_fmt() {
+        let modern = |src: &str| {
+            let mut toks = expr_tokens(&ex(src), Ctx::inline());
+            modernize_type(&mut toks);
+            render(&toks)
+        };
+        assert_eq!(modern(r#""string""#), "string");
+        assert_eq!(modern(r#""list""#), "list(string)");
+        assert_eq!(modern(r#""map""#), "map(string)");
+        assert_eq!(modern("set"), "set(any)");
+        assert_eq!(modern(r#""number""#), r#""number""#);
+        assert_eq!(modern("list(string)"), "list(string)");
+    }
+
+    #[test]
+    fn heredoc_delimiter_never_appears_in_the_text() {
+        assert_eq!(pick_delimiter("EOT", &["a\n", "EOT\n"]), "EOF");
+        assert_eq!(pick_delimiter("EOT", &["EOT\n", "EOF\n", "END\n"]), "EOT_1");
+        assert_eq!(pick_delimiter("not valid", &["x\n"]), "EOT");
+    }
+
+    #[test]
+    fn legacy_indexes_never_merge_into_numbers() {
+        use hcl::Identifier;
+        use hcl::expr::{Traversal, TraversalOperator as Op};
+        let t = |ops: Vec<Op>| Expr::from(Traversal::new(ex("a"), ops));
+        assert_eq!(
+            print_expr(&t(vec![
+                Op::LegacyIndex(0),
+                Op::GetAttr(Identifier::unchecked("b"))
+            ])),
+            "a.0.b"
+        );
+        assert_eq!(
+            print_expr(&t(vec![Op::LegacyIndex(1), Op::LegacyIndex(2)])),
+            "a[1].2"
+        );
+        assert_eq!(
+            print_expr(&t(vec![
+                Op::LegacyIndex(6),
+                Op::GetAttr(Identifier::unchecked("e4"))
+            ])),
+            "a[6].e4"
+        );
+    }
+
+    #[test]
+    fn nested_attribute_splats_are_split() {
+        use hcl::Identifier;
+        use hcl::expr::{Traversal, TraversalOperator as Op};
+        let e = Expr::from(Traversal::new(
+            ex("a"),
+            vec![
+                Op::AttrSplat,
+                Op::GetAttr(Identifier::unchecked("b")),
+                Op::AttrSplat,
+            ],
+        ));
+        assert_eq!(print_expr(&e), "(a.*.b).*");
+        assert_eq!(print_expr(&ex("a.*.b[0].*")), "a.*.b[0].*");
+    }
+
+    #[test]
+    fn keyword_indexes_keep_parentheses() {
+        assert_eq!(print_expr(&ex("a[(true)]")), "a[(true)]");
+        let e = Expr::from(hcl::expr::Traversal::new(
+            ex("a"),
+            vec![hcl::expr::TraversalOperator::Index(Expr::Null)],
+        ));
+        assert_eq!(print_expr(&e), "a[(null)]");
+    }
+
+    #[test]
+    fn heredocs_that_cannot_be_heredocs_become_quoted_strings() {
+        let h = |text: &str| Expr::from(Heredoc::new(hcl::Identifier::unchecked("EOT"), text));
+        assert_eq!(attr_value(&h("a\n")), "x = <<EOT\na\nEOT\n");
+        assert_eq!(attr_value(&h("no newline")), "x = \"no newline\"\n");
+        assert_eq!(attr_value(&h("cr\r\n")), "x = \"cr\\r\\n\"\n");
+        // Inside a list, a heredoc cannot keep its own lines.
+        assert_eq!(print_expr(&list([h("a\n")])), "[\"a\\n\"]");
+    }
+}
