@@ -105,7 +105,7 @@ fn is_multiline(toks: &[Tok]) -> bool {
 // Bodies
 
 #[derive(Clone, Copy, PartialEq)]
-enum Prev {
+enum ItemKind {
     Attr,
     Block,
     Comment,
@@ -118,7 +118,7 @@ fn emit_body(toks: &mut Vec<Tok>, body: &Body, depth: usize, in_variable: bool) 
 }
 
 fn emit_body_here(toks: &mut Vec<Tok>, body: &Body, depth: usize, in_variable: bool) {
-    let mut prev: Option<Prev> = None;
+    let mut prev: Option<ItemKind> = None;
     let mut blank = false;
     for item in &body.items {
         let kind = match item {
@@ -126,13 +126,13 @@ fn emit_body_here(toks: &mut Vec<Tok>, body: &Body, depth: usize, in_variable: b
                 blank = prev.is_some();
                 continue;
             }
-            Item::Attr(..) => Prev::Attr,
-            Item::Block(_) => Prev::Block,
-            Item::Comment(_) => Prev::Comment,
+            Item::Attr(..) => ItemKind::Attr,
+            Item::Block(_) => ItemKind::Block,
+            Item::Comment(_) => ItemKind::Comment,
         };
         // Blocks are set apart from their neighbours; comments stick to what follows them.
         if let Some(p) = prev
-            && (blank || p == Prev::Block || (kind == Prev::Block && p == Prev::Attr))
+            && (blank || p == ItemKind::Block || (kind == ItemKind::Block && p == ItemKind::Attr))
         {
             toks.push(newline());
         }
