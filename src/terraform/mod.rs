@@ -2,6 +2,7 @@
 //! per environment under `environments/<env>/`.
 
 mod common;
+mod eks;
 mod interface;
 mod module;
 mod network;
@@ -20,6 +21,9 @@ pub fn modules(platform: &Platform) -> Vec<Module> {
     let mut modules = Vec::new();
     if let Some(network) = &platform.network {
         modules.push(network::module(platform, network));
+    }
+    if let Some(eks) = &platform.eks {
+        modules.push(eks::module(platform, eks));
     }
     modules
 }
