@@ -35,25 +35,28 @@ pub fn module(platform: &Platform, eks: &Eks) -> Module {
     }
 }
 
-const SUMMARY: &str = "An EKS cluster in the private subnets: secrets encrypted with a \
-customer-managed KMS key, every control-plane log type in a KMS-encrypted log group, a private \
-API endpoint unless the spec opens it to listed CIDRs, access entries for `eks.admins` \
-(authentication mode `API`), an OIDC provider for IRSA, the add-ons of the spec, and one \
-managed node group per node pool (launch template with IMDSv2 and an encrypted gp3 root \
-volume; tags on instances, volumes, network interfaces and the Auto Scaling group).\n\n\
-**Node group sizes.** `node_pool_sizes` sets each pool's min, desired and max size per \
-environment, and Terraform keeps the desired size at the spec's value: a change made outside \
-Terraform is undone by the next apply. A team that runs the cluster autoscaler (or anything \
-else that resizes node groups) opts out by adding a file `modules/eks/autoscaler_override.tf` \
-(iacgen never writes or deletes it; Terraform merges override files into the module):\n\n\
-```hcl\n\
-resource \"aws_eks_node_group\" \"this\" {\n\
-  lifecycle {\n\
-    ignore_changes = [scaling_config[0].desired_size]\n\
-  }\n\
-}\n\
-```\n\n\
-Min and max still come from the spec; desired is then only the size a new pool starts at.";
+const SUMMARY: &str = r#"An EKS cluster in the private subnets: secrets encrypted with a customer-managed KMS
+key, every control-plane log type in a KMS-encrypted log group, a private API endpoint unless
+the spec opens it to listed CIDRs, access entries for `eks.admins` (authentication mode `API`),
+an OIDC provider for IRSA, the add-ons of the spec, and one managed node group per node pool
+(launch template with IMDSv2 and an encrypted gp3 root volume; tags on instances, volumes,
+network interfaces and the Auto Scaling group).
+
+**Node group sizes.** `node_pool_sizes` sets each pool's min, desired and max size per
+environment, and Terraform keeps the desired size at the spec's value: a change made outside
+Terraform is undone by the next apply. A team that runs the cluster autoscaler (or anything
+else that resizes node groups) opts out by adding a file `modules/eks/autoscaler_override.tf`
+(iacgen never writes or deletes it; Terraform merges override files into the module):
+
+```hcl
+resource "aws_eks_node_group" "this" {
+  lifecycle {
+    ignore_changes = [scaling_config[0].desired_size]
+  }
+}
+```
+
+Min and max still come from the spec; desired is then only the size a new pool starts at."#;
 
 fn inputs(platform: &Platform, eks: &Eks) -> Vec<Input> {
     let envs: Vec<&str> = platform.env_names().collect();

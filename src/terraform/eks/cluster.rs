@@ -260,12 +260,12 @@ fn cluster(eks: &Eks) -> Block {
             .attr("enabled_cluster_log_types", strings(LOG_TYPES))
             .blank()
             .block(block("vpc_config", &[], vpc))
+            .comment("Access entries only; admins are the spec's eks.admins, not whoever ran Terraform first.")
             .block(block(
                 "access_config",
                 &[],
                 Body::new()
                     .attr("authentication_mode", s("API"))
-                    .comment("Admins are the spec's eks.admins only, not whoever ran Terraform first.")
                     .attr("bootstrap_cluster_creator_admin_permissions", false),
             ))
             .block(block(
