@@ -121,15 +121,10 @@ fn inputs(platform: &Platform, eks: &Eks) -> Vec<Input> {
                 "cluster_log_retention_days",
                 "Days to keep the control-plane logs",
             ),
-            per_env(&|e| {
-                let days = platform
-                    .observability
-                    .log_retention_days
-                    .get(e)
-                    .copied()
-                    .unwrap_or(365);
-                num(i64::from(days))
-            }),
+            cluster::log_retention(platform)
+                .into_iter()
+                .map(|(env, days)| (env, num(i64::from(days))))
+                .collect(),
         ),
         Input::setting(
             Variable::new(

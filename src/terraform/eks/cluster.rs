@@ -1,7 +1,7 @@
 //! The control plane: encryption keys, log group, IAM role, security group, the cluster itself,
 //! access entries, the OIDC provider and the add-ons.
 
-use super::super::common::{kms_key_for_logs, name_tags};
+use super::super::common::{kms_key_for_logs, name_tags, short_retention_skip};
 use crate::hcl::{Block, Body, Expr, block, data, ex, null, num, obj, resource, s, strings};
 use crate::model::{Eks, Platform};
 
@@ -14,9 +14,6 @@ const LOG_TYPES: [&str; 5] = [
     "scheduler",
 ];
 
-/// CloudWatch retention below which checkov's one-year rule (CKV_AWS_338) fails.
-const ONE_YEAR: u32 = 365;
-
 pub(super) fn body(platform: &Platform, eks: &Eks) -> Body {
     let mut body = Body::new()
         .extend(secrets_key())
@@ -25,7 +22,7 @@ pub(super) fn body(platform: &Platform, eks: &Eks) -> Body {
             "${var.name}-eks-logs",
             "EKS control-plane logs of ${var.name}",
         ))
-        .block(log_group(short_retention(platform)))
+        .block(log_group(&log_retention(platform)))
         .extend(cluster_role())
         .extend(security_group())
         .block(cluster(eks));
@@ -35,15 +32,20 @@ pub(super) fn body(platform: &Platform, eks: &Eks) -> Body {
     body.block(oidc_provider())
 }
 
-/// Whether some environment keeps control-plane logs for less than a year.
-fn short_retention(platform: &Platform) -> bool {
-    platform.env_names().any(|env| {
-        platform
-            .observability
-            .log_retention_days
-            .get(env)
-            .is_some_and(|days| *days < ONE_YEAR)
-    })
+/// Control-plane log retention per environment: the observability setting.
+pub(super) fn log_retention(platform: &Platform) -> Vec<(String, u32)> {
+    platform
+        .env_names()
+        .map(|env| {
+            let days = platform
+                .observability
+                .log_retention_days
+                .get(env)
+                .copied()
+                .unwrap_or(365);
+            (env.to_string(), days)
+        })
+        .collect()
 }
 
 /// The key that envelope-encrypts Kubernetes secrets. Its policy leaves access to IAM policies
@@ -104,12 +106,10 @@ fn principals(kind: &str, identifiers: Expr) -> Block {
 
 /// EKS writes control-plane logs to `/aws/eks/<cluster>/cluster`; creating the group first
 /// gives it retention and encryption.
-fn log_group(short_retention: bool) -> Block {
+fn log_group(retention: &[(String, u32)]) -> Block {
     let mut body = Body::new();
-    if short_retention {
-        body = body.comment(
-            "checkov:skip=CKV_AWS_338:Retention is observability.log_retention_days of each environment; the spec keeps some environments' logs for less than a year on purpose.",
-        );
+    if let Some(skip) = short_retention_skip(retention) {
+        body = body.comment(&skip);
     }
     resource(
         "aws_cloudwatch_log_group",
