@@ -3,6 +3,7 @@
 
 mod common;
 mod dashboard;
+mod eks;
 mod interface;
 mod kms;
 mod module;
@@ -27,6 +28,9 @@ pub fn modules(platform: &Platform) -> Vec<Module> {
     }
     if !platform.secrets.is_empty() {
         modules.push(secrets::module(platform));
+    }
+    if let Some(eks) = &platform.eks {
+        modules.push(eks::module(platform, eks));
     }
     if let Some(observability) = observability::module(platform) {
         modules.push(observability);
