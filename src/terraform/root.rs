@@ -131,7 +131,10 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
     // Where each module's settings start in `vars`, for headings in terraform.tfvars.
     let mut headings: Vec<(usize, String)> = Vec::new();
     for module in modules {
-        headings.push((vars.len(), format!("module \"{}\" (modules/{})", module.name, module.dir)));
+        headings.push((
+            vars.len(),
+            format!("module \"{}\" (modules/{})", module.name, module.dir),
+        ));
         for input in &module.inputs {
             if let Source::Setting(values) = &input.source {
                 let mut var = input.var.clone();
