@@ -2,6 +2,7 @@
 //! per environment under `environments/<env>/`.
 
 mod common;
+pub mod ecs;
 mod interface;
 mod module;
 mod network;
@@ -20,6 +21,10 @@ pub fn modules(platform: &Platform) -> Vec<Module> {
     let mut modules = Vec::new();
     if let Some(network) = &platform.network {
         modules.push(network::module(platform, network));
+    }
+    if let Some(ecs) = &platform.ecs {
+        let calls = ecs::modules(platform, ecs, &modules);
+        modules.extend(calls);
     }
     modules
 }
