@@ -1,15 +1,17 @@
 //! The typed domain: what a platform is, independent of any file format or output target.
 //!
 //! A [`Platform`] is built by the spec loader or directly from Rust; [`validate`] checks the
-//! rules that types cannot express, and reports problems by spec field path.
+//! rules that types cannot express, and reports problems by spec field path. Derived facts that
+//! generators share live beside it: [`cidr`] (the subnet layout), [`regions`] (AZ names),
+//! [`naming`] (resource names within AWS limits), [`tags`] (the merged tag set).
 
+pub mod cidr;
+pub mod naming;
 mod per_env;
 mod platform;
+pub mod regions;
+pub mod tags;
 pub mod validate;
 
 pub use per_env::PerEnv;
 pub use platform::*;
-pub mod cidr;
-pub mod naming;
-pub mod regions;
-pub mod tags;

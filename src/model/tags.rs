@@ -1,13 +1,27 @@
-//! TEMPORARY stub (replaced by the wt-validate branch).
+//! The tags every taggable resource of an environment carries.
+//!
+//! Merge order, later wins: spec `tags`, then the environment's `tags`, then the automatic
+//! keys (`Environment`, `Project`, `ManagedBy`). The automatic keys and `Name` (which the
+//! generator sets per resource) are reserved: validation rejects user tags with those keys, so
+//! the merge never silently drops a user value.
+
 use super::Platform;
 use std::collections::BTreeMap;
+
+/// Tag keys iacgen sets itself; user tags may not use them.
+pub const RESERVED_KEYS: [&str; 4] = ["Environment", "ManagedBy", "Name", "Project"];
+
+/// The value of the automatic `ManagedBy` tag.
+pub const MANAGED_BY: &str = "iacgen";
+
+/// The merged tags of `env` (without `Name`, which is per resource).
 pub fn tag_set(platform: &Platform, env: &str) -> BTreeMap<String, String> {
-    let mut t = platform.tags.clone();
-    if let Some(e) = platform.environment(env) {
-        t.extend(e.tags.clone());
+    let mut tags = platform.tags.clone();
+    if let Some(environment) = platform.environment(env) {
+        tags.extend(environment.tags.clone());
     }
-    t.insert("Environment".into(), env.into());
-    t.insert("Project".into(), platform.project.clone());
-    t.insert("ManagedBy".into(), "iacgen".into());
-    t
+    tags.insert("Environment".to_string(), env.to_string());
+    tags.insert("Project".to_string(), platform.project.clone());
+    tags.insert("ManagedBy".to_string(), MANAGED_BY.to_string());
+    tags
 }

@@ -2,6 +2,15 @@
 //! spec loader can point at the file, line and column; a platform built in Rust gets the same
 //! checks and messages.
 
+mod checker;
+mod ecs;
+mod eks;
+mod general;
+mod network;
+mod observability;
+mod secrets;
+mod syntax;
+
 use super::Platform;
 use std::fmt;
 
@@ -36,7 +45,17 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Every problem in the platform, in a stable order (empty when it is valid).
-pub fn validate(_platform: &Platform) -> Vec<Problem> {
-    Vec::new()
+/// Every problem in the platform, in a stable order (empty when it is valid): sections in
+/// document order (project, region, tags, tag_policy, backend, environments, network, eks, ecs,
+/// secrets, observability), names in sorted order within a section. A problem is reported once,
+/// at its root: a value that is invalid on its own is not also reported by the rules built on it.
+pub fn validate(platform: &Platform) -> Vec<Problem> {
+    let mut c = checker::Checker::new(platform);
+    general::check(&mut c);
+    network::check(&mut c);
+    eks::check(&mut c);
+    ecs::check(&mut c);
+    secrets::check(&mut c);
+    observability::check(&mut c);
+    c.finish()
 }

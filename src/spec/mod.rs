@@ -1,12 +1,17 @@
-//! TEMPORARY stub (replaced by the wt-spec branch).
-use crate::model::Platform;
-use std::path::Path;
-pub struct SpecErrors(pub Vec<String>);
-impl std::fmt::Display for SpecErrors {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0.join("\n"))
-    }
-}
-pub fn load_file(_path: &Path) -> Result<Platform, SpecErrors> {
-    Err(SpecErrors(vec!["stub".into()]))
-}
+//! The spec file: YAML, TOML or JSON → located document → [`crate::model::Platform`].
+//!
+//! Each format parses into one located tree ([`document`]); [`decode`] turns the tree into the
+//! model with SPEC.md's defaults, reporting every structural problem at its line and column;
+//! `model::validate` then checks the rules, and [`locate`] points its problems at the file.
+
+mod decode;
+mod document;
+mod error;
+mod format;
+mod load;
+mod locate;
+mod parse;
+
+pub use error::{SpecError, SpecErrors};
+pub use format::Format;
+pub use load::{load_file, load_str};

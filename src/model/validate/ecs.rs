@@ -1,0 +1,336 @@
+//! `ecs.services`: Fargate sizes, ports, load balancers, autoscaling, variables and secrets.
+
+use super::checker::{Checker, Issue, did_you_mean, list, path};
+use super::eks::COMPONENT_NAME_MAX;
+use super::network::facts;
+use super::syntax;
+use crate::model::{Architecture, Autoscaling, Capacity, LoadBalancer, Service};
+
+/// The memory sizes (MiB) Fargate allows with one CPU size.
+enum Memory {
+    List(&'static [u32]),
+    Range { min: u32, max: u32, step: u32 },
+}
+
+impl Memory {
+    fn allows(&self, mib: u32) -> bool {
+        match self {
+            Memory::List(sizes) => sizes.contains(&mib),
+            Memory::Range { min, max, step } => {
+                (*min..=*max).contains(&mib) && (mib - min).is_multiple_of(*step)
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Memory::List(sizes) => list(sizes.iter().map(u32::to_string)),
+            Memory::Range { min, max, step } => format!("{min}–{max} in steps of {step}"),
+        }
+    }
+}
+
+/// Fargate task sizes: CPU units and the memory each allows (Linux; the two largest need
+/// platform version 1.4.0, which is `LATEST`).
+const FARGATE: [(u32, Memory); 7] = [
+    (256, Memory::List(&[512, 1024, 2048])),
+    (
+        512,
+        Memory::Range {
+            min: 1024,
+            max: 4096,
+            step: 1024,
+        },
+    ),
+    (
+        1024,
+        Memory::Range {
+            min: 2048,
+            max: 8192,
+            step: 1024,
+        },
+    ),
+    (
+        2048,
+        Memory::Range {
+            min: 4096,
+            max: 16384,
+            step: 1024,
+        },
+    ),
+    (
+        4096,
+        Memory::Range {
+            min: 8192,
+            max: 30720,
+            step: 1024,
+        },
+    ),
+    (
+        8192,
+        Memory::Range {
+            min: 16384,
+            max: 61440,
+            step: 4096,
+        },
+    ),
+    (
+        16384,
+        Memory::Range {
+            min: 32768,
+            max: 122880,
+            step: 8192,
+        },
+    ),
+];
+
+fn fargate_memory(cpu: u32) -> Option<&'static Memory> {
+    FARGATE.iter().find(|(c, _)| *c == cpu).map(|(_, m)| m)
+}
+
+pub(super) fn check(c: &mut Checker) {
+    let Some(ecs) = &c.p.ecs else { return };
+    for (name, service) in &ecs.services {
+        check_service(c, name, service);
+    }
+}
+
+fn field<'a>(service: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    let mut f = vec!["ecs", "services", service];
+    f.extend_from_slice(rest);
+    f
+}
+
+fn check_service(c: &mut Checker, name: &str, s: &Service) {
+    if let Some(m) = syntax::name("service name", name, COMPONENT_NAME_MAX, &['-']) {
+        c.push(path(&field(name, &[])), m);
+    }
+    if s.image.trim().is_empty() {
+        c.push(
+            path(&field(name, &["image"])),
+            "image is empty: give a container image (like `nginx:1.27`)",
+        );
+    } else if s.image.chars().any(char::is_whitespace) {
+        c.push(
+            path(&field(name, &["image"])),
+            format!("image `{}` contains whitespace", s.image),
+        );
+    }
+    size(c, name, s);
+    if s.architecture == Architecture::Arm64 && s.capacity == Capacity::Spot {
+        c.push(
+            path(&field(name, &["capacity"])),
+            "Fargate Spot runs only x86_64 tasks: use `capacity: on_demand` or \
+             `architecture: x86_64`",
+        );
+    }
+    if s.port == Some(0) {
+        c.push(
+            path(&field(name, &["port"])),
+            "port 0 is out of range (1 to 65535)",
+        );
+    }
+    c.shape(&field(name, &["desired"]), &s.desired, true);
+    if let Some(lb) = &s.load_balancer {
+        load_balancer(c, name, s, lb);
+    }
+    if let Some(auto) = &s.autoscaling {
+        autoscaling(c, name, auto);
+    }
+    secrets_and_environment(c, name, s);
+}
+
+/// CPU and memory: a valid Fargate pair in every environment.
+fn size(c: &mut Checker, name: &str, s: &Service) {
+    let cpu_field = field(name, &["cpu"]);
+    let memory_field = field(name, &["memory"]);
+    c.shape(&cpu_field, &s.cpu, true);
+    c.shape(&memory_field, &s.memory, true);
+    c.value(&cpu_field, &s.cpu, |cpu| {
+        fargate_memory(*cpu).is_none().then(|| {
+            format!(
+                "cpu {cpu} is not a Fargate CPU size (valid: {})",
+                list(FARGATE.iter().map(|(c, _)| c.to_string()))
+            )
+        })
+    });
+    c.per_env(s.cpu.varies() || s.memory.varies(), |env| {
+        let (Some(cpu), Some(memory)) = (s.cpu.get(env), s.memory.get(env)) else {
+            return Vec::new();
+        };
+        match fargate_memory(*cpu) {
+            Some(allowed) if !allowed.allows(*memory) => vec![Issue::keyed(
+                &memory_field,
+                &[],
+                format!(
+                    "memory {memory} is not valid with cpu {cpu} (valid: {})",
+                    allowed.describe()
+                ),
+            )],
+            _ => Vec::new(),
+        }
+    });
+}
+
+fn load_balancer(c: &mut Checker, name: &str, s: &Service, lb: &LoadBalancer) {
+    if s.port.is_none() {
+        c.push(
+            path(&field(name, &["load_balancer"])),
+            "a load balancer needs `port`: the port the container listens on",
+        );
+    }
+    let hc = &lb.health_check_path;
+    if !hc.starts_with('/') || hc.chars().any(char::is_whitespace) || hc.len() > 1024 {
+        c.push(
+            path(&field(name, &["load_balancer", "health_check_path"])),
+            format!(
+                "health_check_path `{hc}` must be a URL path starting with `/`, without spaces, \
+                 at most 1024 characters"
+            ),
+        );
+    }
+    let Some(arn) = &lb.certificate_arn else {
+        return;
+    };
+    let cert_field = field(name, &["load_balancer", "certificate_arn"]);
+    let cert_region = match syntax::acm_certificate_arn(arn) {
+        Ok(region) => region,
+        Err(m) => {
+            c.push(path(&cert_field), m);
+            return;
+        }
+    };
+    let p = c.p;
+    c.per_env(p.region.varies(), |env| match facts(p, env).region {
+        Some(region) if region != cert_region => vec![Issue::at(
+            &cert_field,
+            format!(
+                "the certificate is in {cert_region} but the load balancer is in {region}: an ALB \
+                 needs a certificate from its own region"
+            ),
+        )],
+        _ => Vec::new(),
+    });
+}
+
+fn autoscaling(c: &mut Checker, name: &str, a: &Autoscaling) {
+    let min_field = field(name, &["autoscaling", "min"]);
+    let max_field = field(name, &["autoscaling", "max"]);
+    c.shape(&min_field, &a.min, true);
+    c.shape(&max_field, &a.max, true);
+    c.per_env(a.min.varies() || a.max.varies(), |env| {
+        let (Some(&min), Some(&max)) = (a.min.get(env), a.max.get(env)) else {
+            return Vec::new();
+        };
+        if max < 1 {
+            vec![Issue::keyed(
+                &max_field,
+                &[],
+                "autoscaling max must be at least 1",
+            )]
+        } else if min > max {
+            vec![Issue::keyed(
+                &min_field,
+                &[],
+                format!("autoscaling min {min} is above max {max}"),
+            )]
+        } else {
+            Vec::new()
+        }
+    });
+    for (target, value) in [
+        ("cpu_target", a.cpu_target),
+        ("memory_target", a.memory_target),
+    ] {
+        if let Some(v) = value
+            && !(1..=100).contains(&v)
+        {
+            c.push(
+                path(&field(name, &["autoscaling", target])),
+                format!("{target} {v} is not a percentage (1 to 100)"),
+            );
+        }
+    }
+}
+
+/// The variable name a secret is most likely exposed under, for the clash check.
+fn secret_variable(secret: &str) -> String {
+    secret.to_ascii_uppercase().replace('-', "_")
+}
+
+fn secrets_and_environment(c: &mut Checker, name: &str, s: &Service) {
+    let defined = &c.p.secrets;
+    for (i, secret) in s.secrets.iter().enumerate() {
+        let at = path(&field(name, &["secrets", &i.to_string()]));
+        if s.secrets[..i].contains(secret) {
+            c.push(at, format!("secret `{secret}` is listed twice"));
+        } else if !defined.contains_key(secret) {
+            let names = if defined.is_empty() {
+                "none".to_string()
+            } else {
+                list(defined.keys())
+            };
+            c.push(
+                at,
+                format!(
+                    "unknown secret `{secret}` (defined: {names}){}",
+                    did_you_mean(secret, defined.keys().map(String::as_str))
+                ),
+            );
+        }
+    }
+    for key in s.environment.keys() {
+        let at = path(&field(name, &["environment", key]));
+        if let Some(m) = syntax::env_var_name(key) {
+            c.push(at, m);
+        } else if let Some(secret) = s
+            .secrets
+            .iter()
+            .find(|secret| *secret == key || secret_variable(secret) == *key)
+        {
+            c.push(
+                at,
+                format!(
+                    "`{key}` is also the variable of secret `{secret}`: a variable is either a \
+                     plain value or a secret, not both"
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_fargate_pair_boundary() {
+        let edges = [
+            (256, 512, 2048, 512),
+            (512, 1024, 4096, 1024),
+            (1024, 2048, 8192, 1024),
+            (2048, 4096, 16384, 1024),
+            (4096, 8192, 30720, 1024),
+            (8192, 16384, 61440, 4096),
+            (16384, 32768, 122880, 8192),
+        ];
+        for (cpu, min, max, step) in edges {
+            let Some(memory) = fargate_memory(cpu) else {
+                panic!("cpu {cpu} missing");
+            };
+            assert!(memory.allows(min) && memory.allows(max), "{cpu}");
+            assert!(
+                !memory.allows(min - step) && !memory.allows(max + step),
+                "{cpu}"
+            );
+            if cpu != 256 {
+                assert!(
+                    memory.allows(min + step) && !memory.allows(min + step / 2),
+                    "{cpu}"
+                );
+            }
+        }
+        assert!(fargate_memory(256).is_some_and(|m| !m.allows(1536)));
+        assert!(fargate_memory(3072).is_none());
+    }
+}

@@ -1,0 +1,243 @@
+//! `eks`: cluster version and endpoint access, admins, add-ons, node pools.
+
+use super::checker::{Checker, Issue, list, path};
+use super::network::host_bits;
+use super::syntax;
+use crate::model::{Eks, NodePool};
+
+/// Node pool and service names: short enough to leave room in generated names.
+pub(super) const COMPONENT_NAME_MAX: usize = 32;
+
+/// EKS managed node group disk sizes, GiB (the gp3 volume range starts at 1, but an EKS AMI
+/// needs 20).
+const DISK_GB: std::ops::RangeInclusive<u32> = 20..=16384;
+
+pub(super) fn check(c: &mut Checker) {
+    let Some(eks) = &c.p.eks else { return };
+    version(c, &eks.version);
+    endpoint(c, eks);
+    for (i, arn) in eks.admins.iter().enumerate() {
+        let at = path(&["eks", "admins", &i.to_string()]);
+        if let Some(m) = syntax::iam_principal_arn(arn) {
+            c.push(at, m);
+        } else if eks.admins[..i].contains(arn) {
+            c.push(at, format!("`{arn}` is listed twice"));
+        }
+    }
+    for (name, version) in &eks.addons {
+        if let Some(m) = syntax::name("add-on name", name, 64, &['-']) {
+            c.push(path(&["eks", "addons", name]), m);
+        } else if let Some(v) = version
+            && !is_addon_version(v)
+        {
+            c.push(
+                path(&["eks", "addons", name, "version"]),
+                format!("`{v}` is not an EKS add-on version (like `v1.19.0-eksbuild.1`)"),
+            );
+        }
+    }
+    if eks.node_pools.is_empty() {
+        c.push(
+            path(&["eks", "node_pools"]),
+            "at least one node pool is required (e.g. `system: { instance_types: [m6i.large] }`)",
+        );
+    }
+    for (name, pool) in &eks.node_pools {
+        node_pool(c, name, pool);
+    }
+}
+
+/// A Kubernetes minor version, `1.N`.
+fn version(c: &mut Checker, v: &str) {
+    let ok = v.strip_prefix("1.").is_some_and(|minor| {
+        !minor.is_empty()
+            && minor.chars().all(|ch| ch.is_ascii_digit())
+            && !(minor.len() > 1 && minor.starts_with('0'))
+    });
+    if !ok {
+        c.push(
+            path(&["eks", "version"]),
+            format!("version `{v}` is not a Kubernetes minor version (like `1.33`)"),
+        );
+    }
+}
+
+/// `v<major>.<minor>.<patch>-eksbuild.<n>`
+fn is_addon_version(v: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    v.strip_prefix('v')
+        .and_then(|rest| rest.split_once("-eksbuild."))
+        .is_some_and(|(semver, build)| {
+            let parts: Vec<&str> = semver.split('.').collect();
+            parts.len() == 3 && parts.iter().all(|p| digits(p)) && digits(build)
+        })
+}
+
+fn endpoint(c: &mut Checker, eks: &Eks) {
+    let field = ["eks", "public_access_cidrs"];
+    if !eks.endpoint_public_access {
+        if !eks.public_access_cidrs.is_empty() {
+            c.push(
+                path(&field),
+                "public_access_cidrs has no effect while endpoint_public_access is false: remove \
+                 it or make the endpoint public",
+            );
+        }
+        return;
+    }
+    if eks.public_access_cidrs.is_empty() {
+        c.push(
+            path(&field),
+            "a public endpoint needs public_access_cidrs: list the networks allowed to reach the \
+             Kubernetes API",
+        );
+    }
+    for (i, n) in eks.public_access_cidrs.iter().enumerate() {
+        let at = path(&["eks", "public_access_cidrs", &i.to_string()]);
+        if n.prefix_len() == 0 && !eks.allow_world {
+            c.push(
+                at,
+                format!(
+                    "{n} opens the Kubernetes API to the whole internet: set `allow_world: true` \
+                     to allow it"
+                ),
+            );
+        } else if let Some(m) = host_bits(n) {
+            c.push(at, m);
+        } else if eks.public_access_cidrs[..i].contains(n) {
+            c.push(at, format!("{n} is listed twice"));
+        }
+    }
+}
+
+fn node_pool(c: &mut Checker, name: &str, pool: &NodePool) {
+    let at = |rest: &[&str]| {
+        let mut p = path(&["eks", "node_pools", name]);
+        p.extend(rest.iter().map(|s| s.to_string()));
+        p
+    };
+    if let Some(m) = syntax::name("node pool name", name, COMPONENT_NAME_MAX, &['-']) {
+        c.push(at(&[]), m);
+    }
+    instance_types(c, name, &pool.instance_types);
+    sizes(c, name, pool);
+    for (key, value) in &pool.labels {
+        if let Some(m) = syntax::label_key(key).or_else(|| syntax::label_value(value)) {
+            c.push(at(&["labels", key]), m);
+        }
+    }
+    if pool.taints.len() > 50 {
+        c.push(
+            at(&["taints"]),
+            format!(
+                "{} taints: a node group takes at most 50",
+                pool.taints.len()
+            ),
+        );
+    }
+    for (i, taint) in pool.taints.iter().enumerate() {
+        let index = i.to_string();
+        if let Some(m) = syntax::label_key(&taint.key) {
+            c.push(at(&["taints", &index, "key"]), m);
+        } else if let Some(m) = taint.value.as_deref().and_then(syntax::label_value) {
+            c.push(at(&["taints", &index, "value"]), m);
+        } else if pool.taints[..i]
+            .iter()
+            .any(|t| t.key == taint.key && t.effect == taint.effect)
+        {
+            c.push(
+                at(&["taints", &index]),
+                format!(
+                    "taint `{}` with effect {} is listed twice",
+                    taint.key,
+                    taint.effect.name()
+                ),
+            );
+        }
+    }
+    if !DISK_GB.contains(&pool.disk_size_gb) {
+        c.push(
+            at(&["disk_size_gb"]),
+            format!(
+                "disk_size_gb {} is out of range (20 to 16384)",
+                pool.disk_size_gb
+            ),
+        );
+    }
+}
+
+fn instance_types(c: &mut Checker, pool: &str, types: &[String]) {
+    let field = path(&["eks", "node_pools", pool, "instance_types"]);
+    if types.is_empty() {
+        c.push(
+            field,
+            "instance_types is empty: name at least one (like `m6i.large`)",
+        );
+        return;
+    }
+    let mut valid = Vec::new();
+    for (i, t) in types.iter().enumerate() {
+        let mut at = field.clone();
+        at.push(i.to_string());
+        if let Some(m) = syntax::instance_type(t) {
+            c.push(at, m);
+        } else if types[..i].contains(t) {
+            c.push(at, format!("`{t}` is listed twice"));
+        } else {
+            valid.push(t.as_str());
+        }
+    }
+    let (arm, x86): (Vec<&str>, Vec<&str>) = valid.iter().partition(|t| syntax::is_arm_instance(t));
+    if !arm.is_empty() && !x86.is_empty() {
+        c.push(
+            field,
+            format!(
+                "instance types mix arm64 ({}) and x86_64 ({}): a node pool runs one architecture",
+                list(&arm),
+                list(&x86)
+            ),
+        );
+    }
+}
+
+/// `0 <= min <= desired <= max`, `max >= 1`, in every environment.
+fn sizes(c: &mut Checker, pool_name: &str, pool: &NodePool) {
+    let field = |f: &'static str| ["eks", "node_pools", pool_name, f];
+    // Environments left without a value are reported here; the others are still checked.
+    c.shape(&field("min"), &pool.min, true);
+    c.shape(&field("desired"), &pool.desired, true);
+    c.shape(&field("max"), &pool.max, true);
+    let varies = pool.min.varies() || pool.desired.varies() || pool.max.varies();
+    c.per_env(varies, |env| {
+        let (Some(&min), Some(&desired), Some(&max)) =
+            (pool.min.get(env), pool.desired.get(env), pool.max.get(env))
+        else {
+            return Vec::new();
+        };
+        let sizes = format!("min {min}, desired {desired}, max {max}");
+        let issue = if max < 1 {
+            Issue::keyed(&field("max"), &[], "max must be at least 1")
+        } else if min > max {
+            Issue::keyed(
+                &field("min"),
+                &[],
+                format!("{sizes}: min may not exceed max"),
+            )
+        } else if desired < min {
+            Issue::keyed(
+                &field("desired"),
+                &[],
+                format!("{sizes}: desired may not be below min"),
+            )
+        } else if desired > max {
+            Issue::keyed(
+                &field("desired"),
+                &[],
+                format!("{sizes}: desired may not exceed max"),
+            )
+        } else {
+            return Vec::new();
+        };
+        vec![issue]
+    });
+}

@@ -1,0 +1,125 @@
+//! `ecs`
+
+use super::context::{At, Cx, Table};
+use super::eks::capacity;
+use super::values::{boolean, choice, map_of, per_env, string, string_map, strings, uint};
+use crate::model::{Architecture, Autoscaling, Capacity, Ecs, LoadBalancer, PerEnv, Service};
+use std::collections::BTreeMap;
+
+const SERVICE_FIELDS: &[&str] = &[
+    "image",
+    "cpu",
+    "memory",
+    "port",
+    "desired",
+    "load_balancer",
+    "autoscaling",
+    "environment",
+    "secrets",
+    "command",
+    "architecture",
+    "capacity",
+];
+
+/// CPU target of autoscaling that names no target: below the default 80% CPU alarm.
+const DEFAULT_CPU_TARGET: u32 = 70;
+
+pub fn ecs(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Ecs> {
+    let t = Table::new(cx, at, &["services"])?;
+    let services = t.required(cx, "services", |cx, at| map_of(cx, at, service));
+    Some(Ecs {
+        services: services?,
+    })
+}
+
+fn service(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Service> {
+    let t = Table::new(cx, at, SERVICE_FIELDS)?;
+    let count = |cx: &mut Cx<'_>, at: &At<'_>| per_env(cx, at, uint::<u32>);
+    let image = t.required(cx, "image", string);
+    let cpu = t.or(cx, "cpu", PerEnv::all(256), count);
+    let memory = t.or(cx, "memory", PerEnv::all(512), count);
+    let port = t.optional(cx, "port", uint::<u16>);
+    let desired = t.or(cx, "desired", PerEnv::all(1), count);
+    let load_balancer = t.optional(cx, "load_balancer", load_balancer);
+    let autoscaling = t.optional(cx, "autoscaling", autoscaling);
+    let environment = t.or(cx, "environment", BTreeMap::new(), string_map);
+    let secrets = t.or(cx, "secrets", Vec::new(), strings);
+    let command = t.or(cx, "command", Vec::new(), strings);
+    let architecture = t.or(cx, "architecture", Architecture::X86_64, |cx, at| {
+        choice(
+            cx,
+            at,
+            &[
+                ("x86_64", Architecture::X86_64),
+                ("arm64", Architecture::Arm64),
+            ],
+        )
+    });
+    let capacity = t.or(cx, "capacity", Capacity::OnDemand, capacity);
+    // A port gets a load balancer (internal unless told otherwise); no port, none.
+    let load_balancer = match (&port, load_balancer) {
+        (Some(Some(_)), Some(lb)) => Some(Some(lb.unwrap_or_else(default_load_balancer))),
+        (Some(None), Some(Some(_))) => t.get("load_balancer").and_then(|lb| {
+            cx.invalid(
+                &lb,
+                "a load balancer needs a `port`: add `port` or remove `load_balancer`",
+            )
+        }),
+        (Some(None), Some(None)) => Some(None),
+        // The port or the load balancer itself is invalid and already reported.
+        (None, _) | (_, None) => None,
+    };
+    Some(Service {
+        image: image?,
+        cpu: cpu?,
+        memory: memory?,
+        port: port?,
+        desired: desired?,
+        load_balancer: load_balancer?,
+        autoscaling: autoscaling?,
+        environment: environment?,
+        secrets: secrets?,
+        command: command?,
+        architecture: architecture?,
+        capacity: capacity?,
+    })
+}
+
+fn default_load_balancer() -> LoadBalancer {
+    LoadBalancer {
+        public: false,
+        health_check_path: "/".to_string(),
+        certificate_arn: None,
+    }
+}
+
+fn load_balancer(cx: &mut Cx<'_>, at: &At<'_>) -> Option<LoadBalancer> {
+    let t = Table::new(cx, at, &["public", "health_check_path", "certificate_arn"])?;
+    let public = t.or(cx, "public", false, boolean);
+    let health_check_path = t.or(cx, "health_check_path", "/".to_string(), string);
+    let certificate_arn = t.optional(cx, "certificate_arn", string);
+    Some(LoadBalancer {
+        public: public?,
+        health_check_path: health_check_path?,
+        certificate_arn: certificate_arn?,
+    })
+}
+
+fn autoscaling(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Autoscaling> {
+    let t = Table::new(cx, at, &["min", "max", "cpu_target", "memory_target"])?;
+    let count = |cx: &mut Cx<'_>, at: &At<'_>| per_env(cx, at, uint::<u32>);
+    let min = t.required(cx, "min", count);
+    let max = t.required(cx, "max", count);
+    let cpu_target = t.optional(cx, "cpu_target", uint::<u32>);
+    let memory_target = t.optional(cx, "memory_target", uint::<u32>);
+    let (cpu_target, memory_target) = match (cpu_target?, memory_target?) {
+        (None, None) => (Some(DEFAULT_CPU_TARGET), None),
+        targets => targets,
+    };
+    Some(Autoscaling {
+        min: min?,
+        max: max?,
+        cpu_target,
+        memory_target,
+    })
+}

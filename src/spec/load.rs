@@ -1,0 +1,70 @@
+//! Reading a spec: text → tree → model → validation, with every error located.
+
+use super::document::Pos;
+use super::{Format, SpecError, SpecErrors, decode, locate, parse};
+use crate::model::{Platform, validate};
+use std::path::Path;
+
+/// Reads a spec file, choosing the format by extension.
+pub fn load_file(path: &Path) -> Result<Platform, SpecErrors> {
+    let file = path.display().to_string();
+    let fail = |message: String| Err(one(&file, Pos::default(), message));
+    let Some(format) = Format::from_path(path) else {
+        return fail(
+            "unknown spec format: the file name must end in .yaml, .yml, .toml or .json"
+                .to_string(),
+        );
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => return fail(format!("cannot read the file: {err}")),
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => load_str(&text, format, &file),
+        Err(err) => {
+            let offset = err.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&err.as_bytes()[..offset]).into_owned();
+            let pos = super::document::LineIndex::new(&valid).pos(offset);
+            Err(one(
+                &file,
+                pos,
+                format!("the file is not valid UTF-8 text (bad byte at offset {offset})"),
+            ))
+        }
+    }
+}
+
+/// Reads a spec from text; `file_name` is only used in error messages.
+pub fn load_str(text: &str, format: Format, file_name: &str) -> Result<Platform, SpecErrors> {
+    // A byte-order mark is not content; serde_json and toml would reject it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let root = parse::parse(text, format).map_err(|err| one(file_name, err.pos, err.message))?;
+    let platform = decode::decode(&root, file_name).map_err(|errors| finish(file_name, errors))?;
+    let problems = validate::validate(&platform);
+    if problems.is_empty() {
+        return Ok(platform);
+    }
+    let errors = problems
+        .iter()
+        .map(|problem| locate::locate(&root, problem, file_name))
+        .collect();
+    Err(finish(file_name, errors))
+}
+
+fn one(file: &str, pos: Pos, message: String) -> SpecErrors {
+    SpecErrors(vec![SpecError {
+        file: file.to_string(),
+        line: pos.line,
+        column: pos.column,
+        path: String::new(),
+        message,
+    }])
+}
+
+/// Sorted and deduplicated, and never empty.
+fn finish(file: &str, errors: Vec<SpecError>) -> SpecErrors {
+    if errors.is_empty() {
+        return one(file, Pos::default(), "the spec is invalid".to_string());
+    }
+    SpecErrors::sorted(errors)
+}
