@@ -23,24 +23,18 @@ impl MemoryChoice {
     pub fn values(self) -> Vec<u32> {
         match self {
             MemoryChoice::Listed(values) => values.to_vec(),
-            MemoryChoice::Range { min, max, step } => {
-                (min..=max).step_by(step as usize).collect()
-            }
+            MemoryChoice::Range { min, max, step } => (min..=max).step_by(step as usize).collect(),
         }
     }
 
-    /// `2048–8192 in steps of 1024`, or `512, 1024 or 2048`.
+    /// `2048–8192 in steps of 1024`, or `512, 1024, 2048`.
     pub fn describe(self) -> String {
         match self {
-            MemoryChoice::Listed(values) => {
-                let text: Vec<String> = values.iter().map(u32::to_string).collect();
-                match text.split_last() {
-                    Some((last, rest)) if !rest.is_empty() => {
-                        format!("{} or {last}", rest.join(", "))
-                    }
-                    _ => text.join(""),
-                }
-            }
+            MemoryChoice::Listed(values) => values
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
             MemoryChoice::Range { min, max, step } => {
                 format!("{min}–{max} in steps of {step}")
             }
@@ -129,7 +123,7 @@ fn cpu_sizes() -> Vec<String> {
     TASK_SIZES.iter().map(|(c, _)| c.to_string()).collect()
 }
 
-/// Every valid pair as one line per CPU size, for messages: `256: 512, 1024 or 2048; 512: ...`.
+/// Every valid pair, for messages: `cpu 256: 512, 1024, 2048; cpu 512: 1024–4096 in steps of 1024; ...`.
 pub fn summary() -> String {
     TASK_SIZES
         .iter()
@@ -150,7 +144,7 @@ mod tests {
         );
         assert_eq!(
             check(256, 1536).unwrap_err(),
-            "memory 1536 is not valid with cpu 256 (valid: 512, 1024 or 2048)"
+            "memory 1536 is not valid with cpu 256 (valid: 512, 1024, 2048)"
         );
         assert!(check(300, 512).unwrap_err().contains("256, 512, 1024"));
     }

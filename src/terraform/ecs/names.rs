@@ -17,8 +17,7 @@ const PRODUCTION_WORDS: [&str; 4] = ["prod", "production", "prd", "live"];
 pub fn is_production_like(env: &str) -> bool {
     let parts: Vec<&str> = env.split('-').collect();
     parts.iter().enumerate().any(|(i, part)| {
-        PRODUCTION_WORDS.contains(part)
-            && !(i > 0 && matches!(parts[i - 1], "non" | "pre"))
+        PRODUCTION_WORDS.contains(part) && !(i > 0 && matches!(parts[i - 1], "non" | "pre"))
     })
 }
 
@@ -67,7 +66,14 @@ mod tests {
         for env in ["prod", "production", "prod-eu", "eu-prod", "live", "prd"] {
             assert!(is_production_like(env), "{env}");
         }
-        for env in ["dev", "staging", "preprod", "pre-prod", "non-prod", "product-demo"] {
+        for env in [
+            "dev",
+            "staging",
+            "preprod",
+            "pre-prod",
+            "non-prod",
+            "product-demo",
+        ] {
             assert!(!is_production_like(env), "{env}");
         }
     }

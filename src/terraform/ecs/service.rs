@@ -536,7 +536,10 @@ fn autoscaling() -> Body {
             Body::new()
                 .attr("service_namespace", s("ecs"))
                 .attr("scalable_dimension", s("ecs:service:DesiredCount"))
-                .attr("resource_id", ex(r#""service/${var.cluster_name}/${aws_ecs_service.this.name}""#))
+                .attr(
+                    "resource_id",
+                    ex(r#""service/${var.cluster_name}/${aws_ecs_service.this.name}""#),
+                )
                 .attr("min_capacity", ex("var.min_capacity"))
                 .attr("max_capacity", ex("var.max_capacity"))
                 .blank()
@@ -550,9 +553,18 @@ fn autoscaling() -> Body {
                 .blank()
                 .attr("name", ex(r#""${local.name}-${each.key}""#))
                 .attr("policy_type", s("TargetTrackingScaling"))
-                .attr("service_namespace", ex("aws_appautoscaling_target.this.service_namespace"))
-                .attr("scalable_dimension", ex("aws_appautoscaling_target.this.scalable_dimension"))
-                .attr("resource_id", ex("aws_appautoscaling_target.this.resource_id"))
+                .attr(
+                    "service_namespace",
+                    ex("aws_appautoscaling_target.this.service_namespace"),
+                )
+                .attr(
+                    "scalable_dimension",
+                    ex("aws_appautoscaling_target.this.scalable_dimension"),
+                )
+                .attr(
+                    "resource_id",
+                    ex("aws_appautoscaling_target.this.resource_id"),
+                )
                 .blank()
                 .block(block(
                     "target_tracking_scaling_policy_configuration",

@@ -9,7 +9,12 @@ use crate::hcl::{Expr, ex, null, num, obj, s, strings};
 use crate::model::{Architecture, Capacity, Platform, Service};
 use std::collections::BTreeMap;
 
-pub fn inputs(platform: &Platform, name: &str, svc: &Service, with_secrets_module: bool) -> Vec<Input> {
+pub fn inputs(
+    platform: &Platform,
+    name: &str,
+    svc: &Service,
+    with_secrets_module: bool,
+) -> Vec<Input> {
     let envs: Vec<String> = platform.env_names().map(str::to_string).collect();
     let per_env = |f: &dyn Fn(&str) -> Expr| -> BTreeMap<String, Expr> {
         envs.iter().map(|e| (e.clone(), f(e))).collect()
@@ -112,7 +117,10 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service, with_secrets_modul
         inputs.push(Input::wired(
             secrets_var,
             obj(svc.secrets.iter().map(|secret| {
-                let arn = format!("module.secrets.secret_arns[{}]", crate::hcl::print_expr(&s(secret)));
+                let arn = format!(
+                    "module.secrets.secret_arns[{}]",
+                    crate::hcl::print_expr(&s(secret))
+                );
                 (secret_env(secret), ex(&arn))
             })),
         ));
@@ -122,7 +130,10 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service, with_secrets_modul
             secrets_var,
             per_env(&|e| {
                 obj(svc.secrets.iter().map(|secret| {
-                    (secret_env(secret), s(placeholder_secret_arn(platform, e, secret)))
+                    (
+                        secret_env(secret),
+                        s(placeholder_secret_arn(platform, e, secret)),
+                    )
                 }))
             }),
         ));
@@ -132,17 +143,35 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service, with_secrets_modul
         if with_secrets_module && !svc.secrets.is_empty() { ex("module.secrets.kms_key_arn") } else { null() },
     ));
 
-    let cpu_sizes: Vec<String> = fargate::TASK_SIZES.iter().map(|(c, _)| c.to_string()).collect();
+    let cpu_sizes: Vec<String> = fargate::TASK_SIZES
+        .iter()
+        .map(|(c, _)| c.to_string())
+        .collect();
     inputs.push(Input::setting(
-        Variable::new("cpu", "number", "Fargate CPU units of a task (1024 = 1 vCPU).").check(
+        Variable::new(
+            "cpu",
+            "number",
+            "Fargate CPU units of a task (1024 = 1 vCPU).",
+        )
+        .check(
             &format!("contains([{}], var.cpu)", cpu_sizes.join(", ")),
             &format!("cpu must be one of: {}.", cpu_sizes.join(", ")),
         ),
         per_env(&|e| count(svc.cpu.get(e).copied().unwrap_or(256))),
     ));
     inputs.push(Input::setting(
-        Variable::new("memory", "number", "Memory of a task in MiB; Fargate allows only some sizes for each CPU size.")
-            .check(&memory_condition(), &format!("memory must be a Fargate size for the task's cpu: {}.", fargate::summary())),
+        Variable::new(
+            "memory",
+            "number",
+            "Memory of a task in MiB; Fargate allows only some sizes for each CPU size.",
+        )
+        .check(
+            &memory_condition(),
+            &format!(
+                "memory must be a Fargate size for the task's cpu: {}.",
+                fargate::summary()
+            ),
+        ),
         per_env(&|e| count(svc.memory.get(e).copied().unwrap_or(512))),
     ));
 
@@ -169,8 +198,10 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service, with_secrets_modul
         per_env(&|e| count(capacity(e).0)),
     ));
     inputs.push(Input::setting(
-        Variable::new("max_capacity", "number", "Most running tasks.")
-            .check("var.max_capacity >= var.min_capacity", "max_capacity must be at least min_capacity."),
+        Variable::new("max_capacity", "number", "Most running tasks.").check(
+            "var.max_capacity >= var.min_capacity",
+            "max_capacity must be at least min_capacity.",
+        ),
         per_env(&|e| count(capacity(e).2)),
     ));
     let target = |t: Option<u32>| t.map_or_else(null, |t| num(i64::from(t)));
@@ -187,13 +218,27 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service, with_secrets_modul
     ));
 
     inputs.push(Input::setting(
-        Variable::new("execution_role_name", "string", "Name of the task execution role (at most 64 characters).")
-            .check(&format!("length(var.execution_role_name) <= {IAM_ROLE_NAME_MAX}"), &format!("execution_role_name may have at most {IAM_ROLE_NAME_MAX} characters.")),
+        Variable::new(
+            "execution_role_name",
+            "string",
+            "Name of the task execution role (at most 64 characters).",
+        )
+        .check(
+            &format!("length(var.execution_role_name) <= {IAM_ROLE_NAME_MAX}"),
+            &format!("execution_role_name may have at most {IAM_ROLE_NAME_MAX} characters."),
+        ),
         per_env(&|e| s(names(e).execution_role)),
     ));
     inputs.push(Input::setting(
-        Variable::new("task_role_name", "string", "Name of the task role (at most 64 characters).")
-            .check(&format!("length(var.task_role_name) <= {IAM_ROLE_NAME_MAX}"), &format!("task_role_name may have at most {IAM_ROLE_NAME_MAX} characters.")),
+        Variable::new(
+            "task_role_name",
+            "string",
+            "Name of the task role (at most 64 characters).",
+        )
+        .check(
+            &format!("length(var.task_role_name) <= {IAM_ROLE_NAME_MAX}"),
+            &format!("task_role_name may have at most {IAM_ROLE_NAME_MAX} characters."),
+        ),
         per_env(&|e| s(names(e).task_role)),
     ));
 
@@ -220,7 +265,10 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service, with_secrets_modul
                     ("target_group_name", s(names.target_group)),
                     ("public", lb.public.into()),
                     ("health_check_path", s(&lb.health_check_path)),
-                    ("certificate_arn", lb.certificate_arn.as_ref().map_or_else(null, s)),
+                    (
+                        "certificate_arn",
+                        lb.certificate_arn.as_ref().map_or_else(null, s),
+                    ),
                     ("deletion_protection", is_production_like(e).into()),
                 ])
             }),
@@ -238,7 +286,11 @@ fn memory_condition() -> String {
             let allowed = match memory {
                 fargate::MemoryChoice::Listed(values) => format!(
                     "[{}]",
-                    values.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+                    values
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 fargate::MemoryChoice::Range { min, max, step } => {
                     format!("range({min}, {}, {step})", max + 1)
@@ -262,10 +314,20 @@ pub fn ecr_repository_arn(image: &str) -> Option<String> {
         (region, "aws-cn")
     } else {
         let region = rest.strip_suffix(".amazonaws.com")?;
-        (region, if region.starts_with("us-gov-") { "aws-us-gov" } else { "aws" })
+        (
+            region,
+            if region.starts_with("us-gov-") {
+                "aws-us-gov"
+            } else {
+                "aws"
+            },
+        )
     };
     let valid_account = account.len() == 12 && account.chars().all(|c| c.is_ascii_digit());
-    let valid_region = !region.is_empty() && region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let valid_region = !region.is_empty()
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     let path = path.split('@').next().unwrap_or(path);
     let repository = match path.rsplit_once(':') {
         Some((repo, _tag)) if !repo.is_empty() => repo,
@@ -295,11 +357,13 @@ mod tests {
     #[test]
     fn ecr_images_name_their_repository() {
         assert_eq!(
-            ecr_repository_arn("111111111111.dkr.ecr.us-east-1.amazonaws.com/team/api:1.4.2").as_deref(),
+            ecr_repository_arn("111111111111.dkr.ecr.us-east-1.amazonaws.com/team/api:1.4.2")
+                .as_deref(),
             Some("arn:aws:ecr:us-east-1:111111111111:repository/team/api")
         );
         assert_eq!(
-            ecr_repository_arn("111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn/api@sha256:abc").as_deref(),
+            ecr_repository_arn("111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn/api@sha256:abc")
+                .as_deref(),
             Some("arn:aws-cn:ecr:cn-north-1:111111111111:repository/api")
         );
         assert_eq!(ecr_repository_arn("nginx:1.27"), None);
