@@ -14,7 +14,7 @@ impl MemoryChoice {
         match self {
             MemoryChoice::Listed(values) => values.contains(&memory),
             MemoryChoice::Range { min, max, step } => {
-                (min..=max).contains(&memory) && (memory - min) % step == 0
+                (min..=max).contains(&memory) && (memory - min).is_multiple_of(step)
             }
         }
     }
