@@ -21,6 +21,7 @@ pub fn module(platform: &Platform) -> Module {
             "aws_cloudwatch_log_group",
             "exec",
             Body::new()
+                .comment(super::service::RETENTION_SKIP)
                 .attr("name", ex(r#""/aws/ecs/${var.name}/exec""#))
                 .attr("retention_in_days", ex("var.log_retention_days"))
                 .attr("kms_key_id", ex("aws_kms_key.logs.arn"))
@@ -62,7 +63,8 @@ pub fn module(platform: &Platform) -> Module {
     Module {
         dir: "ecs-cluster".to_string(),
         name: "ecs_cluster".to_string(),
-        var_prefix: String::new(),
+        // Root variables and outputs start with `ecs_`: `cluster_name` alone would be EKS's.
+        var_prefix: "ecs_".to_string(),
         summary: "The ECS cluster of the Fargate services: Container Insights, the FARGATE and \
                   FARGATE_SPOT capacity providers, ECS Exec session logging, and the KMS key \
                   that encrypts the ECS log groups."
@@ -140,6 +142,7 @@ fn cluster() -> crate::hcl::Block {
                     "execute_command_configuration",
                     &[],
                     Body::new()
+                        .attr("kms_key_id", ex("aws_kms_key.logs.arn"))
                         .attr("logging", s("OVERRIDE"))
                         .blank()
                         .block(block(

@@ -119,6 +119,35 @@ pub fn check(cpu: u32, memory: u32) -> Result<(), String> {
     }
 }
 
+/// A Terraform condition that holds when `var.cpu` and `var.memory` are a Fargate task size:
+/// `contains(lookup({ "256" = [512, 1024, 2048], "512" = range(1024, 4097, 1024), ... },
+/// tostring(var.cpu), []), var.memory)`.
+pub fn hcl_condition() -> String {
+    let sizes: Vec<String> = TASK_SIZES
+        .iter()
+        .map(|(cpu, memory)| {
+            let allowed = match memory {
+                MemoryChoice::Listed(values) => format!(
+                    "[{}]",
+                    values
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                MemoryChoice::Range { min, max, step } => {
+                    format!("range({min}, {}, {step})", max + 1)
+                }
+            };
+            format!("\"{cpu}\" = {allowed}")
+        })
+        .collect();
+    format!(
+        "contains(lookup({{ {} }}, tostring(var.cpu), []), var.memory)",
+        sizes.join(", ")
+    )
+}
+
 fn cpu_sizes() -> Vec<String> {
     TASK_SIZES.iter().map(|(c, _)| c.to_string()).collect()
 }

@@ -3,6 +3,12 @@
 //! and optional parts are `for_each` over a map that is empty when the part is off.
 
 use super::super::common::name_tags;
+use crate::hcl::Expr;
+
+/// `merge(var.tags, { Name = <reference> })` for a name that is already an expression.
+fn tags_named(reference: &str) -> Expr {
+    ex(&format!("merge(var.tags, {{ Name = {reference} }})"))
+}
 use crate::hcl::{Block, Body, block, data, ex, num, resource, s, strings};
 
 /// `main.tf` of the module.
@@ -39,29 +45,32 @@ fn locals() -> Block {
                 ex(r#"var.load_balancer == null ? [] : (var.load_balancer.certificate_arn == null ? ["80"] : ["80", "443"])"#),
             )
             .blank()
-            .comment("Target-tracking policies by metric; a metric without a target gets none.")
+            .comment("Target utilisation (percent) by metric; a metric without one gets no policy.")
+            .attr(
+                "scaling_targets",
+                ex("{ cpu = var.cpu_target, memory = var.memory_target }"),
+            )
             .attr(
                 "scaling_policies",
-                ex(r#"{
-  for metric, policy in {
-    cpu    = { type = "ECSServiceAverageCPUUtilization", target = var.cpu_target }
-    memory = { type = "ECSServiceAverageMemoryUtilization", target = var.memory_target }
-  } : metric => policy if policy.target != null
-}"#),
+                ex("{ for metric, target in local.scaling_targets : metric => target if target != null }"),
             ),
     )
 }
+
+/// Log retention is the spec's choice per environment, often short outside production.
+pub(super) const RETENTION_SKIP: &str = "checkov:skip=CKV_AWS_338:Retention is the spec's observability.log_retention_days for each environment; shorter than a year is a deliberate choice there.";
 
 fn log_group() -> Block {
     resource(
         "aws_cloudwatch_log_group",
         "this",
         Body::new()
+            .comment(RETENTION_SKIP)
             .attr("name", ex(r#""/ecs/${local.name}""#))
             .attr("retention_in_days", ex("var.log_retention_days"))
             .attr("kms_key_id", ex("var.logs_kms_key_arn"))
             .blank()
-            .attr("tags", name_tags("${local.name}")),
+            .attr("tags", tags_named("local.name")),
     )
 }
 
@@ -110,7 +119,7 @@ fn iam() -> Body {
                 .attr("description", ex(r#""ECS task execution role of ${local.name}""#))
                 .attr("assume_role_policy", ex("data.aws_iam_policy_document.assume.json"))
                 .blank()
-                .attr("tags", name_tags("${var.execution_role_name}")),
+                .attr("tags", tags_named("var.execution_role_name")),
         ))
         .block(data(
             "aws_iam_policy_document",
@@ -189,7 +198,7 @@ fn iam() -> Body {
                 .attr("description", ex(r#""ECS task role of ${local.name}""#))
                 .attr("assume_role_policy", ex("data.aws_iam_policy_document.assume.json"))
                 .blank()
-                .attr("tags", name_tags("${var.task_role_name}")),
+                .attr("tags", tags_named("var.task_role_name")),
         ))
 }
 
@@ -237,7 +246,30 @@ fn task_definition() -> Block {
 }])"#),
             )
             .blank()
-            .attr("tags", name_tags("${local.name}")),
+            .attr("tags", tags_named("local.name"))
+            .blank()
+            .block(precondition(
+                &super::fargate::hcl_condition(),
+                &format!(
+                    "cpu and memory must be a Fargate task size: {}.",
+                    super::fargate::summary()
+                ),
+            )),
+    )
+}
+
+/// `lifecycle { precondition { ... } }`: a rule over several variables.
+fn precondition(condition: &str, message: &str) -> Block {
+    block(
+        "lifecycle",
+        &[],
+        Body::new().block(block(
+            "precondition",
+            &[],
+            Body::new()
+                .attr("condition", ex(condition))
+                .attr("error_message", s(message)),
+        )),
     )
 }
 
@@ -348,6 +380,7 @@ fn load_balancer() -> Body {
                 .comment("checkov:skip=CKV_AWS_91:Access logs need an S3 bucket the spec does not define; request metrics and alarms come from CloudWatch.")
                 .comment("checkov:skip=CKV2_AWS_28:A WAF web ACL is not part of the spec; attach one with aws_wafv2_web_acl_association.")
                 .comment("checkov:skip=CKV_AWS_150:Deletion protection is on in production-like environments (load_balancer.deletion_protection).")
+                .comment("checkov:skip=CKV2_AWS_20:HTTP redirects to HTTPS whenever the spec gives a certificate_arn; without one there is no HTTPS to redirect to.")
                 .attr("for_each", ex("local.load_balancer"))
                 .blank()
                 .attr("name", ex("each.value.name"))
@@ -358,12 +391,15 @@ fn load_balancer() -> Body {
                 .attr("drop_invalid_header_fields", true)
                 .attr("enable_deletion_protection", ex("each.value.deletion_protection"))
                 .blank()
-                .attr("tags", name_tags("${each.value.name}")),
+                .attr("tags", tags_named("each.value.name"))
+                .blank()
+                .block(precondition("var.port != null", "A load balancer needs the service's port.")),
         ))
         .block(resource(
             "aws_lb_target_group",
             "this",
             Body::new()
+                .comment("checkov:skip=CKV_AWS_378:TLS ends at the load balancer; it reaches the tasks over HTTP inside the VPC, admitted only from its security group.")
                 .attr("for_each", ex("local.load_balancer"))
                 .blank()
                 .attr("name", ex("each.value.target_group_name"))
@@ -384,7 +420,7 @@ fn load_balancer() -> Body {
                         .attr("unhealthy_threshold", num(3)),
                 ))
                 .blank()
-                .attr("tags", name_tags("${each.value.target_group_name}")),
+                .attr("tags", tags_named("each.value.target_group_name")),
         ))
         .block(resource(
             "aws_lb_listener",
@@ -511,7 +547,7 @@ fn service() -> Block {
                     )),
             ))
             .blank()
-            .attr("tags", name_tags("${local.name}"))
+            .attr("tags", tags_named("local.name"))
             .blank()
             .block(block(
                 "lifecycle",
@@ -543,7 +579,12 @@ fn autoscaling() -> Body {
                 .attr("min_capacity", ex("var.min_capacity"))
                 .attr("max_capacity", ex("var.max_capacity"))
                 .blank()
-                .attr("tags", name_tags("${local.name}")),
+                .attr("tags", tags_named("local.name"))
+                .blank()
+                .block(precondition(
+                    "var.min_capacity <= var.desired_count && var.desired_count <= var.max_capacity",
+                    "desired_count must be between min_capacity and max_capacity.",
+                )),
         ))
         .block(resource(
             "aws_appautoscaling_policy",
@@ -570,12 +611,15 @@ fn autoscaling() -> Body {
                     "target_tracking_scaling_policy_configuration",
                     &[],
                     Body::new()
-                        .attr("target_value", ex("each.value.target"))
+                        .attr("target_value", ex("each.value"))
                         .blank()
                         .block(block(
                             "predefined_metric_specification",
                             &[],
-                            Body::new().attr("predefined_metric_type", ex("each.value.type")),
+                            Body::new().attr(
+                                "predefined_metric_type",
+                                ex(r#"each.key == "cpu" ? "ECSServiceAverageCPUUtilization" : "ECSServiceAverageMemoryUtilization""#),
+                            ),
                         )),
                 )),
         ))

@@ -50,7 +50,7 @@ pub fn inputs(
         ),
         Input::wired(
             Variable::new("log_retention_days", "number", "Days to keep the service's logs."),
-            ex("var.log_retention_days"),
+            ex("var.ecs_log_retention_days"),
         ),
         Input::wired(
             Variable::new("vpc_id", "string", "VPC of the service."),
@@ -165,12 +165,11 @@ pub fn inputs(
             "number",
             "Memory of a task in MiB; Fargate allows only some sizes for each CPU size.",
         )
+        // The pair with `cpu` is a precondition of the task definition: a variable's
+        // validation could not name the other variable once the root prefixes them.
         .check(
-            &memory_condition(),
-            &format!(
-                "memory must be a Fargate size for the task's cpu: {}.",
-                fargate::summary()
-            ),
+            "var.memory >= 512 && var.memory % 512 == 0",
+            "memory must be a multiple of 512 MiB.",
         ),
         per_env(&|e| count(svc.memory.get(e).copied().unwrap_or(512))),
     ));
@@ -189,7 +188,7 @@ pub fn inputs(
     };
     inputs.push(Input::setting(
         Variable::new("desired_count", "number", "Tasks to start with; afterwards Application Auto Scaling keeps the count between min_capacity and max_capacity.")
-            .check("var.desired_count >= var.min_capacity && var.desired_count <= var.max_capacity", "desired_count must be between min_capacity and max_capacity."),
+            .check("var.desired_count >= 0", "desired_count may not be negative."),
         per_env(&|e| count(capacity(e).1)),
     ));
     inputs.push(Input::setting(
@@ -198,10 +197,8 @@ pub fn inputs(
         per_env(&|e| count(capacity(e).0)),
     ));
     inputs.push(Input::setting(
-        Variable::new("max_capacity", "number", "Most running tasks.").check(
-            "var.max_capacity >= var.min_capacity",
-            "max_capacity must be at least min_capacity.",
-        ),
+        Variable::new("max_capacity", "number", "Most running tasks.")
+            .check("var.max_capacity >= 1", "max_capacity must be at least 1."),
         per_env(&|e| count(capacity(e).2)),
     ));
     let target = |t: Option<u32>| t.map_or_else(null, |t| num(i64::from(t)));
@@ -250,10 +247,6 @@ pub fn inputs(
     .check(
         &format!("var.load_balancer == null ? true : length(var.load_balancer.name) <= {LOAD_BALANCER_NAME_MAX} && length(var.load_balancer.target_group_name) <= {LOAD_BALANCER_NAME_MAX}"),
         &format!("Load balancer and target group names may have at most {LOAD_BALANCER_NAME_MAX} characters."),
-    )
-    .check(
-        "var.load_balancer == null ? true : var.port != null",
-        "A load balancer needs the service's port.",
     );
     inputs.push(match &svc.load_balancer {
         Some(lb) => Input::setting(
@@ -276,33 +269,6 @@ pub fn inputs(
         None => Input::wired(lb_var, null()),
     });
     inputs
-}
-
-/// `contains(lookup({ "256" = [...], "512" = range(...) }, tostring(var.cpu), []), var.memory)`
-fn memory_condition() -> String {
-    let sizes: Vec<String> = fargate::TASK_SIZES
-        .iter()
-        .map(|(cpu, memory)| {
-            let allowed = match memory {
-                fargate::MemoryChoice::Listed(values) => format!(
-                    "[{}]",
-                    values
-                        .iter()
-                        .map(u32::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                fargate::MemoryChoice::Range { min, max, step } => {
-                    format!("range({min}, {}, {step})", max + 1)
-                }
-            };
-            format!("\"{cpu}\" = {allowed}")
-        })
-        .collect();
-    format!(
-        "contains(lookup({{ {} }}, tostring(var.cpu), []), var.memory)",
-        sizes.join(", ")
-    )
 }
 
 /// The ECR repository an image is pulled from, as an ARN:
