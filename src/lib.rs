@@ -7,6 +7,7 @@ pub mod hcl;
 pub mod model;
 pub mod output;
 pub mod spec;
+pub mod state;
 pub mod terraform;
 pub mod tree;
 

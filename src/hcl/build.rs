@@ -105,19 +105,44 @@ pub enum Part {
 
 /// A quoted string template such as `"${var.project}-${var.environment}-vpc"`.
 ///
-/// Literal parts are escaped here (`${` → `$${`, `%{` → `%%{`, quotes, backslashes, control
-/// characters), interpolations are printed with the HCL printer.
+/// Literal parts are kept literal (`${`, `%{`, quotes, backslashes and control characters are
+/// escaped when printed); interpolations are printed on one line. A template made of literal
+/// text only is a plain string.
 pub fn template(parts: Vec<Part>) -> Expr {
-    if let [Part::Lit(text)] = parts.as_slice() {
-        return s(text.clone());
+    // Merge adjacent literals first: `$` + `{b` must not become an interpolation.
+    let mut merged: Vec<Part> = Vec::new();
+    for part in parts {
+        match (merged.last_mut(), part) {
+            (Some(Part::Lit(prev)), Part::Lit(text)) => prev.push_str(&text),
+            (_, part) => merged.push(part),
+        }
     }
+    match merged.as_slice() {
+        [] => return s(""),
+        [Part::Lit(text)] => return s(text.clone()),
+        _ => {}
+    }
+    // hcl-rs keeps a quoted template as its source text with string escapes decoded and
+    // template escapes (`$${`, `%%{`) as written; build exactly that.
     let mut raw = String::new();
-    for part in &parts {
+    for (i, part) in merged.iter().enumerate() {
         match part {
-            Part::Lit(text) => raw.push_str(&super::print::escape_string(text)),
+            Part::Lit(text) => {
+                let mut text = text.as_str();
+                // A literal `$` right before `${` would read as the escape `$${`.
+                let dollar_last =
+                    text.ends_with('$') && matches!(merged.get(i + 1), Some(Part::Interp(_)));
+                if dollar_last {
+                    text = &text[..text.len() - 1];
+                }
+                raw.push_str(&super::escape::escape_heredoc_literal(text));
+                if dollar_last {
+                    raw.push_str("${\"$\"}");
+                }
+            }
             Part::Interp(e) => {
                 raw.push_str("${");
-                raw.push_str(&super::print_expr(e));
+                raw.push_str(&super::print::inline_source(e));
                 raw.push('}');
             }
         }

@@ -5,12 +5,14 @@
 //! and deliberate blank lines between groups of attributes.
 
 mod build;
+mod escape;
+mod layout;
 mod print;
 
 pub use build::*;
 pub use hcl::Expression as Expr;
 pub use hcl::ObjectKey;
-pub use print::{print_body, print_expr};
+pub use print::{escape_string, print_body, print_expr};
 
 /// One item of a body, printed on its own line(s) in order.
 #[derive(Debug, Clone, PartialEq)]

@@ -116,6 +116,20 @@ impl fmt::Display for Quoted<'_> {
     }
 }
 
+/// `text` with control characters (newlines, tabs...) escaped, so that a key or value from the
+/// file cannot break the one-error-per-line output.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Byte offset → line/column for parsers that report byte spans (TOML, JSON).
 pub struct LineIndex<'a> {
     text: &'a str,
@@ -159,7 +173,7 @@ impl<'a> LineIndex<'a> {
     }
 
     /// Line/column from a parser that counts lines from 1 and columns in bytes from 1.
-    pub fn from_byte_column(&self, line: usize, byte_column: usize) -> Pos {
+    pub fn pos_at_byte_column(&self, line: usize, byte_column: usize) -> Pos {
         match self.lines.get(line.saturating_sub(1)) {
             Some((start, _)) if line > 0 => self.pos(start + byte_column.saturating_sub(1)),
             _ => Pos::new(line, byte_column),

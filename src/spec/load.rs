@@ -1,6 +1,6 @@
 //! Reading a spec: text → tree → model → validation, with every error located.
 
-use super::document::Pos;
+use super::document::{LineIndex, Pos, printable};
 use super::{Format, SpecError, SpecErrors, decode, locate, parse};
 use crate::model::{Platform, validate};
 use std::path::Path;
@@ -24,7 +24,7 @@ pub fn load_file(path: &Path) -> Result<Platform, SpecErrors> {
         Err(err) => {
             let offset = err.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&err.as_bytes()[..offset]).into_owned();
-            let pos = super::document::LineIndex::new(&valid).pos(offset);
+            let pos = LineIndex::new(&valid).pos(offset);
             Err(one(
                 &file,
                 pos,
@@ -52,19 +52,26 @@ pub fn load_str(text: &str, format: Format, file_name: &str) -> Result<Platform,
 }
 
 fn one(file: &str, pos: Pos, message: String) -> SpecErrors {
-    SpecErrors(vec![SpecError {
-        file: file.to_string(),
-        line: pos.line,
-        column: pos.column,
-        path: String::new(),
-        message,
-    }])
+    finish(
+        file,
+        vec![SpecError {
+            file: file.to_string(),
+            line: pos.line,
+            column: pos.column,
+            path: String::new(),
+            message,
+        }],
+    )
 }
 
-/// Sorted and deduplicated, and never empty.
-fn finish(file: &str, errors: Vec<SpecError>) -> SpecErrors {
+/// Printable, sorted, deduplicated, and never empty.
+fn finish(file: &str, mut errors: Vec<SpecError>) -> SpecErrors {
     if errors.is_empty() {
         return one(file, Pos::default(), "the spec is invalid".to_string());
+    }
+    for e in &mut errors {
+        e.path = printable(&e.path);
+        e.message = printable(&e.message);
     }
     SpecErrors::sorted(errors)
 }

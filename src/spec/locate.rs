@@ -115,4 +115,29 @@ mod tests {
             (Pos::new(1, 1), "missing.x".to_string())
         );
     }
+
+    #[test]
+    fn problems_point_into_a_parsed_file() {
+        let text = "version: 1\nenvironments:\n  prod:\n    region: eu-west-1\necs:\n  services:\n    api:\n      memory: 512\n";
+        let root = crate::spec::parse::parse(text, crate::spec::Format::Yaml).expect("parses");
+        let at = |path: &[&str]| {
+            let e = locate(&root, &Problem::new(path, "bad"), "f.yaml");
+            (e.line, e.column, e.path)
+        };
+        // A per-env path on a plain value: the value's line.
+        assert_eq!(
+            at(&["ecs", "services", "api", "memory", "prod"]),
+            (8, 15, "ecs.services.api.memory.prod".to_string())
+        );
+        // A map: its key.
+        assert_eq!(
+            at(&["ecs", "services", "api"]),
+            (7, 5, "ecs.services.api".to_string())
+        );
+        // The folded region of an environment: where the environment sets it.
+        assert_eq!(
+            at(&["region", "prod"]),
+            (4, 13, "environments.prod.region".to_string())
+        );
+    }
 }

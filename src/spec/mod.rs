@@ -1,8 +1,8 @@
 //! The spec file: YAML, TOML or JSON → located document → [`crate::model::Platform`].
 //!
-//! Each format parses into one located tree ([`document`]); [`decode`] turns the tree into the
-//! model with SPEC.md's defaults, reporting every structural problem at its line and column;
-//! `model::validate` then checks the rules, and [`locate`] points its problems at the file.
+//! Each format parses into one located tree (`document`, `parse`); `decode` turns the tree into
+//! the model with SPEC.md's defaults, reporting every structural problem at its line and column;
+//! `model::validate` then checks the rules, and `locate` points its problems at the file.
 
 mod decode;
 mod document;

@@ -119,3 +119,19 @@ pub fn kms_key_for_logs(id: &str, alias: &str, description: &str) -> Body {
                 .attr("target_key_id", ex(&format!("aws_kms_key.{id}.key_id"))),
         ))
 }
+
+/// checkov's CKV_AWS_338 wants a year of log retention. A shorter retention comes from the spec
+/// (a deliberate per-environment choice), so the skip names the environments and their values.
+pub fn short_retention_skip(days_by_env: &[(String, u32)]) -> Option<String> {
+    let short: Vec<String> = days_by_env
+        .iter()
+        .filter(|(_, days)| *days < 365)
+        .map(|(env, days)| format!("{env} {days} days"))
+        .collect();
+    (!short.is_empty()).then(|| {
+        format!(
+            "checkov:skip=CKV_AWS_338:Retention is chosen per environment in the spec ({}).",
+            short.join(", ")
+        )
+    })
+}

@@ -44,7 +44,7 @@ pub fn module(platform: &Platform, network: &Network) -> Module {
         main = main.block(db_subnet_group());
     }
     if network.flow_logs.enabled {
-        main = main.extend(flow_logs());
+        main = main.extend(flow_logs(&flow_log_retention(platform, network)));
     }
     main = main.extend(endpoints(&network.endpoints, &tiers));
 
@@ -279,7 +279,29 @@ fn db_subnet_group() -> crate::hcl::Block {
     )
 }
 
-fn flow_logs() -> Body {
+/// Flow log retention per environment: the network's own, else the observability default.
+fn flow_log_retention(platform: &Platform, network: &Network) -> Vec<(String, u32)> {
+    platform
+        .env_names()
+        .map(|e| {
+            let days = network
+                .flow_logs
+                .retention_days
+                .as_ref()
+                .and_then(|r| r.get(e))
+                .or(platform.observability.log_retention_days.get(e))
+                .copied()
+                .unwrap_or(365);
+            (e.to_string(), days)
+        })
+        .collect()
+}
+
+fn flow_logs(retention: &[(String, u32)]) -> Body {
+    let mut log_group = Body::new();
+    if let Some(skip) = super::common::short_retention_skip(retention) {
+        log_group = log_group.comment(&skip);
+    }
     Body::new()
         .extend(kms_key_for_logs(
             "logs",
@@ -289,7 +311,7 @@ fn flow_logs() -> Body {
         .block(resource(
             "aws_cloudwatch_log_group",
             "flow_logs",
-            Body::new()
+            log_group
                 .attr("name", ex(r#""/aws/vpc/${var.name}/flow-logs""#))
                 .attr("retention_in_days", ex("var.flow_log_retention_days"))
                 .attr("kms_key_id", ex("aws_kms_key.logs.arn"))
@@ -571,17 +593,10 @@ fn inputs(platform: &Platform, network: &Network, nat: bool) -> Vec<Input> {
                 "flow_log_retention_days",
                 "Days to keep VPC flow logs",
             ),
-            per_env(&|e| {
-                let days = network
-                    .flow_logs
-                    .retention_days
-                    .as_ref()
-                    .and_then(|r| r.get(e))
-                    .or(platform.observability.log_retention_days.get(e))
-                    .copied()
-                    .unwrap_or(365);
-                num(i64::from(days))
-            }),
+            flow_log_retention(platform, network)
+                .into_iter()
+                .map(|(env, days)| (env, num(i64::from(days))))
+                .collect(),
         ));
     }
     inputs

@@ -9,13 +9,9 @@ use serde::de::IgnoredAny;
 pub fn parse(text: &str) -> Result<Node, ParseError> {
     let lines = LineIndex::new(text);
     if let Err(err) = serde_json::from_str::<IgnoredAny>(text) {
-        let mut message = err.to_string();
-        if let Some(i) = message.find(" at line ") {
-            message.truncate(i);
-        }
         return Err(ParseError {
-            pos: lines.from_byte_column(err.line(), err.column()),
-            message: format!("invalid JSON: {message}"),
+            pos: lines.pos_at_byte_column(err.line(), err.column()),
+            message: json_message(&err),
         });
     }
     let mut scanner = Scanner {
@@ -25,6 +21,15 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
         lines: &lines,
     };
     scanner.value(0)
+}
+
+/// serde_json's message without its own position (reported separately).
+fn json_message(err: &serde_json::Error) -> String {
+    let mut message = err.to_string();
+    if let Some(i) = message.find(" at line ") {
+        message.truncate(i);
+    }
+    format!("invalid JSON: {message}")
 }
 
 struct Scanner<'a> {
@@ -137,7 +142,7 @@ impl Scanner<'_> {
             }
         }
         let token = self.text.get(start..self.at).unwrap_or("");
-        serde_json::from_str(token).map_err(|e| self.error(self.lines.pos(start), e.to_string()))
+        serde_json::from_str(token).map_err(|e| self.error(self.lines.pos(start), json_message(&e)))
     }
 
     /// A number, `true`, `false` or `null`, decoded by serde_json.
@@ -150,8 +155,9 @@ impl Scanner<'_> {
             self.at += 1;
         }
         let token = self.text.get(start..self.at).unwrap_or("");
+        // serde_json's syntax check skips over numbers; reading one can still fail (`1e999`).
         let parsed: serde_json::Value =
-            serde_json::from_str(token).map_err(|e| self.error(pos, e.to_string()))?;
+            serde_json::from_str(token).map_err(|e| self.error(pos, json_message(&e)))?;
         let value = match parsed {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(b),

@@ -7,9 +7,9 @@ mod yaml;
 use super::Format;
 use super::document::{Node, Pos};
 
-/// Deepest nesting accepted. A valid spec nests about 7 levels; the limit keeps recursive
+/// Deepest nesting accepted. A valid spec nests about 8 levels; the limit keeps recursive
 /// tree building and decoding far from the stack's end on hostile input.
-pub const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 32;
 
 /// Why a file could not be read as a document at all.
 #[derive(Debug, Clone, PartialEq, Eq)]

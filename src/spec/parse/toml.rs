@@ -13,10 +13,18 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
             let root = Spanned::new(span, DeValue::Table(table.into_inner()));
             convert(&root, text, &lines, 0)
         }
-        Err(err) => Err(ParseError {
-            pos: lines.pos(err.span().map(|s| s.start).unwrap_or(0)),
-            message: format!("invalid TOML: {}", err.message().trim_end()),
-        }),
+        Err(err) => {
+            let span = err.span().unwrap_or(0..0);
+            let message = err.message().trim_end();
+            let message = match text.get(span.clone()) {
+                Some(key) if message == "duplicate key" => format!("duplicate key `{key}`"),
+                _ => format!("invalid TOML: {message}"),
+            };
+            Err(ParseError {
+                pos: lines.pos(span.start),
+                message,
+            })
+        }
     }
 }
 

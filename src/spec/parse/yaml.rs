@@ -38,6 +38,29 @@ fn convert_error(err: &serde_saphyr::Error) -> ParseError {
     if let Some(i) = message.find(" at line ") {
         message.truncate(i);
     }
+    if message.contains("budget breached: Documents") {
+        return ParseError {
+            pos,
+            message: "a spec is one YAML document: remove the second `---`".to_string(),
+        };
+    }
+    if message.contains("budget breached: Depth") {
+        return ParseError {
+            pos,
+            message: format!("the document nests deeper than {MAX_DEPTH} levels"),
+        };
+    }
+    // Point at the file, not at the library's options.
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        return ParseError {
+            pos,
+            message: format!("duplicate key `{key}`"),
+        };
+    }
     ParseError {
         pos,
         message: format!("invalid YAML: {message}"),

@@ -1,0 +1,28 @@
+project             = "payments"
+environment         = "dev"
+region              = "us-east-1"
+allowed_account_ids = ["111111111111"]
+tags = {
+  CostCenter  = "4242"
+  Environment = "dev"
+  ManagedBy   = "iacgen"
+  Owner       = "platform-team"
+  Project     = "payments"
+  Service     = "payments"
+}
+vpc_cidr = "10.10.0.0/16"
+azs      = ["us-east-1a", "us-east-1b"]
+public_subnet_cidrs = {
+  us-east-1a = "10.10.128.0/24"
+  us-east-1b = "10.10.129.0/24"
+}
+private_subnet_cidrs = {
+  us-east-1a = "10.10.0.0/20"
+  us-east-1b = "10.10.16.0/20"
+}
+database_subnet_cidrs = {
+  us-east-1a = "10.10.160.0/24"
+  us-east-1b = "10.10.161.0/24"
+}
+nat_mode                = "single"
+flow_log_retention_days = 365

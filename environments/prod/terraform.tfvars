@@ -1,0 +1,32 @@
+project             = "payments"
+environment         = "prod"
+region              = "us-east-1"
+allowed_account_ids = ["333333333333"]
+tags = {
+  Compliance  = "pci"
+  CostCenter  = "4242"
+  Environment = "prod"
+  ManagedBy   = "iacgen"
+  Owner       = "platform-team"
+  Project     = "payments"
+  Service     = "payments"
+}
+vpc_cidr = "10.30.0.0/16"
+azs      = ["us-east-1a", "us-east-1b", "us-east-1c"]
+public_subnet_cidrs = {
+  us-east-1a = "10.30.128.0/24"
+  us-east-1b = "10.30.129.0/24"
+  us-east-1c = "10.30.130.0/24"
+}
+private_subnet_cidrs = {
+  us-east-1a = "10.30.0.0/20"
+  us-east-1b = "10.30.16.0/20"
+  us-east-1c = "10.30.32.0/20"
+}
+database_subnet_cidrs = {
+  us-east-1a = "10.30.160.0/24"
+  us-east-1b = "10.30.161.0/24"
+  us-east-1c = "10.30.162.0/24"
+}
+nat_mode                = "per_az"
+flow_log_retention_days = 365

@@ -1,0 +1,28 @@
+project             = "payments"
+environment         = "staging"
+region              = "us-east-1"
+allowed_account_ids = ["222222222222"]
+tags = {
+  CostCenter  = "4242"
+  Environment = "staging"
+  ManagedBy   = "iacgen"
+  Owner       = "platform-team"
+  Project     = "payments"
+  Service     = "payments"
+}
+vpc_cidr = "10.20.0.0/16"
+azs      = ["us-east-1a", "us-east-1b"]
+public_subnet_cidrs = {
+  us-east-1a = "10.20.128.0/24"
+  us-east-1b = "10.20.129.0/24"
+}
+private_subnet_cidrs = {
+  us-east-1a = "10.20.0.0/20"
+  us-east-1b = "10.20.16.0/20"
+}
+database_subnet_cidrs = {
+  us-east-1a = "10.20.160.0/24"
+  us-east-1b = "10.20.161.0/24"
+}
+nat_mode                = "per_az"
+flow_log_retention_days = 365

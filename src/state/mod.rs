@@ -1,0 +1,38 @@
+//! Reading Terraform state: `terraform.tfstate` (state format version 4, as written by
+//! `terraform state pull`) and `terraform show -json` output (of a state or of a saved plan).
+//!
+//! [`read`] recognises what it was given and rejects, with a message that says what the file is
+//! and what to do, everything else: empty files, binary and encrypted files, broken JSON, JSON
+//! that is not a state, the legacy formats 1–3 of Terraform before 0.12, and future formats.
+//! Resource instances come with a typed [`Address`] that prints exactly as Terraform prints it.
+
+mod address;
+mod detect;
+mod error;
+mod instance;
+mod quote;
+mod show_json;
+mod snapshot;
+mod v4;
+
+use std::path::Path;
+
+pub use address::{Address, AddressError, IndexKey, Mode, ModulePath, ModuleStep};
+pub use error::{BinaryKind, Encryption, StateError};
+pub use instance::ResourceInstance;
+pub use snapshot::{Format, Output, Plan, ResourceChange, State};
+
+/// Reads a state from the bytes of a state file or of `terraform show -json` output.
+pub fn read(bytes: &[u8]) -> Result<State, StateError> {
+    detect::read(bytes)
+}
+
+/// Reads the state file at `path`.
+pub fn read_file(path: impl AsRef<Path>) -> Result<State, StateError> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|source| StateError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    read(&bytes)
+}

@@ -1,0 +1,172 @@
+//! Conventions every generated repository keeps, checked on every example spec: tags on every
+//! taggable resource (per the AWS provider schema), no `count`, documented variables and
+//! outputs, and the automatic tags in every environment's tag set.
+
+use hcl::{Block, Body, Structure};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn examples() -> Vec<PathBuf> {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(manifest_dir().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "yaml" || e == "toml" || e == "json")
+        })
+        .collect();
+    specs.sort();
+    assert!(specs.len() >= 5, "expected at least five example specs");
+    specs
+}
+
+/// Resource types whose schema has a `tags` argument, from the AWS provider schema in
+/// ../shared/tools (committed there, no setup needed).
+fn taggable_types() -> Option<BTreeSet<String>> {
+    let tools = std::env::var_os("IACGEN_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir().join("../shared/tools"));
+    let text = match std::fs::read_to_string(tools.join("aws-schema.json")) {
+        Ok(t) => t,
+        Err(_) if std::env::var_os("CI").is_none() => {
+            eprintln!(
+                "note: no aws-schema.json under {}; skipping",
+                tools.display()
+            );
+            return None;
+        }
+        Err(e) => panic!("aws-schema.json is needed in CI: {e}"),
+    };
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let resources = schema["resource"].as_object().unwrap();
+    Some(
+        resources
+            .iter()
+            .filter(|(_, block)| block["attrs"].get("tags").is_some())
+            .map(|(name, _)| name.clone())
+            .collect(),
+    )
+}
+
+fn blocks<'a>(body: &'a Body, ident: &str) -> Vec<&'a Block> {
+    body.iter()
+        .filter_map(|s| match s {
+            Structure::Block(b) if b.identifier() == ident => Some(b),
+            _ => None,
+        })
+        .collect()
+}
+
+fn has_attr(block: &Block, name: &str) -> bool {
+    block
+        .body()
+        .iter()
+        .any(|s| matches!(s, Structure::Attribute(a) if a.key() == name))
+}
+
+fn for_each_generated_tf(mut check: impl FnMut(&str, &str, &Body)) {
+    for spec in examples() {
+        let platform = iacgen::spec::load_file(&spec).unwrap_or_else(|e| panic!("{e}"));
+        let tree = iacgen::render(&platform).unwrap_or_else(|p| panic!("{p:?}"));
+        for (path, contents) in tree.iter() {
+            if path.ends_with(".tf") || path.ends_with(".tfvars") {
+                let body: Body = hcl::parse(contents)
+                    .unwrap_or_else(|e| panic!("{}: {path} does not parse: {e}", spec.display()));
+                check(&spec.display().to_string(), path, &body);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_taggable_resource_is_tagged() {
+    let Some(taggable) = taggable_types() else {
+        return;
+    };
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for_each_generated_tf(|spec, path, body| {
+        for block in blocks(body, "resource") {
+            let kind = block.labels()[0].as_str();
+            if taggable.contains(kind) {
+                checked += 1;
+                if !has_attr(block, "tags") {
+                    missing.push(format!(
+                        "{spec}: {path}: {kind}.{}",
+                        block.labels()[1].as_str()
+                    ));
+                }
+            }
+        }
+    });
+    assert!(checked > 20, "only {checked} taggable resources seen");
+    assert!(
+        missing.is_empty(),
+        "untagged resources:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn collections_use_for_each_never_count() {
+    for_each_generated_tf(|spec, path, body| {
+        for block in blocks(body, "resource")
+            .into_iter()
+            .chain(blocks(body, "module"))
+        {
+            assert!(
+                !has_attr(block, "count"),
+                "{spec}: {path}: count in {:?}",
+                block.labels()
+            );
+        }
+    });
+}
+
+#[test]
+fn variables_and_outputs_are_documented_and_typed() {
+    for_each_generated_tf(|spec, path, body| {
+        for var in blocks(body, "variable") {
+            let name = var.labels()[0].as_str();
+            assert!(
+                has_attr(var, "description"),
+                "{spec}: {path}: variable {name}"
+            );
+            assert!(has_attr(var, "type"), "{spec}: {path}: variable {name}");
+        }
+        for output in blocks(body, "output") {
+            let name = output.labels()[0].as_str();
+            assert!(
+                has_attr(output, "description"),
+                "{spec}: {path}: output {name}"
+            );
+        }
+    });
+}
+
+#[test]
+fn every_environment_gets_the_automatic_tags() {
+    for spec in examples() {
+        let platform = iacgen::spec::load_file(&spec).unwrap();
+        for env in platform.env_names() {
+            let tags = iacgen::model::tags::tag_set(&platform, env);
+            assert_eq!(tags.get("Environment").map(String::as_str), Some(env));
+            assert_eq!(tags.get("Project"), Some(&platform.project));
+            assert_eq!(tags.get("ManagedBy").map(String::as_str), Some("iacgen"));
+            for key in &platform.tag_policy {
+                assert!(
+                    tags.contains_key(key),
+                    "{}: {env} lacks {key}",
+                    spec.display()
+                );
+            }
+            for (key, value) in &platform.tags {
+                assert_eq!(tags.get(key), Some(value));
+            }
+        }
+    }
+}
