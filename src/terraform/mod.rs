@@ -30,8 +30,7 @@ pub fn modules(platform: &Platform) -> Vec<Module> {
         modules.push(secrets::module(platform));
     }
     if let Some(ecs) = &platform.ecs {
-        let calls = ecs::modules(platform, ecs, &modules);
-        modules.extend(calls);
+        modules.extend(ecs::modules(platform, ecs));
     }
     if let Some(observability) = observability::module(platform) {
         modules.push(observability);

@@ -14,10 +14,9 @@ use crate::hcl::ex;
 use crate::model::{Ecs, Platform};
 
 /// The cluster module and one service module call per service, in service-name order.
-/// `earlier` are the modules already called, which the services are wired to.
-pub fn modules(platform: &Platform, ecs: &Ecs, earlier: &[Module]) -> Vec<Module> {
+/// Services are wired to the `network`, `ecs_cluster` and `secrets` module calls.
+pub fn modules(platform: &Platform, ecs: &Ecs) -> Vec<Module> {
     let mut modules = vec![cluster::module(platform)];
-    let with_secrets_module = earlier.iter().any(|m| m.name == "secrets");
     for (name, svc) in &ecs.services {
         modules.push(Module {
             dir: "ecs-service".to_string(),
@@ -28,7 +27,7 @@ pub fn modules(platform: &Platform, ecs: &Ecs, earlier: &[Module]) -> Vec<Module
                       balancer, and Application Auto Scaling."
                 .to_string(),
             main: service::main(),
-            inputs: service_inputs::inputs(platform, name, svc, with_secrets_module),
+            inputs: service_inputs::inputs(platform, name, svc),
             outputs: outputs(),
         });
     }

@@ -9,12 +9,7 @@ use crate::hcl::{Expr, ex, null, num, obj, s, strings};
 use crate::model::{Architecture, Capacity, Platform, Service};
 use std::collections::BTreeMap;
 
-pub fn inputs(
-    platform: &Platform,
-    name: &str,
-    svc: &Service,
-    with_secrets_module: bool,
-) -> Vec<Input> {
+pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
     let envs: Vec<String> = platform.env_names().map(str::to_string).collect();
     let per_env = |f: &dyn Fn(&str) -> Expr| -> BTreeMap<String, Expr> {
         envs.iter().map(|e| (e.clone(), f(e))).collect()
@@ -113,34 +108,19 @@ pub fn inputs(
         "map(string)",
         "Secrets Manager secrets injected as environment variables (variable name => secret ARN); the task execution role may read exactly these.",
     );
-    if with_secrets_module || svc.secrets.is_empty() {
-        inputs.push(Input::wired(
-            secrets_var,
-            obj(svc.secrets.iter().map(|secret| {
-                let arn = format!(
-                    "module.secrets.secret_arns[{}]",
-                    crate::hcl::print_expr(&s(secret))
-                );
-                (secret_env(secret), ex(&arn))
-            })),
-        ));
-    } else {
-        // Without a secrets module the ARNs come from tfvars; set them to the real secrets.
-        inputs.push(Input::setting(
-            secrets_var,
-            per_env(&|e| {
-                obj(svc.secrets.iter().map(|secret| {
-                    (
-                        secret_env(secret),
-                        s(placeholder_secret_arn(platform, e, secret)),
-                    )
-                }))
-            }),
-        ));
-    }
+    // The secrets module exists whenever a service names a secret (each must be defined).
+    inputs.push(Input::wired(
+        secrets_var,
+        obj(svc.secrets.iter().map(|secret| {
+            let arn = hcl::expr::Traversal::builder(ex("module.secrets.secret_arns"))
+                .index(s(secret))
+                .build();
+            (secret_env(secret), Expr::from(arn))
+        })),
+    ));
     inputs.push(Input::wired(
         Variable::new("secrets_kms_key_arn", "string", "KMS key that encrypts the secrets, which the task execution role may decrypt with through Secrets Manager (null: the AWS managed key)."),
-        if with_secrets_module && !svc.secrets.is_empty() { ex("module.secrets.kms_key_arn") } else { null() },
+        if svc.secrets.is_empty() { null() } else { ex("module.secrets.kms_key_arn") },
     ));
 
     let cpu_sizes: Vec<String> = fargate::TASK_SIZES
@@ -301,19 +281,6 @@ pub fn ecr_repository_arn(image: &str) -> Option<String> {
     };
     (valid_account && valid_region && !repository.is_empty())
         .then(|| format!("arn:{partition}:ecr:{region}:{account}:repository/{repository}"))
-}
-
-/// Stands in for the secrets module's output until the platform has one.
-fn placeholder_secret_arn(platform: &Platform, env: &str, secret: &str) -> String {
-    let region = platform.region.get(env).map_or("us-east-1", String::as_str);
-    let account = platform
-        .environment(env)
-        .and_then(|e| e.account_id.as_deref())
-        .unwrap_or("000000000000");
-    format!(
-        "arn:aws:secretsmanager:{region}:{account}:secret:{}-{env}/{secret}",
-        platform.project
-    )
 }
 
 #[cfg(test)]
