@@ -6,6 +6,7 @@
 pub mod hcl;
 pub mod model;
 pub mod output;
+pub mod scaffold;
 pub mod spec;
 pub mod state;
 pub mod terraform;

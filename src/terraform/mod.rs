@@ -43,6 +43,10 @@ pub fn compile(platform: &Platform) -> Tree {
             root::files(platform, env, &modules),
         );
     }
+    // README, .gitignore, linters, CI: what the spec's `repository` section asks for.
+    for (path, contents) in crate::scaffold::root_files(platform, &modules).iter() {
+        tree.insert(path, contents);
+    }
     tree
 }
 
