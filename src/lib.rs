@@ -4,6 +4,7 @@
 //! [`terraform`] (model → [`tree::Tree`] of files) → [`tree`] (write, diff).
 
 pub mod hcl;
+pub mod init;
 pub mod model;
 pub mod output;
 pub mod scaffold;

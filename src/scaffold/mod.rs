@@ -170,9 +170,7 @@ impl Facts {
         let names: Vec<&str> = platform.env_names().collect();
         let mut environments = Vec::new();
         for (i, env) in names.iter().enumerate() {
-            let account = platform
-                .environment(env)
-                .and_then(|e| e.account_id.clone());
+            let account = platform.environment(env).and_then(|e| e.account_id.clone());
             let variable = env.to_ascii_uppercase().replace('-', "_");
             environments.push(EnvFacts {
                 name: env.to_string(),
@@ -257,7 +255,10 @@ fn layout(platform: &Platform, modules: &[Module]) -> String {
         r.spec_file.clone(),
         "the spec: edit this, then regenerate".to_string(),
     )];
-    rows.push(("modules/".into(), "one module per concern, shared by every environment".into()));
+    rows.push((
+        "modules/".into(),
+        "one module per concern, shared by every environment".into(),
+    ));
     let mut dirs: Vec<&str> = Vec::new();
     for module in modules {
         if !dirs.contains(&module.dir.as_str()) {
@@ -268,7 +269,10 @@ fn layout(platform: &Platform, modules: &[Module]) -> String {
             ));
         }
     }
-    rows.push(("environments/".into(), "one Terraform root per environment".into()));
+    rows.push((
+        "environments/".into(),
+        "one Terraform root per environment".into(),
+    ));
     for env in platform.env_names() {
         rows.push((
             format!("  {env}/"),
@@ -277,11 +281,31 @@ fn layout(platform: &Platform, modules: &[Module]) -> String {
     }
     let optional = [
         (r.readme, "README.md", "this file"),
-        (r.gitignore, ".gitignore", "Terraform working files and state stay out of git"),
-        (r.tflint, ".tflint.hcl", "tflint: recommended rules plus the AWS ruleset"),
-        (r.pre_commit, ".pre-commit-config.yaml", "checks before each commit"),
-        (r.pre_commit, ".terraform-docs.yml", "the module READMEs' input and output tables"),
-        (r.github_workflow, WORKFLOW_PATH, "CI: checks and plans, applies on main"),
+        (
+            r.gitignore,
+            ".gitignore",
+            "Terraform working files and state stay out of git",
+        ),
+        (
+            r.tflint,
+            ".tflint.hcl",
+            "tflint: recommended rules plus the AWS ruleset",
+        ),
+        (
+            r.pre_commit,
+            ".pre-commit-config.yaml",
+            "checks before each commit",
+        ),
+        (
+            r.pre_commit,
+            ".terraform-docs.yml",
+            "the module READMEs' input and output tables",
+        ),
+        (
+            r.github_workflow,
+            WORKFLOW_PATH,
+            "CI: checks and plans, applies on main",
+        ),
     ];
     for (on, path, note) in optional {
         if on {
@@ -292,7 +316,12 @@ fn layout(platform: &Platform, modules: &[Module]) -> String {
         ".iacgen/manifest.json".into(),
         "what iacgen wrote, to tell hand edits apart".into(),
     ));
-    let width = rows.iter().map(|(p, _)| p.chars().count()).max().unwrap_or(0) + 2;
+    let width = rows
+        .iter()
+        .map(|(p, _)| p.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
     rows.iter()
         .map(|(path, note)| format!("{path:<width$}{note}"))
         .collect::<Vec<_>>()

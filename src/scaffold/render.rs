@@ -14,7 +14,10 @@ const TEXT: &[(&str, &str)] = &[
         include_str!("templates/module-README.md.tera"),
     ),
     (".gitignore", include_str!("templates/gitignore.tera")),
-    ("platform.yaml", include_str!("templates/platform.yaml.tera")),
+    (
+        "platform.yaml",
+        include_str!("templates/platform.yaml.tera"),
+    ),
 ];
 
 const YAML: &[(&str, &str)] = &[
@@ -26,7 +29,10 @@ const YAML: &[(&str, &str)] = &[
         ".terraform-docs.yml",
         include_str!("templates/terraform-docs.yml.tera"),
     ),
-    ("terraform.yml", include_str!("templates/terraform.yml.tera")),
+    (
+        "terraform.yml",
+        include_str!("templates/terraform.yml.tera"),
+    ),
 ];
 
 struct Engines {

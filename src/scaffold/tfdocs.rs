@@ -111,11 +111,7 @@ fn segments(
         if part.is_empty() {
             continue;
         }
-        out.push_str(&if in_code {
-            fenced(part)
-        } else {
-            plain(part)
-        });
+        out.push_str(&if in_code { fenced(part) } else { plain(part) });
         in_code = !in_code;
     }
     out
@@ -131,7 +127,12 @@ fn escape_underscores(text: &str) -> String {
     segments(
         text,
         "`",
-        |s| s.split('\n').map(escape_line).collect::<Vec<_>>().join("\n"),
+        |s| {
+            s.split('\n')
+                .map(escape_line)
+                .collect::<Vec<_>>()
+                .join("\n")
+        },
         |s| format!("`{s}`"),
     )
 }
@@ -163,9 +164,7 @@ fn escape_line(line: &str) -> String {
         // The last `[^\s_](_+)\s` after the opening.
         let close = (open_end + 1..chars.len()).rev().find(|&m| {
             let run_end = m + 1 + chars[m + 1..].iter().take_while(|c| **c == '_').count();
-            word(&chars[m])
-                && run_end > m + 1
-                && chars.get(run_end).is_some_and(|c| ws(*c))
+            word(&chars[m]) && run_end > m + 1 && chars.get(run_end).is_some_and(|c| ws(*c))
         });
         let Some(m) = close else {
             i = open_end;

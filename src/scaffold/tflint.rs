@@ -32,7 +32,10 @@ pub fn config(spec_file: &str) -> String {
             Body::new()
                 .attr("enabled", boolean(true))
                 .attr("version", s(AWS_RULESET_VERSION))
-                .attr("source", s("github.com/terraform-linters/tflint-ruleset-aws")),
+                .attr(
+                    "source",
+                    s("github.com/terraform-linters/tflint-ruleset-aws"),
+                ),
         ));
     print_body(&body)
 }

@@ -35,47 +35,75 @@ pub fn schema() -> Value {
         ),
         &["version", "project", "environments"],
         vec![
-            ("version", json!({
-                "description": format!("The spec format version. Only {SPEC_VERSION} is supported."),
-                "const": SPEC_VERSION,
-            })),
-            ("project", name(
-                "Project name: prefixes every resource name (`<project>-<env>-...`).",
-                24,
-            )),
-            ("region", per_env(
-                "AWS region. Required unless every environment sets `region`.",
-                region("AWS region name, e.g. `eu-west-1`."),
-            )),
-            ("tags", tags(
-                "Tags on every taggable resource, merged with the environment's tags and the \
+            (
+                "version",
+                json!({
+                    "description": format!("The spec format version. Only {SPEC_VERSION} is supported."),
+                    "const": SPEC_VERSION,
+                }),
+            ),
+            (
+                "project",
+                name(
+                    "Project name: prefixes every resource name (`<project>-<env>-...`).",
+                    24,
+                ),
+            ),
+            (
+                "region",
+                per_env(
+                    "AWS region. Required unless every environment sets `region`.",
+                    region("AWS region name, e.g. `eu-west-1`."),
+                ),
+            ),
+            (
+                "tags",
+                tags(
+                    "Tags on every taggable resource, merged with the environment's tags and the \
                  automatic ones (Environment, Project, ManagedBy, Name).",
-            )),
-            ("tag_policy", table(
-                "Tag keys every generated taggable resource must carry.",
-                &[],
-                vec![("required", strings(
-                    "Required tag keys; a key no environment sets is a spec error.",
-                ))],
-            )),
-            ("backend", table(
-                "Remote state. Omit to keep state local (then the CI workflow plans but has no \
+                ),
+            ),
+            (
+                "tag_policy",
+                table(
+                    "Tag keys every generated taggable resource must carry.",
+                    &[],
+                    vec![(
+                        "required",
+                        strings("Required tag keys; a key no environment sets is a spec error."),
+                    )],
+                ),
+            ),
+            (
+                "backend",
+                table(
+                    "Remote state. Omit to keep state local (then the CI workflow plans but has no \
                  apply jobs).",
-                &["s3"],
-                vec![("s3", table(
-                    "S3 backend with native locking (`use_lockfile = true`); one state object \
+                    &["s3"],
+                    vec![(
+                        "s3",
+                        table(
+                            "S3 backend with native locking (`use_lockfile = true`); one state object \
                      per environment.",
-                    &["bucket", "region"],
-                    vec![
-                        ("bucket", string("Name of an existing S3 bucket for the state.")),
-                        ("key_prefix", string(
-                            "State keys are `<key_prefix>/<env>/terraform.tfstate`. Default: \
+                            &["bucket", "region"],
+                            vec![
+                                (
+                                    "bucket",
+                                    string("Name of an existing S3 bucket for the state."),
+                                ),
+                                (
+                                    "key_prefix",
+                                    string(
+                                        "State keys are `<key_prefix>/<env>/terraform.tfstate`. Default: \
                              the project name.",
-                        )),
-                        ("region", region("Region of the state bucket.")),
-                    ],
-                ))],
-            )),
+                                    ),
+                                ),
+                                ("region", region("Region of the state bucket.")),
+                            ],
+                        ),
+                    )],
+                ),
+            ),
             ("environments", environments()),
             ("network", network()),
             ("eks", eks()),
@@ -120,14 +148,18 @@ fn environments() -> Value {
         "One environment: a Terraform root under `environments/<env>/`.",
         &[],
         vec![
-            ("account_id", json!({
-                "description": "AWS account id (12 digits); the provider refuses any other account.",
-                "type": "string",
-                "pattern": "^[0-9]{12}$",
-            })),
-            ("region", region(
-                "Region of this environment, overriding the top-level `region`.",
-            )),
+            (
+                "account_id",
+                json!({
+                    "description": "AWS account id (12 digits); the provider refuses any other account.",
+                    "type": "string",
+                    "pattern": "^[0-9]{12}$",
+                }),
+            ),
+            (
+                "region",
+                region("Region of this environment, overriding the top-level `region`."),
+            ),
             ("tags", tags("Extra tags for this environment only.")),
         ],
     );
@@ -168,60 +200,97 @@ fn network() -> Value {
         "The VPC: subnets per tier and AZ, NAT, flow logs, endpoints. Required with `eks` or `ecs`.",
         &["cidr"],
         vec![
-            ("cidr", per_env(
-                "VPC CIDR (prefix /16 to /24).",
-                cidr("An IPv4 CIDR such as 10.0.0.0/16."),
-            )),
-            ("az_count", per_env(
-                "Number of availability zones (1 to 6). Default 3.",
-                integer("Number of AZs.", Some(1), Some(6)),
-            )),
-            ("azs", per_env(
-                "Explicit AZ names; their number is the AZ count. Default: the region's first \
+            (
+                "cidr",
+                per_env(
+                    "VPC CIDR (prefix /16 to /24).",
+                    cidr("An IPv4 CIDR such as 10.0.0.0/16."),
+                ),
+            ),
+            (
+                "az_count",
+                per_env(
+                    "Number of availability zones (1 to 6). Default 3.",
+                    integer("Number of AZs.", Some(1), Some(6)),
+                ),
+            ),
+            (
+                "azs",
+                per_env(
+                    "Explicit AZ names; their number is the AZ count. Default: the region's first \
                  `az_count`.",
-                strings("AZ names such as eu-west-1a."),
-            )),
-            ("subnets", nullable(json!({
-                "description": "Subnet tiers. Default: public /24 and private /20.",
-                "type": "object",
-                "properties": tiers,
-                "additionalProperties": false,
-            }))),
-            ("nat", per_env(
-                "NAT gateways for private subnets. Default per_az.",
-                choice("none: no NAT; single: one gateway; per_az: one per AZ.", &["none", "single", "per_az"]),
-            )),
-            ("flow_logs", table(
-                "VPC flow logs to CloudWatch Logs.",
-                &[],
-                vec![
-                    ("enabled", boolean("Default true.")),
-                    ("retention_days", per_env(
-                        "Retention of the flow log group. Default: observability.log_retention_days.",
-                        retention(),
-                    )),
-                ],
-            )),
-            ("endpoints", strings(
-                "VPC endpoint services (`s3`, `ecr.api`, `logs`, ...); `s3` and `dynamodb` are \
+                    strings("AZ names such as eu-west-1a."),
+                ),
+            ),
+            (
+                "subnets",
+                nullable(json!({
+                    "description": "Subnet tiers. Default: public /24 and private /20.",
+                    "type": "object",
+                    "properties": tiers,
+                    "additionalProperties": false,
+                })),
+            ),
+            (
+                "nat",
+                per_env(
+                    "NAT gateways for private subnets. Default per_az.",
+                    choice(
+                        "none: no NAT; single: one gateway; per_az: one per AZ.",
+                        &["none", "single", "per_az"],
+                    ),
+                ),
+            ),
+            (
+                "flow_logs",
+                table(
+                    "VPC flow logs to CloudWatch Logs.",
+                    &[],
+                    vec![
+                        ("enabled", boolean("Default true.")),
+                        (
+                            "retention_days",
+                            per_env(
+                                "Retention of the flow log group. Default: observability.log_retention_days.",
+                                retention(),
+                            ),
+                        ),
+                    ],
+                ),
+            ),
+            (
+                "endpoints",
+                strings(
+                    "VPC endpoint services (`s3`, `ecr.api`, `logs`, ...); `s3` and `dynamodb` are \
                  gateway endpoints, the rest interface endpoints.",
-            )),
+                ),
+            ),
         ],
     )
 }
 
 fn eks() -> Value {
-    let addon = table("An EKS add-on.", &[], vec![(
-        "version",
-        string("Pinned add-on version; default: the default for the cluster version."),
-    )]);
+    let addon = table(
+        "An EKS add-on.",
+        &[],
+        vec![(
+            "version",
+            string("Pinned add-on version; default: the default for the cluster version."),
+        )],
+    );
     let taint = table(
         "A Kubernetes taint on every node of the pool.",
         &["key", "effect"],
         vec![
             ("key", string("Taint key.")),
             ("value", string("Taint value.")),
-            ("effect", choice("Taint effect.", &["NoSchedule", "PreferNoSchedule", "NoExecute"])),
+            (
+                "effect",
+                choice(
+                    "Taint effect.",
+                    &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+                ),
+            ),
         ],
     );
     let count = |what: &str| per_env(what, integer("A node count.", Some(0), None));
@@ -229,45 +298,72 @@ fn eks() -> Value {
         "A managed node group.",
         &["instance_types"],
         vec![
-            ("instance_types", strings("EC2 instance types, e.g. m6i.large.")),
+            (
+                "instance_types",
+                strings("EC2 instance types, e.g. m6i.large."),
+            ),
             ("capacity", capacity()),
             ("min", count("Minimum nodes. Default 1.")),
             ("desired", count("Desired nodes at creation. Default: min.")),
             ("max", count("Maximum nodes. Default: min.")),
             ("labels", string_map("Kubernetes labels on every node.")),
             ("taints", list("Kubernetes taints on every node.", taint)),
-            ("disk_size_gb", integer("Root volume size in GiB. Default 50.", Some(20), Some(16384))),
+            (
+                "disk_size_gb",
+                integer(
+                    "Root volume size in GiB. Default 50.",
+                    Some(20),
+                    Some(16384),
+                ),
+            ),
         ],
     );
     table(
         "An EKS cluster with managed node groups.",
         &["version", "node_pools"],
         vec![
-            ("version", string("Kubernetes minor version, e.g. \"1.33\" (quoted).")),
-            ("endpoint_public_access", boolean(
-                "Expose the API endpoint publicly (then `public_access_cidrs` is required). \
+            (
+                "version",
+                string("Kubernetes minor version, e.g. \"1.33\" (quoted)."),
+            ),
+            (
+                "endpoint_public_access",
+                boolean(
+                    "Expose the API endpoint publicly (then `public_access_cidrs` is required). \
                  Default false.",
-            )),
-            ("public_access_cidrs", list(
-                "CIDRs allowed to reach a public endpoint.",
-                cidr("An IPv4 CIDR."),
-            )),
-            ("allow_world", boolean("Allow 0.0.0.0/0 in `public_access_cidrs`. Default false.")),
-            ("admins", strings("IAM principal ARNs given cluster-admin access entries.")),
-            ("addons", nullable(json!({
-                "description": format!(
-                    "Add-ons by name. Default: {}.",
-                    DEFAULT_EKS_ADDONS.join(", ")
                 ),
-                "type": "object",
-                "propertyNames": { "pattern": NAME, "maxLength": 64 },
-                "additionalProperties": addon,
-            }))),
-            ("node_pools", named(
-                "Node pools by name (at least one).",
-                32,
-                pool,
-            )),
+            ),
+            (
+                "public_access_cidrs",
+                list(
+                    "CIDRs allowed to reach a public endpoint.",
+                    cidr("An IPv4 CIDR."),
+                ),
+            ),
+            (
+                "allow_world",
+                boolean("Allow 0.0.0.0/0 in `public_access_cidrs`. Default false."),
+            ),
+            (
+                "admins",
+                strings("IAM principal ARNs given cluster-admin access entries."),
+            ),
+            (
+                "addons",
+                nullable(json!({
+                    "description": format!(
+                        "Add-ons by name. Default: {}.",
+                        DEFAULT_EKS_ADDONS.join(", ")
+                    ),
+                    "type": "object",
+                    "propertyNames": { "pattern": NAME, "maxLength": 64 },
+                    "additionalProperties": addon,
+                })),
+            ),
+            (
+                "node_pools",
+                named("Node pools by name (at least one).", 32, pool),
+            ),
         ],
     )
 }
@@ -278,60 +374,106 @@ fn ecs() -> Value {
         "A Fargate service.",
         &["image"],
         vec![
-            ("image", string("Container image, e.g. <account>.dkr.ecr.<region>.amazonaws.com/api:1.4.2.")),
-            ("cpu", size(
-                "CPU units (256 = 0.25 vCPU); with memory, a valid Fargate pair. Default 256.",
-                json!({ "description": "Fargate CPU units.", "enum": FARGATE_CPU }),
-            )),
-            ("memory", size(
-                "Memory in MiB, valid for the CPU size. Default 512.",
-                integer("MiB.", Some(0), None),
-            )),
-            ("port", integer(
-                "Container port. Without one there is no load balancer.",
-                Some(1),
-                Some(65535),
-            )),
-            ("desired", size("Desired task count. Default 1.", integer("Tasks.", Some(0), None))),
-            ("load_balancer", table(
-                "An ALB in front of the service (needs `port`). Default: internal, health \
+            (
+                "image",
+                string("Container image, e.g. <account>.dkr.ecr.<region>.amazonaws.com/api:1.4.2."),
+            ),
+            (
+                "cpu",
+                size(
+                    "CPU units (256 = 0.25 vCPU); with memory, a valid Fargate pair. Default 256.",
+                    json!({ "description": "Fargate CPU units.", "enum": FARGATE_CPU }),
+                ),
+            ),
+            (
+                "memory",
+                size(
+                    "Memory in MiB, valid for the CPU size. Default 512.",
+                    integer("MiB.", Some(0), None),
+                ),
+            ),
+            (
+                "port",
+                integer(
+                    "Container port. Without one there is no load balancer.",
+                    Some(1),
+                    Some(65535),
+                ),
+            ),
+            (
+                "desired",
+                size(
+                    "Desired task count. Default 1.",
+                    integer("Tasks.", Some(0), None),
+                ),
+            ),
+            (
+                "load_balancer",
+                table(
+                    "An ALB in front of the service (needs `port`). Default: internal, health \
                  check on /.",
-                &[],
-                vec![
-                    ("public", boolean("Internet-facing in public subnets. Default false.")),
-                    ("health_check_path", string("Health check path. Default /.")),
-                    ("certificate_arn", string(
-                        "ACM certificate: HTTPS plus an HTTP to HTTPS redirect.",
-                    )),
-                ],
-            )),
-            ("autoscaling", table(
-                "Target-tracking autoscaling between per-environment bounds.",
-                &["min", "max"],
-                vec![
-                    ("min", size("Minimum tasks.", integer("Tasks.", Some(0), None))),
-                    ("max", size("Maximum tasks.", integer("Tasks.", Some(0), None))),
-                    ("cpu_target", integer("Target CPU %; default 70 when no target is set.", Some(1), Some(100))),
-                    ("memory_target", integer("Target memory %.", Some(1), Some(100))),
-                ],
-            )),
-            ("environment", string_map(
-                "Plain environment variables; secrets go in `secrets`.",
-            )),
-            ("secrets", strings(
-                "Names of top-level `secrets` injected as environment variables.",
-            )),
+                    &[],
+                    vec![
+                        (
+                            "public",
+                            boolean("Internet-facing in public subnets. Default false."),
+                        ),
+                        ("health_check_path", string("Health check path. Default /.")),
+                        (
+                            "certificate_arn",
+                            string("ACM certificate: HTTPS plus an HTTP to HTTPS redirect."),
+                        ),
+                    ],
+                ),
+            ),
+            (
+                "autoscaling",
+                table(
+                    "Target-tracking autoscaling between per-environment bounds.",
+                    &["min", "max"],
+                    vec![
+                        (
+                            "min",
+                            size("Minimum tasks.", integer("Tasks.", Some(0), None)),
+                        ),
+                        (
+                            "max",
+                            size("Maximum tasks.", integer("Tasks.", Some(0), None)),
+                        ),
+                        (
+                            "cpu_target",
+                            integer(
+                                "Target CPU %; default 70 when no target is set.",
+                                Some(1),
+                                Some(100),
+                            ),
+                        ),
+                        (
+                            "memory_target",
+                            integer("Target memory %.", Some(1), Some(100)),
+                        ),
+                    ],
+                ),
+            ),
+            (
+                "environment",
+                string_map("Plain environment variables; secrets go in `secrets`."),
+            ),
+            (
+                "secrets",
+                strings("Names of top-level `secrets` injected as environment variables."),
+            ),
             ("command", strings("Container command.")),
-            ("architecture", choice("CPU architecture. Default x86_64.", &["x86_64", "arm64"])),
+            (
+                "architecture",
+                choice("CPU architecture. Default x86_64.", &["x86_64", "arm64"]),
+            ),
             ("capacity", capacity()),
         ],
     );
     let mut service = service;
     if let Value::Object(map) = &mut service {
-        map.insert(
-            "dependencies".into(),
-            json!({ "load_balancer": ["port"] }),
-        );
+        map.insert("dependencies".into(), json!({ "load_balancer": ["port"] }));
     }
     table(
         "ECS on Fargate: one cluster per environment, one service module call per service.",
@@ -346,43 +488,64 @@ fn secrets() -> Value {
          goes in the spec: `generate` it, or set it out of band.",
         &["description"],
         vec![
-            ("description", json!({
-                "description": "What the secret is for.",
-                "type": "string",
-                "maxLength": 2048,
-            })),
-            ("generate", table(
-                "Generate a random value at apply time (never stored in state).",
-                &["length"],
-                vec![
-                    ("length", integer("Length of the value.", Some(8), Some(4096))),
-                    ("special", boolean("Include punctuation. Default true.")),
-                ],
-            )),
-            ("rotation", table(
-                "Rotation by a Lambda function.",
-                &["days", "lambda_arn"],
-                vec![
-                    ("days", integer("Days between rotations.", Some(1), Some(1000))),
-                    ("lambda_arn", string("ARN of the rotation Lambda function.")),
-                ],
-            )),
-            ("recovery_window_days", per_env(
-                "Days a deleted secret can be restored: 0 (delete at once) or 7 to 30. \
-                 Default 30.",
+            (
+                "description",
                 json!({
-                    "description": "0, or 7 to 30.",
-                    "type": "integer",
-                    "anyOf": [ { "const": 0 }, { "minimum": 7, "maximum": 30 } ],
+                    "description": "What the secret is for.",
+                    "type": "string",
+                    "maxLength": 2048,
                 }),
-            )),
+            ),
+            (
+                "generate",
+                table(
+                    "Generate a random value at apply time (never stored in state).",
+                    &["length"],
+                    vec![
+                        (
+                            "length",
+                            integer("Length of the value.", Some(8), Some(4096)),
+                        ),
+                        ("special", boolean("Include punctuation. Default true.")),
+                    ],
+                ),
+            ),
+            (
+                "rotation",
+                table(
+                    "Rotation by a Lambda function.",
+                    &["days", "lambda_arn"],
+                    vec![
+                        (
+                            "days",
+                            integer("Days between rotations.", Some(1), Some(1000)),
+                        ),
+                        ("lambda_arn", string("ARN of the rotation Lambda function.")),
+                    ],
+                ),
+            ),
+            (
+                "recovery_window_days",
+                per_env(
+                    "Days a deleted secret can be restored: 0 (delete at once) or 7 to 30. \
+                 Default 30.",
+                    json!({
+                        "description": "0, or 7 to 30.",
+                        "type": "integer",
+                        "anyOf": [ { "const": 0 }, { "minimum": 7, "maximum": 30 } ],
+                    }),
+                ),
+            ),
             ("replicas", strings("Regions the secret is replicated to.")),
-            ("value", json!({
-                "description": "Never allowed: secret values never go in a spec. Use `generate`, \
-                                or set the value out of band (aws secretsmanager \
-                                put-secret-value).",
-                "not": {},
-            })),
+            (
+                "value",
+                json!({
+                    "description": "Never allowed: secret values never go in a spec. Use `generate`, \
+                                    or set the value out of band (aws secretsmanager \
+                                    put-secret-value).",
+                    "not": {},
+                }),
+            ),
         ],
     );
     nullable(json!({
@@ -398,49 +561,80 @@ fn observability() -> Value {
         "Logs, alarms and dashboards.",
         &[],
         vec![
-            ("log_retention_days", per_env(
-                "Retention of every log group. Default 365.",
-                retention(),
-            )),
-            ("alarm_emails", strings("Email addresses subscribed to the alarm topic.")),
-            ("alarms", table(
-                "Golden-signal alarm thresholds, per service and node pool.",
-                &[],
-                vec![
-                    ("error_rate_percent", integer("5xx rate %. Default 5.", Some(1), Some(100))),
-                    ("latency_p99_seconds", json!({
-                        "description": "p99 latency in seconds. Default 2.",
-                        "type": "number",
-                        "exclusiveMinimum": 0,
-                    })),
-                    ("cpu_percent", integer("CPU %. Default 80.", Some(1), Some(100))),
-                    ("memory_percent", integer("Memory %. Default 80.", Some(1), Some(100))),
-                ],
-            )),
-            ("dashboard", boolean("One CloudWatch dashboard per environment. Default true.")),
+            (
+                "log_retention_days",
+                per_env("Retention of every log group. Default 365.", retention()),
+            ),
+            (
+                "alarm_emails",
+                strings("Email addresses subscribed to the alarm topic."),
+            ),
+            (
+                "alarms",
+                table(
+                    "Golden-signal alarm thresholds, per service and node pool.",
+                    &[],
+                    vec![
+                        (
+                            "error_rate_percent",
+                            integer("5xx rate %. Default 5.", Some(1), Some(100)),
+                        ),
+                        (
+                            "latency_p99_seconds",
+                            json!({
+                                "description": "p99 latency in seconds. Default 2.",
+                                "type": "number",
+                                "exclusiveMinimum": 0,
+                            }),
+                        ),
+                        (
+                            "cpu_percent",
+                            integer("CPU %. Default 80.", Some(1), Some(100)),
+                        ),
+                        (
+                            "memory_percent",
+                            integer("Memory %. Default 80.", Some(1), Some(100)),
+                        ),
+                    ],
+                ),
+            ),
+            (
+                "dashboard",
+                boolean("One CloudWatch dashboard per environment. Default true."),
+            ),
         ],
     )
 }
 
 fn repository() -> Value {
-    let file = |what: &str| boolean(&format!("Write {what}. Default true; false leaves the path to you."));
+    let file = |what: &str| {
+        boolean(&format!(
+            "Write {what}. Default true; false leaves the path to you."
+        ))
+    };
     table(
         "The files iacgen writes at the root of the generated repository. Switch off any that \
          would collide with the project's own.",
         &[],
         vec![
-            ("spec_file", json!({
-                "description": format!(
-                    "Path of this spec relative to the repository root, as the README and the CI \
-                     workflow name it. Default {DEFAULT_SPEC_FILE}."
-                ),
-                "type": "string",
-                "pattern": "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*\\.(yaml|yml|toml|json)$",
-            })),
+            (
+                "spec_file",
+                json!({
+                    "description": format!(
+                        "Path of this spec relative to the repository root, as the README and the CI \
+                         workflow name it. Default {DEFAULT_SPEC_FILE}."
+                    ),
+                    "type": "string",
+                    "pattern": "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*\\.(yaml|yml|toml|json)$",
+                }),
+            ),
             ("readme", file("README.md")),
             ("gitignore", file(".gitignore")),
             ("tflint", file(".tflint.hcl")),
-            ("pre_commit", file(".pre-commit-config.yaml and .terraform-docs.yml")),
+            (
+                "pre_commit",
+                file(".pre-commit-config.yaml and .terraform-docs.yml"),
+            ),
             ("github_workflow", file(".github/workflows/terraform.yml")),
         ],
     )

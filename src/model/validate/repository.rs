@@ -19,12 +19,15 @@ fn spec_file(file: &str) -> Option<String> {
         "may contain only letters, digits, `.`, `_`, `-` and `/`"
     } else if file.starts_with('/') {
         "must be relative to the repository root"
-    } else if file.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
-        "may not contain empty, `.` or `..` parts"
-    } else if !["yaml", "yml", "toml", "json"]
-        .iter()
-        .any(|ext| file.rsplit_once('.').is_some_and(|(stem, e)| !stem.is_empty() && e == *ext))
+    } else if file
+        .split('/')
+        .any(|part| part.is_empty() || part == "." || part == "..")
     {
+        "may not contain empty, `.` or `..` parts"
+    } else if !["yaml", "yml", "toml", "json"].iter().any(|ext| {
+        file.rsplit_once('.')
+            .is_some_and(|(stem, e)| !stem.is_empty() && e == *ext)
+    }) {
         "must end in .yaml, .yml, .toml or .json"
     } else {
         return None;
@@ -38,7 +41,12 @@ mod tests {
 
     #[test]
     fn plain_relative_spec_paths_only() {
-        for ok in ["platform.yaml", "infra/platform.toml", "a_b-c.json", "x.yml"] {
+        for ok in [
+            "platform.yaml",
+            "infra/platform.toml",
+            "a_b-c.json",
+            "x.yml",
+        ] {
             assert_eq!(spec_file(ok), None, "{ok}");
         }
         for bad in [

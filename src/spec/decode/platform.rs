@@ -57,12 +57,7 @@ pub fn platform(cx: &mut Cx<'_>, root: &At<'_>) -> Option<Platform> {
         Default::default(),
         observability::observability,
     );
-    let repository = t.or(
-        cx,
-        "repository",
-        Default::default(),
-        repository::repository,
-    );
+    let repository = t.or(cx, "repository", Default::default(), repository::repository);
     version?;
     Some(Platform {
         project: project?,
