@@ -198,7 +198,7 @@ impl Facts {
             if !module_facts.iter().any(|m| m.dir == module.dir) {
                 module_facts.push(ModuleFacts {
                     dir: module.dir.clone(),
-                    summary: cell(&module.summary),
+                    summary: cell(first_paragraph(&module.summary)),
                 });
             }
         }
@@ -241,6 +241,11 @@ impl Facts {
             },
         }
     }
+}
+
+/// A module's summary up to its first blank line: the rest is for its own README.
+fn first_paragraph(text: &str) -> &str {
+    text.split("\n\n").next().unwrap_or(text).trim()
 }
 
 /// Text for a Markdown table cell.

@@ -30,3 +30,26 @@ database_subnet_cidrs = {
 }
 nat_mode                = "per_az"
 flow_log_retention_days = 365
+recovery_window_days = {
+  db_password    = 30
+  stripe_api_key = 30
+}
+kubernetes_version         = "1.33"
+cluster_log_retention_days = 365
+node_pool_sizes = {
+  apps = {
+    min     = 3
+    desired = 3
+    max     = 20
+  }
+  system = {
+    min     = 2
+    desired = 2
+    max     = 4
+  }
+}
+alarm_emails              = ["oncall@example.com"]
+alarm_error_rate_percent  = 5
+alarm_latency_p99_seconds = 2
+alarm_cpu_percent         = 80
+alarm_memory_percent      = 80
