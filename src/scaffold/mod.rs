@@ -111,6 +111,8 @@ struct Facts {
     environments: Vec<EnvFacts>,
     /// `dev → staging → prod`
     order: String,
+    /// `dev, staging and prod`
+    env_list: String,
     /// The last environment: the one whose apply should wait for a reviewer.
     production: String,
     modules: Vec<ModuleFacts>,
@@ -221,6 +223,11 @@ impl Facts {
             aws_provider_version: AWS_PROVIDER_VERSION,
             pre_commit_terraform: PRE_COMMIT_TERRAFORM_VERSION,
             order: names.join(" → "),
+            env_list: match names.split_last() {
+                Some((last, [])) => last.to_string(),
+                Some((last, init)) => format!("{} and {last}", init.join(", ")),
+                None => String::new(),
+            },
             production: names.last().map(|s| s.to_string()).unwrap_or_default(),
             layout: layout(platform, modules),
             environments,
