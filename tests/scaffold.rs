@@ -69,9 +69,10 @@ fn uses(job: &Value) -> Vec<&str> {
 }
 
 #[test]
-fn no_template_fails_to_render_for_any_example() {
+fn every_example_gets_the_root_files_it_asks_for() {
     for spec in examples() {
-        let tree = render(&load(&spec));
+        let platform = load(&spec);
+        let tree = render(&platform);
         for (path, contents) in tree.iter() {
             assert!(
                 !contents.contains(iacgen::scaffold::RENDER_FAILED),
@@ -79,15 +80,16 @@ fn no_template_fails_to_render_for_any_example() {
                 spec.display()
             );
         }
-        for file in [
-            "README.md",
-            ".gitignore",
-            ".tflint.hcl",
-            ".pre-commit-config.yaml",
-            ".terraform-docs.yml",
-            ".github/workflows/terraform.yml",
+        let r = &platform.repository;
+        for (on, file) in [
+            (r.readme, "README.md"),
+            (r.gitignore, ".gitignore"),
+            (r.tflint, ".tflint.hcl"),
+            (r.pre_commit, ".pre-commit-config.yaml"),
+            (r.pre_commit, ".terraform-docs.yml"),
+            (r.github_workflow, ".github/workflows/terraform.yml"),
         ] {
-            assert!(tree.get(file).is_some(), "{}: no {file}", spec.display());
+            assert_eq!(tree.get(file).is_some(), on, "{}: {file}", spec.display());
         }
     }
 }

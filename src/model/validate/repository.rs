@@ -24,10 +24,14 @@ fn spec_file(file: &str) -> Option<String> {
         .any(|part| part.is_empty() || part == "." || part == "..")
     {
         "may not contain empty, `.` or `..` parts"
-    } else if !["yaml", "yml", "toml", "json"].iter().any(|ext| {
-        file.rsplit_once('.')
-            .is_some_and(|(stem, e)| !stem.is_empty() && e == *ext)
-    }) {
+    } else if !file
+        .rsplit('/')
+        .next()
+        .and_then(|name| name.rsplit_once('.'))
+        .is_some_and(|(stem, ext)| {
+            !stem.is_empty() && ["yaml", "yml", "toml", "json"].contains(&ext)
+        })
+    {
         "must end in .yaml, .yml, .toml or .json"
     } else {
         return None;
@@ -57,6 +61,7 @@ mod tests {
             "a//b.yaml",
             "platform.txt",
             ".yaml",
+            "infra/.yaml",
             "my platform.yaml",
             "$(rm -rf).yaml",
             "p\"q.yaml",
