@@ -128,7 +128,13 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
         Variable::new("tags", "map(string)", "Tags on every taggable resource: the spec's, the environment's and the automatic Environment, Project and ManagedBy."),
         obj(tags::tag_set(platform, env).into_iter().map(|(k, v)| (k, s(v)))),
     ));
+    // Where each module's settings start in `vars`, for headings in terraform.tfvars.
+    let mut headings: Vec<(usize, String)> = Vec::new();
     for module in modules {
+        headings.push((
+            vars.len(),
+            format!("module \"{}\" (modules/{})", module.name, module.dir),
+        ));
         for input in &module.inputs {
             if let Source::Setting(values) = &input.source {
                 let mut var = input.var.clone();
@@ -191,7 +197,7 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
     let declared: Vec<Variable> = vars.iter().map(|(v, _)| v.clone()).collect();
     tree.insert("variables.tf", print_body(&variables_file(&declared)));
     tree.insert("outputs.tf", print_body(&outputs_file(&outputs)));
-    tree.insert("terraform.tfvars", print_body(&tfvars(&vars)));
+    tree.insert("terraform.tfvars", print_body(&tfvars(&vars, &headings)));
     tree.insert(
         "terraform.tfvars.example",
         print_body(&tfvars_example(env, &vars)),
@@ -230,9 +236,14 @@ fn backend(platform: &Platform, env: &str) -> Body {
         .block(block("terraform", &[], body))
 }
 
-fn tfvars(vars: &[(Variable, Expr)]) -> Body {
+/// The environment's values, grouped under a heading per module that has settings.
+fn tfvars(vars: &[(Variable, Expr)], headings: &[(usize, String)]) -> Body {
     let mut body = Body::new();
-    for (var, value) in vars {
+    for (i, (var, value)) in vars.iter().enumerate() {
+        // The last heading that starts here wins: modules without settings get none.
+        if let Some((_, title)) = headings.iter().rev().find(|(start, _)| *start == i) {
+            body = body.blank().comment(title);
+        }
         body.push(Item::Attr(var.name.clone(), value.clone()));
     }
     body
