@@ -222,9 +222,14 @@ fn restore_urls(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(at) = rest.find("://") {
-        let start = rest[..at]
-            .rfind(|c: char| !c.is_ascii_alphanumeric() && !"+-.".contains(c))
-            .map_or(0, |i| i + 1);
+        // The scheme: the ASCII letters, digits and `+-.` just before `://`.
+        let scheme_len: usize = rest[..at]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || "+-.".contains(*c))
+            .map(char::len_utf8)
+            .sum();
+        let start = at - scheme_len;
         if start == at {
             out.push_str(&rest[..at + 3]);
             rest = &rest[at + 3..];
@@ -245,6 +250,18 @@ fn restore_urls(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_text_makes_one_table_cell(text in "\\PC*|[ _|`\\n:/a-z]*") {
+            let cell = table_text(&text);
+            prop_assert!(!cell.contains('\n'));
+            // Every `|` is escaped (inside code spans too, except fenced ones).
+            let unescaped = cell.match_indices('|').any(|(i, _)| !cell[..i].ends_with('\\'));
+            prop_assert!(!unescaped || text.contains('`'), "{cell}");
+        }
+    }
 
     #[test]
     fn anchors_escape_underscores_in_the_link_only() {
