@@ -192,6 +192,7 @@ fn example() -> Platform {
             alarms: Alarms::default(),
             dashboard: true,
         },
+        repository: Repository::default(),
     }
 }
 
