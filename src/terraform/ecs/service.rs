@@ -260,16 +260,22 @@ fn task_definition() -> Block {
 
 /// `lifecycle { precondition { ... } }`: a rule over several variables.
 fn precondition(condition: &str, message: &str) -> Block {
+    preconditions(&[(condition, message)])
+}
+
+fn preconditions(rules: &[(&str, &str)]) -> Block {
     block(
         "lifecycle",
         &[],
-        Body::new().block(block(
-            "precondition",
-            &[],
-            Body::new()
-                .attr("condition", ex(condition))
-                .attr("error_message", s(message)),
-        )),
+        Body::new().blocks(rules.iter().map(|(condition, message)| {
+            block(
+                "precondition",
+                &[],
+                Body::new()
+                    .attr("condition", ex(condition))
+                    .attr("error_message", s(*message)),
+            )
+        })),
     )
 }
 
@@ -393,7 +399,13 @@ fn load_balancer() -> Body {
                 .blank()
                 .attr("tags", tags_named("each.value.name"))
                 .blank()
-                .block(precondition("var.port != null", "A load balancer needs the service's port.")),
+                .block(preconditions(&[
+                    ("var.port != null", "A load balancer needs the service's port."),
+                    (
+                        "length(each.value.public ? var.public_subnet_ids : var.private_subnet_ids) >= 2",
+                        "An application load balancer needs subnets in at least two availability zones.",
+                    ),
+                ])),
         ))
         .block(resource(
             "aws_lb_target_group",
