@@ -296,6 +296,10 @@ fn security_groups() -> Body {
             "aws_vpc_security_group_ingress_rule",
             "service_from_load_balancer",
             Body::new()
+                // checkov reads a port-80 rule without `cidr_ipv4` as open to the world.
+                .comment(
+                    "checkov:skip=CKV_AWS_260:Admits only the load balancer's security group (referenced_security_group_id), no CIDR; checkov misreads a rule without cidr_ipv4 on port 80.",
+                )
                 .attr("for_each", ex("local.load_balancer"))
                 .blank()
                 .attr("security_group_id", ex("aws_security_group.service.id"))
