@@ -1,7 +1,8 @@
 //! Pieces several modules share: tags, KMS keys for log groups, retention variables.
 
 use super::interface::Variable;
-use crate::hcl::{Body, Expr, block, data, ex, resource, s, strings};
+use super::kms::{Grant, key, key_policy};
+use crate::hcl::{Block, Body, Expr, block, data, ex, s, strings};
 
 /// CloudWatch Logs' allowed retention values, in days.
 pub const RETENTION_DAYS: [u32; 22] = [
@@ -36,88 +37,61 @@ pub fn retention_variable(name: &str, what: &str) -> Variable {
 /// use for log groups: `aws_kms_key.<id>`. The module must declare the `aws_caller_identity`,
 /// `aws_partition` and `aws_region` data sources named `current`.
 pub fn kms_key_for_logs(id: &str, alias: &str, description: &str) -> Body {
-    let policy = format!("{id}_key");
+    let logs = Grant {
+        sid: "CloudWatchLogsUse",
+        actions: vec![
+            "kms:Decrypt*",
+            "kms:Describe*",
+            "kms:Encrypt*",
+            "kms:GenerateDataKey*",
+            "kms:ReEncrypt*",
+        ],
+        principal_type: "Service",
+        principals: ex(r#"["logs.${data.aws_region.current.region}.amazonaws.com"]"#),
+        conditions: vec![(
+            "ArnLike",
+            "kms:EncryptionContext:aws:logs:arn",
+            ex(
+                r#"["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:*"]"#,
+            ),
+        )],
+    };
     Body::new()
-        .block(data(
-            "aws_iam_policy_document",
-            &policy,
+        .block(key_policy(id, &[logs]))
+        .extend(key(id, alias, description, false))
+}
+
+/// `data.aws_iam_policy_document.<id>`: lets the AWS `service` assume a role; with
+/// `same_account`, only on behalf of this account (confused-deputy protection).
+pub fn assume_role_policy(id: &str, service: &str, same_account: bool) -> Block {
+    let mut statement = Body::new()
+        .attr("actions", strings(["sts:AssumeRole"]))
+        .blank()
+        .block(block(
+            "principals",
+            &[],
             Body::new()
-                .comment("checkov:skip=CKV_AWS_109:A key policy applies to its own key only; \"*\" is that key.")
-                .comment("checkov:skip=CKV_AWS_111:A key policy applies to its own key only; \"*\" is that key.")
-                .comment("checkov:skip=CKV_AWS_356:A key policy applies to its own key only; \"*\" is that key.")
-                .block(block(
-                    "statement",
-                    &[],
-                    Body::new()
-                        .attr("sid", s("AccountAdministers"))
-                        .attr("actions", strings(["kms:*"]))
-                        .attr("resources", strings(["*"]))
-                        .blank()
-                        .block(block(
-                            "principals",
-                            &[],
-                            Body::new().attr("type", s("AWS")).attr(
-                                "identifiers",
-                                ex(r#"["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]"#),
-                            ),
-                        )),
-                ))
-                .block(block(
-                    "statement",
-                    &[],
-                    Body::new()
-                        .attr("sid", s("CloudWatchLogsUse"))
-                        .attr(
-                            "actions",
-                            strings([
-                                "kms:Decrypt*",
-                                "kms:Describe*",
-                                "kms:Encrypt*",
-                                "kms:GenerateDataKey*",
-                                "kms:ReEncrypt*",
-                            ]),
-                        )
-                        .attr("resources", strings(["*"]))
-                        .blank()
-                        .block(block(
-                            "principals",
-                            &[],
-                            Body::new().attr("type", s("Service")).attr(
-                                "identifiers",
-                                ex(r#"["logs.${data.aws_region.current.region}.amazonaws.com"]"#),
-                            ),
-                        ))
-                        .block(block(
-                            "condition",
-                            &[],
-                            Body::new()
-                                .attr("test", s("ArnLike"))
-                                .attr("variable", s("kms:EncryptionContext:aws:logs:arn"))
-                                .attr(
-                                    "values",
-                                    ex(r#"["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:*"]"#),
-                                ),
-                        )),
-                )),
-        ))
-        .block(resource(
-            "aws_kms_key",
-            id,
+                .attr("type", s("Service"))
+                .attr("identifiers", strings([service])),
+        ));
+    if same_account {
+        statement = statement.block(block(
+            "condition",
+            &[],
             Body::new()
-                .attr("description", ex(&format!("\"{description}\"")))
-                .attr("enable_key_rotation", true)
-                .attr("deletion_window_in_days", crate::hcl::num(30))
-                .attr("policy", ex(&format!("data.aws_iam_policy_document.{policy}.json")))
-                .blank()
-                .attr("tags", name_tags(alias)),
-        ))
-        .block(resource(
-            "aws_kms_alias",
-            id,
-            Body::new()
-                .attr("name", ex(&format!("\"alias/{alias}\"")))
-                .attr("target_key_id", ex(&format!("aws_kms_key.{id}.key_id"))),
-        ))
+                .attr("test", s("StringEquals"))
+                .attr("variable", s("aws:SourceAccount"))
+                .attr(
+                    "values",
+                    ex("[data.aws_caller_identity.current.account_id]"),
+                ),
+        ));
+    }
+    data(
+        "aws_iam_policy_document",
+        id,
+        Body::new().block(block("statement", &[], statement)),
+    )
 }
 
 /// checkov's CKV_AWS_338 wants a year of log retention. A shorter retention comes from the spec

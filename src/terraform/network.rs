@@ -1,6 +1,6 @@
 //! `modules/network`: VPC, subnets per tier, gateways, routes, flow logs, endpoints.
 
-use super::common::{kms_key_for_logs, name_tags};
+use super::common::{assume_role_policy, kms_key_for_logs, name_tags};
 use super::interface::{Output, Variable};
 use super::module::{Input, Module};
 use crate::hcl::{Body, Expr, block, data, ex, list, num, obj, resource, s, strings};
@@ -318,34 +318,10 @@ fn flow_logs(retention: &[(String, u32)]) -> Body {
                 .blank()
                 .attr("tags", name_tags("${var.name}-flow-logs")),
         ))
-        .block(data(
-            "aws_iam_policy_document",
+        .block(assume_role_policy(
             "flow_logs_assume",
-            Body::new().block(block(
-                "statement",
-                &[],
-                Body::new()
-                    .attr("actions", strings(["sts:AssumeRole"]))
-                    .blank()
-                    .block(block(
-                        "principals",
-                        &[],
-                        Body::new()
-                            .attr("type", s("Service"))
-                            .attr("identifiers", strings(["vpc-flow-logs.amazonaws.com"])),
-                    ))
-                    .block(block(
-                        "condition",
-                        &[],
-                        Body::new()
-                            .attr("test", s("StringEquals"))
-                            .attr("variable", s("aws:SourceAccount"))
-                            .attr(
-                                "values",
-                                ex("[data.aws_caller_identity.current.account_id]"),
-                            ),
-                    )),
-            )),
+            "vpc-flow-logs.amazonaws.com",
+            true,
         ))
         .block(resource(
             "aws_iam_role",

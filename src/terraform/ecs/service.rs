@@ -2,7 +2,7 @@
 //! differs (a port and load balancer or not, secrets, autoscaling) comes in through variables,
 //! and optional parts are `for_each` over a map that is empty when the part is off.
 
-use super::super::common::name_tags;
+use super::super::common::{assume_role_policy, name_tags};
 use crate::hcl::Expr;
 
 /// `merge(var.tags, { Name = <reference> })` for a name that is already an expression.
@@ -87,29 +87,10 @@ fn iam() -> Body {
         )
     };
     Body::new()
-        .block(data(
-            "aws_iam_policy_document",
+        .block(assume_role_policy(
             "assume",
-            Body::new().block(statement(
-                Body::new()
-                    .attr("actions", strings(["sts:AssumeRole"]))
-                    .blank()
-                    .block(block(
-                        "principals",
-                        &[],
-                        Body::new()
-                            .attr("type", s("Service"))
-                            .attr("identifiers", strings(["ecs-tasks.amazonaws.com"])),
-                    ))
-                    .block(block(
-                        "condition",
-                        &[],
-                        Body::new()
-                            .attr("test", s("StringEquals"))
-                            .attr("variable", s("aws:SourceAccount"))
-                            .attr("values", ex("[data.aws_caller_identity.current.account_id]")),
-                    )),
-            )),
+            "ecs-tasks.amazonaws.com",
+            true,
         ))
         .block(resource(
             "aws_iam_role",

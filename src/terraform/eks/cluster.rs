@@ -1,7 +1,7 @@
 //! The control plane: encryption keys, log group, IAM role, security group, the cluster itself,
 //! access entries, the OIDC provider and the add-ons.
 
-use super::super::common::{kms_key_for_logs, name_tags, short_retention_skip};
+use super::super::common::{assume_role_policy, kms_key_for_logs, name_tags, short_retention_skip};
 use crate::hcl::{Block, Body, Expr, block, data, ex, null, num, obj, resource, s, strings};
 use crate::model::{Eks, Platform};
 
@@ -124,7 +124,7 @@ fn log_group(retention: &[(String, u32)]) -> Block {
 
 fn cluster_role() -> Body {
     Body::new()
-        .block(assume_role_policy("cluster_assume", "eks.amazonaws.com"))
+        .block(assume_role_policy("cluster_assume", "eks.amazonaws.com", false))
         .block(resource(
             "aws_iam_role",
             "cluster",
@@ -177,22 +177,6 @@ fn cluster_role() -> Body {
                     ex("data.aws_iam_policy_document.cluster_encryption.json"),
                 ),
         ))
-}
-
-/// `data.aws_iam_policy_document.<id>`: lets `service` assume a role.
-pub(super) fn assume_role_policy(id: &str, service: &str) -> Block {
-    data(
-        "aws_iam_policy_document",
-        id,
-        Body::new().block(block(
-            "statement",
-            &[],
-            Body::new()
-                .attr("actions", strings(["sts:AssumeRole"]))
-                .blank()
-                .block(principals("Service", strings([service]))),
-        )),
-    )
 }
 
 /// An extra security group on the control plane so that the VPC (bastions, CI runners, peered

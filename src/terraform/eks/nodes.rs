@@ -2,8 +2,8 @@
 //! group and the tags of its Auto Scaling group. Everything is keyed by pool name, so adding a
 //! pool only adds resources.
 
+use super::super::common::assume_role_policy;
 use super::super::common::name_tags;
-use super::cluster::assume_role_policy;
 use crate::hcl::{Block, Body, Expr, block, ex, null, num, obj, resource, s, strings};
 use crate::model::{Capacity, Eks, NodePool, TaintEffect};
 
@@ -31,7 +31,7 @@ pub(super) fn body(eks: &Eks) -> Body {
 
 fn node_role() -> Body {
     Body::new()
-        .block(assume_role_policy("node_assume", "ec2.amazonaws.com"))
+        .block(assume_role_policy("node_assume", "ec2.amazonaws.com", false))
         .block(resource(
             "aws_iam_role",
             "node",
