@@ -267,15 +267,22 @@ pub fn lines(e: &Expr, indent: usize, head: &str, tail: &str) -> Vec<String> {
                 &format!("){tail}"),
             )
         }
-        Expr::List(items) => bracketed(
+        Expr::List(items) => split_bracket(
             &plain(items),
             indent,
             &format!("{head}["),
             &format!("]{tail}"),
+            true,
         ),
         Expr::Dict(items) => {
             let items: Vec<Item> = items.iter().map(dict_item).collect();
-            bracketed(&items, indent, &format!("{head}{{"), &format!("}}{tail}"))
+            split_bracket(
+                &items,
+                indent,
+                &format!("{head}{{"),
+                &format!("}}{tail}"),
+                true,
+            )
         }
         Expr::Comp(c) => comprehension(c, indent, head, tail),
         Expr::Attr(base, a) if matches!(base.as_ref(), Expr::Call(_)) => {
@@ -303,6 +310,18 @@ fn dict_item(item: &DictItem) -> Item {
 /// `open` items `close`: on one line, else contents on one indented line, else one item per
 /// line with a trailing comma.
 fn bracketed(items: &[Item], indent: usize, open: &str, close: &str) -> Vec<String> {
+    split_bracket(items, indent, open, close, false)
+}
+
+/// [`bracketed`]; a split list or dict display (`collection`) with several items always gets
+/// one item per line, as black splits a display at its commas right away.
+fn split_bracket(
+    items: &[Item],
+    indent: usize,
+    open: &str,
+    close: &str,
+    collection: bool,
+) -> Vec<String> {
     let joined = items
         .iter()
         .map(|(prefix, value)| format!("{prefix}{}", flat(value, '"')))
@@ -315,7 +334,7 @@ fn bracketed(items: &[Item], indent: usize, open: &str, close: &str) -> Vec<Stri
     let inner = indent + INDENT;
     let mut out = vec![format!("{}{open}", pad(indent))];
     let body = format!("{}{joined}", pad(inner));
-    if body.chars().count() <= WIDTH {
+    if body.chars().count() <= WIDTH && (!collection || items.len() == 1) {
         out.push(body);
     } else if let [(prefix, value)] = items {
         // Black adds a trailing comma only where it splits at commas.
