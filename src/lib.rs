@@ -7,6 +7,7 @@ pub mod hcl;
 pub mod init;
 pub mod model;
 pub mod output;
+pub mod pulumi;
 pub mod scaffold;
 pub mod spec;
 pub mod state;
@@ -25,6 +26,17 @@ pub fn render(platform: &Platform) -> Result<Tree, Vec<Problem>> {
     let problems = model::validate::validate(platform);
     if problems.is_empty() {
         Ok(terraform::compile(platform))
+    } else {
+        Err(problems)
+    }
+}
+
+/// Validates a platform and compiles it to the files of a Pulumi Python project (under
+/// `pulumi/`), the counterpart of [`render`].
+pub fn render_pulumi(platform: &Platform) -> Result<Tree, Vec<Problem>> {
+    let problems = model::validate::validate(platform);
+    if problems.is_empty() {
+        Ok(pulumi::compile(platform))
     } else {
         Err(problems)
     }

@@ -39,6 +39,10 @@ enum Command {
         /// Overwrite or delete generated files even if they were edited by hand since
         #[arg(long)]
         force: bool,
+        /// What to generate: Terraform (modules/, environments/) or a Pulumi Python project
+        /// (pulumi/); both can live in one output directory
+        #[arg(long, value_enum, default_value_t = Target::Terraform)]
+        target: Target,
     },
     /// Show what `generate` would change in the output directory, as a unified diff
     #[command(
@@ -59,6 +63,9 @@ enum Command {
         /// Colour the diff: auto (on a terminal, unless NO_COLOR is set), always or never
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
+        /// Which generated output to compare: terraform or pulumi
+        #[arg(long, value_enum, default_value_t = Target::Terraform)]
+        target: Target,
     },
     /// Check a spec and report every problem, without writing anything
     #[command(after_help = "Example:\n  iacgen validate examples/platform.yaml\n\n\
@@ -106,6 +113,22 @@ enum Command {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
+enum Target {
+    Terraform,
+    Pulumi,
+}
+
+impl Target {
+    /// Where this target's files (and its manifest) live inside the output directory.
+    fn dir(self, out: &Path) -> PathBuf {
+        match self {
+            Target::Terraform => out.to_path_buf(),
+            Target::Pulumi => out.join(iacgen::pulumi::DIR),
+        }
+    }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
 enum Color {
     Auto,
     Always,
@@ -148,9 +171,13 @@ fn load(spec: &Path) -> Result<iacgen::model::Platform, String> {
     })
 }
 
-fn render(spec: &Path) -> Result<iacgen::tree::Tree, String> {
+fn render(spec: &Path, target: Target) -> Result<iacgen::tree::Tree, String> {
     let platform = load(spec)?;
-    iacgen::render(&platform).map_err(|problems| {
+    let rendered = match target {
+        Target::Terraform => iacgen::render(&platform),
+        Target::Pulumi => iacgen::render_pulumi(&platform),
+    };
+    rendered.map_err(|problems| {
         problems
             .iter()
             .map(|p| format!("{}: {p}", spec.display()))
@@ -181,10 +208,11 @@ fn run(command: Command) -> Result<ExitCode, String> {
             out,
             stat,
             color,
+            target,
         } => {
-            let tree = render(&spec)?;
-            let changes =
-                iacgen::output::changes(&tree, &out).map_err(|e| format!("error: {e}"))?;
+            let tree = render(&spec, target)?;
+            let changes = iacgen::output::changes(&tree, &target.dir(&out))
+                .map_err(|e| format!("error: {e}"))?;
             if changes.is_empty() {
                 println!("{}: up to date with {}", out.display(), spec.display());
                 return Ok(ExitCode::SUCCESS);
@@ -233,10 +261,15 @@ fn run(command: Command) -> Result<ExitCode, String> {
             clap_complete::generate(shell, &mut Cli::command(), "iacgen", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Generate { spec, out, force } => {
-            let tree = render(&spec)?;
-            let summary =
-                iacgen::output::generate(&tree, &out, force).map_err(|e| format!("error: {e}"))?;
+        Command::Generate {
+            spec,
+            out,
+            force,
+            target,
+        } => {
+            let tree = render(&spec, target)?;
+            let summary = iacgen::output::generate(&tree, &target.dir(&out), force)
+                .map_err(|e| format!("error: {e}"))?;
             for path in &summary.created {
                 println!("  created   {path}");
             }

@@ -1,0 +1,235 @@
+//! One `pulumi.ComponentResource` per concern, in its own module under `components/`, with the
+//! arguments `__main__.py` passes to it: settings read from stack config, or values it wires.
+
+use super::py::{self, Expr, Stmt};
+use std::collections::BTreeMap;
+
+/// A component: its module, its arguments and the outputs the program exports.
+pub struct Component {
+    /// Module under `components/` (`network`), also the variable in `__main__.py`.
+    pub module: String,
+    /// Class name (`Network`); the arguments class is `<class>Args`.
+    pub class: String,
+    /// The module's statements after the arguments class (the component class, helpers).
+    pub body: Vec<Stmt>,
+    pub imports: Vec<py::Import>,
+    /// One paragraph for the module docstring.
+    pub summary: String,
+    pub args: Vec<Arg>,
+    /// Stack outputs: name and the expression on the component (`self.vpc.id`).
+    pub outputs: Vec<(String, Expr)>,
+}
+
+/// One field of a component's arguments dataclass.
+pub struct Arg {
+    /// Python field name (snake_case, as the Terraform variable).
+    pub field: String,
+    pub annotation: String,
+    pub source: ArgSource,
+}
+
+pub enum ArgSource {
+    /// From stack config: key (camelCase) and the value of each environment.
+    Setting {
+        key: String,
+        kind: ConfigKind,
+        values: BTreeMap<String, serde_json::Value>,
+    },
+    /// An expression in `__main__.py` (`name`, `tags`, `network.vpc.id`).
+    Wired(Expr),
+}
+
+/// How `__main__.py` reads a config value.
+#[derive(Clone, Copy)]
+pub enum ConfigKind {
+    Str,
+    Int,
+    Object,
+}
+
+impl ConfigKind {
+    fn reader(self) -> &'static str {
+        match self {
+            ConfigKind::Str => "require",
+            ConfigKind::Int => "require_int",
+            ConfigKind::Object => "require_object",
+        }
+    }
+}
+
+impl Arg {
+    pub fn wired(field: &str, annotation: &str, expr: Expr) -> Self {
+        Self {
+            field: field.to_string(),
+            annotation: annotation.to_string(),
+            source: ArgSource::Wired(expr),
+        }
+    }
+
+    pub fn setting(
+        field: &str,
+        annotation: &str,
+        kind: ConfigKind,
+        values: BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        Self {
+            field: field.to_string(),
+            annotation: annotation.to_string(),
+            source: ArgSource::Setting {
+                key: camel_case(field),
+                kind,
+                values,
+            },
+        }
+    }
+
+    /// The expression `__main__.py` passes for this argument.
+    pub fn value(&self) -> Expr {
+        match &self.source {
+            ArgSource::Wired(e) => e.clone(),
+            ArgSource::Setting { key, kind, .. } => {
+                py::name("config").method(kind.reader(), vec![py::s(key)])
+            }
+        }
+    }
+}
+
+/// `flow_log_retention_days` → `flowLogRetentionDays`, Pulumi's config key style.
+pub fn camel_case(snake: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Replaces the name `from` by `to` wherever it is the root of `e` (for `self.vpc.id` →
+/// `network.vpc.id`).
+pub fn rebase(e: &Expr, from: &str, to: &str) -> Expr {
+    use Expr::*;
+    match e {
+        Name(n) if n == from => Name(to.to_string()),
+        Attr(base, a) => Attr(Box::new(rebase(base, from, to)), a.clone()),
+        Index(base, i) => Index(Box::new(rebase(base, from, to)), i.clone()),
+        Call(c) => {
+            let mut c = c.as_ref().clone();
+            c.func = rebase(&c.func, from, to);
+            Call(Box::new(c))
+        }
+        Comp(c) => {
+            let mut c = c.as_ref().clone();
+            c.iter = rebase(&c.iter, from, to);
+            Comp(Box::new(c))
+        }
+        other => other.clone(),
+    }
+}
+
+/// Wraps `text` at 84 columns (for docstrings at one indent level).
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines.join("\n")
+}
+
+impl Component {
+    /// The module file `components/<module>.py`.
+    pub fn file(&self) -> py::Module {
+        let mut imports = vec![
+            py::from_import("dataclasses", &["dataclass"]),
+            py::import("pulumi"),
+        ];
+        imports.extend(self.imports.iter().cloned());
+        let fields = self
+            .args
+            .iter()
+            .map(|a| Stmt::Declare {
+                name: a.field.clone(),
+                annotation: a.annotation.clone(),
+            })
+            .collect();
+        let mut body = vec![Stmt::Class(py::Class {
+            name: format!("{}Args", self.class),
+            decorators: vec!["dataclass".to_string()],
+            bases: vec![],
+            doc: Some(format!("Inputs of {}.", self.class)),
+            body: fields,
+        })];
+        body.extend(self.body.iter().cloned());
+        py::Module {
+            doc: wrap(&self.summary, 84),
+            imports,
+            body,
+        }
+    }
+
+    /// `self.register_outputs({...})` with every output.
+    pub fn register_outputs(outputs: &[(String, Expr)]) -> Stmt {
+        Stmt::Expr(py::path("self").method(
+            "register_outputs",
+            vec![py::dict(
+                outputs.iter().map(|(n, e)| (n.clone(), e.clone())),
+            )],
+        ))
+    }
+}
+
+/// `f"..."` from a template written by the generator (never user data): `{x}` and `{a.b}` are
+/// Python expressions, everything else is literal text.
+pub fn tpl(template: &str) -> Expr {
+    let mut parts = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            parts.push(py::lit(&rest[..open]));
+        }
+        let after = &rest[open + 1..];
+        let close = after.find('}').unwrap_or(after.len());
+        parts.push(py::part(py::path(&after[..close])));
+        rest = after.get(close + 1..).unwrap_or_default();
+    }
+    if !rest.is_empty() {
+        parts.push(py::lit(rest));
+    }
+    py::fstr(parts)
+}
+
+/// `{**tags, "Name": <name>, extra...}`: the environment's tags plus this resource's name.
+pub fn tags_named(name: Expr, extra: &[(&str, &str)]) -> Expr {
+    let mut items = vec![
+        py::DictItem::Splat(py::name("tags")),
+        py::DictItem::Pair(py::s("Name"), name),
+    ];
+    items.extend(
+        extra
+            .iter()
+            .map(|(k, v)| py::DictItem::Pair(py::s(*k), py::s(*v))),
+    );
+    Expr::Dict(items)
+}
+
+/// `aws.<type>(logical, kwargs..., opts=opts)`
+pub fn resource(kind: &str, logical: Expr, mut kwargs: Vec<(&str, Expr)>, opts: &str) -> Expr {
+    kwargs.push(("opts", py::name(opts)));
+    py::call(py::path(kind), vec![logical], kwargs)
+}

@@ -1,0 +1,244 @@
+//! Parity of the Pulumi target with the Terraform target: for every example and environment,
+//! the resources the Pulumi program registers (`pulumi-check --json`, a real run under
+//! Pulumi's mocks) and the resources `terraform plan` would create (`tf-plan --json`, the real
+//! Terraform with the stub provider) are the same AWS resource kinds, in the same numbers,
+//! with the same physical names and the same tags.
+//!
+//! Resources are compared per component: the children of the Pulumi component named `X`
+//! against the resources of `module.X`. Concerns the Pulumi target does not generate yet are
+//! listed in [`NOT_YET_PORTED`] and skipped.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Pulumi resource type → Terraform resource type, for every type the components create.
+const TYPES: [(&str, &str); 19] = [
+    (
+        "aws:cloudwatch/logGroup:LogGroup",
+        "aws_cloudwatch_log_group",
+    ),
+    (
+        "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+        "aws_default_security_group",
+    ),
+    ("aws:ec2/eip:Eip", "aws_eip"),
+    ("aws:ec2/flowLog:FlowLog", "aws_flow_log"),
+    (
+        "aws:ec2/internetGateway:InternetGateway",
+        "aws_internet_gateway",
+    ),
+    ("aws:ec2/natGateway:NatGateway", "aws_nat_gateway"),
+    ("aws:ec2/route:Route", "aws_route"),
+    ("aws:ec2/routeTable:RouteTable", "aws_route_table"),
+    (
+        "aws:ec2/routeTableAssociation:RouteTableAssociation",
+        "aws_route_table_association",
+    ),
+    ("aws:ec2/securityGroup:SecurityGroup", "aws_security_group"),
+    ("aws:ec2/subnet:Subnet", "aws_subnet"),
+    ("aws:ec2/vpc:Vpc", "aws_vpc"),
+    ("aws:ec2/vpcEndpoint:VpcEndpoint", "aws_vpc_endpoint"),
+    ("aws:iam/role:Role", "aws_iam_role"),
+    ("aws:iam/rolePolicy:RolePolicy", "aws_iam_role_policy"),
+    ("aws:kms/alias:Alias", "aws_kms_alias"),
+    ("aws:kms/key:Key", "aws_kms_key"),
+    ("aws:rds/subnetGroup:SubnetGroup", "aws_db_subnet_group"),
+    (
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "aws_vpc_security_group_ingress_rule",
+    ),
+];
+
+/// Terraform modules (by name, or by prefix when ending in `_`) whose Pulumi component does not
+/// exist yet: their resources are not compared (the Pulumi program does not create them).
+const NOT_YET_PORTED: [&str; 5] = ["secrets", "eks", "ecs_cluster", "service_", "observability"];
+
+fn not_yet_ported(module: &str) -> bool {
+    NOT_YET_PORTED.iter().any(|m| match m.strip_suffix('_') {
+        Some(_) => module.starts_with(m),
+        None => module == *m,
+    })
+}
+
+/// One resource as compared: kind, physical name (when the resource has a `name` argument)
+/// and tags.
+type Key = (String, Option<String>, Value);
+
+fn tools() -> Option<PathBuf> {
+    let dir = std::env::var_os("IACGEN_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools"));
+    let sdk_ready = dir.join("node_modules/.bin/pyright").exists();
+    if dir.join("bin/tf-plan").is_file() && dir.join("bin/pulumi-check").is_file() && sdk_ready {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI needs the tools (with Pulumi) at {}",
+        dir.display()
+    );
+    eprintln!(
+        "note: tools with Pulumi not found at {}; skipping the parity check",
+        dir.display()
+    );
+    None
+}
+
+fn run(cmd: &mut Command) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Terraform: module name → the resources `terraform plan` creates in it.
+fn terraform_resources(tools: &Path, dir: &Path, env: &str) -> BTreeMap<String, Vec<Key>> {
+    let json = dir.join(format!("plan-{env}.json"));
+    run(Command::new(tools.join("bin/tf-plan"))
+        .arg("--root")
+        .arg(dir)
+        .arg(dir.join("environments").join(env))
+        .arg("--json")
+        .arg(&json));
+    let plan = read_json(&json);
+    let mut out: BTreeMap<String, Vec<Key>> = BTreeMap::new();
+    for change in plan["resource_changes"].as_array().into_iter().flatten() {
+        if change["mode"] != "managed" {
+            continue;
+        }
+        let address = change["address"].as_str().unwrap_or_default();
+        let module = address
+            .strip_prefix("module.")
+            .and_then(|rest| rest.split('.').next())
+            .unwrap_or_default()
+            .to_string();
+        let after = &change["change"]["after"];
+        out.entry(module).or_default().push((
+            change["type"].as_str().unwrap_or_default().to_string(),
+            after["name"].as_str().map(str::to_string),
+            after["tags"].clone(),
+        ));
+    }
+    out
+}
+
+/// Pulumi: component name → the resources registered under it, in Terraform's kinds.
+fn pulumi_resources(report: &Value, env: &str) -> BTreeMap<String, Vec<Key>> {
+    let stack = report["stacks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["stack"] == env)
+        .unwrap_or_else(|| panic!("no stack {env} in the pulumi-check report"));
+    let mut out: BTreeMap<String, Vec<Key>> = BTreeMap::new();
+    for r in stack["resources"].as_array().into_iter().flatten() {
+        if r["custom"] != true {
+            continue;
+        }
+        let kind = r["type"].as_str().unwrap_or_default();
+        let tf_kind = TYPES
+            .iter()
+            .find(|(p, _)| *p == kind)
+            .map(|(_, t)| t.to_string())
+            .unwrap_or_else(|| panic!("{kind}: add its Terraform type to TYPES"));
+        // The parent URN ends with `::<component name>`.
+        let parent = r["parent"].as_str().unwrap_or_default();
+        let component = parent.rsplit("::").next().unwrap_or_default().to_string();
+        let tags = match &r["inputs"]["tags"] {
+            Value::Null => Value::Null,
+            tags => tags.clone(),
+        };
+        out.entry(component).or_default().push((
+            tf_kind,
+            r["inputs"]["name"].as_str().map(str::to_string),
+            tags,
+        ));
+    }
+    out
+}
+
+fn sorted(mut keys: Vec<Key>) -> Vec<Key> {
+    keys.sort_by(|a, b| (&a.0, &a.1, a.2.to_string()).cmp(&(&b.0, &b.1, b.2.to_string())));
+    keys
+}
+
+fn check_example(tools: &Path, spec: &Path) {
+    let platform = iacgen::spec::load_file(spec).unwrap_or_else(|e| panic!("{e}"));
+    // The stub `random` provider of tf-plan has no ephemeral `random_password`, which the
+    // Terraform secrets module uses, so Terraform plans this platform without secrets. That
+    // changes only modules this test does not compare yet (secrets, and the ECS services that
+    // read them); drop this once the stub supports it or secrets are ported.
+    let mut planned = platform.clone();
+    planned.secrets.clear();
+    if let Some(ecs) = &mut planned.ecs {
+        for service in ecs.services.values_mut() {
+            service.secrets.clear();
+        }
+    }
+    let terraform = iacgen::render(&planned).unwrap_or_else(|p| panic!("{p:?}"));
+    let pulumi = iacgen::render_pulumi(&platform).unwrap_or_else(|p| panic!("{p:?}"));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    iacgen::tree::write(&terraform, dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let project = dir.path().join(iacgen::pulumi::DIR);
+    iacgen::tree::write(&pulumi, &project).unwrap_or_else(|e| panic!("{e}"));
+    let report_path = dir.path().join("pulumi.json");
+    run(Command::new(tools.join("bin/pulumi-check"))
+        .arg(&project)
+        .args(["--checker", "none", "-q", "--json"])
+        .arg(&report_path));
+    let report = read_json(&report_path);
+    for env in platform.env_names() {
+        let tf = terraform_resources(tools, dir.path(), env);
+        let pu = pulumi_resources(&report, env);
+        for (module, resources) in &tf {
+            if not_yet_ported(module) {
+                assert!(
+                    !pu.contains_key(module),
+                    "{module} is ported now: remove it from NOT_YET_PORTED"
+                );
+                continue;
+            }
+            let expected = sorted(resources.clone());
+            let actual = sorted(pu.get(module).cloned().unwrap_or_default());
+            assert_eq!(
+                actual,
+                expected,
+                "{} ({env}), module {module}: Pulumi resources differ from terraform plan",
+                spec.display()
+            );
+        }
+        for module in pu.keys() {
+            assert!(
+                tf.contains_key(module),
+                "{} ({env}): Pulumi component {module} has no Terraform module",
+                spec.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_example_registers_the_resources_terraform_plans() {
+    let Some(tools) = tools() else { return };
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(&examples)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    specs.sort();
+    assert!(!specs.is_empty());
+    for spec in &specs {
+        check_example(&tools, spec);
+    }
+}
