@@ -1,0 +1,385 @@
+//! The generated Terraform read back as modules: variables, locals, resources, module calls and
+//! outputs of every module an environment root calls, parsed with hcl-rs.
+
+use std::collections::BTreeMap;
+
+use hcl::{Block, Body, Expression};
+
+use super::plan::PlanError;
+use crate::tree::Tree;
+
+/// Deepest chain of module calls followed; deeper ones are a loop or not iacgen's layout.
+const MAX_MODULE_DEPTH: usize = 16;
+
+/// One module directory.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ModuleConfig {
+    pub variables: Vec<VariableConfig>,
+    pub locals: Vec<(String, Expression)>,
+    pub resources: Vec<ResourceConfig>,
+    /// `data` blocks: type and name.
+    pub data: Vec<(String, String)>,
+    pub calls: Vec<ModuleCall>,
+    pub outputs: Vec<(String, Expression)>,
+    /// The `region` argument of the default `provider "aws"` block.
+    pub provider_region: Option<Expression>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct VariableConfig {
+    pub name: String,
+    pub default: Option<Expression>,
+}
+
+/// What `lifecycle { ignore_changes = ... }` says.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) enum IgnoreChanges {
+    #[default]
+    Nothing,
+    All,
+    /// Top-level argument names.
+    Some(Vec<String>),
+}
+
+impl IgnoreChanges {
+    pub fn ignores(&self, argument: &str) -> bool {
+        match self {
+            IgnoreChanges::Nothing => false,
+            IgnoreChanges::All => true,
+            IgnoreChanges::Some(names) => names.iter().any(|n| n == argument),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ResourceConfig {
+    pub type_: String,
+    pub name: String,
+    pub for_each: Option<Expression>,
+    pub count: Option<Expression>,
+    pub attrs: Vec<(String, Expression)>,
+    /// Nested blocks in order (`dynamic` blocks are left out: their instances are not literal).
+    pub blocks: Vec<Block>,
+    pub ignore_changes: IgnoreChanges,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ModuleCall {
+    pub name: String,
+    /// The called directory inside the tree, or `None` for a source outside it (registry, git).
+    pub dir: Option<String>,
+    pub source: String,
+    pub for_each: Option<Expression>,
+    pub count: Option<Expression>,
+    pub inputs: Vec<(String, Expression)>,
+}
+
+/// An environment root and every module it calls, directly or not.
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    pub root_dir: String,
+    pub modules: BTreeMap<String, ModuleConfig>,
+    /// `terraform.tfvars` and `*.auto.tfvars`, evaluated (they are literals).
+    pub tfvars: hcl::Map<String, hcl::Value>,
+}
+
+impl Config {
+    /// Reads `environments/<env>/` and the modules it calls from a generated tree.
+    pub fn load(tree: &Tree, env: &str) -> Result<Config, PlanError> {
+        let root_dir = format!("environments/{env}");
+        if !tree
+            .paths()
+            .any(|p| p.starts_with(&format!("{root_dir}/")) && p.ends_with(".tf"))
+        {
+            let known: Vec<String> = tree
+                .paths()
+                .filter_map(|p| p.strip_prefix("environments/"))
+                .filter_map(|p| p.split_once('/').map(|(e, _)| e.to_string()))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            return Err(PlanError::UnknownEnvironment {
+                env: env.to_string(),
+                known,
+            });
+        }
+        let mut config = Config {
+            root_dir: root_dir.clone(),
+            modules: BTreeMap::new(),
+            tfvars: hcl::Map::new(),
+        };
+        config.load_dir(tree, &root_dir, 0)?;
+        for (path, text) in tree.iter() {
+            let Some(file) = path.strip_prefix(&format!("{root_dir}/")) else {
+                continue;
+            };
+            if file == "terraform.tfvars" || file.ends_with(".auto.tfvars") {
+                let body = parse(path, text)?;
+                let ctx = hcl::eval::Context::new();
+                for attr in body.attributes() {
+                    use hcl::eval::Evaluate;
+                    if let Ok(value) = attr.expr().evaluate(&ctx) {
+                        config.tfvars.insert(attr.key().to_string(), value);
+                    }
+                }
+            }
+        }
+        Ok(config)
+    }
+
+    fn load_dir(&mut self, tree: &Tree, dir: &str, depth: usize) -> Result<(), PlanError> {
+        if self.modules.contains_key(dir) || depth > MAX_MODULE_DEPTH {
+            return Ok(());
+        }
+        let mut module = ModuleConfig::default();
+        let prefix = format!("{dir}/");
+        for (path, text) in tree.iter() {
+            let Some(file) = path.strip_prefix(&prefix) else {
+                continue;
+            };
+            if file.contains('/') || !file.ends_with(".tf") {
+                continue;
+            }
+            read_body(&mut module, dir, &parse(path, text)?);
+        }
+        let children: Vec<String> = module.calls.iter().filter_map(|c| c.dir.clone()).collect();
+        self.modules.insert(dir.to_string(), module);
+        for child in children {
+            self.load_dir(tree, &child, depth + 1)?;
+        }
+        Ok(())
+    }
+}
+
+fn parse(path: &str, text: &str) -> Result<Body, PlanError> {
+    hcl::parse(text).map_err(|e| PlanError::Parse {
+        path: path.to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn label(block: &Block, i: usize) -> Option<String> {
+    block.labels().get(i).map(|l| l.as_str().to_string())
+}
+
+fn attr(body: &Body, name: &str) -> Option<Expression> {
+    body.attributes()
+        .find(|a| a.key() == name)
+        .map(|a| a.expr().clone())
+}
+
+fn read_body(module: &mut ModuleConfig, dir: &str, body: &Body) {
+    for block in body.blocks() {
+        match block.identifier() {
+            "variable" => {
+                if let Some(name) = label(block, 0) {
+                    module.variables.push(VariableConfig {
+                        name,
+                        default: attr(block.body(), "default"),
+                    });
+                }
+            }
+            "locals" => {
+                for a in block.body().attributes() {
+                    module.locals.push((a.key().to_string(), a.expr().clone()));
+                }
+            }
+            "resource" => {
+                if let (Some(type_), Some(name)) = (label(block, 0), label(block, 1)) {
+                    module.resources.push(resource(type_, name, block.body()));
+                }
+            }
+            "data" => {
+                if let (Some(type_), Some(name)) = (label(block, 0), label(block, 1)) {
+                    module.data.push((type_, name));
+                }
+            }
+            "module" => {
+                if let Some(name) = label(block, 0) {
+                    module.calls.push(call(dir, name, block.body()));
+                }
+            }
+            "output" => {
+                if let (Some(name), Some(value)) = (label(block, 0), attr(block.body(), "value")) {
+                    module.outputs.push((name, value));
+                }
+            }
+            "provider"
+                if label(block, 0).as_deref() == Some("aws")
+                    && attr(block.body(), "alias").is_none() =>
+            {
+                module.provider_region = attr(block.body(), "region");
+            }
+            _ => {}
+        }
+    }
+}
+
+const META_ARGUMENTS: [&str; 5] = ["for_each", "count", "depends_on", "provider", "providers"];
+const META_BLOCKS: [&str; 5] = [
+    "lifecycle",
+    "dynamic",
+    "provisioner",
+    "connection",
+    "precondition",
+];
+
+fn resource(type_: String, name: String, body: &Body) -> ResourceConfig {
+    let ignore_changes = body
+        .blocks()
+        .filter(|b| b.identifier() == "lifecycle")
+        .filter_map(|b| attr(b.body(), "ignore_changes"))
+        .map(|e| ignore_changes(&e))
+        .next()
+        .unwrap_or_default();
+    ResourceConfig {
+        type_,
+        name,
+        for_each: attr(body, "for_each"),
+        count: attr(body, "count"),
+        attrs: body
+            .attributes()
+            .filter(|a| !META_ARGUMENTS.contains(&a.key()))
+            .map(|a| (a.key().to_string(), a.expr().clone()))
+            .collect(),
+        blocks: body
+            .blocks()
+            .filter(|b| !META_BLOCKS.contains(&b.identifier()))
+            .cloned()
+            .collect(),
+        ignore_changes,
+    }
+}
+
+/// `ignore_changes = all` or a list of attribute paths; only the first step of each matters
+/// here, since drift is compared per top-level argument.
+fn ignore_changes(expr: &Expression) -> IgnoreChanges {
+    match expr {
+        Expression::Variable(v) if v.as_str() == "all" => IgnoreChanges::All,
+        Expression::Array(items) => IgnoreChanges::Some(
+            items
+                .iter()
+                .filter_map(|item| match item {
+                    Expression::Variable(v) => Some(v.as_str().to_string()),
+                    Expression::Traversal(t) => match &t.expr {
+                        Expression::Variable(v) => Some(v.as_str().to_string()),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect(),
+        ),
+        // Anything else (a legacy string list) is treated as ignoring everything: drift that
+        // Terraform would not act on must not be reported.
+        _ => IgnoreChanges::All,
+    }
+}
+
+const CALL_META: [&str; 6] = [
+    "source",
+    "version",
+    "for_each",
+    "count",
+    "depends_on",
+    "providers",
+];
+
+fn call(dir: &str, name: String, body: &Body) -> ModuleCall {
+    let source = match attr(body, "source") {
+        Some(Expression::String(s)) => s,
+        _ => String::new(),
+    };
+    let local = source.starts_with("./") || source.starts_with("../");
+    ModuleCall {
+        name,
+        dir: if local {
+            normalize(&format!("{dir}/{source}"))
+        } else {
+            None
+        },
+        source,
+        for_each: attr(body, "for_each"),
+        count: attr(body, "count"),
+        inputs: body
+            .attributes()
+            .filter(|a| !CALL_META.contains(&a.key()))
+            .map(|a| (a.key().to_string(), a.expr().clone()))
+            .collect(),
+    }
+}
+
+/// `environments/dev/../../modules/network` → `modules/network`; `None` when the path leaves
+/// the tree.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_sources_resolve_inside_the_tree() {
+        assert_eq!(
+            normalize("environments/dev/../../modules/network").as_deref(),
+            Some("modules/network")
+        );
+        assert_eq!(normalize("environments/../../outside"), None);
+    }
+
+    #[test]
+    fn reads_resources_calls_and_lifecycle() {
+        let mut tree = Tree::new();
+        tree.insert(
+            "environments/dev/main.tf",
+            r#"
+module "net" {
+  source = "../../modules/net"
+  cidr   = var.cidr
+}
+module "remote" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "~> 5.0"
+}
+"#,
+        );
+        tree.insert(
+            "environments/dev/terraform.tfvars",
+            "cidr = \"10.0.0.0/16\"\n",
+        );
+        tree.insert(
+            "modules/net/main.tf",
+            r#"
+resource "aws_vpc" "this" {
+  cidr_block = var.cidr
+  lifecycle {
+    ignore_changes = [tags["x"], cidr_block]
+  }
+}
+"#,
+        );
+        let config = Config::load(&tree, "dev").unwrap();
+        let root = &config.modules["environments/dev"];
+        assert_eq!(root.calls[0].dir.as_deref(), Some("modules/net"));
+        assert_eq!(root.calls[1].dir, None);
+        assert_eq!(config.tfvars["cidr"], hcl::Value::from("10.0.0.0/16"));
+        let vpc = &config.modules["modules/net"].resources[0];
+        assert!(vpc.ignore_changes.ignores("cidr_block"));
+        assert!(vpc.ignore_changes.ignores("tags"));
+        assert!(vpc.blocks.is_empty());
+        assert!(matches!(
+            Config::load(&tree, "prod"),
+            Err(PlanError::UnknownEnvironment { .. })
+        ));
+    }
+}
