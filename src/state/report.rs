@@ -44,6 +44,28 @@ fn value(v: &Option<Json>) -> String {
 
 fn drift_lines(out: &mut String, drift: &[Drift]) {
     for d in drift {
+        // Maps (tags, labels) differ key by key; the whole map would hide what changes.
+        if let (Some(Json::Object(ours)), Some(Json::Object(theirs))) = (&d.iacgen, &d.state) {
+            let keys: std::collections::BTreeSet<&String> =
+                ours.keys().chain(theirs.keys()).collect();
+            for key in keys {
+                let (a, b) = (theirs.get(key), ours.get(key));
+                if a == b {
+                    continue;
+                }
+                let show =
+                    |v: Option<&Json>| v.map_or("not set".to_string(), |v| value(&Some(v.clone())));
+                let _ = writeln!(
+                    out,
+                    "      {}[{}]: {} in the state, {} in iacgen",
+                    d.argument,
+                    Json::String(key.clone()),
+                    show(a),
+                    show(b)
+                );
+            }
+            continue;
+        }
         let _ = writeln!(
             out,
             "      {}: {} in the state, {} in iacgen",

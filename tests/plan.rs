@@ -1,0 +1,675 @@
+//! `iacgen plan`: matching a generated environment against hand-made states for each situation
+//! (create, unchanged, drifted, moved, not managed, adopt), from the library and from the
+//! command line, and against real Terraform with the stub provider when the tools are there.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use iacgen::state::{
+    self, Action, Address, MatchedBy, PlanOptions, PlanReport, State, moves_file, removed_file,
+};
+use serde_json::{Value, json};
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    manifest_dir().join("tests/fixtures/plan").join(name)
+}
+
+fn minimal_spec() -> PathBuf {
+    manifest_dir().join("examples/minimal.yaml")
+}
+
+fn tree(spec: &Path) -> iacgen::tree::Tree {
+    let platform = iacgen::spec::load_file(spec).unwrap_or_else(|e| panic!("{e}"));
+    iacgen::render(&platform).unwrap_or_else(|p| panic!("{p:?}"))
+}
+
+fn plan_minimal(state: &State, adopt: bool) -> PlanReport {
+    state::plan(&tree(&minimal_spec()), "dev", state, PlanOptions { adopt }).unwrap()
+}
+
+fn read(name: &str) -> State {
+    state::read_file(fixture(name)).unwrap()
+}
+
+/// A fixture's JSON with `edit` applied, as a state.
+fn edited(name: &str, edit: impl FnOnce(&mut Value)) -> State {
+    let mut doc: Value = serde_json::from_slice(&std::fs::read(fixture(name)).unwrap()).unwrap();
+    edit(&mut doc);
+    state::read(doc.to_string().as_bytes()).unwrap()
+}
+
+fn resource_mut<'a>(doc: &'a mut Value, type_: &str, name: &str) -> &'a mut Value {
+    doc["resources"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["type"] == type_ && r["name"] == name && r["mode"] == "managed")
+        .unwrap_or_else(|| panic!("no {type_}.{name} in the fixture"))
+}
+
+fn addr(s: &str) -> Address {
+    Address::parse(s).unwrap()
+}
+
+fn planned<'a>(report: &'a PlanReport, address: &str) -> &'a state::Planned {
+    report
+        .planned
+        .iter()
+        .find(|p| p.address == addr(address))
+        .unwrap_or_else(|| panic!("{address} is not planned"))
+}
+
+fn iacgen(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_iacgen"));
+    cmd.args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    if let Some(bytes) = stdin {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn an_empty_state_creates_every_instance_the_environment_manages() {
+    let report = plan_minimal(
+        &edited("own-state.tfstate", |d| d["resources"] = json!([])),
+        false,
+    );
+    let inventory = state::inventory(&tree(&minimal_spec()), "dev").unwrap();
+    assert_eq!(report.planned.len(), inventory.instances.len());
+    assert!(
+        report.planned.len() > 15,
+        "the network module has a VPC, subnets, NAT, flow logs..."
+    );
+    assert!(report.planned.iter().all(|p| p.action == Action::Create));
+    assert!(report.has_changes());
+    assert!(
+        report
+            .planned
+            .iter()
+            .any(|p| p.address == addr(r#"module.network.aws_subnet.private["eu-west-1a"]"#))
+    );
+}
+
+#[test]
+fn the_environments_own_state_is_unchanged_and_exits_0() {
+    let report = plan_minimal(&read("own-state.tfstate"), false);
+    assert!(
+        report.planned.iter().all(|p| p.action == Action::Unchanged),
+        "{}",
+        report.to_text()
+    );
+    assert!(report.moves().is_empty() && report.not_managed.is_empty());
+    assert!(!report.has_changes());
+
+    let out = iacgen(
+        &[
+            "plan",
+            minimal_spec().to_str().unwrap(),
+            "--env",
+            "dev",
+            "--state",
+            fixture("own-state.tfstate").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("0 to create, 19 unchanged, 0 drifted"));
+}
+
+#[test]
+fn arguments_iacgen_sets_literally_report_drift() {
+    let state = edited("own-state.tfstate", |doc| {
+        let lg = resource_mut(doc, "aws_cloudwatch_log_group", "flow_logs");
+        lg["instances"][0]["attributes"]["retention_in_days"] = json!(30);
+        let subnet = resource_mut(doc, "aws_subnet", "private");
+        subnet["instances"][0]["attributes"]["cidr_block"] = json!("10.0.4.0/22");
+        let vpc = resource_mut(doc, "aws_vpc", "this");
+        vpc["instances"][0]["attributes"]["tags"]["Owner"] = json!("someone-else");
+        vpc["instances"][0]["attributes"]["tags"]["Extra"] = json!("added by hand");
+    });
+    let report = plan_minimal(&state, false);
+    let drifted: Vec<(String, Vec<String>)> = report
+        .planned
+        .iter()
+        .filter(|p| p.action == Action::Drifted)
+        .map(|p| {
+            (
+                p.address.to_string(),
+                p.drift.iter().map(|d| d.argument.clone()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        drifted,
+        [
+            (
+                "module.network.aws_cloudwatch_log_group.flow_logs".to_string(),
+                vec!["retention_in_days".to_string()]
+            ),
+            (
+                r#"module.network.aws_subnet.private["eu-west-1a"]"#.to_string(),
+                vec!["cidr_block".to_string()]
+            ),
+            (
+                "module.network.aws_vpc.this".to_string(),
+                vec!["tags".to_string()]
+            ),
+        ]
+    );
+    let retention = &planned(&report, "module.network.aws_cloudwatch_log_group.flow_logs").drift[0];
+    assert_eq!(retention.state, Some(json!(30)));
+    assert_eq!(retention.iacgen, Some(json!(365)));
+    let text = report.to_text();
+    assert!(
+        text.contains("retention_in_days: 30 in the state, 365 in iacgen"),
+        "{text}"
+    );
+    assert!(text.contains(r#"tags["Extra"]: "added by hand" in the state, not set in iacgen"#));
+    assert!(
+        text.contains(r#"tags["Owner"]: "someone-else" in the state, "platform-team" in iacgen"#)
+    );
+    assert!(report.has_changes());
+}
+
+#[test]
+fn a_hand_written_root_in_the_same_state_is_moved_into_the_modules() {
+    let report = plan_minimal(&read("hand-written-root.tfstate"), false);
+    let moves: Vec<(String, String)> = report
+        .moves()
+        .into_iter()
+        .map(|(from, to)| (from.to_string(), to.to_string()))
+        .collect();
+    for (from, to) in [
+        ("aws_vpc.main", "module.network.aws_vpc.this"),
+        (
+            "aws_subnet.private[0]",
+            r#"module.network.aws_subnet.private["eu-west-1a"]"#,
+        ),
+        (
+            "aws_subnet.public[0]",
+            r#"module.network.aws_subnet.public["eu-west-1a"]"#,
+        ),
+        // Named only through what refers to them: the NAT gateway's allocation, the alias's
+        // key, the association's route table.
+        ("aws_eip.nat", r#"module.network.aws_eip.nat["eu-west-1a"]"#),
+        ("aws_kms_key.logs", "module.network.aws_kms_key.logs"),
+        (
+            "aws_route_table.public",
+            "module.network.aws_route_table.public",
+        ),
+        (
+            "aws_route.nat[0]",
+            r#"module.network.aws_route.private_nat["eu-west-1a"]"#,
+        ),
+    ] {
+        assert!(
+            moves.contains(&(from.to_string(), to.to_string())),
+            "{from} -> {to} missing from {moves:#?}"
+        );
+    }
+    assert_eq!(
+        moves.len(),
+        19,
+        "every hand-written resource but the bucket moves"
+    );
+    assert_eq!(
+        planned(&report, "module.network.aws_vpc.this")
+            .state
+            .as_ref()
+            .unwrap()
+            .matched_by,
+        MatchedBy::Identity
+    );
+    assert_eq!(
+        planned(&report, r#"module.network.aws_eip.nat["eu-west-1a"]"#)
+            .state
+            .as_ref()
+            .unwrap()
+            .matched_by,
+        MatchedBy::Reference
+    );
+    // Drift is reported across the move: the old log group keeps 30 days.
+    assert!(
+        planned(&report, "module.network.aws_cloudwatch_log_group.flow_logs")
+            .drift
+            .iter()
+            .any(|d| d.argument == "retention_in_days")
+    );
+    assert_eq!(
+        report
+            .not_managed
+            .iter()
+            .map(|u| u.address.to_string())
+            .collect::<Vec<_>>(),
+        ["aws_s3_bucket.legacy_logs"]
+    );
+
+    let hcl = moves_file(&report);
+    assert!(hcl.contains(
+        "moved {\n  from = aws_subnet.private[0]\n  to   = module.network.aws_subnet.private[\"eu-west-1a\"]\n}\n"
+    ));
+    let body: hcl::Body = hcl::parse(&hcl).unwrap();
+    assert_eq!(
+        body.blocks().filter(|b| b.identifier() == "moved").count(),
+        19
+    );
+    assert!(!hcl.contains("import"));
+
+    let removed = removed_file(&report);
+    assert!(removed.contains(
+        "removed {\n  from = aws_s3_bucket.legacy_logs\n\n  lifecycle {\n    destroy = false\n  }\n}\n"
+    ));
+}
+
+#[test]
+fn adopting_another_roots_state_imports_with_each_types_id_and_removes_from_the_old_root() {
+    let report = plan_minimal(&read("hand-written-root.tfstate"), true);
+    assert!(
+        report.moves().is_empty(),
+        "another root's state gets imports, not moves"
+    );
+    let imports: std::collections::BTreeMap<String, String> = report
+        .imports()
+        .into_iter()
+        .map(|(to, id)| (to.to_string(), id.to_string()))
+        .collect();
+    assert_eq!(imports.len(), 19);
+    for (to, id) in [
+        ("module.network.aws_vpc.this", "vpc-0a1b2c3d4e5f60001"),
+        (
+            r#"module.network.aws_route_table_association.private["eu-west-1a"]"#,
+            "subnet-0a1b2c3d4e5f60012/rtb-0a1b2c3d4e5f60032",
+        ),
+        (
+            "module.network.aws_route.public_internet",
+            "rtb-0a1b2c3d4e5f60031_0.0.0.0/0",
+        ),
+        (
+            "module.network.aws_iam_role_policy.flow_logs",
+            "demo-dev-vpc-flow-logs:write-flow-logs",
+        ),
+        (
+            "module.network.aws_cloudwatch_log_group.flow_logs",
+            "/aws/vpc/demo-dev/flow-logs",
+        ),
+        (
+            "module.network.aws_iam_role.flow_logs",
+            "demo-dev-vpc-flow-logs",
+        ),
+        (
+            r#"module.network.aws_eip.nat["eu-west-1a"]"#,
+            "eipalloc-0a1b2c3d4e5f60041",
+        ),
+        (
+            "module.network.aws_kms_key.logs",
+            "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+        ),
+    ] {
+        assert_eq!(imports.get(to).map(String::as_str), Some(id), "{to}");
+    }
+    let hcl = moves_file(&report);
+    assert!(hcl.contains(
+        "import {\n  to = module.network.aws_subnet.private[\"eu-west-1a\"]\n  id = \"subnet-0a1b2c3d4e5f60012\"\n}\n"
+    ));
+    // `removed` takes resource addresses, without instance keys.
+    let removed = report.removed();
+    assert!(removed.contains(&"aws_subnet.private".to_string()));
+    assert!(removed.contains(&"aws_vpc.main".to_string()));
+    assert!(!removed.iter().any(|r| r.contains('[')));
+    assert!(!removed.contains(&"aws_s3_bucket.legacy_logs".to_string()));
+    let body: hcl::Body = hcl::parse(&removed_file(&report)).unwrap();
+    assert_eq!(body.blocks().count(), removed.len());
+}
+
+#[test]
+fn show_json_output_is_matched_like_a_state_file() {
+    let report = plan_minimal(&read("show-json-root.json"), false);
+    let moves: Vec<String> = report
+        .moves()
+        .iter()
+        .map(|(f, t)| format!("{f} -> {t}"))
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            r#"aws_subnet.private[0] -> module.network.aws_subnet.private["eu-west-1a"]"#,
+            r#"aws_subnet.public[0] -> module.network.aws_subnet.public["eu-west-1a"]"#,
+            "aws_vpc.main -> module.network.aws_vpc.this",
+        ]
+    );
+}
+
+#[test]
+fn an_ambiguous_identity_is_not_guessed_but_a_reference_settles_it() {
+    let with_twin = |keep_others: bool| {
+        edited("hand-written-root.tfstate", move |doc| {
+            let vpc = resource_mut(doc, "aws_vpc", "main").clone();
+            let mut twin = vpc.clone();
+            twin["name"] = json!("twin");
+            twin["instances"][0]["attributes"]["id"] = json!("vpc-0ffffffffffffffff");
+            let resources = doc["resources"].as_array_mut().unwrap();
+            if !keep_others {
+                resources.clear();
+                resources.push(vpc);
+            }
+            resources.push(twin);
+        })
+    };
+    // Two VPCs with iacgen's CIDR that agree equally with the configuration: neither is chosen.
+    let report = plan_minimal(&with_twin(false), false);
+    assert_eq!(
+        planned(&report, "module.network.aws_vpc.this").action,
+        Action::Create
+    );
+    let unmanaged: Vec<String> = report
+        .not_managed
+        .iter()
+        .map(|u| u.address.to_string())
+        .collect();
+    assert_eq!(unmanaged, ["aws_vpc.main", "aws_vpc.twin"]);
+    // With the subnets (matched by their CIDRs) in the state, their `vpc_id` names the VPC.
+    let report = plan_minimal(&with_twin(true), false);
+    let vpc = planned(&report, "module.network.aws_vpc.this")
+        .state
+        .clone()
+        .unwrap();
+    assert_eq!(vpc.address, addr("aws_vpc.main"));
+    assert_eq!(vpc.matched_by, MatchedBy::Reference);
+    assert!(
+        report
+            .not_managed
+            .iter()
+            .any(|u| u.address == addr("aws_vpc.twin"))
+    );
+}
+
+#[test]
+fn count_indexed_instances_move_to_the_for_each_key_with_the_same_cidr() {
+    // Two private subnets where iacgen has one: the one with iacgen's CIDR moves, whatever its
+    // index; the other is not managed.
+    let state = edited("hand-written-root.tfstate", |doc| {
+        let subnets = resource_mut(doc, "aws_subnet", "private");
+        let mut other = subnets["instances"][0].clone();
+        other["index_key"] = json!(0);
+        other["attributes"]["id"] = json!("subnet-0ffffffffffffff01");
+        other["attributes"]["cidr_block"] = json!("10.0.12.0/22");
+        subnets["instances"][0]["index_key"] = json!(1);
+        subnets["instances"]
+            .as_array_mut()
+            .unwrap()
+            .insert(0, other);
+    });
+    let report = plan_minimal(&state, false);
+    let subnet = planned(
+        &report,
+        r#"module.network.aws_subnet.private["eu-west-1a"]"#,
+    );
+    assert_eq!(
+        subnet.state.as_ref().unwrap().address,
+        addr("aws_subnet.private[1]")
+    );
+    assert!(
+        report
+            .not_managed
+            .iter()
+            .any(|u| u.address == addr("aws_subnet.private[0]"))
+    );
+}
+
+#[test]
+fn the_command_line_reads_stdin_writes_blocks_and_exits_2_on_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let moves = dir.path().join("moves.tf");
+    let removed = dir.path().join("removed.tf");
+    let state = std::fs::read(fixture("hand-written-root.tfstate")).unwrap();
+    let out = iacgen(
+        &[
+            "plan",
+            minimal_spec().to_str().unwrap(),
+            "--env",
+            "dev",
+            "--state",
+            "-",
+            "--write-moves",
+            moves.to_str().unwrap(),
+            "--write-removed",
+            removed.to_str().unwrap(),
+        ],
+        Some(&state),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("aws_vpc.main -> module.network.aws_vpc.this"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("19 moved, 1 not managed by iacgen"));
+    assert!(stdout.contains("Wrote 19 `moved` block(s)"));
+    let written = std::fs::read_to_string(&moves).unwrap();
+    assert_eq!(written.matches("moved {").count(), 19);
+    assert!(
+        std::fs::read_to_string(&removed)
+            .unwrap()
+            .contains("from = aws_s3_bucket.legacy_logs")
+    );
+
+    let out = iacgen(
+        &[
+            "plan",
+            minimal_spec().to_str().unwrap(),
+            "--env",
+            "dev",
+            "--state",
+            fixture("hand-written-root.tfstate").to_str().unwrap(),
+            "--json",
+            "--adopt",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["import"], 19);
+    assert_eq!(report["summary"]["not_managed"], 1);
+    let vpc = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == "module.network.aws_vpc.this")
+        .unwrap();
+    assert_eq!(vpc["state_address"], "aws_vpc.main");
+    assert_eq!(vpc["matched_by"], "identity");
+    assert_eq!(vpc["import_id"], "vpc-0a1b2c3d4e5f60001");
+    assert_eq!(vpc["action"], "drifted");
+    assert_eq!(vpc["drift"][0]["argument"], "tags");
+}
+
+#[test]
+fn unreadable_states_and_unknown_environments_exit_1_with_a_message() {
+    let spec = minimal_spec();
+    let spec = spec.to_str().unwrap();
+    let corpus = manifest_dir().join("tests/fixtures/state");
+    for (file, expected) in [
+        ("v3-legacy.tfstate", "version 3"),
+        ("empty.tfstate", "empty"),
+        ("broken.json", "JSON"),
+        ("garbage.bin", "binary"),
+    ] {
+        let path = corpus.join(file);
+        let out = iacgen(
+            &[
+                "plan",
+                spec,
+                "--env",
+                "dev",
+                "--state",
+                path.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(file), "{file}: {stderr}");
+        assert!(
+            stderr.to_lowercase().contains(&expected.to_lowercase()),
+            "{file}: {stderr}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    let out = iacgen(
+        &[
+            "plan",
+            spec,
+            "--env",
+            "prod",
+            "--state",
+            fixture("own-state.tfstate").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains(r#"no environment "prod" (environments: dev)"#));
+    let out = iacgen(&["plan", spec, "--env", "dev", "--state", "-"], Some(b""));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("standard input"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Real Terraform (../shared/tools, stub AWS provider): the generated root plus the written
+// blocks against the old state moves everything and destroys nothing.
+
+fn tools() -> Option<PathBuf> {
+    let dir = std::env::var_os("IACGEN_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir().join("../shared/tools"));
+    let ready =
+        dir.join("bin/tf-plan").is_file() && dir.join("stub-aws-provider/terraformrc").is_file();
+    if ready {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "the Terraform tools are needed in CI: {} (run its setup.sh, or set IACGEN_TOOLS)",
+        dir.display()
+    );
+    eprintln!("note: no Terraform tools under {}; skipping", dir.display());
+    None
+}
+
+fn run_tool(tools: &Path, tool: &str, args: &[&Path]) -> (i32, String) {
+    let out = Command::new(tools.join("bin").join(tool))
+        .args(args)
+        .output()
+        .unwrap();
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    (out.status.code().unwrap_or(-1), all)
+}
+
+#[test]
+fn terraform_moves_the_hand_written_root_and_destroys_nothing() {
+    let Some(tools) = tools() else { return };
+    let out = tempfile::tempdir().unwrap();
+    let root = out.path().join("environments/dev");
+    iacgen::output::generate(&tree(&minimal_spec()), out.path(), false).unwrap();
+    let state_file = fixture("hand-written-root.tfstate");
+    let run = iacgen(
+        &[
+            "plan",
+            minimal_spec().to_str().unwrap(),
+            "--env",
+            "dev",
+            "--state",
+            state_file.to_str().unwrap(),
+            "--write-moves",
+            root.join("moves.tf").to_str().unwrap(),
+            "--write-removed",
+            root.join("removed.tf").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    let (code, plan) = run_tool(
+        &tools,
+        "tf-plan",
+        &[
+            Path::new("--root"),
+            out.path(),
+            &root,
+            Path::new("--state"),
+            &state_file,
+        ],
+    );
+    assert_eq!(code, 0, "{plan}");
+    assert!(
+        plan.contains("# aws_route.internet has moved to module.network.aws_route.public_internet"),
+        "{plan}"
+    );
+    assert!(plan.contains("has moved to"), "{plan}");
+    assert!(plan.contains("0 to add"), "{plan}");
+    assert!(plan.contains("0 to destroy"), "{plan}");
+}
+
+#[test]
+fn terraform_accepts_the_imports_and_the_old_root_forgets_without_destroying() {
+    let Some(tools) = tools() else { return };
+    let out = tempfile::tempdir().unwrap();
+    let root = out.path().join("environments/dev");
+    let old_root = out.path().join("old-root");
+    std::fs::create_dir_all(&old_root).unwrap();
+    iacgen::output::generate(&tree(&minimal_spec()), out.path(), false).unwrap();
+    let state_file = fixture("hand-written-root.tfstate");
+    let run = iacgen(
+        &[
+            "plan",
+            minimal_spec().to_str().unwrap(),
+            "--env",
+            "dev",
+            "--state",
+            state_file.to_str().unwrap(),
+            "--adopt",
+            "--write-moves",
+            root.join("imports.tf").to_str().unwrap(),
+            "--write-removed",
+            old_root.join("removed.tf").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    // Every `to` exists in the configuration (terraform validate checks import targets). The
+    // stub provider imports objects as `{id}` only, so a full plan of the new root cannot run.
+    let (code, validate) = run_tool(
+        &tools,
+        "tf-validate",
+        &[Path::new("--root"), out.path(), &root],
+    );
+    assert_eq!(code, 0, "{validate}");
+    // The old root keeps only what iacgen does not manage.
+    std::fs::write(
+        old_root.join("main.tf"),
+        "terraform {\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \"~> 6.0\"\n    }\n  }\n}\n\nprovider \"aws\" {\n  region = \"eu-west-1\"\n}\n\nresource \"aws_s3_bucket\" \"legacy_logs\" {\n  bucket = \"demo-legacy-logs\"\n}\n",
+    )
+    .unwrap();
+    let (code, plan) = run_tool(
+        &tools,
+        "tf-plan",
+        &[&old_root, Path::new("--state"), &state_file],
+    );
+    assert_eq!(code, 0, "{plan}");
+    assert!(plan.contains("0 to destroy"), "{plan}");
+}
