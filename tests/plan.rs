@@ -673,3 +673,188 @@ fn terraform_accepts_the_imports_and_the_old_root_forgets_without_destroying() {
     assert_eq!(code, 0, "{plan}");
     assert!(plan.contains("0 to destroy"), "{plan}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The shared corpus of real-world states ($IACGEN_CORPUS or ../shared/corpus).
+
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("IACGEN_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir().join("../shared/corpus"));
+    if dir.join("expected.json").is_file() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "state corpus not found at {} (set IACGEN_CORPUS)",
+        dir.display()
+    );
+    eprintln!("note: no state corpus at {}; skipping", dir.display());
+    None
+}
+
+/// Every readable state of the corpus, with its path.
+fn corpus_states(dir: &Path) -> Vec<(String, State)> {
+    let expected: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    expected["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] != "reject")
+        .filter_map(|f| {
+            let path = f["path"].as_str().unwrap();
+            state::read_file(dir.join(path))
+                .ok()
+                .map(|s| (path.to_string(), s))
+        })
+        .collect()
+}
+
+/// The smallest and the fullest example (every module), with their environments.
+fn example_trees() -> Vec<(String, iacgen::tree::Tree, Vec<String>)> {
+    let mut out = Vec::new();
+    for name in ["minimal.yaml", "platform.yaml"] {
+        let spec = manifest_dir().join("examples").join(name);
+        let platform = iacgen::spec::load_file(&spec).unwrap();
+        let envs = platform.env_names().map(str::to_string).collect();
+        let tree = iacgen::render(&platform).unwrap();
+        out.push((spec.display().to_string(), tree, envs));
+    }
+    out
+}
+
+#[test]
+fn every_corpus_state_against_every_example_accounts_for_every_instance() {
+    let Some(dir) = corpus_dir() else { return };
+    let states = corpus_states(&dir);
+    assert!(
+        states.len() > 30,
+        "the corpus has dozens of readable states"
+    );
+    let trees = example_trees();
+    for (path, state) in &states {
+        let existing = match &state.plan {
+            Some(plan) if matches!(state.format, state::Format::ShowJsonPlan { .. }) => plan
+                .prior_state
+                .clone()
+                .unwrap_or_else(|| State::new(state::Format::StateV4)),
+            _ => state.clone(),
+        };
+        let managed: Vec<&Address> = existing.managed().map(|r| &r.address).collect();
+        for (spec, tree, envs) in &trees {
+            let env = &envs[0];
+            let adopted = state::plan(tree, env, state, PlanOptions { adopt: true }).unwrap();
+            // The same matches read as the state's own: moves instead of imports.
+            let own = PlanReport {
+                adopt: false,
+                ..adopted.clone()
+            };
+            for report in [adopted, own] {
+                let context = format!("{path} against {spec} ({env}, adopt {})", report.adopt);
+                // Each state instance is matched, not managed, or not compared: exactly once.
+                let mut seen: Vec<&Address> = report
+                    .planned
+                    .iter()
+                    .filter_map(|p| p.state.as_ref().map(|m| &m.address))
+                    .chain(report.not_managed.iter().map(|u| &u.address))
+                    .chain(report.not_compared.iter().flat_map(|n| &n.state_instances))
+                    .collect();
+                seen.sort();
+                let mut all = managed.clone();
+                all.sort();
+                assert_eq!(seen, all, "{context}");
+                for p in &report.planned {
+                    if let Some(m) = &p.state {
+                        assert_eq!(m.address.type_, p.address.type_, "{context}");
+                        if let Some(Ok(id)) = &m.import_id {
+                            assert!(!id.is_empty(), "{context}: {}", p.address);
+                        }
+                    }
+                }
+                hcl::parse(&moves_file(&report))
+                    .unwrap_or_else(|e| panic!("{context}: moves file: {e}"));
+                hcl::parse(&removed_file(&report))
+                    .unwrap_or_else(|e| panic!("{context}: removed file: {e}"));
+                let _ = report.to_text();
+                let _ = report.to_json();
+            }
+        }
+    }
+}
+
+#[test]
+fn a_real_world_hand_written_vpc_moves_into_the_network_module_and_nothing_is_destroyed() {
+    let Some(dir) = corpus_dir() else { return };
+    let state_file = dir.join("tfstate/packt-windows-containers/vpc.tfstate");
+    let spec = fixture("packt-vpc.yaml");
+    let report = state::plan(
+        &tree(&spec),
+        "dev",
+        &state::read_file(&state_file).unwrap(),
+        PlanOptions::default(),
+    )
+    .unwrap();
+    let moves: Vec<String> = report
+        .moves()
+        .iter()
+        .map(|(f, t)| format!("{f} -> {t}"))
+        .collect();
+    for expected in [
+        "aws_vpc.vpc -> module.network.aws_vpc.this",
+        r#"aws_subnet.private_subnets["us-east-1b"] -> module.network.aws_subnet.private["us-east-1b"]"#,
+        r#"aws_nat_gateway.nat_gateway -> module.network.aws_nat_gateway.this["us-east-1a"]"#,
+        r#"aws_eip.eip_natgateway -> module.network.aws_eip.nat["us-east-1a"]"#,
+        // One shared private route table; iacgen has one per AZ: the first AZ keeps it.
+        r#"aws_route_table.private_subnets_route_table -> module.network.aws_route_table.private["us-east-1a"]"#,
+    ] {
+        assert!(
+            moves.iter().any(|m| m == expected),
+            "{expected} missing from {moves:#?}"
+        );
+    }
+    assert!(report.not_managed.is_empty(), "{}", report.to_text());
+    // The second AZ's association will point at its new route table.
+    let assoc = planned(
+        &report,
+        r#"module.network.aws_route_table_association.private["us-east-1b"]"#,
+    );
+    assert_eq!(assoc.action, Action::Drifted);
+    assert_eq!(assoc.drift[0].argument, "route_table_id");
+    assert_eq!(
+        assoc.drift[0].after_apply_from,
+        Some(addr(
+            r#"module.network.aws_route_table.private["us-east-1b"]"#
+        ))
+    );
+
+    let Some(tools) = tools() else { return };
+    let out = tempfile::tempdir().unwrap();
+    let root = out.path().join("environments/dev");
+    iacgen::output::generate(&tree(&spec), out.path(), false).unwrap();
+    std::fs::write(root.join("moves.tf"), moves_file(&report)).unwrap();
+    let (code, plan) = run_tool(
+        &tools,
+        "tf-plan",
+        &[
+            Path::new("--root"),
+            out.path(),
+            &root,
+            Path::new("--state"),
+            &state_file,
+        ],
+    );
+    assert_eq!(code, 0, "{plan}");
+    assert!(plan.contains("has moved to"), "{plan}");
+    assert!(plan.contains("0 to destroy"), "{plan}");
+    // What iacgen reports matches what Terraform plans.
+    let s = report.summary();
+    assert!(
+        plan.contains(&format!(
+            "Plan: {} to add, {} to change, 0 to destroy.",
+            s.create, s.drifted
+        )),
+        "{plan}\n{}",
+        report.to_text()
+    );
+}

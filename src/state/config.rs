@@ -3,7 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use hcl::{Block, Body, Expression};
+use std::collections::BTreeSet;
+
+use hcl::expr::{Operation, TraversalOperator};
+use hcl::template::{Directive, Element, Template};
+use hcl::{Block, Body, Expression, ObjectKey};
 
 use super::plan::PlanError;
 use crate::tree::Tree;
@@ -61,6 +65,112 @@ pub(crate) struct ResourceConfig {
     /// Nested blocks in order (`dynamic` blocks are left out: their instances are not literal).
     pub blocks: Vec<Block>,
     pub ignore_changes: IgnoreChanges,
+    /// The names its expressions start from (`var`, `local`, `aws_vpc`, ...): evaluating it
+    /// needs only these in scope.
+    pub roots: Roots,
+}
+
+/// Root names of variables that a set of expressions refers to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Roots {
+    names: BTreeSet<String>,
+    /// An expression this walker does not know: assume it may refer to anything.
+    all: bool,
+}
+
+impl Roots {
+    pub fn contains(&self, name: &str) -> bool {
+        self.all || self.names.contains(name)
+    }
+
+    fn expr(&mut self, expr: &Expression) {
+        match expr {
+            Expression::Null
+            | Expression::Bool(_)
+            | Expression::Number(_)
+            | Expression::String(_) => {}
+            Expression::Variable(v) => {
+                self.names.insert(v.to_string());
+            }
+            Expression::Array(items) => items.iter().for_each(|e| self.expr(e)),
+            Expression::Object(object) => {
+                for (key, value) in object {
+                    if let ObjectKey::Expression(k) = key {
+                        self.expr(k);
+                    }
+                    self.expr(value);
+                }
+            }
+            Expression::TemplateExpr(t) => match Template::from_expr(t) {
+                Ok(template) => self.template(&template),
+                Err(_) => self.all = true,
+            },
+            Expression::Traversal(t) => {
+                self.expr(&t.expr);
+                for op in &t.operators {
+                    if let TraversalOperator::Index(e) = op {
+                        self.expr(e);
+                    }
+                }
+            }
+            Expression::FuncCall(f) => f.args.iter().for_each(|e| self.expr(e)),
+            Expression::Parenthesis(e) => self.expr(e),
+            Expression::Conditional(c) => {
+                self.expr(&c.cond_expr);
+                self.expr(&c.true_expr);
+                self.expr(&c.false_expr);
+            }
+            Expression::Operation(op) => match op.as_ref() {
+                Operation::Unary(u) => self.expr(&u.expr),
+                Operation::Binary(b) => {
+                    self.expr(&b.lhs_expr);
+                    self.expr(&b.rhs_expr);
+                }
+            },
+            Expression::ForExpr(f) => {
+                self.expr(&f.collection_expr);
+                if let Some(k) = &f.key_expr {
+                    self.expr(k);
+                }
+                self.expr(&f.value_expr);
+                if let Some(c) = &f.cond_expr {
+                    self.expr(c);
+                }
+            }
+            _ => self.all = true,
+        }
+    }
+
+    fn template(&mut self, template: &Template) {
+        for element in template.elements() {
+            match element {
+                Element::Literal(_) => {}
+                Element::Interpolation(i) => self.expr(&i.expr),
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(i) => {
+                        self.expr(&i.cond_expr);
+                        self.template(&i.true_template);
+                        if let Some(f) = &i.false_template {
+                            self.template(f);
+                        }
+                    }
+                    Directive::For(f) => {
+                        self.expr(&f.collection_expr);
+                        self.template(&f.template);
+                    }
+                },
+            }
+        }
+    }
+
+    fn body(&mut self, body: &Body) {
+        for a in body.attributes() {
+            self.expr(a.expr());
+        }
+        for b in body.blocks() {
+            self.body(b.body());
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -232,6 +342,8 @@ fn resource(type_: String, name: String, body: &Body) -> ResourceConfig {
         .map(|e| ignore_changes(&e))
         .next()
         .unwrap_or_default();
+    let mut roots = Roots::default();
+    roots.body(body);
     ResourceConfig {
         type_,
         name,
@@ -248,6 +360,7 @@ fn resource(type_: String, name: String, body: &Body) -> ResourceConfig {
             .cloned()
             .collect(),
         ignore_changes,
+        roots,
     }
 }
 

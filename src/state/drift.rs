@@ -20,6 +20,9 @@ pub struct Drift {
     pub iacgen: Option<Json>,
     /// The state's value, or `None` when it must not be shown (sensitive).
     pub state: Option<Json>,
+    /// iacgen's value is known only after apply: it refers to this instance, which is to be
+    /// created (so it cannot be the value the state holds).
+    pub after_apply_from: Option<super::address::Address>,
 }
 
 /// The arguments of `config` whose known values differ from `state`.
@@ -43,6 +46,7 @@ pub(crate) fn drift(config: &ManagedInstance, state: &ResourceInstance) -> Vec<D
                 argument,
                 iacgen: (!sensitive).then(|| ours.clone()),
                 state: (!sensitive).then(|| theirs.clone()),
+                after_apply_from: None,
             });
         };
         match (value, recorded) {

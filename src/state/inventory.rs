@@ -14,7 +14,7 @@ use hcl::{Block, Body, Expression, Map, Value};
 use serde_json::Value as Json;
 
 use super::address::{Address, IndexKey, Mode, ModulePath};
-use super::config::{Config, IgnoreChanges, ModuleCall, ModuleConfig, ResourceConfig};
+use super::config::{Config, IgnoreChanges, ModuleCall, ModuleConfig, ResourceConfig, Roots};
 use super::functions;
 
 /// Passes over one module before its values are taken as settled. Each pass can resolve one
@@ -135,6 +135,7 @@ pub(crate) fn evaluate(config: &Config, facts: &Facts) -> Inventory {
     let evaluator = Evaluator {
         config,
         facts: &facts,
+        runs: Default::default(),
     };
     let run = evaluator.module(&config.root_dir, &ModulePath::root(), vars, 0);
     inventory.instances = run.instances;
@@ -145,19 +146,28 @@ pub(crate) fn evaluate(config: &Config, facts: &Facts) -> Inventory {
     inventory
 }
 
+/// A context with the functions and no variables. Declaring the functions is the costly part
+/// of a context (each declaration searches the ones before), so it is done once and cloned.
 fn base_context() -> Context<'static> {
-    let mut ctx = Context::new();
-    functions::declare(&mut ctx);
-    ctx
+    static BASE: std::sync::OnceLock<Context<'static>> = std::sync::OnceLock::new();
+    BASE.get_or_init(|| {
+        let mut ctx = Context::new();
+        functions::declare(&mut ctx);
+        ctx
+    })
+    .clone()
 }
 
 struct Evaluator<'a> {
     config: &'a Config,
     facts: &'a Facts,
+    /// The last run of each module instance and the variables it had: a parent module's later
+    /// passes mostly call a child with the same variables again.
+    runs: std::cell::RefCell<BTreeMap<ModulePath, (Map<String, Value>, ModuleRun)>>,
 }
 
 /// The result of evaluating one module instance.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct ModuleRun {
     outputs: Map<String, Value>,
     instances: Vec<ManagedInstance>,
@@ -285,7 +295,13 @@ impl Evaluator<'_> {
         let mut scope = Scope::default();
         let mut run = ModuleRun::default();
         for _ in 0..MAX_PASSES {
-            let ctx = context(dir, &vars, &scope, &data);
+            let frame = Frame {
+                dir,
+                vars: &vars,
+                scope: &scope,
+                data: &data,
+            };
+            let ctx = frame.context(None);
             let mut next = Scope::default();
             for (name, expr) in &module.locals {
                 if let Ok(value) = expr.evaluate(&ctx) {
@@ -299,7 +315,7 @@ impl Evaluator<'_> {
                     module,
                     resource,
                     path,
-                    &ctx,
+                    &frame,
                     &mut instances,
                     &mut unexpanded,
                 );
@@ -319,7 +335,13 @@ impl Evaluator<'_> {
             }
             let settled = next == scope;
             scope = next;
-            let ctx = context(dir, &vars, &scope, &data);
+            let frame = Frame {
+                dir,
+                vars: &vars,
+                scope: &scope,
+                data: &data,
+            };
+            let ctx = frame.context(None);
             run.outputs = module
                 .outputs
                 .iter()
@@ -384,11 +406,14 @@ impl Evaluator<'_> {
         module: &ModuleConfig,
         resource: &ResourceConfig,
         path: &ModulePath,
-        ctx: &Context,
+        frame: &Frame,
         instances: &mut Vec<ManagedInstance>,
         unexpanded: &mut Vec<Unexpanded>,
     ) -> Option<Value> {
         let base = Address::managed(&resource.type_, &resource.name).in_module(path.clone());
+        // Each instance gets a context of its own; with only what the resource refers to in it,
+        // that stays cheap however large the state attributes in scope are.
+        let ctx = &frame.context(Some(&resource.roots));
         let expansion = match expand(resource.for_each.as_ref(), resource.count.as_ref(), ctx) {
             Ok(e) => e,
             Err(reason) => {
@@ -511,7 +536,22 @@ impl Evaluator<'_> {
                 }
             }
             let child = path.child(call.name.clone(), key.clone());
-            let run = self.module(dir, &child, vars, depth + 1);
+            let cached = self
+                .runs
+                .borrow()
+                .get(&child)
+                .filter(|(before, _)| before == &vars)
+                .map(|(_, run)| run.clone());
+            let run = match cached {
+                Some(run) => run,
+                None => {
+                    let run = self.module(dir, &child, vars.clone(), depth + 1);
+                    self.runs
+                        .borrow_mut()
+                        .insert(child.clone(), (vars, run.clone()));
+                    run
+                }
+            };
             instances.extend(run.instances);
             unexpanded.extend(run.unexpanded);
             values.push((key, Value::Object(run.outputs)));
@@ -520,22 +560,44 @@ impl Evaluator<'_> {
     }
 }
 
-fn context<'a>(dir: &str, vars: &Map<String, Value>, scope: &Scope, data: &Value) -> Context<'a> {
-    let mut ctx = base_context();
-    ctx.declare_var("var", Value::Object(vars.clone()));
-    ctx.declare_var("local", Value::Object(scope.locals.clone()));
-    ctx.declare_var("module", Value::Object(scope.modules.clone()));
-    ctx.declare_var("data", data.clone());
-    let mut path = Map::new();
-    path.insert("module".to_string(), Value::String(dir.to_string()));
-    ctx.declare_var("path", Value::Object(path));
-    let mut terraform = Map::new();
-    terraform.insert("workspace".to_string(), Value::from("default"));
-    ctx.declare_var("terraform", Value::Object(terraform));
-    for (type_, names) in &scope.resources {
-        ctx.declare_var(type_.as_str(), Value::Object(names.clone()));
+/// What expressions of one module instance can refer to, in one pass.
+struct Frame<'a> {
+    dir: &'a str,
+    vars: &'a Map<String, Value>,
+    scope: &'a Scope,
+    data: &'a Value,
+}
+
+impl Frame<'_> {
+    /// An evaluation context with everything, or `only` the given roots.
+    fn context(&self, only: Option<&Roots>) -> Context<'static> {
+        let wanted = |name: &str| only.is_none_or(|r| r.contains(name));
+        let mut ctx = base_context();
+        if wanted("var") {
+            ctx.declare_var("var", Value::Object(self.vars.clone()));
+        }
+        if wanted("local") {
+            ctx.declare_var("local", Value::Object(self.scope.locals.clone()));
+        }
+        if wanted("module") {
+            ctx.declare_var("module", Value::Object(self.scope.modules.clone()));
+        }
+        if wanted("data") {
+            ctx.declare_var("data", self.data.clone());
+        }
+        let mut path = Map::new();
+        path.insert("module".to_string(), Value::String(self.dir.to_string()));
+        ctx.declare_var("path", Value::Object(path));
+        let mut terraform = Map::new();
+        terraform.insert("workspace".to_string(), Value::from("default"));
+        ctx.declare_var("terraform", Value::Object(terraform));
+        for (type_, names) in &self.scope.resources {
+            if wanted(type_) {
+                ctx.declare_var(type_.as_str(), Value::Object(names.clone()));
+            }
+        }
+        ctx
     }
-    ctx
 }
 
 /// The known arguments of a resource body: attributes, then nested blocks as lists of objects.

@@ -365,7 +365,9 @@ impl Matcher<'_> {
     }
 
     /// Proposals `(configuration address, state index)` are accepted when neither side is
-    /// proposed twice.
+    /// proposed twice. Except by reference: when several instances refer to one object (the
+    /// old layout shared a route table that iacgen has per AZ), the first by address keeps it
+    /// and the others are created, rather than the object being destroyed.
     fn accept_unique(&mut self, proposals: Vec<(Address, usize)>, by: MatchedBy) -> usize {
         let mut per_state: BTreeMap<usize, usize> = BTreeMap::new();
         let mut per_config: BTreeMap<&Address, BTreeSet<usize>> = BTreeMap::new();
@@ -381,7 +383,7 @@ impl Matcher<'_> {
             .iter()
             .filter(|(_, set)| set.len() == 1)
             .filter_map(|(a, set)| set.iter().next().map(|i| ((*a).clone(), *i)))
-            .filter(|(_, i)| per_state.get(i) == Some(&1))
+            .filter(|(_, i)| by == MatchedBy::Reference || per_state.get(i) == Some(&1))
             .collect();
         accepted
             .into_iter()
@@ -488,6 +490,12 @@ impl Matcher<'_> {
 }
 
 fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matcher) -> PlanReport {
+    let created: BTreeSet<&Address> = inventory
+        .instances
+        .iter()
+        .map(|i| &i.address)
+        .filter(|a| !matcher.matches.contains_key(*a))
+        .collect();
     let mut planned = Vec::new();
     for inst in &inventory.instances {
         let Some((index, by)) = matcher.matches.get(&inst.address) else {
@@ -501,7 +509,24 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
             continue;
         };
         let recorded = matcher.state[*index];
-        let drift = drift(inst, recorded);
+        let mut drift = drift(inst, recorded);
+        // An argument that refers to an instance still to be created changes, to a value known
+        // only after apply.
+        for r in &inst.references {
+            let value = recorded.attribute(&r.argument);
+            if created.contains(&r.target)
+                && value.is_some_and(|v| !(v.is_null() || v.as_str() == Some("")))
+                && !inst.ignore_changes.ignores(&r.argument)
+                && !drift.iter().any(|d| d.argument == r.argument)
+            {
+                drift.push(Drift {
+                    argument: r.argument.clone(),
+                    iacgen: None,
+                    state: value.cloned(),
+                    after_apply_from: Some(r.target.clone()),
+                });
+            }
+        }
         let action = if drift.is_empty() && !recorded.tainted {
             Action::Unchanged
         } else {

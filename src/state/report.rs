@@ -44,8 +44,23 @@ fn value(v: &Option<Json>) -> String {
 
 fn drift_lines(out: &mut String, drift: &[Drift]) {
     for d in drift {
+        if let Some(target) = &d.after_apply_from {
+            let _ = writeln!(
+                out,
+                "      {}: {} in the state, known after apply in iacgen ({target} is to be created)",
+                d.argument,
+                value(&d.state)
+            );
+            continue;
+        }
         // Maps (tags, labels) differ key by key; the whole map would hide what changes.
-        if let (Some(Json::Object(ours)), Some(Json::Object(theirs))) = (&d.iacgen, &d.state) {
+        let empty = serde_json::Map::new();
+        let theirs = match &d.state {
+            Some(Json::Object(m)) => Some(m),
+            Some(Json::Null) => Some(&empty),
+            _ => None,
+        };
+        if let (Some(Json::Object(ours)), Some(theirs)) = (&d.iacgen, theirs) {
             let keys: std::collections::BTreeSet<&String> =
                 ours.keys().chain(theirs.keys()).collect();
             for key in keys {
@@ -239,12 +254,16 @@ impl PlanReport {
                         p.drift
                             .iter()
                             .map(|d| {
-                                json!({
+                                let mut entry = json!({
                                     "argument": d.argument,
                                     "iacgen": d.iacgen,
                                     "state": d.state,
-                                    "sensitive": d.iacgen.is_none(),
-                                })
+                                    "sensitive": d.iacgen.is_none() && d.after_apply_from.is_none(),
+                                });
+                                if let Some(target) = &d.after_apply_from {
+                                    entry["known_after_apply_from"] = json!(target.to_string());
+                                }
+                                entry
                             })
                             .collect(),
                     );
