@@ -163,8 +163,11 @@ struct Evaluator<'a> {
     facts: &'a Facts,
     /// The last run of each module instance and the variables it had: a parent module's later
     /// passes mostly call a child with the same variables again.
-    runs: std::cell::RefCell<BTreeMap<ModulePath, (Map<String, Value>, ModuleRun)>>,
+    runs: std::cell::RefCell<BTreeMap<ModulePath, CachedRun>>,
 }
+
+/// A module instance's variables and what evaluating it with them gave.
+type CachedRun = (Map<String, Value>, ModuleRun);
 
 /// The result of evaluating one module instance.
 #[derive(Default, Clone)]
