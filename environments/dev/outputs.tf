@@ -52,3 +52,68 @@ output "logs_kms_key_arn" {
   description = "ARN of the KMS key that encrypts the network's log groups."
   value       = module.network.logs_kms_key_arn
 }
+
+output "secret_arns" {
+  description = "ARNs of the secrets, by spec name."
+  value       = module.secrets.secret_arns
+}
+
+output "secret_names" {
+  description = "Names of the secrets in Secrets Manager, by spec name."
+  value       = module.secrets.secret_names
+}
+
+output "kms_key_arn" {
+  description = "ARN of the KMS key that encrypts the secrets (readers need kms:Decrypt on it through Secrets Manager)."
+  value       = module.secrets.kms_key_arn
+}
+
+output "cluster_name" {
+  description = "Name of the EKS cluster."
+  value       = module.eks.cluster_name
+}
+
+output "cluster_endpoint" {
+  description = "URL of the Kubernetes API server."
+  value       = module.eks.cluster_endpoint
+}
+
+output "cluster_certificate_authority_data" {
+  description = "Base64-encoded certificate authority of the cluster, for kubeconfig."
+  value       = module.eks.cluster_certificate_authority_data
+}
+
+output "cluster_security_group_id" {
+  description = "Security group EKS created for the control plane and the nodes."
+  value       = module.eks.cluster_security_group_id
+}
+
+output "oidc_provider_arn" {
+  description = "ARN of the cluster's IAM OIDC provider, for IAM roles for service accounts (IRSA)."
+  value       = module.eks.oidc_provider_arn
+}
+
+output "node_role_arn" {
+  description = "ARN of the IAM role of the nodes."
+  value       = module.eks.node_role_arn
+}
+
+output "node_group_names" {
+  description = "Names of the managed node groups, by pool."
+  value       = module.eks.node_group_names
+}
+
+output "node_group_autoscaling_group_names" {
+  description = "Names of the Auto Scaling groups behind the node groups, by pool."
+  value       = module.eks.node_group_autoscaling_group_names
+}
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm notifies; subscribe more endpoints to it."
+  value       = module.observability.alarm_topic_arn
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard of this environment."
+  value       = module.observability.dashboard_name
+}

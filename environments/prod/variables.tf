@@ -138,3 +138,125 @@ variable "flow_log_retention_days" {
     error_message = "flow_log_retention_days must be one of: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
   }
 }
+
+variable "recovery_window_days" {
+  description = "Days a deleted secret can still be restored, by secret (0 deletes at once)."
+  type        = map(number)
+
+  validation {
+    condition     = alltrue([for days in values(var.recovery_window_days) : days == 0 || (days >= 7 && days <= 30)])
+    error_message = "Every recovery window must be 0 or from 7 to 30 days."
+  }
+}
+
+variable "kubernetes_version" {
+  description = "Kubernetes minor version of the control plane and the node groups, e.g. `1.33`."
+  type        = string
+
+  validation {
+    condition     = can(regex("^1\\.[0-9]+$", var.kubernetes_version))
+    error_message = "kubernetes_version must be a Kubernetes minor version such as 1.33."
+  }
+}
+
+variable "cluster_log_retention_days" {
+  description = "Days to keep the control-plane logs (a CloudWatch Logs retention value)."
+  type        = number
+
+  validation {
+    condition = contains(
+      [
+        1,
+        3,
+        5,
+        7,
+        14,
+        30,
+        60,
+        90,
+        120,
+        150,
+        180,
+        365,
+        400,
+        545,
+        731,
+        1096,
+        1827,
+        2192,
+        2557,
+        2922,
+        3288,
+        3653,
+      ],
+      var.cluster_log_retention_days,
+    )
+    error_message = "cluster_log_retention_days must be one of: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "node_pool_sizes" {
+  description = "Size of each node pool (pool name => min, desired and max node count). Terraform keeps the desired size at this value; see the module README to let an autoscaler own it."
+  type = map(object({
+    min     = number
+    desired = number
+    max     = number
+  }))
+
+  validation {
+    condition = alltrue([
+      for pool in values(var.node_pool_sizes) : pool.min >= 0 && pool.min <= pool.desired && pool.desired <= pool.max && pool.max >= 1
+    ])
+    error_message = "Every node pool needs 0 <= min <= desired <= max and max >= 1."
+  }
+}
+
+variable "alarm_emails" {
+  description = "E-mail addresses subscribed to the alarm topic."
+  type        = list(string)
+
+  validation {
+    condition     = alltrue([for email in var.alarm_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", email))])
+    error_message = "Every alarm e-mail must be an e-mail address."
+  }
+}
+
+variable "alarm_error_rate_percent" {
+  description = "Alarm when more than this percentage of a service's requests fail with a 5xx error over 5 minutes."
+  type        = number
+
+  validation {
+    condition     = var.alarm_error_rate_percent > 0 && var.alarm_error_rate_percent <= 100
+    error_message = "alarm_error_rate_percent must be a percentage above 0 and at most 100."
+  }
+}
+
+variable "alarm_latency_p99_seconds" {
+  description = "Alarm when a service's 99th percentile response time stays above this many seconds."
+  type        = number
+
+  validation {
+    condition     = var.alarm_latency_p99_seconds > 0
+    error_message = "alarm_latency_p99_seconds must be above 0."
+  }
+}
+
+variable "alarm_cpu_percent" {
+  description = "Alarm when the average CPU use of a service or node pool stays above this percentage."
+  type        = number
+
+  validation {
+    condition     = var.alarm_cpu_percent > 0 && var.alarm_cpu_percent <= 100
+    error_message = "alarm_cpu_percent must be a percentage above 0 and at most 100."
+  }
+}
+
+variable "alarm_memory_percent" {
+  description = "Alarm when the average memory use of a service stays above this percentage."
+  type        = number
+
+  validation {
+    condition     = var.alarm_memory_percent > 0 && var.alarm_memory_percent <= 100
+    error_message = "alarm_memory_percent must be a percentage above 0 and at most 100."
+  }
+}

@@ -10,6 +10,8 @@ tags = {
   Project     = "payments"
   Service     = "payments"
 }
+
+# module "network" (modules/network)
 vpc_cidr = "10.20.0.0/16"
 azs      = ["us-east-1a", "us-east-1b"]
 public_subnet_cidrs = {
@@ -26,3 +28,32 @@ database_subnet_cidrs = {
 }
 nat_mode                = "per_az"
 flow_log_retention_days = 365
+
+# module "secrets" (modules/secrets)
+recovery_window_days = {
+  db_password    = 30
+  stripe_api_key = 30
+}
+
+# module "eks" (modules/eks)
+kubernetes_version         = "1.33"
+cluster_log_retention_days = 365
+node_pool_sizes = {
+  apps = {
+    min     = 3
+    desired = 3
+    max     = 20
+  }
+  system = {
+    min     = 2
+    desired = 2
+    max     = 4
+  }
+}
+
+# module "observability" (modules/observability)
+alarm_emails              = ["oncall@example.com"]
+alarm_error_rate_percent  = 5
+alarm_latency_p99_seconds = 2
+alarm_cpu_percent         = 80
+alarm_memory_percent      = 80

@@ -96,6 +96,7 @@ pub fn variable(name: &str) -> Expr {
 }
 
 /// One piece of a string template.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Part {
     /// Literal text, escaped by the printer.
     Lit(String),
@@ -128,16 +129,17 @@ pub fn template(parts: Vec<Part>) -> Expr {
     for (i, part) in merged.iter().enumerate() {
         match part {
             Part::Lit(text) => {
-                let mut text = text.as_str();
-                // A literal `$` right before `${` would read as the escape `$${`.
-                let dollar_last =
-                    text.ends_with('$') && matches!(merged.get(i + 1), Some(Part::Interp(_)));
-                if dollar_last {
-                    text = &text[..text.len() - 1];
-                }
+                // Literal `$` right before `${` would read as the escape `$${`: such dollars
+                // are written as an interpolated string instead.
+                let dollars = if matches!(merged.get(i + 1), Some(Part::Interp(_))) {
+                    text.len() - text.trim_end_matches('$').len()
+                } else {
+                    0
+                };
+                let (text, tail) = text.split_at(text.len() - dollars);
                 raw.push_str(&super::escape::escape_heredoc_literal(text));
-                if dollar_last {
-                    raw.push_str("${\"$\"}");
+                if dollars > 0 {
+                    raw.push_str(&format!("${{\"{tail}\"}}"));
                 }
             }
             Part::Interp(e) => {
@@ -150,9 +152,8 @@ pub fn template(parts: Vec<Part>) -> Expr {
     Expr::TemplateExpr(Box::new(TemplateExpr::QuotedString(raw)))
 }
 
-/// Shorthand for a template made of a literal and interpolated references, e.g.
-/// `interp(&["${", ...])` is awkward, so callers use [`template`] with [`Part`]s, or this helper
-/// for the common "prefix + reference + suffix" shape: `name_with(ex("local.name"), "-vpc")`.
+/// The common "reference + suffix" template: `name_with(ex("local.name"), "-vpc")` is
+/// `"${local.name}-vpc"`. Use [`template`] with [`Part`]s for anything else.
 pub fn name_with(prefix: Expr, suffix: &str) -> Expr {
     template(vec![Part::Interp(prefix), Part::Lit(suffix.to_string())])
 }

@@ -161,13 +161,45 @@ fn space_after(subject: &Tok, before: Option<&Tok>, after: &Tok) -> bool {
     true
 }
 
-/// Display width as the formatter counts it: grapheme clusters.
+/// Display width as the formatter counts it: grapheme clusters (Unicode 15.0 rules, as in
+/// the Go library terraform uses; the crate is pinned to that version).
 pub(crate) fn columns(text: &str) -> usize {
     if text.is_ascii() {
         text.len()
     } else {
         text.graphemes(true).count()
     }
+}
+
+/// Width of a token. The HCL scanner cuts quoted literal text at each `$` and `%` (alone, or
+/// as the escapes `$${` / `%%{`) and the formatter counts clusters per piece, so a combining
+/// mark after `$` is a column of its own. Likewise, terraform counts a combining mark after
+/// U+FFFD as a column of its own.
+fn token_columns(t: &Tok) -> usize {
+    if t.text.is_ascii() {
+        return t.text.len();
+    }
+    if t.kind != Kind::QuotedLit {
+        return columns(&t.text);
+    }
+    let text = t.text.as_str();
+    let mut width = 0;
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(off) = text[i..].find(['$', '%', '\u{fffd}']) {
+        let at = i + off;
+        width += columns(&text[start..at]);
+        let rest = &text[at..];
+        let (len, cols) = if rest.starts_with("$${") || rest.starts_with("%%{") {
+            (3, 3)
+        } else {
+            (rest.chars().next().map_or(1, char::len_utf8), 1)
+        };
+        width += cols;
+        i = at + len;
+        start = i;
+    }
+    width + columns(&text[start..])
 }
 
 /// One line of tokens split into the formatter's cells: `lead`, then the assignment from `=`
@@ -299,7 +331,7 @@ pub(crate) fn render(toks: &[Tok]) -> String {
 
     let lead_columns = |line: &Line, spaces: &[usize]| -> usize {
         (line.start..line.lead_end())
-            .map(|i| spaces[i] + columns(&toks[i].text))
+            .map(|i| spaces[i] + token_columns(&toks[i]))
             .sum()
     };
 
@@ -337,7 +369,7 @@ pub(crate) fn render(toks: &[Tok]) -> String {
             .map(|&l| {
                 let line = &lines[l];
                 (line.start..line.assign_end())
-                    .map(|i| spaces[i] + columns(&toks[i].text))
+                    .map(|i| spaces[i] + token_columns(&toks[i]))
                     .sum::<usize>()
             })
             .collect();
@@ -415,7 +447,7 @@ fn push_spaces(out: &mut String, n: usize) {
 pub(crate) fn line_width(toks: &[Tok]) -> usize {
     let mut width = 0;
     for (i, t) in toks.iter().enumerate() {
-        width += columns(&t.text);
+        width += token_columns(t);
         if let Some(next) = toks.get(i + 1) {
             let before = if i > 0 { Some(&toks[i - 1]) } else { None };
             width += usize::from(space_after(t, before, next));
@@ -465,7 +497,12 @@ mod tests {
     #[test]
     fn counts_grapheme_clusters_for_alignment() {
         assert_eq!(columns("👍🏽"), 1);
-        assert_eq!(columns("é"), 1);
+        assert_eq!(columns("e\u{301}"), 1);
         assert_eq!(columns("ab"), 2);
+        // The scanner splits literal text at `%`: the accent is a column of its own.
+        assert_eq!(token_columns(&t(QuotedLit, "%\u{301}a")), 3);
+        assert_eq!(token_columns(&t(QuotedLit, "a$${b\u{301}")), 5);
+        assert_eq!(token_columns(&t(Ident, "%\u{301}")), 1);
+        assert_eq!(token_columns(&t(QuotedLit, "\u{fffd}\u{301}")), 2);
     }
 }

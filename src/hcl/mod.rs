@@ -3,6 +3,10 @@
 //! Expressions are hcl-rs [`Expr`] values. Bodies are our own small type because generated code
 //! needs things hcl-rs bodies cannot hold: line comments (checkov skips, tfvars documentation)
 //! and deliberate blank lines between groups of attributes.
+//!
+//! What callers must avoid, because no text survives `terraform fmt` or HCL: attribute names
+//! and block types that are not identifiers (printed as given), and block labels holding `$` or
+//! `%` (terraform fmt cannot re-read such a label and deletes it).
 
 mod build;
 mod escape;
@@ -21,7 +25,8 @@ pub enum Item {
     Attr(String, Expr),
     /// `ident "label" ... { body }`
     Block(Block),
-    /// A `# text` line comment. `text` may not contain newlines; each line is one comment.
+    /// A `# text` line comment (a bare `#` when empty). Each line of `text` becomes a comment
+    /// line of its own; control characters are printed as spaces.
     Comment(String),
     /// An empty line. Consecutive or leading/trailing blanks are collapsed by the printer.
     Blank,
@@ -72,8 +77,11 @@ impl Body {
         self
     }
 
-    /// Adds a `# text` comment (one per line of `text`).
+    /// Adds a `# text` comment (one per line of `text`; empty text gives a bare `#`).
     pub fn comment(mut self, text: &str) -> Self {
+        if text.is_empty() {
+            self.items.push(Item::Comment(String::new()));
+        }
         for line in text.lines() {
             self.items.push(Item::Comment(line.to_string()));
         }

@@ -16,6 +16,7 @@ use hcl::expr::{
 };
 use hcl::template::{Directive, Element, Strip, Template};
 use std::borrow::Cow;
+use unicode_normalization::UnicodeNormalization;
 
 pub use super::escape::escape_string;
 
@@ -104,14 +105,20 @@ fn is_multiline(toks: &[Tok]) -> bool {
 // Bodies
 
 #[derive(Clone, Copy, PartialEq)]
-enum Prev {
+enum ItemKind {
     Attr,
     Block,
     Comment,
 }
 
 fn emit_body(toks: &mut Vec<Tok>, body: &Body, depth: usize, in_variable: bool) {
-    let mut prev: Option<Prev> = None;
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+        emit_body_here(toks, body, depth, in_variable)
+    })
+}
+
+fn emit_body_here(toks: &mut Vec<Tok>, body: &Body, depth: usize, in_variable: bool) {
+    let mut prev: Option<ItemKind> = None;
     let mut blank = false;
     for item in &body.items {
         let kind = match item {
@@ -119,13 +126,13 @@ fn emit_body(toks: &mut Vec<Tok>, body: &Body, depth: usize, in_variable: bool) 
                 blank = prev.is_some();
                 continue;
             }
-            Item::Attr(..) => Prev::Attr,
-            Item::Block(_) => Prev::Block,
-            Item::Comment(_) => Prev::Comment,
+            Item::Attr(..) => ItemKind::Attr,
+            Item::Block(_) => ItemKind::Block,
+            Item::Comment(_) => ItemKind::Comment,
         };
         // Blocks are set apart from their neighbours; comments stick to what follows them.
         if let Some(p) = prev
-            && (blank || p == Prev::Block || (kind == Prev::Block && p == Prev::Attr))
+            && (blank || p == ItemKind::Block || (kind == ItemKind::Block && p == ItemKind::Attr))
         {
             toks.push(newline());
         }
@@ -161,7 +168,8 @@ fn emit_attr(toks: &mut Vec<Tok>, key: &str, value: &Expr, depth: usize, in_vari
 fn emit_block(toks: &mut Vec<Tok>, block: &Block, depth: usize) {
     toks.push(tok(Kind::Ident, &block.ident));
     for label in &block.labels {
-        toks.extend(quoted(label));
+        // HCL reads strings as NFC and terraform fmt rewrites labels from what it read.
+        toks.extend(quoted(&label.nfc().collect::<String>()));
     }
     toks.push(tok(Kind::OBrace, "{"));
     if block.body.items.iter().all(|i| matches!(i, Item::Blank)) {
@@ -289,7 +297,16 @@ fn value_tokens(expr: &Expr, ctx: Ctx) -> Vec<Tok> {
     expr_tokens(expr, ctx)
 }
 
+/// Stack left before the printer's recursion moves to a fresh segment, and that segment's size:
+/// expression trees of any depth print without overflowing the stack.
+const RED_ZONE: usize = 128 * 1024;
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
 fn expr_tokens(expr: &Expr, ctx: Ctx) -> Vec<Tok> {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || expr_tokens_here(expr, ctx))
+}
+
+fn expr_tokens_here(expr: &Expr, ctx: Ctx) -> Vec<Tok> {
     match expr {
         Expr::Null => vec![tok(Kind::Ident, "null")],
         Expr::Bool(b) => vec![tok(Kind::Ident, if *b { "true" } else { "false" })],
@@ -302,8 +319,16 @@ fn expr_tokens(expr: &Expr, ctx: Ctx) -> Vec<Tok> {
         Expr::Traversal(t) => traversal_tokens(t, ctx),
         Expr::FuncCall(f) => call_tokens(f, ctx),
         Expr::Parenthesis(inner) => {
+            let inner_toks = expr_tokens(inner, ctx.at(ctx.col + 1));
+            // A conditional laid out over lines already brings its own parentheses.
+            if matches!(**inner, Expr::Conditional(_))
+                && inner_toks.first().is_some_and(|t| t.kind == Kind::OParen)
+                && inner_toks.get(1).is_some_and(|t| t.kind == Kind::Newline)
+            {
+                return inner_toks;
+            }
             let mut toks = vec![tok(Kind::OParen, "(")];
-            toks.extend(expr_tokens(inner, ctx.at(ctx.col + 1)));
+            toks.extend(inner_toks);
             toks.push(tok(Kind::CParen, ")"));
             toks
         }
@@ -338,9 +363,14 @@ fn quoted(text: &str) -> Vec<Tok> {
 
 /// Scalars, references and calls of them: what may share a line in a list.
 fn is_simple(expr: &Expr) -> bool {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || is_simple_here(expr))
+}
+
+fn is_simple_here(expr: &Expr) -> bool {
     match expr {
         Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::String(_) | Expr::Variable(_) => true,
-        Expr::TemplateExpr(t) => matches!(**t, TemplateExpr::QuotedString(_)),
+        // Outside attribute values, heredocs are printed as quoted strings too.
+        Expr::TemplateExpr(_) => true,
         Expr::Traversal(t) => {
             is_simple(&t.expr)
                 && t.operators.iter().all(|op| match op {
@@ -474,26 +504,50 @@ fn traversal_tokens(t: &Traversal, ctx: Ctx) -> Vec<Tok> {
     } else {
         expr_tokens(&t.expr, ctx)
     };
+    // An attribute-only splat `.*` runs until an index or full splat; another `.*` inside it
+    // is an error, so the part before the second one is parenthesized.
+    let mut in_attr_splat = false;
     for op in &t.operators {
         match op {
             TraversalOperator::GetAttr(id) => {
+                // `.6.e4` would read as the number `6.e4`.
+                if id.as_str().starts_with(['e', 'E']) {
+                    bracket_legacy_index(&mut toks);
+                }
                 toks.push(tok(Kind::Dot, "."));
                 toks.push(tok(Kind::Ident, id.as_str()));
             }
             TraversalOperator::Index(e) => {
+                in_attr_splat = false;
                 toks.push(tok(Kind::OBrack, "["));
+                // terraform fmt deletes a bare `true`, `false` or `null` index of a reference.
+                let keyword = matches!(e, Expr::Bool(_) | Expr::Null);
+                if keyword {
+                    toks.push(tok(Kind::OParen, "("));
+                }
                 toks.extend(expr_tokens(e, Ctx::inline()));
+                if keyword {
+                    toks.push(tok(Kind::CParen, ")"));
+                }
                 toks.push(tok(Kind::CBrack, "]"));
             }
             TraversalOperator::LegacyIndex(n) => {
+                // `.1.2` would read as the number `1.2`.
+                bracket_legacy_index(&mut toks);
                 toks.push(tok(Kind::Dot, "."));
                 toks.push(Tok::new(Kind::Number, n.to_string()));
             }
             TraversalOperator::AttrSplat => {
+                if in_attr_splat {
+                    toks.insert(0, tok(Kind::OParen, "("));
+                    toks.push(tok(Kind::CParen, ")"));
+                }
+                in_attr_splat = true;
                 toks.push(tok(Kind::Dot, "."));
                 toks.push(tok(Kind::Star, "*"));
             }
             TraversalOperator::FullSplat => {
+                in_attr_splat = false;
                 toks.push(tok(Kind::OBrack, "["));
                 toks.push(tok(Kind::Star, "*"));
                 toks.push(tok(Kind::CBrack, "]"));
@@ -501,6 +555,21 @@ fn traversal_tokens(t: &Traversal, ctx: Ctx) -> Vec<Tok> {
         }
     }
     toks
+}
+
+/// Rewrites a trailing legacy index `.N` as `[N]`, so that what follows cannot merge with
+/// the number.
+fn bracket_legacy_index(toks: &mut Vec<Tok>) {
+    if let [.., dot, n] = toks.as_slice()
+        && dot.kind == Kind::Dot
+        && n.kind == Kind::Number
+    {
+        let n = n.text.clone();
+        toks.truncate(toks.len() - 2);
+        toks.push(tok(Kind::OBrack, "["));
+        toks.push(Tok::new(Kind::Number, n));
+        toks.push(tok(Kind::CBrack, "]"));
+    }
 }
 
 fn call_tokens(f: &FuncCall, ctx: Ctx) -> Vec<Tok> {
@@ -907,4 +976,111 @@ fn pick_delimiter(wanted: &str, lines: &[&str]) -> String {
         .map(|n| format!("EOT_{n}"))
         .find(|d| !clashes(d))
         .unwrap_or_else(|| "EOT".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hcl::{ex, list};
+
+    fn attr_value(expr: &Expr) -> String {
+        print_body(&Body::new().attr("x", expr.clone()))
+    }
+
+    #[test]
+    fn token_level_unwrapping_matches_terraform() {
+        let unwrap = |src: &str| {
+            let mut toks = expr_tokens(&ex(src), Ctx::inline());
+            strip_interpolation_tokens(&mut toks);
+            render(&toks)
+        };
+        assert_eq!(unwrap(r#""${a}""#), "a");
+        assert_eq!(unwrap(r#""${"${a}"}""#), "a");
+        assert_eq!(unwrap(r#""${a}${b}""#), r#""${a}${b}""#);
+        assert_eq!(unwrap(r#""${a}-x""#), r#""${a}-x""#);
+        assert_eq!(unwrap(r#""${a}" == "${b}""#), r#""${a}" == "${b}""#);
+    }
+
+    #[test]
+    fn legacy_type_constraints_are_modernized_like_terraform_fmt() {
+        let modern = |src: &str| {
+            let mut toks = expr_tokens(&ex(src), Ctx::inline());
+            modernize_type(&mut toks);
+            render(&toks)
+        };
+        assert_eq!(modern(r#""string""#), "string");
+        assert_eq!(modern(r#""list""#), "list(string)");
+        assert_eq!(modern(r#""map""#), "map(string)");
+        assert_eq!(modern("set"), "set(any)");
+        assert_eq!(modern(r#""number""#), r#""number""#);
+        assert_eq!(modern("list(string)"), "list(string)");
+    }
+
+    #[test]
+    fn heredoc_delimiter_never_appears_in_the_text() {
+        assert_eq!(pick_delimiter("EOT", &["a\n", "EOT\n"]), "EOF");
+        assert_eq!(pick_delimiter("EOT", &["EOT\n", "EOF\n", "END\n"]), "EOT_1");
+        assert_eq!(pick_delimiter("not valid", &["x\n"]), "EOT");
+    }
+
+    #[test]
+    fn legacy_indexes_never_merge_into_numbers() {
+        use hcl::Identifier;
+        use hcl::expr::{Traversal, TraversalOperator as Op};
+        let t = |ops: Vec<Op>| Expr::from(Traversal::new(ex("a"), ops));
+        assert_eq!(
+            print_expr(&t(vec![
+                Op::LegacyIndex(0),
+                Op::GetAttr(Identifier::unchecked("b"))
+            ])),
+            "a.0.b"
+        );
+        assert_eq!(
+            print_expr(&t(vec![Op::LegacyIndex(1), Op::LegacyIndex(2)])),
+            "a[1].2"
+        );
+        assert_eq!(
+            print_expr(&t(vec![
+                Op::LegacyIndex(6),
+                Op::GetAttr(Identifier::unchecked("e4"))
+            ])),
+            "a[6].e4"
+        );
+    }
+
+    #[test]
+    fn nested_attribute_splats_are_split() {
+        use hcl::Identifier;
+        use hcl::expr::{Traversal, TraversalOperator as Op};
+        let e = Expr::from(Traversal::new(
+            ex("a"),
+            vec![
+                Op::AttrSplat,
+                Op::GetAttr(Identifier::unchecked("b")),
+                Op::AttrSplat,
+            ],
+        ));
+        assert_eq!(print_expr(&e), "(a.*.b).*");
+        assert_eq!(print_expr(&ex("a.*.b[0].*")), "a.*.b[0].*");
+    }
+
+    #[test]
+    fn keyword_indexes_keep_parentheses() {
+        assert_eq!(print_expr(&ex("a[(true)]")), "a[(true)]");
+        let e = Expr::from(hcl::expr::Traversal::new(
+            ex("a"),
+            vec![hcl::expr::TraversalOperator::Index(Expr::Null)],
+        ));
+        assert_eq!(print_expr(&e), "a[(null)]");
+    }
+
+    #[test]
+    fn heredocs_that_cannot_be_heredocs_become_quoted_strings() {
+        let h = |text: &str| Expr::from(Heredoc::new(hcl::Identifier::unchecked("EOT"), text));
+        assert_eq!(attr_value(&h("a\n")), "x = <<EOT\na\nEOT\n");
+        assert_eq!(attr_value(&h("no newline")), "x = \"no newline\"\n");
+        assert_eq!(attr_value(&h("cr\r\n")), "x = \"cr\\r\\n\"\n");
+        // Inside a list, a heredoc cannot keep its own lines.
+        assert_eq!(print_expr(&list([h("a\n")])), "[\"a\\n\"]");
+    }
 }

@@ -2,11 +2,16 @@
 //! per environment under `environments/<env>/`.
 
 mod common;
+mod dashboard;
+mod eks;
 mod interface;
+mod kms;
 mod module;
 mod network;
+mod observability;
 mod readme;
 mod root;
+mod secrets;
 
 pub use module::{Input, Module, Source};
 pub use root::{AWS_PROVIDER_VERSION, TERRAFORM_VERSION};
@@ -20,6 +25,15 @@ pub fn modules(platform: &Platform) -> Vec<Module> {
     let mut modules = Vec::new();
     if let Some(network) = &platform.network {
         modules.push(network::module(platform, network));
+    }
+    if !platform.secrets.is_empty() {
+        modules.push(secrets::module(platform));
+    }
+    if let Some(eks) = &platform.eks {
+        modules.push(eks::module(platform, eks));
+    }
+    if let Some(observability) = observability::module(platform) {
+        modules.push(observability);
     }
     modules
 }
@@ -42,6 +56,9 @@ pub fn compile(platform: &Platform) -> Tree {
             &format!("environments/{env}"),
             root::files(platform, env, &modules),
         );
+        if let Some(readme) = secrets::environment_readme(platform, env) {
+            tree.insert(format!("environments/{env}/README.md"), readme);
+        }
     }
     tree
 }
@@ -58,7 +75,10 @@ fn module_files(module: &Module) -> Tree {
         "outputs.tf",
         print_body(&interface::outputs_file(&module.outputs)),
     );
-    tree.insert("versions.tf", print_body(&root::versions_file()));
+    tree.insert(
+        "versions.tf",
+        print_body(&root::versions_file(&root::providers_used([&module.main]))),
+    );
     tree.insert("README.md", readme::module_readme(module));
     tree
 }

@@ -10,25 +10,64 @@ use crate::tree::Tree;
 pub const TERRAFORM_VERSION: &str = ">= 1.11";
 pub const AWS_PROVIDER_VERSION: &str = "~> 6.0";
 
-/// `versions.tf` for a root or a module.
-pub fn versions_file() -> Body {
+/// A provider besides `aws` that some generated code needs.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Provider {
+    /// Local name, also the prefix of its resource types (`random` for `random_password`).
+    pub name: &'static str,
+    pub source: &'static str,
+    pub version: &'static str,
+}
+
+/// The other providers iacgen may use. `random` 3.7 brought the ephemeral `random_password`.
+const OTHER_PROVIDERS: [Provider; 1] = [Provider {
+    name: "random",
+    source: "hashicorp/random",
+    version: "~> 3.7",
+}];
+
+/// The other providers whose resources, data sources or ephemeral resources appear in `bodies`
+/// (at top level, where Terraform declares them), in a stable order.
+pub fn providers_used<'a>(bodies: impl IntoIterator<Item = &'a Body>) -> Vec<&'static Provider> {
+    let mut types = Vec::new();
+    for body in bodies {
+        for item in &body.items {
+            if let Item::Block(b) = item
+                && matches!(b.ident.as_str(), "resource" | "data" | "ephemeral")
+                && let Some(kind) = b.labels.first()
+            {
+                types.push(kind.clone());
+            }
+        }
+    }
+    OTHER_PROVIDERS
+        .iter()
+        .filter(|p| types.iter().any(|t| t.split('_').next() == Some(p.name)))
+        .collect()
+}
+
+/// `versions.tf` for a root or a module: Terraform, the AWS provider and `others`.
+pub fn versions_file(others: &[&Provider]) -> Body {
+    let mut providers = Body::new().attr(
+        "aws",
+        obj([
+            ("source", s("hashicorp/aws")),
+            ("version", s(AWS_PROVIDER_VERSION)),
+        ]),
+    );
+    for p in others {
+        providers = providers.attr(
+            p.name,
+            obj([("source", s(p.source)), ("version", s(p.version))]),
+        );
+    }
     Body::new().block(block(
         "terraform",
         &[],
         Body::new()
             .attr("required_version", s(TERRAFORM_VERSION))
             .blank()
-            .block(block(
-                "required_providers",
-                &[],
-                Body::new().attr(
-                    "aws",
-                    obj([
-                        ("source", s("hashicorp/aws")),
-                        ("version", s(AWS_PROVIDER_VERSION)),
-                    ]),
-                ),
-            )),
+            .block(block("required_providers", &[], providers)),
     ))
 }
 
@@ -89,7 +128,13 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
         Variable::new("tags", "map(string)", "Tags on every taggable resource: the spec's, the environment's and the automatic Environment, Project and ManagedBy."),
         obj(tags::tag_set(platform, env).into_iter().map(|(k, v)| (k, s(v)))),
     ));
+    // Where each module's settings start in `vars`, for headings in terraform.tfvars.
+    let mut headings: Vec<(usize, String)> = Vec::new();
     for module in modules {
+        headings.push((
+            vars.len(),
+            format!("module \"{}\" (modules/{})", module.name, module.dir),
+        ));
         for input in &module.inputs {
             if let Source::Setting(values) = &input.source {
                 let mut var = input.var.clone();
@@ -141,7 +186,8 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
     }
 
     let mut tree = Tree::new();
-    tree.insert("versions.tf", print_body(&versions_file()));
+    let others = providers_used(modules.iter().map(|m| &m.main));
+    tree.insert("versions.tf", print_body(&versions_file(&others)));
     tree.insert(
         "providers.tf",
         print_body(&Body::new().block(block("provider", &["aws"], provider))),
@@ -151,7 +197,7 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
     let declared: Vec<Variable> = vars.iter().map(|(v, _)| v.clone()).collect();
     tree.insert("variables.tf", print_body(&variables_file(&declared)));
     tree.insert("outputs.tf", print_body(&outputs_file(&outputs)));
-    tree.insert("terraform.tfvars", print_body(&tfvars(&vars)));
+    tree.insert("terraform.tfvars", print_body(&tfvars(&vars, &headings)));
     tree.insert(
         "terraform.tfvars.example",
         print_body(&tfvars_example(env, &vars)),
@@ -190,9 +236,14 @@ fn backend(platform: &Platform, env: &str) -> Body {
         .block(block("terraform", &[], body))
 }
 
-fn tfvars(vars: &[(Variable, Expr)]) -> Body {
+/// The environment's values, grouped under a heading per module that has settings.
+fn tfvars(vars: &[(Variable, Expr)], headings: &[(usize, String)]) -> Body {
     let mut body = Body::new();
-    for (var, value) in vars {
+    for (i, (var, value)) in vars.iter().enumerate() {
+        // The last heading that starts here wins: modules without settings get none.
+        if let Some((_, title)) = headings.iter().rev().find(|(start, _)| *start == i) {
+            body = body.blank().comment(title);
+        }
         body.push(Item::Attr(var.name.clone(), value.clone()));
     }
     body

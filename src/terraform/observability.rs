@@ -1,0 +1,831 @@
+//! `modules/observability`: an encrypted SNS topic for alarms with e-mail subscriptions,
+//! golden-signal alarms per service and node pool, and a dashboard per environment.
+//!
+//! The module watches what other modules create, so its inputs are maps the root wires from
+//! their outputs (`module.service_<svc>.alb_arn_suffix`, `module.eks.node_group_...`), keyed by
+//! spec name so that alarm addresses stay stable as services and pools come and go.
+
+use super::common::name_tags;
+use super::dashboard::{Section, Tile, layout};
+use super::interface::{Output, Variable};
+use super::kms::{Grant, key, key_policy};
+use super::module::{Input, Module};
+use crate::hcl::{
+    Body, Expr, Part, block, data, ex, list, num, obj, resource, s, strings, template, variable,
+};
+use crate::model::{Alarms, Platform};
+use hcl::Identifier;
+use hcl::expr::{FuncCall, Traversal};
+use std::collections::BTreeMap;
+
+/// What the module watches, by spec name.
+struct Watched<'a> {
+    /// ECS services.
+    services: Vec<&'a str>,
+    /// ECS services behind a load balancer (those with a port).
+    load_balanced: Vec<&'a str>,
+    /// EKS node pools.
+    node_pools: Vec<&'a str>,
+}
+
+impl<'a> Watched<'a> {
+    fn of(platform: &'a Platform) -> Self {
+        let ecs = platform.ecs.iter().flat_map(|ecs| ecs.services.iter());
+        Self {
+            services: ecs.clone().map(|(name, _)| name.as_str()).collect(),
+            load_balanced: ecs
+                .filter(|(_, svc)| svc.port.is_some())
+                .map(|(name, _)| name.as_str())
+                .collect(),
+            node_pools: platform
+                .eks
+                .iter()
+                .flat_map(|eks| eks.node_pools.keys())
+                .map(String::as_str)
+                .collect(),
+        }
+    }
+}
+
+/// The name of the root's `module` block for an ECS service (the ecs-service contract).
+pub fn service_module_name(service: &str) -> String {
+    format!("service_{}", service.replace('-', "_"))
+}
+
+/// Builds the observability module, or `None` when the platform has nothing to watch and no one
+/// to tell (no ECS service, no EKS cluster, no alarm e-mail).
+pub fn module(platform: &Platform) -> Option<Module> {
+    let watched = Watched::of(platform);
+    let obs = &platform.observability;
+    if watched.services.is_empty() && platform.eks.is_none() && obs.alarm_emails.is_empty() {
+        return None;
+    }
+
+    let mut main = Body::new()
+        .block(data("aws_caller_identity", "current", Body::new()))
+        .block(data("aws_partition", "current", Body::new()))
+        .block(data("aws_region", "current", Body::new()))
+        .extend(topic())
+        .extend(alarms(&watched));
+    if obs.dashboard {
+        main = main.block(dashboard(&watched));
+    }
+
+    let mut outputs = vec![Output::new(
+        "alarm_topic_arn",
+        "ARN of the SNS topic every alarm notifies; subscribe more endpoints to it.",
+        ex("aws_sns_topic.alarms.arn"),
+    )];
+    if obs.dashboard {
+        outputs.push(Output::new(
+            "dashboard_name",
+            "Name of the CloudWatch dashboard of this environment.",
+            ex("aws_cloudwatch_dashboard.this.dashboard_name"),
+        ));
+    }
+
+    Some(Module {
+        dir: "observability".to_string(),
+        name: "observability".to_string(),
+        var_prefix: String::new(),
+        summary: "Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions), \
+                  golden-signal CloudWatch alarms for every service and node pool, and the \
+                  environment's CloudWatch dashboard."
+            .to_string(),
+        main,
+        inputs: inputs(platform, &watched),
+        outputs,
+    })
+}
+
+/// The KMS key, the topic, who may publish to it, and the e-mail subscriptions.
+fn topic() -> Body {
+    // CloudWatch alarms publish to an encrypted topic only if the key lets CloudWatch use it
+    // (the AWS managed SNS key does not, hence a customer-managed key).
+    let cloudwatch = Grant {
+        sid: "CloudWatchAlarmsUse",
+        actions: vec!["kms:Decrypt", "kms:GenerateDataKey*"],
+        principal_type: "Service",
+        principals: strings(["cloudwatch.amazonaws.com"]),
+        conditions: Vec::new(),
+    };
+    let account_root = ex(
+        r#"["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]"#,
+    );
+    Body::new()
+        .block(key_policy("alarms", &[cloudwatch]))
+        .extend(key(
+            "alarms",
+            "${var.name}-alarms",
+            "Alarm notifications of ${var.name}",
+            false,
+        ))
+        .block(resource(
+            "aws_sns_topic",
+            "alarms",
+            Body::new()
+                .attr("name", ex(r#""${var.name}-alarms""#))
+                .attr("kms_master_key_id", ex("aws_kms_key.alarms.arn"))
+                .blank()
+                .attr("tags", name_tags("${var.name}-alarms")),
+        ))
+        .block(data(
+            "aws_iam_policy_document",
+            "alarms_topic",
+            Body::new()
+                .block(block(
+                    "statement",
+                    &[],
+                    Body::new()
+                        .attr("sid", s("AccountManages"))
+                        .attr(
+                            "actions",
+                            strings([
+                                "sns:AddPermission",
+                                "sns:DeleteTopic",
+                                "sns:GetTopicAttributes",
+                                "sns:ListSubscriptionsByTopic",
+                                "sns:Publish",
+                                "sns:RemovePermission",
+                                "sns:SetTopicAttributes",
+                                "sns:Subscribe",
+                            ]),
+                        )
+                        .attr("resources", ex("[aws_sns_topic.alarms.arn]"))
+                        .blank()
+                        .block(block(
+                            "principals",
+                            &[],
+                            Body::new()
+                                .attr("type", s("AWS"))
+                                .attr("identifiers", account_root),
+                        )),
+                ))
+                .block(block(
+                    "statement",
+                    &[],
+                    Body::new()
+                        .attr("sid", s("CloudWatchAlarmsPublish"))
+                        .attr("actions", strings(["sns:Publish"]))
+                        .attr("resources", ex("[aws_sns_topic.alarms.arn]"))
+                        .blank()
+                        .block(block(
+                            "principals",
+                            &[],
+                            Body::new()
+                                .attr("type", s("Service"))
+                                .attr("identifiers", strings(["cloudwatch.amazonaws.com"])),
+                        ))
+                        .block(block(
+                            "condition",
+                            &[],
+                            Body::new()
+                                .attr("test", s("StringEquals"))
+                                .attr("variable", s("aws:SourceAccount"))
+                                .attr("values", ex("[data.aws_caller_identity.current.account_id]")),
+                        ))
+                        .block(block(
+                            "condition",
+                            &[],
+                            Body::new()
+                                .attr("test", s("ArnLike"))
+                                .attr("variable", s("aws:SourceArn"))
+                                .attr(
+                                    "values",
+                                    ex(r#"["arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:alarm:*"]"#),
+                                ),
+                        )),
+                )),
+        ))
+        .block(resource(
+            "aws_sns_topic_policy",
+            "alarms",
+            Body::new()
+                .attr("arn", ex("aws_sns_topic.alarms.arn"))
+                .attr("policy", ex("data.aws_iam_policy_document.alarms_topic.json")),
+        ))
+        .block(resource(
+            "aws_sns_topic_subscription",
+            "email",
+            Body::new()
+                .comment("Each address gets a confirmation e-mail; it receives alarms once confirmed.")
+                .attr("for_each", ex("toset(var.alarm_emails)"))
+                .blank()
+                .attr("topic_arn", ex("aws_sns_topic.alarms.arn"))
+                .attr("protocol", s("email"))
+                .attr("endpoint", ex("each.key")),
+        ))
+}
+
+/// One alarm resource, `for_each` over a map input, notifying the topic on ALARM and OK.
+struct Alarm {
+    id: &'static str,
+    for_each: &'static str,
+    /// Template text after `${var.name}-${each.key}-`.
+    suffix: &'static str,
+    /// Template text.
+    description: &'static str,
+    threshold: &'static str,
+    evaluation_periods: i64,
+    datapoints_to_alarm: i64,
+    treat_missing_data: &'static str,
+    /// Why `treat_missing_data` is what it is, as a comment in the code.
+    missing_because: &'static str,
+    /// The metric: plain metric arguments or `metric_query` blocks.
+    metric: Body,
+}
+
+impl Alarm {
+    fn into_block(self) -> crate::hcl::Block {
+        resource(
+            "aws_cloudwatch_metric_alarm",
+            self.id,
+            Body::new()
+                .attr("for_each", ex(self.for_each))
+                .blank()
+                .attr(
+                    "alarm_name",
+                    ex(&format!("\"${{var.name}}-${{each.key}}-{}\"", self.suffix)),
+                )
+                .attr(
+                    "alarm_description",
+                    ex(&format!("\"{}\"", self.description)),
+                )
+                .attr("comparison_operator", s("GreaterThanThreshold"))
+                .attr("threshold", ex(self.threshold))
+                .attr("evaluation_periods", num(self.evaluation_periods))
+                .attr("datapoints_to_alarm", num(self.datapoints_to_alarm))
+                .blank()
+                .comment(self.missing_because)
+                .attr("treat_missing_data", s(self.treat_missing_data))
+                .blank()
+                .extend(self.metric)
+                .blank()
+                .attr("alarm_actions", ex("[aws_sns_topic.alarms.arn]"))
+                .attr("ok_actions", ex("[aws_sns_topic.alarms.arn]"))
+                .blank()
+                .attr(
+                    "tags",
+                    name_tags(&format!("${{var.name}}-${{each.key}}-{}", self.suffix)),
+                ),
+        )
+    }
+}
+
+/// A plain metric: namespace, name, statistic, period and dimensions.
+fn metric(
+    namespace: &str,
+    name: &str,
+    statistic: (&str, &str),
+    period: i64,
+    dimensions: Expr,
+) -> Body {
+    Body::new()
+        .attr("namespace", s(namespace))
+        .attr("metric_name", s(name))
+        .attr(statistic.0, s(statistic.1))
+        .attr("period", num(period))
+        .attr("dimensions", dimensions)
+}
+
+/// `metric_query { id = ..., metric { ... } }` for one ALB count metric summed over 5 minutes.
+fn alb_count_query(id: &str, name: &str, dimensions: Expr) -> crate::hcl::Block {
+    block(
+        "metric_query",
+        &[],
+        Body::new().attr("id", s(id)).blank().block(block(
+            "metric",
+            &[],
+            Body::new()
+                .attr("namespace", s("AWS/ApplicationELB"))
+                .attr("metric_name", s(name))
+                .attr("stat", s("Sum"))
+                .attr("period", num(300))
+                .attr("dimensions", dimensions),
+        )),
+    )
+}
+
+fn alarms(watched: &Watched) -> Body {
+    let lb = || ex("{ LoadBalancer = each.value.alb_arn_suffix }");
+    let lb_tg = || {
+        ex(
+            "{ LoadBalancer = each.value.alb_arn_suffix, TargetGroup = each.value.target_group_arn_suffix }",
+        )
+    };
+    let mut alarms = Vec::new();
+    if !watched.load_balanced.is_empty() {
+        alarms.push(Alarm {
+            id: "error_rate",
+            for_each: "var.load_balancers",
+            suffix: "5xx-rate",
+            description: "More than ${var.alarm_error_rate_percent}% of the requests to ${each.key} failed with a 5xx error over 5 minutes.",
+            threshold: "var.alarm_error_rate_percent",
+            evaluation_periods: 1,
+            datapoints_to_alarm: 1,
+            treat_missing_data: "notBreaching",
+            missing_because: "No requests in a period means no errors.",
+            metric: Body::new()
+                .block(block(
+                    "metric_query",
+                    &[],
+                    Body::new()
+                        .attr("id", s("error_rate"))
+                        .attr("label", s("5xx responses (% of requests)"))
+                        .comment("5xx counts are absent, not zero, when nothing failed.")
+                        .attr(
+                            "expression",
+                            s("IF(requests > 0, 100 * (FILL(target_5xx, 0) + FILL(elb_5xx, 0)) / requests, 0)"),
+                        )
+                        .attr("return_data", true),
+                ))
+                .block(alb_count_query("requests", "RequestCount", lb()))
+                .block(alb_count_query("target_5xx", "HTTPCode_Target_5XX_Count", lb_tg()))
+                .block(alb_count_query("elb_5xx", "HTTPCode_ELB_5XX_Count", lb())),
+        });
+        alarms.push(Alarm {
+            id: "latency_p99",
+            for_each: "var.load_balancers",
+            suffix: "p99-latency",
+            description: "The 99th percentile response time of ${each.key} was above ${var.alarm_latency_p99_seconds} s in 3 of the last 5 minutes.",
+            threshold: "var.alarm_latency_p99_seconds",
+            evaluation_periods: 5,
+            datapoints_to_alarm: 3,
+            treat_missing_data: "notBreaching",
+            missing_because: "No requests in a period means nothing was slow.",
+            metric: metric(
+                "AWS/ApplicationELB",
+                "TargetResponseTime",
+                ("extended_statistic", "p99"),
+                60,
+                lb_tg(),
+            )
+            .comment("A p99 of a handful of requests is noise: keep the state until there are enough.")
+            .attr("evaluate_low_sample_count_percentiles", s("ignore")),
+        });
+    }
+    let ecs = ex("{ ClusterName = var.ecs_cluster_name, ServiceName = each.value }");
+    if !watched.services.is_empty() {
+        let utilization = [
+            (
+                "service_cpu",
+                "cpu",
+                "CPUUtilization",
+                "var.alarm_cpu_percent",
+                "Average CPU use of the tasks of ${each.key} was above ${var.alarm_cpu_percent}% for 15 minutes.",
+            ),
+            (
+                "service_memory",
+                "memory",
+                "MemoryUtilization",
+                "var.alarm_memory_percent",
+                "Average memory use of the tasks of ${each.key} was above ${var.alarm_memory_percent}% for 15 minutes.",
+            ),
+        ];
+        for (id, suffix, metric_name, threshold, description) in utilization {
+            alarms.push(Alarm {
+                id,
+                for_each: "var.ecs_services",
+                suffix,
+                description,
+                threshold,
+                evaluation_periods: 3,
+                datapoints_to_alarm: 3,
+                treat_missing_data: "missing",
+                missing_because: "No data means no running task: not high use, but worth seeing, so the alarm shows INSUFFICIENT_DATA.",
+                metric: metric("AWS/ECS", metric_name, ("statistic", "Average"), 300, ecs.clone()),
+            });
+        }
+    }
+    if !watched.node_pools.is_empty() {
+        alarms.push(Alarm {
+            id: "node_pool_cpu",
+            for_each: "var.node_pools",
+            suffix: "nodes-cpu",
+            description: "Average CPU use of the nodes of pool ${each.key} (cluster ${var.eks_cluster_name}) was above ${var.alarm_cpu_percent}% for 15 minutes.",
+            threshold: "var.alarm_cpu_percent",
+            evaluation_periods: 3,
+            datapoints_to_alarm: 3,
+            treat_missing_data: "missing",
+            missing_because: "No data means no node in the pool (scaled to zero): not high use, but worth seeing.",
+            metric: metric(
+                "AWS/EC2",
+                "CPUUtilization",
+                ("statistic", "Average"),
+                300,
+                ex("{ AutoScalingGroupName = each.value }"),
+            ),
+        });
+    }
+    Body::new().blocks(alarms.into_iter().map(Alarm::into_block))
+}
+
+/// `var.<map>["<key>"]` followed by attributes, built as a traversal so the key is escaped.
+fn var_entry(map: &str, key: &str, attrs: &[&str]) -> Expr {
+    let mut builder = Traversal::builder(variable("var"))
+        .attr(Identifier::unchecked(map))
+        .index(s(key));
+    for attr in attrs {
+        builder = builder.attr(Identifier::unchecked(*attr));
+    }
+    Expr::Traversal(Box::new(builder.build()))
+}
+
+/// A dashboard widget before layout: its CloudWatch type and properties.
+struct Widget {
+    kind: &'static str,
+    properties: Expr,
+}
+
+fn text(markdown: Expr) -> Widget {
+    Widget {
+        kind: "text",
+        properties: obj([("markdown", markdown)]),
+    }
+}
+
+/// A time-series graph of `metrics` (CloudWatch's metric arrays), with an optional alarm
+/// threshold line and a 0–100 % axis for utilization graphs.
+fn graph(title: &str, metrics: Vec<Expr>, threshold: Option<&str>, percent: bool) -> Widget {
+    let mut properties = vec![
+        ("title", s(title)),
+        ("region", ex("data.aws_region.current.region")),
+        ("view", s("timeSeries")),
+        ("stacked", false.into()),
+        ("period", num(60)),
+        ("metrics", list(metrics)),
+    ];
+    if let Some(threshold) = threshold {
+        properties.push((
+            "annotations",
+            obj([(
+                "horizontal",
+                list([obj([
+                    ("label", s("Alarm threshold")),
+                    ("value", ex(threshold)),
+                ])]),
+            )]),
+        ));
+    }
+    if percent {
+        properties.push((
+            "yAxis",
+            obj([("left", obj([("min", num(0)), ("max", num(100))]))]),
+        ));
+    }
+    Widget {
+        kind: "metric",
+        properties: obj(properties),
+    }
+}
+
+/// One metric array: namespace, name, dimension name/value pairs, then rendering options.
+fn series(namespace: &str, name: &str, dimensions: Vec<(&str, Expr)>, options: Expr) -> Expr {
+    let mut items = vec![s(namespace), s(name)];
+    for (dim, value) in dimensions {
+        items.push(s(dim));
+        items.push(value);
+    }
+    items.push(options);
+    list(items)
+}
+
+fn stat(stat: &str, label: &str) -> Expr {
+    obj([("stat", s(stat)), ("label", s(label))])
+}
+
+/// The dashboard's sections: the environment, then each ECS service and each node pool, each
+/// under its own header row.
+fn dashboard_sections(watched: &Watched) -> Vec<Section<Widget>> {
+    let mut sections = vec![Section {
+        header: Tile::new(
+            24,
+            2,
+            text(ex(
+                r##""# ${var.name}\nAlarms notify the SNS topic `${aws_sns_topic.alarms.name}`.""##,
+            )),
+        ),
+        widgets: Vec::new(),
+    }];
+    for &svc in &watched.services {
+        let cluster = || ("ClusterName", ex("var.ecs_cluster_name"));
+        let service = || ("ServiceName", var_entry("ecs_services", svc, &[]));
+        let cpu = graph(
+            "CPU utilization (%)",
+            vec![series(
+                "AWS/ECS",
+                "CPUUtilization",
+                vec![cluster(), service()],
+                stat("Average", "CPU"),
+            )],
+            Some("var.alarm_cpu_percent"),
+            true,
+        );
+        let memory = graph(
+            "Memory utilization (%)",
+            vec![series(
+                "AWS/ECS",
+                "MemoryUtilization",
+                vec![cluster(), service()],
+                stat("Average", "Memory"),
+            )],
+            Some("var.alarm_memory_percent"),
+            true,
+        );
+        let mut widgets = Vec::new();
+        let width = if watched.load_balanced.contains(&svc) {
+            let alb = || {
+                (
+                    "LoadBalancer",
+                    var_entry("load_balancers", svc, &["alb_arn_suffix"]),
+                )
+            };
+            let tg = || {
+                (
+                    "TargetGroup",
+                    var_entry("load_balancers", svc, &["target_group_arn_suffix"]),
+                )
+            };
+            widgets.push(Tile::new(
+                6,
+                6,
+                graph(
+                    "Requests and 5xx responses",
+                    vec![
+                        series(
+                            "AWS/ApplicationELB",
+                            "RequestCount",
+                            vec![alb()],
+                            stat("Sum", "Requests"),
+                        ),
+                        series(
+                            "AWS/ApplicationELB",
+                            "HTTPCode_Target_5XX_Count",
+                            vec![alb(), tg()],
+                            stat("Sum", "Target 5xx"),
+                        ),
+                        series(
+                            "AWS/ApplicationELB",
+                            "HTTPCode_ELB_5XX_Count",
+                            vec![alb()],
+                            stat("Sum", "Load balancer 5xx"),
+                        ),
+                    ],
+                    None,
+                    false,
+                ),
+            ));
+            widgets.push(Tile::new(
+                6,
+                6,
+                graph(
+                    "Target response time, p99 (s)",
+                    vec![series(
+                        "AWS/ApplicationELB",
+                        "TargetResponseTime",
+                        vec![alb(), tg()],
+                        stat("p99", "p99"),
+                    )],
+                    Some("var.alarm_latency_p99_seconds"),
+                    false,
+                ),
+            ));
+            6
+        } else {
+            12
+        };
+        widgets.push(Tile::new(width, 6, cpu));
+        widgets.push(Tile::new(width, 6, memory));
+        sections.push(Section {
+            header: Tile::new(24, 1, text(s(format!("## ECS service {svc}")))),
+            widgets,
+        });
+    }
+    for &pool in &watched.node_pools {
+        let asg = || ("AutoScalingGroupName", var_entry("node_pools", pool, &[]));
+        let header = template(vec![
+            Part::Lit(format!("## EKS node pool {pool} (cluster ")),
+            Part::Interp(ex("var.eks_cluster_name")),
+            Part::Lit(")".to_string()),
+        ]);
+        sections.push(Section {
+            header: Tile::new(24, 1, text(header)),
+            widgets: vec![
+                Tile::new(
+                    12,
+                    6,
+                    graph(
+                        "Node CPU utilization (%)",
+                        vec![series(
+                            "AWS/EC2",
+                            "CPUUtilization",
+                            vec![asg()],
+                            stat("Average", "CPU"),
+                        )],
+                        Some("var.alarm_cpu_percent"),
+                        true,
+                    ),
+                ),
+                Tile::new(
+                    12,
+                    6,
+                    graph(
+                        "Node network (bytes)",
+                        vec![
+                            series("AWS/EC2", "NetworkIn", vec![asg()], stat("Sum", "In")),
+                            series("AWS/EC2", "NetworkOut", vec![asg()], stat("Sum", "Out")),
+                        ],
+                        None,
+                        false,
+                    ),
+                ),
+            ],
+        });
+    }
+    sections
+}
+
+fn dashboard(watched: &Watched) -> crate::hcl::Block {
+    let widgets = layout(dashboard_sections(watched))
+        .into_iter()
+        .map(|placed| {
+            obj([
+                ("type", s(placed.content.kind)),
+                ("x", num(i64::from(placed.x))),
+                ("y", num(i64::from(placed.y))),
+                ("width", num(i64::from(placed.width))),
+                ("height", num(i64::from(placed.height))),
+                ("properties", placed.content.properties),
+            ])
+        });
+    let body = Expr::FuncCall(Box::new(
+        FuncCall::builder("jsonencode")
+            .arg(obj([("widgets", list(widgets))]))
+            .build(),
+    ));
+    resource(
+        "aws_cloudwatch_dashboard",
+        "this",
+        Body::new()
+            .attr("dashboard_name", ex("var.name"))
+            .attr("dashboard_body", body),
+    )
+}
+
+/// A number input as HCL: integral values without a fraction.
+fn number(value: f64) -> Expr {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        num(value as i64)
+    } else {
+        hcl::Number::from_f64(value).map_or(Expr::Null, Expr::Number)
+    }
+}
+
+fn inputs(platform: &Platform, watched: &Watched) -> Vec<Input> {
+    let per_env = |value: Expr| -> BTreeMap<String, Expr> {
+        platform
+            .env_names()
+            .map(|env| (env.to_string(), value.clone()))
+            .collect()
+    };
+    let obs = &platform.observability;
+    let Alarms {
+        error_rate_percent,
+        latency_p99_seconds,
+        cpu_percent,
+        memory_percent,
+    } = obs.alarms;
+    let percent = |name: &str, what: &str| {
+        Variable::new(name, "number", what).check(
+            &format!("var.{name} > 0 && var.{name} <= 100"),
+            &format!("{name} must be a percentage above 0 and at most 100."),
+        )
+    };
+
+    let mut inputs = vec![
+        Input::wired(
+            Variable::new("name", "string", "Prefix of every resource name: `<project>-<environment>`."),
+            ex("local.name"),
+        ),
+        Input::wired(
+            Variable::new("tags", "map(string)", "Tags for every taggable resource; `Name` is added per resource."),
+            ex("var.tags"),
+        ),
+        Input::setting(
+            Variable::new("alarm_emails", "list(string)", "E-mail addresses subscribed to the alarm topic.")
+                .check(
+                    r#"alltrue([for email in var.alarm_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", email))])"#,
+                    "Every alarm e-mail must be an e-mail address.",
+                ),
+            per_env(strings(obs.alarm_emails.iter().cloned())),
+        ),
+    ];
+    if !watched.load_balanced.is_empty() {
+        inputs.push(Input::setting(
+            percent("alarm_error_rate_percent", "Alarm when more than this percentage of a service's requests fail with a 5xx error over 5 minutes."),
+            per_env(num(i64::from(error_rate_percent))),
+        ));
+        inputs.push(Input::setting(
+            Variable::new("alarm_latency_p99_seconds", "number", "Alarm when a service's 99th percentile response time stays above this many seconds.")
+                .check("var.alarm_latency_p99_seconds > 0", "alarm_latency_p99_seconds must be above 0."),
+            per_env(number(latency_p99_seconds)),
+        ));
+    }
+    if !watched.services.is_empty() || !watched.node_pools.is_empty() {
+        inputs.push(Input::setting(
+            percent("alarm_cpu_percent", "Alarm when the average CPU use of a service or node pool stays above this percentage."),
+            per_env(num(i64::from(cpu_percent))),
+        ));
+    }
+    if !watched.services.is_empty() {
+        inputs.push(Input::setting(
+            percent(
+                "alarm_memory_percent",
+                "Alarm when the average memory use of a service stays above this percentage.",
+            ),
+            per_env(num(i64::from(memory_percent))),
+        ));
+        inputs.push(Input::wired(
+            Variable::new(
+                "ecs_cluster_name",
+                "string",
+                "Name of the ECS cluster the services run in.",
+            ),
+            ex("module.ecs_cluster.cluster_name"),
+        ));
+        inputs.push(Input::wired(
+            Variable::new(
+                "ecs_services",
+                "map(string)",
+                "ECS service names, by spec service name.",
+            ),
+            module_outputs(&watched.services, |svc| {
+                (service_module_name(svc), "service_name")
+            }),
+        ));
+    }
+    if !watched.load_balanced.is_empty() {
+        let wiring = obj(watched.load_balanced.iter().map(|svc| {
+            let module = service_module_name(svc);
+            (
+                svc.to_string(),
+                obj([
+                    ("alb_arn_suffix", module_output(&module, "alb_arn_suffix")),
+                    (
+                        "target_group_arn_suffix",
+                        module_output(&module, "target_group_arn_suffix"),
+                    ),
+                ]),
+            )
+        }));
+        inputs.push(Input::wired(
+            Variable::new(
+                "load_balancers",
+                "map(object({ alb_arn_suffix = string, target_group_arn_suffix = string }))",
+                "The load balancer and target group of each load-balanced service (their ARN suffixes are CloudWatch dimensions).",
+            ),
+            wiring,
+        ));
+    }
+    if platform.eks.is_some() {
+        inputs.push(Input::wired(
+            Variable::new("eks_cluster_name", "string", "Name of the EKS cluster."),
+            ex("module.eks.cluster_name"),
+        ));
+    }
+    if !watched.node_pools.is_empty() {
+        let wiring = obj(watched.node_pools.iter().map(|pool| {
+            let traversal = Traversal::builder(ex("module.eks.node_group_autoscaling_group_names"))
+                .index(s(*pool))
+                .build();
+            (pool.to_string(), Expr::Traversal(Box::new(traversal)))
+        }));
+        inputs.push(Input::wired(
+            Variable::new(
+                "node_pools",
+                "map(string)",
+                "Auto Scaling group of each EKS node pool, by pool name.",
+            ),
+            wiring,
+        ));
+    }
+    inputs
+}
+
+/// `module.<module>.<output>`.
+fn module_output(module: &str, output: &str) -> Expr {
+    Expr::Traversal(Box::new(
+        Traversal::builder(variable("module"))
+            .attr(Identifier::unchecked(module))
+            .attr(Identifier::unchecked(output))
+            .build(),
+    ))
+}
+
+/// `{ key = module.<m>.<output>, ... }` for each key.
+fn module_outputs(keys: &[&str], f: impl Fn(&str) -> (String, &'static str)) -> Expr {
+    obj(keys.iter().map(|key| {
+        let (module, output) = f(key);
+        (key.to_string(), module_output(&module, output))
+    }))
+}
