@@ -550,6 +550,99 @@ fn unreadable_states_and_unknown_environments_exit_1_with_a_message() {
     assert!(text(&out.stderr).contains("standard input"));
 }
 
+#[test]
+fn an_eks_cluster_node_group_and_asg_tag_are_matched_by_name_with_their_drift() {
+    let spec = manifest_dir().join("examples/eks-single-pool.yaml");
+    let state = read("eks-hand-written.tfstate");
+    let report = state::plan(&tree(&spec), "dev", &state, PlanOptions::default()).unwrap();
+    let node_group = planned(&report, r#"module.eks.aws_eks_node_group.this["default"]"#);
+    assert_eq!(
+        node_group.moved_from(false),
+        Some(&addr("aws_eks_node_group.workers"))
+    );
+    let drift: Vec<&str> = node_group
+        .drift
+        .iter()
+        .map(|d| d.argument.as_str())
+        .collect();
+    for argument in [
+        "instance_types",
+        "scaling_config.max_size",
+        "tags",
+        "node_role_arn",
+    ] {
+        assert!(drift.contains(&argument), "{argument} not in {drift:?}");
+    }
+    let instance_types = node_group
+        .drift
+        .iter()
+        .find(|d| d.argument == "instance_types")
+        .unwrap();
+    assert_eq!(instance_types.state, Some(json!(["t3.medium"])));
+    assert_eq!(instance_types.iacgen, Some(json!(["t3.large"])));
+    // The Auto Scaling group tag is named by the group that the matched node group records.
+    assert_eq!(
+        planned(
+            &report,
+            r#"module.eks.aws_autoscaling_group_tag.node["default/Name"]"#
+        )
+        .moved_from(false),
+        Some(&addr("aws_autoscaling_group_tag.name"))
+    );
+
+    let adopted = state::plan(&tree(&spec), "dev", &state, PlanOptions { adopt: true }).unwrap();
+    let imports: Vec<(String, String)> = adopted
+        .imports()
+        .into_iter()
+        .map(|(to, id)| (to.to_string(), id.to_string()))
+        .collect();
+    assert_eq!(
+        imports,
+        [
+            (
+                r#"module.eks.aws_autoscaling_group_tag.node["default/Name"]"#.to_string(),
+                "eks-sandbox-dev-default-28c5a7f2-0c4e-8a1b-3d2f-5e6a7b8c9d0e,Name".to_string()
+            ),
+            (
+                r#"module.eks.aws_eks_addon.this["coredns"]"#.to_string(),
+                "sandbox-dev:coredns".to_string()
+            ),
+            (
+                "module.eks.aws_eks_cluster.this".to_string(),
+                "sandbox-dev".to_string()
+            ),
+            (
+                r#"module.eks.aws_eks_node_group.this["default"]"#.to_string(),
+                "sandbox-dev:sandbox-dev-default".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn every_resource_type_the_modules_emit_has_an_import_id_format() {
+    let mut missing = std::collections::BTreeSet::new();
+    for (spec, tree, envs) in example_trees_all() {
+        for env in envs {
+            let inventory = state::inventory(&tree, &env).unwrap();
+            assert!(
+                inventory.unexpanded.is_empty(),
+                "{spec} ({env}): instances known only after apply: {:?}",
+                inventory.unexpanded
+            );
+            for inst in &inventory.instances {
+                if !state::has_known_format(&inst.address.type_) {
+                    missing.insert(inst.address.type_.clone());
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "add the import ID format (AWS provider docs, \"Import\") of: {missing:?}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Real Terraform (../shared/tools, stub AWS provider): the generated root plus the written
 // blocks against the old state moves everything and destroys nothing.
@@ -713,8 +806,23 @@ fn corpus_states(dir: &Path) -> Vec<(String, State)> {
 
 /// The smallest and the fullest example (every module), with their environments.
 fn example_trees() -> Vec<(String, iacgen::tree::Tree, Vec<String>)> {
+    example_trees_of(&["minimal.yaml", "platform.yaml"])
+}
+
+/// Every example spec, with its environments.
+fn example_trees_all() -> Vec<(String, iacgen::tree::Tree, Vec<String>)> {
+    let mut names: Vec<String> = std::fs::read_dir(manifest_dir().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    example_trees_of(&names.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+fn example_trees_of(names: &[&str]) -> Vec<(String, iacgen::tree::Tree, Vec<String>)> {
     let mut out = Vec::new();
-    for name in ["minimal.yaml", "platform.yaml"] {
+    for name in names {
         let spec = manifest_dir().join("examples").join(name);
         let platform = iacgen::spec::load_file(&spec).unwrap();
         let envs = platform.env_names().map(str::to_string).collect();

@@ -3,7 +3,9 @@
 //! group its cluster and node group name, a route table association its subnet.
 //!
 //! Paths are argument names, with a dot into maps and single nested blocks (`tags.Name`,
-//! `tag.key`). A type not listed is named by its `name` argument when it has one.
+//! `tag.key`). A path starting with `?` is optional: compared when iacgen knows its value (a
+//! security group rule has ports, or not). A type not listed is named by its `name` argument
+//! when it has one.
 
 use serde_json::Value as Json;
 
@@ -28,9 +30,12 @@ pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
         "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => &[
             "security_group_id",
             "ip_protocol",
-            "from_port",
-            "to_port",
-            "cidr_ipv4",
+            "?from_port",
+            "?to_port",
+            "?cidr_ipv4",
+            "?cidr_ipv6",
+            "?referenced_security_group_id",
+            "?prefix_list_id",
         ],
         "aws_cloudwatch_log_group" => &["name"],
         "aws_cloudwatch_log_metric_filter" => &["log_group_name", "name"],
@@ -70,6 +75,8 @@ pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
         "aws_s3_bucket" => &["bucket"],
         "aws_ecr_repository" => &["name"],
         "aws_ssm_parameter" => &["name"],
+        "aws_kms_replica_key" => &["primary_key_arn"],
+        "aws_lambda_permission" => &["function_name", "statement_id"],
         _ => &["name"],
     }
 }

@@ -125,6 +125,10 @@ pub fn import_id(type_: &str, instance: &ResourceInstance) -> Result<String, Mis
             first(&["security_group_rule_id", "id"])?
         }
         "aws_s3_bucket" => first(&["bucket", "id"])?,
+        "aws_lambda_permission" => match text(attrs.get("qualifier")) {
+            Some(q) => format!("{}:{q}/{}", get("function_name")?, get("statement_id")?),
+            None => format!("{}/{}", get("function_name")?, get("statement_id")?),
+        },
         _ => get("id")?,
     })
 }
@@ -136,7 +140,8 @@ pub fn has_known_format(type_: &str) -> bool {
 }
 
 /// Types whose import ID is documented as their `id` attribute.
-const KNOWN_ID_TYPES: [&str; 14] = [
+const KNOWN_ID_TYPES: [&str; 15] = [
+    "aws_kms_replica_key",
     "aws_vpc",
     "aws_subnet",
     "aws_route_table",
@@ -153,7 +158,8 @@ const KNOWN_ID_TYPES: [&str; 14] = [
     "aws_elasticache_subnet_group",
 ];
 
-const KNOWN_SPECIAL_TYPES: [&str; 45] = [
+const KNOWN_SPECIAL_TYPES: [&str; 46] = [
+    "aws_lambda_permission",
     "aws_route",
     "aws_route_table_association",
     "aws_iam_role_policy",

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use hcl::eval::{Context, Evaluate};
 use hcl::expr::TraversalOperator;
-use hcl::{Block, Body, Expression, Map, Value};
+use hcl::{Block, Body, Expression, Map, ObjectKey, Value};
 use serde_json::Value as Json;
 
 use super::address::{Address, IndexKey, Mode, ModulePath};
@@ -137,7 +137,13 @@ pub(crate) fn evaluate(config: &Config, facts: &Facts) -> Inventory {
         facts: &facts,
         runs: Default::default(),
     };
-    let run = evaluator.module(&config.root_dir, &ModulePath::root(), vars, 0);
+    let run = evaluator.module(
+        &config.root_dir,
+        &ModulePath::root(),
+        vars,
+        BTreeMap::new(),
+        0,
+    );
     inventory.instances = run.instances;
     inventory.unexpanded = run.unexpanded;
     inventory
@@ -166,8 +172,9 @@ struct Evaluator<'a> {
     runs: std::cell::RefCell<BTreeMap<ModulePath, CachedRun>>,
 }
 
-/// A module instance's variables and what evaluating it with them gave.
-type CachedRun = (Map<String, Value>, ModuleRun);
+/// A module instance's variables (values, and keys of those whose values are unknown) and what
+/// evaluating it with them gave.
+type CachedRun = (Map<String, Value>, BTreeMap<String, Vec<String>>, ModuleRun);
 
 /// The result of evaluating one module instance.
 #[derive(Default, Clone)]
@@ -189,8 +196,8 @@ struct Scope {
 /// The instance keys of a resource or module call.
 enum Expansion {
     Single,
-    /// `for_each`: key and `each.value`.
-    ForEach(Vec<(String, Value)>),
+    /// `for_each`: key and `each.value` (`None` when only the keys are known).
+    ForEach(Vec<(String, Option<Value>)>),
     Count(u64),
 }
 
@@ -204,7 +211,9 @@ impl Expansion {
                 .map(|(k, v)| {
                     let mut each = Map::new();
                     each.insert("key".to_string(), Value::String(k.clone()));
-                    each.insert("value".to_string(), v.clone());
+                    if let Some(v) = v {
+                        each.insert("value".to_string(), v.clone());
+                    }
                     (
                         Some(IndexKey::Str(k.clone())),
                         Some(Value::Object(each)),
@@ -248,21 +257,29 @@ fn expand(
     for_each: Option<&Expression>,
     count: Option<&Expression>,
     ctx: &Context,
+    keys: &KeySource,
 ) -> Result<Expansion, String> {
     if let Some(expr) = for_each {
-        let value = expr
-            .evaluate(ctx)
-            .map_err(|_| "its for_each is known only after apply".to_string())?;
+        let value = match expr.evaluate(ctx) {
+            Ok(value) => value,
+            Err(_) => {
+                return keys
+                    .keys(expr, ctx, 0)
+                    .map(|keys| Expansion::ForEach(keys.into_iter().map(|k| (k, None)).collect()))
+                    .ok_or_else(|| "its for_each is known only after apply".to_string());
+            }
+        };
         return match value {
             Value::Object(map) => {
-                let mut items: Vec<(String, Value)> = map.into_iter().collect();
+                let mut items: Vec<(String, Option<Value>)> =
+                    map.into_iter().map(|(k, v)| (k, Some(v))).collect();
                 items.sort_by(|a, b| a.0.cmp(&b.0));
                 Ok(Expansion::ForEach(items))
             }
             Value::Array(items) => items
                 .into_iter()
                 .map(|item| match item {
-                    Value::String(s) => Ok((s.clone(), Value::String(s))),
+                    Value::String(s) => Ok((s.clone(), Some(Value::String(s)))),
                     _ => Err("its for_each is a set of non-strings".to_string()),
                 })
                 .collect::<Result<Vec<_>, _>>()
@@ -283,16 +300,99 @@ fn expand(
     Ok(Expansion::Single)
 }
 
+/// Where the keys of a map come from when its values are not all known: Terraform knows that
+/// `for_each = { a = module.x.id }` has the key `a` before apply, and so does this.
+struct KeySource<'a> {
+    /// Keys of this module's variables whose values are unknown.
+    var_keys: &'a BTreeMap<String, Vec<String>>,
+    locals: &'a [(String, Expression)],
+}
+
+impl KeySource<'_> {
+    fn keys(&self, expr: &Expression, ctx: &Context, depth: usize) -> Option<Vec<String>> {
+        if depth > 8 {
+            return None;
+        }
+        if let Ok(value) = expr.evaluate(ctx) {
+            let mut keys: Vec<String> = match value {
+                Value::Object(map) => map.into_iter().map(|(k, _)| k).collect(),
+                Value::Array(items) => items
+                    .into_iter()
+                    .map(|i| match i {
+                        Value::String(s) => Some(s),
+                        _ => None,
+                    })
+                    .collect::<Option<_>>()?,
+                _ => return None,
+            };
+            keys.sort();
+            keys.dedup();
+            return Some(keys);
+        }
+        let mut keys: Vec<String> = match expr {
+            Expression::Object(object) => object
+                .iter()
+                .map(|(k, _)| match k {
+                    ObjectKey::Identifier(i) => Some(i.to_string()),
+                    ObjectKey::Expression(e) => match e.evaluate(ctx) {
+                        Ok(Value::String(s)) => Some(s),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect::<Option<_>>()?,
+            Expression::Parenthesis(e) => self.keys(e, ctx, depth + 1)?,
+            Expression::Traversal(t) => match (&t.expr, t.operators.as_slice()) {
+                (Expression::Variable(root), [TraversalOperator::GetAttr(name)]) => {
+                    match root.as_str() {
+                        "var" => self.var_keys.get(name.as_str())?.clone(),
+                        "local" => {
+                            let (_, e) = self.locals.iter().find(|(n, _)| n == name.as_str())?;
+                            self.keys(e, ctx, depth + 1)?
+                        }
+                        _ => return None,
+                    }
+                }
+                _ => return None,
+            },
+            // `{ for k, v in m : k => ... }`: the keys of `m`, when the key expression needs no
+            // more than the key.
+            Expression::ForExpr(f) if f.cond_expr.is_none() && !f.grouping => {
+                let (key_var, key_expr) = (f.key_var.as_ref()?, f.key_expr.as_ref()?);
+                let mut keys = Vec::new();
+                for k in self.keys(&f.collection_expr, ctx, depth + 1)? {
+                    let mut c = ctx.clone();
+                    c.declare_var(key_var.clone(), Value::String(k));
+                    match key_expr.evaluate(&c) {
+                        Ok(Value::String(s)) => keys.push(s),
+                        _ => return None,
+                    }
+                }
+                keys
+            }
+            _ => return None,
+        };
+        keys.sort();
+        keys.dedup();
+        Some(keys)
+    }
+}
+
 impl Evaluator<'_> {
     fn module(
         &self,
         dir: &str,
         path: &ModulePath,
         vars: Map<String, Value>,
+        var_keys: BTreeMap<String, Vec<String>>,
         depth: usize,
     ) -> ModuleRun {
         let Some(module) = self.config.modules.get(dir) else {
             return ModuleRun::default();
+        };
+        let keys = KeySource {
+            var_keys: &var_keys,
+            locals: &module.locals,
         };
         let data = self.data(module, path);
         let mut scope = Scope::default();
@@ -318,7 +418,7 @@ impl Evaluator<'_> {
                     module,
                     resource,
                     path,
-                    &frame,
+                    (&frame, &keys),
                     &mut instances,
                     &mut unexpanded,
                 );
@@ -330,9 +430,14 @@ impl Evaluator<'_> {
                 }
             }
             for call in &module.calls {
-                if let Some(value) =
-                    self.call(call, path, &ctx, depth, &mut instances, &mut unexpanded)
-                {
+                if let Some(value) = self.call(
+                    call,
+                    path,
+                    (&ctx, &keys),
+                    depth,
+                    &mut instances,
+                    &mut unexpanded,
+                ) {
                     next.modules.insert(call.name.clone(), value);
                 }
             }
@@ -409,7 +514,7 @@ impl Evaluator<'_> {
         module: &ModuleConfig,
         resource: &ResourceConfig,
         path: &ModulePath,
-        frame: &Frame,
+        (frame, keys): (&Frame, &KeySource),
         instances: &mut Vec<ManagedInstance>,
         unexpanded: &mut Vec<Unexpanded>,
     ) -> Option<Value> {
@@ -417,7 +522,12 @@ impl Evaluator<'_> {
         // Each instance gets a context of its own; with only what the resource refers to in it,
         // that stays cheap however large the state attributes in scope are.
         let ctx = &frame.context(Some(&resource.roots));
-        let expansion = match expand(resource.for_each.as_ref(), resource.count.as_ref(), ctx) {
+        let expansion = match expand(
+            resource.for_each.as_ref(),
+            resource.count.as_ref(),
+            ctx,
+            keys,
+        ) {
             Ok(e) => e,
             Err(reason) => {
                 unexpanded.push(Unexpanded::Resource {
@@ -481,7 +591,7 @@ impl Evaluator<'_> {
         &self,
         call: &ModuleCall,
         path: &ModulePath,
-        ctx: &Context,
+        (ctx, keys): (&Context, &KeySource),
         depth: usize,
         instances: &mut Vec<ManagedInstance>,
         unexpanded: &mut Vec<Unexpanded>,
@@ -509,7 +619,7 @@ impl Evaluator<'_> {
         if depth >= MAX_DEPTH {
             return skip("modules are nested too deeply".to_string(), unexpanded);
         }
-        let expansion = match expand(call.for_each.as_ref(), call.count.as_ref(), ctx) {
+        let expansion = match expand(call.for_each.as_ref(), call.count.as_ref(), ctx, keys) {
             Ok(e) => e,
             Err(reason) => return skip(reason, unexpanded),
         };
@@ -524,13 +634,19 @@ impl Evaluator<'_> {
                 ictx.declare_var("count", count);
             }
             let mut vars = Map::new();
+            let mut var_keys = BTreeMap::new();
             for variable in &module.variables {
                 match call.inputs.iter().find(|(n, _)| n == &variable.name) {
-                    Some((_, expr)) => {
-                        if let Ok(v) = expr.evaluate(&ictx) {
+                    Some((_, expr)) => match expr.evaluate(&ictx) {
+                        Ok(v) => {
                             vars.insert(variable.name.clone(), v);
                         }
-                    }
+                        Err(_) => {
+                            if let Some(k) = keys.keys(expr, &ictx, 0) {
+                                var_keys.insert(variable.name.clone(), k);
+                            }
+                        }
+                    },
                     None => {
                         if let Some(Ok(v)) = variable.default.as_ref().map(|d| d.evaluate(&base)) {
                             vars.insert(variable.name.clone(), v);
@@ -543,15 +659,15 @@ impl Evaluator<'_> {
                 .runs
                 .borrow()
                 .get(&child)
-                .filter(|(before, _)| before == &vars)
-                .map(|(_, run)| run.clone());
+                .filter(|(before, before_keys, _)| before == &vars && before_keys == &var_keys)
+                .map(|(_, _, run)| run.clone());
             let run = match cached {
                 Some(run) => run,
                 None => {
-                    let run = self.module(dir, &child, vars.clone(), depth + 1);
+                    let run = self.module(dir, &child, vars.clone(), var_keys.clone(), depth + 1);
                     self.runs
                         .borrow_mut()
-                        .insert(child.clone(), (vars, run.clone()));
+                        .insert(child.clone(), (vars, var_keys, run.clone()));
                     run
                 }
             };
@@ -879,6 +995,52 @@ output "vpc_cidr" {
                 target: Address::parse(r#"module.net.aws_subnet.private["a"]"#).unwrap(),
                 attribute: "id".into(),
             }]
+        );
+    }
+
+    #[test]
+    fn for_each_over_a_map_with_unknown_values_still_has_its_keys() {
+        let root = r#"
+module "a" {
+  source = "../../modules/m"
+  pools  = { apps = module.b.unknown, system = module.b.unknown }
+}
+"#;
+        let module = r#"
+variable "pools" {}
+resource "aws_x" "per_pool" {
+  for_each = var.pools
+  name     = "${each.key}-x"
+  value    = each.value
+}
+resource "aws_y" "renamed" {
+  for_each = { for k, v in var.pools : "${k}-y" => v }
+  name     = each.key
+}
+resource "aws_z" "filtered" {
+  for_each = { for k, v in var.pools : k => v if v != "" }
+}
+"#;
+        let config = Config::load(&tree(root, module, ""), "dev").unwrap();
+        let inv = evaluate(&config, &Facts::default());
+        assert_eq!(
+            addresses(&inv),
+            [
+                r#"module.a.aws_x.per_pool["apps"]"#,
+                r#"module.a.aws_x.per_pool["system"]"#,
+                r#"module.a.aws_y.renamed["apps-y"]"#,
+                r#"module.a.aws_y.renamed["system-y"]"#,
+            ]
+        );
+        assert_eq!(inv.instances[0].arguments["name"], "apps-x");
+        assert!(!inv.instances[0].arguments.contains_key("value"));
+        assert_eq!(
+            inv.unexpanded
+                .iter()
+                .map(Unexpanded::scope)
+                .collect::<Vec<_>>(),
+            ["module.a.aws_z.filtered"],
+            "a condition on unknown values leaves the keys unknown"
         );
     }
 

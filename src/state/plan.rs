@@ -440,22 +440,27 @@ impl Matcher<'_> {
                 continue;
             }
             let config = Json::Object(inst.arguments.clone());
-            let paths = identity(&inst.address.type_);
-            let Some(values) = paths
-                .iter()
-                .map(|p| lookup(&config, p))
-                .collect::<Option<Vec<&Json>>>()
-            else {
-                continue;
-            };
-            if values.is_empty() {
+            // Required paths must be known; optional ones count when they are.
+            let mut wanted: Vec<(&str, &Json)> = Vec::new();
+            let mut complete = true;
+            for path in identity(&inst.address.type_) {
+                match (
+                    path.strip_prefix('?'),
+                    lookup(&config, path.trim_start_matches('?')),
+                ) {
+                    (_, Some(value)) => wanted.push((path.trim_start_matches('?'), value)),
+                    (Some(_), None) => {}
+                    (None, None) => complete = false,
+                }
+            }
+            if !complete || wanted.is_empty() {
                 continue;
             }
             let candidates: Vec<usize> = self
                 .free_of_type(&inst.address.type_)
                 .filter(|i| {
                     let attrs = self.state[*i].attributes();
-                    paths.iter().zip(&values).all(|(p, v)| {
+                    wanted.iter().all(|(p, v)| {
                         lookup(attrs, p).is_some_and(|recorded| same_identity(v, recorded))
                     })
                 })
