@@ -83,6 +83,12 @@ impl Roots {
         self.all || self.names.contains(name)
     }
 
+    /// Whether it refers to resources of `type_` (conservatively: `all` does not count, so that
+    /// an unreadable expression does not hide an order).
+    pub fn names_resource(&self, type_: &str) -> bool {
+        self.names.contains(type_)
+    }
+
     fn expr(&mut self, expr: &Expression) {
         match expr {
             Expression::Null

@@ -185,7 +185,7 @@ struct ModuleRun {
 }
 
 /// The named values of one module instance that expressions can refer to.
-#[derive(Default, PartialEq)]
+#[derive(Default, PartialEq, Clone)]
 struct Scope {
     locals: Map<String, Value>,
     /// type → name → value (an object, a map of instances by key, or a list by count).
@@ -395,25 +395,24 @@ impl Evaluator<'_> {
             locals: &module.locals,
         };
         let data = self.data(module, path);
+        let order = dependency_order(module);
         let mut scope = Scope::default();
         let mut run = ModuleRun::default();
+        // Each pass sees what the passes before found, and, in dependency order, what this
+        // pass found so far; the first pass that changes nothing is the result.
         for _ in 0..MAX_PASSES {
-            let frame = Frame {
-                dir,
-                vars: &vars,
-                scope: &scope,
-                data: &data,
-            };
-            let ctx = frame.context(None);
-            let mut next = Scope::default();
-            for (name, expr) in &module.locals {
-                if let Ok(value) = expr.evaluate(&ctx) {
-                    next.locals.insert(name.clone(), value);
-                }
-            }
+            let before = scope.clone();
+            let ctx = Frame::new(dir, &vars, &scope, &data).context(None);
+            scope.locals = module
+                .locals
+                .iter()
+                .filter_map(|(name, expr)| expr.evaluate(&ctx).ok().map(|v| (name.clone(), v)))
+                .collect();
             let mut instances = Vec::new();
             let mut unexpanded = Vec::new();
-            for resource in &module.resources {
+            for &i in &order {
+                let resource = &module.resources[i];
+                let frame = Frame::new(dir, &vars, &scope, &data);
                 let value = self.resource(
                     module,
                     resource,
@@ -422,15 +421,15 @@ impl Evaluator<'_> {
                     &mut instances,
                     &mut unexpanded,
                 );
-                if let Some(value) = value {
-                    next.resources
-                        .entry(resource.type_.clone())
-                        .or_default()
-                        .insert(resource.name.clone(), value);
-                }
+                let names = scope.resources.entry(resource.type_.clone()).or_default();
+                match value {
+                    Some(value) => names.insert(resource.name.clone(), value),
+                    None => names.shift_remove(&resource.name),
+                };
             }
             for call in &module.calls {
-                if let Some(value) = self.call(
+                let ctx = Frame::new(dir, &vars, &scope, &data).context(None);
+                match self.call(
                     call,
                     path,
                     (&ctx, &keys),
@@ -438,18 +437,11 @@ impl Evaluator<'_> {
                     &mut instances,
                     &mut unexpanded,
                 ) {
-                    next.modules.insert(call.name.clone(), value);
-                }
+                    Some(value) => scope.modules.insert(call.name.clone(), value),
+                    None => scope.modules.shift_remove(&call.name),
+                };
             }
-            let settled = next == scope;
-            scope = next;
-            let frame = Frame {
-                dir,
-                vars: &vars,
-                scope: &scope,
-                data: &data,
-            };
-            let ctx = frame.context(None);
+            let ctx = Frame::new(dir, &vars, &scope, &data).context(None);
             run.outputs = module
                 .outputs
                 .iter()
@@ -457,7 +449,7 @@ impl Evaluator<'_> {
                 .collect();
             run.instances = instances;
             run.unexpanded = unexpanded;
-            if settled {
+            if scope == before {
                 break;
             }
         }
@@ -521,11 +513,11 @@ impl Evaluator<'_> {
         let base = Address::managed(&resource.type_, &resource.name).in_module(path.clone());
         // Each instance gets a context of its own; with only what the resource refers to in it,
         // that stays cheap however large the state attributes in scope are.
-        let ctx = &frame.context(Some(&resource.roots));
+        let mut ictx = frame.context(Some(&resource.roots));
         let expansion = match expand(
             resource.for_each.as_ref(),
             resource.count.as_ref(),
-            ctx,
+            &ictx,
             keys,
         ) {
             Ok(e) => e,
@@ -543,7 +535,7 @@ impl Evaluator<'_> {
             .and_then(|e| plain_resource(module, e));
         let mut values = Vec::new();
         for (key, each, count) in expansion.instances() {
-            let mut ictx = ctx.clone();
+            // Declaring `each` or `count` again replaces the previous instance's.
             if let Some(each) = each {
                 ictx.declare_var("each", each);
             }
@@ -687,7 +679,16 @@ struct Frame<'a> {
     data: &'a Value,
 }
 
-impl Frame<'_> {
+impl<'a> Frame<'a> {
+    fn new(dir: &'a str, vars: &'a Map<String, Value>, scope: &'a Scope, data: &'a Value) -> Self {
+        Frame {
+            dir,
+            vars,
+            scope,
+            data,
+        }
+    }
+
     /// An evaluation context with everything, or `only` the given roots.
     fn context(&self, only: Option<&Roots>) -> Context<'static> {
         let wanted = |name: &str| only.is_none_or(|r| r.contains(name));
@@ -717,6 +718,29 @@ impl Frame<'_> {
         }
         ctx
     }
+}
+
+/// Resources in an order where each comes after those it refers to (file order among equals;
+/// a cycle, which Terraform would reject, keeps file order).
+fn dependency_order(module: &ModuleConfig) -> Vec<usize> {
+    let n = module.resources.len();
+    let depends = |i: usize, j: usize| {
+        i != j
+            && module.resources[i]
+                .roots
+                .names_resource(&module.resources[j].type_)
+    };
+    let mut done = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    while order.len() < n {
+        let next = (0..n)
+            .find(|&i| !done[i] && (0..n).all(|j| done[j] || !depends(i, j)))
+            .or_else(|| (0..n).find(|&i| !done[i]));
+        let Some(i) = next else { break };
+        done[i] = true;
+        order.push(i);
+    }
+    order
 }
 
 /// The known arguments of a resource body: attributes, then nested blocks as lists of objects.
