@@ -96,6 +96,10 @@ enum Command {
         /// destroys them
         #[arg(long, value_name = "FILE")]
         write_removed: Option<PathBuf>,
+        /// The generated repository on disk: `.tf` files added by hand in its module and
+        /// environment directories (`*_override.tf` among them) count as Terraform counts them
+        #[arg(long, short, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Check a spec and report every problem, without writing anything
     #[command(after_help = "Example:\n  iacgen validate examples/platform.yaml\n\n\
@@ -177,6 +181,39 @@ fn read_state(path: &Path) -> Result<iacgen::state::State, String> {
     }
 }
 
+/// Adds the `.tf` files of the repository at `out` that iacgen does not generate but Terraform
+/// reads with the generated ones: those in the environment's root and in every module directory.
+fn add_files_on_disk(tree: &mut iacgen::tree::Tree, out: &Path, env: &str) -> Result<(), String> {
+    let root = format!("environments/{env}");
+    let dirs: std::collections::BTreeSet<String> = tree
+        .paths()
+        .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir.to_string()))
+        .filter(|dir| dir == &root || dir.starts_with("modules/"))
+        .collect();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(out.join(&dir)) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tf"))
+            .collect();
+        names.sort();
+        for name in names {
+            let path = format!("{dir}/{name}");
+            if tree.get(&path).is_some() {
+                continue;
+            }
+            let text = std::fs::read_to_string(out.join(&path))
+                .map_err(|e| format!("error: cannot read {}: {e}", out.join(&path).display()))?;
+            tree.insert(path, text);
+        }
+    }
+    Ok(())
+}
+
 fn write_file(path: &Path, contents: &str) -> Result<(), String> {
     std::fs::write(path, contents)
         .map_err(|e| format!("error: cannot write {}: {e}", path.display()))
@@ -192,8 +229,12 @@ fn run(command: Command) -> Result<ExitCode, String> {
             adopt,
             write_moves,
             write_removed,
+            out,
         } => {
-            let tree = render(&spec)?;
+            let mut tree = render(&spec)?;
+            if let Some(out) = &out {
+                add_files_on_disk(&mut tree, out, &env)?;
+            }
             let state = read_state(&state)?;
             let options = iacgen::state::PlanOptions { adopt };
             let report = iacgen::state::plan(&tree, &env, &state, options)

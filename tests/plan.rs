@@ -620,6 +620,50 @@ fn an_eks_cluster_node_group_and_asg_tag_are_matched_by_name_with_their_drift() 
 }
 
 #[test]
+fn files_added_by_hand_next_to_the_generated_ones_count_with_out() {
+    // The README's autoscaler opt-out: an override file that ignores the desired size.
+    let spec = manifest_dir().join("examples/eks-single-pool.yaml");
+    let out = tempfile::tempdir().unwrap();
+    iacgen::output::generate(&tree(&spec), out.path(), false).unwrap();
+    std::fs::write(
+        out.path().join("modules/eks/autoscaler_override.tf"),
+        "resource \"aws_eks_node_group\" \"this\" {\n  lifecycle {\n    ignore_changes = [scaling_config[0].desired_size]\n  }\n}\n",
+    )
+    .unwrap();
+    let args = |with_out: bool| {
+        let mut args = vec![
+            "plan".to_string(),
+            spec.display().to_string(),
+            "--env".into(),
+            "dev".into(),
+            "--state".into(),
+            fixture("eks-hand-written.tfstate").display().to_string(),
+        ];
+        if with_out {
+            args.extend(["--out".to_string(), out.path().display().to_string()]);
+        }
+        args
+    };
+    let run = |with_out| {
+        let args = args(with_out);
+        let out = iacgen(&args.iter().map(String::as_str).collect::<Vec<_>>(), None);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let without = run(false);
+    assert!(
+        without.contains("scaling_config.desired_size: 2 in the state, 1 in iacgen"),
+        "{without}"
+    );
+    let with = run(true);
+    assert!(!with.contains("scaling_config.desired_size"), "{with}");
+    assert!(
+        with.contains("scaling_config.max_size: 5 in the state, 3 in iacgen"),
+        "{with}"
+    );
+}
+
+#[test]
 fn every_resource_type_the_modules_emit_has_an_import_id_format() {
     let mut missing = std::collections::BTreeSet::new();
     for (spec, tree, envs) in example_trees_all() {

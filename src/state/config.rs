@@ -41,17 +41,33 @@ pub(crate) enum IgnoreChanges {
     #[default]
     Nothing,
     All,
-    /// Top-level argument names.
-    Some(Vec<String>),
+    /// Attribute paths by name, index steps left out: `scaling_config[0].desired_size` is
+    /// `["scaling_config", "desired_size"]`.
+    Some(Vec<Vec<String>>),
 }
 
 impl IgnoreChanges {
-    pub fn ignores(&self, argument: &str) -> bool {
+    fn any(&self, test: impl Fn(&[String]) -> bool) -> bool {
         match self {
             IgnoreChanges::Nothing => false,
             IgnoreChanges::All => true,
-            IgnoreChanges::Some(names) => names.iter().any(|n| n == argument),
+            IgnoreChanges::Some(paths) => paths.iter().any(|p| test(p)),
         }
+    }
+
+    /// Whether changes to `argument`, or to any part of it, are ignored.
+    pub fn ignores(&self, argument: &str) -> bool {
+        self.any(|p| p.first().is_some_and(|f| f == argument))
+    }
+
+    /// Whether changes to `argument` as a whole are ignored.
+    pub fn ignores_whole(&self, argument: &str) -> bool {
+        self.any(|p| p.len() == 1 && p[0] == argument)
+    }
+
+    /// Whether changes to `key` inside the nested block `argument` are ignored.
+    pub fn ignores_nested(&self, argument: &str, key: &str) -> bool {
+        self.any(|p| p.first().is_some_and(|f| f == argument) && p.get(1).is_none_or(|k| k == key))
     }
 }
 
@@ -249,6 +265,7 @@ impl Config {
         }
         let mut module = ModuleConfig::default();
         let prefix = format!("{dir}/");
+        let mut overrides = Vec::new();
         for (path, text) in tree.iter() {
             let Some(file) = path.strip_prefix(&prefix) else {
                 continue;
@@ -256,7 +273,15 @@ impl Config {
             if file.contains('/') || !file.ends_with(".tf") {
                 continue;
             }
+            if file == "override.tf" || file.ends_with("_override.tf") {
+                overrides.push((path, text));
+                continue;
+            }
             read_body(&mut module, dir, &parse(path, text)?);
+        }
+        // Terraform merges override files into the module after every other file, in order.
+        for (path, text) in overrides {
+            apply_override(&mut module, dir, &parse(path, text)?);
         }
         let children: Vec<String> = module.calls.iter().filter_map(|c| c.dir.clone()).collect();
         self.modules.insert(dir.to_string(), module);
@@ -264,6 +289,95 @@ impl Config {
             self.load_dir(tree, &child, depth + 1)?;
         }
         Ok(())
+    }
+}
+
+/// Terraform's override rules, for what a plan looks at: arguments replace arguments, nested
+/// blocks replace every block of their type, `lifecycle` settings replace settings.
+fn apply_override(module: &mut ModuleConfig, dir: &str, body: &Body) {
+    fn set(list: &mut Vec<(String, Expression)>, name: &str, expr: &Expression) {
+        match list.iter_mut().find(|(n, _)| n == name) {
+            Some(entry) => entry.1 = expr.clone(),
+            None => list.push((name.to_string(), expr.clone())),
+        }
+    }
+    for block in body.blocks() {
+        let (first, second) = (label(block, 0), label(block, 1));
+        let b = block.body();
+        match (block.identifier(), first, second) {
+            ("resource", Some(type_), Some(name)) => {
+                let Some(r) = module
+                    .resources
+                    .iter_mut()
+                    .find(|r| r.type_ == type_ && r.name == name)
+                else {
+                    continue;
+                };
+                for a in b.attributes() {
+                    match a.key() {
+                        "for_each" => r.for_each = Some(a.expr().clone()),
+                        "count" => r.count = Some(a.expr().clone()),
+                        key if META_ARGUMENTS.contains(&key) => {}
+                        key => set(&mut r.attrs, key, a.expr()),
+                    }
+                }
+                for nested in b.blocks() {
+                    match nested.identifier() {
+                        "lifecycle" => {
+                            if let Some(e) = attr(nested.body(), "ignore_changes") {
+                                r.ignore_changes = ignore_changes(&e);
+                            }
+                        }
+                        id if META_BLOCKS.contains(&id) => {}
+                        id => r.blocks.retain(|x| x.identifier() != id),
+                    }
+                }
+                r.blocks.extend(
+                    b.blocks()
+                        .filter(|x| !META_BLOCKS.contains(&x.identifier()))
+                        .cloned(),
+                );
+                r.roots.body(b);
+            }
+            ("locals", _, _) => {
+                for a in b.attributes() {
+                    set(&mut module.locals, a.key(), a.expr());
+                }
+            }
+            ("module", Some(name), _) => {
+                if let Some(c) = module.calls.iter_mut().find(|c| c.name == name) {
+                    let replaced = call(dir, name, b);
+                    for (key, expr) in &replaced.inputs {
+                        set(&mut c.inputs, key, expr);
+                    }
+                    c.for_each = replaced.for_each.or(c.for_each.take());
+                    c.count = replaced.count.or(c.count.take());
+                    if attr(b, "source").is_some() {
+                        c.source = replaced.source;
+                        c.dir = replaced.dir;
+                    }
+                }
+            }
+            ("variable", Some(name), _) => {
+                if let (Some(v), Some(d)) = (
+                    module.variables.iter_mut().find(|v| v.name == name),
+                    attr(b, "default"),
+                ) {
+                    v.default = Some(d);
+                }
+            }
+            ("output", Some(name), _) => {
+                if let Some(value) = attr(b, "value") {
+                    set(&mut module.outputs, &name, &value);
+                }
+            }
+            ("provider", Some(p), _) if p == "aws" && attr(b, "alias").is_none() => {
+                if let Some(region) = attr(b, "region") {
+                    module.provider_region = Some(region);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -370,8 +484,7 @@ fn resource(type_: String, name: String, body: &Body) -> ResourceConfig {
     }
 }
 
-/// `ignore_changes = all` or a list of attribute paths; only the first step of each matters
-/// here, since drift is compared per top-level argument.
+/// `ignore_changes = all` or a list of attribute paths.
 fn ignore_changes(expr: &Expression) -> IgnoreChanges {
     match expr {
         Expression::Variable(v) if v.as_str() == "all" => IgnoreChanges::All,
@@ -379,9 +492,21 @@ fn ignore_changes(expr: &Expression) -> IgnoreChanges {
             items
                 .iter()
                 .filter_map(|item| match item {
-                    Expression::Variable(v) => Some(v.as_str().to_string()),
+                    Expression::Variable(v) => Some(vec![v.as_str().to_string()]),
                     Expression::Traversal(t) => match &t.expr {
-                        Expression::Variable(v) => Some(v.as_str().to_string()),
+                        Expression::Variable(v) => {
+                            let mut path = vec![v.as_str().to_string()];
+                            for op in &t.operators {
+                                match op {
+                                    TraversalOperator::GetAttr(name) => path.push(name.to_string()),
+                                    TraversalOperator::Index(Expression::String(key)) => {
+                                        path.push(key.clone())
+                                    }
+                                    _ => {}
+                                }
+                            }
+                            Some(path)
+                        }
                         _ => None,
                     },
                     _ => None,
@@ -446,6 +571,58 @@ fn normalize(path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn override_files_merge_like_terraform() {
+        let mut tree = Tree::new();
+        tree.insert(
+            "environments/dev/main.tf",
+            "module \"eks\" {\n  source = \"../../modules/eks\"\n  size = 1\n}\n",
+        );
+        tree.insert(
+            "modules/eks/main.tf",
+            r#"
+resource "aws_eks_node_group" "this" {
+  node_group_name = "a"
+  scaling_config {
+    desired_size = 1
+  }
+  update_config {
+    max_unavailable = 1
+  }
+}
+"#,
+        );
+        tree.insert(
+            "modules/eks/autoscaler_override.tf",
+            r#"
+resource "aws_eks_node_group" "this" {
+  node_group_name = "b"
+  update_config {
+    max_unavailable_percentage = 25
+  }
+  lifecycle {
+    ignore_changes = [scaling_config[0].desired_size]
+  }
+}
+"#,
+        );
+        let config = Config::load(&tree, "dev").unwrap();
+        let ng = &config.modules["modules/eks"].resources[0];
+        assert_eq!(ng.attrs[0].1, Expression::String("b".into()));
+        assert!(
+            ng.ignore_changes
+                .ignores_nested("scaling_config", "desired_size")
+        );
+        assert!(
+            !ng.ignore_changes
+                .ignores_nested("scaling_config", "max_size")
+        );
+        assert!(!ng.ignore_changes.ignores_whole("scaling_config"));
+        let blocks: Vec<&str> = ng.blocks.iter().map(|b| b.identifier()).collect();
+        assert_eq!(blocks, ["scaling_config", "update_config"]);
+        assert!(attr(ng.blocks[1].body(), "max_unavailable").is_none());
+    }
 
     #[test]
     fn module_sources_resolve_inside_the_tree() {

@@ -34,7 +34,8 @@ pub(crate) fn drift(config: &ManagedInstance, state: &ResourceInstance) -> Vec<D
     }
     let mut out = Vec::new();
     for (name, value) in &config.arguments {
-        if config.ignore_changes.ignores(name) || name.ends_with("_wo") || name == "timeouts" {
+        if config.ignore_changes.ignores_whole(name) || name.ends_with("_wo") || name == "timeouts"
+        {
             continue;
         }
         let Some(recorded) = state.attribute(name) else {
@@ -57,6 +58,7 @@ pub(crate) fn drift(config: &ManagedInstance, state: &ResourceInstance) -> Vec<D
                 if let (Json::Object(block), Json::Object(recorded)) = (&ours[0], &theirs[0]) {
                     for (key, v) in block {
                         if let Some(r) = recorded.get(key)
+                            && !config.ignore_changes.ignores_nested(name, key)
                             && !v.is_object()
                             && !is_block_list(v)
                             && !equivalent(v, r)
@@ -68,7 +70,7 @@ pub(crate) fn drift(config: &ManagedInstance, state: &ResourceInstance) -> Vec<D
             }
             (v, _) if is_block_list(v) => {}
             (v, r) => {
-                if !equivalent(v, r) {
+                if !config.ignore_changes.ignores(name) && !equivalent(v, r) {
                     push(name.clone(), v, r);
                 }
             }
@@ -241,9 +243,22 @@ mod tests {
     }
 
     #[test]
+    fn ignore_changes_inside_a_block_ignores_only_that_argument() {
+        let mut config = managed(json!({"scaling_config": [{"desired_size": 2, "max_size": 3}]}));
+        config.ignore_changes =
+            IgnoreChanges::Some(vec![vec!["scaling_config".into(), "desired_size".into()]]);
+        let recorded = state(json!({"scaling_config": [{"desired_size": 7, "max_size": 9}]}));
+        let arguments: Vec<String> = drift(&config, &recorded)
+            .into_iter()
+            .map(|d| d.argument)
+            .collect();
+        assert_eq!(arguments, ["scaling_config.max_size"]);
+    }
+
+    #[test]
     fn hides_sensitive_values_and_honours_ignore_changes() {
         let mut config = managed(json!({"password": "a", "tags": {"A": "1"}}));
-        config.ignore_changes = IgnoreChanges::Some(vec!["tags".into()]);
+        config.ignore_changes = IgnoreChanges::Some(vec![vec!["tags".into(), "A".into()]]);
         let mut recorded = state(json!({"password": "b", "tags": {}}));
         recorded.sensitive_attributes.insert("password".into());
         let d = drift(&config, &recorded);

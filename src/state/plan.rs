@@ -32,7 +32,7 @@ pub struct PlanOptions {
 pub enum PlanError {
     #[error("the spec has no environment {env:?} (environments: {})", known.join(", "))]
     UnknownEnvironment { env: String, known: Vec<String> },
-    #[error("{path}: iacgen generated a file it cannot read back: {message}")]
+    #[error("{path} does not parse: {message}")]
     Parse { path: String, message: String },
 }
 
