@@ -401,6 +401,29 @@ fn an_ambiguous_identity_is_not_guessed_but_a_reference_settles_it() {
 }
 
 #[test]
+fn the_same_address_in_another_roots_state_must_also_have_the_same_name() {
+    let state = edited("own-state.tfstate", |doc| {
+        let lg = resource_mut(doc, "aws_cloudwatch_log_group", "flow_logs");
+        lg["instances"][0]["attributes"]["name"] = json!("/aws/vpc/someone-else/flow-logs");
+    });
+    let address = "module.network.aws_cloudwatch_log_group.flow_logs";
+    // In the environment's own state the address decides: Terraform would replace it.
+    let own = plan_minimal(&state, false);
+    let lg = planned(&own, address);
+    assert_eq!(lg.action, Action::Drifted);
+    assert_eq!(lg.drift[0].argument, "name");
+    // Another root's log group with another name is another log group.
+    let adopted = plan_minimal(&state, true);
+    assert_eq!(planned(&adopted, address).action, Action::Create);
+    assert!(
+        adopted
+            .not_managed
+            .iter()
+            .any(|u| u.address == addr(address))
+    );
+}
+
+#[test]
 fn count_indexed_instances_move_to_the_for_each_key_with_the_same_cidr() {
     // Two private subnets where iacgen has one: the one with iacgen's CIDR moves, whatever its
     // index; the other is not managed.

@@ -521,7 +521,10 @@ fn format(args: FuncArgs) -> Result<Value> {
             'q' => serde_json::to_string(&string(value)?).map_err(|e| e.to_string())?,
             other => return Err(format!("format verb %{other} is not supported")),
         };
-        let width: usize = width.parse().unwrap_or(0);
+        let width: usize = width.parse().unwrap_or(usize::MAX);
+        if width > 1024 {
+            return Err("format width too large".into());
+        }
         if text.chars().count() < width {
             let pad = if verb == 'd' { '0' } else { ' ' };
             out.extend(std::iter::repeat_n(pad, width - text.chars().count()));

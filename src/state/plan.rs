@@ -242,7 +242,7 @@ pub fn plan(
     };
     let mut facts = globals(state);
     let mut inventory = evaluate(&config, &facts);
-    matcher.by_address(&inventory);
+    matcher.by_address(&inventory, options.adopt);
     for _ in 0..MAX_ROUNDS {
         facts.known = matcher.known();
         inventory = evaluate(&config, &facts);
@@ -346,10 +346,15 @@ impl Matcher<'_> {
         }
     }
 
-    fn by_address(&mut self, inventory: &Inventory) -> usize {
+    /// Same address. In the environment's own state that is the same resource whatever it
+    /// holds (Terraform updates or replaces it); another root's object at the same address is
+    /// only the same if what names it agrees.
+    fn by_address(&mut self, inventory: &Inventory, adopt: bool) -> usize {
         let mut found = 0;
         for inst in &inventory.instances {
-            if let Some(i) = self.state.iter().position(|s| s.address == inst.address) {
+            if let Some(i) = self.state.iter().position(|s| s.address == inst.address)
+                && !(adopt && contradicts(inst, self.state[i]))
+            {
                 found += usize::from(self.accept(&inst.address, i, MatchedBy::Address));
             }
         }
@@ -414,6 +419,7 @@ impl Matcher<'_> {
                 if value.is_empty() {
                     continue;
                 }
+                let target = by_address[&r.target];
                 let candidates: Vec<usize> = self
                     .free_of_type(&r.target.type_)
                     .filter(|i| {
@@ -421,6 +427,7 @@ impl Matcher<'_> {
                             .attribute(&r.attribute)
                             .and_then(Json::as_str)
                             == Some(value.as_str())
+                            && !contradicts(target, self.state[*i])
                     })
                     .collect();
                 if let [one] = candidates.as_slice() {
@@ -492,6 +499,19 @@ impl Matcher<'_> {
         }
         self.accept_unique(proposals, MatchedBy::Identity)
     }
+}
+
+/// Whether an identifying argument iacgen knows differs from the state: then the two cannot be
+/// the same object (a cluster named `payments-dev` is not the state's `python-apm-demo`).
+fn contradicts(config: &ManagedInstance, state: &ResourceInstance) -> bool {
+    let known = Json::Object(config.arguments.clone());
+    identity(&config.address.type_).iter().any(|path| {
+        let path = path.trim_start_matches('?');
+        match (lookup(&known, path), lookup(state.attributes(), path)) {
+            (Some(ours), Some(theirs)) => !same_identity(ours, theirs),
+            _ => false,
+        }
+    })
 }
 
 fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matcher) -> PlanReport {
