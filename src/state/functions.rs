@@ -521,7 +521,11 @@ fn format(args: FuncArgs) -> Result<Value> {
             'q' => serde_json::to_string(&string(value)?).map_err(|e| e.to_string())?,
             other => return Err(format!("format verb %{other} is not supported")),
         };
-        let width: usize = width.parse().unwrap_or(usize::MAX);
+        let width: usize = if width.is_empty() {
+            0
+        } else {
+            width.parse().unwrap_or(usize::MAX)
+        };
         if width > 1024 {
             return Err("format width too large".into());
         }
@@ -857,6 +861,7 @@ mod tests {
         assert_eq!(eval(r#"substr("hello", 1, 3)"#), Ok(s("ell")));
         assert_eq!(eval(r#"substr("hello", -3, -1)"#), Ok(s("llo")));
         assert_eq!(eval(r#"format("%s-%03d", "a", 7)"#), Ok(s("a-007")));
+        assert!(eval(r#"format("%999999999999d", 7)"#).is_err());
         assert_eq!(
             eval(r#"sha256("hello")"#),
             Ok(s(

@@ -4,8 +4,10 @@
 //!
 //! Paths are argument names, with a dot into maps and single nested blocks (`tags.Name`,
 //! `tag.key`). A path starting with `?` is optional: compared when iacgen knows its value (a
-//! security group rule has ports, or not). A type not listed is named by its `name` argument
-//! when it has one.
+//! security group rule has ports, or not). A path starting with `~` is a hint rather than an
+//! identity: it can change in place (a `Name` tag, a description), so it helps to find an
+//! object but a different value does not prove another object. A type not listed is named by
+//! its `name` argument when it has one.
 
 use serde_json::Value as Json;
 
@@ -19,11 +21,11 @@ pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
         "aws_default_security_group" | "aws_default_route_table" | "aws_default_network_acl" => {
             &["vpc_id"]
         }
-        "aws_route_table" => &["vpc_id", "tags.Name"],
+        "aws_route_table" => &["vpc_id", "~tags.Name"],
         "aws_route" => &["route_table_id", "destination_cidr_block"],
         "aws_route_table_association" => &["subnet_id"],
         "aws_nat_gateway" => &["subnet_id"],
-        "aws_eip" => &["tags.Name"],
+        "aws_eip" => &["~tags.Name"],
         "aws_flow_log" => &["vpc_id", "log_destination_type"],
         "aws_vpc_endpoint" => &["vpc_id", "service_name"],
         "aws_security_group" => &["vpc_id", "name"],
@@ -45,7 +47,7 @@ pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
         "aws_iam_role_policy" => &["role", "name"],
         "aws_iam_role_policy_attachment" => &["role", "policy_arn"],
         "aws_iam_openid_connect_provider" => &["url"],
-        "aws_kms_key" => &["description", "tags.Name"],
+        "aws_kms_key" => &["~description", "~tags.Name"],
         "aws_kms_alias" => &["name"],
         "aws_db_subnet_group" | "aws_elasticache_subnet_group" => &["name"],
         "aws_eks_cluster" => &["name"],
@@ -61,8 +63,8 @@ pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
         "aws_ecs_service" => &["cluster", "name"],
         "aws_ecs_task_definition" => &["family"],
         "aws_lb" | "aws_lb_target_group" => &["name"],
-        "aws_lb_listener" => &["load_balancer_arn", "port"],
-        "aws_lb_listener_rule" => &["listener_arn", "priority"],
+        "aws_lb_listener" => &["load_balancer_arn", "~port"],
+        "aws_lb_listener_rule" => &["listener_arn", "~priority"],
         "aws_appautoscaling_target" => &["service_namespace", "resource_id", "scalable_dimension"],
         "aws_appautoscaling_policy" => &["resource_id", "name"],
         "aws_secretsmanager_secret" => &["name"],
@@ -78,6 +80,15 @@ pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
         "aws_kms_replica_key" => &["primary_key_arn"],
         "aws_lambda_permission" => &["function_name", "statement_id"],
         _ => &["name"],
+    }
+}
+
+/// A path of [`identity`] without its `?` / `~` marks, and whether it is a true identity (a
+/// different value means another object).
+pub(crate) fn parse_path(path: &str) -> (&str, bool) {
+    match path.strip_prefix(['?', '~']) {
+        Some(rest) => (rest, false),
+        None => (path, true),
     }
 }
 

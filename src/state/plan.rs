@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 use super::address::{Address, Mode};
 use super::config::Config;
 use super::drift::{Drift, drift, equivalent};
-use super::identity::{identity, lookup, same_identity};
+use super::identity::{identity, lookup, parse_path, same_identity};
 use super::import_id::{MissingAttribute, import_id};
 use super::instance::ResourceInstance;
 use super::inventory::{Facts, Inventory, ManagedInstance, Unexpanded, evaluate};
@@ -506,9 +506,9 @@ impl Matcher<'_> {
 fn contradicts(config: &ManagedInstance, state: &ResourceInstance) -> bool {
     let known = Json::Object(config.arguments.clone());
     identity(&config.address.type_).iter().any(|path| {
-        let path = path.trim_start_matches('?');
+        let (path, strict) = parse_path(path);
         match (lookup(&known, path), lookup(state.attributes(), path)) {
-            (Some(ours), Some(theirs)) => !same_identity(ours, theirs),
+            (Some(ours), Some(theirs)) => strict && !same_identity(ours, theirs),
             _ => false,
         }
     })
