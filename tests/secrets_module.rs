@@ -283,7 +283,6 @@ fn the_environment_readme_says_how_to_set_the_secrets_iacgen_does_not_generate()
 /// Each ECS service module call receives exactly the secrets its spec lists, through the
 /// secrets module's contract outputs (`module.secrets.secret_arns["<name>"]`).
 #[test]
-#[ignore = "needs the ecs-service module (branch wt-ecs): run after merging it"]
 fn every_ecs_service_reads_exactly_its_secrets() {
     let platform = platform_example::platform();
     let tree = render(&platform);

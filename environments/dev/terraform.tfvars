@@ -51,6 +51,35 @@ node_pool_sizes = {
   }
 }
 
+# module "ecs_cluster" (modules/ecs-cluster)
+ecs_log_retention_days = 30
+
+# module "service_api" (modules/ecs-service)
+service_api_cpu                 = 512
+service_api_memory              = 1024
+service_api_desired_count       = 1
+service_api_min_capacity        = 1
+service_api_max_capacity        = 10
+service_api_execution_role_name = "payments-dev-api-execution"
+service_api_task_role_name      = "payments-dev-api-task"
+service_api_load_balancer = {
+  name                = "payments-dev-api"
+  target_group_name   = "payments-dev-api"
+  public              = true
+  health_check_path   = "/healthz"
+  certificate_arn     = null
+  deletion_protection = false
+}
+
+# module "service_worker" (modules/ecs-service)
+service_worker_cpu                 = 256
+service_worker_memory              = 512
+service_worker_desired_count       = 1
+service_worker_min_capacity        = 1
+service_worker_max_capacity        = 1
+service_worker_execution_role_name = "payments-dev-worker-execution"
+service_worker_task_role_name      = "payments-dev-worker-task"
+
 # module "observability" (modules/observability)
 alarm_emails              = ["oncall@example.com"]
 alarm_error_rate_percent  = 5

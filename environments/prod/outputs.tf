@@ -108,6 +108,106 @@ output "node_group_autoscaling_group_names" {
   value       = module.eks.node_group_autoscaling_group_names
 }
 
+output "ecs_cluster_name" {
+  description = "Name of the ECS cluster."
+  value       = module.ecs_cluster.cluster_name
+}
+
+output "ecs_cluster_arn" {
+  description = "ARN of the ECS cluster."
+  value       = module.ecs_cluster.cluster_arn
+}
+
+output "ecs_logs_kms_key_arn" {
+  description = "ARN of the KMS key that encrypts the ECS log groups."
+  value       = module.ecs_cluster.logs_kms_key_arn
+}
+
+output "ecs_exec_log_group_name" {
+  description = "CloudWatch log group that records ECS Exec sessions."
+  value       = module.ecs_cluster.exec_log_group_name
+}
+
+output "service_api_service_name" {
+  description = "Name of the ECS service."
+  value       = module.service_api.service_name
+}
+
+output "service_api_log_group_name" {
+  description = "CloudWatch log group of the service's containers."
+  value       = module.service_api.log_group_name
+}
+
+output "service_api_task_role_arn" {
+  description = "ARN of the task role, to which the application's own permissions belong."
+  value       = module.service_api.task_role_arn
+}
+
+output "service_api_security_group_id" {
+  description = "Security group of the service's tasks, e.g. to admit them to a database."
+  value       = module.service_api.security_group_id
+}
+
+output "service_api_alb_dns_name" {
+  description = "DNS name of the service's load balancer (null without a port)."
+  value       = module.service_api.alb_dns_name
+}
+
+output "service_api_alb_arn_suffix" {
+  description = "ARN suffix of the load balancer, for CloudWatch metrics (null without a port)."
+  value       = module.service_api.alb_arn_suffix
+}
+
+output "service_api_target_group_arn" {
+  description = "ARN of the service's target group (null without a port)."
+  value       = module.service_api.target_group_arn
+}
+
+output "service_api_target_group_arn_suffix" {
+  description = "ARN suffix of the target group, for CloudWatch metrics (null without a port)."
+  value       = module.service_api.target_group_arn_suffix
+}
+
+output "service_worker_service_name" {
+  description = "Name of the ECS service."
+  value       = module.service_worker.service_name
+}
+
+output "service_worker_log_group_name" {
+  description = "CloudWatch log group of the service's containers."
+  value       = module.service_worker.log_group_name
+}
+
+output "service_worker_task_role_arn" {
+  description = "ARN of the task role, to which the application's own permissions belong."
+  value       = module.service_worker.task_role_arn
+}
+
+output "service_worker_security_group_id" {
+  description = "Security group of the service's tasks, e.g. to admit them to a database."
+  value       = module.service_worker.security_group_id
+}
+
+output "service_worker_alb_dns_name" {
+  description = "DNS name of the service's load balancer (null without a port)."
+  value       = module.service_worker.alb_dns_name
+}
+
+output "service_worker_alb_arn_suffix" {
+  description = "ARN suffix of the load balancer, for CloudWatch metrics (null without a port)."
+  value       = module.service_worker.alb_arn_suffix
+}
+
+output "service_worker_target_group_arn" {
+  description = "ARN of the service's target group (null without a port)."
+  value       = module.service_worker.target_group_arn
+}
+
+output "service_worker_target_group_arn_suffix" {
+  description = "ARN suffix of the target group, for CloudWatch metrics (null without a port)."
+  value       = module.service_worker.target_group_arn_suffix
+}
+
 output "alarm_topic_arn" {
   description = "ARN of the SNS topic every alarm notifies; subscribe more endpoints to it."
   value       = module.observability.alarm_topic_arn

@@ -211,6 +211,199 @@ variable "node_pool_sizes" {
   }
 }
 
+variable "ecs_log_retention_days" {
+  description = "Days to keep ECS logs (services and ECS Exec sessions) (a CloudWatch Logs retention value)."
+  type        = number
+
+  validation {
+    condition = contains(
+      [
+        1,
+        3,
+        5,
+        7,
+        14,
+        30,
+        60,
+        90,
+        120,
+        150,
+        180,
+        365,
+        400,
+        545,
+        731,
+        1096,
+        1827,
+        2192,
+        2557,
+        2922,
+        3288,
+        3653,
+      ],
+      var.ecs_log_retention_days,
+    )
+    error_message = "log_retention_days must be one of: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "service_api_cpu" {
+  description = "Fargate CPU units of a task (1024 = 1 vCPU)."
+  type        = number
+
+  validation {
+    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.service_api_cpu)
+    error_message = "cpu must be one of: 256, 512, 1024, 2048, 4096, 8192, 16384."
+  }
+}
+
+variable "service_api_memory" {
+  description = "Memory of a task in MiB; Fargate allows only some sizes for each CPU size."
+  type        = number
+
+  validation {
+    condition     = var.service_api_memory >= 512 && var.service_api_memory % 512 == 0
+    error_message = "memory must be a multiple of 512 MiB."
+  }
+}
+
+variable "service_api_desired_count" {
+  description = "Tasks to start with; afterwards Application Auto Scaling keeps the count between min_capacity and max_capacity."
+  type        = number
+
+  validation {
+    condition     = var.service_api_desired_count >= 0
+    error_message = "desired_count may not be negative."
+  }
+}
+
+variable "service_api_min_capacity" {
+  description = "Fewest running tasks."
+  type        = number
+
+  validation {
+    condition     = var.service_api_min_capacity >= 0
+    error_message = "min_capacity may not be negative."
+  }
+}
+
+variable "service_api_max_capacity" {
+  description = "Most running tasks."
+  type        = number
+
+  validation {
+    condition     = var.service_api_max_capacity >= 1
+    error_message = "max_capacity must be at least 1."
+  }
+}
+
+variable "service_api_execution_role_name" {
+  description = "Name of the task execution role (at most 64 characters)."
+  type        = string
+
+  validation {
+    condition     = length(var.service_api_execution_role_name) <= 64
+    error_message = "execution_role_name may have at most 64 characters."
+  }
+}
+
+variable "service_api_task_role_name" {
+  description = "Name of the task role (at most 64 characters)."
+  type        = string
+
+  validation {
+    condition     = length(var.service_api_task_role_name) <= 64
+    error_message = "task_role_name may have at most 64 characters."
+  }
+}
+
+variable "service_api_load_balancer" {
+  description = "Application load balancer in front of the service (null: none). `public`: internet-facing in the public subnets, otherwise internal; `certificate_arn`: HTTPS plus an HTTP→HTTPS redirect (null: plain HTTP)."
+  type = object({
+    name                = string
+    target_group_name   = string
+    public              = bool
+    health_check_path   = string
+    certificate_arn     = string
+    deletion_protection = bool
+  })
+
+  validation {
+    condition     = var.service_api_load_balancer == null ? true : length(var.service_api_load_balancer.name) <= 32 && length(var.service_api_load_balancer.target_group_name) <= 32
+    error_message = "Load balancer and target group names may have at most 32 characters."
+  }
+}
+
+variable "service_worker_cpu" {
+  description = "Fargate CPU units of a task (1024 = 1 vCPU)."
+  type        = number
+
+  validation {
+    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.service_worker_cpu)
+    error_message = "cpu must be one of: 256, 512, 1024, 2048, 4096, 8192, 16384."
+  }
+}
+
+variable "service_worker_memory" {
+  description = "Memory of a task in MiB; Fargate allows only some sizes for each CPU size."
+  type        = number
+
+  validation {
+    condition     = var.service_worker_memory >= 512 && var.service_worker_memory % 512 == 0
+    error_message = "memory must be a multiple of 512 MiB."
+  }
+}
+
+variable "service_worker_desired_count" {
+  description = "Tasks to start with; afterwards Application Auto Scaling keeps the count between min_capacity and max_capacity."
+  type        = number
+
+  validation {
+    condition     = var.service_worker_desired_count >= 0
+    error_message = "desired_count may not be negative."
+  }
+}
+
+variable "service_worker_min_capacity" {
+  description = "Fewest running tasks."
+  type        = number
+
+  validation {
+    condition     = var.service_worker_min_capacity >= 0
+    error_message = "min_capacity may not be negative."
+  }
+}
+
+variable "service_worker_max_capacity" {
+  description = "Most running tasks."
+  type        = number
+
+  validation {
+    condition     = var.service_worker_max_capacity >= 1
+    error_message = "max_capacity must be at least 1."
+  }
+}
+
+variable "service_worker_execution_role_name" {
+  description = "Name of the task execution role (at most 64 characters)."
+  type        = string
+
+  validation {
+    condition     = length(var.service_worker_execution_role_name) <= 64
+    error_message = "execution_role_name may have at most 64 characters."
+  }
+}
+
+variable "service_worker_task_role_name" {
+  description = "Name of the task role (at most 64 characters)."
+  type        = string
+
+  validation {
+    condition     = length(var.service_worker_task_role_name) <= 64
+    error_message = "task_role_name may have at most 64 characters."
+  }
+}
+
 variable "alarm_emails" {
   description = "E-mail addresses subscribed to the alarm topic."
   type        = list(string)

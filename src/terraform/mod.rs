@@ -3,6 +3,7 @@
 
 mod common;
 mod dashboard;
+pub mod ecs;
 mod eks;
 mod interface;
 mod kms;
@@ -31,6 +32,9 @@ pub fn modules(platform: &Platform) -> Vec<Module> {
     }
     if let Some(eks) = &platform.eks {
         modules.push(eks::module(platform, eks));
+    }
+    if let Some(ecs) = &platform.ecs {
+        modules.extend(ecs::modules(platform, ecs));
     }
     if let Some(observability) = observability::module(platform) {
         modules.push(observability);

@@ -172,9 +172,9 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
         .flat_map(|m| {
             m.outputs.iter().map(move |o| {
                 Output::new(
-                    &o.name,
+                    &format!("{}{}", m.var_prefix, o.name),
                     &o.description,
-                    ex(&format!("module.{}.{}", m.dir, o.name)),
+                    ex(&format!("module.{}.{}", m.name, o.name)),
                 )
             })
         })

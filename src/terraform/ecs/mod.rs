@@ -1,0 +1,86 @@
+//! The ECS modules: `ecs-cluster` once, and `ecs-service` called once per service.
+
+mod cluster;
+pub mod fargate;
+pub mod names;
+mod service;
+mod service_inputs;
+
+pub use names::{ServiceNames, is_production_like};
+
+use super::interface::Output;
+use super::module::Module;
+use crate::hcl::ex;
+use crate::model::{Ecs, Platform};
+
+/// The cluster module and one service module call per service, in service-name order.
+/// Services are wired to the `network`, `ecs_cluster` and `secrets` module calls.
+pub fn modules(platform: &Platform, ecs: &Ecs) -> Vec<Module> {
+    let mut modules = vec![cluster::module(platform)];
+    for (name, svc) in &ecs.services {
+        modules.push(Module {
+            dir: "ecs-service".to_string(),
+            name: call_name(name),
+            var_prefix: format!("{}_", call_name(name)),
+            summary: "One ECS service on Fargate: task definition, task execution and task \
+                      roles, log group, security group, optionally an application load \
+                      balancer, and Application Auto Scaling."
+                .to_string(),
+            main: service::main(),
+            inputs: service_inputs::inputs(platform, name, svc),
+            outputs: outputs(),
+        });
+    }
+    modules
+}
+
+/// `service_<name>` with `-` replaced by `_`: the module call of a service.
+pub fn call_name(service: &str) -> String {
+    format!("service_{}", service.replace('-', "_"))
+}
+
+/// The same for every service; parts a service does not have are `null`.
+fn outputs() -> Vec<Output> {
+    vec![
+        Output::new(
+            "service_name",
+            "Name of the ECS service.",
+            ex("aws_ecs_service.this.name"),
+        ),
+        Output::new(
+            "log_group_name",
+            "CloudWatch log group of the service's containers.",
+            ex("aws_cloudwatch_log_group.this.name"),
+        ),
+        Output::new(
+            "task_role_arn",
+            "ARN of the task role, to which the application's own permissions belong.",
+            ex("aws_iam_role.task.arn"),
+        ),
+        Output::new(
+            "security_group_id",
+            "Security group of the service's tasks, e.g. to admit them to a database.",
+            ex("aws_security_group.service.id"),
+        ),
+        Output::new(
+            "alb_dns_name",
+            "DNS name of the service's load balancer (null without a port).",
+            ex("one([for lb in aws_lb.this : lb.dns_name])"),
+        ),
+        Output::new(
+            "alb_arn_suffix",
+            "ARN suffix of the load balancer, for CloudWatch metrics (null without a port).",
+            ex("one([for lb in aws_lb.this : lb.arn_suffix])"),
+        ),
+        Output::new(
+            "target_group_arn",
+            "ARN of the service's target group (null without a port).",
+            ex("one([for tg in aws_lb_target_group.this : tg.arn])"),
+        ),
+        Output::new(
+            "target_group_arn_suffix",
+            "ARN suffix of the target group, for CloudWatch metrics (null without a port).",
+            ex("one([for tg in aws_lb_target_group.this : tg.arn_suffix])"),
+        ),
+    ]
+}

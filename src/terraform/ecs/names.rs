@@ -1,0 +1,87 @@
+//! Names AWS limits in length, and which environments count as production.
+
+use crate::model::naming::{resource_prefix, shorten};
+
+/// ALB and target group names.
+pub const LOAD_BALANCER_NAME_MAX: usize = 32;
+/// IAM role names.
+pub const IAM_ROLE_NAME_MAX: usize = 64;
+
+/// Environment name parts that mark an environment as production-like.
+const PRODUCTION_WORDS: [&str; 4] = ["prod", "production", "prd", "live"];
+
+/// Whether an environment is production-like: one of the `-`-separated parts of its name is
+/// `prod`, `production`, `prd` or `live`, not right after `non` or `pre` (`prod`, `prod-eu`,
+/// `eu-production`, `live`; not `preprod`, `pre-prod`, `non-prod` or `product-demo`).
+/// Production-like environments get load balancer deletion protection.
+pub fn is_production_like(env: &str) -> bool {
+    let parts: Vec<&str> = env.split('-').collect();
+    parts.iter().enumerate().any(|(i, part)| {
+        PRODUCTION_WORDS.contains(part) && !(i > 0 && matches!(parts[i - 1], "non" | "pre"))
+    })
+}
+
+/// The length-limited names of one service in one environment. Each starts with
+/// `<project>-<env>-<service>` and, when that is too long, is cut and ends with a hash of the
+/// whole name, so the same input always gives the same name and two services never share one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceNames {
+    /// `aws_lb.name`, at most 32 characters.
+    pub load_balancer: String,
+    /// `aws_lb_target_group.name`, at most 32 characters.
+    pub target_group: String,
+    /// Task execution role, at most 64 characters.
+    pub execution_role: String,
+    /// Task role, at most 64 characters.
+    pub task_role: String,
+}
+
+impl ServiceNames {
+    pub fn new(project: &str, env: &str, service: &str) -> Self {
+        let base = format!("{}-{service}", resource_prefix(project, env));
+        Self {
+            load_balancer: load_balancer_name(&base),
+            target_group: shorten(&base, LOAD_BALANCER_NAME_MAX),
+            execution_role: shorten(&format!("{base}-execution"), IAM_ROLE_NAME_MAX),
+            task_role: shorten(&format!("{base}-task"), IAM_ROLE_NAME_MAX),
+        }
+    }
+}
+
+/// AWS refuses load balancer names that begin with `internal-` (the prefix of internal ALB DNS
+/// names), so such a name becomes `int-…`.
+fn load_balancer_name(base: &str) -> String {
+    match base.strip_prefix("internal-") {
+        Some(rest) => shorten(&format!("int-{rest}"), LOAD_BALANCER_NAME_MAX),
+        None => shorten(base, LOAD_BALANCER_NAME_MAX),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_like_environments() {
+        for env in ["prod", "production", "prod-eu", "eu-prod", "live", "prd"] {
+            assert!(is_production_like(env), "{env}");
+        }
+        for env in [
+            "dev",
+            "staging",
+            "preprod",
+            "pre-prod",
+            "non-prod",
+            "product-demo",
+        ] {
+            assert!(!is_production_like(env), "{env}");
+        }
+    }
+
+    #[test]
+    fn load_balancer_names_never_start_with_internal() {
+        let names = ServiceNames::new("internal", "dev", "api");
+        assert_eq!(names.load_balancer, "int-dev-api");
+        assert_eq!(names.target_group, "internal-dev-api");
+    }
+}

@@ -1,0 +1,306 @@
+//! What each environment root passes to one `ecs-service` call. Every call declares the same
+//! variables (the module code is shared); a part a service does not have gets `null` or `{}`.
+
+use super::super::interface::Variable;
+use super::super::module::Input;
+use super::fargate;
+use super::names::{IAM_ROLE_NAME_MAX, LOAD_BALANCER_NAME_MAX, ServiceNames, is_production_like};
+use crate::hcl::{Expr, ex, null, num, obj, s, strings};
+use crate::model::{Architecture, Capacity, Platform, Service};
+use std::collections::BTreeMap;
+
+pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
+    let envs: Vec<String> = platform.env_names().map(str::to_string).collect();
+    let per_env = |f: &dyn Fn(&str) -> Expr| -> BTreeMap<String, Expr> {
+        envs.iter().map(|e| (e.clone(), f(e))).collect()
+    };
+    let count = |n: u32| num(i64::from(n));
+    let names = |env: &str| ServiceNames::new(&platform.project, env, name);
+    let public = svc.load_balancer.as_ref().is_some_and(|lb| lb.public);
+
+    let mut inputs = vec![
+        Input::wired(
+            Variable::new("name", "string", "Prefix of every resource name: `<project>-<environment>`."),
+            ex("local.name"),
+        ),
+        Input::wired(
+            Variable::new("service", "string", "Name of the service; resource names are `<name>-<service>`."),
+            s(name),
+        ),
+        Input::wired(
+            Variable::new("tags", "map(string)", "Tags for every taggable resource; `Name` is added per resource."),
+            ex("var.tags"),
+        ),
+        Input::wired(
+            Variable::new("cluster_name", "string", "Name of the ECS cluster."),
+            ex("module.ecs_cluster.cluster_name"),
+        ),
+        Input::wired(
+            Variable::new("cluster_arn", "string", "ARN of the ECS cluster."),
+            ex("module.ecs_cluster.cluster_arn"),
+        ),
+        Input::wired(
+            Variable::new("logs_kms_key_arn", "string", "KMS key that encrypts the service's log group."),
+            ex("module.ecs_cluster.logs_kms_key_arn"),
+        ),
+        Input::wired(
+            Variable::new("log_retention_days", "number", "Days to keep the service's logs."),
+            ex("var.ecs_log_retention_days"),
+        ),
+        Input::wired(
+            Variable::new("vpc_id", "string", "VPC of the service."),
+            ex("module.network.vpc_id"),
+        ),
+        Input::wired(
+            Variable::new("vpc_cidr_block", "string", "CIDR block of the VPC: tasks may reach anything in it, an internal load balancer admits clients from it."),
+            ex("module.network.vpc_cidr_block"),
+        ),
+        Input::wired(
+            Variable::new("private_subnet_ids", "list(string)", "Private subnets for the tasks and an internal load balancer."),
+            ex("values(module.network.private_subnet_ids)"),
+        ),
+        Input::wired(
+            Variable::new("public_subnet_ids", "list(string)", "Public subnets for an internet-facing load balancer (empty otherwise)."),
+            if public { ex("values(module.network.public_subnet_ids)") } else { ex("[]") },
+        ),
+        Input::wired(
+            Variable::new("image", "string", "Container image, e.g. `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`."),
+            s(&svc.image),
+        ),
+        Input::wired(
+            Variable::new("image_repository_arn", "string", "ECR repository of the image, which the task execution role may pull from (null for an image outside ECR)."),
+            ecr_repository_arn(&svc.image).map_or_else(null, s),
+        ),
+        Input::wired(
+            Variable::new("architecture", "string", "CPU architecture of the task: `X86_64` or `ARM64`.")
+                .check(r#"contains(["X86_64", "ARM64"], var.architecture)"#, "architecture must be X86_64 or ARM64."),
+            s(match svc.architecture {
+                Architecture::X86_64 => "X86_64",
+                Architecture::Arm64 => "ARM64",
+            }),
+        ),
+        Input::wired(
+            Variable::new("capacity_provider", "string", "Fargate capacity provider: `FARGATE`, or `FARGATE_SPOT` for interruptible tasks at a discount.")
+                .check(r#"contains(["FARGATE", "FARGATE_SPOT"], var.capacity_provider)"#, "capacity_provider must be FARGATE or FARGATE_SPOT."),
+            s(match svc.capacity {
+                Capacity::OnDemand => "FARGATE",
+                Capacity::Spot => "FARGATE_SPOT",
+            }),
+        ),
+        Input::wired(
+            Variable::new("port", "number", "Container port the service listens on (null for a service without one, such as a worker).")
+                .check("var.port == null ? true : var.port >= 1 && var.port <= 65535", "port must be from 1 to 65535."),
+            svc.port.map_or_else(null, |p| num(i64::from(p))),
+        ),
+        Input::wired(
+            Variable::new("command", "list(string)", "Command of the container; empty keeps the image's own."),
+            strings(svc.command.iter().cloned()),
+        ),
+        Input::wired(
+            Variable::new("environment", "map(string)", "Plain environment variables of the container (never secrets)."),
+            obj(svc.environment.iter().map(|(k, v)| (k.clone(), s(v)))),
+        ),
+    ];
+
+    let secret_env = |secret: &str| secret.to_uppercase().replace(['-', '.', '/'], "_");
+    let secrets_var = Variable::new(
+        "secrets",
+        "map(string)",
+        "Secrets Manager secrets injected as environment variables (variable name => secret ARN); the task execution role may read exactly these.",
+    );
+    // The secrets module exists whenever a service names a secret (each must be defined).
+    inputs.push(Input::wired(
+        secrets_var,
+        obj(svc.secrets.iter().map(|secret| {
+            let arn = hcl::expr::Traversal::builder(ex("module.secrets.secret_arns"))
+                .index(s(secret))
+                .build();
+            (secret_env(secret), Expr::from(arn))
+        })),
+    ));
+    inputs.push(Input::wired(
+        Variable::new("secrets_kms_key_arn", "string", "KMS key that encrypts the secrets, which the task execution role may decrypt with through Secrets Manager (null: the AWS managed key)."),
+        if svc.secrets.is_empty() { null() } else { ex("module.secrets.kms_key_arn") },
+    ));
+
+    let cpu_sizes: Vec<String> = fargate::TASK_SIZES
+        .iter()
+        .map(|(c, _)| c.to_string())
+        .collect();
+    inputs.push(Input::setting(
+        Variable::new(
+            "cpu",
+            "number",
+            "Fargate CPU units of a task (1024 = 1 vCPU).",
+        )
+        .check(
+            &format!("contains([{}], var.cpu)", cpu_sizes.join(", ")),
+            &format!("cpu must be one of: {}.", cpu_sizes.join(", ")),
+        ),
+        per_env(&|e| count(svc.cpu.get(e).copied().unwrap_or(256))),
+    ));
+    inputs.push(Input::setting(
+        Variable::new(
+            "memory",
+            "number",
+            "Memory of a task in MiB; Fargate allows only some sizes for each CPU size.",
+        )
+        // The pair with `cpu` is a precondition of the task definition: a variable's
+        // validation could not name the other variable once the root prefixes them.
+        .check(
+            "var.memory >= 512 && var.memory % 512 == 0",
+            "memory must be a multiple of 512 MiB.",
+        ),
+        per_env(&|e| count(svc.memory.get(e).copied().unwrap_or(512))),
+    ));
+
+    // Without autoscaling the scalable target pins the count: min = max = desired.
+    let capacity = |env: &str| -> (u32, u32, u32) {
+        let desired = svc.desired.get(env).copied().unwrap_or(1);
+        match &svc.autoscaling {
+            Some(a) => {
+                let min = a.min.get(env).copied().unwrap_or(1);
+                let max = a.max.get(env).copied().unwrap_or(min).max(min);
+                (min, desired.clamp(min, max), max)
+            }
+            None => (desired, desired, desired),
+        }
+    };
+    inputs.push(Input::setting(
+        Variable::new("desired_count", "number", "Tasks to start with; afterwards Application Auto Scaling keeps the count between min_capacity and max_capacity.")
+            .check("var.desired_count >= 0", "desired_count may not be negative."),
+        per_env(&|e| count(capacity(e).1)),
+    ));
+    inputs.push(Input::setting(
+        Variable::new("min_capacity", "number", "Fewest running tasks.")
+            .check("var.min_capacity >= 0", "min_capacity may not be negative."),
+        per_env(&|e| count(capacity(e).0)),
+    ));
+    inputs.push(Input::setting(
+        Variable::new("max_capacity", "number", "Most running tasks.")
+            .check("var.max_capacity >= 1", "max_capacity must be at least 1."),
+        per_env(&|e| count(capacity(e).2)),
+    ));
+    let target = |t: Option<u32>| t.map_or_else(null, |t| num(i64::from(t)));
+    let autoscaling = svc.autoscaling.as_ref();
+    inputs.push(Input::wired(
+        Variable::new("cpu_target", "number", "Average CPU utilisation (percent) that autoscaling keeps the service at (null: no CPU policy).")
+            .check("var.cpu_target == null ? true : var.cpu_target > 0 && var.cpu_target <= 100", "cpu_target must be a percentage from 1 to 100."),
+        target(autoscaling.and_then(|a| a.cpu_target)),
+    ));
+    inputs.push(Input::wired(
+        Variable::new("memory_target", "number", "Average memory utilisation (percent) that autoscaling keeps the service at (null: no memory policy).")
+            .check("var.memory_target == null ? true : var.memory_target > 0 && var.memory_target <= 100", "memory_target must be a percentage from 1 to 100."),
+        target(autoscaling.and_then(|a| a.memory_target)),
+    ));
+
+    inputs.push(Input::setting(
+        Variable::new(
+            "execution_role_name",
+            "string",
+            "Name of the task execution role (at most 64 characters).",
+        )
+        .check(
+            &format!("length(var.execution_role_name) <= {IAM_ROLE_NAME_MAX}"),
+            &format!("execution_role_name may have at most {IAM_ROLE_NAME_MAX} characters."),
+        ),
+        per_env(&|e| s(names(e).execution_role)),
+    ));
+    inputs.push(Input::setting(
+        Variable::new(
+            "task_role_name",
+            "string",
+            "Name of the task role (at most 64 characters).",
+        )
+        .check(
+            &format!("length(var.task_role_name) <= {IAM_ROLE_NAME_MAX}"),
+            &format!("task_role_name may have at most {IAM_ROLE_NAME_MAX} characters."),
+        ),
+        per_env(&|e| s(names(e).task_role)),
+    ));
+
+    let lb_var = Variable::new(
+        "load_balancer",
+        "object({ name = string, target_group_name = string, public = bool, health_check_path = string, certificate_arn = string, deletion_protection = bool })",
+        "Application load balancer in front of the service (null: none). `public`: internet-facing in the public subnets, otherwise internal; `certificate_arn`: HTTPS plus an HTTP→HTTPS redirect (null: plain HTTP).",
+    )
+    .check(
+        &format!("var.load_balancer == null ? true : length(var.load_balancer.name) <= {LOAD_BALANCER_NAME_MAX} && length(var.load_balancer.target_group_name) <= {LOAD_BALANCER_NAME_MAX}"),
+        &format!("Load balancer and target group names may have at most {LOAD_BALANCER_NAME_MAX} characters."),
+    );
+    inputs.push(match &svc.load_balancer {
+        Some(lb) => Input::setting(
+            lb_var,
+            per_env(&|e| {
+                let names = names(e);
+                obj([
+                    ("name", s(names.load_balancer)),
+                    ("target_group_name", s(names.target_group)),
+                    ("public", lb.public.into()),
+                    ("health_check_path", s(&lb.health_check_path)),
+                    (
+                        "certificate_arn",
+                        lb.certificate_arn.as_ref().map_or_else(null, s),
+                    ),
+                    ("deletion_protection", is_production_like(e).into()),
+                ])
+            }),
+        ),
+        None => Input::wired(lb_var, null()),
+    });
+    inputs
+}
+
+/// The ECR repository an image is pulled from, as an ARN:
+/// `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag|@digest]`.
+pub fn ecr_repository_arn(image: &str) -> Option<String> {
+    let (host, path) = image.split_once('/')?;
+    let (account, rest) = host.split_once(".dkr.ecr.")?;
+    let (region, partition) = if let Some(region) = rest.strip_suffix(".amazonaws.com.cn") {
+        (region, "aws-cn")
+    } else {
+        let region = rest.strip_suffix(".amazonaws.com")?;
+        (
+            region,
+            if region.starts_with("us-gov-") {
+                "aws-us-gov"
+            } else {
+                "aws"
+            },
+        )
+    };
+    let valid_account = account.len() == 12 && account.chars().all(|c| c.is_ascii_digit());
+    let valid_region = !region.is_empty()
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let path = path.split('@').next().unwrap_or(path);
+    let repository = match path.rsplit_once(':') {
+        Some((repo, _tag)) if !repo.is_empty() => repo,
+        _ => path,
+    };
+    (valid_account && valid_region && !repository.is_empty())
+        .then(|| format!("arn:{partition}:ecr:{region}:{account}:repository/{repository}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ecr_repository_arn;
+
+    #[test]
+    fn ecr_images_name_their_repository() {
+        assert_eq!(
+            ecr_repository_arn("111111111111.dkr.ecr.us-east-1.amazonaws.com/team/api:1.4.2")
+                .as_deref(),
+            Some("arn:aws:ecr:us-east-1:111111111111:repository/team/api")
+        );
+        assert_eq!(
+            ecr_repository_arn("111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn/api@sha256:abc")
+                .as_deref(),
+            Some("arn:aws-cn:ecr:cn-north-1:111111111111:repository/api")
+        );
+        assert_eq!(ecr_repository_arn("nginx:1.27"), None);
+        assert_eq!(ecr_repository_arn("public.ecr.aws/nginx/nginx:1.27"), None);
+        assert_eq!(ecr_repository_arn("localhost:5000/api"), None);
+    }
+}

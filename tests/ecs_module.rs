@@ -1,0 +1,347 @@
+//! The ECS modules: Fargate sizes, stable addresses when services are added, length-limited
+//! names, and what each service call gets.
+
+use iacgen::model::Platform;
+use iacgen::spec::{Format, load_str};
+use iacgen::terraform::ecs::{ServiceNames, fargate, is_production_like};
+use iacgen::terraform::{Module, Source, modules};
+use iacgen::tree::Tree;
+use std::collections::BTreeSet;
+
+/// A one-environment platform whose `ecs.services` section is `services` (YAML, indented by 4).
+fn spec(services: &str) -> String {
+    format!(
+        "version: 1
+project: shop
+region: eu-west-1
+environments:
+  dev: {{}}
+  prod: {{}}
+network:
+  cidr: {{ dev: 10.0.0.0/16, prod: 10.1.0.0/16 }}
+  az_count: 2
+  subnets:
+    public: {{ prefix: 24 }}
+    private: {{ prefix: 20 }}
+secrets:
+  db_password: {{ description: Database password }}
+  stripe_key: {{ description: Stripe API key }}
+ecs:
+  services:
+{services}"
+    )
+}
+
+fn load(text: &str) -> Platform {
+    load_str(text, Format::Yaml, "test.yaml").unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+fn render(platform: &Platform) -> Tree {
+    iacgen::render(platform).unwrap_or_else(|p| panic!("{p:?}"))
+}
+
+const API: &str = "    api:
+      image: 111111111111.dkr.ecr.eu-west-1.amazonaws.com/api:1.0.0
+      port: 8080
+      load_balancer: { public: true, health_check_path: /healthz }
+      autoscaling: { min: { dev: 1, prod: 2 }, max: 6, cpu_target: 60 }
+      secrets: [db_password]
+";
+const WORKER: &str = "    worker:
+      image: 111111111111.dkr.ecr.eu-west-1.amazonaws.com/worker:1.0.0
+      cpu: 512
+      memory: 1024
+";
+const ADMIN: &str = "    admin:
+      image: nginx:1.27
+      port: 80
+      load_balancer: { public: false, certificate_arn: \"arn:aws:acm:eu-west-1:111111111111:certificate/abc\" }
+";
+
+#[test]
+fn every_invalid_fargate_pair_is_rejected_with_the_valid_range() {
+    let cpus = [
+        128, 256, 300, 512, 1024, 2048, 3072, 4096, 8192, 16384, 32768,
+    ];
+    for cpu in cpus {
+        for memory in (512..=131072).step_by(512) {
+            let text = spec(&format!(
+                "    api:\n      image: nginx:1.27\n      cpu: {cpu}\n      memory: {memory}\n"
+            ));
+            let result = load_str(&text, Format::Yaml, "test.yaml");
+            match (fargate::check(cpu, memory), result) {
+                (Ok(()), Ok(_)) => {}
+                (Ok(()), Err(e)) => panic!("cpu {cpu} memory {memory} is valid but: {e}"),
+                (Err(_), Ok(_)) => panic!("cpu {cpu} memory {memory} was accepted"),
+                (Err(_), Err(e)) => {
+                    let text = e.to_string();
+                    let expected = match fargate::memory_choice(cpu) {
+                        Some(choice) => format!(
+                            "memory {memory} is not valid with cpu {cpu} (valid: {})",
+                            choice.describe()
+                        ),
+                        None => format!("cpu {cpu} is not a Fargate CPU size (valid: 256, 512,"),
+                    };
+                    assert!(text.contains(&expected), "{text}\nexpected: {expected}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn fargate_table_matches_the_published_sizes() {
+    // AWS's table of task sizes, written out here independently of the range notation.
+    let published: [(u32, &[u32]); 3] = [
+        (256, &[512, 1024, 2048]),
+        (512, &[1024, 2048, 3072, 4096]),
+        (1024, &[2048, 3072, 4096, 5120, 6144, 7168, 8192]),
+    ];
+    for (cpu, sizes) in published {
+        let choice = fargate::memory_choice(cpu).unwrap_or_else(|| panic!("cpu {cpu}"));
+        assert_eq!(choice.values(), sizes, "cpu {cpu}");
+    }
+    let largest = fargate::memory_choice(16384).map(|c| c.values());
+    assert_eq!(largest.as_ref().and_then(|v| v.first()), Some(&32768));
+    assert_eq!(largest.as_ref().and_then(|v| v.last()), Some(&122880));
+}
+
+fn parse(text: &str) -> hcl::Body {
+    hcl::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+/// Whether `new` keeps everything `old` has: the same value, or for objects (maps keyed by
+/// service, as in the observability call) the same entries plus others.
+fn keeps_expr(old: &hcl::Expression, new: &hcl::Expression) -> bool {
+    match (old, new) {
+        (hcl::Expression::Object(old), hcl::Expression::Object(new)) => old
+            .iter()
+            .all(|(k, v)| new.get(k).is_some_and(|n| keeps_expr(v, n))),
+        _ => old == new,
+    }
+}
+
+/// Whether `new` keeps every attribute and block of `old`, in the sense of [`keeps_expr`].
+fn keeps_body(old: &hcl::Body, new: &hcl::Body) -> bool {
+    let attrs_kept = old.attributes().all(|a| {
+        new.attributes()
+            .any(|b| b.key == a.key && keeps_expr(&a.expr, &b.expr))
+    });
+    let blocks_kept = old.blocks().all(|a| {
+        new.blocks().any(|b| {
+            b.identifier == a.identifier && b.labels == a.labels && keeps_body(&a.body, &b.body)
+        })
+    });
+    attrs_kept && blocks_kept
+}
+
+#[test]
+fn adding_a_service_only_adds_resources() {
+    let before = render(&load(&spec(API)));
+    // `admin` sorts before `api`: order of calls must not matter either.
+    let after = render(&load(&spec(&format!("{ADMIN}{API}{WORKER}"))));
+    for (path, old) in before.iter() {
+        let Some(new) = after.get(path) else {
+            panic!("{path} is gone");
+        };
+        if path.starts_with("modules/ecs-") {
+            assert!(old == new, "{path} changed");
+        } else if path.starts_with("modules/") {
+            // Other modules' code may list the services (the observability dashboard body).
+            continue;
+        } else if path.ends_with(".tf") || path.ends_with(".tfvars") {
+            let kept = keeps_body(&parse(old), &parse(new));
+            assert!(kept, "{path} lost or changed something:\n{old}");
+        }
+    }
+    let added: Vec<&str> = after.paths().filter(|p| before.get(p).is_none()).collect();
+    assert!(added.is_empty(), "a service adds no files: {added:?}");
+}
+
+fn service_calls(platform: &Platform) -> Vec<Module> {
+    modules(platform)
+        .into_iter()
+        .filter(|m| m.dir == "ecs-service")
+        .collect()
+}
+
+#[test]
+fn every_service_shares_one_module_code() {
+    let platform = load(&spec(&format!("{ADMIN}{API}{WORKER}")));
+    let calls = service_calls(&platform);
+    assert_eq!(
+        calls.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
+        ["service_admin", "service_api", "service_worker"]
+    );
+    let variables =
+        |m: &Module| -> Vec<String> { m.inputs.iter().map(|i| format!("{:?}", i.var)).collect() };
+    for call in &calls[1..] {
+        assert_eq!(call.main, calls[0].main, "{}", call.name);
+        assert_eq!(variables(call), variables(&calls[0]), "{}", call.name);
+        let outputs: Vec<_> = call.outputs.iter().map(|o| format!("{o:?}")).collect();
+        let first: Vec<_> = calls[0].outputs.iter().map(|o| format!("{o:?}")).collect();
+        assert_eq!(outputs, first);
+    }
+}
+
+/// The expression a root passes for input `name` of a module call in `env`.
+fn input(call: &Module, name: &str, env: &str) -> String {
+    let input = call
+        .inputs
+        .iter()
+        .find(|i| i.var.name == name)
+        .unwrap_or_else(|| panic!("{} has no input {name}", call.name));
+    let expr = match &input.source {
+        Source::Wired(e) => e.clone(),
+        Source::Setting(values) => values.get(env).cloned().unwrap_or(hcl::Expression::Null),
+    };
+    iacgen::hcl::print_expr(&expr)
+}
+
+#[test]
+fn execution_role_reads_only_its_own_secrets() {
+    let platform = load(&spec(&format!("{API}{WORKER}")));
+    let calls = service_calls(&platform);
+    let api = input(&calls[0], "secrets", "dev");
+    assert!(
+        api.contains("DB_PASSWORD") && api.contains("db_password"),
+        "{api}"
+    );
+    assert!(!api.contains("stripe"), "{api}");
+    assert_eq!(input(&calls[1], "secrets", "dev"), "{}");
+}
+
+#[test]
+fn parts_a_service_lacks_are_null() {
+    let platform = load(&spec(&format!("{API}{WORKER}")));
+    let calls = service_calls(&platform);
+    let worker = &calls[1];
+    assert_eq!(input(worker, "load_balancer", "dev"), "null");
+    assert_eq!(input(worker, "port", "dev"), "null");
+    assert_eq!(input(worker, "cpu_target", "dev"), "null");
+    // Without autoscaling the scalable target pins the count to `desired`.
+    for var in ["min_capacity", "max_capacity", "desired_count"] {
+        assert_eq!(input(worker, var, "prod"), "1", "{var}");
+    }
+    let api = &calls[0];
+    assert_eq!(input(api, "min_capacity", "prod"), "2");
+    assert_eq!(input(api, "max_capacity", "prod"), "6");
+    assert_eq!(
+        input(api, "desired_count", "prod"),
+        "2",
+        "desired is raised to min"
+    );
+}
+
+#[test]
+fn load_balancers_are_deletion_protected_in_production_like_environments() {
+    let platform = load(&spec(API));
+    let api = &service_calls(&platform)[0];
+    assert!(input(api, "load_balancer", "prod").contains("deletion_protection = true"));
+    assert!(input(api, "load_balancer", "dev").contains("deletion_protection = false"));
+    assert!(is_production_like("prod-eu") && !is_production_like("preprod"));
+}
+
+const LONG_PROJECT: &str = "abcdefghijklmnopqrstuvwx"; // 24 characters, the most allowed
+const LONG_ENV: &str = "production-eu-central-01"; // 24
+const LONG_SERVICE_A: &str = "customer-notification-service-01"; // 32, the most allowed
+const LONG_SERVICE_B: &str = "customer-notification-service-02";
+
+#[test]
+fn long_names_fit_aws_limits_and_never_collide() {
+    let mut all = BTreeSet::new();
+    for service in [LONG_SERVICE_A, LONG_SERVICE_B] {
+        let names = ServiceNames::new(LONG_PROJECT, LONG_ENV, service);
+        assert!(names.load_balancer.len() <= 32, "{names:?}");
+        assert!(names.target_group.len() <= 32, "{names:?}");
+        assert!(names.execution_role.len() <= 64, "{names:?}");
+        assert!(names.task_role.len() <= 64, "{names:?}");
+        for name in [&names.load_balancer, &names.target_group] {
+            let ok = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            assert!(
+                ok && !name.starts_with('-') && !name.ends_with('-'),
+                "{name}"
+            );
+        }
+        // Recognisable: a cut name still starts with the project.
+        assert!(
+            names.load_balancer.starts_with(&LONG_PROJECT[..20]),
+            "{names:?}"
+        );
+        // Stable: the same input always gives the same names.
+        assert_eq!(names, ServiceNames::new(LONG_PROJECT, LONG_ENV, service));
+        all.insert(names.execution_role.clone());
+        all.insert(names.task_role.clone());
+        all.insert(format!("lb:{}", names.load_balancer));
+        all.insert(format!("tg:{}", names.target_group));
+    }
+    assert_eq!(all.len(), 8, "two services share a name: {all:?}");
+}
+
+#[test]
+fn many_similar_services_get_distinct_names() {
+    let mut seen = BTreeSet::new();
+    for i in 0..500 {
+        let service = format!("customer-notification-svc-{i:03}");
+        let names = ServiceNames::new(LONG_PROJECT, LONG_ENV, &service);
+        assert!(seen.insert(names.load_balancer.clone()), "{service}");
+        assert!(names.load_balancer.len() <= 32);
+    }
+}
+
+#[test]
+fn short_names_are_kept_whole() {
+    let names = ServiceNames::new("shop", "dev", "api");
+    assert_eq!(names.load_balancer, "shop-dev-api");
+    assert_eq!(names.execution_role, "shop-dev-api-execution");
+    assert_eq!(names.task_role, "shop-dev-api-task");
+}
+
+#[test]
+fn the_long_names_example_renders_names_within_limits() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ecs-long-names.yaml");
+    let platform = iacgen::spec::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
+    let tree = render(&platform);
+    let tfvars = tree
+        .get(&format!("environments/{LONG_ENV}/terraform.tfvars"))
+        .unwrap_or_default();
+    let body = parse(tfvars);
+    let mut lb_names = BTreeSet::new();
+    for attr in body.attributes() {
+        let key = attr.key.as_str();
+        if key.ends_with("_role_name") {
+            let hcl::Expression::String(name) = &attr.expr else {
+                panic!("{key}")
+            };
+            assert!(name.len() <= 64, "{key} = {name}");
+        }
+        if key.ends_with("_load_balancer") {
+            let hcl::Expression::Object(lb) = &attr.expr else {
+                panic!("{key}")
+            };
+            for (k, v) in lb.iter() {
+                let field = match k {
+                    hcl::ObjectKey::Identifier(id) => id.to_string(),
+                    hcl::ObjectKey::Expression(e) => format!("{e:?}"),
+                    _ => String::new(),
+                };
+                if field.contains("name") {
+                    let hcl::Expression::String(name) = v else {
+                        panic!("{key}.{field}")
+                    };
+                    assert!(name.len() <= 32, "{key}.{field} = {name}");
+                    assert!(
+                        lb_names.insert(format!("{field}:{name}")),
+                        "{name} used twice"
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(
+        lb_names.len(),
+        4,
+        "two ALB and two target group names: {lb_names:?}"
+    );
+}
