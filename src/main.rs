@@ -13,7 +13,7 @@ use std::process::ExitCode;
     long_about = "iacgen reads a platform spec (YAML, TOML or JSON; see SPEC.md) and writes a \
                   Terraform repository: reusable modules under modules/ and one root per \
                   environment under environments/<env>/.\n\n\
-                  Exit codes: 0 success, 1 error (nothing written), 2 changes found (diff)."
+                  Exit codes: 0 success, 1 error (nothing written), 2 changes found (diff, plan)."
 )]
 struct Cli {
     #[command(subcommand)]
