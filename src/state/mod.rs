@@ -15,6 +15,7 @@ mod config;
 mod detect;
 mod drift;
 mod error;
+mod expansion;
 mod functions;
 mod identity;
 mod import_id;
