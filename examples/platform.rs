@@ -214,6 +214,7 @@ pub fn platform() -> Platform {
             },
             dashboard: true,
         },
+        repository: Repository::default(),
     }
 }
 

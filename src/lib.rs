@@ -4,8 +4,10 @@
 //! [`terraform`] (model → [`tree::Tree`] of files) → [`tree`] (write, diff).
 
 pub mod hcl;
+pub mod init;
 pub mod model;
 pub mod output;
+pub mod scaffold;
 pub mod spec;
 pub mod state;
 pub mod terraform;

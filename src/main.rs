@@ -1,7 +1,7 @@
 //! The `iacgen` command line: parses arguments, calls the library, maps errors to exit codes
 //! (0 success, 1 error, 2 changes found).
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -13,7 +13,9 @@ use std::process::ExitCode;
     long_about = "iacgen reads a platform spec (YAML, TOML or JSON; see SPEC.md) and writes a \
                   Terraform repository: reusable modules under modules/ and one root per \
                   environment under environments/<env>/.\n\n\
-                  Exit codes: 0 success, 1 error (nothing written), 2 changes found (diff, plan)."
+                  Exit codes: 0 success, 1 error (nothing written), 2 changes found (diff, plan).",
+    after_help = "Example (a new repository):\n  iacgen init infra --project payments\n  \
+                  cd infra && iacgen generate platform.yaml --out ."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -108,6 +110,41 @@ enum Command {
     Validate {
         /// The spec file (.yaml, .yml, .toml or .json)
         spec: PathBuf,
+    },
+    /// Start a repository: write a commented starter platform.yaml and its JSON Schema
+    #[command(
+        after_help = "Example:\n  iacgen init infra --project payments --region eu-west-1\n  \
+        cd infra && iacgen generate platform.yaml --out .\n\n\
+        The starter is the smallest useful platform (one environment and its network); every \
+        other section is there, commented out. An existing platform.yaml is never overwritten, \
+        nor is an existing platform.schema.json."
+    )]
+    Init {
+        /// Directory of the new repository (created if missing)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Project name (default: made from the directory's name)
+        #[arg(long)]
+        project: Option<String>,
+        /// AWS region of the environments
+        #[arg(long, default_value = "us-east-1")]
+        region: String,
+    },
+    /// Print the JSON Schema of the spec, for editors that complete and check specs
+    #[command(after_help = "Example:\n  iacgen schema > platform.schema.json\n\n\
+        With the schema beside it, a spec whose first line is\n  \
+        # yaml-language-server: $schema=platform.schema.json\n\
+        gets completion, descriptions and checks in editors that use yaml-language-server \
+        (VS Code's YAML extension, Neovim, Helix, ...).")]
+    Schema,
+    /// Print a shell completion script
+    #[command(after_help = "Examples:\n  \
+        iacgen completions bash > ~/.local/share/bash-completion/completions/iacgen\n  \
+        iacgen completions zsh > \"${fpath[1]}/_iacgen\"\n  \
+        iacgen completions fish > ~/.config/fish/completions/iacgen.fish")]
+    Completions {
+        /// The shell to complete in
+        shell: clap_complete::Shell,
     },
 }
 
@@ -313,6 +350,40 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 );
             }
             Ok(ExitCode::from(2))
+        }
+        Command::Init {
+            dir,
+            project,
+            region,
+        } => {
+            let written = iacgen::init::init(&dir, project.as_deref(), &region)
+                .map_err(|e| format!("error: {e}"))?;
+            println!("  created   {}", written.spec.display());
+            match &written.schema {
+                Some(schema) => println!("  created   {}", schema.display()),
+                None => println!(
+                    "  kept      {} (refresh it with `iacgen schema`)",
+                    dir.join(iacgen::init::SCHEMA_FILE).display()
+                ),
+            }
+            // Generated files name the spec relative to the repository root: run from there.
+            let cd = match dir.as_os_str().to_str() {
+                Some(".") | Some("") => String::new(),
+                _ => format!("cd {} && ", dir.display()),
+            };
+            println!(
+                "project {}: next, {cd}iacgen generate platform.yaml --out .",
+                written.project
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema => {
+            print!("{}", iacgen::spec::schema_json());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "iacgen", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Generate { spec, out, force } => {
             let tree = render(&spec)?;

@@ -1,5 +1,6 @@
-//! The committed `modules/` and `environments/` are the output of `examples/platform.yaml`, and
-//! a Rust program building the same model gets the same bytes.
+//! The committed `reference/` is the output of `examples/platform.yaml` (modules, environment
+//! roots and the repository's root files), and a Rust program building the same model gets the
+//! same bytes.
 
 #[path = "../examples/platform.rs"]
 mod platform_example;
@@ -10,6 +11,12 @@ use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Where the reference output lives: not the crate root, whose README.md and .gitignore are
+/// the crate's own.
+fn reference() -> PathBuf {
+    root().join("reference")
 }
 
 fn render_spec(path: &Path) -> Tree {
@@ -36,23 +43,23 @@ fn committed_reference_output_is_current() {
     let tree = render_spec(&root().join("examples/platform.yaml"));
     let mut stale = Vec::new();
     for (path, contents) in tree.iter() {
-        match std::fs::read_to_string(root().join(path)) {
+        match std::fs::read_to_string(reference().join(path)) {
             Ok(on_disk) if on_disk == contents => {}
             Ok(_) => stale.push(format!("changed: {path}")),
             Err(_) => stale.push(format!("missing: {path}")),
         }
     }
     let mut on_disk = BTreeSet::new();
-    for top in ["modules", "environments"] {
-        files_under(&root().join(top), &root(), &mut on_disk);
-    }
+    files_under(&reference(), &reference(), &mut on_disk);
+    // The manifest is written by `generate`, not part of the rendered tree.
+    on_disk.remove(iacgen::output::MANIFEST_PATH);
     let generated: BTreeSet<String> = tree.paths().map(str::to_string).collect();
     for extra in on_disk.difference(&generated) {
         stale.push(format!("not generated any more: {extra}"));
     }
     assert!(
         stale.is_empty(),
-        "modules/ and environments/ are stale; run `cargo run --release -- generate examples/platform.yaml --out .`\n{}",
+        "reference/ is stale; run `cargo run --release -- generate examples/platform.yaml --out reference`\n{}",
         stale.join("\n")
     );
 }

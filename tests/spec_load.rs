@@ -690,9 +690,9 @@ fn errors_display_one_per_line_with_file_position_and_path() {
         errors.to_string(),
         "specs/platform.yaml:3:1: regoin: unknown field `regoin`, did you mean `region`? \
          (valid: version, project, region, tags, tag_policy, backend, environments, network, eks, \
-         ecs, secrets, observability)\n\
+         ecs, secrets, observability, repository)\n\
          specs/platform.yaml:5:1: foo: unknown field `foo` (valid: version, project, region, tags, \
-         tag_policy, backend, environments, network, eks, ecs, secrets, observability)"
+         tag_policy, backend, environments, network, eks, ecs, secrets, observability, repository)"
     );
     let as_error: &dyn std::error::Error = &errors;
     assert!(as_error.to_string().contains("regoin"));

@@ -31,6 +31,8 @@ pub struct Platform {
     /// Secrets by name.
     pub secrets: BTreeMap<String, Secret>,
     pub observability: Observability,
+    /// The files around the Terraform code at the repository root (README, CI, linters).
+    pub repository: Repository,
 }
 
 /// `backend.s3`: one state object per environment at `<key_prefix>/<env>/terraform.tfstate`.
@@ -312,6 +314,42 @@ impl Default for Observability {
             alarm_emails: Vec::new(),
             alarms: Alarms::default(),
             dashboard: true,
+        }
+    }
+}
+
+/// `repository`: the spec's place in the generated repository and which root files iacgen
+/// writes. A file switched off is left to the project (iacgen neither writes nor deletes it);
+/// generated files that refer to it (the workflow, pre-commit) still expect it at that path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repository {
+    /// Path of the spec relative to the repository root, as the README and the CI workflow
+    /// name it (`iacgen diff <spec_file> --out .`).
+    pub spec_file: String,
+    /// `README.md`: what was generated, the layout, how to plan, apply and regenerate.
+    pub readme: bool,
+    /// `.gitignore` for Terraform working files and state.
+    pub gitignore: bool,
+    /// `.tflint.hcl`: the recommended preset plus the AWS ruleset.
+    pub tflint: bool,
+    /// `.pre-commit-config.yaml` and the `.terraform-docs.yml` its docs hook reads.
+    pub pre_commit: bool,
+    /// `.github/workflows/terraform.yml`: checks and plans on pull requests, applies on main.
+    pub github_workflow: bool,
+}
+
+/// Where `iacgen init` puts the spec, and so where generated files expect it by default.
+pub const DEFAULT_SPEC_FILE: &str = "platform.yaml";
+
+impl Default for Repository {
+    fn default() -> Self {
+        Self {
+            spec_file: DEFAULT_SPEC_FILE.to_string(),
+            readme: true,
+            gitignore: true,
+            tflint: true,
+            pre_commit: true,
+            github_workflow: true,
         }
     }
 }

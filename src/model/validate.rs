@@ -8,6 +8,7 @@ mod eks;
 mod general;
 mod network;
 mod observability;
+mod repository;
 mod secrets;
 mod syntax;
 
@@ -47,7 +48,7 @@ impl fmt::Display for Problem {
 
 /// Every problem in the platform, in a stable order (empty when it is valid): sections in
 /// document order (project, region, tags, tag_policy, backend, environments, network, eks, ecs,
-/// secrets, observability), names in sorted order within a section. A problem is reported once,
+/// secrets, observability, repository), names in sorted order within a section. A problem is reported once,
 /// at its root: a value that is invalid on its own is not also reported by the rules built on it.
 pub fn validate(platform: &Platform) -> Vec<Problem> {
     let mut c = checker::Checker::new(platform);
@@ -57,5 +58,6 @@ pub fn validate(platform: &Platform) -> Vec<Problem> {
     ecs::check(&mut c);
     secrets::check(&mut c);
     observability::check(&mut c);
+    repository::check(&mut c);
     c.finish()
 }

@@ -3,6 +3,7 @@
 //! Each format parses into one located tree (`document`, `parse`); `decode` turns the tree into
 //! the model with SPEC.md's defaults, reporting every structural problem at its line and column;
 //! `model::validate` then checks the rules, and `locate` points its problems at the file.
+//! `schema` describes the same format as a JSON Schema for editors.
 
 mod decode;
 mod document;
@@ -11,7 +12,9 @@ mod format;
 mod load;
 mod locate;
 mod parse;
+mod schema;
 
 pub use error::{SpecError, SpecErrors};
 pub use format::Format;
 pub use load::{load_file, load_str};
+pub use schema::{schema, schema_json};

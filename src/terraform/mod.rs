@@ -64,6 +64,10 @@ pub fn compile(platform: &Platform) -> Tree {
             tree.insert(format!("environments/{env}/README.md"), readme);
         }
     }
+    // README, .gitignore, linters, CI: what the spec's `repository` section asks for.
+    for (path, contents) in crate::scaffold::root_files(platform, &modules).iter() {
+        tree.insert(path, contents);
+    }
     tree
 }
 

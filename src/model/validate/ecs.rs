@@ -4,89 +4,7 @@ use super::checker::{Checker, Issue, did_you_mean, list, path};
 use super::eks::COMPONENT_NAME_MAX;
 use super::network::facts;
 use super::syntax;
-use crate::model::{Architecture, Autoscaling, Capacity, LoadBalancer, Service};
-
-/// The memory sizes (MiB) Fargate allows with one CPU size.
-enum Memory {
-    List(&'static [u32]),
-    Range { min: u32, max: u32, step: u32 },
-}
-
-impl Memory {
-    fn allows(&self, mib: u32) -> bool {
-        match self {
-            Memory::List(sizes) => sizes.contains(&mib),
-            Memory::Range { min, max, step } => {
-                (*min..=*max).contains(&mib) && (mib - min).is_multiple_of(*step)
-            }
-        }
-    }
-
-    fn describe(&self) -> String {
-        match self {
-            Memory::List(sizes) => list(sizes.iter().map(u32::to_string)),
-            Memory::Range { min, max, step } => format!("{min}–{max} in steps of {step}"),
-        }
-    }
-}
-
-/// Fargate task sizes: CPU units and the memory each allows (Linux; the two largest need
-/// platform version 1.4.0, which is `LATEST`).
-const FARGATE: [(u32, Memory); 7] = [
-    (256, Memory::List(&[512, 1024, 2048])),
-    (
-        512,
-        Memory::Range {
-            min: 1024,
-            max: 4096,
-            step: 1024,
-        },
-    ),
-    (
-        1024,
-        Memory::Range {
-            min: 2048,
-            max: 8192,
-            step: 1024,
-        },
-    ),
-    (
-        2048,
-        Memory::Range {
-            min: 4096,
-            max: 16384,
-            step: 1024,
-        },
-    ),
-    (
-        4096,
-        Memory::Range {
-            min: 8192,
-            max: 30720,
-            step: 1024,
-        },
-    ),
-    (
-        8192,
-        Memory::Range {
-            min: 16384,
-            max: 61440,
-            step: 4096,
-        },
-    ),
-    (
-        16384,
-        Memory::Range {
-            min: 32768,
-            max: 122880,
-            step: 8192,
-        },
-    ),
-];
-
-fn fargate_memory(cpu: u32) -> Option<&'static Memory> {
-    FARGATE.iter().find(|(c, _)| *c == cpu).map(|(_, m)| m)
-}
+use crate::model::{Autoscaling, LoadBalancer, Service};
 
 pub(super) fn check(c: &mut Checker) {
     let Some(ecs) = &c.p.ecs else { return };
@@ -117,13 +35,9 @@ fn check_service(c: &mut Checker, name: &str, s: &Service) {
         );
     }
     size(c, name, s);
-    if s.architecture == Architecture::Arm64 && s.capacity == Capacity::Spot {
-        c.push(
-            path(&field(name, &["capacity"])),
-            "Fargate Spot runs only x86_64 tasks: use `capacity: on_demand` or \
-             `architecture: x86_64`",
-        );
-    }
+    // arm64 on Fargate Spot is allowed: the ECS API reference (CapacityProviderStrategyItem)
+    // documents FARGATE_SPOT for ARM64 on platform 1.4.0+, although an older developer-guide
+    // page still says x86_64 only.
     if s.port == Some(0) {
         c.push(
             path(&field(name, &["port"])),
@@ -147,18 +61,24 @@ fn size(c: &mut Checker, name: &str, s: &Service) {
     c.shape(&cpu_field, &s.cpu, true);
     c.shape(&memory_field, &s.memory, true);
     c.value(&cpu_field, &s.cpu, |cpu| {
-        fargate_memory(*cpu).is_none().then(|| {
-            format!(
-                "cpu {cpu} is not a Fargate CPU size (valid: {})",
-                list(FARGATE.iter().map(|(c, _)| c.to_string()))
-            )
-        })
+        crate::model::fargate::memory_choice(*cpu)
+            .is_none()
+            .then(|| {
+                format!(
+                    "cpu {cpu} is not a Fargate CPU size (valid: {})",
+                    list(
+                        crate::model::fargate::TASK_SIZES
+                            .iter()
+                            .map(|(c, _)| c.to_string())
+                    )
+                )
+            })
     });
     c.per_env(s.cpu.varies() || s.memory.varies(), |env| {
         let (Some(cpu), Some(memory)) = (s.cpu.get(env), s.memory.get(env)) else {
             return Vec::new();
         };
-        match fargate_memory(*cpu) {
+        match crate::model::fargate::memory_choice(*cpu) {
             Some(allowed) if !allowed.allows(*memory) => vec![Issue::keyed(
                 &memory_field,
                 &[],
@@ -301,7 +221,7 @@ fn secrets_and_environment(c: &mut Checker, name: &str, s: &Service) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::model::fargate::memory_choice as fargate_memory;
 
     #[test]
     fn every_fargate_pair_boundary() {

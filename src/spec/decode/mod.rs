@@ -8,6 +8,7 @@ mod eks;
 mod network;
 mod observability;
 mod platform;
+mod repository;
 mod secrets;
 mod values;
 

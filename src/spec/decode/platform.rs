@@ -2,7 +2,7 @@
 
 use super::context::{At, Cx, Table};
 use super::values::{entries, per_env, string, string_map, strings};
-use super::{ecs, eks, network, observability, secrets};
+use super::{ecs, eks, network, observability, repository, secrets};
 use crate::model::{Environment, PerEnv, Platform, S3Backend, SPEC_VERSION};
 use crate::spec::document::Value;
 use std::collections::BTreeMap;
@@ -20,6 +20,7 @@ const FIELDS: &[&str] = &[
     "ecs",
     "secrets",
     "observability",
+    "repository",
 ];
 
 pub fn platform(cx: &mut Cx<'_>, root: &At<'_>) -> Option<Platform> {
@@ -56,6 +57,7 @@ pub fn platform(cx: &mut Cx<'_>, root: &At<'_>) -> Option<Platform> {
         Default::default(),
         observability::observability,
     );
+    let repository = t.or(cx, "repository", Default::default(), repository::repository);
     version?;
     Some(Platform {
         project: project?,
@@ -69,6 +71,7 @@ pub fn platform(cx: &mut Cx<'_>, root: &At<'_>) -> Option<Platform> {
         ecs: ecs?,
         secrets: secrets?,
         observability: observability?,
+        repository: repository?,
     })
 }
 

@@ -21,9 +21,10 @@ pub fn is_production_like(env: &str) -> bool {
     })
 }
 
-/// The length-limited names of one service in one environment. Each starts with
-/// `<project>-<env>-<service>` and, when that is too long, is cut and ends with a hash of the
-/// whole name, so the same input always gives the same name and two services never share one.
+/// The length-limited names of one service in one environment. Each is based on
+/// `<project>-<env>-<service>`; when that is too long, it is cut and gets a hash of the whole
+/// of it, so the same input always gives the same name and two services never share one.
+/// Role names keep their `-execution` / `-task` suffix after the hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceNames {
     /// `aws_lb.name`, at most 32 characters.
@@ -42,10 +43,19 @@ impl ServiceNames {
         Self {
             load_balancer: load_balancer_name(&base),
             target_group: shorten(&base, LOAD_BALANCER_NAME_MAX),
-            execution_role: shorten(&format!("{base}-execution"), IAM_ROLE_NAME_MAX),
-            task_role: shorten(&format!("{base}-task"), IAM_ROLE_NAME_MAX),
+            execution_role: with_suffix(&base, "-execution", IAM_ROLE_NAME_MAX),
+            task_role: with_suffix(&base, "-task", IAM_ROLE_NAME_MAX),
         }
     }
+}
+
+/// `<base><suffix>` within `max` characters: the base is shortened, so the suffix that tells
+/// the names apart stays readable.
+fn with_suffix(base: &str, suffix: &str, max: usize) -> String {
+    format!(
+        "{}{suffix}",
+        shorten(base, max.saturating_sub(suffix.len()))
+    )
 }
 
 /// AWS refuses load balancer names that begin with `internal-` (the prefix of internal ALB DNS

@@ -260,16 +260,22 @@ fn task_definition() -> Block {
 
 /// `lifecycle { precondition { ... } }`: a rule over several variables.
 fn precondition(condition: &str, message: &str) -> Block {
+    preconditions(&[(condition, message)])
+}
+
+fn preconditions(rules: &[(&str, &str)]) -> Block {
     block(
         "lifecycle",
         &[],
-        Body::new().block(block(
-            "precondition",
-            &[],
-            Body::new()
-                .attr("condition", ex(condition))
-                .attr("error_message", s(message)),
-        )),
+        Body::new().blocks(rules.iter().map(|(condition, message)| {
+            block(
+                "precondition",
+                &[],
+                Body::new()
+                    .attr("condition", ex(condition))
+                    .attr("error_message", s(*message)),
+            )
+        })),
     )
 }
 
@@ -290,6 +296,10 @@ fn security_groups() -> Body {
             "aws_vpc_security_group_ingress_rule",
             "service_from_load_balancer",
             Body::new()
+                // checkov reads a port-80 rule without `cidr_ipv4` as open to the world.
+                .comment(
+                    "checkov:skip=CKV_AWS_260:Admits only the load balancer's security group (referenced_security_group_id), no CIDR; checkov misreads a rule without cidr_ipv4 on port 80.",
+                )
                 .attr("for_each", ex("local.load_balancer"))
                 .blank()
                 .attr("security_group_id", ex("aws_security_group.service.id"))
@@ -393,7 +403,13 @@ fn load_balancer() -> Body {
                 .blank()
                 .attr("tags", tags_named("each.value.name"))
                 .blank()
-                .block(precondition("var.port != null", "A load balancer needs the service's port.")),
+                .block(preconditions(&[
+                    ("var.port != null", "A load balancer needs the service's port."),
+                    (
+                        "length(each.value.public ? var.public_subnet_ids : var.private_subnet_ids) >= 2",
+                        "An application load balancer needs subnets in at least two availability zones.",
+                    ),
+                ])),
         ))
         .block(resource(
             "aws_lb_target_group",

@@ -229,6 +229,7 @@ resource "aws_security_group" "service" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "service_from_load_balancer" {
+  # checkov:skip=CKV_AWS_260:Admits only the load balancer's security group (referenced_security_group_id), no CIDR; checkov misreads a rule without cidr_ipv4 on port 80.
   for_each = local.load_balancer
 
   security_group_id            = aws_security_group.service.id
@@ -334,6 +335,11 @@ resource "aws_lb" "this" {
     precondition {
       condition     = var.port != null
       error_message = "A load balancer needs the service's port."
+    }
+
+    precondition {
+      condition     = length(each.value.public ? var.public_subnet_ids : var.private_subnet_ids) >= 2
+      error_message = "An application load balancer needs subnets in at least two availability zones."
     }
   }
 }
