@@ -13,7 +13,7 @@ use std::process::ExitCode;
     long_about = "iacgen reads a platform spec (YAML, TOML or JSON; see SPEC.md) and writes a \
                   Terraform repository: reusable modules under modules/ and one root per \
                   environment under environments/<env>/.\n\n\
-                  Exit codes: 0 success, 1 error (nothing written), 2 changes found (diff).",
+                  Exit codes: 0 success, 1 error (nothing written), 2 changes found (diff, plan).",
     after_help = "Example (a new repository):\n  iacgen init infra --project payments\n  \
                   cd infra && iacgen generate platform.yaml --out ."
 )]
@@ -66,6 +66,49 @@ enum Command {
         /// Which generated output to compare: terraform or pulumi
         #[arg(long, value_enum, default_value_t = Target::Terraform)]
         target: Target,
+    },
+    /// Match an environment against an existing Terraform state: what Terraform would create,
+    /// keep, change or move, and the `moved` / `import` / `removed` blocks to adopt it
+    #[command(after_help = "Examples:\n  \
+        terraform state pull | iacgen plan platform.yaml --env prod --state -\n  \
+        iacgen plan platform.yaml --env prod --state old.tfstate --write-moves environments/prod/moves.tf\n  \
+        iacgen plan platform.yaml --env prod --state old-root.tfstate --adopt \\\n      \
+        --write-moves environments/prod/imports.tf --write-removed ../old-root/forget.tf\n\n\
+        The state is a terraform.tfstate (format version 4, as `terraform state pull` prints it) \
+        or `terraform show -json` output. Resources are matched by address, then by what names \
+        them (CIDR blocks, names, ...). Without --adopt the state is the environment's own: \
+        resources found under another address get `moved` blocks. With --adopt the state belongs \
+        to another root that the environment replaces: they get `import` blocks here and \
+        `removed` blocks (destroy = false) for the old root.\n\n\
+        Exit codes: 0 nothing to do, 2 changes, 1 error.")]
+    Plan {
+        /// The spec file (.yaml, .yml, .toml or .json)
+        spec: PathBuf,
+        /// The environment to compare
+        #[arg(long, value_name = "ENV")]
+        env: String,
+        /// The state: a terraform.tfstate, `terraform show -json` output, or `-` for stdin
+        #[arg(long, value_name = "FILE")]
+        state: PathBuf,
+        /// Print the report as JSON
+        #[arg(long)]
+        json: bool,
+        /// The state belongs to another root that this environment replaces: import its objects
+        /// instead of moving them
+        #[arg(long)]
+        adopt: bool,
+        /// Write `moved` blocks (or, with --adopt, `import` blocks) to FILE, for the environment root
+        #[arg(long, value_name = "FILE")]
+        write_moves: Option<PathBuf>,
+        /// Write `removed` blocks to FILE: with --adopt for the old root; otherwise for the
+        /// resources of the state iacgen does not manage, so Terraform forgets rather than
+        /// destroys them
+        #[arg(long, value_name = "FILE")]
+        write_removed: Option<PathBuf>,
+        /// The generated repository on disk: `.tf` files added by hand in its module and
+        /// environment directories (`*_override.tf` among them) count as Terraform counts them
+        #[arg(long, short, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Check a spec and report every problem, without writing anything
     #[command(after_help = "Example:\n  iacgen validate examples/platform.yaml\n\n\
@@ -186,8 +229,117 @@ fn render(spec: &Path, target: Target) -> Result<iacgen::tree::Tree, String> {
     })
 }
 
+fn read_state(path: &Path) -> Result<iacgen::state::State, String> {
+    if path.as_os_str() == "-" {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("error: cannot read the state from standard input: {e}"))?;
+        iacgen::state::read(&bytes).map_err(|e| format!("error: standard input: {e}"))
+    } else {
+        iacgen::state::read_file(path).map_err(|e| match e {
+            iacgen::state::StateError::Io { .. } => format!("error: {e}"),
+            e => format!("error: {}: {e}", path.display()),
+        })
+    }
+}
+
+/// Adds the `.tf` files of the repository at `out` that iacgen does not generate but Terraform
+/// reads with the generated ones: those in the environment's root and in every module directory.
+fn add_files_on_disk(tree: &mut iacgen::tree::Tree, out: &Path, env: &str) -> Result<(), String> {
+    let root = format!("environments/{env}");
+    let dirs: std::collections::BTreeSet<String> = tree
+        .paths()
+        .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir.to_string()))
+        .filter(|dir| dir == &root || dir.starts_with("modules/"))
+        .collect();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(out.join(&dir)) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tf"))
+            .collect();
+        names.sort();
+        for name in names {
+            let path = format!("{dir}/{name}");
+            if tree.get(&path).is_some() {
+                continue;
+            }
+            let text = std::fs::read_to_string(out.join(&path))
+                .map_err(|e| format!("error: cannot read {}: {e}", out.join(&path).display()))?;
+            tree.insert(path, text);
+        }
+    }
+    Ok(())
+}
+
+fn write_file(path: &Path, contents: &str) -> Result<(), String> {
+    std::fs::write(path, contents)
+        .map_err(|e| format!("error: cannot write {}: {e}", path.display()))
+}
+
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
+        Command::Plan {
+            spec,
+            env,
+            state,
+            json,
+            adopt,
+            write_moves,
+            write_removed,
+            out,
+        } => {
+            let mut tree = render(&spec)?;
+            if let Some(out) = &out {
+                add_files_on_disk(&mut tree, out, &env)?;
+            }
+            let state = read_state(&state)?;
+            let options = iacgen::state::PlanOptions { adopt };
+            let report = iacgen::state::plan(&tree, &env, &state, options)
+                .map_err(|e| format!("error: {}: {e}", spec.display()))?;
+            if let Some(path) = &write_moves {
+                write_file(path, &iacgen::state::moves_file(&report))?;
+            }
+            if let Some(path) = &write_removed {
+                write_file(path, &iacgen::state::removed_file(&report))?;
+            }
+            if json {
+                println!("{:#}", report.to_json());
+            } else {
+                print!("{}", report.to_text());
+                if let Some(path) = &write_moves {
+                    let (what, n) = if adopt {
+                        ("import", report.imports().len())
+                    } else {
+                        ("moved", report.moves().len())
+                    };
+                    println!("Wrote {n} `{what}` block(s) to {}.", path.display());
+                }
+                if let Some(path) = &write_removed {
+                    println!(
+                        "Wrote {} `removed` block(s) to {}.",
+                        report.removed().len(),
+                        path.display()
+                    );
+                } else if adopt && !report.removed().is_empty() {
+                    println!(
+                        "The old root must forget what this environment imports: \
+                         --write-removed FILE writes its `removed` blocks."
+                    );
+                }
+            }
+            Ok(if report.has_changes() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
         Command::Validate { spec } => {
             let platform = load(&spec)?;
             println!(

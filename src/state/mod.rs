@@ -5,12 +5,26 @@
 //! and what to do, everything else: empty files, binary and encrypted files, broken JSON, JSON
 //! that is not a state, the legacy formats 1–3 of Terraform before 0.12, and future formats.
 //! Resource instances come with a typed [`Address`] that prints exactly as Terraform prints it.
+//!
+//! [`plan`] matches what a generated environment would manage ([`inventory`], read back from
+//! the generated HCL) against a state, and [`moves_file`] / [`removed_file`] write the `moved`,
+//! `import` and `removed` blocks that let Terraform adopt the existing objects.
 
 mod address;
+mod config;
 mod detect;
+mod drift;
 mod error;
+mod expansion;
+mod functions;
+mod identity;
+mod import_id;
 mod instance;
+mod inventory;
+mod moves;
+mod plan;
 mod quote;
+mod report;
 mod show_json;
 mod snapshot;
 mod v4;
@@ -18,8 +32,16 @@ mod v4;
 use std::path::Path;
 
 pub use address::{Address, AddressError, IndexKey, Mode, ModulePath, ModuleStep};
+pub use drift::Drift;
 pub use error::{BinaryKind, Encryption, StateError};
+pub use import_id::{MissingAttribute, has_known_format, import_id};
 pub use instance::ResourceInstance;
+pub use inventory::{Inventory, ManagedInstance, Unexpanded};
+pub use moves::{moves_file, removed_file};
+pub use plan::{
+    Action, MatchedBy, NotCompared, PlanError, PlanOptions, PlanReport, Planned, StateMatch,
+    Summary, Unmatched, inventory, plan,
+};
 pub use snapshot::{Format, Output, Plan, ResourceChange, State};
 
 /// Reads a state from the bytes of a state file or of `terraform show -json` output.

@@ -1,0 +1,153 @@
+//! What names a resource, per type: the arguments that tell one remote object from another of
+//! the same type, whatever its address. A VPC is its CIDR block, a log group its name, a node
+//! group its cluster and node group name, a route table association its subnet.
+//!
+//! Paths are argument names, with a dot into maps and single nested blocks (`tags.Name`,
+//! `tag.key`). A path starting with `?` is optional: compared when iacgen knows its value (a
+//! security group rule has ports, or not). A path starting with `~` is a hint rather than an
+//! identity: it can change in place (a `Name` tag, a description), so it helps to find an
+//! object but a different value does not prove another object. A type not listed is named by
+//! its `name` argument when it has one.
+
+use serde_json::Value as Json;
+
+/// The identifying argument paths of `type_`; empty when the type has none of its own (it is then
+/// matched by address or through a reference from a matched resource).
+pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
+    match type_ {
+        "aws_vpc" => &["cidr_block"],
+        "aws_subnet" => &["cidr_block"],
+        "aws_internet_gateway" | "aws_egress_only_internet_gateway" => &["vpc_id"],
+        "aws_default_security_group" | "aws_default_route_table" | "aws_default_network_acl" => {
+            &["vpc_id"]
+        }
+        "aws_route_table" => &["vpc_id", "~tags.Name"],
+        "aws_route" => &["route_table_id", "destination_cidr_block"],
+        "aws_route_table_association" => &["subnet_id"],
+        "aws_nat_gateway" => &["subnet_id"],
+        "aws_eip" => &["~tags.Name"],
+        "aws_flow_log" => &["vpc_id", "log_destination_type"],
+        "aws_vpc_endpoint" => &["vpc_id", "service_name"],
+        "aws_security_group" => &["vpc_id", "name"],
+        "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => &[
+            "security_group_id",
+            "ip_protocol",
+            "?from_port",
+            "?to_port",
+            "?cidr_ipv4",
+            "?cidr_ipv6",
+            "?referenced_security_group_id",
+            "?prefix_list_id",
+        ],
+        "aws_cloudwatch_log_group" => &["name"],
+        "aws_cloudwatch_log_metric_filter" => &["log_group_name", "name"],
+        "aws_cloudwatch_metric_alarm" => &["alarm_name"],
+        "aws_cloudwatch_dashboard" => &["dashboard_name"],
+        "aws_iam_role" | "aws_iam_policy" | "aws_iam_instance_profile" => &["name"],
+        "aws_iam_role_policy" => &["role", "name"],
+        "aws_iam_role_policy_attachment" => &["role", "policy_arn"],
+        "aws_iam_openid_connect_provider" => &["url"],
+        "aws_kms_key" => &["~description", "~tags.Name"],
+        "aws_kms_alias" => &["name"],
+        "aws_db_subnet_group" | "aws_elasticache_subnet_group" => &["name"],
+        "aws_eks_cluster" => &["name"],
+        "aws_eks_node_group" => &["cluster_name", "node_group_name"],
+        "aws_eks_addon" => &["cluster_name", "addon_name"],
+        "aws_eks_access_entry" => &["cluster_name", "principal_arn"],
+        "aws_eks_access_policy_association" => &["cluster_name", "principal_arn", "policy_arn"],
+        "aws_eks_pod_identity_association" => &["cluster_name", "namespace", "service_account"],
+        "aws_launch_template" => &["name"],
+        "aws_autoscaling_group_tag" => &["autoscaling_group_name", "tag.key"],
+        "aws_ecs_cluster" => &["name"],
+        "aws_ecs_cluster_capacity_providers" => &["cluster_name"],
+        "aws_ecs_service" => &["cluster", "name"],
+        "aws_ecs_task_definition" => &["family"],
+        "aws_lb" | "aws_lb_target_group" => &["name"],
+        "aws_lb_listener" => &["load_balancer_arn", "~port"],
+        "aws_lb_listener_rule" => &["listener_arn", "~priority"],
+        "aws_appautoscaling_target" => &["service_namespace", "resource_id", "scalable_dimension"],
+        "aws_appautoscaling_policy" => &["resource_id", "name"],
+        "aws_secretsmanager_secret" => &["name"],
+        "aws_secretsmanager_secret_rotation" => &["secret_id"],
+        "aws_secretsmanager_secret_policy" => &["secret_arn"],
+        "aws_secretsmanager_secret_version" => &["secret_id"],
+        "aws_sns_topic" => &["name"],
+        "aws_sns_topic_policy" => &["arn"],
+        "aws_sns_topic_subscription" => &["topic_arn", "protocol", "endpoint"],
+        "aws_s3_bucket" => &["bucket"],
+        "aws_ecr_repository" => &["name"],
+        "aws_ssm_parameter" => &["name"],
+        "aws_kms_replica_key" => &["primary_key_arn"],
+        "aws_lambda_permission" => &["function_name", "statement_id"],
+        _ => &["name"],
+    }
+}
+
+/// A path of [`identity`] without its `?` / `~` marks, and whether it is a true identity (a
+/// different value means another object).
+pub(crate) fn parse_path(path: &str) -> (&str, bool) {
+    match path.strip_prefix(['?', '~']) {
+        Some(rest) => (rest, false),
+        None => (path, true),
+    }
+}
+
+/// The value at `path` (`tags.Name`, `tag.key`): through objects, and through lists of exactly
+/// one object (a nested block as a state holds it).
+pub(crate) fn lookup<'a>(value: &'a Json, path: &str) -> Option<&'a Json> {
+    let mut current = value;
+    for step in path.split('.') {
+        current = match current {
+            Json::Array(items) if items.len() == 1 => items[0].get(step)?,
+            other => other.get(step)?,
+        };
+    }
+    match current {
+        Json::Null => None,
+        v => Some(v),
+    }
+}
+
+/// Identity values compare as text: a port may be a number in the configuration and a string
+/// in the state.
+pub(crate) fn same_identity(config: &Json, state: &Json) -> bool {
+    match (scalar_text(config), scalar_text(state)) {
+        (Some(a), Some(b)) => a == b,
+        _ => config == state,
+    }
+}
+
+fn scalar_text(v: &Json) -> Option<String> {
+    match v {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_reach_into_maps_and_single_blocks() {
+        let v = json!({"tags": {"Name": "a"}, "tag": [{"key": "k"}], "two": [{"x": 1}, {"x": 2}]});
+        assert_eq!(lookup(&v, "tags.Name"), Some(&json!("a")));
+        assert_eq!(lookup(&v, "tag.key"), Some(&json!("k")));
+        assert_eq!(lookup(&v, "two.x"), None);
+        assert_eq!(lookup(&json!({"name": null}), "name"), None);
+    }
+
+    #[test]
+    fn identity_values_compare_as_text() {
+        assert!(same_identity(&json!(443), &json!("443")));
+        assert!(!same_identity(&json!("10.0.0.0/16"), &json!("10.1.0.0/16")));
+        assert_eq!(
+            identity("aws_eks_node_group"),
+            ["cluster_name", "node_group_name"]
+        );
+        assert_eq!(identity("aws_something_new"), ["name"]);
+    }
+}

@@ -1,0 +1,108 @@
+//! The blocks that make adoption safe, as HCL files: `moved` (an address changes within one
+//! state), `import` (a remote object joins this state) and `removed` (another root forgets an
+//! object without destroying it).
+
+use crate::hcl::{Block, Body, Expr, print_body, s};
+
+use super::address::Address;
+use super::plan::PlanReport;
+
+/// The file `--write-moves` writes into the environment root: `moved` blocks or, when
+/// adopting, `import` blocks.
+pub fn moves_file(report: &PlanReport) -> String {
+    let mut body = Body::new();
+    if report.adopt {
+        body = body.comment(&format!(
+            "Written by `iacgen plan --adopt` for environment {env}: the existing objects this\n\
+             environment takes over from another root. After `terraform apply` has imported them,\n\
+             this file can be deleted. The old root forgets them with the `removed` blocks\n\
+             iacgen printed (or wrote with --write-removed).",
+            env = report.env
+        ));
+        for (to, id) in report.imports() {
+            body = body.blank().block(Block::new(
+                "import",
+                &[],
+                Body::new().attr("to", address(to)).attr("id", s(id)),
+            ));
+        }
+        let missing: Vec<String> = report
+            .planned
+            .iter()
+            .filter_map(|p| match &p.state {
+                Some(m) => match &m.import_id {
+                    Some(Err(e)) => Some(format!(
+                        "{} (from {}): the state has no {}",
+                        p.address, m.address, e.attribute
+                    )),
+                    _ => None,
+                },
+                None => None,
+            })
+            .collect();
+        if !missing.is_empty() {
+            body = body.blank().comment(&format!(
+                "No import ID could be computed for these; import them by hand:\n{}",
+                missing.join("\n")
+            ));
+        }
+    } else {
+        body = body.comment(&format!(
+            "Written by `iacgen plan --write-moves` for environment {env}: resources whose address\n\
+             changes. Keep this file until every copy of the state has been applied with it.",
+            env = report.env
+        ));
+        for (from, to) in report.moves() {
+            body = body.blank().block(Block::new(
+                "moved",
+                &[],
+                Body::new()
+                    .attr("from", address(from))
+                    .attr("to", address(to)),
+            ));
+        }
+    }
+    print_body(&body)
+}
+
+/// `removed` blocks (`lifecycle { destroy = false }`) for [`PlanReport::removed`].
+pub fn removed_file(report: &PlanReport) -> String {
+    let intro = if report.adopt {
+        format!(
+            "Written by `iacgen plan --adopt` for environment {env}: put this in the OLD root,\n\
+             then run `terraform apply` there; it forgets these resources without destroying them,\n\
+             because environment {env} imports them.",
+            env = report.env
+        )
+    } else {
+        format!(
+            "Written by `iacgen plan --write-removed` for environment {env}: resources in the state\n\
+             that iacgen does not manage. Terraform forgets them instead of destroying them.",
+            env = report.env
+        )
+    };
+    let mut body = Body::new().comment(&intro);
+    for from in report.removed() {
+        let from = match from.parse::<Expr>() {
+            Ok(e) => e,
+            Err(_) => continue,
+        };
+        body = body.blank().block(Block::new(
+            "removed",
+            &[],
+            Body::new().attr("from", from).blank().block(Block::new(
+                "lifecycle",
+                &[],
+                Body::new().attr("destroy", false),
+            )),
+        ));
+    }
+    print_body(&body)
+}
+
+/// An address as an HCL traversal. Terraform's own printing of keys is valid HCL, so this
+/// parses; a key it could not print is kept as a string rather than dropped.
+fn address(address: &Address) -> Expr {
+    let text = address.to_string();
+    text.parse::<Expr>().unwrap_or(Expr::String(text))
+}
