@@ -295,7 +295,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             write_removed,
             out,
         } => {
-            let mut tree = render(&spec)?;
+            let mut tree = render(&spec, Target::Terraform)?;
             if let Some(out) = &out {
                 add_files_on_disk(&mut tree, out, &env)?;
             }
