@@ -240,7 +240,7 @@ fn restore_urls(text: &str) -> String {
                 .find(|c: char| c.is_whitespace() || "<>\"'`".contains(c))
                 .unwrap_or(rest.len() - at);
         out.push_str(&rest[..start]);
-        out.push_str(&rest[start..end].replace('\\', ""));
+        out.push_str(&rest[start..end].replace("\\_", "_"));
         rest = &rest[end..];
     }
     out.push_str(rest);
@@ -279,6 +279,8 @@ mod tests {
         assert_eq!(table_text("`per_az` or none"), "`per_az` or none");
         assert_eq!(table_text("an _emphasis_ here"), "an _emphasis_ here");
         assert_eq!(table_text(""), "n/a");
+        // Underscores in URLs stay plain, pipes stay escaped (one cell).
+        assert_eq!(table_text("https://x.io/a_b|c"), "https://x.io/a_b\\|c");
         assert_eq!(
             table_text("See https://docs.aws.amazon.com/a_b.html for x_y"),
             "See https://docs.aws.amazon.com/a_b.html for x\\_y"
