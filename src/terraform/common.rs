@@ -2,7 +2,7 @@
 
 use super::interface::Variable;
 use super::kms::{Grant, key, key_policy};
-use crate::hcl::{Block, Body, Expr, block, data, ex, s, strings};
+use crate::hcl::{Block, Body, Expr, block, data, ex, num, resource, s, strings};
 
 /// CloudWatch Logs' allowed retention values, in days.
 pub const RETENTION_DAYS: [u32; 22] = [
@@ -108,4 +108,44 @@ pub fn short_retention_skip(days_by_env: &[(String, u32)]) -> Option<String> {
             short.join(", ")
         )
     })
+}
+
+/// `aws_security_group.<id>` named `name` that admits HTTPS (443) from the VPC CIDR and nothing
+/// else: the front of a private endpoint (VPC interface endpoints, the EKS API). `vpc_id` and
+/// `vpc_cidr` are references written by iacgen.
+pub fn https_from_vpc(
+    id: &str,
+    name: &str,
+    description: &str,
+    vpc_id: &str,
+    vpc_cidr: &str,
+    rule_description: &str,
+) -> Body {
+    Body::new()
+        .block(resource(
+            "aws_security_group",
+            id,
+            Body::new()
+                .attr("name", ex(&format!("\"{name}\"")))
+                .attr("description", s(description))
+                .attr("vpc_id", ex(vpc_id))
+                .blank()
+                .attr("tags", name_tags(name)),
+        ))
+        .block(resource(
+            "aws_vpc_security_group_ingress_rule",
+            &format!("{id}_https"),
+            Body::new()
+                .attr(
+                    "security_group_id",
+                    ex(&format!("aws_security_group.{id}.id")),
+                )
+                .attr("description", s(rule_description))
+                .attr("cidr_ipv4", ex(vpc_cidr))
+                .attr("ip_protocol", s("tcp"))
+                .attr("from_port", num(443))
+                .attr("to_port", num(443))
+                .blank()
+                .attr("tags", name_tags(&format!("{name}-https"))),
+        ))
 }

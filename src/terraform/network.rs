@@ -1,6 +1,6 @@
 //! `modules/network`: VPC, subnets per tier, gateways, routes, flow logs, endpoints.
 
-use super::common::{assume_role_policy, kms_key_for_logs, name_tags};
+use super::common::{assume_role_policy, https_from_vpc, kms_key_for_logs, name_tags};
 use super::interface::{Output, Variable};
 use super::module::{Input, Module};
 use crate::hcl::{Body, Expr, block, data, ex, list, num, obj, resource, s, strings};
@@ -437,31 +437,13 @@ fn endpoints(services: &[String], tiers: &[Tier]) -> Body {
             "intra"
         };
         body = body
-            .block(resource(
-                "aws_security_group",
+            .extend(https_from_vpc(
                 "endpoints",
-                Body::new()
-                    .attr("name", ex(r#""${var.name}-vpc-endpoints""#))
-                    .attr(
-                        "description",
-                        s("HTTPS from inside the VPC to interface VPC endpoints"),
-                    )
-                    .attr("vpc_id", ex("aws_vpc.this.id"))
-                    .blank()
-                    .attr("tags", name_tags("${var.name}-vpc-endpoints")),
-            ))
-            .block(resource(
-                "aws_vpc_security_group_ingress_rule",
-                "endpoints_https",
-                Body::new()
-                    .attr("security_group_id", ex("aws_security_group.endpoints.id"))
-                    .attr("description", s("HTTPS from the VPC"))
-                    .attr("cidr_ipv4", ex("aws_vpc.this.cidr_block"))
-                    .attr("ip_protocol", s("tcp"))
-                    .attr("from_port", num(443))
-                    .attr("to_port", num(443))
-                    .blank()
-                    .attr("tags", name_tags("${var.name}-vpc-endpoints-https")),
+                "${var.name}-vpc-endpoints",
+                "HTTPS from inside the VPC to interface VPC endpoints",
+                "aws_vpc.this.id",
+                "aws_vpc.this.cidr_block",
+                "HTTPS from the VPC",
             ))
             .block(resource(
                 "aws_vpc_endpoint",

@@ -1,8 +1,10 @@
 //! The control plane: encryption keys, log group, IAM role, security group, the cluster itself,
 //! access entries, the OIDC provider and the add-ons.
 
-use super::super::common::{assume_role_policy, kms_key_for_logs, name_tags, short_retention_skip};
-use crate::hcl::{Block, Body, Expr, block, data, ex, null, num, obj, resource, s, strings};
+use super::super::common::{
+    assume_role_policy, https_from_vpc, kms_key_for_logs, name_tags, short_retention_skip,
+};
+use crate::hcl::{Block, Body, Expr, block, data, ex, null, obj, resource, s, strings};
 use crate::model::{Eks, Platform};
 
 /// Every control-plane log type EKS can send to CloudWatch.
@@ -51,57 +53,14 @@ pub(super) fn log_retention(platform: &Platform) -> Vec<(String, u32)> {
 /// The key that envelope-encrypts Kubernetes secrets. Its policy leaves access to IAM policies
 /// of the account; the cluster role gets its rights from one of those.
 fn secrets_key() -> Body {
-    let skip = "A key policy applies to its own key only; \"*\" is that key.";
     Body::new()
-        .block(data(
-            "aws_iam_policy_document",
-            "secrets_key",
-            Body::new()
-                .comment(&format!("checkov:skip=CKV_AWS_109:{skip}"))
-                .comment(&format!("checkov:skip=CKV_AWS_111:{skip}"))
-                .comment(&format!("checkov:skip=CKV_AWS_356:{skip}"))
-                .block(block(
-                    "statement",
-                    &[],
-                    Body::new()
-                        .attr("sid", s("AccountAdministers"))
-                        .attr("actions", strings(["kms:*"]))
-                        .attr("resources", strings(["*"]))
-                        .blank()
-                        .block(principals(
-                            "AWS",
-                            ex(r#"["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]"#),
-                        )),
-                )),
-        ))
-        .block(resource(
-            "aws_kms_key",
+        .block(super::super::kms::key_policy("secrets", &[]))
+        .extend(super::super::kms::key(
             "secrets",
-            Body::new()
-                .attr("description", ex(r#""Kubernetes secrets of ${var.name}""#))
-                .attr("enable_key_rotation", true)
-                .attr("deletion_window_in_days", num(30))
-                .attr("policy", ex("data.aws_iam_policy_document.secrets_key.json"))
-                .blank()
-                .attr("tags", name_tags("${var.name}-eks-secrets")),
+            "${var.name}-eks-secrets",
+            "Kubernetes secrets of ${var.name}",
+            false,
         ))
-        .block(resource(
-            "aws_kms_alias",
-            "secrets",
-            Body::new()
-                .attr("name", ex(r#""alias/${var.name}-eks-secrets""#))
-                .attr("target_key_id", ex("aws_kms_key.secrets.key_id")),
-        ))
-}
-
-fn principals(kind: &str, identifiers: Expr) -> Block {
-    block(
-        "principals",
-        &[],
-        Body::new()
-            .attr("type", s(kind))
-            .attr("identifiers", identifiers),
-    )
 }
 
 /// EKS writes control-plane logs to `/aws/eks/<cluster>/cluster`; creating the group first
@@ -183,33 +142,14 @@ fn cluster_role() -> Body {
 /// tooling) reaches the private endpoint. Nodes talk to the control plane through the cluster
 /// security group EKS creates itself.
 fn security_group() -> Body {
-    Body::new()
-        .block(resource(
-            "aws_security_group",
-            "cluster",
-            Body::new()
-                .attr("name", ex(r#""${var.name}-eks-cluster""#))
-                .attr(
-                    "description",
-                    s("Kubernetes API of the EKS cluster: HTTPS from inside the VPC"),
-                )
-                .attr("vpc_id", ex("var.vpc_id"))
-                .blank()
-                .attr("tags", name_tags("${var.name}-eks-cluster")),
-        ))
-        .block(resource(
-            "aws_vpc_security_group_ingress_rule",
-            "cluster_https",
-            Body::new()
-                .attr("security_group_id", ex("aws_security_group.cluster.id"))
-                .attr("description", s("Kubernetes API from the VPC"))
-                .attr("cidr_ipv4", ex("var.vpc_cidr_block"))
-                .attr("ip_protocol", s("tcp"))
-                .attr("from_port", num(443))
-                .attr("to_port", num(443))
-                .blank()
-                .attr("tags", name_tags("${var.name}-eks-cluster-https")),
-        ))
+    https_from_vpc(
+        "cluster",
+        "${var.name}-eks-cluster",
+        "Kubernetes API of the EKS cluster: HTTPS from inside the VPC",
+        "var.vpc_id",
+        "var.vpc_cidr_block",
+        "Kubernetes API from the VPC",
+    )
 }
 
 fn cluster(eks: &Eks) -> Block {
