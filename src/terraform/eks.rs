@@ -72,14 +72,7 @@ fn inputs(platform: &Platform, eks: &Eks) -> Vec<Input> {
             ),
             ex("local.name"),
         ),
-        Input::wired(
-            Variable::new(
-                "tags",
-                "map(string)",
-                "Tags for every taggable resource; `Name` is added per resource.",
-            ),
-            ex("var.tags"),
-        ),
+        Input::tags(),
         Input::wired(
             Variable::new("vpc_id", "string", "ID of the VPC the cluster runs in."),
             ex("module.network.vpc_id"),

@@ -1,7 +1,7 @@
 //! A generated module and how environment roots call it.
 
 use super::interface::{Output, Variable};
-use crate::hcl::{Body, Expr};
+use crate::hcl::{Body, Expr, ex};
 use std::collections::BTreeMap;
 
 /// One reusable module under `modules/<dir>/`, with what each root passes to it.
@@ -51,5 +51,31 @@ impl Input {
             var,
             source: Source::Wired(expr),
         }
+    }
+}
+
+impl Input {
+    /// `name`, wired to the root's `local.name` (`<project>-<environment>`).
+    pub fn name() -> Self {
+        Self::wired(
+            Variable::new(
+                "name",
+                "string",
+                "Prefix of every resource name: `<project>-<environment>`.",
+            ),
+            ex("local.name"),
+        )
+    }
+
+    /// `tags`, wired to the root's `var.tags` (the environment's merged tag set).
+    pub fn tags() -> Self {
+        Self::wired(
+            Variable::new(
+                "tags",
+                "map(string)",
+                "Tags for every taggable resource; `Name` is added per resource.",
+            ),
+            ex("var.tags"),
+        )
     }
 }

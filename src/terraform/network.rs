@@ -487,14 +487,8 @@ fn inputs(platform: &Platform, network: &Network, nat: bool) -> Vec<Input> {
         envs.iter().map(|e| (e.to_string(), f(e))).collect()
     };
     let mut inputs = vec![
-        Input::wired(
-            Variable::new("name", "string", "Prefix of every resource name: `<project>-<environment>`."),
-            ex("local.name"),
-        ),
-        Input::wired(
-            Variable::new("tags", "map(string)", "Tags for every taggable resource; `Name` is added per resource."),
-            ex("var.tags"),
-        ),
+        Input::name(),
+        Input::tags(),
         Input::setting(
             Variable::new("vpc_cidr", "string", "IPv4 CIDR block of the VPC (/16 to /24).")
                 .check("can(cidrhost(var.vpc_cidr, 0)) && tonumber(split(\"/\", var.vpc_cidr)[1]) >= 16 && tonumber(split(\"/\", var.vpc_cidr)[1]) <= 24", "vpc_cidr must be an IPv4 CIDR block with a prefix from /16 to /24."),

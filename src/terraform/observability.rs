@@ -703,14 +703,8 @@ fn inputs(platform: &Platform, watched: &Watched) -> Vec<Input> {
     };
 
     let mut inputs = vec![
-        Input::wired(
-            Variable::new("name", "string", "Prefix of every resource name: `<project>-<environment>`."),
-            ex("local.name"),
-        ),
-        Input::wired(
-            Variable::new("tags", "map(string)", "Tags for every taggable resource; `Name` is added per resource."),
-            ex("var.tags"),
-        ),
+        Input::name(),
+        Input::tags(),
         Input::setting(
             Variable::new("alarm_emails", "list(string)", "E-mail addresses subscribed to the alarm topic.")
                 .check(

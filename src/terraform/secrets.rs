@@ -387,22 +387,8 @@ fn inputs(platform: &Platform) -> Vec<Input> {
         })
         .collect();
     vec![
-        Input::wired(
-            Variable::new(
-                "name",
-                "string",
-                "Prefix of every resource name: `<project>-<environment>`.",
-            ),
-            ex("local.name"),
-        ),
-        Input::wired(
-            Variable::new(
-                "tags",
-                "map(string)",
-                "Tags for every taggable resource; `Name` is added per resource.",
-            ),
-            ex("var.tags"),
-        ),
+        Input::name(),
+        Input::tags(),
         Input::setting(
             Variable::new(
                 "recovery_window_days",

@@ -2,7 +2,7 @@
 //! encrypts the ECS log groups.
 
 use super::super::common::{kms_key_for_logs, name_tags, retention_variable};
-use super::super::interface::{Output, Variable};
+use super::super::interface::Output;
 use super::super::module::{Input, Module};
 use crate::hcl::{Body, block, data, ex, num, resource, s, strings};
 use crate::model::Platform;
@@ -71,22 +71,8 @@ pub fn module(platform: &Platform) -> Module {
             .to_string(),
         main,
         inputs: vec![
-            Input::wired(
-                Variable::new(
-                    "name",
-                    "string",
-                    "Prefix of every resource name: `<project>-<environment>`.",
-                ),
-                ex("local.name"),
-            ),
-            Input::wired(
-                Variable::new(
-                    "tags",
-                    "map(string)",
-                    "Tags for every taggable resource; `Name` is added per resource.",
-                ),
-                ex("var.tags"),
-            ),
+            Input::name(),
+            Input::tags(),
             Input::setting(
                 retention_variable(
                     "log_retention_days",

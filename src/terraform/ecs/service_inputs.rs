@@ -19,18 +19,12 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
     let public = svc.load_balancer.as_ref().is_some_and(|lb| lb.public);
 
     let mut inputs = vec![
-        Input::wired(
-            Variable::new("name", "string", "Prefix of every resource name: `<project>-<environment>`."),
-            ex("local.name"),
-        ),
+        Input::name(),
         Input::wired(
             Variable::new("service", "string", "Name of the service; resource names are `<name>-<service>`."),
             s(name),
         ),
-        Input::wired(
-            Variable::new("tags", "map(string)", "Tags for every taggable resource; `Name` is added per resource."),
-            ex("var.tags"),
-        ),
+        Input::tags(),
         Input::wired(
             Variable::new("cluster_name", "string", "Name of the ECS cluster."),
             ex("module.ecs_cluster.cluster_name"),
