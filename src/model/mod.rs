@@ -6,6 +6,7 @@
 //! [`naming`] (resource names within AWS limits), [`tags`] (the merged tag set).
 
 pub mod cidr;
+pub mod ec2;
 pub mod fargate;
 pub mod naming;
 mod per_env;

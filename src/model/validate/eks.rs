@@ -187,7 +187,9 @@ fn instance_types(c: &mut Checker, pool: &str, types: &[String]) {
             valid.push(t.as_str());
         }
     }
-    let (arm, x86): (Vec<&str>, Vec<&str>) = valid.iter().partition(|t| syntax::is_arm_instance(t));
+    let (arm, x86): (Vec<&str>, Vec<&str>) = valid
+        .iter()
+        .partition(|t| crate::model::ec2::is_arm_instance(t));
     if !arm.is_empty() && !x86.is_empty() {
         c.push(
             field,

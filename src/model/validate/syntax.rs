@@ -309,22 +309,6 @@ pub(super) fn instance_type(s: &str) -> Option<String> {
     (!ok).then(|| format!("`{s}` is not an EC2 instance type (like `m6i.large`)"))
 }
 
-/// Whether an instance type runs arm64 (Graviton): `a1`, or a family whose letters after the
-/// generation digit include `g` (`m6g`, `c7gn`, `r8gd`; not the x86 GPU family `g5`).
-pub(super) fn is_arm_instance(s: &str) -> bool {
-    let family = s.split('.').next().unwrap_or("");
-    if family == "a1" {
-        return true;
-    }
-    let family = family.split('-').next().unwrap_or("");
-    match family.find(|c: char| c.is_ascii_digit()) {
-        Some(i) => family[i..]
-            .trim_start_matches(|c: char| c.is_ascii_digit())
-            .contains('g'),
-        None => false,
-    }
-}
-
 /// Container environment variable names.
 pub(super) fn env_var_name(s: &str) -> Option<String> {
     let ok = s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
@@ -365,6 +349,7 @@ pub(super) fn email(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ec2::is_arm_instance;
 
     #[test]
     fn regions() {

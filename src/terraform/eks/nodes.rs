@@ -5,6 +5,7 @@
 use super::super::common::assume_role_policy;
 use super::super::common::name_tags;
 use crate::hcl::{Block, Body, Expr, block, ex, null, num, obj, resource, s, strings};
+use crate::model::ec2::is_arm_instance as is_graviton;
 use crate::model::{Capacity, Eks, NodePool, TaintEffect};
 
 /// AWS managed policies every node needs: join the cluster, run the VPC CNI, pull images.
@@ -151,21 +152,6 @@ fn ami_type(instance_types: &[String]) -> &'static str {
         "AL2023_ARM_64_STANDARD"
     } else {
         "AL2023_x86_64_STANDARD"
-    }
-}
-
-/// Graviton (arm64) families have a `g` after the generation digit: m7g, c6gn, t4g, r8gd.
-fn is_graviton(instance_type: &str) -> bool {
-    let family = instance_type.split('.').next().unwrap_or("");
-    if family == "a1" {
-        return true;
-    }
-    let family = family.split('-').next().unwrap_or("");
-    match family.find(|c: char| c.is_ascii_digit()) {
-        Some(i) => family[i..]
-            .trim_start_matches(|c: char| c.is_ascii_digit())
-            .contains('g'),
-        None => false,
     }
 }
 
