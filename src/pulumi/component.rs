@@ -6,8 +6,15 @@ use std::collections::BTreeMap;
 
 /// A component: its module, its arguments and the outputs the program exports.
 pub struct Component {
-    /// Module under `components/` (`network`), also the variable in `__main__.py`.
+    /// Module under `components/` (`network`, `ecs_service`). Several instances of one class
+    /// share it.
     pub module: String,
+    /// The variable in `__main__.py` and the component's resource name: the name of the
+    /// Terraform module block (`network`, `service_api`).
+    pub instance: String,
+    /// Prefix of this instance's stack outputs and config keys, as the Terraform root prefixes
+    /// its outputs and variables (`""`, `"ecs_"`, `"service_api_"`).
+    pub prefix: String,
     /// Class name (`Network`); the arguments class is `<class>Args`.
     pub class: String,
     /// The module's statements after the arguments class (the component class, helpers).
@@ -83,6 +90,15 @@ impl Arg {
         }
     }
 
+    /// Puts `prefix` before the config key (`cpu` → `serviceApiCpu` for prefix `service_api_`),
+    /// as the Terraform root prefixes the variable.
+    pub fn prefixed(mut self, prefix: &str) -> Self {
+        if let ArgSource::Setting { key, .. } = &mut self.source {
+            *key = camel_case(&format!("{prefix}{}", self.field));
+        }
+        self
+    }
+
     /// The expression `__main__.py` passes for this argument.
     pub fn value(&self) -> Expr {
         match &self.source {
@@ -153,6 +169,15 @@ pub fn wrap(text: &str, width: usize) -> String {
 }
 
 impl Component {
+    /// The expression, in `__main__.py`, of this component's output `output` (`vpc_id` →
+    /// `network.vpc.id`): what another component is wired to.
+    pub fn output(&self, output: &str) -> Option<Expr> {
+        self.outputs
+            .iter()
+            .find(|(n, _)| n == output)
+            .map(|(_, e)| rebase(e, "self", &self.instance))
+    }
+
     /// The module file `components/<module>.py`.
     pub fn file(&self) -> py::Module {
         let mut imports = vec![

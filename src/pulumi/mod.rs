@@ -24,7 +24,9 @@ pub const DIR: &str = "pulumi";
 pub const PULUMI_VERSION: &str = "3.272.0";
 pub const PULUMI_AWS_VERSION: &str = "7.51.1";
 
-/// The components this platform needs, in the order the program creates them.
+/// The components this platform needs, in the order the program creates them (the order of
+/// the Terraform modules). Each builder sees the components before it, to wire its arguments to
+/// their outputs ([`Component::output`]).
 pub fn components(platform: &Platform) -> Vec<Component> {
     let mut components = Vec::new();
     if let Some(network) = &platform.network {
@@ -59,7 +61,11 @@ pub fn compile(platform: &Platform) -> Tree {
         }),
     );
     let mut uses_kms = false;
-    for c in &components {
+    let mut written = std::collections::BTreeSet::new();
+    for c in components
+        .iter()
+        .filter(|c| written.insert(c.module.clone()))
+    {
         uses_kms |= c
             .imports
             .iter()
@@ -151,11 +157,14 @@ fn main_module(platform: &Platform, components: &[Component]) -> py::Module {
         ));
     }
     let mut exports = Vec::new();
+    let mut imported = std::collections::BTreeSet::new();
     for c in components {
-        imports.push(py::from_import(
-            &format!("components.{}", c.module),
-            &[&c.class, &format!("{}Args", c.class)],
-        ));
+        if imported.insert(c.module.clone()) {
+            imports.push(py::from_import(
+                &format!("components.{}", c.module),
+                &[&c.class, &format!("{}Args", c.class)],
+            ));
+        }
         let args = call(
             name(&format!("{}Args", c.class)),
             vec![],
@@ -166,13 +175,16 @@ fn main_module(platform: &Platform, components: &[Component]) -> py::Module {
         );
         body.push(Stmt::Blank);
         body.push(py::assign(
-            &c.module,
-            call(name(&c.class), vec![s(&c.module), args], vec![]),
+            &c.instance,
+            call(name(&c.class), vec![s(&c.instance), args], vec![]),
         ));
         for (output, expr) in &c.outputs {
             exports.push(Stmt::Expr(call(
                 path("pulumi.export"),
-                vec![s(output), rebase(expr, "self", &c.module)],
+                vec![
+                    s(format!("{}{output}", c.prefix)),
+                    rebase(expr, "self", &c.instance),
+                ],
                 vec![],
             )));
         }
@@ -206,10 +218,16 @@ fn readme(platform: &Platform, components: &[Component]) -> String {
         project = platform.project,
         envs = envs.join(", "),
     );
-    for c in components {
+    let mut listed = std::collections::BTreeSet::new();
+    for c in components
+        .iter()
+        .filter(|c| listed.insert(c.module.clone()))
+    {
         text.push_str(&format!(
             "- `components/{}.py`: `{}`, the counterpart of `modules/{}`.\n",
-            c.module, c.class, c.module
+            c.module,
+            c.class,
+            c.module.replace('_', "-")
         ));
     }
     text.push_str(&format!(

@@ -140,6 +140,8 @@ pub fn component(platform: &Platform, network: &Network) -> Component {
     };
     Component {
         module: "network".to_string(),
+        instance: "network".to_string(),
+        prefix: String::new(),
         class: "Network".to_string(),
         body: vec![Stmt::Class(class)],
         imports,
