@@ -8,10 +8,13 @@
 //! against the resources of `module.X`. Concerns the Pulumi target does not generate yet are
 //! listed in [`NOT_YET_PORTED`] and skipped.
 
+mod support;
+
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use support::{read_json, run, tools};
 
 /// Pulumi resource type → Terraform resource type, for every type the components create.
 const TYPES: [(&str, &str); 19] = [
@@ -66,41 +69,6 @@ fn not_yet_ported(module: &str) -> bool {
 /// and tags.
 type Key = (String, Option<String>, Value);
 
-fn tools() -> Option<PathBuf> {
-    let dir = std::env::var_os("IACGEN_TOOLS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools"));
-    let sdk_ready = dir.join("node_modules/.bin/pyright").exists();
-    if dir.join("bin/tf-plan").is_file() && dir.join("bin/pulumi-check").is_file() && sdk_ready {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI needs the tools (with Pulumi) at {}",
-        dir.display()
-    );
-    eprintln!(
-        "note: tools with Pulumi not found at {}; skipping the parity check",
-        dir.display()
-    );
-    None
-}
-
-fn run(cmd: &mut Command) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 /// Terraform: module name → the resources `terraform plan` creates in it.
 fn terraform_resources(tools: &Path, dir: &Path, env: &str) -> BTreeMap<String, Vec<Key>> {
     let json = dir.join(format!("plan-{env}.json"));
@@ -134,17 +102,8 @@ fn terraform_resources(tools: &Path, dir: &Path, env: &str) -> BTreeMap<String, 
 
 /// Pulumi: component name → the resources registered under it, in Terraform's kinds.
 fn pulumi_resources(report: &Value, env: &str) -> BTreeMap<String, Vec<Key>> {
-    let stack = report["stacks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|s| s["stack"] == env)
-        .unwrap_or_else(|| panic!("no stack {env} in the pulumi-check report"));
     let mut out: BTreeMap<String, Vec<Key>> = BTreeMap::new();
-    for r in stack["resources"].as_array().into_iter().flatten() {
-        if r["custom"] != true {
-            continue;
-        }
+    for r in support::resources(report, env) {
         let kind = r["type"].as_str().unwrap_or_default();
         let tf_kind = TYPES
             .iter()
