@@ -1,6 +1,6 @@
 //! The committed `reference/` is the output of `examples/platform.yaml` (modules, environment
-//! roots and the repository's root files), and a Rust program building the same model gets the
-//! same bytes.
+//! roots and the repository's root files, and the Pulumi project under `reference/pulumi/`), and a
+//! Rust program building the same model gets the same bytes.
 
 #[path = "../examples/platform.rs"]
 mod platform_example;
@@ -24,6 +24,20 @@ fn render_spec(path: &Path) -> Tree {
     iacgen::render(&platform).unwrap_or_else(|p| panic!("{p:?}"))
 }
 
+/// Both targets, as `generate` writes them side by side into one directory.
+fn render_both(path: &Path) -> Tree {
+    let platform = iacgen::spec::load_file(path).unwrap_or_else(|e| panic!("{e}"));
+    let mut tree = iacgen::render(&platform).unwrap_or_else(|p| panic!("{p:?}"));
+    let pulumi = iacgen::render_pulumi(&platform).unwrap_or_else(|p| panic!("{p:?}"));
+    for (path, contents) in pulumi.iter() {
+        tree.insert(
+            format!("{}/{path}", iacgen::pulumi::DIR),
+            contents.to_string(),
+        );
+    }
+    tree
+}
+
 fn files_under(dir: &Path, base: &Path, out: &mut BTreeSet<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -40,7 +54,7 @@ fn files_under(dir: &Path, base: &Path, out: &mut BTreeSet<String>) {
 
 #[test]
 fn committed_reference_output_is_current() {
-    let tree = render_spec(&root().join("examples/platform.yaml"));
+    let tree = render_both(&root().join("examples/platform.yaml"));
     let mut stale = Vec::new();
     for (path, contents) in tree.iter() {
         match std::fs::read_to_string(reference().join(path)) {
@@ -51,15 +65,21 @@ fn committed_reference_output_is_current() {
     }
     let mut on_disk = BTreeSet::new();
     files_under(&reference(), &reference(), &mut on_disk);
-    // The manifest is written by `generate`, not part of the rendered tree.
+    // The manifests are written by `generate`, not part of the rendered trees.
     on_disk.remove(iacgen::output::MANIFEST_PATH);
+    on_disk.remove(&format!(
+        "{}/{}",
+        iacgen::pulumi::DIR,
+        iacgen::output::MANIFEST_PATH
+    ));
     let generated: BTreeSet<String> = tree.paths().map(str::to_string).collect();
     for extra in on_disk.difference(&generated) {
         stale.push(format!("not generated any more: {extra}"));
     }
     assert!(
         stale.is_empty(),
-        "reference/ is stale; run `cargo run --release -- generate examples/platform.yaml --out reference`\n{}",
+        "reference/ is stale; run `cargo run --release -- generate examples/platform.yaml --out reference` \
+         and the same with `--target pulumi`\n{}",
         stale.join("\n")
     );
 }
@@ -69,6 +89,14 @@ fn rust_api_gives_the_same_bytes_as_the_spec_file() {
     let from_yaml = render_spec(&root().join("examples/platform.yaml"));
     let from_rust =
         iacgen::render(&platform_example::platform()).unwrap_or_else(|p| panic!("{p:?}"));
+    let pulumi_yaml = iacgen::render_pulumi(
+        &iacgen::spec::load_file(&root().join("examples/platform.yaml"))
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
+    .unwrap_or_else(|p| panic!("{p:?}"));
+    let pulumi_rust =
+        iacgen::render_pulumi(&platform_example::platform()).unwrap_or_else(|p| panic!("{p:?}"));
+    assert_eq!(pulumi_yaml, pulumi_rust, "the Pulumi projects differ");
     let yaml_paths: Vec<_> = from_yaml.paths().collect();
     let rust_paths: Vec<_> = from_rust.paths().collect();
     assert_eq!(yaml_paths, rust_paths);
