@@ -9,6 +9,7 @@ mod kms;
 mod network;
 pub mod print;
 pub mod py;
+mod width_table;
 mod yaml;
 
 use crate::model::{Platform, tags};

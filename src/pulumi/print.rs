@@ -3,12 +3,37 @@
 //! line, then with one item per line and a trailing comma; isort-ordered imports.
 
 use super::py::{Call, Class, Comp, DictItem, Expr, FPart, Function, Import, Module, Param, Stmt};
+use super::width_table::RANGES;
 
 const WIDTH: usize = 88;
 const INDENT: usize = 4;
 
 /// Modules of the standard library the generators import (isort's first section).
 const STDLIB: [&str; 4] = ["dataclasses", "ipaddress", "json", "typing"];
+
+/// Columns `line` takes as black measures them (its own table: wide characters count two,
+/// combining ones none; control characters never reach a line, they are escaped).
+fn width(line: &str) -> usize {
+    use std::cmp::Ordering;
+    if line.is_ascii() {
+        return line.len();
+    }
+    line.chars()
+        .map(|c| {
+            let cp = u32::from(c);
+            let found = RANGES.binary_search_by(|&(first, last, _)| {
+                if last < cp {
+                    Ordering::Less
+                } else if first > cp {
+                    Ordering::Greater
+                } else {
+                    Ordering::Equal
+                }
+            });
+            found.map_or(1, |i| usize::from(RANGES[i].2))
+        })
+        .sum()
+}
 
 /// The text of a Python string literal holding `text`, quoted with `quote`; in an f-string
 /// braces are doubled. The only place literal text becomes code.
@@ -171,12 +196,12 @@ fn statement(out: &mut Vec<String>, indent: usize, stmt: &Stmt) {
                 Some(a) => format!("{target}: {a} = "),
                 None => format!("{target} = "),
             };
-            out.extend(lines(value, indent, &head, ""));
+            out.extend(right_hand_side(value, indent, &head));
         }
         Stmt::Declare { name, annotation } => {
             out.push(format!("{}{name}: {annotation}", pad(indent)));
         }
-        Stmt::Return(e) => out.extend(lines(e, indent, "return ", "")),
+        Stmt::Return(e) => out.extend(right_hand_side(e, indent, "return ")),
         Stmt::If { cond, body } => {
             out.extend(lines(cond, indent, "if ", ":"));
             block(out, indent + INDENT, body);
@@ -249,10 +274,32 @@ fn class(out: &mut Vec<String>, indent: usize, c: &Class) {
     block(out, inner, &c.body);
 }
 
+/// The value of an assignment or `return`: as [`lines`], except that a value with no brackets
+/// of its own (a long string, a dotted name, an operation) that does not fit goes inside
+/// parentheses on its own line when it fits there, as black does.
+fn right_hand_side(e: &Expr, indent: usize, head: &str) -> Vec<String> {
+    let text = flat(e, '"');
+    let one = format!("{}{head}{text}", pad(indent));
+    let bracketless = match e {
+        Expr::Str(_) | Expr::FStr(_) | Expr::Int(_) | Expr::BinOp(..) | Expr::IfExp(..) => true,
+        Expr::Attr(..) | Expr::Name(_) => !text.contains(['(', '[', '{']),
+        _ => false,
+    };
+    let body = format!("{}{text}", pad(indent + INDENT));
+    if bracketless && width(&one) > WIDTH && width(&body) <= WIDTH {
+        return vec![
+            format!("{}{head}(", pad(indent)),
+            body,
+            format!("{})", pad(indent)),
+        ];
+    }
+    lines(e, indent, head, "")
+}
+
 /// The lines of `head + e + tail` at `indent`, split black-style when too long.
 pub fn lines(e: &Expr, indent: usize, head: &str, tail: &str) -> Vec<String> {
     let one = format!("{}{head}{}{tail}", pad(indent), flat(e, '"'));
-    if one.chars().count() <= WIDTH {
+    if width(&one) <= WIDTH {
         return vec![one];
     }
     match e {
@@ -328,13 +375,13 @@ fn split_bracket(
         .collect::<Vec<_>>()
         .join(", ");
     let one = format!("{}{open}{joined}{close}", pad(indent));
-    if one.chars().count() <= WIDTH || items.is_empty() {
+    if width(&one) <= WIDTH || items.is_empty() {
         return vec![one];
     }
     let inner = indent + INDENT;
     let mut out = vec![format!("{}{open}", pad(indent))];
     let body = format!("{}{joined}", pad(inner));
-    if body.chars().count() <= WIDTH && (!collection || items.len() == 1) {
+    if width(&body) <= WIDTH && (!collection || items.len() == 1) {
         out.push(body);
     } else if let [(prefix, value)] = items {
         // Black adds a trailing comma only where it splits at commas.
@@ -358,7 +405,7 @@ fn comprehension(c: &Comp, indent: usize, head: &str, tail: &str) -> Vec<String>
     let mut out = vec![format!("{}{head}{open}", pad(indent))];
     let flat_text = flat(&Expr::Comp(Box::new(c.clone())), '"');
     let body = format!("{}{}", pad(inner), &flat_text[1..flat_text.len() - 1]);
-    if body.chars().count() <= WIDTH {
+    if width(&body) <= WIDTH {
         out.push(body);
         out.push(format!("{}{close}{tail}", pad(indent)));
         return out;
@@ -379,8 +426,20 @@ fn comprehension(c: &Comp, indent: usize, head: &str, tail: &str) -> Vec<String>
 pub fn flat(e: &Expr, quote: char) -> String {
     match e {
         Expr::Name(n) => n.clone(),
-        Expr::Str(t) => format!("{quote}{}{quote}", escape(t, quote, false)),
+        Expr::Str(t) => {
+            let quote = string_quote(quote, [t.as_str()], false);
+            format!("{quote}{}{quote}", escape(t, quote, false))
+        }
         Expr::FStr(parts) => {
+            let literal = parts.iter().filter_map(|p| match p {
+                FPart::Lit(t) => Some(t.as_str()),
+                FPart::Expr(_) => None,
+            });
+            let quoted_expr = parts.iter().any(|p| match p {
+                FPart::Expr(e) => flat(e, '\'').contains('\''),
+                FPart::Lit(_) => false,
+            });
+            let quote = string_quote(quote, literal, quoted_expr);
             let mut text = format!("f{quote}");
             for p in parts {
                 match p {
@@ -465,6 +524,21 @@ pub fn flat(e: &Expr, quote: char) -> String {
     }
 }
 
+/// The quote black uses for a string whose literal text is `texts`: double quotes, unless
+/// single quotes need fewer escapes. Inside an f-string expression (`outer` is `'`) and when the
+/// f-string's expressions hold single-quoted strings, the quote cannot change.
+fn string_quote<'a>(outer: char, texts: impl IntoIterator<Item = &'a str>, fixed: bool) -> char {
+    if outer != '"' || fixed {
+        return outer;
+    }
+    let (mut double, mut single) = (0usize, 0usize);
+    for t in texts {
+        double += t.matches('"').count();
+        single += t.matches('\'').count();
+    }
+    if double > single { '\'' } else { '"' }
+}
+
 /// `e` flat, in parentheses when it binds less tightly than `min` requires.
 fn operand(e: &Expr, quote: char, min: u8) -> String {
     let p = match e {
@@ -488,7 +562,9 @@ mod tests {
     fn escapes_quotes_backslashes_controls_and_fstring_braces() {
         assert_eq!(escape("a\"b\\c\n\u{1}", '"', false), "a\\\"b\\\\c\\n\\x01");
         assert_eq!(escape("{x}'", '\'', true), "{{x}}\\'");
-        assert_eq!(flat(&s("it's \"q\""), '"'), "\"it's \\\"q\\\"\"");
+        // Double quotes unless single quotes need fewer escapes, as black decides.
+        assert_eq!(flat(&s("it's \"q\""), '"'), "'it\\'s \"q\"'");
+        assert_eq!(flat(&s("it's \"q"), '"'), "\"it's \\\"q\"");
     }
 
     #[test]
