@@ -14,10 +14,17 @@ pub fn document(value: &Value) -> String {
     out
 }
 
+/// Plain words a YAML reader takes for a boolean or null rather than a string (YAML 1.1 readers
+/// such as PyYAML also take yes/no/on/off).
+const RESERVED: [&str; 11] = [
+    "true", "false", "null", "yes", "no", "on", "off", "y", "n", "~", "",
+];
+
 fn key(k: &str) -> String {
     let plain = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && k.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.' | '/'));
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.' | '/'))
+        && !RESERVED.contains(&k.to_ascii_lowercase().as_str());
     if plain {
         k.to_string()
     } else {
@@ -73,6 +80,54 @@ fn nested(out: &mut String, indent: usize, v: &Value) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            any::<String>().prop_map(Value::String),
+            "[a-zA-Z:~ \"'#&*!|>%@`{}\\\n-]{0,12}".prop_map(Value::String),
+            any::<i64>().prop_map(Value::from),
+            any::<bool>().prop_map(Value::Bool),
+        ];
+        let key = prop_oneof![
+            any::<String>(),
+            "[a-zA-Z][a-zA-Z0-9:./_-]{0,8}",
+            Just("true".to_string()),
+            Just("No".to_string()),
+            Just("a:".to_string()),
+        ];
+        leaf.prop_recursive(3, 24, 4, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(key.clone(), inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Whatever the spec puts in a stack file (tag keys and values, names) reads back as
+        /// the same value.
+        #[test]
+        fn any_value_reads_back_the_same(config in prop::collection::btree_map(any::<String>(), value(), 0..4)) {
+            let doc = Value::Object(
+                [("config".to_string(), Value::Object(config.into_iter().collect()))]
+                    .into_iter()
+                    .collect(),
+            );
+            let text = document(&doc);
+            let back: Value = serde_saphyr::from_str(&text)
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+            prop_assert_eq!(back, doc, "{}", text);
+        }
+    }
+
+    #[test]
+    fn keys_a_yaml_1_1_reader_would_take_for_booleans_are_quoted() {
+        let doc = document(&json!({"Yes": "1", "off": "2", "Owner": "3"}));
+        assert_eq!(doc, "\"Yes\": \"1\"\n\"off\": \"2\"\nOwner: \"3\"\n");
+    }
 
     #[test]
     fn strings_are_quoted_and_escaped() {
