@@ -126,7 +126,7 @@ mod tests {
     #[test]
     fn keys_a_yaml_1_1_reader_would_take_for_booleans_are_quoted() {
         let doc = document(&json!({"Yes": "1", "off": "2", "Owner": "3"}));
-        assert_eq!(doc, "\"Yes\": \"1\"\n\"off\": \"2\"\nOwner: \"3\"\n");
+        assert_eq!(doc, "Owner: \"3\"\n\"Yes\": \"1\"\n\"off\": \"2\"\n");
     }
 
     #[test]
