@@ -1,5 +1,5 @@
-//! How long the main jobs take: loading a spec, compiling it, printing HCL, diffing against a
-//! generated directory. `cargo bench` (numbers in the README are from a 2-core machine).
+//! How long the main jobs take: loading a spec, compiling it (Terraform and Pulumi), printing,
+//! diffing against a generated directory. `cargo bench` (numbers in the README are from a 2-core machine).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -35,6 +35,10 @@ fn benches(c: &mut Criterion) {
                 .expect("valid");
             iacgen::render(&p)
         })
+    });
+
+    c.bench_function("render platform.yaml as a Pulumi project", |b| {
+        b.iter(|| iacgen::render_pulumi(black_box(&platform)))
     });
 
     let tree = iacgen::render(&platform).expect("renders");
