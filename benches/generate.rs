@@ -1,5 +1,6 @@
 //! How long the main jobs take: loading a spec, compiling it (Terraform and Pulumi), printing,
-//! diffing against a generated directory. `cargo bench` (numbers in the README are from a 2-core machine).
+//! diffing against a generated directory. `cargo bench` (numbers in the README are from a
+//! 2-core machine).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
