@@ -5,6 +5,7 @@
 //! modules for the same spec and environment.
 
 pub mod component;
+mod eks;
 mod kms;
 mod network;
 pub mod print;
@@ -32,6 +33,11 @@ pub fn components(platform: &Platform) -> Vec<Component> {
     let mut components = Vec::new();
     if let Some(network) = &platform.network {
         components.push(network::component(platform, network));
+    }
+    if let Some(eks) = &platform.eks
+        && let Some(component) = eks::component(platform, eks, &components)
+    {
+        components.push(component);
     }
     components
 }

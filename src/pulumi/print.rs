@@ -9,7 +9,7 @@ const WIDTH: usize = 88;
 const INDENT: usize = 4;
 
 /// Modules of the standard library the generators import (isort's first section).
-const STDLIB: [&str; 4] = ["dataclasses", "ipaddress", "json", "typing"];
+const STDLIB: [&str; 5] = ["dataclasses", "hashlib", "ipaddress", "json", "typing"];
 
 /// Columns `line` takes as black measures them (its own table: wide characters count two,
 /// combining ones none; control characters never reach a line, they are escaped).
@@ -521,6 +521,28 @@ pub fn flat(e: &Expr, quote: char) -> String {
             operand(cond, quote, 1),
             flat(otherwise, quote)
         ),
+        Expr::Slice(base, start, end) => {
+            let bound = |b: &Option<Box<Expr>>| {
+                b.as_ref().map(|b| operand(b, quote, 1)).unwrap_or_default()
+            };
+            // Black spaces the colon as an operator when a bound is not a plain name or number.
+            let simple = [start, end].iter().all(|b| {
+                b.as_ref()
+                    .is_none_or(|b| matches!(b.as_ref(), Expr::Name(_) | Expr::Int(_)))
+            });
+            let colon = match (simple, start.is_some(), end.is_some()) {
+                (true, ..) => ":",
+                (false, true, true) => " : ",
+                (false, true, false) => " :",
+                (false, false, _) => ": ",
+            };
+            format!(
+                "{}[{}{colon}{}]",
+                operand(base, quote, 9),
+                bound(start),
+                bound(end)
+            )
+        }
     }
 }
 
@@ -609,6 +631,25 @@ mod tests {
                 format!("    {}, {}", "a".repeat(41), "b".repeat(41)),
                 ")".to_string()
             ]
+        );
+    }
+
+    #[test]
+    fn slices_space_the_colon_like_black_when_a_bound_is_an_expression() {
+        let e = slice(name("full"), None, Some(int(54)));
+        assert_eq!(flat(&e, '"'), "full[:54]");
+        let sum = || bin(name("x"), Op::Add, int(1));
+        assert_eq!(
+            flat(&slice(name("h"), Some(sum()), Some(sum())), '"'),
+            "h[x + 1 : x + 1]"
+        );
+        assert_eq!(
+            flat(&slice(name("h"), Some(sum()), None), '"'),
+            "h[x + 1 :]"
+        );
+        assert_eq!(
+            flat(&slice(name("h"), None, Some(sum())), '"'),
+            "h[: x + 1]"
         );
     }
 }
