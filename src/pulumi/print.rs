@@ -288,6 +288,8 @@ pub fn lines(e: &Expr, indent: usize, head: &str, tail: &str) -> Vec<String> {
         Expr::Attr(base, a) if matches!(base.as_ref(), Expr::Call(_)) => {
             lines(base, indent, head, &format!(".{a}{tail}"))
         }
+        // `*[...]` splits inside its brackets.
+        Expr::Star(inner) => lines(inner, indent, &format!("{head}*"), tail),
         // Black leaves what it cannot split (a long string) as it is.
         _ => vec![one],
     }
