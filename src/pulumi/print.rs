@@ -335,6 +335,8 @@ pub fn lines(e: &Expr, indent: usize, head: &str, tail: &str) -> Vec<String> {
         Expr::Attr(base, a) if matches!(base.as_ref(), Expr::Call(_)) => {
             lines(base, indent, head, &format!(".{a}{tail}"))
         }
+        // `*[...]` splits inside its brackets.
+        Expr::Star(inner) => lines(inner, indent, &format!("{head}*"), tail),
         // Black leaves what it cannot split (a long string) as it is.
         _ => vec![one],
     }
@@ -587,6 +589,13 @@ mod tests {
         // Double quotes unless single quotes need fewer escapes, as black decides.
         assert_eq!(flat(&s("it's \"q\""), '"'), "'it\\'s \"q\"'");
         assert_eq!(flat(&s("it's \"q"), '"'), "\"it's \\\"q\"");
+    }
+
+    #[test]
+    fn strings_take_the_quote_that_needs_fewer_escapes() {
+        assert_eq!(flat(&s("say \"hi\""), '"'), "'say \"hi\"'");
+        assert_eq!(flat(&s("it's \"x\""), '"'), "'it\\'s \"x\"'");
+        assert_eq!(flat(&s("a \"b\" 'c'"), '\''), "'a \"b\" \\'c\\''");
     }
 
     #[test]
