@@ -5,6 +5,7 @@
 //! modules for the same spec and environment.
 
 pub mod component;
+mod ecs;
 mod kms;
 mod network;
 pub mod print;
@@ -31,6 +32,10 @@ pub fn components(platform: &Platform) -> Vec<Component> {
     let mut components = Vec::new();
     if let Some(network) = &platform.network {
         components.push(network::component(platform, network));
+    }
+    if let Some(ecs) = &platform.ecs {
+        let ecs = ecs::components(platform, ecs, &components);
+        components.extend(ecs);
     }
     components
 }

@@ -29,6 +29,10 @@ pub enum Expr {
     BinOp(Box<Expr>, Op, Box<Expr>),
     /// `then if cond else otherwise`
     IfExp(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `lambda params: body`
+    Lambda(Vec<String>, Box<Expr>),
+    /// `not value`
+    Not(Box<Expr>),
 }
 
 /// A part of an f-string.
@@ -71,6 +75,11 @@ pub enum Op {
     Eq,
     NotEq,
     Add,
+    Lt,
+    Gt,
+    Is,
+    IsNot,
+    NotIn,
 }
 
 impl Op {
@@ -81,6 +90,11 @@ impl Op {
             Op::Eq => "==",
             Op::NotEq => "!=",
             Op::Add => "+",
+            Op::Lt => "<",
+            Op::Gt => ">",
+            Op::Is => "is",
+            Op::IsNot => "is not",
+            Op::NotIn => "not in",
         }
     }
 
@@ -88,7 +102,7 @@ impl Op {
         match self {
             Op::Or => 1,
             Op::And => 2,
-            Op::Eq | Op::NotEq => 4,
+            Op::Eq | Op::NotEq | Op::Lt | Op::Gt | Op::Is | Op::IsNot | Op::NotIn => 4,
             Op::Add => 5,
         }
     }
@@ -119,6 +133,8 @@ pub enum Stmt {
         iter: Expr,
         body: Vec<Stmt>,
     },
+    /// `raise value`
+    Raise(Expr),
     /// A `# comment` line.
     Comment(String),
     /// An empty line between groups of statements.
@@ -319,5 +335,30 @@ pub fn from_import(module: &str, names: &[&str]) -> Import {
     Import::From {
         module: module.to_string(),
         names: names.iter().map(|n| n.to_string()).collect(),
+    }
+}
+
+/// `lambda params: body`
+pub fn lambda(params: &[&str], body: Expr) -> Expr {
+    Expr::Lambda(
+        params.iter().map(|p| p.to_string()).collect(),
+        Box::new(body),
+    )
+}
+
+/// `not value`
+pub fn not(value: Expr) -> Expr {
+    Expr::Not(Box::new(value))
+}
+
+/// `if cond: raise ValueError(message)`: a check of the component's arguments.
+pub fn check(cond: Expr, message: &str) -> Stmt {
+    Stmt::If {
+        cond,
+        body: vec![Stmt::Raise(call(
+            name("ValueError"),
+            vec![s(message)],
+            vec![],
+        ))],
     }
 }
