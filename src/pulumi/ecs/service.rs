@@ -3,7 +3,7 @@
 //! through its arguments, and the optional parts are created only when the arguments ask for
 //! them, as the Terraform module's `for_each` over maps that are empty when a part is off.
 
-use super::super::component::{Component, resource, tags_named, tpl};
+use super::super::component::{resource, tags_named, tpl};
 use super::super::network::init_params;
 use super::super::py::{
     self, DictItem, Expr, Function, Op, Stmt, bin, call, check, dict, if_exp, lambda, list_comp,
@@ -25,27 +25,54 @@ pub fn imports() -> Vec<py::Import> {
     ]
 }
 
-/// The stack outputs, named as the Terraform module's; the load balancer's are `None` for a
-/// service without one, as Terraform's are `null`.
-pub fn outputs() -> Vec<(String, Expr)> {
-    [
-        ("service_name", "self.service.name"),
-        ("log_group_name", "self.log_group.name"),
-        ("task_role_arn", "self.task_role.arn"),
-        ("security_group_id", "self.security_group.id"),
-        ("alb_dns_name", "self.alb_dns_name"),
-        ("alb_arn_suffix", "self.alb_arn_suffix"),
-        ("target_group_arn", "self.target_group_arn"),
-        ("target_group_arn_suffix", "self.target_group_arn_suffix"),
+/// The outputs every service has, named as the Terraform module's.
+const OUTPUTS: [(&str, &str); 4] = [
+    ("service_name", "self.service.name"),
+    ("log_group_name", "self.log_group.name"),
+    ("task_role_arn", "self.task_role.arn"),
+    ("security_group_id", "self.security_group.id"),
+];
+
+/// The outputs of a service's load balancer: attributes only a service with one has.
+const LOAD_BALANCER_OUTPUTS: [(&str, &str); 4] = [
+    ("alb_dns_name", "self.alb_dns_name"),
+    ("alb_arn_suffix", "self.alb_arn_suffix"),
+    ("target_group_arn", "self.target_group_arn"),
+    ("target_group_arn_suffix", "self.target_group_arn_suffix"),
+];
+
+/// The stack outputs of one service, named as the Terraform module's; without a load balancer
+/// those of the load balancer are `None`, as Terraform's are `null`.
+pub fn outputs(load_balancer: bool) -> Vec<(String, Expr)> {
+    let lb = LOAD_BALANCER_OUTPUTS
+        .iter()
+        .map(|(n, e)| (*n, if load_balancer { path(e) } else { Expr::None }));
+    OUTPUTS
+        .iter()
+        .map(|(n, e)| (*n, path(e)))
+        .chain(lb)
+        .map(|(n, e)| (n.to_string(), e))
+        .collect()
+}
+
+/// `self.register_outputs(outputs)` with the load balancer's outputs when there is one.
+fn register_outputs() -> Vec<Stmt> {
+    let pairs = |list: &[(&str, &str)]| dict(list.iter().map(|(n, e)| (*n, path(e))));
+    vec![
+        py::assign_typed("outputs", "dict[str, pulumi.Output[str]]", pairs(&OUTPUTS)),
+        Stmt::If {
+            cond: bin(name("lb"), Op::IsNot, Expr::None),
+            body: vec![Stmt::Expr(
+                name("outputs").method("update", vec![pairs(&LOAD_BALANCER_OUTPUTS)]),
+            )],
+        },
+        Stmt::Expr(path("self.register_outputs").method_call(vec![name("outputs")])),
     ]
-    .into_iter()
-    .map(|(n, e)| (n.to_string(), path(e)))
-    .collect()
 }
 
 /// The module's statements after the arguments class: the Fargate size table, the load
 /// balancer type and the component class.
-pub fn body(outputs: &[(String, Expr)]) -> Vec<Stmt> {
+pub fn body() -> Vec<Stmt> {
     let mut init = component_init("iacgen:ecs_service:EcsService");
     init.extend([
         py::assign("name", tpl("{args.name}-{args.service}")),
@@ -110,7 +137,7 @@ pub fn body(outputs: &[(String, Expr)]) -> Vec<Stmt> {
     init.push(Stmt::Blank);
     init.extend(autoscaling());
     init.push(Stmt::Blank);
-    init.push(Component::register_outputs(outputs));
+    init.extend(register_outputs());
 
     let class = py::Class {
         name: CLASS.to_string(),
@@ -118,7 +145,8 @@ pub fn body(outputs: &[(String, Expr)]) -> Vec<Stmt> {
         bases: vec![path("pulumi.ComponentResource")],
         doc: Some(
             "One ECS service on Fargate, in the private subnets, behind its own application\n\
-             load balancer when it has one."
+             load balancer when it has one; only then does it have alb_dns_name,\n\
+             alb_arn_suffix, target_group_arn and target_group_arn_suffix."
                 .to_string(),
         ),
         body: vec![Stmt::Def(Function {
@@ -764,21 +792,7 @@ fn load_balancer() -> Vec<Stmt> {
             path("target_group.arn_suffix"),
         ),
     ];
-    let optional_output = |attr: &str| {
-        py::assign_typed(
-            &format!("self.{attr}"),
-            "pulumi.Output[str] | None",
-            Expr::None,
-        )
-    };
     vec![
-        Stmt::Comment(
-            "The load balancer's outputs stay None for a service without one.".to_string(),
-        ),
-        optional_output("alb_dns_name"),
-        optional_output("alb_arn_suffix"),
-        optional_output("target_group_arn"),
-        optional_output("target_group_arn_suffix"),
         py::assign_typed(
             "service_load_balancers",
             "list[aws.ecs.ServiceLoadBalancerArgsDict]",

@@ -21,12 +21,12 @@ pub fn component(
 ) -> Component {
     let instance = call_name(svc_name);
     let prefix = format!("{instance}_");
-    let outputs = service::outputs();
+    let outputs = service::outputs(svc.load_balancer.is_some());
     Component {
         module: "ecs_service".to_string(),
         prefix: prefix.clone(),
         class: service::CLASS.to_string(),
-        body: service::body(&outputs),
+        body: service::body(),
         imports: service::imports(),
         summary: "One ECS service on Fargate: task definition, task execution and task roles, \
                   log group, security groups, optionally an application load balancer, and \
