@@ -602,4 +602,51 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn long_conditionals_and_conditions_split_like_black() {
+        let long = |n: &str| name(&n.repeat(30));
+        let cond = if_exp(long("a"), bin(long("b"), Op::IsNot, Expr::None), list([]));
+        assert_eq!(
+            lines(&cond, 8, "x = ", ""),
+            vec![
+                "        x = (".to_string(),
+                format!("            {}", "a".repeat(30)),
+                format!("            if {} is not None", "b".repeat(30)),
+                "            else []".to_string(),
+                "        )".to_string(),
+            ]
+        );
+        let either = bin(
+            bin(long("c"), Op::Lt, name("low")),
+            Op::Or,
+            bin(long("c"), Op::Gt, name("high")),
+        );
+        assert_eq!(
+            lines(&either, 8, "if ", ":"),
+            vec![
+                "        if (".to_string(),
+                format!("            {} < low", "c".repeat(30)),
+                format!("            or {} > high", "c".repeat(30)),
+                "        ):".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn not_and_lambda_bind_loosely() {
+        let e = bin(
+            not(name("a")),
+            Op::And,
+            not(bin(name("b"), Op::Or, name("c"))),
+        );
+        assert_eq!(flat(&e, '"'), "not a and not (b or c)");
+        let e = name("x").method(
+            "apply",
+            vec![lambda(&["v"], bin(name("v"), Op::Add, int(1)))],
+        );
+        assert_eq!(flat(&e, '"'), "x.apply(lambda v: v + 1)");
+        let e = if_exp(lambda(&[], int(1)), name("c"), Expr::None);
+        assert_eq!(flat(&e, '"'), "(lambda: 1) if c else None");
+    }
 }
