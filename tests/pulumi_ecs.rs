@@ -119,6 +119,8 @@ fn every_task_is_a_fargate_size_on_the_spec_architecture() {
         let tasks = of_type(resources, "aws:ecs/taskDefinition:TaskDefinition");
         assert_eq!(tasks.len(), 1, "{name}");
         let task = &tasks[0]["inputs"];
+        let family = format!("{}-{env}-{name}", platform.project);
+        assert_eq!(task["family"], family.as_str());
         let number = |key: &str| {
             task[key]
                 .as_str()
@@ -157,7 +159,7 @@ fn every_task_is_a_fargate_size_on_the_spec_architecture() {
         );
         assert_eq!(
             container["logConfiguration"]["options"]["awslogs-group"],
-            format!("/ecs/{}-{env}-{name}", platform.project)
+            format!("/ecs/{family}")
         );
 
         let capacity = if svc.capacity == iacgen::model::Capacity::Spot {

@@ -118,16 +118,48 @@ struct Difference {
 }
 
 /// Every deliberate difference, with its reason.
-const DIFFERENCES: [Difference; 1] = [Difference {
-    terraform: "ephemeral \"random_password\" written through the write-only secret_string_wo",
-    pulumi: "random.RandomPassword into secret_string",
-    reason: "Pulumi has no ephemeral resources and records every input in its state, \
-             write-only ones included, so no Pulumi program can keep a generated value out of \
-             its state. The Pulumi-idiomatic safe option: RandomPassword's result is a secret \
-             output, kept in the state encrypted with the stack's secrets provider (documented \
-             in the Secrets component and the project README).",
-    ephemeral: Some("random_password"),
-}];
+const DIFFERENCES: [Difference; 4] = [
+    Difference {
+        terraform: "ephemeral \"random_password\" written through the write-only secret_string_wo",
+        pulumi: "random.RandomPassword into secret_string",
+        reason: "Pulumi has no ephemeral resources and records every input in its state, \
+                 write-only ones included, so no Pulumi program can keep a generated value out of \
+                 its state. The Pulumi-idiomatic safe option: RandomPassword's result is a secret \
+                 output, kept in the state encrypted with the stack's secrets provider (documented \
+                 in the Secrets component and the project README).",
+        ephemeral: Some("random_password"),
+    },
+    Difference {
+        terraform: "modules/ecs-service: a validation block on each variable (allowed values, \
+                    ranges, name lengths) and preconditions across variables",
+        pulumi: "EcsService raises ValueError on the rules across settings, as the \
+                 preconditions: a Fargate task size, desired_count within min..max, a load \
+                 balancer's port and two subnets",
+        reason: "The single values come from the validated spec: literals in __main__.py, or \
+                 stack config iacgen writes with the checked values, and AWS rejects an \
+                 out-of-range one at deployment; the rules across settings are the ones a hand \
+                 edit of one setting can break unnoticed.",
+        ephemeral: None,
+    },
+    Difference {
+        terraform: "modules/ecs-service: the ReadSecrets statement of aws_iam_policy_document \
+                    names a single secret as a string",
+        pulumi: "EcsService: ReadSecrets' Resource is always a list (the secrets' ARNs, \
+                 distinct and sorted, in an apply)",
+        reason: "The ARNs are Outputs of the secrets component, known only in an apply; IAM \
+                 reads a one-element list and a string alike.",
+        ephemeral: None,
+    },
+    Difference {
+        terraform: "modules/ecs-service: container_definitions = jsonencode(...) (compact, keys \
+                    sorted)",
+        pulumi: "EcsService: pulumi.Output.json_dumps(...) of the same values (Python's \
+                 spacing, keys in the order written)",
+        reason: "The provider compares container definitions as JSON documents, not as text: \
+                 the same contents.",
+        ephemeral: None,
+    },
+];
 
 /// Terraform modules (by name, or by prefix when ending in `_`) whose Pulumi component does not
 /// exist yet: their resources are not compared (the Pulumi program does not create them).
