@@ -5,6 +5,7 @@
 //! modules for the same spec and environment.
 
 pub mod component;
+mod ecs;
 mod eks;
 mod kms;
 mod network;
@@ -44,6 +45,10 @@ pub fn components(platform: &Platform) -> Vec<Component> {
         && let Some(component) = eks::component(platform, eks, &components)
     {
         components.push(component);
+    }
+    if let Some(ecs) = &platform.ecs {
+        let ecs = ecs::components(platform, ecs, &components);
+        components.extend(ecs);
     }
     components
 }
