@@ -17,10 +17,18 @@ use std::process::Command;
 use support::{read_json, run, tools};
 
 /// Pulumi resource type → Terraform resource type, for every type the components create.
-const TYPES: [(&str, &str); 19] = [
+const TYPES: [(&str, &str); 24] = [
+    (
+        "aws:cloudwatch/dashboard:Dashboard",
+        "aws_cloudwatch_dashboard",
+    ),
     (
         "aws:cloudwatch/logGroup:LogGroup",
         "aws_cloudwatch_log_group",
+    ),
+    (
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "aws_cloudwatch_metric_alarm",
     ),
     (
         "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
@@ -48,15 +56,40 @@ const TYPES: [(&str, &str); 19] = [
     ("aws:kms/alias:Alias", "aws_kms_alias"),
     ("aws:kms/key:Key", "aws_kms_key"),
     ("aws:rds/subnetGroup:SubnetGroup", "aws_db_subnet_group"),
+    ("aws:sns/topic:Topic", "aws_sns_topic"),
+    ("aws:sns/topicPolicy:TopicPolicy", "aws_sns_topic_policy"),
+    (
+        "aws:sns/topicSubscription:TopicSubscription",
+        "aws_sns_topic_subscription",
+    ),
     (
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
         "aws_vpc_security_group_ingress_rule",
     ),
 ];
 
+/// Terraform types whose physical name is not in the `name` argument: the Terraform type, its
+/// name attribute, and the Pulumi input that holds the same name.
+const NAME_ARGS: [(&str, &str, &str); 2] = [
+    (
+        "aws_cloudwatch_dashboard",
+        "dashboard_name",
+        "dashboardName",
+    ),
+    ("aws_cloudwatch_metric_alarm", "alarm_name", "name"),
+];
+
+/// The Terraform attribute and the Pulumi input holding the physical name of `tf_kind`.
+fn name_args(tf_kind: &str) -> (&'static str, &'static str) {
+    NAME_ARGS
+        .iter()
+        .find(|(kind, _, _)| *kind == tf_kind)
+        .map_or(("name", "name"), |(_, tf, pulumi)| (*tf, *pulumi))
+}
+
 /// Terraform modules (by name, or by prefix when ending in `_`) whose Pulumi component does not
 /// exist yet: their resources are not compared (the Pulumi program does not create them).
-const NOT_YET_PORTED: [&str; 5] = ["secrets", "eks", "ecs_cluster", "service_", "observability"];
+const NOT_YET_PORTED: [&str; 4] = ["secrets", "eks", "ecs_cluster", "service_"];
 
 fn not_yet_ported(module: &str) -> bool {
     NOT_YET_PORTED.iter().any(|m| match m.strip_suffix('_') {
@@ -91,9 +124,10 @@ fn terraform_resources(tools: &Path, dir: &Path, env: &str) -> BTreeMap<String, 
             .unwrap_or_default()
             .to_string();
         let after = &change["change"]["after"];
+        let kind = change["type"].as_str().unwrap_or_default();
         out.entry(module).or_default().push((
-            change["type"].as_str().unwrap_or_default().to_string(),
-            after["name"].as_str().map(str::to_string),
+            kind.to_string(),
+            after[name_args(kind).0].as_str().map(str::to_string),
             after["tags"].clone(),
         ));
     }
@@ -117,11 +151,10 @@ fn pulumi_resources(report: &Value, env: &str) -> BTreeMap<String, Vec<Key>> {
             Value::Null => Value::Null,
             tags => tags.clone(),
         };
-        out.entry(component).or_default().push((
-            tf_kind,
-            r["inputs"]["name"].as_str().map(str::to_string),
-            tags,
-        ));
+        let physical_name = r["inputs"][name_args(&tf_kind).1].as_str();
+        out.entry(component)
+            .or_default()
+            .push((tf_kind, physical_name.map(str::to_string), tags));
     }
     out
 }

@@ -5,8 +5,10 @@
 //! modules for the same spec and environment.
 
 pub mod component;
+mod dashboard;
 mod kms;
 mod network;
+mod observability;
 pub mod print;
 pub mod py;
 mod yaml;
@@ -31,6 +33,9 @@ pub fn components(platform: &Platform) -> Vec<Component> {
     let mut components = Vec::new();
     if let Some(network) = &platform.network {
         components.push(network::component(platform, network));
+    }
+    if let Some(observability) = observability::component(platform, &components) {
+        components.push(observability);
     }
     components
 }

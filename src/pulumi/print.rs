@@ -390,6 +390,13 @@ pub fn flat(e: &Expr, quote: char) -> String {
                         text.push_str(&flat(e, '\''));
                         text.push('}');
                     }
+                    FPart::Spec(e, spec) => {
+                        text.push('{');
+                        text.push_str(&flat(e, '\''));
+                        text.push(':');
+                        text.push_str(spec);
+                        text.push('}');
+                    }
                 }
             }
             text.push(quote);
