@@ -510,9 +510,15 @@ fn alarms(watched: &Watched) -> Vec<Stmt> {
     if !watched.node_pools.is_empty() {
         let alarm = Alarm {
             suffix: "nodes-cpu",
-            description: tpl(
-                "Average CPU use of the nodes of pool {pool} (cluster {args.eks_cluster_name}) \
-                 was above {args.alarm_cpu_percent}% for 15 minutes.",
+            // The cluster name is an Output: concatenated, not formatted into an f-string.
+            description: call(
+                path("pulumi.Output.concat"),
+                vec![
+                    tpl("Average CPU use of the nodes of pool {pool} (cluster "),
+                    path("args.eks_cluster_name"),
+                    tpl(") was above {args.alarm_cpu_percent}% for 15 minutes."),
+                ],
+                vec![],
             ),
             threshold: path("args.alarm_cpu_percent"),
             evaluation_periods: 3,
