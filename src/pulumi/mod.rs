@@ -11,6 +11,7 @@ mod network;
 mod observability;
 pub mod print;
 pub mod py;
+mod secrets;
 mod yaml;
 
 use crate::model::{Platform, tags};
@@ -25,6 +26,8 @@ pub const DIR: &str = "pulumi";
 /// The SDK versions the generated program is checked against (`pulumi-check`).
 pub const PULUMI_VERSION: &str = "3.272.0";
 pub const PULUMI_AWS_VERSION: &str = "7.51.1";
+/// For generated secret values (`RandomPassword`), only when the program uses it.
+pub const PULUMI_RANDOM_VERSION: &str = "4.21.4";
 
 /// The components this platform needs, in the order the program creates them (the order of
 /// the Terraform modules). Each builder sees the components before it, to wire its arguments to
@@ -33,6 +36,9 @@ pub fn components(platform: &Platform) -> Vec<Component> {
     let mut components = Vec::new();
     if let Some(network) = &platform.network {
         components.push(network::component(platform, network));
+    }
+    if !platform.secrets.is_empty() {
+        components.push(secrets::component(platform));
     }
     if let Some(observability) = observability::component(platform, &components) {
         components.push(observability);
@@ -83,10 +89,16 @@ pub fn compile(platform: &Platform) -> Tree {
     if uses_kms {
         tree.insert("components/kms.py", print::module(&kms::file()));
     }
-    tree.insert(
-        "requirements.txt",
-        format!("pulumi=={PULUMI_VERSION}\npulumi-aws=={PULUMI_AWS_VERSION}\n"),
-    );
+    let mut requirements = format!("pulumi=={PULUMI_VERSION}\npulumi-aws=={PULUMI_AWS_VERSION}\n");
+    let uses_random = components.iter().any(|c| {
+        c.imports
+            .iter()
+            .any(|i| matches!(i, py::Import::Module { module, .. } if module == "pulumi_random"))
+    });
+    if uses_random {
+        requirements.push_str(&format!("pulumi-random=={PULUMI_RANDOM_VERSION}\n"));
+    }
+    tree.insert("requirements.txt", requirements);
     tree.insert("README.md", readme(platform, &components));
     tree
 }
@@ -247,5 +259,6 @@ fn readme(platform: &Platform, components: &[Component]) -> String {
          run under Pulumi's mocks).\n",
         env = envs.first().copied().unwrap_or("dev"),
     ));
+    text.push_str(&secrets::readme_section(platform));
     text
 }

@@ -300,6 +300,8 @@ pub fn lines(e: &Expr, indent: usize, head: &str, tail: &str) -> Vec<String> {
             out.push(format!("{}]{tail}", pad(indent)));
             out
         }
+        // `*[...]` splits inside its brackets.
+        Expr::Star(inner) => lines(inner, indent, &format!("{head}*"), tail),
         // Black leaves what it cannot split (a long string) as it is.
         _ => vec![one],
     }
