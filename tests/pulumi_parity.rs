@@ -18,7 +18,8 @@ use std::process::Command;
 use support::{read_json, run, tools};
 
 /// Pulumi resource type → Terraform resource type, for every type the components create.
-const TYPES: [(&str, &str); 31] = [
+const TYPES: [(&str, &str); 40] = [
+    ("aws:autoscaling/tag:Tag", "aws_autoscaling_group_tag"),
     (
         "aws:cloudwatch/dashboard:Dashboard",
         "aws_cloudwatch_dashboard",
@@ -41,6 +42,10 @@ const TYPES: [(&str, &str); 31] = [
         "aws:ec2/internetGateway:InternetGateway",
         "aws_internet_gateway",
     ),
+    (
+        "aws:ec2/launchTemplate:LaunchTemplate",
+        "aws_launch_template",
+    ),
     ("aws:ec2/natGateway:NatGateway", "aws_nat_gateway"),
     ("aws:ec2/route:Route", "aws_route"),
     ("aws:ec2/routeTable:RouteTable", "aws_route_table"),
@@ -52,8 +57,24 @@ const TYPES: [(&str, &str); 31] = [
     ("aws:ec2/subnet:Subnet", "aws_subnet"),
     ("aws:ec2/vpc:Vpc", "aws_vpc"),
     ("aws:ec2/vpcEndpoint:VpcEndpoint", "aws_vpc_endpoint"),
+    ("aws:eks/accessEntry:AccessEntry", "aws_eks_access_entry"),
+    (
+        "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+        "aws_eks_access_policy_association",
+    ),
+    ("aws:eks/addon:Addon", "aws_eks_addon"),
+    ("aws:eks/cluster:Cluster", "aws_eks_cluster"),
+    ("aws:eks/nodeGroup:NodeGroup", "aws_eks_node_group"),
+    (
+        "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+        "aws_iam_openid_connect_provider",
+    ),
     ("aws:iam/role:Role", "aws_iam_role"),
     ("aws:iam/rolePolicy:RolePolicy", "aws_iam_role_policy"),
+    (
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "aws_iam_role_policy_attachment",
+    ),
     ("aws:kms/alias:Alias", "aws_kms_alias"),
     ("aws:kms/key:Key", "aws_kms_key"),
     ("aws:kms/replicaKey:ReplicaKey", "aws_kms_replica_key"),
@@ -139,7 +160,7 @@ const DIFFERENCES: [Difference; 1] = [Difference {
 
 /// Terraform modules (by name, or by prefix when ending in `_`) whose Pulumi component does not
 /// exist yet: their resources are not compared (the Pulumi program does not create them).
-const NOT_YET_PORTED: [&str; 3] = ["eks", "ecs_cluster", "service_"];
+const NOT_YET_PORTED: [&str; 2] = ["ecs_cluster", "service_"];
 
 fn not_yet_ported(module: &str) -> bool {
     NOT_YET_PORTED.iter().any(|m| match m.strip_suffix('_') {

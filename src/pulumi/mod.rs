@@ -6,6 +6,7 @@
 
 pub mod component;
 mod dashboard;
+mod eks;
 mod kms;
 mod network;
 mod observability;
@@ -39,6 +40,11 @@ pub fn components(platform: &Platform) -> Vec<Component> {
     }
     if !platform.secrets.is_empty() {
         components.push(secrets::component(platform));
+    }
+    if let Some(eks) = &platform.eks
+        && let Some(component) = eks::component(platform, eks, &components)
+    {
+        components.push(component);
     }
     if let Some(observability) = observability::component(platform, &components) {
         components.push(observability);

@@ -8,7 +8,7 @@ const WIDTH: usize = 88;
 const INDENT: usize = 4;
 
 /// Modules of the standard library the generators import (isort's first section).
-const STDLIB: [&str; 4] = ["dataclasses", "ipaddress", "json", "typing"];
+const STDLIB: [&str; 5] = ["dataclasses", "hashlib", "ipaddress", "json", "typing"];
 
 /// The text of a Python string literal holding `text`, quoted with `quote`; in an f-string
 /// braces are doubled. The only place literal text becomes code.
@@ -483,6 +483,28 @@ pub fn flat(e: &Expr, quote: char) -> String {
             operand(cond, quote, 1),
             flat(otherwise, quote)
         ),
+        Expr::Slice(base, start, end) => {
+            let bound = |b: &Option<Box<Expr>>| {
+                b.as_ref().map(|b| operand(b, quote, 1)).unwrap_or_default()
+            };
+            // Black spaces the colon as an operator when a bound is not a plain name or number.
+            let simple = [start, end].iter().all(|b| {
+                b.as_ref()
+                    .is_none_or(|b| matches!(b.as_ref(), Expr::Name(_) | Expr::Int(_)))
+            });
+            let colon = match (simple, start.is_some(), end.is_some()) {
+                (true, ..) => ":",
+                (false, true, true) => " : ",
+                (false, true, false) => " :",
+                (false, false, _) => ": ",
+            };
+            format!(
+                "{}[{}{colon}{}]",
+                operand(base, quote, 9),
+                bound(start),
+                bound(end)
+            )
+        }
     }
 }
 

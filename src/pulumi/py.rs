@@ -29,6 +29,8 @@ pub enum Expr {
     BinOp(Box<Expr>, Op, Box<Expr>),
     /// `then if cond else otherwise`
     IfExp(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `value[start:end]`, either bound optional.
+    Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
 }
 
 /// A part of an f-string.
@@ -73,6 +75,7 @@ pub enum Op {
     Eq,
     NotEq,
     Add,
+    LtE,
 }
 
 impl Op {
@@ -83,6 +86,7 @@ impl Op {
             Op::Eq => "==",
             Op::NotEq => "!=",
             Op::Add => "+",
+            Op::LtE => "<=",
         }
     }
 
@@ -90,7 +94,7 @@ impl Op {
         match self {
             Op::Or => 1,
             Op::And => 2,
-            Op::Eq | Op::NotEq => 4,
+            Op::Eq | Op::NotEq | Op::LtE => 4,
             Op::Add => 5,
         }
     }
@@ -327,4 +331,9 @@ pub fn from_import(module: &str, names: &[&str]) -> Import {
 /// `{e:spec}` in an f-string.
 pub fn part_spec(e: Expr, spec: &str) -> FPart {
     FPart::Spec(e, spec.to_string())
+}
+
+/// `value[start:end]`
+pub fn slice(value: Expr, start: Option<Expr>, end: Option<Expr>) -> Expr {
+    Expr::Slice(Box::new(value), start.map(Box::new), end.map(Box::new))
 }

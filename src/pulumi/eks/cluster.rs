@@ -1,0 +1,415 @@
+//! The control plane: the secrets key, the log key and group, the cluster role, the security
+//! group, the cluster, access entries, the OIDC provider and the add-ons.
+
+use super::{after, assume_role_policy, policy};
+use crate::model::Eks;
+use crate::pulumi::component::{resource, tags_named, tpl};
+use crate::pulumi::kms;
+use crate::pulumi::py::{self, Expr, Stmt, call, name, path, s, strs};
+
+/// Every control-plane log type EKS can send to CloudWatch.
+const LOG_TYPES: [&str; 5] = [
+    "api",
+    "audit",
+    "authenticator",
+    "controllerManager",
+    "scheduler",
+];
+
+/// `ADDON_VERSIONS` and `CLUSTER_ADMINS`: module code, as the Terraform module's locals.
+pub(super) fn constants(eks: &Eks) -> Vec<Stmt> {
+    let mut out = Vec::new();
+    if !eks.addons.is_empty() {
+        out.push(Stmt::Blank);
+        out.push(Stmt::Comment(
+            "Add-on name => pinned version (None: the default for the cluster version)."
+                .to_string(),
+        ));
+        out.push(py::assign_typed(
+            "ADDON_VERSIONS",
+            "dict[str, str | None]",
+            py::dict(eks.addons.iter().map(|(addon, version)| {
+                (addon.clone(), version.as_ref().map(s).unwrap_or(Expr::None))
+            })),
+        ));
+    }
+    if !eks.admins.is_empty() {
+        out.push(Stmt::Blank);
+        out.push(Stmt::Comment(
+            "IAM principals with cluster-admin access entries.".to_string(),
+        ));
+        out.push(py::assign_typed(
+            "CLUSTER_ADMINS",
+            "list[str]",
+            strs(&eks.admins),
+        ));
+    }
+    out
+}
+
+pub(super) fn statements(eks: &Eks) -> Vec<Stmt> {
+    let mut out = secrets_key();
+    out.push(py::assign(
+        "logs_kms_key",
+        kms::logs_key_call(
+            tpl("{name}-eks-logs"),
+            tpl("EKS control-plane logs of {name}"),
+        ),
+    ));
+    out.push(Stmt::Comment(
+        "EKS writes control-plane logs to /aws/eks/<cluster>/cluster; creating the group\n\
+         first gives it retention and encryption."
+            .to_string(),
+    ));
+    out.push(py::assign(
+        "log_group",
+        resource(
+            "aws.cloudwatch.LogGroup",
+            tpl("{name}-eks-cluster"),
+            vec![
+                ("name", tpl("/aws/eks/{name}/cluster")),
+                ("retention_in_days", path("args.cluster_log_retention_days")),
+                ("kms_key_id", path("logs_kms_key.arn")),
+                ("tags", tags_named(tpl("{name}-eks-cluster"), &[])),
+            ],
+            "child",
+        ),
+    ));
+    out.extend(cluster_role());
+    out.extend(security_group());
+    out.extend(cluster(eks));
+    if !eks.admins.is_empty() {
+        out.push(admins());
+    }
+    out.push(Stmt::Comment(
+        "IAM trusts the EKS issuer through AWS's own root CAs, so no thumbprint is needed."
+            .to_string(),
+    ));
+    out.push(py::assign(
+        "self.oidc_provider",
+        resource(
+            "aws.iam.OpenIdConnectProvider",
+            tpl("{name}-eks-irsa"),
+            vec![
+                (
+                    "url",
+                    path("self.cluster.identities")
+                        .index(py::int(0))
+                        .attr("oidcs")
+                        .index(py::int(0))
+                        .attr("issuer"),
+                ),
+                ("client_id_lists", strs(["sts.amazonaws.com"])),
+                ("tags", tags_named(tpl("{name}-eks-irsa"), &[])),
+            ],
+            "child",
+        ),
+    ));
+    out
+}
+
+/// The key that envelope-encrypts Kubernetes secrets. Its policy leaves access to IAM policies
+/// of the account; the cluster role gets its rights from one of those.
+fn secrets_key() -> Vec<Stmt> {
+    let key_policy = policy([py::dict([
+        ("Sid", s("AccountAdministers")),
+        ("Effect", s("Allow")),
+        ("Action", s("kms:*")),
+        ("Resource", s("*")),
+        (
+            "Principal",
+            py::dict([("AWS", tpl("arn:{partition}:iam::{account_id}:root"))]),
+        ),
+    ])]);
+    vec![
+        py::assign(
+            "secrets_key",
+            resource(
+                "aws.kms.Key",
+                tpl("{name}-eks-secrets"),
+                vec![
+                    ("description", tpl("Kubernetes secrets of {name}")),
+                    ("enable_key_rotation", Expr::Bool(true)),
+                    ("deletion_window_in_days", py::int(30)),
+                    ("policy", call(path("json.dumps"), vec![key_policy], vec![])),
+                    ("tags", tags_named(tpl("{name}-eks-secrets"), &[])),
+                ],
+                "child",
+            ),
+        ),
+        Stmt::Expr(resource(
+            "aws.kms.Alias",
+            tpl("{name}-eks-secrets"),
+            vec![
+                ("name", tpl("alias/{name}-eks-secrets")),
+                ("target_key_id", path("secrets_key.key_id")),
+            ],
+            "child",
+        )),
+    ]
+}
+
+fn cluster_role() -> Vec<Stmt> {
+    let encrypt = policy([py::dict([
+        ("Effect", s("Allow")),
+        (
+            "Action",
+            strs([
+                "kms:Decrypt",
+                "kms:DescribeKey",
+                "kms:Encrypt",
+                "kms:ListGrants",
+            ]),
+        ),
+        ("Resource", path("secrets_key.arn")),
+    ])]);
+    vec![
+        py::assign(
+            "cluster_role",
+            resource(
+                "aws.iam.Role",
+                tpl("{name}-eks-cluster"),
+                vec![
+                    ("name", tpl("{name}-eks-cluster")),
+                    (
+                        "assume_role_policy",
+                        assume_role_policy("eks.amazonaws.com"),
+                    ),
+                    ("tags", tags_named(tpl("{name}-eks-cluster"), &[])),
+                ],
+                "child",
+            ),
+        ),
+        py::assign(
+            "cluster_policy",
+            resource(
+                "aws.iam.RolePolicyAttachment",
+                tpl("{name}-eks-cluster-AmazonEKSClusterPolicy"),
+                vec![
+                    ("role", path("cluster_role.name")),
+                    (
+                        "policy_arn",
+                        tpl("arn:{partition}:iam::aws:policy/AmazonEKSClusterPolicy"),
+                    ),
+                ],
+                "child",
+            ),
+        ),
+        py::assign(
+            "cluster_encryption",
+            resource(
+                "aws.iam.RolePolicy",
+                tpl("{name}-encrypt-kubernetes-secrets"),
+                vec![
+                    ("name", s("encrypt-kubernetes-secrets")),
+                    ("role", path("cluster_role.id")),
+                    (
+                        "policy",
+                        call(path("pulumi.Output.json_dumps"), vec![encrypt], vec![]),
+                    ),
+                ],
+                "child",
+            ),
+        ),
+    ]
+}
+
+/// An extra security group on the control plane so that the VPC (bastions, CI runners, peered
+/// tooling) reaches the private endpoint; nodes use the cluster security group EKS creates.
+fn security_group() -> Vec<Stmt> {
+    vec![
+        Stmt::Comment(
+            "Lets the VPC (bastions, CI runners, peered tooling) reach the private endpoint;\n\
+             nodes use the cluster security group EKS creates itself."
+                .to_string(),
+        ),
+        py::assign(
+            "cluster_group",
+            resource(
+                "aws.ec2.SecurityGroup",
+                tpl("{name}-eks-cluster"),
+                vec![
+                    ("name", tpl("{name}-eks-cluster")),
+                    (
+                        "description",
+                        s("Kubernetes API of the EKS cluster: HTTPS from inside the VPC"),
+                    ),
+                    ("vpc_id", path("args.vpc_id")),
+                    ("tags", tags_named(tpl("{name}-eks-cluster"), &[])),
+                ],
+                "child",
+            ),
+        ),
+        Stmt::Expr(resource(
+            "aws.vpc.SecurityGroupIngressRule",
+            tpl("{name}-eks-cluster-https"),
+            vec![
+                ("security_group_id", path("cluster_group.id")),
+                ("description", s("Kubernetes API from the VPC")),
+                ("cidr_ipv4", path("args.vpc_cidr_block")),
+                ("ip_protocol", s("tcp")),
+                ("from_port", py::int(443)),
+                ("to_port", py::int(443)),
+                ("tags", tags_named(tpl("{name}-eks-cluster-https"), &[])),
+            ],
+            "child",
+        )),
+    ]
+}
+
+fn cluster(eks: &Eks) -> Vec<Stmt> {
+    let mut vpc = vec![
+        ("subnet_ids", path("args.subnet_ids")),
+        ("security_group_ids", py::list([path("cluster_group.id")])),
+        ("endpoint_private_access", Expr::Bool(true)),
+        (
+            "endpoint_public_access",
+            Expr::Bool(eks.endpoint_public_access),
+        ),
+    ];
+    if eks.endpoint_public_access {
+        vpc.push((
+            "public_access_cidrs",
+            strs(eks.public_access_cidrs.iter().map(|c| c.to_string())),
+        ));
+    }
+    let args = |class: &str, kwargs| call(path(&format!("aws.eks.{class}")), vec![], kwargs);
+    let after_iam = py::assign(
+        "after_cluster_iam",
+        after(py::list([
+            name("cluster_policy"),
+            name("cluster_encryption"),
+            name("log_group"),
+        ])),
+    );
+    let cluster = py::assign(
+        "self.cluster",
+        resource(
+            "aws.eks.Cluster",
+            name("name"),
+            vec![
+                ("name", name("name")),
+                ("version", path("args.kubernetes_version")),
+                ("role_arn", path("cluster_role.arn")),
+                ("enabled_cluster_log_types", strs(LOG_TYPES)),
+                ("vpc_config", args("ClusterVpcConfigArgs", vpc)),
+                (
+                    "access_config",
+                    args(
+                        "ClusterAccessConfigArgs",
+                        vec![
+                            ("authentication_mode", s("API")),
+                            (
+                                "bootstrap_cluster_creator_admin_permissions",
+                                Expr::Bool(false),
+                            ),
+                        ],
+                    ),
+                ),
+                (
+                    "encryption_config",
+                    args(
+                        "ClusterEncryptionConfigArgs",
+                        vec![
+                            ("resources", strs(["secrets"])),
+                            (
+                                "provider",
+                                args(
+                                    "ClusterEncryptionConfigProviderArgs",
+                                    vec![("key_arn", path("secrets_key.arn"))],
+                                ),
+                            ),
+                        ],
+                    ),
+                ),
+                ("tags", tags_named(name("name"), &[])),
+            ],
+            "after_cluster_iam",
+        ),
+    );
+    vec![
+        after_iam,
+        Stmt::Comment(
+            "Authentication by access entries only: admins are the spec's, not whoever ran\n\
+             Pulumi first."
+                .to_string(),
+        ),
+        cluster,
+    ]
+}
+
+/// Access entries with the cluster admin policy, one per principal ARN.
+fn admins() -> Stmt {
+    let entry = resource(
+        "aws.eks.AccessEntry",
+        tpl("{name}-admin-{principal_arn}"),
+        vec![
+            ("cluster_name", path("self.cluster.name")),
+            ("principal_arn", name("principal_arn")),
+            ("type", s("STANDARD")),
+            ("tags", tags_named(tpl("{name}-admin"), &[])),
+        ],
+        "child",
+    );
+    let association = resource(
+        "aws.eks.AccessPolicyAssociation",
+        tpl("{name}-admin-{principal_arn}"),
+        vec![
+            ("cluster_name", path("self.cluster.name")),
+            ("principal_arn", path("entry.principal_arn")),
+            (
+                "policy_arn",
+                tpl("arn:{partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"),
+            ),
+            (
+                "access_scope",
+                call(
+                    path("aws.eks.AccessPolicyAssociationAccessScopeArgs"),
+                    vec![],
+                    vec![("type", s("cluster"))],
+                ),
+            ),
+        ],
+        "child",
+    );
+    Stmt::For {
+        target: "principal_arn".to_string(),
+        iter: name("CLUSTER_ADMINS"),
+        body: vec![py::assign("entry", entry), Stmt::Expr(association)],
+    }
+}
+
+/// The add-ons; an unpinned one gets the default version for the cluster's Kubernetes version.
+/// They wait for the node groups: coredns cannot become healthy without nodes to run on.
+pub(super) fn addons(eks: &Eks) -> Vec<Stmt> {
+    if eks.addons.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        py::assign(
+            "after_node_groups",
+            after(call(
+                name("list"),
+                vec![path("self.node_groups").method("values", vec![])],
+                vec![],
+            )),
+        ),
+        Stmt::For {
+            target: "addon, version".to_string(),
+            iter: name("ADDON_VERSIONS").method("items", vec![]),
+            body: vec![Stmt::Expr(resource(
+                "aws.eks.Addon",
+                tpl("{name}-{addon}"),
+                vec![
+                    ("cluster_name", path("self.cluster.name")),
+                    ("addon_name", name("addon")),
+                    ("addon_version", name("version")),
+                    ("resolve_conflicts_on_create", s("OVERWRITE")),
+                    ("resolve_conflicts_on_update", s("PRESERVE")),
+                    ("tags", tags_named(tpl("{name}-{addon}"), &[])),
+                ],
+                "after_node_groups",
+            ))],
+        },
+    ]
+}

@@ -1,0 +1,249 @@
+//! `components/eks.py`: the counterpart of `modules/eks` (same resources, names and tags).
+//!
+//! What every environment shares (node pools, add-ons, admins, endpoint access) is module code,
+//! as in the Terraform module: constants in `components/eks.py`. What varies per environment
+//! (Kubernetes version, log retention, pool sizes) is stack config, as `terraform.tfvars` holds it.
+
+mod cluster;
+mod nodes;
+
+use super::component::{Arg, Component, ConfigKind};
+use super::kms;
+use super::network::init_params;
+use super::py::{self, Expr, Function, Stmt, call, list_comp, name, path, s};
+use crate::model::{Eks, Platform};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// Builds the EKS component, wired to the network component among `built` (validation makes
+/// sure a platform with `eks` has a network with private subnets; without one there is none).
+pub fn component(platform: &Platform, eks: &Eks, built: &[Component]) -> Option<Component> {
+    let network = built.iter().find(|c| c.instance == "network")?;
+    let wired = [
+        Arg::wired("name", "str", name("name")),
+        Arg::wired("tags", "dict[str, str]", name("tags")),
+        Arg::wired("region", "str", name("region")),
+        Arg::wired("vpc_id", "pulumi.Input[str]", network.output("vpc_id")?),
+        Arg::wired(
+            "vpc_cidr_block",
+            "pulumi.Input[str]",
+            network.output("vpc_cidr_block")?,
+        ),
+        Arg::wired(
+            "subnet_ids",
+            "list[pulumi.Input[str]]",
+            values_list(network.output("private_subnet_ids")?),
+        ),
+    ];
+    let mut args: Vec<Arg> = wired.into_iter().collect();
+    args.extend(settings(platform, eks));
+
+    let mut init = vec![
+        Stmt::Expr(call(
+            call(name("super"), vec![], vec![]).attr("__init__"),
+            vec![
+                s("iacgen:eks:Eks"),
+                name("resource_name"),
+                Expr::None,
+                name("opts"),
+            ],
+            vec![],
+        )),
+        py::assign(
+            "child",
+            call(
+                path("pulumi.ResourceOptions"),
+                vec![],
+                vec![("parent", name("self"))],
+            ),
+        ),
+        py::assign("name", path("args.name")),
+        py::assign("tags", path("args.tags")),
+        py::assign(
+            "account_id",
+            call(path("aws.get_caller_identity"), vec![], vec![]).attr("account_id"),
+        ),
+        py::assign(
+            "partition",
+            call(path("aws.get_partition"), vec![], vec![]).attr("partition"),
+        ),
+    ];
+    init.extend(cluster::statements(eks));
+    init.extend(nodes::statements());
+    init.extend(cluster::addons(eks));
+    let outputs = outputs();
+    init.push(Component::register_outputs(&outputs));
+
+    let mut body = nodes::pool_constants(eks);
+    body.extend(cluster::constants(eks));
+    body.push(nodes::node_group_name_function());
+    body.push(Stmt::Class(py::Class {
+        name: "Eks".to_string(),
+        decorators: vec![],
+        bases: vec![path("pulumi.ComponentResource")],
+        doc: Some(
+            "The EKS cluster of one environment with its IAM, encryption, logs, access entries,\n\
+             OIDC provider, add-ons and one managed node group per node pool."
+                .to_string(),
+        ),
+        body: vec![Stmt::Def(Function {
+            name: "__init__".to_string(),
+            params: init_params("EksArgs"),
+            returns: "None".to_string(),
+            doc: None,
+            body: init,
+        })],
+    }));
+
+    Some(Component {
+        module: "eks".to_string(),
+        instance: "eks".to_string(),
+        prefix: String::new(),
+        class: "Eks".to_string(),
+        body,
+        imports: vec![
+            py::import("hashlib"),
+            py::import("json"),
+            py::import_as("pulumi_aws", "aws"),
+            kms::import(),
+        ],
+        summary: "An EKS cluster in the private subnets: secrets encrypted with a \
+                  customer-managed KMS key, every control-plane log type in a KMS-encrypted log \
+                  group, a private API endpoint unless the spec opens it to listed CIDRs, access \
+                  entries for the spec's admins, an OIDC provider for IRSA, the add-ons, and one \
+                  managed node group per node pool (launch template with IMDSv2 and an \
+                  encrypted gp3 root volume; tags on instances, volumes, network interfaces and \
+                  the Auto Scaling group). The counterpart of the Terraform module modules/eks."
+            .to_string(),
+        args,
+        outputs,
+    })
+}
+
+/// The values of a dict-valued output as a list: `{k: v.id for k, v in x.items()}` becomes
+/// `[v.id for k, v in x.items()]`, anything else `list(<e>.values())`.
+fn values_list(dict: Expr) -> Expr {
+    match dict {
+        Expr::Comp(c) if c.key.is_some() => list_comp(c.elt, &c.target, c.iter, c.cond),
+        other => call(name("list"), vec![other.method("values", vec![])], vec![]),
+    }
+}
+
+fn by_env(platform: &Platform, f: impl Fn(&str) -> Value) -> BTreeMap<String, Value> {
+    platform
+        .env_names()
+        .map(|e| (e.to_string(), f(e)))
+        .collect()
+}
+
+/// The variables `terraform.tfvars` sets for `module "eks"`.
+fn settings(platform: &Platform, eks: &Eks) -> Vec<Arg> {
+    vec![
+        Arg::setting(
+            "kubernetes_version",
+            "str",
+            ConfigKind::Str,
+            by_env(platform, |_| json!(eks.version)),
+        ),
+        Arg::setting(
+            "cluster_log_retention_days",
+            "int",
+            ConfigKind::Int,
+            by_env(platform, |e| {
+                json!(
+                    platform
+                        .observability
+                        .log_retention_days
+                        .get(e)
+                        .copied()
+                        .unwrap_or(365)
+                )
+            }),
+        ),
+        Arg::setting(
+            "node_pool_sizes",
+            "dict[str, dict[str, int]]",
+            ConfigKind::Object,
+            by_env(platform, |e| {
+                let size = |v: Option<&u32>| v.copied().unwrap_or(0);
+                Value::Object(
+                    eks.node_pools
+                        .iter()
+                        .map(|(pool, p)| {
+                            let sizes = json!({
+                                "min": size(p.min.get(e)),
+                                "desired": size(p.desired.get(e)),
+                                "max": size(p.max.get(e)),
+                            });
+                            (pool.clone(), sizes)
+                        })
+                        .collect(),
+                )
+            }),
+        ),
+    ]
+}
+
+fn outputs() -> Vec<(String, Expr)> {
+    let by_pool = |attr: &str| {
+        py::dict_comp(
+            name("pool"),
+            path(&format!("group.{attr}")),
+            "pool, group",
+            path("self.node_groups").method("items", vec![]),
+            None,
+        )
+    };
+    [
+        ("cluster_name", path("self.cluster.name")),
+        ("cluster_endpoint", path("self.cluster.endpoint")),
+        (
+            "cluster_certificate_authority_data",
+            path("self.cluster.certificate_authority.data"),
+        ),
+        (
+            "cluster_security_group_id",
+            path("self.cluster.vpc_config.cluster_security_group_id"),
+        ),
+        ("oidc_provider_arn", path("self.oidc_provider.arn")),
+        ("node_role_arn", path("self.node_role.arn")),
+        ("node_group_names", by_pool("node_group_name")),
+        (
+            "node_group_autoscaling_group_names",
+            path("self.node_group_autoscaling_group_names"),
+        ),
+    ]
+    .into_iter()
+    .map(|(n, e)| (n.to_string(), e))
+    .collect()
+}
+
+/// `{"Version": "2012-10-17", "Statement": [...]}`
+fn policy(statements: impl IntoIterator<Item = Expr>) -> Expr {
+    py::dict([
+        ("Version", s("2012-10-17")),
+        ("Statement", py::list(statements)),
+    ])
+}
+
+/// `json.dumps(...)` of a role trust policy for an AWS service.
+fn assume_role_policy(service: &str) -> Expr {
+    call(
+        path("json.dumps"),
+        vec![policy([py::dict([
+            ("Effect", s("Allow")),
+            ("Action", s("sts:AssumeRole")),
+            ("Principal", py::dict([("Service", s(service))])),
+        ])])],
+        vec![],
+    )
+}
+
+/// `pulumi.ResourceOptions(parent=self, depends_on=deps)`
+fn after(deps: Expr) -> Expr {
+    call(
+        path("pulumi.ResourceOptions"),
+        vec![],
+        vec![("parent", name("self")), ("depends_on", deps)],
+    )
+}
