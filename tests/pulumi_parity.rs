@@ -18,7 +18,15 @@ use std::process::Command;
 use support::{read_json, run, tools};
 
 /// Pulumi resource type → Terraform resource type, for every type the components create.
-const TYPES: [(&str, &str); 40] = [
+const TYPES: [(&str, &str); 50] = [
+    (
+        "aws:appautoscaling/policy:Policy",
+        "aws_appautoscaling_policy",
+    ),
+    (
+        "aws:appautoscaling/target:Target",
+        "aws_appautoscaling_target",
+    ),
     ("aws:autoscaling/tag:Tag", "aws_autoscaling_group_tag"),
     (
         "aws:cloudwatch/dashboard:Dashboard",
@@ -57,6 +65,16 @@ const TYPES: [(&str, &str); 40] = [
     ("aws:ec2/subnet:Subnet", "aws_subnet"),
     ("aws:ec2/vpc:Vpc", "aws_vpc"),
     ("aws:ec2/vpcEndpoint:VpcEndpoint", "aws_vpc_endpoint"),
+    ("aws:ecs/cluster:Cluster", "aws_ecs_cluster"),
+    (
+        "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+        "aws_ecs_cluster_capacity_providers",
+    ),
+    ("aws:ecs/service:Service", "aws_ecs_service"),
+    (
+        "aws:ecs/taskDefinition:TaskDefinition",
+        "aws_ecs_task_definition",
+    ),
     ("aws:eks/accessEntry:AccessEntry", "aws_eks_access_entry"),
     (
         "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
@@ -79,6 +97,9 @@ const TYPES: [(&str, &str); 40] = [
     ("aws:kms/key:Key", "aws_kms_key"),
     ("aws:kms/replicaKey:ReplicaKey", "aws_kms_replica_key"),
     ("aws:lambda/permission:Permission", "aws_lambda_permission"),
+    ("aws:lb/listener:Listener", "aws_lb_listener"),
+    ("aws:lb/loadBalancer:LoadBalancer", "aws_lb"),
+    ("aws:lb/targetGroup:TargetGroup", "aws_lb_target_group"),
     ("aws:rds/subnetGroup:SubnetGroup", "aws_db_subnet_group"),
     (
         "aws:secretsmanager/secret:Secret",
@@ -101,6 +122,10 @@ const TYPES: [(&str, &str); 40] = [
     (
         "aws:sns/topicSubscription:TopicSubscription",
         "aws_sns_topic_subscription",
+    ),
+    (
+        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+        "aws_vpc_security_group_egress_rule",
     ),
     (
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
@@ -147,20 +172,52 @@ struct Difference {
 }
 
 /// Every deliberate difference, with its reason.
-const DIFFERENCES: [Difference; 1] = [Difference {
-    terraform: "ephemeral \"random_password\" written through the write-only secret_string_wo",
-    pulumi: "random.RandomPassword into secret_string",
-    reason: "Pulumi has no ephemeral resources and records every input in its state, \
-             write-only ones included, so no Pulumi program can keep a generated value out of \
-             its state. The Pulumi-idiomatic safe option: RandomPassword's result is a secret \
-             output, kept in the state encrypted with the stack's secrets provider (documented \
-             in the Secrets component and the project README).",
-    ephemeral: Some("random_password"),
-}];
+const DIFFERENCES: [Difference; 4] = [
+    Difference {
+        terraform: "ephemeral \"random_password\" written through the write-only secret_string_wo",
+        pulumi: "random.RandomPassword into secret_string",
+        reason: "Pulumi has no ephemeral resources and records every input in its state, \
+                 write-only ones included, so no Pulumi program can keep a generated value out of \
+                 its state. The Pulumi-idiomatic safe option: RandomPassword's result is a secret \
+                 output, kept in the state encrypted with the stack's secrets provider (documented \
+                 in the Secrets component and the project README).",
+        ephemeral: Some("random_password"),
+    },
+    Difference {
+        terraform: "modules/ecs-service: a validation block on each variable (allowed values, \
+                    ranges, name lengths) and preconditions across variables",
+        pulumi: "EcsService raises ValueError on the rules across settings, as the \
+                 preconditions: a Fargate task size, desired_count within min..max, a load \
+                 balancer's port and two subnets",
+        reason: "The single values come from the validated spec: literals in __main__.py, or \
+                 stack config iacgen writes with the checked values, and AWS rejects an \
+                 out-of-range one at deployment; the rules across settings are the ones a hand \
+                 edit of one setting can break unnoticed.",
+        ephemeral: None,
+    },
+    Difference {
+        terraform: "modules/ecs-service: the ReadSecrets statement of aws_iam_policy_document \
+                    names a single secret as a string",
+        pulumi: "EcsService: ReadSecrets' Resource is always a list (the secrets' ARNs, \
+                 distinct and sorted, in an apply)",
+        reason: "The ARNs are Outputs of the secrets component, known only in an apply; IAM \
+                 reads a one-element list and a string alike.",
+        ephemeral: None,
+    },
+    Difference {
+        terraform: "modules/ecs-service: container_definitions = jsonencode(...) (compact, keys \
+                    sorted)",
+        pulumi: "EcsService: pulumi.Output.json_dumps(...) of the same values (Python's \
+                 spacing, keys in the order written)",
+        reason: "The provider compares container definitions as JSON documents, not as text: \
+                 the same contents.",
+        ephemeral: None,
+    },
+];
 
 /// Terraform modules (by name, or by prefix when ending in `_`) whose Pulumi component does not
 /// exist yet: their resources are not compared (the Pulumi program does not create them).
-const NOT_YET_PORTED: [&str; 2] = ["ecs_cluster", "service_"];
+const NOT_YET_PORTED: [&str; 0] = [];
 
 fn not_yet_ported(module: &str) -> bool {
     NOT_YET_PORTED.iter().any(|m| match m.strip_suffix('_') {

@@ -6,6 +6,7 @@
 
 pub mod component;
 mod dashboard;
+mod ecs;
 mod eks;
 mod kms;
 mod network;
@@ -45,6 +46,10 @@ pub fn components(platform: &Platform) -> Vec<Component> {
         && let Some(component) = eks::component(platform, eks, &components)
     {
         components.push(component);
+    }
+    if let Some(ecs) = &platform.ecs {
+        let ecs = ecs::components(platform, ecs, &components);
+        components.extend(ecs);
     }
     if let Some(observability) = observability::component(platform, &components) {
         components.push(observability);

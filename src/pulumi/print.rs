@@ -6,6 +6,8 @@ use super::py::{Call, Class, Comp, DictItem, Expr, FPart, Function, Import, Modu
 
 const WIDTH: usize = 88;
 const INDENT: usize = 4;
+/// Precedence of `not`: between `and` and the comparisons.
+const NOT: u8 = 3;
 
 /// Modules of the standard library the generators import (isort's first section).
 const STDLIB: [&str; 5] = ["dataclasses", "hashlib", "ipaddress", "json", "typing"];
@@ -177,6 +179,7 @@ fn statement(out: &mut Vec<String>, indent: usize, stmt: &Stmt) {
             out.push(format!("{}{name}: {annotation}", pad(indent)));
         }
         Stmt::Return(e) => out.extend(lines(e, indent, "return ", "")),
+        Stmt::Raise(e) => out.extend(lines(e, indent, "raise ", "")),
         Stmt::If { cond, body } => {
             out.extend(lines(cond, indent, "if ", ":"));
             block(out, indent + INDENT, body);
@@ -300,11 +303,68 @@ pub fn lines(e: &Expr, indent: usize, head: &str, tail: &str) -> Vec<String> {
             out.push(format!("{}]{tail}", pad(indent)));
             out
         }
+        Expr::IfExp(then, cond, otherwise) => parenthesized(e, indent, head, tail, |inner| {
+            let mut out = lines(then, inner, "", "");
+            out.extend(lines(cond, inner, "if ", ""));
+            out.extend(lines(otherwise, inner, "else ", ""));
+            out
+        }),
+        Expr::BinOp(_, op, _) => parenthesized(e, indent, head, tail, |inner| {
+            // One operand per line, split at the outermost operator as black does.
+            let mut operands = Vec::new();
+            let mut rest = e;
+            while let Expr::BinOp(left, o, right) = rest
+                && o == op
+            {
+                operands.push(right.as_ref());
+                rest = left;
+            }
+            operands.push(rest);
+            operands.reverse();
+            let mut out = Vec::new();
+            for (i, item) in operands.into_iter().enumerate() {
+                let prefix = if i == 0 {
+                    String::new()
+                } else {
+                    format!("{} ", op.text())
+                };
+                // An operand that binds less tightly keeps its parentheses, on one line.
+                let min = op.precedence() + u8::from(i > 0);
+                let text = operand(item, '"', min);
+                if text == flat(item, '"') {
+                    out.extend(lines(item, inner, &prefix, ""));
+                } else {
+                    out.push(format!("{}{prefix}{text}", pad(inner)));
+                }
+            }
+            out
+        }),
         // `*[...]` splits inside its brackets.
         Expr::Star(inner) => lines(inner, indent, &format!("{head}*"), tail),
         // Black leaves what it cannot split (a long string) as it is.
         _ => vec![one],
     }
+}
+
+/// `head(` `e` `)tail` as black splits a long conditional or operator expression: in
+/// parentheses, on one indented line when it fits, else as `split` lays it out.
+fn parenthesized(
+    e: &Expr,
+    indent: usize,
+    head: &str,
+    tail: &str,
+    split: impl Fn(usize) -> Vec<String>,
+) -> Vec<String> {
+    let inner = indent + INDENT;
+    let mut out = vec![format!("{}{head}(", pad(indent))];
+    let body = format!("{}{}", pad(inner), flat(e, '"'));
+    if body.chars().count() <= WIDTH {
+        out.push(body);
+    } else {
+        out.extend(split(inner));
+    }
+    out.push(format!("{}){tail}", pad(indent)));
+    out
 }
 
 /// One item of a bracketed list: its prefix (`key=`, `"key": `, `**`, or none) and value.
@@ -505,13 +565,20 @@ pub fn flat(e: &Expr, quote: char) -> String {
                 bound(end)
             )
         }
+        Expr::Lambda(params, body) => {
+            let params = params.join(", ");
+            let space = if params.is_empty() { "" } else { " " };
+            format!("lambda{space}{params}: {}", flat(body, quote))
+        }
+        Expr::Not(value) => format!("not {}", operand(value, quote, NOT)),
     }
 }
 
 /// `e` flat, in parentheses when it binds less tightly than `min` requires.
 fn operand(e: &Expr, quote: char, min: u8) -> String {
     let p = match e {
-        Expr::IfExp(..) => 0,
+        Expr::IfExp(..) | Expr::Lambda(..) => 0,
+        Expr::Not(_) => NOT,
         Expr::BinOp(_, op, _) => op.precedence(),
         _ => 10,
     };
@@ -595,5 +662,52 @@ mod tests {
                 ")".to_string()
             ]
         );
+    }
+
+    #[test]
+    fn long_conditionals_and_conditions_split_like_black() {
+        let long = |n: &str| name(&n.repeat(30));
+        let cond = if_exp(long("a"), bin(long("b"), Op::IsNot, Expr::None), list([]));
+        assert_eq!(
+            lines(&cond, 8, "x = ", ""),
+            vec![
+                "        x = (".to_string(),
+                format!("            {}", "a".repeat(30)),
+                format!("            if {} is not None", "b".repeat(30)),
+                "            else []".to_string(),
+                "        )".to_string(),
+            ]
+        );
+        let either = bin(
+            bin(long("c"), Op::Lt, name("low")),
+            Op::Or,
+            bin(long("c"), Op::Gt, name("high")),
+        );
+        assert_eq!(
+            lines(&either, 8, "if ", ":"),
+            vec![
+                "        if (".to_string(),
+                format!("            {} < low", "c".repeat(30)),
+                format!("            or {} > high", "c".repeat(30)),
+                "        ):".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn not_and_lambda_bind_loosely() {
+        let e = bin(
+            not(name("a")),
+            Op::And,
+            not(bin(name("b"), Op::Or, name("c"))),
+        );
+        assert_eq!(flat(&e, '"'), "not a and not (b or c)");
+        let e = name("x").method(
+            "apply",
+            vec![lambda(&["v"], bin(name("v"), Op::Add, int(1)))],
+        );
+        assert_eq!(flat(&e, '"'), "x.apply(lambda v: v + 1)");
+        let e = if_exp(lambda(&[], int(1)), name("c"), Expr::None);
+        assert_eq!(flat(&e, '"'), "(lambda: 1) if c else None");
     }
 }

@@ -31,6 +31,10 @@ pub enum Expr {
     IfExp(Box<Expr>, Box<Expr>, Box<Expr>),
     /// `value[start:end]`, either bound optional.
     Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
+    /// `lambda params: body`
+    Lambda(Vec<String>, Box<Expr>),
+    /// `not value`
+    Not(Box<Expr>),
 }
 
 /// A part of an f-string.
@@ -76,6 +80,11 @@ pub enum Op {
     NotEq,
     Add,
     LtE,
+    Lt,
+    Gt,
+    Is,
+    IsNot,
+    NotIn,
 }
 
 impl Op {
@@ -87,6 +96,11 @@ impl Op {
             Op::NotEq => "!=",
             Op::Add => "+",
             Op::LtE => "<=",
+            Op::Lt => "<",
+            Op::Gt => ">",
+            Op::Is => "is",
+            Op::IsNot => "is not",
+            Op::NotIn => "not in",
         }
     }
 
@@ -94,7 +108,7 @@ impl Op {
         match self {
             Op::Or => 1,
             Op::And => 2,
-            Op::Eq | Op::NotEq | Op::LtE => 4,
+            Op::Eq | Op::NotEq | Op::LtE | Op::Lt | Op::Gt | Op::Is | Op::IsNot | Op::NotIn => 4,
             Op::Add => 5,
         }
     }
@@ -125,6 +139,8 @@ pub enum Stmt {
         iter: Expr,
         body: Vec<Stmt>,
     },
+    /// `raise value`
+    Raise(Expr),
     /// A `# comment` line.
     Comment(String),
     /// An empty line between groups of statements.
@@ -336,4 +352,29 @@ pub fn part_spec(e: Expr, spec: &str) -> FPart {
 /// `value[start:end]`
 pub fn slice(value: Expr, start: Option<Expr>, end: Option<Expr>) -> Expr {
     Expr::Slice(Box::new(value), start.map(Box::new), end.map(Box::new))
+}
+
+/// `lambda params: body`
+pub fn lambda(params: &[&str], body: Expr) -> Expr {
+    Expr::Lambda(
+        params.iter().map(|p| p.to_string()).collect(),
+        Box::new(body),
+    )
+}
+
+/// `not value`
+pub fn not(value: Expr) -> Expr {
+    Expr::Not(Box::new(value))
+}
+
+/// `if cond: raise ValueError(message)`: a check of the component's arguments.
+pub fn check(cond: Expr, message: &str) -> Stmt {
+    Stmt::If {
+        cond,
+        body: vec![Stmt::Raise(call(
+            name("ValueError"),
+            vec![s(message)],
+            vec![],
+        ))],
+    }
 }

@@ -7,6 +7,7 @@ mod service;
 mod service_inputs;
 
 pub use names::{ServiceNames, is_production_like};
+pub use service_inputs::{Sizing, ecr_repository_arn, secret_env_name, sizing};
 
 use super::interface::Output;
 use super::module::Module;

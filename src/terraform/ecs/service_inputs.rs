@@ -96,7 +96,6 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
         ),
     ];
 
-    let secret_env = |secret: &str| secret.to_uppercase().replace(['-', '.', '/'], "_");
     let secrets_var = Variable::new(
         "secrets",
         "map(string)",
@@ -109,7 +108,7 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
             let arn = hcl::expr::Traversal::builder(ex("module.secrets.secret_arns"))
                 .index(s(secret))
                 .build();
-            (secret_env(secret), Expr::from(arn))
+            (secret_env_name(secret), Expr::from(arn))
         })),
     ));
     inputs.push(Input::wired(
@@ -131,7 +130,7 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
             &format!("contains([{}], var.cpu)", cpu_sizes.join(", ")),
             &format!("cpu must be one of: {}.", cpu_sizes.join(", ")),
         ),
-        per_env(&|e| count(svc.cpu.get(e).copied().unwrap_or(256))),
+        per_env(&|e| count(sizing(svc, e).cpu)),
     ));
     inputs.push(Input::setting(
         Variable::new(
@@ -145,35 +144,23 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
             "var.memory >= 512 && var.memory % 512 == 0",
             "memory must be a multiple of 512 MiB.",
         ),
-        per_env(&|e| count(svc.memory.get(e).copied().unwrap_or(512))),
+        per_env(&|e| count(sizing(svc, e).memory)),
     ));
 
-    // Without autoscaling the scalable target pins the count: min = max = desired.
-    let capacity = |env: &str| -> (u32, u32, u32) {
-        let desired = svc.desired.get(env).copied().unwrap_or(1);
-        match &svc.autoscaling {
-            Some(a) => {
-                let min = a.min.get(env).copied().unwrap_or(1);
-                let max = a.max.get(env).copied().unwrap_or(min).max(min);
-                (min, desired.clamp(min, max), max)
-            }
-            None => (desired, desired, desired),
-        }
-    };
     inputs.push(Input::setting(
         Variable::new("desired_count", "number", "Tasks to start with; afterwards Application Auto Scaling keeps the count between min_capacity and max_capacity.")
             .check("var.desired_count >= 0", "desired_count may not be negative."),
-        per_env(&|e| count(capacity(e).1)),
+        per_env(&|e| count(sizing(svc, e).desired)),
     ));
     inputs.push(Input::setting(
         Variable::new("min_capacity", "number", "Fewest running tasks.")
             .check("var.min_capacity >= 0", "min_capacity may not be negative."),
-        per_env(&|e| count(capacity(e).0)),
+        per_env(&|e| count(sizing(svc, e).min)),
     ));
     inputs.push(Input::setting(
         Variable::new("max_capacity", "number", "Most running tasks.")
             .check("var.max_capacity >= 1", "max_capacity must be at least 1."),
-        per_env(&|e| count(capacity(e).2)),
+        per_env(&|e| count(sizing(svc, e).max)),
     ));
     let target = |t: Option<u32>| t.map_or_else(null, |t| num(i64::from(t)));
     let autoscaling = svc.autoscaling.as_ref();
@@ -243,6 +230,41 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
         None => Input::wired(lb_var, null()),
     });
     inputs
+}
+
+/// The name of the environment variable a secret is injected as: `db_password` → `DB_PASSWORD`.
+pub fn secret_env_name(secret: &str) -> String {
+    secret.to_uppercase().replace(['-', '.', '/'], "_")
+}
+
+/// A service's task size and running counts in one environment, with the spec's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sizing {
+    pub cpu: u32,
+    pub memory: u32,
+    pub min: u32,
+    pub desired: u32,
+    pub max: u32,
+}
+
+pub fn sizing(svc: &Service, env: &str) -> Sizing {
+    let desired = svc.desired.get(env).copied().unwrap_or(1);
+    // Without autoscaling the scalable target pins the count: min = max = desired.
+    let (min, desired, max) = match &svc.autoscaling {
+        Some(a) => {
+            let min = a.min.get(env).copied().unwrap_or(1);
+            let max = a.max.get(env).copied().unwrap_or(min).max(min);
+            (min, desired.clamp(min, max), max)
+        }
+        None => (desired, desired, desired),
+    };
+    Sizing {
+        cpu: svc.cpu.get(env).copied().unwrap_or(256),
+        memory: svc.memory.get(env).copied().unwrap_or(512),
+        min,
+        desired,
+        max,
+    }
 }
 
 /// The ECR repository an image is pulled from, as an ARN:

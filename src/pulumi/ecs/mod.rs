@@ -1,0 +1,53 @@
+//! The ECS components: `EcsCluster` once, and one `EcsService` instance per service (the class
+//! in `components/ecs_service.py` is shared), as the Terraform root calls `modules/ecs-cluster`
+//! once and `modules/ecs-service` once per service.
+
+mod cluster;
+mod service;
+mod service_args;
+
+use super::component::Component;
+use super::py::{self, Expr, Stmt, call, name, path, s};
+use crate::model::{Ecs, Platform};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The cluster component and one service component per service, in service-name order, wired
+/// to the components built before them (`network`, `secrets`).
+pub fn components(platform: &Platform, ecs: &Ecs, before: &[Component]) -> Vec<Component> {
+    let cluster = cluster::component(platform);
+    let mut out = Vec::new();
+    for (svc_name, svc) in &ecs.services {
+        out.push(service_args::component(
+            platform, svc_name, svc, &cluster, before,
+        ));
+    }
+    out.insert(0, cluster);
+    out
+}
+
+/// `super().__init__(<token>, resource_name, None, opts)` and the options of every child.
+fn component_init(token: &str) -> Vec<Stmt> {
+    vec![
+        Stmt::Expr(call(
+            call(name("super"), vec![], vec![]).attr("__init__"),
+            vec![s(token), name("resource_name"), Expr::None, name("opts")],
+            vec![],
+        )),
+        py::assign(
+            "child",
+            call(
+                path("pulumi.ResourceOptions"),
+                vec![],
+                vec![("parent", name("self"))],
+            ),
+        ),
+    ]
+}
+
+fn by_env<T: Into<Value>>(platform: &Platform, f: impl Fn(&str) -> T) -> BTreeMap<String, Value> {
+    platform
+        .env_names()
+        .map(|e| (e.to_string(), f(e).into()))
+        .collect()
+}
