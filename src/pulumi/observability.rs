@@ -126,11 +126,7 @@ pub fn component(platform: &Platform, built: &[Component]) -> Option<Component> 
         name: "Observability".to_string(),
         decorators: vec![],
         bases: vec![path("pulumi.ComponentResource")],
-        doc: Some(
-            "Alarm notifications, alarms and the dashboard of one environment. Alarms notify\n\
-             the topic when they fire and when they recover."
-                .to_string(),
-        ),
+        doc: Some(class_doc(&watched)),
         body: vec![Stmt::Def(Function {
             name: "__init__".to_string(),
             params: init_params("ObservabilityArgs"),
@@ -158,6 +154,22 @@ pub fn component(platform: &Platform, built: &[Component]) -> Option<Component> 
         args,
         outputs,
     })
+}
+
+/// The class docstring: what it does and, when it watches load balancers, the shape of that map.
+fn class_doc(watched: &Watched) -> String {
+    let mut doc =
+        "Alarm notifications, alarms and the dashboard of one environment. Alarms notify the \
+                   topic when they fire and when they recover."
+            .to_string();
+    if !watched.load_balanced.is_empty() {
+        doc.push_str(
+            " `load_balancers` maps each load-balanced service to the ARN suffixes of its load \
+             balancer and target group (`alb_arn_suffix`, `target_group_arn_suffix`), the \
+             CloudWatch dimensions of its requests.",
+        );
+    }
+    super::component::wrap(&doc, 84)
 }
 
 /// `{"Version": ..., "Statement": [...]}`
