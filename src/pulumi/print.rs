@@ -453,7 +453,16 @@ fn comprehension(c: &Comp, indent: usize, head: &str, tail: &str) -> Vec<String>
 pub fn flat(e: &Expr, quote: char) -> String {
     match e {
         Expr::Name(n) => n.clone(),
-        Expr::Str(t) => format!("{quote}{}{quote}", escape(t, quote, false)),
+        Expr::Str(t) => {
+            // Like black: double quotes, unless single quotes need fewer escapes (never inside
+            // an f-string, where the quote is already the other one).
+            let quote = if quote == '"' && t.matches('"').count() > t.matches('\'').count() {
+                '\''
+            } else {
+                quote
+            };
+            format!("{quote}{}{quote}", escape(t, quote, false))
+        }
         Expr::FStr(parts) => {
             let mut text = format!("f{quote}");
             for p in parts {
@@ -598,7 +607,14 @@ mod tests {
     fn escapes_quotes_backslashes_controls_and_fstring_braces() {
         assert_eq!(escape("a\"b\\c\n\u{1}", '"', false), "a\\\"b\\\\c\\n\\x01");
         assert_eq!(escape("{x}'", '\'', true), "{{x}}\\'");
-        assert_eq!(flat(&s("it's \"q\""), '"'), "\"it's \\\"q\\\"\"");
+        assert_eq!(flat(&s("it's \"q\" '"), '"'), "\"it's \\\"q\\\" '\"");
+    }
+
+    #[test]
+    fn strings_take_the_quote_that_needs_fewer_escapes() {
+        assert_eq!(flat(&s("say \"hi\""), '"'), "'say \"hi\"'");
+        assert_eq!(flat(&s("it's \"x\""), '"'), "'it\\'s \"x\"'");
+        assert_eq!(flat(&s("a \"b\" 'c'"), '\''), "'a \"b\" \\'c\\''");
     }
 
     #[test]
