@@ -726,4 +726,23 @@ mod tests {
         let e = if_exp(lambda(&[], int(1)), name("c"), Expr::None);
         assert_eq!(flat(&e, '"'), "(lambda: 1) if c else None");
     }
+
+    #[test]
+    fn slices_space_the_colon_like_black_when_a_bound_is_an_expression() {
+        let e = slice(name("full"), None, Some(int(54)));
+        assert_eq!(flat(&e, '"'), "full[:54]");
+        let sum = || bin(name("x"), Op::Add, int(1));
+        assert_eq!(
+            flat(&slice(name("h"), Some(sum()), Some(sum())), '"'),
+            "h[x + 1 : x + 1]"
+        );
+        assert_eq!(
+            flat(&slice(name("h"), Some(sum()), None), '"'),
+            "h[x + 1 :]"
+        );
+        assert_eq!(
+            flat(&slice(name("h"), None, Some(sum())), '"'),
+            "h[: x + 1]"
+        );
+    }
 }

@@ -327,15 +327,23 @@ fn cluster(eks: &Eks) -> Vec<Stmt> {
             "after_cluster_iam",
         ),
     );
-    vec![
-        after_iam,
+    let mut out = vec![after_iam];
+    if eks.endpoint_public_access {
+        out.push(Stmt::Comment(
+            "The API endpoint is public for the spec's eks.public_access_cidrs only; a caller\n\
+             still needs IAM credentials with an access entry."
+                .to_string(),
+        ));
+    }
+    out.extend([
         Stmt::Comment(
             "Authentication by access entries only: admins are the spec's, not whoever ran\n\
              Pulumi first."
                 .to_string(),
         ),
         cluster,
-    ]
+    ]);
+    out
 }
 
 /// Access entries with the cluster admin policy, one per principal ARN.

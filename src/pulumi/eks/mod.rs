@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 /// sure a platform with `eks` has a network with private subnets; without one there is none).
 pub fn component(platform: &Platform, eks: &Eks, built: &[Component]) -> Option<Component> {
     let network = built.iter().find(|c| c.instance == "network")?;
-    let wired = [
+    let mut args = vec![
         Arg::wired("name", "str", name("name")),
         Arg::wired("tags", "dict[str, str]", name("tags")),
         Arg::wired("region", "str", name("region")),
@@ -35,7 +35,6 @@ pub fn component(platform: &Platform, eks: &Eks, built: &[Component]) -> Option<
             values_list(network.output("private_subnet_ids")?),
         ),
     ];
-    let mut args: Vec<Arg> = wired.into_iter().collect();
     args.extend(settings(platform, eks));
 
     let mut init = vec![

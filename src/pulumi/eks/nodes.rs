@@ -5,7 +5,7 @@
 use super::{after, assume_role_policy};
 use crate::model::ec2::is_arm_instance;
 use crate::model::{Capacity, Eks, NodePool, TaintEffect};
-use crate::pulumi::component::{resource, tpl};
+use crate::pulumi::component::{resource, tags_named, tpl};
 use crate::pulumi::py::{
     self, Expr, Function, Op, Stmt, bin, call, list_comp, name, param, path, s, strs,
 };
@@ -163,10 +163,7 @@ pub(super) fn statements() -> Vec<Stmt> {
                         "assume_role_policy",
                         assume_role_policy("ec2.amazonaws.com"),
                     ),
-                    (
-                        "tags",
-                        crate::pulumi::component::tags_named(tpl("{name}-eks-node"), &[]),
-                    ),
+                    ("tags", tags_named(tpl("{name}-eks-node"), &[])),
                 ],
                 "child",
             ),
@@ -244,6 +241,7 @@ pub(super) fn statements() -> Vec<Stmt> {
                                 vec![
                                     ("volume_size", path("pool_spec.disk_size_gb")),
                                     ("volume_type", s("gp3")),
+                                    // The provider types these two as strings.
                                     ("encrypted", s("true")),
                                     ("delete_on_termination", s("true")),
                                 ],
@@ -350,10 +348,7 @@ pub(super) fn statements() -> Vec<Stmt> {
                     vec![],
                 ),
             ),
-            py::assign(
-                "pool_tags",
-                crate::pulumi::component::tags_named(name("group_name"), &[]),
-            ),
+            py::assign("pool_tags", tags_named(name("group_name"), &[])),
             py::assign("size", path("args.node_pool_sizes").index(name("pool"))),
             Stmt::Comment(
                 "IMDSv2 only, with a hop limit of 1 so pods cannot borrow the node role (they\n\
