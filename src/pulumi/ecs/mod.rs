@@ -3,6 +3,7 @@
 //! once and `modules/ecs-service` once per service.
 
 mod cluster;
+mod load_balancer;
 mod service;
 mod service_args;
 

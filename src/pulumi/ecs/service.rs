@@ -7,15 +7,12 @@ use super::super::component::{resource, tags_named, tpl};
 use super::super::network::init_params;
 use super::super::py::{
     self, DictItem, Expr, Function, Op, Stmt, bin, call, check, dict, if_exp, lambda, list_comp,
-    name, not, path, s, strs,
+    name, path, s, strs,
 };
-use super::component_init;
+use super::{component_init, load_balancer};
 use crate::model::fargate::{self, MemoryChoice, TASK_SIZES};
 
 pub const CLASS: &str = "EcsService";
-
-/// TLS 1.3 and 1.2 with forward-secret ciphers only: the ELB policy AWS recommends.
-const TLS_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 pub fn imports() -> Vec<py::Import> {
     vec![
@@ -131,7 +128,7 @@ pub fn body() -> Vec<Stmt> {
     init.push(Stmt::Blank);
     init.extend(security_group());
     init.push(Stmt::Blank);
-    init.extend(load_balancer());
+    init.extend(load_balancer::statements());
     init.push(Stmt::Blank);
     init.extend(service());
     init.push(Stmt::Blank);
@@ -172,7 +169,7 @@ pub fn body() -> Vec<Stmt> {
                 ("memory", s("ECSServiceAverageMemoryUtilization")),
             ]),
         ),
-        Stmt::Class(load_balancer_type()),
+        Stmt::Class(load_balancer::load_balancer_type()),
         Stmt::Class(class),
     ]
 }
@@ -199,32 +196,6 @@ fn fargate_table() -> Expr {
             })
             .collect(),
     )
-}
-
-fn load_balancer_type() -> py::Class {
-    let field = |n: &str, t: &str| Stmt::Declare {
-        name: n.to_string(),
-        annotation: t.to_string(),
-    };
-    py::Class {
-        name: "LoadBalancer".to_string(),
-        decorators: vec![],
-        bases: vec![name("TypedDict")],
-        doc: Some(
-            "The application load balancer in front of a service: internet-facing in the public\n\
-             subnets when `public`, otherwise internal; with a `certificate_arn` it serves HTTPS\n\
-             and HTTP only redirects to it."
-                .to_string(),
-        ),
-        body: vec![
-            field("name", "str"),
-            field("target_group_name", "str"),
-            field("public", "bool"),
-            field("health_check_path", "str"),
-            field("certificate_arn", "str | None"),
-            field("deletion_protection", "bool"),
-        ],
-    }
 }
 
 /// One IAM policy statement, keys in the order of the provider's policy documents.
@@ -497,7 +468,7 @@ fn task_definition() -> Stmt {
 }
 
 /// `aws.vpc.SecurityGroup<kind>Rule(<name>-<suffix>, ...)` tagged with its logical name.
-fn rule(kind: &str, suffix: &str, kwargs: Vec<(&'static str, Expr)>) -> Stmt {
+pub(super) fn rule(kind: &str, suffix: &str, kwargs: Vec<(&'static str, Expr)>) -> Stmt {
     let logical = tpl(&format!("{{name}}-{suffix}"));
     let mut kwargs = kwargs;
     kwargs.push(("tags", tags_named(logical.clone(), &[])));
@@ -553,261 +524,6 @@ fn security_group() -> Vec<Stmt> {
                 ("ip_protocol", s("-1")),
             ],
         ),
-    ]
-}
-
-fn load_balancer() -> Vec<Stmt> {
-    let lb = |key: &str| name("lb").index(s(key));
-    let port_rule = |kind: &str, suffix: &str, description: &str, group: &str, peer: &str| {
-        rule(
-            kind,
-            suffix,
-            vec![
-                ("security_group_id", path(group)),
-                ("description", s(description)),
-                ("referenced_security_group_id", path(peer)),
-                ("ip_protocol", s("tcp")),
-                ("from_port", path("args.port")),
-                ("to_port", path("args.port")),
-            ],
-        )
-    };
-    let forward = || {
-        dict([
-            ("type", s("forward")),
-            ("target_group_arn", path("target_group.arn")),
-        ])
-    };
-    let body = vec![
-        check(
-            bin(path("args.port"), Op::Is, Expr::None),
-            "A load balancer needs the service's port.",
-        ),
-        py::assign(
-            "lb_subnets",
-            if_exp(
-                path("args.public_subnet_ids"),
-                lb("public"),
-                path("args.private_subnet_ids"),
-            ),
-        ),
-        check(
-            bin(
-                call(name("len"), vec![name("lb_subnets")], vec![]),
-                Op::Lt,
-                py::int(2),
-            ),
-            "An application load balancer needs subnets in at least two availability zones.",
-        ),
-        py::assign(
-            "lb_group",
-            resource(
-                "aws.ec2.SecurityGroup",
-                tpl("{name}-alb"),
-                vec![
-                    ("name", tpl("{name}-alb")),
-                    (
-                        "description",
-                        s(
-                            "Load balancer of one ECS service: listener ports in, container port out",
-                        ),
-                    ),
-                    ("vpc_id", path("args.vpc_id")),
-                    ("tags", tags_named(tpl("{name}-alb"), &[])),
-                ],
-                "child",
-            ),
-        ),
-        port_rule(
-            "Ingress",
-            "from-load-balancer",
-            "Container port from the load balancer",
-            "self.security_group.id",
-            "lb_group.id",
-        ),
-        port_rule(
-            "Egress",
-            "alb-to-service",
-            "Container port of the service's tasks",
-            "lb_group.id",
-            "self.security_group.id",
-        ),
-        py::assign("certificate_arn", lb("certificate_arn")),
-        Stmt::Comment(
-            "Listener ports: HTTP, plus HTTPS when the load balancer has a certificate."
-                .to_string(),
-        ),
-        py::assign(
-            "listener_ports",
-            if_exp(
-                py::list([py::int(80)]),
-                bin(name("certificate_arn"), Op::Is, Expr::None),
-                py::list([py::int(80), py::int(443)]),
-            ),
-        ),
-        Stmt::For {
-            target: "port".to_string(),
-            iter: name("listener_ports"),
-            body: vec![rule(
-                "Ingress",
-                "alb-{port}",
-                vec![
-                    ("security_group_id", path("lb_group.id")),
-                    (
-                        "description",
-                        tpl("Port {port} from the load balancer's clients"),
-                    ),
-                    (
-                        "cidr_ipv4",
-                        if_exp(s("0.0.0.0/0"), lb("public"), path("args.vpc_cidr_block")),
-                    ),
-                    ("ip_protocol", s("tcp")),
-                    ("from_port", name("port")),
-                    ("to_port", name("port")),
-                ],
-            )],
-        },
-        py::assign(
-            "load_balancer",
-            resource(
-                "aws.lb.LoadBalancer",
-                lb("name"),
-                vec![
-                    ("name", lb("name")),
-                    ("load_balancer_type", s("application")),
-                    ("internal", not(lb("public"))),
-                    ("subnets", name("lb_subnets")),
-                    ("security_groups", py::list([path("lb_group.id")])),
-                    ("drop_invalid_header_fields", Expr::Bool(true)),
-                    ("enable_deletion_protection", lb("deletion_protection")),
-                    ("tags", tags_named(lb("name"), &[])),
-                ],
-                "child",
-            ),
-        ),
-        py::assign(
-            "target_group",
-            resource(
-                "aws.lb.TargetGroup",
-                lb("target_group_name"),
-                vec![
-                    ("name", lb("target_group_name")),
-                    ("port", path("args.port")),
-                    ("protocol", s("HTTP")),
-                    ("target_type", s("ip")),
-                    ("vpc_id", path("args.vpc_id")),
-                    ("deregistration_delay", py::int(30)),
-                    (
-                        "health_check",
-                        dict([
-                            ("path", lb("health_check_path")),
-                            ("matcher", s("200-399")),
-                            ("interval", py::int(15)),
-                            ("healthy_threshold", py::int(2)),
-                            ("unhealthy_threshold", py::int(3)),
-                        ]),
-                    ),
-                    ("tags", tags_named(lb("target_group_name"), &[])),
-                ],
-                "child",
-            ),
-        ),
-        Stmt::Comment(
-            "HTTP forwards to the service; with a certificate, HTTPS forwards and HTTP\n\
-             redirects to it."
-                .to_string(),
-        ),
-        py::assign_typed(
-            "http_action",
-            "aws.lb.ListenerDefaultActionArgsDict",
-            forward(),
-        ),
-        Stmt::If {
-            cond: bin(name("certificate_arn"), Op::IsNot, Expr::None),
-            body: vec![
-                Stmt::Expr(resource(
-                    "aws.lb.Listener",
-                    tpl("{name}-https"),
-                    vec![
-                        ("load_balancer_arn", path("load_balancer.arn")),
-                        ("port", py::int(443)),
-                        ("protocol", s("HTTPS")),
-                        ("ssl_policy", s(TLS_POLICY)),
-                        ("certificate_arn", name("certificate_arn")),
-                        ("default_actions", py::list([forward()])),
-                        ("tags", tags_named(tpl("{name}-https"), &[])),
-                    ],
-                    "child",
-                )),
-                py::assign(
-                    "http_action",
-                    dict([
-                        ("type", s("redirect")),
-                        (
-                            "redirect",
-                            dict([
-                                ("protocol", s("HTTPS")),
-                                ("port", s("443")),
-                                ("status_code", s("HTTP_301")),
-                            ]),
-                        ),
-                    ]),
-                ),
-            ],
-        },
-        py::assign(
-            "http_listener",
-            resource(
-                "aws.lb.Listener",
-                tpl("{name}-http"),
-                vec![
-                    ("load_balancer_arn", path("load_balancer.arn")),
-                    ("port", py::int(80)),
-                    ("protocol", s("HTTP")),
-                    ("default_actions", py::list([name("http_action")])),
-                    ("tags", tags_named(tpl("{name}-http"), &[])),
-                ],
-                "child",
-            ),
-        ),
-        Stmt::Expr(name("service_load_balancers").method(
-            "append",
-            vec![dict([
-                ("target_group_arn", path("target_group.arn")),
-                ("container_name", path("args.service")),
-                ("container_port", path("args.port")),
-            ])],
-        )),
-        Stmt::Comment(
-            "A target group must belong to a load balancer (through a listener)\n\
-             before a service uses it."
-                .to_string(),
-        ),
-        Stmt::Expr(name("service_depends_on").method("append", vec![name("http_listener")])),
-        py::assign("self.alb_dns_name", path("load_balancer.dns_name")),
-        py::assign("self.alb_arn_suffix", path("load_balancer.arn_suffix")),
-        py::assign("self.target_group_arn", path("target_group.arn")),
-        py::assign(
-            "self.target_group_arn_suffix",
-            path("target_group.arn_suffix"),
-        ),
-    ];
-    vec![
-        py::assign_typed(
-            "service_load_balancers",
-            "list[aws.ecs.ServiceLoadBalancerArgsDict]",
-            py::list([]),
-        ),
-        py::assign_typed(
-            "service_depends_on",
-            "list[pulumi.Resource]",
-            py::list([name("execution_policy")]),
-        ),
-        py::assign("lb", path("args.load_balancer")),
-        Stmt::If {
-            cond: bin(name("lb"), Op::IsNot, Expr::None),
-            body,
-        },
     ]
 }
 
