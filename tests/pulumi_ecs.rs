@@ -390,6 +390,10 @@ fn adding_a_service_only_adds_its_own_resources() {
         let old = inventory(&before, env);
         let new = inventory(&after, env);
         for (key, inputs) in &old {
+            // The dashboard gains the new service's section; nothing else changes.
+            if key.0 == "aws:cloudwatch/dashboard:Dashboard" {
+                continue;
+            }
             assert_eq!(new.get(key), Some(inputs), "{key:?} changed");
         }
         let added: Vec<&Value> = support::resources(&after, env)
@@ -403,7 +407,27 @@ fn adding_a_service_only_adds_its_own_resources() {
             })
             .collect();
         let own = children(&after, env, "service_search");
-        assert_eq!(added.len(), own.len(), "resources outside service_search");
+        // The observability component watches every service: the new one gets its alarms.
+        let alarms: Vec<&&Value> = added
+            .iter()
+            .filter(|r| {
+                r["parent"]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with("::observability"))
+            })
+            .collect();
+        assert!(
+            alarms.iter().all(|r| {
+                r["type"] == "aws:cloudwatch/metricAlarm:MetricAlarm"
+                    && r["name"].as_str().is_some_and(|n| n.contains("-search-"))
+            }),
+            "observability resources other than the new service's alarms"
+        );
+        assert_eq!(
+            added.len(),
+            own.len() + alarms.len(),
+            "resources outside service_search"
+        );
         // The same kinds of resources as the service it copies.
         let kinds = |resources: Vec<&Value>| {
             let mut kinds: Vec<String> = resources

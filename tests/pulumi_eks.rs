@@ -434,6 +434,10 @@ fn adding_a_node_pool_only_adds_resources() {
     let before = by_urn(&before);
     let after = by_urn(after);
     for (urn, inputs) in &before {
+        // The dashboard gains the new pool's section; nothing else changes.
+        if urn.contains("$aws:cloudwatch/dashboard:Dashboard::") {
+            continue;
+        }
         let new = after
             .get(urn)
             .unwrap_or_else(|| panic!("{urn} disappeared when a pool was added"));
@@ -444,14 +448,17 @@ fn adding_a_node_pool_only_adds_resources() {
         63,
     );
     let tag_prefix = format!("payments-platform-core12-{LONG_ENV}-batch-processing-graviton-spot/");
+    // The observability component watches every pool: the new one gets its CPU alarm.
+    let alarm =
+        format!("payments-platform-core12-{LONG_ENV}-batch-processing-graviton-spot-nodes-cpu");
     let added: Vec<&String> = after.keys().filter(|u| !before.contains_key(*u)).collect();
-    // A launch template, a node group and one ASG tag per tag key (Owner, the default tags
-    // and Name).
-    assert!(added.len() >= 4, "{added:?}");
+    // A launch template, a node group, one ASG tag per tag key (Owner, the default tags
+    // and Name) and the alarm.
+    assert!(added.len() >= 5, "{added:?}");
     for urn in added {
         let logical = urn.rsplit("::").next().unwrap_or_default();
         assert!(
-            logical == group_name || logical.starts_with(&tag_prefix),
+            logical == group_name || logical.starts_with(&tag_prefix) || logical == alarm,
             "{urn} is new but not the new pool's"
         );
     }

@@ -5,9 +5,8 @@
 //! with the same physical names and the same tags.
 //!
 //! Resources are compared per component: the children of the Pulumi component named `X`
-//! against the resources of `module.X`. Concerns the Pulumi target does not generate yet are
-//! listed in [`NOT_YET_PORTED`] and skipped. Deliberate differences are listed in
-//! [`DIFFERENCES`] with their reasons.
+//! against the resources of `module.X`; every module has its component. Deliberate differences
+//! are listed in [`DIFFERENCES`] with their reasons.
 
 mod support;
 
@@ -18,7 +17,7 @@ use std::process::Command;
 use support::{read_json, run, tools};
 
 /// Pulumi resource type → Terraform resource type, for every type the components create.
-const TYPES: &[(&str, &str)] = &[
+const TYPES: [(&str, &str); 50] = [
     (
         "aws:appautoscaling/policy:Policy",
         "aws_appautoscaling_policy",
@@ -29,8 +28,16 @@ const TYPES: &[(&str, &str)] = &[
     ),
     ("aws:autoscaling/tag:Tag", "aws_autoscaling_group_tag"),
     (
+        "aws:cloudwatch/dashboard:Dashboard",
+        "aws_cloudwatch_dashboard",
+    ),
+    (
         "aws:cloudwatch/logGroup:LogGroup",
         "aws_cloudwatch_log_group",
+    ),
+    (
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "aws_cloudwatch_metric_alarm",
     ),
     (
         "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
@@ -75,6 +82,10 @@ const TYPES: &[(&str, &str)] = &[
     ("aws:eks/addon:Addon", "aws_eks_addon"),
     ("aws:eks/cluster:Cluster", "aws_eks_cluster"),
     ("aws:eks/nodeGroup:NodeGroup", "aws_eks_node_group"),
+    (
+        "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+        "aws_iam_openid_connect_provider",
+    ),
     ("aws:iam/role:Role", "aws_iam_role"),
     ("aws:iam/rolePolicy:RolePolicy", "aws_iam_role_policy"),
     (
@@ -105,6 +116,12 @@ const TYPES: &[(&str, &str)] = &[
         "aws:secretsmanager/secretVersion:SecretVersion",
         "aws_secretsmanager_secret_version",
     ),
+    ("aws:sns/topic:Topic", "aws_sns_topic"),
+    ("aws:sns/topicPolicy:TopicPolicy", "aws_sns_topic_policy"),
+    (
+        "aws:sns/topicSubscription:TopicSubscription",
+        "aws_sns_topic_subscription",
+    ),
     (
         "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
         "aws_vpc_security_group_egress_rule",
@@ -118,6 +135,25 @@ const TYPES: &[(&str, &str)] = &[
         "random_password",
     ),
 ];
+
+/// Terraform types whose physical name is not in the `name` argument: the Terraform type, its
+/// name attribute, and the Pulumi input that holds the same name.
+const NAME_ARGS: [(&str, &str, &str); 2] = [
+    (
+        "aws_cloudwatch_dashboard",
+        "dashboard_name",
+        "dashboardName",
+    ),
+    ("aws_cloudwatch_metric_alarm", "alarm_name", "name"),
+];
+
+/// The Terraform attribute and the Pulumi input holding the physical name of `tf_kind`.
+fn name_args(tf_kind: &str) -> (&'static str, &'static str) {
+    NAME_ARGS
+        .iter()
+        .find(|(kind, _, _)| *kind == tf_kind)
+        .map_or(("name", "name"), |(_, tf, pulumi)| (*tf, *pulumi))
+}
 
 /// A deliberate difference between the Pulumi program and the Terraform modules.
 struct Difference {
@@ -178,17 +214,6 @@ const DIFFERENCES: [Difference; 4] = [
     },
 ];
 
-/// Terraform modules (by name, or by prefix when ending in `_`) whose Pulumi component does not
-/// exist yet: their resources are not compared (the Pulumi program does not create them).
-const NOT_YET_PORTED: [&str; 1] = ["observability"];
-
-fn not_yet_ported(module: &str) -> bool {
-    NOT_YET_PORTED.iter().any(|m| match m.strip_suffix('_') {
-        Some(_) => module.starts_with(m),
-        None => module == *m,
-    })
-}
-
 /// One resource as compared: kind, physical name (when the resource has a `name` argument)
 /// and tags.
 type Key = (String, Option<String>, Value);
@@ -215,9 +240,10 @@ fn terraform_resources(tools: &Path, dir: &Path, env: &str) -> BTreeMap<String, 
             .unwrap_or_default()
             .to_string();
         let after = &change["change"]["after"];
+        let kind = change["type"].as_str().unwrap_or_default();
         out.entry(module).or_default().push((
-            change["type"].as_str().unwrap_or_default().to_string(),
-            after["name"].as_str().map(str::to_string),
+            kind.to_string(),
+            after[name_args(kind).0].as_str().map(str::to_string),
             after["tags"].clone(),
         ));
     }
@@ -241,11 +267,10 @@ fn pulumi_resources(report: &Value, env: &str) -> BTreeMap<String, Vec<Key>> {
             Value::Null => Value::Null,
             tags => tags.clone(),
         };
-        out.entry(component).or_default().push((
-            tf_kind,
-            r["inputs"]["name"].as_str().map(str::to_string),
-            tags,
-        ));
+        let physical_name = r["inputs"][name_args(&tf_kind).1].as_str();
+        out.entry(component)
+            .or_default()
+            .push((tf_kind, physical_name.map(str::to_string), tags));
     }
     out
 }
@@ -314,13 +339,6 @@ fn check_example(tools: &Path, spec: &Path) {
         let tf = terraform_resources(tools, dir.path(), env);
         let pu = pulumi_resources(&report, env);
         for (module, resources) in &tf {
-            if not_yet_ported(module) {
-                assert!(
-                    !pu.contains_key(module),
-                    "{module} is ported now: remove it from NOT_YET_PORTED"
-                );
-                continue;
-            }
             let expected = sorted(resources.clone());
             let actual = sorted(pu.get(module).cloned().unwrap_or_default());
             assert_eq!(

@@ -52,6 +52,8 @@ pub enum ConfigKind {
     Str,
     Int,
     Object,
+    /// A number that may have a fraction (`2`, `0.5`).
+    Float,
 }
 
 impl ConfigKind {
@@ -60,6 +62,7 @@ impl ConfigKind {
             ConfigKind::Str => "require",
             ConfigKind::Int => "require_int",
             ConfigKind::Object => "require_object",
+            ConfigKind::Float => "require_float",
         }
     }
 }

@@ -5,10 +5,12 @@
 //! modules for the same spec and environment.
 
 pub mod component;
+mod dashboard;
 mod ecs;
 mod eks;
 mod kms;
 mod network;
+mod observability;
 pub mod print;
 pub mod py;
 mod secrets;
@@ -49,6 +51,9 @@ pub fn components(platform: &Platform) -> Vec<Component> {
     if let Some(ecs) = &platform.ecs {
         let ecs = ecs::components(platform, ecs, &components);
         components.extend(ecs);
+    }
+    if let Some(observability) = observability::component(platform, &components) {
+        components.push(observability);
     }
     components
 }

@@ -338,6 +338,18 @@ pub fn lines(e: &Expr, indent: usize, head: &str, tail: &str) -> Vec<String> {
         Expr::Attr(base, a) if matches!(base.as_ref(), Expr::Call(_)) => {
             lines(base, indent, head, &format!(".{a}{tail}"))
         }
+        // Black splits a subscript at its last bracket, or at an earlier one when the line
+        // before the last bracket is still too long.
+        Expr::Index(base, i) => {
+            let open = format!("{}{head}{}[", pad(indent), flat(base, '"'));
+            if open.chars().count() > WIDTH && matches!(base.as_ref(), Expr::Index(..)) {
+                return lines(base, indent, head, &format!("[{}]{tail}", flat(i, '"')));
+            }
+            let mut out = vec![open];
+            out.extend(lines(i, indent + INDENT, "", ""));
+            out.push(format!("{}]{tail}", pad(indent)));
+            out
+        }
         Expr::IfExp(then, cond, otherwise) => parenthesized(e, indent, head, tail, |inner| {
             let mut out = lines(then, inner, "", "");
             out.extend(lines(cond, inner, "if ", ""));
@@ -495,10 +507,10 @@ pub fn flat(e: &Expr, quote: char) -> String {
         Expr::FStr(parts) => {
             let literal = parts.iter().filter_map(|p| match p {
                 FPart::Lit(t) => Some(t.as_str()),
-                FPart::Expr(_) => None,
+                FPart::Expr(_) | FPart::Spec(..) => None,
             });
             let quoted_expr = parts.iter().any(|p| match p {
-                FPart::Expr(e) => flat(e, '\'').contains('\''),
+                FPart::Expr(e) | FPart::Spec(e, _) => flat(e, '\'').contains('\''),
                 FPart::Lit(_) => false,
             });
             let quote = string_quote(quote, literal, quoted_expr);
@@ -509,6 +521,13 @@ pub fn flat(e: &Expr, quote: char) -> String {
                     FPart::Expr(e) => {
                         text.push('{');
                         text.push_str(&flat(e, '\''));
+                        text.push('}');
+                    }
+                    FPart::Spec(e, spec) => {
+                        text.push('{');
+                        text.push_str(&flat(e, '\''));
+                        text.push(':');
+                        text.push_str(spec);
                         text.push('}');
                     }
                 }
@@ -681,6 +700,24 @@ mod tests {
         assert_eq!(flat(&e, '"'), "a == \"x\" or b and c");
         let e = bin(bin(name("a"), Op::Or, name("b")), Op::And, name("c"));
         assert_eq!(flat(&e, '"'), "(a or b) and c");
+    }
+
+    #[test]
+    fn long_subscripts_split_at_the_last_bracket() {
+        let e = path("args.load_balancers")
+            .index(s("customer-notification-service-01"))
+            .index(s("target_group_arn_suffix"));
+        assert_eq!(
+            lines(&e, 32, "", ","),
+            vec![
+                format!(
+                    "{}args.load_balancers[\"customer-notification-service-01\"][",
+                    pad(32)
+                ),
+                format!("{}\"target_group_arn_suffix\"", pad(36)),
+                format!("{}],", pad(32)),
+            ]
+        );
     }
 
     #[test]

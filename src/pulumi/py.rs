@@ -42,6 +42,8 @@ pub enum Expr {
 pub enum FPart {
     Lit(String),
     Expr(Expr),
+    /// `{expr:spec}`: an expression with a format spec written by the generator (`g`).
+    Spec(Expr, String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -340,6 +342,11 @@ pub fn from_import(module: &str, names: &[&str]) -> Import {
         module: module.to_string(),
         names: names.iter().map(|n| n.to_string()).collect(),
     }
+}
+
+/// `{e:spec}` in an f-string.
+pub fn part_spec(e: Expr, spec: &str) -> FPart {
+    FPart::Spec(e, spec.to_string())
 }
 
 /// `value[start:end]`

@@ -2,7 +2,7 @@
 //! per environment under `environments/<env>/`.
 
 mod common;
-mod dashboard;
+pub(crate) mod dashboard;
 pub mod ecs;
 mod eks;
 mod interface;
