@@ -2,7 +2,12 @@
 
 import pulumi
 
+from components.ecs_cluster import EcsCluster, EcsClusterArgs
+from components.ecs_service import EcsService, EcsServiceArgs
+from components.eks import Eks, EksArgs
 from components.network import Network, NetworkArgs
+from components.observability import Observability, ObservabilityArgs
+from components.secrets import Secrets, SecretsArgs
 
 config = pulumi.Config()
 environment = config.require("environment")
@@ -24,6 +29,145 @@ network = Network(
         database_subnet_cidrs=config.require_object("databaseSubnetCidrs"),
         nat_mode=config.require("natMode"),
         flow_log_retention_days=config.require_int("flowLogRetentionDays"),
+    ),
+)
+
+secrets = Secrets(
+    "secrets",
+    SecretsArgs(
+        name=name,
+        tags=tags,
+        region=region,
+        recovery_window_days=config.require_object("recoveryWindowDays"),
+    ),
+)
+
+eks = Eks(
+    "eks",
+    EksArgs(
+        name=name,
+        tags=tags,
+        region=region,
+        vpc_id=network.vpc.id,
+        vpc_cidr_block=network.vpc.cidr_block,
+        subnet_ids=[value.id for az, value in network.private_subnets.items()],
+        kubernetes_version=config.require("kubernetesVersion"),
+        cluster_log_retention_days=config.require_int("clusterLogRetentionDays"),
+        node_pool_sizes=config.require_object("nodePoolSizes"),
+    ),
+)
+
+ecs_cluster = EcsCluster(
+    "ecs_cluster",
+    EcsClusterArgs(
+        name=name,
+        tags=tags,
+        region=region,
+        log_retention_days=config.require_int("ecsLogRetentionDays"),
+    ),
+)
+
+service_api = EcsService(
+    "service_api",
+    EcsServiceArgs(
+        name=name,
+        service="api",
+        tags=tags,
+        region=region,
+        cluster_name=ecs_cluster.cluster.name,
+        cluster_arn=ecs_cluster.cluster.arn,
+        logs_kms_key_arn=ecs_cluster.logs_key.arn,
+        log_retention_days=config.require_int("ecsLogRetentionDays"),
+        vpc_id=network.vpc.id,
+        vpc_cidr_block=network.vpc.cidr_block,
+        private_subnet_ids=[value.id for value in network.private_subnets.values()],
+        public_subnet_ids=[value.id for value in network.public_subnets.values()],
+        image="111111111111.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2",
+        image_repository_arn="arn:aws:ecr:us-east-1:111111111111:repository/api",
+        architecture="X86_64",
+        capacity_provider="FARGATE",
+        port=8080,
+        command=[],
+        environment={"LOG_LEVEL": "info"},
+        secrets={"DB_PASSWORD": secrets.secret_arns["db_password"]},
+        secrets_kms_key_arn=secrets.key.arn,
+        cpu=config.require_int("serviceApiCpu"),
+        memory=config.require_int("serviceApiMemory"),
+        desired_count=config.require_int("serviceApiDesiredCount"),
+        min_capacity=config.require_int("serviceApiMinCapacity"),
+        max_capacity=config.require_int("serviceApiMaxCapacity"),
+        cpu_target=60,
+        memory_target=None,
+        execution_role_name=config.require("serviceApiExecutionRoleName"),
+        task_role_name=config.require("serviceApiTaskRoleName"),
+        load_balancer=config.require_object("serviceApiLoadBalancer"),
+    ),
+)
+
+service_worker = EcsService(
+    "service_worker",
+    EcsServiceArgs(
+        name=name,
+        service="worker",
+        tags=tags,
+        region=region,
+        cluster_name=ecs_cluster.cluster.name,
+        cluster_arn=ecs_cluster.cluster.arn,
+        logs_kms_key_arn=ecs_cluster.logs_key.arn,
+        log_retention_days=config.require_int("ecsLogRetentionDays"),
+        vpc_id=network.vpc.id,
+        vpc_cidr_block=network.vpc.cidr_block,
+        private_subnet_ids=[value.id for value in network.private_subnets.values()],
+        public_subnet_ids=[],
+        image="111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:1.4.2",
+        image_repository_arn="arn:aws:ecr:us-east-1:111111111111:repository/worker",
+        architecture="X86_64",
+        capacity_provider="FARGATE",
+        port=None,
+        command=[],
+        environment={},
+        secrets={},
+        secrets_kms_key_arn=None,
+        cpu=config.require_int("serviceWorkerCpu"),
+        memory=config.require_int("serviceWorkerMemory"),
+        desired_count=config.require_int("serviceWorkerDesiredCount"),
+        min_capacity=config.require_int("serviceWorkerMinCapacity"),
+        max_capacity=config.require_int("serviceWorkerMaxCapacity"),
+        cpu_target=None,
+        memory_target=None,
+        execution_role_name=config.require("serviceWorkerExecutionRoleName"),
+        task_role_name=config.require("serviceWorkerTaskRoleName"),
+        load_balancer=None,
+    ),
+)
+
+observability = Observability(
+    "observability",
+    ObservabilityArgs(
+        name=name,
+        tags=tags,
+        region=region,
+        alarm_emails=config.require_object("alarmEmails"),
+        alarm_error_rate_percent=config.require_int("alarmErrorRatePercent"),
+        alarm_latency_p99_seconds=config.require_float("alarmLatencyP99Seconds"),
+        alarm_cpu_percent=config.require_int("alarmCpuPercent"),
+        alarm_memory_percent=config.require_int("alarmMemoryPercent"),
+        ecs_cluster_name=ecs_cluster.cluster.name,
+        ecs_services={
+            "api": service_api.service.name,
+            "worker": service_worker.service.name,
+        },
+        load_balancers={
+            "api": {
+                "alb_arn_suffix": service_api.alb_arn_suffix,
+                "target_group_arn_suffix": service_api.target_group_arn_suffix,
+            }
+        },
+        eks_cluster_name=eks.cluster.name,
+        node_pools={
+            "apps": eks.node_group_autoscaling_group_names["apps"],
+            "system": eks.node_group_autoscaling_group_names["system"],
+        },
     ),
 )
 
@@ -50,3 +194,49 @@ pulumi.export(
 pulumi.export("database_subnet_group_name", network.database_subnet_group.name)
 pulumi.export("flow_log_group_name", network.flow_log_group.name)
 pulumi.export("logs_kms_key_arn", network.logs_key.arn)
+pulumi.export("secret_arns", secrets.secret_arns)
+pulumi.export(
+    "secret_names", {secret: value.name for secret, value in secrets.secrets.items()}
+)
+pulumi.export("kms_key_arn", secrets.key.arn)
+pulumi.export("cluster_name", eks.cluster.name)
+pulumi.export("cluster_endpoint", eks.cluster.endpoint)
+pulumi.export(
+    "cluster_certificate_authority_data", eks.cluster.certificate_authority.data
+)
+pulumi.export(
+    "cluster_security_group_id", eks.cluster.vpc_config.cluster_security_group_id
+)
+pulumi.export("oidc_provider_arn", eks.oidc_provider.arn)
+pulumi.export("node_role_arn", eks.node_role.arn)
+pulumi.export(
+    "node_group_names",
+    {pool: group.node_group_name for pool, group in eks.node_groups.items()},
+)
+pulumi.export(
+    "node_group_autoscaling_group_names", eks.node_group_autoscaling_group_names
+)
+pulumi.export("ecs_cluster_name", ecs_cluster.cluster.name)
+pulumi.export("ecs_cluster_arn", ecs_cluster.cluster.arn)
+pulumi.export("ecs_logs_kms_key_arn", ecs_cluster.logs_key.arn)
+pulumi.export("ecs_exec_log_group_name", ecs_cluster.exec_log_group.name)
+pulumi.export("service_api_service_name", service_api.service.name)
+pulumi.export("service_api_log_group_name", service_api.log_group.name)
+pulumi.export("service_api_task_role_arn", service_api.task_role.arn)
+pulumi.export("service_api_security_group_id", service_api.security_group.id)
+pulumi.export("service_api_alb_dns_name", service_api.alb_dns_name)
+pulumi.export("service_api_alb_arn_suffix", service_api.alb_arn_suffix)
+pulumi.export("service_api_target_group_arn", service_api.target_group_arn)
+pulumi.export(
+    "service_api_target_group_arn_suffix", service_api.target_group_arn_suffix
+)
+pulumi.export("service_worker_service_name", service_worker.service.name)
+pulumi.export("service_worker_log_group_name", service_worker.log_group.name)
+pulumi.export("service_worker_task_role_arn", service_worker.task_role.arn)
+pulumi.export("service_worker_security_group_id", service_worker.security_group.id)
+pulumi.export("service_worker_alb_dns_name", None)
+pulumi.export("service_worker_alb_arn_suffix", None)
+pulumi.export("service_worker_target_group_arn", None)
+pulumi.export("service_worker_target_group_arn_suffix", None)
+pulumi.export("alarm_topic_arn", observability.alarm_topic.arn)
+pulumi.export("dashboard_name", observability.dashboard.dashboard_name)

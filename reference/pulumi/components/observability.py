@@ -1,0 +1,726 @@
+"""Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions),
+golden-signal CloudWatch alarms for every service and node pool, and the
+environment's CloudWatch dashboard (the counterpart of the Terraform module
+modules/observability).
+"""
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+
+@dataclass
+class ObservabilityArgs:
+    """Inputs of Observability."""
+
+    name: str
+    tags: dict[str, str]
+    region: str
+    alarm_emails: list[str]
+    alarm_error_rate_percent: int
+    alarm_latency_p99_seconds: float
+    alarm_cpu_percent: int
+    alarm_memory_percent: int
+    ecs_cluster_name: pulumi.Input[str]
+    ecs_services: dict[str, pulumi.Input[str]]
+    load_balancers: dict[str, dict[str, pulumi.Input[str]]]
+    eks_cluster_name: pulumi.Input[str]
+    node_pools: dict[str, pulumi.Input[str]]
+
+
+class Observability(pulumi.ComponentResource):
+    """Alarm notifications, alarms and the dashboard of one environment. Alarms notify the
+    topic when they fire and when they recover. `load_balancers` maps each load-balanced
+    service to the ARN suffixes of its load balancer and target group (`alb_arn_suffix`,
+    `target_group_arn_suffix`), the CloudWatch dimensions of its requests.
+    """
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: ObservabilityArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            "iacgen:observability:Observability", resource_name, None, opts
+        )
+        child = pulumi.ResourceOptions(parent=self)
+        name = args.name
+        tags = args.tags
+        account_id = aws.get_caller_identity().account_id
+        partition = aws.get_partition().partition
+        account_root = f"arn:{partition}:iam::{account_id}:root"
+        # CloudWatch alarms publish to an encrypted topic only if the key lets CloudWatch
+        # use it (the AWS managed SNS key does not, hence a customer-managed key).
+        alarms_key = aws.kms.Key(
+            f"{name}-alarms",
+            description=f"Alarm notifications of {name}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "AccountAdministers",
+                            "Effect": "Allow",
+                            "Action": "kms:*",
+                            "Resource": "*",
+                            "Principal": {"AWS": account_root},
+                        },
+                        {
+                            "Sid": "CloudWatchAlarmsUse",
+                            "Effect": "Allow",
+                            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                            "Resource": "*",
+                            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                        },
+                    ],
+                }
+            ),
+            tags={**tags, "Name": f"{name}-alarms"},
+            opts=child,
+        )
+        aws.kms.Alias(
+            f"{name}-alarms",
+            name=f"alias/{name}-alarms",
+            target_key_id=alarms_key.key_id,
+            opts=child,
+        )
+        self.alarm_topic = aws.sns.Topic(
+            f"{name}-alarms",
+            name=f"{name}-alarms",
+            kms_master_key_id=alarms_key.arn,
+            tags={**tags, "Name": f"{name}-alarms"},
+            opts=child,
+        )
+        aws.sns.TopicPolicy(
+            f"{name}-alarms",
+            arn=self.alarm_topic.arn,
+            policy=pulumi.Output.json_dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "AccountManages",
+                            "Effect": "Allow",
+                            "Action": [
+                                "sns:AddPermission",
+                                "sns:DeleteTopic",
+                                "sns:GetTopicAttributes",
+                                "sns:ListSubscriptionsByTopic",
+                                "sns:Publish",
+                                "sns:RemovePermission",
+                                "sns:SetTopicAttributes",
+                                "sns:Subscribe",
+                            ],
+                            "Resource": self.alarm_topic.arn,
+                            "Principal": {"AWS": account_root},
+                        },
+                        {
+                            "Sid": "CloudWatchAlarmsPublish",
+                            "Effect": "Allow",
+                            "Action": "sns:Publish",
+                            "Resource": self.alarm_topic.arn,
+                            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                            "Condition": {
+                                "StringEquals": {"aws:SourceAccount": account_id},
+                                "ArnLike": {
+                                    "aws:SourceArn": f"arn:{partition}:cloudwatch:{args.region}:{account_id}:alarm:*"
+                                },
+                            },
+                        },
+                    ],
+                }
+            ),
+            opts=child,
+        )
+        # Each address gets a confirmation e-mail; it receives alarms once confirmed.
+        for email in args.alarm_emails:
+            aws.sns.TopicSubscription(
+                f"{name}-alarms-{email}",
+                topic=self.alarm_topic.arn,
+                protocol="email",
+                endpoint=email,
+                opts=child,
+            )
+        for service, load_balancer in args.load_balancers.items():
+            # No requests in a period means no errors; 5xx counts are absent, not zero, when
+            # nothing failed.
+            aws.cloudwatch.MetricAlarm(
+                f"{name}-{service}-5xx-rate",
+                name=f"{name}-{service}-5xx-rate",
+                alarm_description=f"More than {args.alarm_error_rate_percent}% of the requests to {service} failed with a 5xx error over 5 minutes.",
+                comparison_operator="GreaterThanThreshold",
+                threshold=args.alarm_error_rate_percent,
+                evaluation_periods=1,
+                datapoints_to_alarm=1,
+                treat_missing_data="notBreaching",
+                metric_queries=[
+                    {
+                        "id": "error_rate",
+                        "label": "5xx responses (% of requests)",
+                        "expression": "IF(requests > 0, 100 * (FILL(target_5xx, 0) + FILL(elb_5xx, 0)) / requests, 0)",
+                        "return_data": True,
+                    },
+                    {
+                        "id": "requests",
+                        "metric": {
+                            "namespace": "AWS/ApplicationELB",
+                            "metric_name": "RequestCount",
+                            "stat": "Sum",
+                            "period": 300,
+                            "dimensions": {
+                                "LoadBalancer": load_balancer["alb_arn_suffix"]
+                            },
+                        },
+                    },
+                    {
+                        "id": "target_5xx",
+                        "metric": {
+                            "namespace": "AWS/ApplicationELB",
+                            "metric_name": "HTTPCode_Target_5XX_Count",
+                            "stat": "Sum",
+                            "period": 300,
+                            "dimensions": {
+                                "LoadBalancer": load_balancer["alb_arn_suffix"],
+                                "TargetGroup": load_balancer["target_group_arn_suffix"],
+                            },
+                        },
+                    },
+                    {
+                        "id": "elb_5xx",
+                        "metric": {
+                            "namespace": "AWS/ApplicationELB",
+                            "metric_name": "HTTPCode_ELB_5XX_Count",
+                            "stat": "Sum",
+                            "period": 300,
+                            "dimensions": {
+                                "LoadBalancer": load_balancer["alb_arn_suffix"]
+                            },
+                        },
+                    },
+                ],
+                alarm_actions=[self.alarm_topic.arn],
+                ok_actions=[self.alarm_topic.arn],
+                tags={**tags, "Name": f"{name}-{service}-5xx-rate"},
+                opts=child,
+            )
+            # No requests in a period means nothing was slow. A p99 of a handful of requests is
+            # noise: keep the state until there are enough.
+            aws.cloudwatch.MetricAlarm(
+                f"{name}-{service}-p99-latency",
+                name=f"{name}-{service}-p99-latency",
+                alarm_description=f"The 99th percentile response time of {service} was above {args.alarm_latency_p99_seconds:g} s in 3 of the last 5 minutes.",
+                comparison_operator="GreaterThanThreshold",
+                threshold=args.alarm_latency_p99_seconds,
+                evaluation_periods=5,
+                datapoints_to_alarm=3,
+                treat_missing_data="notBreaching",
+                namespace="AWS/ApplicationELB",
+                metric_name="TargetResponseTime",
+                extended_statistic="p99",
+                period=60,
+                dimensions={
+                    "LoadBalancer": load_balancer["alb_arn_suffix"],
+                    "TargetGroup": load_balancer["target_group_arn_suffix"],
+                },
+                evaluate_low_sample_count_percentiles="ignore",
+                alarm_actions=[self.alarm_topic.arn],
+                ok_actions=[self.alarm_topic.arn],
+                tags={**tags, "Name": f"{name}-{service}-p99-latency"},
+                opts=child,
+            )
+        for service, service_name in args.ecs_services.items():
+            # No data means no running task: not high use, but worth seeing, so the alarm shows
+            # INSUFFICIENT_DATA.
+            aws.cloudwatch.MetricAlarm(
+                f"{name}-{service}-cpu",
+                name=f"{name}-{service}-cpu",
+                alarm_description=f"Average CPU use of the tasks of {service} was above {args.alarm_cpu_percent}% for 15 minutes.",
+                comparison_operator="GreaterThanThreshold",
+                threshold=args.alarm_cpu_percent,
+                evaluation_periods=3,
+                datapoints_to_alarm=3,
+                treat_missing_data="missing",
+                namespace="AWS/ECS",
+                metric_name="CPUUtilization",
+                statistic="Average",
+                period=300,
+                dimensions={
+                    "ClusterName": args.ecs_cluster_name,
+                    "ServiceName": service_name,
+                },
+                alarm_actions=[self.alarm_topic.arn],
+                ok_actions=[self.alarm_topic.arn],
+                tags={**tags, "Name": f"{name}-{service}-cpu"},
+                opts=child,
+            )
+            # No data means no running task: not high use, but worth seeing, so the alarm shows
+            # INSUFFICIENT_DATA.
+            aws.cloudwatch.MetricAlarm(
+                f"{name}-{service}-memory",
+                name=f"{name}-{service}-memory",
+                alarm_description=f"Average memory use of the tasks of {service} was above {args.alarm_memory_percent}% for 15 minutes.",
+                comparison_operator="GreaterThanThreshold",
+                threshold=args.alarm_memory_percent,
+                evaluation_periods=3,
+                datapoints_to_alarm=3,
+                treat_missing_data="missing",
+                namespace="AWS/ECS",
+                metric_name="MemoryUtilization",
+                statistic="Average",
+                period=300,
+                dimensions={
+                    "ClusterName": args.ecs_cluster_name,
+                    "ServiceName": service_name,
+                },
+                alarm_actions=[self.alarm_topic.arn],
+                ok_actions=[self.alarm_topic.arn],
+                tags={**tags, "Name": f"{name}-{service}-memory"},
+                opts=child,
+            )
+        for pool, group_name in args.node_pools.items():
+            # No data means no node in the pool (scaled to zero): not high use, but worth seeing.
+            aws.cloudwatch.MetricAlarm(
+                f"{name}-{pool}-nodes-cpu",
+                name=f"{name}-{pool}-nodes-cpu",
+                alarm_description=pulumi.Output.concat(
+                    f"Average CPU use of the nodes of pool {pool} (cluster ",
+                    args.eks_cluster_name,
+                    f") was above {args.alarm_cpu_percent}% for 15 minutes.",
+                ),
+                comparison_operator="GreaterThanThreshold",
+                threshold=args.alarm_cpu_percent,
+                evaluation_periods=3,
+                datapoints_to_alarm=3,
+                treat_missing_data="missing",
+                namespace="AWS/EC2",
+                metric_name="CPUUtilization",
+                statistic="Average",
+                period=300,
+                dimensions={"AutoScalingGroupName": group_name},
+                alarm_actions=[self.alarm_topic.arn],
+                ok_actions=[self.alarm_topic.arn],
+                tags={**tags, "Name": f"{name}-{pool}-nodes-cpu"},
+                opts=child,
+            )
+        self.dashboard = aws.cloudwatch.Dashboard(
+            name,
+            dashboard_name=name,
+            dashboard_body=dashboard_body(args, self.alarm_topic.name),
+            opts=child,
+        )
+        self.register_outputs(
+            {
+                "alarm_topic_arn": self.alarm_topic.arn,
+                "dashboard_name": self.dashboard.dashboard_name,
+            }
+        )
+
+
+def dashboard_body(
+    args: ObservabilityArgs, topic_name: pulumi.Output[str]
+) -> pulumi.Output[str]:
+    """The dashboard: a header row for the environment, then one section per ECS service
+    and EKS node pool. Positions on CloudWatch's 24-column grid are fixed by iacgen,
+    the same as in the Terraform module.
+    """
+    return pulumi.Output.json_dumps(
+        {
+            "widgets": [
+                {
+                    "type": "text",
+                    "x": 0,
+                    "y": 0,
+                    "width": 24,
+                    "height": 2,
+                    "properties": {
+                        "markdown": pulumi.Output.concat(
+                            f"# {args.name}\nAlarms notify the SNS topic `",
+                            topic_name,
+                            "`.",
+                        )
+                    },
+                },
+                {
+                    "type": "text",
+                    "x": 0,
+                    "y": 2,
+                    "width": 24,
+                    "height": 1,
+                    "properties": {"markdown": "## ECS service api"},
+                },
+                {
+                    "type": "metric",
+                    "x": 0,
+                    "y": 3,
+                    "width": 6,
+                    "height": 6,
+                    "properties": {
+                        "title": "Requests and 5xx responses",
+                        "region": args.region,
+                        "view": "timeSeries",
+                        "stacked": False,
+                        "period": 60,
+                        "metrics": [
+                            [
+                                "AWS/ApplicationELB",
+                                "RequestCount",
+                                "LoadBalancer",
+                                args.load_balancers["api"]["alb_arn_suffix"],
+                                {"stat": "Sum", "label": "Requests"},
+                            ],
+                            [
+                                "AWS/ApplicationELB",
+                                "HTTPCode_Target_5XX_Count",
+                                "LoadBalancer",
+                                args.load_balancers["api"]["alb_arn_suffix"],
+                                "TargetGroup",
+                                args.load_balancers["api"]["target_group_arn_suffix"],
+                                {"stat": "Sum", "label": "Target 5xx"},
+                            ],
+                            [
+                                "AWS/ApplicationELB",
+                                "HTTPCode_ELB_5XX_Count",
+                                "LoadBalancer",
+                                args.load_balancers["api"]["alb_arn_suffix"],
+                                {"stat": "Sum", "label": "Load balancer 5xx"},
+                            ],
+                        ],
+                    },
+                },
+                {
+                    "type": "metric",
+                    "x": 6,
+                    "y": 3,
+                    "width": 6,
+                    "height": 6,
+                    "properties": {
+                        "title": "Target response time, p99 (s)",
+                        "region": args.region,
+                        "view": "timeSeries",
+                        "stacked": False,
+                        "period": 60,
+                        "metrics": [
+                            [
+                                "AWS/ApplicationELB",
+                                "TargetResponseTime",
+                                "LoadBalancer",
+                                args.load_balancers["api"]["alb_arn_suffix"],
+                                "TargetGroup",
+                                args.load_balancers["api"]["target_group_arn_suffix"],
+                                {"stat": "p99", "label": "p99"},
+                            ]
+                        ],
+                        "annotations": {
+                            "horizontal": [
+                                {
+                                    "label": "Alarm threshold",
+                                    "value": args.alarm_latency_p99_seconds,
+                                }
+                            ]
+                        },
+                    },
+                },
+                {
+                    "type": "metric",
+                    "x": 12,
+                    "y": 3,
+                    "width": 6,
+                    "height": 6,
+                    "properties": {
+                        "title": "CPU utilization (%)",
+                        "region": args.region,
+                        "view": "timeSeries",
+                        "stacked": False,
+                        "period": 60,
+                        "metrics": [
+                            [
+                                "AWS/ECS",
+                                "CPUUtilization",
+                                "ClusterName",
+                                args.ecs_cluster_name,
+                                "ServiceName",
+                                args.ecs_services["api"],
+                                {"stat": "Average", "label": "CPU"},
+                            ]
+                        ],
+                        "annotations": {
+                            "horizontal": [
+                                {
+                                    "label": "Alarm threshold",
+                                    "value": args.alarm_cpu_percent,
+                                }
+                            ]
+                        },
+                        "yAxis": {"left": {"min": 0, "max": 100}},
+                    },
+                },
+                {
+                    "type": "metric",
+                    "x": 18,
+                    "y": 3,
+                    "width": 6,
+                    "height": 6,
+                    "properties": {
+                        "title": "Memory utilization (%)",
+                        "region": args.region,
+                        "view": "timeSeries",
+                        "stacked": False,
+                        "period": 60,
+                        "metrics": [
+                            [
+                                "AWS/ECS",
+                                "MemoryUtilization",
+                                "ClusterName",
+                                args.ecs_cluster_name,
+                                "ServiceName",
+                                args.ecs_services["api"],
+                                {"stat": "Average", "label": "Memory"},
+                            ]
+                        ],
+                        "annotations": {
+                            "horizontal": [
+                                {
+                                    "label": "Alarm threshold",
+                                    "value": args.alarm_memory_percent,
+                                }
+                            ]
+                        },
+                        "yAxis": {"left": {"min": 0, "max": 100}},
+                    },
+                },
+                {
+                    "type": "text",
+                    "x": 0,
+                    "y": 9,
+                    "width": 24,
+                    "height": 1,
+                    "properties": {"markdown": "## ECS service worker"},
+                },
+                {
+                    "type": "metric",
+                    "x": 0,
+                    "y": 10,
+                    "width": 12,
+                    "height": 6,
+                    "properties": {
+                        "title": "CPU utilization (%)",
+                        "region": args.region,
+                        "view": "timeSeries",
+                        "stacked": False,
+                        "period": 60,
+                        "metrics": [
+                            [
+                                "AWS/ECS",
+                                "CPUUtilization",
+                                "ClusterName",
+                                args.ecs_cluster_name,
+                                "ServiceName",
+                                args.ecs_services["worker"],
+                                {"stat": "Average", "label": "CPU"},
+                            ]
+                        ],
+                        "annotations": {
+                            "horizontal": [
+                                {
+                                    "label": "Alarm threshold",
+                                    "value": args.alarm_cpu_percent,
+                                }
+                            ]
+                        },
+                        "yAxis": {"left": {"min": 0, "max": 100}},
+                    },
+                },
+                {
+                    "type": "metric",
+                    "x": 12,
+                    "y": 10,
+                    "width": 12,
+                    "height": 6,
+                    "properties": {
+                        "title": "Memory utilization (%)",
+                        "region": args.region,
+                        "view": "timeSeries",
+                        "stacked": False,
+                        "period": 60,
+                        "metrics": [
+                            [
+                                "AWS/ECS",
+                                "MemoryUtilization",
+                                "ClusterName",
+                                args.ecs_cluster_name,
+                                "ServiceName",
+                                args.ecs_services["worker"],
+                                {"stat": "Average", "label": "Memory"},
+                            ]
+                        ],
+                        "annotations": {
+                            "horizontal": [
+                                {
+                                    "label": "Alarm threshold",
+                                    "value": args.alarm_memory_percent,
+                                }
+                            ]
+                        },
+                        "yAxis": {"left": {"min": 0, "max": 100}},
+                    },
+                },
+                {
+                    "type": "text",
+                    "x": 0,
+                    "y": 16,
+                    "width": 24,
+                    "height": 1,
+                    "properties": {
+                        "markdown": pulumi.Output.concat(
+                            "## EKS node pool apps (cluster ",
+                            args.eks_cluster_name,
+                            ")",
+                        )
+                    },
+                },
+                {
+                    "type": "metric",
+                    "x": 0,
+                    "y": 17,
+                    "width": 12,
+                    "height": 6,
+                    "properties": {
+                        "title": "Node CPU utilization (%)",
+                        "region": args.region,
+                        "view": "timeSeries",
+                        "stacked": False,
+                        "period": 60,
+                        "metrics": [
+                            [
+                                "AWS/EC2",
+                                "CPUUtilization",
+                                "AutoScalingGroupName",
+                                args.node_pools["apps"],
+                                {"stat": "Average", "label": "CPU"},
+                            ]
+                        ],
+                        "annotations": {
+                            "horizontal": [
+                                {
+                                    "label": "Alarm threshold",
+                                    "value": args.alarm_cpu_percent,
+                                }
+                            ]
+                        },
+                        "yAxis": {"left": {"min": 0, "max": 100}},
+                    },
+                },
+                {
+                    "type": "metric",
+                    "x": 12,
+                    "y": 17,
+                    "width": 12,
+                    "height": 6,
+                    "properties": {
+                        "title": "Node network (bytes)",
+                        "region": args.region,
+                        "view": "timeSeries",
+                        "stacked": False,
+                        "period": 60,
+                        "metrics": [
+                            [
+                                "AWS/EC2",
+                                "NetworkIn",
+                                "AutoScalingGroupName",
+                                args.node_pools["apps"],
+                                {"stat": "Sum", "label": "In"},
+                            ],
+                            [
+                                "AWS/EC2",
+                                "NetworkOut",
+                                "AutoScalingGroupName",
+                                args.node_pools["apps"],
+                                {"stat": "Sum", "label": "Out"},
+                            ],
+                        ],
+                    },
+                },
+                {
+                    "type": "text",
+                    "x": 0,
+                    "y": 23,
+                    "width": 24,
+                    "height": 1,
+                    "properties": {
+                        "markdown": pulumi.Output.concat(
+                            "## EKS node pool system (cluster ",
+                            args.eks_cluster_name,
+                            ")",
+                        )
+                    },
+                },
+                {
+                    "type": "metric",
+                    "x": 0,
+                    "y": 24,
+                    "width": 12,
+                    "height": 6,
+                    "properties": {
+                        "title": "Node CPU utilization (%)",
+                        "region": args.region,
+                        "view": "timeSeries",
+                        "stacked": False,
+                        "period": 60,
+                        "metrics": [
+                            [
+                                "AWS/EC2",
+                                "CPUUtilization",
+                                "AutoScalingGroupName",
+                                args.node_pools["system"],
+                                {"stat": "Average", "label": "CPU"},
+                            ]
+                        ],
+                        "annotations": {
+                            "horizontal": [
+                                {
+                                    "label": "Alarm threshold",
+                                    "value": args.alarm_cpu_percent,
+                                }
+                            ]
+                        },
+                        "yAxis": {"left": {"min": 0, "max": 100}},
+                    },
+                },
+                {
+                    "type": "metric",
+                    "x": 12,
+                    "y": 24,
+                    "width": 12,
+                    "height": 6,
+                    "properties": {
+                        "title": "Node network (bytes)",
+                        "region": args.region,
+                        "view": "timeSeries",
+                        "stacked": False,
+                        "period": 60,
+                        "metrics": [
+                            [
+                                "AWS/EC2",
+                                "NetworkIn",
+                                "AutoScalingGroupName",
+                                args.node_pools["system"],
+                                {"stat": "Sum", "label": "In"},
+                            ],
+                            [
+                                "AWS/EC2",
+                                "NetworkOut",
+                                "AutoScalingGroupName",
+                                args.node_pools["system"],
+                                {"stat": "Sum", "label": "Out"},
+                            ],
+                        ],
+                    },
+                },
+            ]
+        }
+    )
