@@ -328,3 +328,84 @@ pub fn body(watched: &Watched) -> Json {
         .collect();
     obj([("widgets", Json::List(widgets))])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn watched<'a>(
+        services: &[&'a str],
+        load_balanced: &[&'a str],
+        pools: &[&'a str],
+    ) -> Watched<'a> {
+        Watched {
+            services: services.to_vec(),
+            load_balanced: load_balanced.to_vec(),
+            node_pools: pools.to_vec(),
+        }
+    }
+
+    fn widgets(body: &Json) -> &[Json] {
+        match body {
+            Json::Object(entries) => match entries.as_slice() {
+                [("widgets", Json::List(widgets))] => widgets,
+                _ => panic!("body is not {{widgets}}: {body:?}"),
+            },
+            _ => panic!("body is not an object"),
+        }
+    }
+
+    fn field<'a>(widget: &'a Json, name: &str) -> &'a Json {
+        match widget {
+            Json::Object(entries) => entries
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value)
+                .unwrap_or_else(|| panic!("no {name} in {widget:?}")),
+            _ => panic!("not an object"),
+        }
+    }
+
+    /// Every metric dimension value of the body.
+    fn dimension_values(json: &Json, out: &mut Vec<Value>) {
+        match json {
+            Json::Value(value @ Value::Entry { .. }) => out.push(value.clone()),
+            Json::List(items) => items.iter().for_each(|i| dimension_values(i, out)),
+            Json::Object(entries) => entries.iter().for_each(|(_, v)| dimension_values(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn a_load_balanced_service_gets_request_and_latency_graphs_beside_cpu_and_memory() {
+        let body = body(&watched(&["api", "worker"], &["api"], &[]));
+        let widgets = widgets(&body);
+        // Environment header; api: header + 4 graphs; worker: header + 2 graphs.
+        assert_eq!(widgets.len(), 1 + 5 + 3);
+        let widths: Vec<&Json> = widgets.iter().map(|w| field(w, "width")).collect();
+        let ints = |range: std::ops::Range<usize>| -> Vec<Json> {
+            widths[range].iter().map(|w| (*w).clone()).collect()
+        };
+        assert_eq!(ints(2..6), vec![Json::Int(6); 4]);
+        assert_eq!(ints(7..9), vec![Json::Int(12); 2]);
+    }
+
+    #[test]
+    fn each_section_reads_only_its_own_entries_of_the_wired_maps() {
+        let body = body(&watched(&["api"], &["api"], &["general"]));
+        let mut values = Vec::new();
+        dimension_values(&body, &mut values);
+        assert!(!values.is_empty());
+        for value in values {
+            let Value::Entry { map, key, .. } = value else {
+                unreachable!()
+            };
+            let expected = if map == "node_pools" {
+                "general"
+            } else {
+                "api"
+            };
+            assert_eq!(key, expected, "{map}");
+        }
+    }
+}

@@ -95,3 +95,38 @@ pub fn function(watched: &Watched) -> Stmt {
         ))],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pulumi::print::flat;
+
+    fn lit(text: &str) -> Part {
+        Part::Lit(text.to_string())
+    }
+
+    #[test]
+    fn text_known_before_deployment_is_an_f_string() {
+        let e = text(vec![
+            lit("# "),
+            Part::Value(Value::Setting("name")),
+            lit("!"),
+        ]);
+        assert_eq!(flat(&e, '"'), r##"f"# {args.name}!""##);
+    }
+
+    #[test]
+    fn outputs_in_text_are_concatenated_never_put_in_an_f_string() {
+        let e = text(vec![
+            lit("# "),
+            Part::Value(Value::Setting("name")),
+            lit(" in "),
+            Part::Value(Value::Wired("eks_cluster_name")),
+            lit(")"),
+        ]);
+        assert_eq!(
+            flat(&e, '"'),
+            r##"pulumi.Output.concat(f"# {args.name} in ", args.eks_cluster_name, ")")"##
+        );
+    }
+}
