@@ -6,6 +6,7 @@
 pub mod hcl;
 pub mod init;
 pub mod model;
+mod observability;
 pub mod output;
 pub mod pulumi;
 pub mod scaffold;

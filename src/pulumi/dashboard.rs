@@ -1,261 +1,80 @@
-//! The dashboard body of `components/observability.py`: the widgets of the Terraform module's
-//! dashboard, placed on the 24-column grid by the same layout code
-//! ([`crate::terraform::dashboard::layout`]), as a Python function that renders them to JSON
+//! The dashboard body of `components/observability.py`: the dashboard the Terraform module
+//! has ([`crate::observability::dashboard`]), as a Python function that renders it to JSON
 //! with `pulumi.Output.json_dumps` (the ARN suffixes and names are Outputs).
 
-use super::observability::Watched;
-use super::py::{self, Expr, Function, Stmt, call, dict, name, path, s};
-use crate::terraform::dashboard::{Section, Tile, layout};
+use super::py::{self, Expr, FPart, Function, Stmt, call, dict, name, path, s};
+use crate::observability::Watched;
+use crate::observability::dashboard::{self, Json, Part, Value};
 
 /// The name of the generated function: `dashboard_body(args, topic_name) -> Output[str]`.
 pub const FUNCTION: &str = "dashboard_body";
 
-/// A widget before layout: its CloudWatch type and properties.
-struct Widget {
-    kind: &'static str,
-    properties: Expr,
-}
-
-fn text(markdown: Expr) -> Widget {
-    Widget {
-        kind: "text",
-        properties: dict([("markdown", markdown)]),
+fn json(value: Json) -> Expr {
+    match value {
+        Json::Str(text) => s(text),
+        Json::Int(n) => py::int(n),
+        Json::Bool(b) => Expr::Bool(b),
+        Json::List(items) => py::list(items.into_iter().map(json)),
+        Json::Object(entries) => dict(entries.into_iter().map(|(k, v)| (k, json(v)))),
+        Json::Value(value) => symbol(value),
+        Json::Text(parts) => text(parts),
     }
 }
 
-/// `pulumi.Output.concat(parts...)`: text with Outputs in it.
-fn concat(parts: Vec<Expr>) -> Expr {
-    call(path("pulumi.Output.concat"), parts, vec![])
-}
-
-/// A time-series graph of `metrics` (CloudWatch's metric arrays), with an optional alarm
-/// threshold line and a 0–100 % axis for utilization graphs.
-fn graph(title: &str, metrics: Vec<Expr>, threshold: Option<&str>, percent: bool) -> Widget {
-    let mut properties = vec![
-        ("title", s(title)),
-        ("region", path("args.region")),
-        ("view", s("timeSeries")),
-        ("stacked", Expr::Bool(false)),
-        ("period", py::int(60)),
-        ("metrics", py::list(metrics)),
-    ];
-    if let Some(threshold) = threshold {
-        properties.push((
-            "annotations",
-            dict([(
-                "horizontal",
-                py::list([dict([
-                    ("label", s("Alarm threshold")),
-                    ("value", path(threshold)),
-                ])]),
-            )]),
-        ));
-    }
-    if percent {
-        properties.push((
-            "yAxis",
-            dict([("left", dict([("min", py::int(0)), ("max", py::int(100))]))]),
-        ));
-    }
-    Widget {
-        kind: "metric",
-        properties: dict(properties),
+fn symbol(value: Value) -> Expr {
+    match value {
+        Value::Setting(arg) | Value::Wired(arg) => path(&format!("args.{arg}")),
+        Value::Entry { map, key, field } => field
+            .into_iter()
+            .fold(path(&format!("args.{map}")).index(s(key)), |e, field| {
+                e.index(s(field))
+            }),
+        Value::Region => path("args.region"),
+        Value::TopicName => name("topic_name"),
     }
 }
 
-/// One metric array: namespace, name, dimension name/value pairs, then rendering options.
-fn series(namespace: &str, metric: &str, dimensions: Vec<(&str, Expr)>, options: Expr) -> Expr {
-    let mut items = vec![s(namespace), s(metric)];
-    for (dimension, value) in dimensions {
-        items.push(s(dimension));
-        items.push(value);
+/// Text with values: an f-string where every value is known before deployment, else
+/// `pulumi.Output.concat` of the Outputs and the (f-)strings between them.
+fn text(parts: Vec<Part>) -> Expr {
+    let mut pieces = Vec::new();
+    let mut run: Vec<FPart> = Vec::new();
+    let flush = |run: &mut Vec<FPart>, pieces: &mut Vec<Expr>| {
+        let literal: Option<String> = run
+            .iter()
+            .map(|part| match part {
+                FPart::Lit(text) => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        match literal {
+            _ if run.is_empty() => {}
+            Some(text) => {
+                pieces.push(s(text));
+                run.clear();
+            }
+            None => pieces.push(py::fstr(std::mem::take(run))),
+        }
+    };
+    for part in parts {
+        match part {
+            Part::Lit(text) => run.push(py::lit(&text)),
+            Part::Value(value) if value.deferred() => {
+                flush(&mut run, &mut pieces);
+                pieces.push(symbol(value));
+            }
+            Part::Value(value) => run.push(py::part(symbol(value))),
+        }
     }
-    items.push(options);
-    py::list(items)
-}
-
-fn stat(stat: &str, label: &str) -> Expr {
-    dict([("stat", s(stat)), ("label", s(label))])
-}
-
-/// `args.<map>["<key>"]` followed by string indexes (`["alb_arn_suffix"]`).
-fn arg_entry(map: &str, key: &str, fields: &[&str]) -> Expr {
-    fields
-        .iter()
-        .fold(path(&format!("args.{map}")).index(s(key)), |e, field| {
-            e.index(s(*field))
-        })
-}
-
-/// The sections of the Terraform module's dashboard: the environment, then each ECS service and
-/// each node pool under its own header row.
-fn sections(watched: &Watched) -> Vec<Section<Widget>> {
-    let mut sections = vec![Section {
-        header: Tile::new(
-            24,
-            2,
-            text(concat(vec![
-                py::fstr(vec![
-                    py::lit("# "),
-                    py::part(path("args.name")),
-                    py::lit("\nAlarms notify the SNS topic `"),
-                ]),
-                name("topic_name"),
-                s("`."),
-            ])),
-        ),
-        widgets: Vec::new(),
-    }];
-    for &svc in &watched.services {
-        let cluster = || ("ClusterName", path("args.ecs_cluster_name"));
-        let service = || ("ServiceName", arg_entry("ecs_services", svc, &[]));
-        let cpu = graph(
-            "CPU utilization (%)",
-            vec![series(
-                "AWS/ECS",
-                "CPUUtilization",
-                vec![cluster(), service()],
-                stat("Average", "CPU"),
-            )],
-            Some("args.alarm_cpu_percent"),
-            true,
-        );
-        let memory = graph(
-            "Memory utilization (%)",
-            vec![series(
-                "AWS/ECS",
-                "MemoryUtilization",
-                vec![cluster(), service()],
-                stat("Average", "Memory"),
-            )],
-            Some("args.alarm_memory_percent"),
-            true,
-        );
-        let mut widgets = Vec::new();
-        let width = if watched.load_balanced.contains(&svc) {
-            let alb = || {
-                (
-                    "LoadBalancer",
-                    arg_entry("load_balancers", svc, &["alb_arn_suffix"]),
-                )
-            };
-            let tg = || {
-                (
-                    "TargetGroup",
-                    arg_entry("load_balancers", svc, &["target_group_arn_suffix"]),
-                )
-            };
-            widgets.push(Tile::new(
-                6,
-                6,
-                graph(
-                    "Requests and 5xx responses",
-                    vec![
-                        series(
-                            "AWS/ApplicationELB",
-                            "RequestCount",
-                            vec![alb()],
-                            stat("Sum", "Requests"),
-                        ),
-                        series(
-                            "AWS/ApplicationELB",
-                            "HTTPCode_Target_5XX_Count",
-                            vec![alb(), tg()],
-                            stat("Sum", "Target 5xx"),
-                        ),
-                        series(
-                            "AWS/ApplicationELB",
-                            "HTTPCode_ELB_5XX_Count",
-                            vec![alb()],
-                            stat("Sum", "Load balancer 5xx"),
-                        ),
-                    ],
-                    None,
-                    false,
-                ),
-            ));
-            widgets.push(Tile::new(
-                6,
-                6,
-                graph(
-                    "Target response time, p99 (s)",
-                    vec![series(
-                        "AWS/ApplicationELB",
-                        "TargetResponseTime",
-                        vec![alb(), tg()],
-                        stat("p99", "p99"),
-                    )],
-                    Some("args.alarm_latency_p99_seconds"),
-                    false,
-                ),
-            ));
-            6
-        } else {
-            12
-        };
-        widgets.push(Tile::new(width, 6, cpu));
-        widgets.push(Tile::new(width, 6, memory));
-        sections.push(Section {
-            header: Tile::new(24, 1, text(s(format!("## ECS service {svc}")))),
-            widgets,
-        });
+    flush(&mut run, &mut pieces);
+    match <[Expr; 1]>::try_from(pieces) {
+        Ok([only]) => only,
+        Err(pieces) => call(path("pulumi.Output.concat"), pieces, vec![]),
     }
-    for &pool in &watched.node_pools {
-        let asg = || ("AutoScalingGroupName", arg_entry("node_pools", pool, &[]));
-        let header = concat(vec![
-            s(format!("## EKS node pool {pool} (cluster ")),
-            path("args.eks_cluster_name"),
-            s(")"),
-        ]);
-        sections.push(Section {
-            header: Tile::new(24, 1, text(header)),
-            widgets: vec![
-                Tile::new(
-                    12,
-                    6,
-                    graph(
-                        "Node CPU utilization (%)",
-                        vec![series(
-                            "AWS/EC2",
-                            "CPUUtilization",
-                            vec![asg()],
-                            stat("Average", "CPU"),
-                        )],
-                        Some("args.alarm_cpu_percent"),
-                        true,
-                    ),
-                ),
-                Tile::new(
-                    12,
-                    6,
-                    graph(
-                        "Node network (bytes)",
-                        vec![
-                            series("AWS/EC2", "NetworkIn", vec![asg()], stat("Sum", "In")),
-                            series("AWS/EC2", "NetworkOut", vec![asg()], stat("Sum", "Out")),
-                        ],
-                        None,
-                        false,
-                    ),
-                ),
-            ],
-        });
-    }
-    sections
 }
 
 /// `def dashboard_body(args, topic_name) -> pulumi.Output[str]`: the dashboard JSON.
 pub fn function(watched: &Watched) -> Stmt {
-    let widgets = layout(sections(watched)).into_iter().map(|placed| {
-        dict([
-            ("type", s(placed.content.kind)),
-            ("x", py::int(placed.x)),
-            ("y", py::int(placed.y)),
-            ("width", py::int(placed.width)),
-            ("height", py::int(placed.height)),
-            ("properties", placed.content.properties),
-        ])
-    });
     Stmt::Def(Function {
         name: FUNCTION.to_string(),
         params: vec![
@@ -271,8 +90,43 @@ pub fn function(watched: &Watched) -> Stmt {
         ),
         body: vec![Stmt::Return(call(
             path("pulumi.Output.json_dumps"),
-            vec![dict([("widgets", py::list(widgets))])],
+            vec![json(dashboard::body(watched))],
             vec![],
         ))],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pulumi::print::flat;
+
+    fn lit(text: &str) -> Part {
+        Part::Lit(text.to_string())
+    }
+
+    #[test]
+    fn text_known_before_deployment_is_an_f_string() {
+        let e = text(vec![
+            lit("# "),
+            Part::Value(Value::Setting("name")),
+            lit("!"),
+        ]);
+        assert_eq!(flat(&e, '"'), r##"f"# {args.name}!""##);
+    }
+
+    #[test]
+    fn outputs_in_text_are_concatenated_never_put_in_an_f_string() {
+        let e = text(vec![
+            lit("# "),
+            Part::Value(Value::Setting("name")),
+            lit(" in "),
+            Part::Value(Value::Wired("eks_cluster_name")),
+            lit(")"),
+        ]);
+        assert_eq!(
+            flat(&e, '"'),
+            r##"pulumi.Output.concat(f"# {args.name} in ", args.eks_cluster_name, ")")"##
+        );
+    }
 }

@@ -11,38 +11,10 @@ use super::dashboard;
 use super::network::init_params;
 use super::py::{self, Expr, Function, Stmt, call, dict, fstr, lit, name, part, path, s, strs};
 use crate::model::Platform;
+use crate::observability::Watched;
 use crate::terraform::ecs::call_name;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-
-/// What the component watches, by spec name.
-pub struct Watched<'a> {
-    /// ECS services.
-    pub services: Vec<&'a str>,
-    /// ECS services behind a load balancer (those with a port).
-    pub load_balanced: Vec<&'a str>,
-    /// EKS node pools.
-    pub node_pools: Vec<&'a str>,
-}
-
-impl<'a> Watched<'a> {
-    fn of(platform: &'a Platform) -> Self {
-        let ecs = platform.ecs.iter().flat_map(|ecs| ecs.services.iter());
-        Self {
-            services: ecs.clone().map(|(name, _)| name.as_str()).collect(),
-            load_balanced: ecs
-                .filter(|(_, svc)| svc.port.is_some())
-                .map(|(name, _)| name.as_str())
-                .collect(),
-            node_pools: platform
-                .eks
-                .iter()
-                .flat_map(|eks| eks.node_pools.keys())
-                .map(String::as_str)
-                .collect(),
-        }
-    }
-}
 
 /// Builds the observability component, wired to the outputs of the components in `built`; `None`
 /// when the platform has nothing to watch and no one to tell (as Terraform has no module then),

@@ -6,7 +6,6 @@
 //! spec name so that alarm addresses stay stable as services and pools come and go.
 
 use super::common::name_tags;
-use super::dashboard::{Section, Tile, layout};
 use super::interface::{Output, Variable};
 use super::kms::{Grant, key, key_policy};
 use super::module::{Input, Module};
@@ -14,38 +13,11 @@ use crate::hcl::{
     Body, Expr, Part, block, data, ex, list, num, obj, resource, s, strings, template, variable,
 };
 use crate::model::{Alarms, Platform};
+use crate::observability::Watched;
+use crate::observability::dashboard::{self, Json, Value};
 use hcl::Identifier;
 use hcl::expr::{FuncCall, Traversal};
 use std::collections::BTreeMap;
-
-/// What the module watches, by spec name.
-struct Watched<'a> {
-    /// ECS services.
-    services: Vec<&'a str>,
-    /// ECS services behind a load balancer (those with a port).
-    load_balanced: Vec<&'a str>,
-    /// EKS node pools.
-    node_pools: Vec<&'a str>,
-}
-
-impl<'a> Watched<'a> {
-    fn of(platform: &'a Platform) -> Self {
-        let ecs = platform.ecs.iter().flat_map(|ecs| ecs.services.iter());
-        Self {
-            services: ecs.clone().map(|(name, _)| name.as_str()).collect(),
-            load_balanced: ecs
-                .filter(|(_, svc)| svc.port.is_some())
-                .map(|(name, _)| name.as_str())
-                .collect(),
-            node_pools: platform
-                .eks
-                .iter()
-                .flat_map(|eks| eks.node_pools.keys())
-                .map(String::as_str)
-                .collect(),
-        }
-    }
-}
 
 /// The name of the root's `module` block for an ECS service (the ecs-service contract).
 pub fn service_module_name(service: &str) -> String {
@@ -431,236 +403,11 @@ fn var_entry(map: &str, key: &str, attrs: &[&str]) -> Expr {
     Expr::Traversal(Box::new(builder.build()))
 }
 
-/// A dashboard widget before layout: its CloudWatch type and properties.
-struct Widget {
-    kind: &'static str,
-    properties: Expr,
-}
-
-fn text(markdown: Expr) -> Widget {
-    Widget {
-        kind: "text",
-        properties: obj([("markdown", markdown)]),
-    }
-}
-
-/// A time-series graph of `metrics` (CloudWatch's metric arrays), with an optional alarm
-/// threshold line and a 0–100 % axis for utilization graphs.
-fn graph(title: &str, metrics: Vec<Expr>, threshold: Option<&str>, percent: bool) -> Widget {
-    let mut properties = vec![
-        ("title", s(title)),
-        ("region", ex("data.aws_region.current.region")),
-        ("view", s("timeSeries")),
-        ("stacked", false.into()),
-        ("period", num(60)),
-        ("metrics", list(metrics)),
-    ];
-    if let Some(threshold) = threshold {
-        properties.push((
-            "annotations",
-            obj([(
-                "horizontal",
-                list([obj([
-                    ("label", s("Alarm threshold")),
-                    ("value", ex(threshold)),
-                ])]),
-            )]),
-        ));
-    }
-    if percent {
-        properties.push((
-            "yAxis",
-            obj([("left", obj([("min", num(0)), ("max", num(100))]))]),
-        ));
-    }
-    Widget {
-        kind: "metric",
-        properties: obj(properties),
-    }
-}
-
-/// One metric array: namespace, name, dimension name/value pairs, then rendering options.
-fn series(namespace: &str, name: &str, dimensions: Vec<(&str, Expr)>, options: Expr) -> Expr {
-    let mut items = vec![s(namespace), s(name)];
-    for (dim, value) in dimensions {
-        items.push(s(dim));
-        items.push(value);
-    }
-    items.push(options);
-    list(items)
-}
-
-fn stat(stat: &str, label: &str) -> Expr {
-    obj([("stat", s(stat)), ("label", s(label))])
-}
-
-/// The dashboard's sections: the environment, then each ECS service and each node pool, each
-/// under its own header row.
-fn dashboard_sections(watched: &Watched) -> Vec<Section<Widget>> {
-    let mut sections = vec![Section {
-        header: Tile::new(
-            24,
-            2,
-            text(ex(
-                r##""# ${var.name}\nAlarms notify the SNS topic `${aws_sns_topic.alarms.name}`.""##,
-            )),
-        ),
-        widgets: Vec::new(),
-    }];
-    for &svc in &watched.services {
-        let cluster = || ("ClusterName", ex("var.ecs_cluster_name"));
-        let service = || ("ServiceName", var_entry("ecs_services", svc, &[]));
-        let cpu = graph(
-            "CPU utilization (%)",
-            vec![series(
-                "AWS/ECS",
-                "CPUUtilization",
-                vec![cluster(), service()],
-                stat("Average", "CPU"),
-            )],
-            Some("var.alarm_cpu_percent"),
-            true,
-        );
-        let memory = graph(
-            "Memory utilization (%)",
-            vec![series(
-                "AWS/ECS",
-                "MemoryUtilization",
-                vec![cluster(), service()],
-                stat("Average", "Memory"),
-            )],
-            Some("var.alarm_memory_percent"),
-            true,
-        );
-        let mut widgets = Vec::new();
-        let width = if watched.load_balanced.contains(&svc) {
-            let alb = || {
-                (
-                    "LoadBalancer",
-                    var_entry("load_balancers", svc, &["alb_arn_suffix"]),
-                )
-            };
-            let tg = || {
-                (
-                    "TargetGroup",
-                    var_entry("load_balancers", svc, &["target_group_arn_suffix"]),
-                )
-            };
-            widgets.push(Tile::new(
-                6,
-                6,
-                graph(
-                    "Requests and 5xx responses",
-                    vec![
-                        series(
-                            "AWS/ApplicationELB",
-                            "RequestCount",
-                            vec![alb()],
-                            stat("Sum", "Requests"),
-                        ),
-                        series(
-                            "AWS/ApplicationELB",
-                            "HTTPCode_Target_5XX_Count",
-                            vec![alb(), tg()],
-                            stat("Sum", "Target 5xx"),
-                        ),
-                        series(
-                            "AWS/ApplicationELB",
-                            "HTTPCode_ELB_5XX_Count",
-                            vec![alb()],
-                            stat("Sum", "Load balancer 5xx"),
-                        ),
-                    ],
-                    None,
-                    false,
-                ),
-            ));
-            widgets.push(Tile::new(
-                6,
-                6,
-                graph(
-                    "Target response time, p99 (s)",
-                    vec![series(
-                        "AWS/ApplicationELB",
-                        "TargetResponseTime",
-                        vec![alb(), tg()],
-                        stat("p99", "p99"),
-                    )],
-                    Some("var.alarm_latency_p99_seconds"),
-                    false,
-                ),
-            ));
-            6
-        } else {
-            12
-        };
-        widgets.push(Tile::new(width, 6, cpu));
-        widgets.push(Tile::new(width, 6, memory));
-        sections.push(Section {
-            header: Tile::new(24, 1, text(s(format!("## ECS service {svc}")))),
-            widgets,
-        });
-    }
-    for &pool in &watched.node_pools {
-        let asg = || ("AutoScalingGroupName", var_entry("node_pools", pool, &[]));
-        let header = template(vec![
-            Part::Lit(format!("## EKS node pool {pool} (cluster ")),
-            Part::Interp(ex("var.eks_cluster_name")),
-            Part::Lit(")".to_string()),
-        ]);
-        sections.push(Section {
-            header: Tile::new(24, 1, text(header)),
-            widgets: vec![
-                Tile::new(
-                    12,
-                    6,
-                    graph(
-                        "Node CPU utilization (%)",
-                        vec![series(
-                            "AWS/EC2",
-                            "CPUUtilization",
-                            vec![asg()],
-                            stat("Average", "CPU"),
-                        )],
-                        Some("var.alarm_cpu_percent"),
-                        true,
-                    ),
-                ),
-                Tile::new(
-                    12,
-                    6,
-                    graph(
-                        "Node network (bytes)",
-                        vec![
-                            series("AWS/EC2", "NetworkIn", vec![asg()], stat("Sum", "In")),
-                            series("AWS/EC2", "NetworkOut", vec![asg()], stat("Sum", "Out")),
-                        ],
-                        None,
-                        false,
-                    ),
-                ),
-            ],
-        });
-    }
-    sections
-}
-
+/// The dashboard body as HCL: `jsonencode` of the neutral description.
 fn dashboard(watched: &Watched) -> crate::hcl::Block {
-    let widgets = layout(dashboard_sections(watched))
-        .into_iter()
-        .map(|placed| {
-            obj([
-                ("type", s(placed.content.kind)),
-                ("x", num(i64::from(placed.x))),
-                ("y", num(i64::from(placed.y))),
-                ("width", num(i64::from(placed.width))),
-                ("height", num(i64::from(placed.height))),
-                ("properties", placed.content.properties),
-            ])
-        });
     let body = Expr::FuncCall(Box::new(
         FuncCall::builder("jsonencode")
-            .arg(obj([("widgets", list(widgets))]))
+            .arg(json(dashboard::body(watched)))
             .build(),
     ));
     resource(
@@ -670,6 +417,39 @@ fn dashboard(watched: &Watched) -> crate::hcl::Block {
             .attr("dashboard_name", ex("var.name"))
             .attr("dashboard_body", body),
     )
+}
+
+fn json(value: Json) -> Expr {
+    match value {
+        Json::Str(text) => s(text),
+        Json::Int(n) => num(n),
+        Json::Bool(b) => b.into(),
+        Json::List(items) => list(items.into_iter().map(json)),
+        Json::Object(entries) => obj(entries.into_iter().map(|(k, v)| (k, json(v)))),
+        Json::Value(value) => symbol(value),
+        Json::Text(parts) => template(
+            parts
+                .into_iter()
+                .map(|part| match part {
+                    dashboard::Part::Lit(text) => Part::Lit(text),
+                    dashboard::Part::Value(value) => Part::Interp(symbol(value)),
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn symbol(value: Value) -> Expr {
+    match value {
+        Value::Setting(name) | Value::Wired(name) => Expr::Traversal(Box::new(
+            Traversal::builder(variable("var"))
+                .attr(Identifier::unchecked(name))
+                .build(),
+        )),
+        Value::Entry { map, key, field } => var_entry(map, &key, field.as_slice()),
+        Value::Region => ex("data.aws_region.current.region"),
+        Value::TopicName => ex("aws_sns_topic.alarms.name"),
+    }
 }
 
 /// A number input as HCL: integral values without a fraction.
