@@ -261,3 +261,83 @@ pub fn resource(kind: &str, logical: Expr, mut kwargs: Vec<(&str, Expr)>, opts: 
     kwargs.push(("opts", py::name(opts)));
     py::call(py::path(kind), vec![logical], kwargs)
 }
+
+/// The start of every component's `__init__`: `super().__init__(<token>, resource_name, None,
+/// opts)`, `child` (the options of every child resource), then `name = <name>` and
+/// `tags = args.tags`, the two locals every resource's name and tags are built from.
+pub fn init_preamble(token: &str, name: Expr) -> Vec<Stmt> {
+    vec![
+        Stmt::Expr(py::call(
+            py::call(py::name("super"), vec![], vec![]).attr("__init__"),
+            vec![
+                py::s(token),
+                py::name("resource_name"),
+                Expr::None,
+                py::name("opts"),
+            ],
+            vec![],
+        )),
+        py::assign(
+            "child",
+            py::call(
+                py::path("pulumi.ResourceOptions"),
+                vec![],
+                vec![("parent", py::name("self"))],
+            ),
+        ),
+        py::assign("name", name),
+        py::assign("tags", py::path("args.tags")),
+    ]
+}
+
+/// `class <name>(pulumi.ComponentResource)` with the docstring `doc` and one method,
+/// `__init__(self, resource_name, args: <name>Args, opts=None)` running `init`.
+pub fn class(name: &str, doc: String, init: Vec<Stmt>) -> py::Class {
+    py::Class {
+        name: name.to_string(),
+        decorators: vec![],
+        bases: vec![py::path("pulumi.ComponentResource")],
+        doc: Some(doc),
+        body: vec![Stmt::Def(py::Function {
+            name: "__init__".to_string(),
+            params: init_params(&format!("{name}Args")),
+            returns: "None".to_string(),
+            doc: None,
+            body: init,
+        })],
+    }
+}
+
+/// `self, resource_name: str, args: <Args>, opts: pulumi.ResourceOptions | None = None`
+fn init_params(args_class: &str) -> Vec<py::Param> {
+    vec![
+        py::Param {
+            name: "self".to_string(),
+            annotation: None,
+            default: None,
+        },
+        py::param("resource_name", "str"),
+        py::param("args", args_class),
+        py::Param {
+            name: "opts".to_string(),
+            annotation: Some("pulumi.ResourceOptions | None".to_string()),
+            default: Some(Expr::None),
+        },
+    ]
+}
+
+/// `account_id = aws.get_caller_identity().account_id`
+pub fn account_id() -> Stmt {
+    py::assign(
+        "account_id",
+        py::call(py::path("aws.get_caller_identity"), vec![], vec![]).attr("account_id"),
+    )
+}
+
+/// `partition = aws.get_partition().partition`
+pub fn partition() -> Stmt {
+    py::assign(
+        "partition",
+        py::call(py::path("aws.get_partition"), vec![], vec![]).attr("partition"),
+    )
+}

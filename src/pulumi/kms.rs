@@ -1,7 +1,7 @@
 //! `components/kms.py`: the customer-managed KMS key for log groups that several components
 //! create (the counterpart of the Terraform modules' `aws_kms_key` for logs).
 
-use super::component::{resource, tags_named, tpl};
+use super::component::{account_id, partition, resource, tags_named, tpl};
 use super::py::{self, Expr, Function, Stmt, call, dict, name, param, path, s, strs};
 
 /// `key = logs_key(alias, description, region, tags, opts)` as a call from a component.
@@ -74,14 +74,8 @@ pub fn file() -> py::Module {
         ),
     ]);
     let body = vec![
-        py::assign(
-            "account_id",
-            call(path("aws.get_caller_identity"), vec![], vec![]).attr("account_id"),
-        ),
-        py::assign(
-            "partition",
-            call(path("aws.get_partition"), vec![], vec![]).attr("partition"),
-        ),
+        account_id(),
+        partition(),
         py::assign(
             "key",
             resource(

@@ -6,10 +6,12 @@
 //! Like the Terraform module it watches what other components create: `__main__.py` wires their
 //! outputs into maps keyed by spec name, and the alarms loop over those maps.
 
-use super::component::{Arg, Component, ConfigKind, resource, tags_named, tpl};
+use super::component::{
+    self, Arg, Component, ConfigKind, account_id, init_preamble, partition, resource, tags_named,
+    tpl,
+};
 use super::dashboard;
-use super::network::init_params;
-use super::py::{self, Expr, Function, Stmt, call, dict, fstr, lit, name, part, path, s, strs};
+use super::py::{self, Expr, Stmt, call, dict, fstr, lit, name, part, path, s, strs};
 use crate::model::Platform;
 use crate::terraform::ecs::call_name;
 use serde_json::{Value, json};
@@ -55,40 +57,15 @@ pub fn component(platform: &Platform, built: &[Component]) -> Option<Component> 
     }
     let args = args(platform, &watched, built)?;
 
-    let mut init = vec![
-        Stmt::Expr(call(
-            call(name("super"), vec![], vec![]).attr("__init__"),
-            vec![
-                s("iacgen:observability:Observability"),
-                name("resource_name"),
-                Expr::None,
-                name("opts"),
-            ],
-            vec![],
-        )),
-        py::assign(
-            "child",
-            call(
-                path("pulumi.ResourceOptions"),
-                vec![],
-                vec![("parent", name("self"))],
-            ),
-        ),
-        py::assign("name", path("args.name")),
-        py::assign("tags", path("args.tags")),
-        py::assign(
-            "account_id",
-            call(path("aws.get_caller_identity"), vec![], vec![]).attr("account_id"),
-        ),
-        py::assign(
-            "partition",
-            call(path("aws.get_partition"), vec![], vec![]).attr("partition"),
-        ),
+    let mut init = init_preamble("iacgen:observability:Observability", path("args.name"));
+    init.extend([
+        account_id(),
+        partition(),
         py::assign(
             "account_root",
             tpl("arn:{partition}:iam::{account_id}:root"),
         ),
-    ];
+    ]);
     init.extend(topic());
     init.extend(alarms(&watched));
     if obs.dashboard {
@@ -122,19 +99,7 @@ pub fn component(platform: &Platform, built: &[Component]) -> Option<Component> 
     }
     init.push(Component::register_outputs(&outputs));
 
-    let class = py::Class {
-        name: "Observability".to_string(),
-        decorators: vec![],
-        bases: vec![path("pulumi.ComponentResource")],
-        doc: Some(class_doc(&watched)),
-        body: vec![Stmt::Def(Function {
-            name: "__init__".to_string(),
-            params: init_params("ObservabilityArgs"),
-            returns: "None".to_string(),
-            doc: None,
-            body: init,
-        })],
-    };
+    let class = component::class("Observability", class_doc(&watched), init);
     let mut body = vec![Stmt::Class(class)];
     if obs.dashboard {
         body.push(dashboard::function(&watched));

@@ -11,10 +11,12 @@
 //! `pulumi_random.RandomPassword`, whose `result` is a secret output that the stack's secrets
 //! provider encrypts in the state, into the plain `secret_string`.
 
-use super::component::{Arg, Component, ConfigKind, resource, tags_named, tpl};
-use super::network::init_params;
+use super::component::{
+    self, Arg, Component, ConfigKind, account_id, init_preamble, partition, resource, tags_named,
+    tpl,
+};
 use super::py::{
-    self, DictItem, Expr, Function, Stmt, call, dict, dict_comp, list_comp, name, path, s, strs,
+    self, DictItem, Expr, Stmt, call, dict, dict_comp, list_comp, name, path, s, strs,
 };
 use crate::model::{Platform, Secret, naming};
 use serde_json::{Value, json};
@@ -36,32 +38,8 @@ pub fn component(platform: &Platform) -> Component {
     let regions: BTreeSet<&String> = secrets.values().flat_map(|s| &s.replicas).collect();
     let replicated = !regions.is_empty();
 
-    let mut init = vec![
-        Stmt::Expr(call(
-            call(name("super"), vec![], vec![]).attr("__init__"),
-            vec![
-                s("iacgen:secrets:Secrets"),
-                name("resource_name"),
-                Expr::None,
-                name("opts"),
-            ],
-            vec![],
-        )),
-        py::assign(
-            "child",
-            call(
-                path("pulumi.ResourceOptions"),
-                vec![],
-                vec![("parent", name("self"))],
-            ),
-        ),
-        py::assign("name", path("args.name")),
-        py::assign("tags", path("args.tags")),
-        py::assign(
-            "account_id",
-            call(path("aws.get_caller_identity"), vec![], vec![]).attr("account_id"),
-        ),
-    ];
+    let mut init = init_preamble("iacgen:secrets:Secrets", path("args.name"));
+    init.push(account_id());
     init.extend(key(replicated));
     init.extend(secret_resources(replicated));
     if generated {
@@ -80,19 +58,7 @@ pub fn component(platform: &Platform) -> Component {
         doc.push_str("\n\n");
         doc.push_str(&super::component::wrap(GENERATED_VALUES, 84));
     }
-    let class = py::Class {
-        name: "Secrets".to_string(),
-        decorators: vec![],
-        bases: vec![path("pulumi.ComponentResource")],
-        doc: Some(doc),
-        body: vec![Stmt::Def(Function {
-            name: "__init__".to_string(),
-            params: init_params("SecretsArgs"),
-            returns: "None".to_string(),
-            doc: None,
-            body: init,
-        })],
-    };
+    let class = component::class("Secrets", doc, init);
 
     let mut body = Vec::new();
     if generated {
@@ -287,10 +253,7 @@ fn key(replicated: bool) -> Vec<Stmt> {
         ),
     ]);
     let mut out = vec![
-        py::assign(
-            "partition",
-            call(path("aws.get_partition"), vec![], vec![]).attr("partition"),
-        ),
+        partition(),
         Stmt::Comment(
             "Principals of this account may use the key only through Secrets Manager (here\n\
              or in a replica region): who reads which secret is up to IAM permissions on\n\

@@ -7,10 +7,9 @@
 mod cluster;
 mod nodes;
 
-use super::component::{Arg, Component, ConfigKind};
+use super::component::{self, Arg, Component, ConfigKind, account_id, init_preamble, partition};
 use super::kms;
-use super::network::init_params;
-use super::py::{self, Expr, Function, Stmt, call, list_comp, name, path, s};
+use super::py::{self, Expr, Stmt, call, list_comp, name, path, s};
 use crate::model::{Eks, Platform};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -37,36 +36,8 @@ pub fn component(platform: &Platform, eks: &Eks, built: &[Component]) -> Option<
     ];
     args.extend(settings(platform, eks));
 
-    let mut init = vec![
-        Stmt::Expr(call(
-            call(name("super"), vec![], vec![]).attr("__init__"),
-            vec![
-                s("iacgen:eks:Eks"),
-                name("resource_name"),
-                Expr::None,
-                name("opts"),
-            ],
-            vec![],
-        )),
-        py::assign(
-            "child",
-            call(
-                path("pulumi.ResourceOptions"),
-                vec![],
-                vec![("parent", name("self"))],
-            ),
-        ),
-        py::assign("name", path("args.name")),
-        py::assign("tags", path("args.tags")),
-        py::assign(
-            "account_id",
-            call(path("aws.get_caller_identity"), vec![], vec![]).attr("account_id"),
-        ),
-        py::assign(
-            "partition",
-            call(path("aws.get_partition"), vec![], vec![]).attr("partition"),
-        ),
-    ];
+    let mut init = init_preamble("iacgen:eks:Eks", path("args.name"));
+    init.extend([account_id(), partition()]);
     init.extend(cluster::statements(eks));
     init.extend(nodes::statements());
     init.extend(cluster::addons(eks));
@@ -76,23 +47,13 @@ pub fn component(platform: &Platform, eks: &Eks, built: &[Component]) -> Option<
     let mut body = nodes::pool_constants(eks);
     body.extend(cluster::constants(eks));
     body.push(nodes::node_group_name_function());
-    body.push(Stmt::Class(py::Class {
-        name: "Eks".to_string(),
-        decorators: vec![],
-        bases: vec![path("pulumi.ComponentResource")],
-        doc: Some(
-            "The EKS cluster of one environment with its IAM, encryption, logs, access entries,\n\
-             OIDC provider, add-ons and one managed node group per node pool."
-                .to_string(),
-        ),
-        body: vec![Stmt::Def(Function {
-            name: "__init__".to_string(),
-            params: init_params("EksArgs"),
-            returns: "None".to_string(),
-            doc: None,
-            body: init,
-        })],
-    }));
+    body.push(Stmt::Class(component::class(
+        "Eks",
+        "The EKS cluster of one environment with its IAM, encryption, logs, access entries,\n\
+         OIDC provider, add-ons and one managed node group per node pool."
+            .to_string(),
+        init,
+    )));
 
     Some(Component {
         module: "eks".to_string(),
