@@ -341,3 +341,59 @@ pub fn partition() -> Stmt {
         py::call(py::path("aws.get_partition"), vec![], vec![]).attr("partition"),
     )
 }
+
+/// The values of a dict output as a list, as Terraform's `values(...)`: the network's
+/// `{az: value.id for az, value in network.private_subnets.items()}` becomes
+/// `[value.id for value in network.private_subnets.values()]`.
+pub fn values_list(dict: Expr) -> Expr {
+    if let Expr::Comp(c) = &dict
+        && let py::Comp {
+            key: Some(_),
+            elt,
+            target,
+            iter: Expr::Call(iter),
+            cond: None,
+        } = c.as_ref()
+        && let Expr::Attr(base, method) = &iter.func
+        && method == "items"
+        && iter.args.is_empty()
+        && let Some((_, value)) = target.split_once(", ")
+    {
+        return py::list_comp(
+            elt.clone(),
+            value,
+            base.as_ref().clone().method("values", vec![]),
+            None,
+        );
+    }
+    py::call(
+        py::name("list"),
+        vec![dict.method("values", vec![])],
+        vec![],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pulumi::print::flat;
+
+    #[test]
+    fn dict_outputs_become_lists_of_their_values() {
+        let dict = py::dict_comp(
+            py::name("az"),
+            py::path("value.id"),
+            "az, value",
+            py::path("network.private_subnets").method("items", vec![]),
+            None,
+        );
+        assert_eq!(
+            flat(&values_list(dict), '"'),
+            "[value.id for value in network.private_subnets.values()]"
+        );
+        assert_eq!(
+            flat(&values_list(py::name("ids")), '"'),
+            "list(ids.values())"
+        );
+    }
+}

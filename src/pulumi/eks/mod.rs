@@ -7,9 +7,11 @@
 mod cluster;
 mod nodes;
 
-use super::component::{self, Arg, Component, ConfigKind, account_id, init_preamble, partition};
+use super::component::{
+    self, Arg, Component, ConfigKind, account_id, init_preamble, partition, values_list,
+};
 use super::kms;
-use super::py::{self, Expr, Stmt, call, list_comp, name, path, s};
+use super::py::{self, Expr, Stmt, call, name, path, s};
 use crate::model::{Eks, Platform};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -78,15 +80,6 @@ pub fn component(platform: &Platform, eks: &Eks, built: &[Component]) -> Option<
         args,
         outputs,
     })
-}
-
-/// The values of a dict-valued output as a list: `{k: v.id for k, v in x.items()}` becomes
-/// `[v.id for k, v in x.items()]`, anything else `list(<e>.values())`.
-fn values_list(dict: Expr) -> Expr {
-    match dict {
-        Expr::Comp(c) if c.key.is_some() => list_comp(c.elt, &c.target, c.iter, c.cond),
-        other => call(name("list"), vec![other.method("values", vec![])], vec![]),
-    }
 }
 
 fn by_env(platform: &Platform, f: impl Fn(&str) -> Value) -> BTreeMap<String, Value> {
