@@ -2,6 +2,7 @@
 //! arguments `__main__.py` passes to it: settings read from stack config, or values it wires.
 
 use super::py::{self, Expr, Stmt};
+use crate::model::Platform;
 use std::collections::BTreeMap;
 
 /// A component: its module, its arguments and the outputs the program exports.
@@ -371,6 +372,26 @@ pub fn values_list(dict: Expr) -> Expr {
         vec![dict.method("values", vec![])],
         vec![],
     )
+}
+
+/// A setting's value in every environment of `platform`: `f(env)` for each environment name.
+pub fn by_env<T: Into<serde_json::Value>>(
+    platform: &Platform,
+    f: impl Fn(&str) -> T,
+) -> BTreeMap<String, serde_json::Value> {
+    platform
+        .env_names()
+        .map(|env| (env.to_string(), f(env).into()))
+        .collect()
+}
+
+/// The expression of output `output` of the component named `instance` among `built` (the
+/// components built before the one being wired); `None` when there is no such component.
+pub fn output_of(built: &[Component], instance: &str, output: &str) -> Option<Expr> {
+    built
+        .iter()
+        .find(|c| c.instance == instance)
+        .and_then(|c| c.output(output))
 }
 
 #[cfg(test)]

@@ -2,13 +2,12 @@
 //! tags), with the per-environment values read from stack config.
 
 use super::component::{
-    self, Arg, Component, ConfigKind, account_id, init_preamble, resource, tags_named, tpl,
+    self, Arg, Component, ConfigKind, account_id, by_env, init_preamble, resource, tags_named, tpl,
 };
 use super::kms;
 use super::py::{self, Expr, Op, Stmt, bin, call, dict_comp, if_exp, list_comp, name, path, s};
 use crate::model::{Network, Platform, Tier, cidr, regions};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 
 /// Gateway endpoints; every other service name gets an interface endpoint.
 const GATEWAY_SERVICES: [&str; 2] = ["dynamodb", "s3"];
@@ -593,16 +592,6 @@ fn endpoints(services: &[String], tiers: &[Tier]) -> Vec<Stmt> {
         });
     }
     out
-}
-
-fn by_env<T>(platform: &Platform, f: impl Fn(&str) -> T) -> BTreeMap<String, Value>
-where
-    T: Into<Value>,
-{
-    platform
-        .env_names()
-        .map(|e| (e.to_string(), f(e).into()))
-        .collect()
 }
 
 /// Flow log retention per environment: the network's own, else the observability default.

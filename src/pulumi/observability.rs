@@ -7,15 +7,14 @@
 //! outputs into maps keyed by spec name, and the alarms loop over those maps.
 
 use super::component::{
-    self, Arg, Component, ConfigKind, account_id, init_preamble, partition, resource, tags_named,
-    tpl,
+    self, Arg, Component, ConfigKind, account_id, by_env, init_preamble, output_of, partition,
+    resource, tags_named, tpl,
 };
 use super::dashboard;
 use super::py::{self, Expr, Stmt, call, dict, fstr, lit, name, part, path, s, strs};
 use crate::model::Platform;
 use crate::terraform::ecs::call_name;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 
 /// What the component watches, by spec name.
 pub struct Watched<'a> {
@@ -534,21 +533,8 @@ fn number(value: f64) -> Value {
     }
 }
 
-/// The expression of output `output` of the component named `instance` in `built`.
-fn output(built: &[Component], instance: &str, output: &str) -> Option<Expr> {
-    built
-        .iter()
-        .find(|c| c.instance == instance)
-        .and_then(|c| c.output(output))
-}
-
 fn args(platform: &Platform, watched: &Watched, built: &[Component]) -> Option<Vec<Arg>> {
-    let every_env = |value: Value| -> BTreeMap<String, Value> {
-        platform
-            .env_names()
-            .map(|env| (env.to_string(), value.clone()))
-            .collect()
-    };
+    let every_env = |value: Value| by_env(platform, |_| value.clone());
     let alarms = &platform.observability.alarms;
     let mut args = vec![
         Arg::wired("name", "str", name("name")),
@@ -593,12 +579,12 @@ fn args(platform: &Platform, watched: &Watched, built: &[Component]) -> Option<V
         args.push(Arg::wired(
             "ecs_cluster_name",
             "pulumi.Input[str]",
-            output(built, "ecs_cluster", "cluster_name")?,
+            output_of(built, "ecs_cluster", "cluster_name")?,
         ));
         let services = watched
             .services
             .iter()
-            .map(|svc| Some((*svc, output(built, &call_name(svc), "service_name")?)))
+            .map(|svc| Some((*svc, output_of(built, &call_name(svc), "service_name")?)))
             .collect::<Option<Vec<_>>>()?;
         args.push(Arg::wired(
             "ecs_services",
@@ -615,11 +601,11 @@ fn args(platform: &Platform, watched: &Watched, built: &[Component]) -> Option<V
                 let suffixes = dict([
                     (
                         "alb_arn_suffix",
-                        output(built, &instance, "alb_arn_suffix")?,
+                        output_of(built, &instance, "alb_arn_suffix")?,
                     ),
                     (
                         "target_group_arn_suffix",
-                        output(built, &instance, "target_group_arn_suffix")?,
+                        output_of(built, &instance, "target_group_arn_suffix")?,
                     ),
                 ]);
                 Some((*svc, suffixes))
@@ -636,11 +622,11 @@ fn args(platform: &Platform, watched: &Watched, built: &[Component]) -> Option<V
         args.push(Arg::wired(
             "eks_cluster_name",
             "pulumi.Input[str]",
-            output(built, "eks", "cluster_name")?,
+            output_of(built, "eks", "cluster_name")?,
         ));
     }
     if !watched.node_pools.is_empty() {
-        let groups = output(built, "eks", "node_group_autoscaling_group_names")?;
+        let groups = output_of(built, "eks", "node_group_autoscaling_group_names")?;
         args.push(Arg::wired(
             "node_pools",
             "dict[str, pulumi.Input[str]]",

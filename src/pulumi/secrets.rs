@@ -12,15 +12,15 @@
 //! provider encrypts in the state, into the plain `secret_string`.
 
 use super::component::{
-    self, Arg, Component, ConfigKind, account_id, init_preamble, partition, resource, tags_named,
-    tpl,
+    self, Arg, Component, ConfigKind, account_id, by_env, init_preamble, partition, resource,
+    tags_named, tpl,
 };
 use super::py::{
     self, DictItem, Expr, Stmt, call, dict, dict_comp, list_comp, name, path, s, strs,
 };
 use crate::model::{Platform, Secret, naming};
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Why generated values live in Pulumi's state, for the component docstring and the README.
 const GENERATED_VALUES: &str = "Generated values come from pulumi_random.RandomPassword: its \
@@ -581,20 +581,17 @@ fn rotation(generated: bool) -> Vec<Stmt> {
 }
 
 fn args(platform: &Platform) -> Vec<Arg> {
-    let windows: BTreeMap<String, Value> = platform
-        .env_names()
-        .map(|env| {
-            let days: serde_json::Map<String, Value> = platform
-                .secrets
-                .iter()
-                .map(|(n, secret)| {
-                    let days = secret.recovery_window_days.get(env).copied().unwrap_or(30);
-                    (n.clone(), json!(days))
-                })
-                .collect();
-            (env.to_string(), Value::Object(days))
-        })
-        .collect();
+    let windows = by_env(platform, |env| {
+        let days: serde_json::Map<String, Value> = platform
+            .secrets
+            .iter()
+            .map(|(n, secret)| {
+                let days = secret.recovery_window_days.get(env).copied().unwrap_or(30);
+                (n.clone(), json!(days))
+            })
+            .collect();
+        Value::Object(days)
+    });
     vec![
         Arg::wired("name", "str", name("name")),
         Arg::wired("tags", "dict[str, str]", name("tags")),

@@ -2,11 +2,11 @@
 //! every service runs in, ECS Exec session logging and the KMS key of the ECS log groups.
 
 use super::super::component::{
-    self, Arg, Component, ConfigKind, init_preamble, resource, tags_named, tpl,
+    self, Arg, Component, ConfigKind, by_env, init_preamble, resource, tags_named, tpl,
 };
 use super::super::kms;
 use super::super::py::{self, Expr, Stmt, dict, name, path, s};
-use super::by_env;
+
 use crate::model::Platform;
 
 pub const INSTANCE: &str = "ecs_cluster";

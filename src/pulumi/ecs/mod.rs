@@ -9,8 +9,6 @@ mod service_args;
 
 use super::component::Component;
 use crate::model::{Ecs, Platform};
-use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// The cluster component and one service component per service, in service-name order, wired
 /// to the components built before them (`network`, `secrets`).
@@ -24,11 +22,4 @@ pub fn components(platform: &Platform, ecs: &Ecs, before: &[Component]) -> Vec<C
     }
     out.insert(0, cluster);
     out
-}
-
-fn by_env<T: Into<Value>>(platform: &Platform, f: impl Fn(&str) -> T) -> BTreeMap<String, Value> {
-    platform
-        .env_names()
-        .map(|e| (e.to_string(), f(e).into()))
-        .collect()
 }

@@ -3,9 +3,9 @@
 //! variables. Values the Terraform root keeps in `terraform.tfvars` are stack config; values it
 //! writes into the module call are literals here; the rest is wired to other components.
 
-use super::super::component::{Arg, Component, ConfigKind, values_list};
+use super::super::component::{Arg, Component, ConfigKind, by_env, output_of, values_list};
 use super::super::py::{self, Expr, name, s};
-use super::{by_env, service};
+use super::service;
 use crate::model::{Architecture, Capacity, Platform, Service};
 use crate::terraform::ecs::{
     ServiceNames, call_name, ecr_repository_arn, is_production_like, secret_env_name, sizing,
@@ -45,11 +45,7 @@ pub fn component(
 /// The expression of output `output` of the component `instance` built before this one;
 /// `None` when there is no such component (validation requires it, so this does not happen).
 fn wire(components: &[Component], instance: &str, output: &str) -> Expr {
-    components
-        .iter()
-        .find(|c| c.instance == instance)
-        .and_then(|c| c.output(output))
-        .unwrap_or(Expr::None)
+    output_of(components, instance, output).unwrap_or(Expr::None)
 }
 
 fn optional<T>(value: Option<T>, f: impl Fn(T) -> Expr) -> Expr {

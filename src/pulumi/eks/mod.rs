@@ -8,13 +8,12 @@ mod cluster;
 mod nodes;
 
 use super::component::{
-    self, Arg, Component, ConfigKind, account_id, init_preamble, partition, values_list,
+    self, Arg, Component, ConfigKind, account_id, by_env, init_preamble, partition, values_list,
 };
 use super::kms;
 use super::py::{self, Expr, Stmt, call, name, path, s};
 use crate::model::{Eks, Platform};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 
 /// Builds the EKS component, wired to the network component among `built` (validation makes
 /// sure a platform with `eks` has a network with private subnets; without one there is none).
@@ -80,13 +79,6 @@ pub fn component(platform: &Platform, eks: &Eks, built: &[Component]) -> Option<
         args,
         outputs,
     })
-}
-
-fn by_env(platform: &Platform, f: impl Fn(&str) -> Value) -> BTreeMap<String, Value> {
-    platform
-        .env_names()
-        .map(|e| (e.to_string(), f(e)))
-        .collect()
 }
 
 /// The variables `terraform.tfvars` sets for `module "eks"`.
