@@ -374,6 +374,14 @@ pub fn values_list(dict: Expr) -> Expr {
     )
 }
 
+/// An IAM or KMS policy document: `{"Version": "2012-10-17", "Statement": [...]}`.
+pub fn policy(statements: impl IntoIterator<Item = Expr>) -> Expr {
+    py::dict([
+        ("Version", py::s("2012-10-17")),
+        ("Statement", py::list(statements)),
+    ])
+}
+
 /// A setting's value in every environment of `platform`: `f(env)` for each environment name.
 pub fn by_env<T: Into<serde_json::Value>>(
     platform: &Platform,

@@ -8,9 +8,10 @@
 
 use super::component::{
     self, Arg, Component, ConfigKind, account_id, by_env, init_preamble, output_of, partition,
-    resource, tags_named, tpl,
+    policy, resource, tags_named, tpl,
 };
 use super::dashboard;
+use super::kms;
 use super::py::{self, Expr, Stmt, call, dict, fstr, lit, name, part, path, s, strs};
 use crate::model::Platform;
 use crate::terraform::ecs::call_name;
@@ -137,25 +138,12 @@ fn class_doc(watched: &Watched) -> String {
 }
 
 /// `{"Version": ..., "Statement": [...]}`
-fn policy(statements: Vec<Expr>) -> Expr {
-    dict([
-        ("Version", s("2012-10-17")),
-        ("Statement", py::list(statements)),
-    ])
-}
-
 /// The KMS key, the topic, who may publish to it, and the e-mail subscriptions.
 fn topic() -> Vec<Stmt> {
     let account_root = || dict([("AWS", name("account_root"))]);
     let cloudwatch = || dict([("Service", s("cloudwatch.amazonaws.com"))]);
     let key_policy = policy(vec![
-        dict([
-            ("Sid", s("AccountAdministers")),
-            ("Effect", s("Allow")),
-            ("Action", s("kms:*")),
-            ("Resource", s("*")),
-            ("Principal", account_root()),
-        ]),
+        kms::account_administers(name("account_root")),
         dict([
             ("Sid", s("CloudWatchAlarmsUse")),
             ("Effect", s("Allow")),
@@ -208,36 +196,20 @@ fn topic() -> Vec<Stmt> {
             ),
         ]),
     ]);
-    vec![
-        Stmt::Comment(
-            "CloudWatch alarms publish to an encrypted topic only if the key lets CloudWatch\n\
-             use it (the AWS managed SNS key does not, hence a customer-managed key)."
-                .to_string(),
-        ),
-        py::assign(
-            "alarms_key",
-            resource(
-                "aws.kms.Key",
-                tpl("{name}-alarms"),
-                vec![
-                    ("description", tpl("Alarm notifications of {name}")),
-                    ("enable_key_rotation", Expr::Bool(true)),
-                    ("deletion_window_in_days", py::int(30)),
-                    ("policy", call(path("json.dumps"), vec![key_policy], vec![])),
-                    ("tags", tags_named(tpl("{name}-alarms"), &[])),
-                ],
-                "child",
-            ),
-        ),
-        Stmt::Expr(resource(
-            "aws.kms.Alias",
-            tpl("{name}-alarms"),
-            vec![
-                ("name", tpl("alias/{name}-alarms")),
-                ("target_key_id", path("alarms_key.key_id")),
-            ],
-            "child",
-        )),
+    let mut out = vec![Stmt::Comment(
+        "CloudWatch alarms publish to an encrypted topic only if the key lets CloudWatch\n\
+         use it (the AWS managed SNS key does not, hence a customer-managed key)."
+            .to_string(),
+    )];
+    out.extend(kms::key_with_alias(
+        "alarms_key",
+        tpl("{name}-alarms"),
+        tpl("Alarm notifications of {name}"),
+        vec![],
+        call(path("json.dumps"), vec![key_policy], vec![]),
+        "child",
+    ));
+    out.extend([
         py::assign(
             "self.alarm_topic",
             resource(
@@ -281,7 +253,8 @@ fn topic() -> Vec<Stmt> {
                 "child",
             ))],
         },
-    ]
+    ]);
+    out
 }
 
 /// One metric alarm inside a loop whose key variable is `key`, notifying the topic on ALARM and

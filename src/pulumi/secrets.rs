@@ -12,9 +12,10 @@
 //! provider encrypts in the state, into the plain `secret_string`.
 
 use super::component::{
-    self, Arg, Component, ConfigKind, account_id, by_env, init_preamble, partition, resource,
-    tags_named, tpl,
+    self, Arg, Component, ConfigKind, account_id, by_env, init_preamble, partition, policy,
+    resource, tags_named, tpl,
 };
+use super::kms;
 use super::py::{
     self, DictItem, Expr, Stmt, call, dict, dict_comp, list_comp, name, path, s, strs,
 };
@@ -208,49 +209,34 @@ fn key(replicated: bool) -> Vec<Stmt> {
             None,
         ))));
     }
-    let policy = dict([
-        ("Version", s("2012-10-17")),
-        (
-            "Statement",
-            py::list([
-                dict([
-                    ("Sid", s("AccountAdministers")),
-                    ("Effect", s("Allow")),
-                    ("Action", s("kms:*")),
-                    ("Resource", s("*")),
-                    (
-                        "Principal",
-                        dict([("AWS", tpl("arn:{partition}:iam::{account_id}:root"))]),
-                    ),
+    let key_policy = policy([
+        kms::account_administers(tpl("arn:{partition}:iam::{account_id}:root")),
+        dict([
+            ("Sid", s("SecretsManagerUse")),
+            ("Effect", s("Allow")),
+            (
+                "Action",
+                strs([
+                    "kms:Decrypt",
+                    "kms:DescribeKey",
+                    "kms:Encrypt",
+                    "kms:GenerateDataKey*",
+                    "kms:ReEncrypt*",
                 ]),
-                dict([
-                    ("Sid", s("SecretsManagerUse")),
-                    ("Effect", s("Allow")),
-                    (
-                        "Action",
-                        strs([
-                            "kms:Decrypt",
-                            "kms:DescribeKey",
-                            "kms:Encrypt",
-                            "kms:GenerateDataKey*",
-                            "kms:ReEncrypt*",
-                        ]),
-                    ),
-                    ("Resource", s("*")),
-                    ("Principal", dict([("AWS", s("*"))])),
-                    (
-                        "Condition",
-                        dict([(
-                            "StringEquals",
-                            dict([
-                                ("kms:CallerAccount", py::list([name("account_id")])),
-                                ("kms:ViaService", py::list(via)),
-                            ]),
-                        )]),
-                    ),
-                ]),
-            ]),
-        ),
+            ),
+            ("Resource", s("*")),
+            ("Principal", dict([("AWS", s("*"))])),
+            (
+                "Condition",
+                dict([(
+                    "StringEquals",
+                    dict([
+                        ("kms:CallerAccount", py::list([name("account_id")])),
+                        ("kms:ViaService", py::list(via)),
+                    ]),
+                )]),
+            ),
+        ]),
     ]);
     let mut out = vec![
         partition(),
@@ -261,33 +247,19 @@ fn key(replicated: bool) -> Vec<Stmt> {
              account controls."
                 .to_string(),
         ),
-        py::assign("key_policy", call(path("json.dumps"), vec![policy], vec![])),
         py::assign(
-            "self.key",
-            resource(
-                "aws.kms.Key",
-                tpl("{name}-secrets"),
-                vec![
-                    ("description", tpl("Secrets Manager secrets of {name}")),
-                    ("enable_key_rotation", Expr::Bool(true)),
-                    ("deletion_window_in_days", py::int(30)),
-                    ("multi_region", Expr::Bool(true)),
-                    ("policy", name("key_policy")),
-                    ("tags", tags_named(tpl("{name}-secrets"), &[])),
-                ],
-                "child",
-            ),
+            "key_policy",
+            call(path("json.dumps"), vec![key_policy], vec![]),
         ),
-        Stmt::Expr(resource(
-            "aws.kms.Alias",
-            tpl("{name}-secrets"),
-            vec![
-                ("name", tpl("alias/{name}-secrets")),
-                ("target_key_id", path("self.key.key_id")),
-            ],
-            "child",
-        )),
     ];
+    out.extend(kms::key_with_alias(
+        "self.key",
+        tpl("{name}-secrets"),
+        tpl("Secrets Manager secrets of {name}"),
+        vec![("multi_region", Expr::Bool(true))],
+        name("key_policy"),
+        "child",
+    ));
     if replicated {
         out.push(Stmt::Comment(
             "Copies of the multi-Region key in each replica region, for the secrets'\n\

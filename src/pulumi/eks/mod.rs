@@ -8,7 +8,8 @@ mod cluster;
 mod nodes;
 
 use super::component::{
-    self, Arg, Component, ConfigKind, account_id, by_env, init_preamble, partition, values_list,
+    self, Arg, Component, ConfigKind, account_id, by_env, init_preamble, partition, policy,
+    values_list,
 };
 use super::kms;
 use super::py::{self, Expr, Stmt, call, name, path, s};
@@ -164,13 +165,6 @@ fn outputs() -> Vec<(String, Expr)> {
 }
 
 /// `{"Version": "2012-10-17", "Statement": [...]}`
-fn policy(statements: impl IntoIterator<Item = Expr>) -> Expr {
-    py::dict([
-        ("Version", s("2012-10-17")),
-        ("Statement", py::list(statements)),
-    ])
-}
-
 /// `json.dumps(...)` of a role trust policy for an AWS service.
 fn assume_role_policy(service: &str) -> Expr {
     call(
