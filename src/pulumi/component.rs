@@ -2,6 +2,7 @@
 //! arguments `__main__.py` passes to it: settings read from stack config, or values it wires.
 
 use super::py::{self, Expr, Stmt};
+use crate::model::Platform;
 use std::collections::BTreeMap;
 
 /// A component: its module, its arguments and the outputs the program exports.
@@ -260,4 +261,168 @@ pub fn tags_named(name: Expr, extra: &[(&str, &str)]) -> Expr {
 pub fn resource(kind: &str, logical: Expr, mut kwargs: Vec<(&str, Expr)>, opts: &str) -> Expr {
     kwargs.push(("opts", py::name(opts)));
     py::call(py::path(kind), vec![logical], kwargs)
+}
+
+/// The start of every component's `__init__`: `super().__init__(<token>, resource_name, None,
+/// opts)`, `child` (the options of every child resource), then `name = <name>` and
+/// `tags = args.tags`, the two locals every resource's name and tags are built from.
+pub fn init_preamble(token: &str, name: Expr) -> Vec<Stmt> {
+    vec![
+        Stmt::Expr(py::call(
+            py::call(py::name("super"), vec![], vec![]).attr("__init__"),
+            vec![
+                py::s(token),
+                py::name("resource_name"),
+                Expr::None,
+                py::name("opts"),
+            ],
+            vec![],
+        )),
+        py::assign(
+            "child",
+            py::call(
+                py::path("pulumi.ResourceOptions"),
+                vec![],
+                vec![("parent", py::name("self"))],
+            ),
+        ),
+        py::assign("name", name),
+        py::assign("tags", py::path("args.tags")),
+    ]
+}
+
+/// `class <name>(pulumi.ComponentResource)` with the docstring `doc` and one method,
+/// `__init__(self, resource_name, args: <name>Args, opts=None)` running `init`.
+pub fn class(name: &str, doc: String, init: Vec<Stmt>) -> py::Class {
+    py::Class {
+        name: name.to_string(),
+        decorators: vec![],
+        bases: vec![py::path("pulumi.ComponentResource")],
+        doc: Some(doc),
+        body: vec![Stmt::Def(py::Function {
+            name: "__init__".to_string(),
+            params: init_params(&format!("{name}Args")),
+            returns: "None".to_string(),
+            doc: None,
+            body: init,
+        })],
+    }
+}
+
+/// `self, resource_name: str, args: <Args>, opts: pulumi.ResourceOptions | None = None`
+fn init_params(args_class: &str) -> Vec<py::Param> {
+    vec![
+        py::Param {
+            name: "self".to_string(),
+            annotation: None,
+            default: None,
+        },
+        py::param("resource_name", "str"),
+        py::param("args", args_class),
+        py::Param {
+            name: "opts".to_string(),
+            annotation: Some("pulumi.ResourceOptions | None".to_string()),
+            default: Some(Expr::None),
+        },
+    ]
+}
+
+/// `account_id = aws.get_caller_identity().account_id`
+pub fn account_id() -> Stmt {
+    py::assign(
+        "account_id",
+        py::call(py::path("aws.get_caller_identity"), vec![], vec![]).attr("account_id"),
+    )
+}
+
+/// `partition = aws.get_partition().partition`
+pub fn partition() -> Stmt {
+    py::assign(
+        "partition",
+        py::call(py::path("aws.get_partition"), vec![], vec![]).attr("partition"),
+    )
+}
+
+/// The values of a dict output as a list, as Terraform's `values(...)`: the network's
+/// `{az: value.id for az, value in network.private_subnets.items()}` becomes
+/// `[value.id for value in network.private_subnets.values()]`.
+pub fn values_list(dict: Expr) -> Expr {
+    if let Expr::Comp(c) = &dict
+        && let py::Comp {
+            key: Some(_),
+            elt,
+            target,
+            iter: Expr::Call(iter),
+            cond: None,
+        } = c.as_ref()
+        && let Expr::Attr(base, method) = &iter.func
+        && method == "items"
+        && iter.args.is_empty()
+        && let Some((_, value)) = target.split_once(", ")
+    {
+        return py::list_comp(
+            elt.clone(),
+            value,
+            base.as_ref().clone().method("values", vec![]),
+            None,
+        );
+    }
+    py::call(
+        py::name("list"),
+        vec![dict.method("values", vec![])],
+        vec![],
+    )
+}
+
+/// An IAM or KMS policy document: `{"Version": "2012-10-17", "Statement": [...]}`.
+pub fn policy(statements: impl IntoIterator<Item = Expr>) -> Expr {
+    py::dict([
+        ("Version", py::s("2012-10-17")),
+        ("Statement", py::list(statements)),
+    ])
+}
+
+/// A setting's value in every environment of `platform`: `f(env)` for each environment name.
+pub fn by_env<T: Into<serde_json::Value>>(
+    platform: &Platform,
+    f: impl Fn(&str) -> T,
+) -> BTreeMap<String, serde_json::Value> {
+    platform
+        .env_names()
+        .map(|env| (env.to_string(), f(env).into()))
+        .collect()
+}
+
+/// The expression of output `output` of the component named `instance` among `built` (the
+/// components built before the one being wired); `None` when there is no such component.
+pub fn output_of(built: &[Component], instance: &str, output: &str) -> Option<Expr> {
+    built
+        .iter()
+        .find(|c| c.instance == instance)
+        .and_then(|c| c.output(output))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pulumi::print::flat;
+
+    #[test]
+    fn dict_outputs_become_lists_of_their_values() {
+        let dict = py::dict_comp(
+            py::name("az"),
+            py::path("value.id"),
+            "az, value",
+            py::path("network.private_subnets").method("items", vec![]),
+            None,
+        );
+        assert_eq!(
+            flat(&values_list(dict), '"'),
+            "[value.id for value in network.private_subnets.values()]"
+        );
+        assert_eq!(
+            flat(&values_list(py::name("ids")), '"'),
+            "list(ids.values())"
+        );
+    }
 }

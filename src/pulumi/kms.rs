@@ -1,7 +1,7 @@
 //! `components/kms.py`: the customer-managed KMS key for log groups that several components
 //! create (the counterpart of the Terraform modules' `aws_kms_key` for logs).
 
-use super::component::{resource, tags_named, tpl};
+use super::component::{account_id, partition, policy, resource, tags_named, tpl};
 use super::py::{self, Expr, Function, Stmt, call, dict, name, param, path, s, strs};
 
 /// `key = logs_key(alias, description, region, tags, opts)` as a call from a component.
@@ -24,90 +24,105 @@ pub fn import() -> py::Import {
     py::from_import("components.kms", &["logs_key"])
 }
 
-/// `components/kms.py`.
-pub fn file() -> py::Module {
-    let policy = dict([
-        ("Version", s("2012-10-17")),
-        (
-            "Statement",
-            py::list([
-                dict([
-                    ("Sid", s("AccountAdministers")),
-                    ("Effect", s("Allow")),
-                    ("Action", s("kms:*")),
-                    ("Resource", s("*")),
-                    (
-                        "Principal",
-                        dict([("AWS", tpl("arn:{partition}:iam::{account_id}:root"))]),
-                    ),
-                ]),
-                dict([
-                    ("Sid", s("CloudWatchLogsUse")),
-                    ("Effect", s("Allow")),
-                    (
-                        "Action",
-                        strs([
-                            "kms:Decrypt*",
-                            "kms:Describe*",
-                            "kms:Encrypt*",
-                            "kms:GenerateDataKey*",
-                            "kms:ReEncrypt*",
-                        ]),
-                    ),
-                    ("Resource", s("*")),
-                    (
-                        "Principal",
-                        dict([("Service", tpl("logs.{region}.amazonaws.com"))]),
-                    ),
-                    (
-                        "Condition",
-                        dict([(
-                            "ArnLike",
-                            dict([(
-                                "kms:EncryptionContext:aws:logs:arn",
-                                tpl("arn:{partition}:logs:{region}:{account_id}:log-group:*"),
-                            )]),
-                        )]),
-                    ),
-                ]),
-            ]),
-        ),
-    ]);
-    let body = vec![
-        py::assign(
-            "account_id",
-            call(path("aws.get_caller_identity"), vec![], vec![]).attr("account_id"),
-        ),
-        py::assign(
-            "partition",
-            call(path("aws.get_partition"), vec![], vec![]).attr("partition"),
-        ),
-        py::assign(
-            "key",
-            resource(
-                "aws.kms.Key",
-                name("alias"),
-                vec![
-                    ("description", name("description")),
-                    ("enable_key_rotation", Expr::Bool(true)),
-                    ("deletion_window_in_days", py::int(30)),
-                    ("policy", path("json.dumps").method_call(vec![policy])),
-                    ("tags", tags_named(name("alias"), &[])),
-                ],
-                "opts",
-            ),
-        ),
+/// The key policy statement that lets the account administer a key through IAM policies;
+/// `root` is the account root ARN (`arn:<partition>:iam::<account>:root`).
+pub fn account_administers(root: Expr) -> Expr {
+    dict([
+        ("Sid", s("AccountAdministers")),
+        ("Effect", s("Allow")),
+        ("Action", s("kms:*")),
+        ("Resource", s("*")),
+        ("Principal", dict([("AWS", root)])),
+    ])
+}
+
+/// `<var> = aws.kms.Key(<alias>, ...)`, rotated, with a 30-day deletion window, `policy` and
+/// the tags of its alias name (`extra` arguments go before the policy), then its
+/// `aws.kms.Alias` `alias/<alias>`: every customer-managed key the components create.
+pub fn key_with_alias(
+    var: &str,
+    alias: Expr,
+    description: Expr,
+    extra: Vec<(&str, Expr)>,
+    policy: Expr,
+    opts: &str,
+) -> Vec<Stmt> {
+    let mut kwargs = vec![
+        ("description", description),
+        ("enable_key_rotation", Expr::Bool(true)),
+        ("deletion_window_in_days", py::int(30)),
+    ];
+    kwargs.extend(extra);
+    kwargs.push(("policy", policy));
+    kwargs.push(("tags", tags_named(alias.clone(), &[])));
+    vec![
+        py::assign(var, resource("aws.kms.Key", alias.clone(), kwargs, opts)),
         Stmt::Expr(resource(
             "aws.kms.Alias",
-            name("alias"),
+            alias.clone(),
             vec![
-                ("name", tpl("alias/{alias}")),
-                ("target_key_id", path("key.key_id")),
+                ("name", alias_name(alias)),
+                ("target_key_id", path(&format!("{var}.key_id"))),
             ],
-            "opts",
+            opts,
         )),
-        Stmt::Return(name("key")),
-    ];
+    ]
+}
+
+/// `f"alias/{...}"` for the alias `alias` (a name or an f-string).
+fn alias_name(alias: Expr) -> Expr {
+    let mut parts = vec![py::lit("alias/")];
+    match alias {
+        Expr::FStr(rest) => parts.extend(rest),
+        other => parts.push(py::part(other)),
+    }
+    py::fstr(parts)
+}
+
+/// `components/kms.py`.
+pub fn file() -> py::Module {
+    let key_policy = policy([
+        account_administers(tpl("arn:{partition}:iam::{account_id}:root")),
+        dict([
+            ("Sid", s("CloudWatchLogsUse")),
+            ("Effect", s("Allow")),
+            (
+                "Action",
+                strs([
+                    "kms:Decrypt*",
+                    "kms:Describe*",
+                    "kms:Encrypt*",
+                    "kms:GenerateDataKey*",
+                    "kms:ReEncrypt*",
+                ]),
+            ),
+            ("Resource", s("*")),
+            (
+                "Principal",
+                dict([("Service", tpl("logs.{region}.amazonaws.com"))]),
+            ),
+            (
+                "Condition",
+                dict([(
+                    "ArnLike",
+                    dict([(
+                        "kms:EncryptionContext:aws:logs:arn",
+                        tpl("arn:{partition}:logs:{region}:{account_id}:log-group:*"),
+                    )]),
+                )]),
+            ),
+        ]),
+    ]);
+    let mut body = vec![account_id(), partition()];
+    body.extend(key_with_alias(
+        "key",
+        name("alias"),
+        name("description"),
+        vec![],
+        path("json.dumps").method_call(vec![key_policy]),
+        "opts",
+    ));
+    body.push(Stmt::Return(name("key")));
     py::Module {
         doc: "KMS keys shared by the components.".to_string(),
         imports: vec![

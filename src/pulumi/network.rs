@@ -1,14 +1,13 @@
 //! `components/network.py`: the counterpart of `modules/network` (same resources, names and
 //! tags), with the per-environment values read from stack config.
 
-use super::component::{Arg, Component, ConfigKind, resource, tags_named, tpl};
-use super::kms;
-use super::py::{
-    self, Expr, Function, Op, Param, Stmt, bin, call, dict_comp, if_exp, list_comp, name, path, s,
+use super::component::{
+    self, Arg, Component, ConfigKind, account_id, by_env, init_preamble, resource, tags_named, tpl,
 };
+use super::kms;
+use super::py::{self, Expr, Op, Stmt, bin, call, dict_comp, if_exp, list_comp, name, path, s};
 use crate::model::{Network, Platform, Tier, cidr, regions};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 
 /// Gateway endpoints; every other service name gets an interface endpoint.
 const GATEWAY_SERVICES: [&str; 2] = ["dynamodb", "s3"];
@@ -20,27 +19,8 @@ pub fn component(platform: &Platform, network: &Network) -> Component {
     let nat = has(Tier::Public) && has(Tier::Private);
     let eks = platform.eks.is_some();
 
-    let mut init = vec![
-        Stmt::Expr(call(
-            call(name("super"), vec![], vec![]).attr("__init__"),
-            vec![
-                s("iacgen:network:Network"),
-                name("resource_name"),
-                Expr::None,
-                name("opts"),
-            ],
-            vec![],
-        )),
-        py::assign(
-            "child",
-            call(
-                path("pulumi.ResourceOptions"),
-                vec![],
-                vec![("parent", name("self"))],
-            ),
-        ),
-        py::assign("name", path("args.name")),
-        py::assign("tags", path("args.tags")),
+    let mut init = init_preamble("iacgen:network:Network", path("args.name"));
+    init.extend([
         py::assign(
             "self.vpc",
             resource(
@@ -69,7 +49,7 @@ pub fn component(platform: &Platform, network: &Network) -> Component {
             ],
             "child",
         )),
-    ];
+    ]);
     for &tier in &tiers {
         init.push(subnets(tier, eks));
     }
@@ -121,23 +101,13 @@ pub fn component(platform: &Platform, network: &Network) -> Component {
         imports.push(py::import("json"));
         imports.push(kms::import());
     }
-    let class = py::Class {
-        name: "Network".to_string(),
-        decorators: vec![],
-        bases: vec![path("pulumi.ComponentResource")],
-        doc: Some(
-            "The VPC of one environment: subnets per tier and AZ, gateways, routes, flow logs\n\
-             and VPC endpoints."
-                .to_string(),
-        ),
-        body: vec![Stmt::Def(Function {
-            name: "__init__".to_string(),
-            params: init_params("NetworkArgs"),
-            returns: "None".to_string(),
-            doc: None,
-            body: init,
-        })],
-    };
+    let class = component::class(
+        "Network",
+        "The VPC of one environment: subnets per tier and AZ, gateways, routes, flow logs\n\
+         and VPC endpoints."
+            .to_string(),
+        init,
+    );
     Component {
         module: "network".to_string(),
         instance: "network".to_string(),
@@ -152,24 +122,6 @@ pub fn component(platform: &Platform, network: &Network) -> Component {
         args: args(platform, network, nat),
         outputs,
     }
-}
-
-/// `self, resource_name: str, args: <Args>, opts: pulumi.ResourceOptions | None = None`
-pub fn init_params(args_class: &str) -> Vec<Param> {
-    vec![
-        Param {
-            name: "self".to_string(),
-            annotation: None,
-            default: None,
-        },
-        py::param("resource_name", "str"),
-        py::param("args", args_class),
-        Param {
-            name: "opts".to_string(),
-            annotation: Some("pulumi.ResourceOptions | None".to_string()),
-            default: Some(Expr::None),
-        },
-    ]
 }
 
 fn subnets(tier: Tier, eks: bool) -> Stmt {
@@ -469,10 +421,7 @@ fn flow_logs() -> Vec<Stmt> {
         ),
     ]);
     vec![
-        py::assign(
-            "account_id",
-            call(path("aws.get_caller_identity"), vec![], vec![]).attr("account_id"),
-        ),
+        account_id(),
         py::assign(
             "self.logs_key",
             kms::logs_key_call(tpl("{name}-logs"), tpl("VPC flow logs of {name}")),
@@ -643,16 +592,6 @@ fn endpoints(services: &[String], tiers: &[Tier]) -> Vec<Stmt> {
         });
     }
     out
-}
-
-fn by_env<T>(platform: &Platform, f: impl Fn(&str) -> T) -> BTreeMap<String, Value>
-where
-    T: Into<Value>,
-{
-    platform
-        .env_names()
-        .map(|e| (e.to_string(), f(e).into()))
-        .collect()
 }
 
 /// Flow log retention per environment: the network's own, else the observability default.

@@ -6,15 +6,17 @@
 //! Like the Terraform module it watches what other components create: `__main__.py` wires their
 //! outputs into maps keyed by spec name, and the alarms loop over those maps.
 
-use super::component::{Arg, Component, ConfigKind, resource, tags_named, tpl};
+use super::component::{
+    self, Arg, Component, ConfigKind, account_id, by_env, init_preamble, output_of, partition,
+    policy, resource, tags_named, tpl,
+};
 use super::dashboard;
-use super::network::init_params;
-use super::py::{self, Expr, Function, Stmt, call, dict, fstr, lit, name, part, path, s, strs};
+use super::kms;
+use super::py::{self, Expr, Stmt, call, dict, fstr, lit, name, part, path, s, strs};
 use crate::model::Platform;
 use crate::observability::Watched;
 use crate::terraform::ecs::call_name;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 
 /// Builds the observability component, wired to the outputs of the components in `built`; `None`
 /// when the platform has nothing to watch and no one to tell (as Terraform has no module then),
@@ -27,40 +29,15 @@ pub fn component(platform: &Platform, built: &[Component]) -> Option<Component> 
     }
     let args = args(platform, &watched, built)?;
 
-    let mut init = vec![
-        Stmt::Expr(call(
-            call(name("super"), vec![], vec![]).attr("__init__"),
-            vec![
-                s("iacgen:observability:Observability"),
-                name("resource_name"),
-                Expr::None,
-                name("opts"),
-            ],
-            vec![],
-        )),
-        py::assign(
-            "child",
-            call(
-                path("pulumi.ResourceOptions"),
-                vec![],
-                vec![("parent", name("self"))],
-            ),
-        ),
-        py::assign("name", path("args.name")),
-        py::assign("tags", path("args.tags")),
-        py::assign(
-            "account_id",
-            call(path("aws.get_caller_identity"), vec![], vec![]).attr("account_id"),
-        ),
-        py::assign(
-            "partition",
-            call(path("aws.get_partition"), vec![], vec![]).attr("partition"),
-        ),
+    let mut init = init_preamble("iacgen:observability:Observability", path("args.name"));
+    init.extend([
+        account_id(),
+        partition(),
         py::assign(
             "account_root",
             tpl("arn:{partition}:iam::{account_id}:root"),
         ),
-    ];
+    ]);
     init.extend(topic());
     init.extend(alarms(&watched));
     if obs.dashboard {
@@ -94,19 +71,7 @@ pub fn component(platform: &Platform, built: &[Component]) -> Option<Component> 
     }
     init.push(Component::register_outputs(&outputs));
 
-    let class = py::Class {
-        name: "Observability".to_string(),
-        decorators: vec![],
-        bases: vec![path("pulumi.ComponentResource")],
-        doc: Some(class_doc(&watched)),
-        body: vec![Stmt::Def(Function {
-            name: "__init__".to_string(),
-            params: init_params("ObservabilityArgs"),
-            returns: "None".to_string(),
-            doc: None,
-            body: init,
-        })],
-    };
+    let class = component::class("Observability", class_doc(&watched), init);
     let mut body = vec![Stmt::Class(class)];
     if obs.dashboard {
         body.push(dashboard::function(&watched));
@@ -145,25 +110,12 @@ fn class_doc(watched: &Watched) -> String {
 }
 
 /// `{"Version": ..., "Statement": [...]}`
-fn policy(statements: Vec<Expr>) -> Expr {
-    dict([
-        ("Version", s("2012-10-17")),
-        ("Statement", py::list(statements)),
-    ])
-}
-
 /// The KMS key, the topic, who may publish to it, and the e-mail subscriptions.
 fn topic() -> Vec<Stmt> {
     let account_root = || dict([("AWS", name("account_root"))]);
     let cloudwatch = || dict([("Service", s("cloudwatch.amazonaws.com"))]);
     let key_policy = policy(vec![
-        dict([
-            ("Sid", s("AccountAdministers")),
-            ("Effect", s("Allow")),
-            ("Action", s("kms:*")),
-            ("Resource", s("*")),
-            ("Principal", account_root()),
-        ]),
+        kms::account_administers(name("account_root")),
         dict([
             ("Sid", s("CloudWatchAlarmsUse")),
             ("Effect", s("Allow")),
@@ -216,36 +168,20 @@ fn topic() -> Vec<Stmt> {
             ),
         ]),
     ]);
-    vec![
-        Stmt::Comment(
-            "CloudWatch alarms publish to an encrypted topic only if the key lets CloudWatch\n\
-             use it (the AWS managed SNS key does not, hence a customer-managed key)."
-                .to_string(),
-        ),
-        py::assign(
-            "alarms_key",
-            resource(
-                "aws.kms.Key",
-                tpl("{name}-alarms"),
-                vec![
-                    ("description", tpl("Alarm notifications of {name}")),
-                    ("enable_key_rotation", Expr::Bool(true)),
-                    ("deletion_window_in_days", py::int(30)),
-                    ("policy", call(path("json.dumps"), vec![key_policy], vec![])),
-                    ("tags", tags_named(tpl("{name}-alarms"), &[])),
-                ],
-                "child",
-            ),
-        ),
-        Stmt::Expr(resource(
-            "aws.kms.Alias",
-            tpl("{name}-alarms"),
-            vec![
-                ("name", tpl("alias/{name}-alarms")),
-                ("target_key_id", path("alarms_key.key_id")),
-            ],
-            "child",
-        )),
+    let mut out = vec![Stmt::Comment(
+        "CloudWatch alarms publish to an encrypted topic only if the key lets CloudWatch\n\
+         use it (the AWS managed SNS key does not, hence a customer-managed key)."
+            .to_string(),
+    )];
+    out.extend(kms::key_with_alias(
+        "alarms_key",
+        tpl("{name}-alarms"),
+        tpl("Alarm notifications of {name}"),
+        vec![],
+        call(path("json.dumps"), vec![key_policy], vec![]),
+        "child",
+    ));
+    out.extend([
         py::assign(
             "self.alarm_topic",
             resource(
@@ -289,7 +225,8 @@ fn topic() -> Vec<Stmt> {
                 "child",
             ))],
         },
-    ]
+    ]);
+    out
 }
 
 /// One metric alarm inside a loop whose key variable is `key`, notifying the topic on ALARM and
@@ -541,21 +478,8 @@ fn number(value: f64) -> Value {
     }
 }
 
-/// The expression of output `output` of the component named `instance` in `built`.
-fn output(built: &[Component], instance: &str, output: &str) -> Option<Expr> {
-    built
-        .iter()
-        .find(|c| c.instance == instance)
-        .and_then(|c| c.output(output))
-}
-
 fn args(platform: &Platform, watched: &Watched, built: &[Component]) -> Option<Vec<Arg>> {
-    let every_env = |value: Value| -> BTreeMap<String, Value> {
-        platform
-            .env_names()
-            .map(|env| (env.to_string(), value.clone()))
-            .collect()
-    };
+    let every_env = |value: Value| by_env(platform, |_| value.clone());
     let alarms = &platform.observability.alarms;
     let mut args = vec![
         Arg::wired("name", "str", name("name")),
@@ -600,12 +524,12 @@ fn args(platform: &Platform, watched: &Watched, built: &[Component]) -> Option<V
         args.push(Arg::wired(
             "ecs_cluster_name",
             "pulumi.Input[str]",
-            output(built, "ecs_cluster", "cluster_name")?,
+            output_of(built, "ecs_cluster", "cluster_name")?,
         ));
         let services = watched
             .services
             .iter()
-            .map(|svc| Some((*svc, output(built, &call_name(svc), "service_name")?)))
+            .map(|svc| Some((*svc, output_of(built, &call_name(svc), "service_name")?)))
             .collect::<Option<Vec<_>>>()?;
         args.push(Arg::wired(
             "ecs_services",
@@ -622,11 +546,11 @@ fn args(platform: &Platform, watched: &Watched, built: &[Component]) -> Option<V
                 let suffixes = dict([
                     (
                         "alb_arn_suffix",
-                        output(built, &instance, "alb_arn_suffix")?,
+                        output_of(built, &instance, "alb_arn_suffix")?,
                     ),
                     (
                         "target_group_arn_suffix",
-                        output(built, &instance, "target_group_arn_suffix")?,
+                        output_of(built, &instance, "target_group_arn_suffix")?,
                     ),
                 ]);
                 Some((*svc, suffixes))
@@ -643,11 +567,11 @@ fn args(platform: &Platform, watched: &Watched, built: &[Component]) -> Option<V
         args.push(Arg::wired(
             "eks_cluster_name",
             "pulumi.Input[str]",
-            output(built, "eks", "cluster_name")?,
+            output_of(built, "eks", "cluster_name")?,
         ));
     }
     if !watched.node_pools.is_empty() {
-        let groups = output(built, "eks", "node_group_autoscaling_group_names")?;
+        let groups = output_of(built, "eks", "node_group_autoscaling_group_names")?;
         args.push(Arg::wired(
             "node_pools",
             "dict[str, pulumi.Input[str]]",

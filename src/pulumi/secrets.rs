@@ -11,14 +11,17 @@
 //! `pulumi_random.RandomPassword`, whose `result` is a secret output that the stack's secrets
 //! provider encrypts in the state, into the plain `secret_string`.
 
-use super::component::{Arg, Component, ConfigKind, resource, tags_named, tpl};
-use super::network::init_params;
+use super::component::{
+    self, Arg, Component, ConfigKind, account_id, by_env, init_preamble, partition, policy,
+    resource, tags_named, tpl,
+};
+use super::kms;
 use super::py::{
-    self, DictItem, Expr, Function, Stmt, call, dict, dict_comp, list_comp, name, path, s, strs,
+    self, DictItem, Expr, Stmt, call, dict, dict_comp, list_comp, name, path, s, strs,
 };
 use crate::model::{Platform, Secret, naming};
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Why generated values live in Pulumi's state, for the component docstring and the README.
 const GENERATED_VALUES: &str = "Generated values come from pulumi_random.RandomPassword: its \
@@ -36,32 +39,8 @@ pub fn component(platform: &Platform) -> Component {
     let regions: BTreeSet<&String> = secrets.values().flat_map(|s| &s.replicas).collect();
     let replicated = !regions.is_empty();
 
-    let mut init = vec![
-        Stmt::Expr(call(
-            call(name("super"), vec![], vec![]).attr("__init__"),
-            vec![
-                s("iacgen:secrets:Secrets"),
-                name("resource_name"),
-                Expr::None,
-                name("opts"),
-            ],
-            vec![],
-        )),
-        py::assign(
-            "child",
-            call(
-                path("pulumi.ResourceOptions"),
-                vec![],
-                vec![("parent", name("self"))],
-            ),
-        ),
-        py::assign("name", path("args.name")),
-        py::assign("tags", path("args.tags")),
-        py::assign(
-            "account_id",
-            call(path("aws.get_caller_identity"), vec![], vec![]).attr("account_id"),
-        ),
-    ];
+    let mut init = init_preamble("iacgen:secrets:Secrets", path("args.name"));
+    init.push(account_id());
     init.extend(key(replicated));
     init.extend(secret_resources(replicated));
     if generated {
@@ -80,19 +59,7 @@ pub fn component(platform: &Platform) -> Component {
         doc.push_str("\n\n");
         doc.push_str(&super::component::wrap(GENERATED_VALUES, 84));
     }
-    let class = py::Class {
-        name: "Secrets".to_string(),
-        decorators: vec![],
-        bases: vec![path("pulumi.ComponentResource")],
-        doc: Some(doc),
-        body: vec![Stmt::Def(Function {
-            name: "__init__".to_string(),
-            params: init_params("SecretsArgs"),
-            returns: "None".to_string(),
-            doc: None,
-            body: init,
-        })],
-    };
+    let class = component::class("Secrets", doc, init);
 
     let mut body = Vec::new();
     if generated {
@@ -242,55 +209,37 @@ fn key(replicated: bool) -> Vec<Stmt> {
             None,
         ))));
     }
-    let policy = dict([
-        ("Version", s("2012-10-17")),
-        (
-            "Statement",
-            py::list([
-                dict([
-                    ("Sid", s("AccountAdministers")),
-                    ("Effect", s("Allow")),
-                    ("Action", s("kms:*")),
-                    ("Resource", s("*")),
-                    (
-                        "Principal",
-                        dict([("AWS", tpl("arn:{partition}:iam::{account_id}:root"))]),
-                    ),
+    let key_policy = policy([
+        kms::account_administers(tpl("arn:{partition}:iam::{account_id}:root")),
+        dict([
+            ("Sid", s("SecretsManagerUse")),
+            ("Effect", s("Allow")),
+            (
+                "Action",
+                strs([
+                    "kms:Decrypt",
+                    "kms:DescribeKey",
+                    "kms:Encrypt",
+                    "kms:GenerateDataKey*",
+                    "kms:ReEncrypt*",
                 ]),
-                dict([
-                    ("Sid", s("SecretsManagerUse")),
-                    ("Effect", s("Allow")),
-                    (
-                        "Action",
-                        strs([
-                            "kms:Decrypt",
-                            "kms:DescribeKey",
-                            "kms:Encrypt",
-                            "kms:GenerateDataKey*",
-                            "kms:ReEncrypt*",
-                        ]),
-                    ),
-                    ("Resource", s("*")),
-                    ("Principal", dict([("AWS", s("*"))])),
-                    (
-                        "Condition",
-                        dict([(
-                            "StringEquals",
-                            dict([
-                                ("kms:CallerAccount", py::list([name("account_id")])),
-                                ("kms:ViaService", py::list(via)),
-                            ]),
-                        )]),
-                    ),
-                ]),
-            ]),
-        ),
+            ),
+            ("Resource", s("*")),
+            ("Principal", dict([("AWS", s("*"))])),
+            (
+                "Condition",
+                dict([(
+                    "StringEquals",
+                    dict([
+                        ("kms:CallerAccount", py::list([name("account_id")])),
+                        ("kms:ViaService", py::list(via)),
+                    ]),
+                )]),
+            ),
+        ]),
     ]);
     let mut out = vec![
-        py::assign(
-            "partition",
-            call(path("aws.get_partition"), vec![], vec![]).attr("partition"),
-        ),
+        partition(),
         Stmt::Comment(
             "Principals of this account may use the key only through Secrets Manager (here\n\
              or in a replica region): who reads which secret is up to IAM permissions on\n\
@@ -298,33 +247,19 @@ fn key(replicated: bool) -> Vec<Stmt> {
              account controls."
                 .to_string(),
         ),
-        py::assign("key_policy", call(path("json.dumps"), vec![policy], vec![])),
         py::assign(
-            "self.key",
-            resource(
-                "aws.kms.Key",
-                tpl("{name}-secrets"),
-                vec![
-                    ("description", tpl("Secrets Manager secrets of {name}")),
-                    ("enable_key_rotation", Expr::Bool(true)),
-                    ("deletion_window_in_days", py::int(30)),
-                    ("multi_region", Expr::Bool(true)),
-                    ("policy", name("key_policy")),
-                    ("tags", tags_named(tpl("{name}-secrets"), &[])),
-                ],
-                "child",
-            ),
+            "key_policy",
+            call(path("json.dumps"), vec![key_policy], vec![]),
         ),
-        Stmt::Expr(resource(
-            "aws.kms.Alias",
-            tpl("{name}-secrets"),
-            vec![
-                ("name", tpl("alias/{name}-secrets")),
-                ("target_key_id", path("self.key.key_id")),
-            ],
-            "child",
-        )),
     ];
+    out.extend(kms::key_with_alias(
+        "self.key",
+        tpl("{name}-secrets"),
+        tpl("Secrets Manager secrets of {name}"),
+        vec![("multi_region", Expr::Bool(true))],
+        name("key_policy"),
+        "child",
+    ));
     if replicated {
         out.push(Stmt::Comment(
             "Copies of the multi-Region key in each replica region, for the secrets'\n\
@@ -618,20 +553,17 @@ fn rotation(generated: bool) -> Vec<Stmt> {
 }
 
 fn args(platform: &Platform) -> Vec<Arg> {
-    let windows: BTreeMap<String, Value> = platform
-        .env_names()
-        .map(|env| {
-            let days: serde_json::Map<String, Value> = platform
-                .secrets
-                .iter()
-                .map(|(n, secret)| {
-                    let days = secret.recovery_window_days.get(env).copied().unwrap_or(30);
-                    (n.clone(), json!(days))
-                })
-                .collect();
-            (env.to_string(), Value::Object(days))
-        })
-        .collect();
+    let windows = by_env(platform, |env| {
+        let days: serde_json::Map<String, Value> = platform
+            .secrets
+            .iter()
+            .map(|(n, secret)| {
+                let days = secret.recovery_window_days.get(env).copied().unwrap_or(30);
+                (n.clone(), json!(days))
+            })
+            .collect();
+        Value::Object(days)
+    });
     vec![
         Arg::wired("name", "str", name("name")),
         Arg::wired("tags", "dict[str, str]", name("tags")),

@@ -1,20 +1,19 @@
 //! `components/ecs_cluster.py`: the counterpart of `modules/ecs-cluster`: the Fargate cluster
 //! every service runs in, ECS Exec session logging and the KMS key of the ECS log groups.
 
-use super::super::component::{Arg, Component, ConfigKind, resource, tags_named, tpl};
+use super::super::component::{
+    self, Arg, Component, ConfigKind, by_env, init_preamble, resource, tags_named, tpl,
+};
 use super::super::kms;
-use super::super::network::init_params;
-use super::super::py::{self, Expr, Function, Stmt, dict, name, path, s};
-use super::{by_env, component_init};
+use super::super::py::{self, Expr, Stmt, dict, name, path, s};
+
 use crate::model::Platform;
 
 pub const INSTANCE: &str = "ecs_cluster";
 
 pub fn component(platform: &Platform) -> Component {
-    let mut init = component_init("iacgen:ecs_cluster:EcsCluster");
+    let mut init = init_preamble("iacgen:ecs_cluster:EcsCluster", path("args.name"));
     init.extend([
-        py::assign("name", path("args.name")),
-        py::assign("tags", path("args.tags")),
         py::assign(
             "self.logs_key",
             kms::logs_key_call(tpl("{name}-ecs-logs"), tpl("ECS log groups of {name}")),
@@ -105,23 +104,13 @@ pub fn component(platform: &Platform) -> Component {
     ];
     init.push(Component::register_outputs(&outputs));
 
-    let class = py::Class {
-        name: "EcsCluster".to_string(),
-        decorators: vec![],
-        bases: vec![path("pulumi.ComponentResource")],
-        doc: Some(
-            "The ECS cluster of the Fargate services, with Container Insights and encrypted\n\
-             ECS Exec session logs."
-                .to_string(),
-        ),
-        body: vec![Stmt::Def(Function {
-            name: "__init__".to_string(),
-            params: init_params("EcsClusterArgs"),
-            returns: "None".to_string(),
-            doc: None,
-            body: init,
-        })],
-    };
+    let class = component::class(
+        "EcsCluster",
+        "The ECS cluster of the Fargate services, with Container Insights and encrypted\n\
+         ECS Exec session logs."
+            .to_string(),
+        init,
+    );
     Component {
         module: "ecs_cluster".to_string(),
         instance: INSTANCE.to_string(),

@@ -8,10 +8,7 @@ mod service;
 mod service_args;
 
 use super::component::Component;
-use super::py::{self, Expr, Stmt, call, name, path, s};
 use crate::model::{Ecs, Platform};
-use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// The cluster component and one service component per service, in service-name order, wired
 /// to the components built before them (`network`, `secrets`).
@@ -25,30 +22,4 @@ pub fn components(platform: &Platform, ecs: &Ecs, before: &[Component]) -> Vec<C
     }
     out.insert(0, cluster);
     out
-}
-
-/// `super().__init__(<token>, resource_name, None, opts)` and the options of every child.
-fn component_init(token: &str) -> Vec<Stmt> {
-    vec![
-        Stmt::Expr(call(
-            call(name("super"), vec![], vec![]).attr("__init__"),
-            vec![s(token), name("resource_name"), Expr::None, name("opts")],
-            vec![],
-        )),
-        py::assign(
-            "child",
-            call(
-                path("pulumi.ResourceOptions"),
-                vec![],
-                vec![("parent", name("self"))],
-            ),
-        ),
-    ]
-}
-
-fn by_env<T: Into<Value>>(platform: &Platform, f: impl Fn(&str) -> T) -> BTreeMap<String, Value> {
-    platform
-        .env_names()
-        .map(|e| (e.to_string(), f(e).into()))
-        .collect()
 }

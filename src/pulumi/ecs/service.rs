@@ -3,13 +3,12 @@
 //! through its arguments, and the optional parts are created only when the arguments ask for
 //! them, as the Terraform module's `for_each` over maps that are empty when a part is off.
 
-use super::super::component::{resource, tags_named, tpl};
-use super::super::network::init_params;
+use super::super::component::{self, account_id, init_preamble, resource, tags_named, tpl};
 use super::super::py::{
-    self, DictItem, Expr, Function, Op, Stmt, bin, call, check, dict, if_exp, lambda, list_comp,
-    name, path, s, strs,
+    self, DictItem, Expr, Op, Stmt, bin, call, check, dict, if_exp, lambda, list_comp, name, path,
+    s, strs,
 };
-use super::{component_init, load_balancer};
+use super::load_balancer;
 use crate::model::fargate::{self, MemoryChoice, TASK_SIZES};
 
 pub const CLASS: &str = "EcsService";
@@ -70,10 +69,11 @@ fn register_outputs() -> Vec<Stmt> {
 /// The module's statements after the arguments class: the Fargate size table, the load
 /// balancer type and the component class.
 pub fn body() -> Vec<Stmt> {
-    let mut init = component_init("iacgen:ecs_service:EcsService");
+    let mut init = init_preamble(
+        "iacgen:ecs_service:EcsService",
+        tpl("{args.name}-{args.service}"),
+    );
     init.extend([
-        py::assign("name", tpl("{args.name}-{args.service}")),
-        py::assign("tags", path("args.tags")),
         check(
             bin(
                 path("args.memory"),
@@ -101,10 +101,7 @@ pub fn body() -> Vec<Stmt> {
             ),
             "desired_count must be between min_capacity and max_capacity.",
         ),
-        py::assign(
-            "account_id",
-            call(path("aws.get_caller_identity"), vec![], vec![]).attr("account_id"),
-        ),
+        account_id(),
         Stmt::Blank,
         py::assign(
             "self.log_group",
@@ -136,24 +133,14 @@ pub fn body() -> Vec<Stmt> {
     init.push(Stmt::Blank);
     init.extend(register_outputs());
 
-    let class = py::Class {
-        name: CLASS.to_string(),
-        decorators: vec![],
-        bases: vec![path("pulumi.ComponentResource")],
-        doc: Some(
-            "One ECS service on Fargate, in the private subnets, behind its own application\n\
-             load balancer when it has one; only then does it have alb_dns_name,\n\
-             alb_arn_suffix, target_group_arn and target_group_arn_suffix."
-                .to_string(),
-        ),
-        body: vec![Stmt::Def(Function {
-            name: "__init__".to_string(),
-            params: init_params(&format!("{CLASS}Args")),
-            returns: "None".to_string(),
-            doc: None,
-            body: init,
-        })],
-    };
+    let class = component::class(
+        CLASS,
+        "One ECS service on Fargate, in the private subnets, behind its own application\n\
+         load balancer when it has one; only then does it have alb_dns_name,\n\
+         alb_arn_suffix, target_group_arn and target_group_arn_suffix."
+            .to_string(),
+        init,
+    );
     vec![
         Stmt::Comment("Memory sizes (MiB) Fargate allows with each CPU size (Linux).".to_string()),
         py::assign_typed("FARGATE_MEMORY", "dict[int, list[int]]", fargate_table()),

@@ -3,9 +3,9 @@
 //! variables. Values the Terraform root keeps in `terraform.tfvars` are stack config; values it
 //! writes into the module call are literals here; the rest is wired to other components.
 
-use super::super::component::{Arg, Component, ConfigKind};
-use super::super::py::{self, Comp, Expr, call, list_comp, name, s};
-use super::{by_env, service};
+use super::super::component::{Arg, Component, ConfigKind, by_env, output_of, values_list};
+use super::super::py::{self, Expr, name, s};
+use super::service;
 use crate::model::{Architecture, Capacity, Platform, Service};
 use crate::terraform::ecs::{
     ServiceNames, call_name, ecr_repository_arn, is_production_like, secret_env_name, sizing,
@@ -45,38 +45,7 @@ pub fn component(
 /// The expression of output `output` of the component `instance` built before this one;
 /// `None` when there is no such component (validation requires it, so this does not happen).
 fn wire(components: &[Component], instance: &str, output: &str) -> Expr {
-    components
-        .iter()
-        .find(|c| c.instance == instance)
-        .and_then(|c| c.output(output))
-        .unwrap_or(Expr::None)
-}
-
-/// The values of a dict output as a list, as Terraform's `values(...)`: the network's
-/// `{az: value.id for az, value in network.private_subnets.items()}` becomes
-/// `[value.id for value in network.private_subnets.values()]`.
-fn values(dict: Expr) -> Expr {
-    if let Expr::Comp(c) = &dict
-        && let Comp {
-            key: Some(_),
-            elt,
-            target,
-            iter: Expr::Call(iter),
-            cond: None,
-        } = c.as_ref()
-        && let Expr::Attr(base, method) = &iter.func
-        && method == "items"
-        && iter.args.is_empty()
-        && let Some((_, value)) = target.split_once(", ")
-    {
-        return list_comp(
-            elt.clone(),
-            value,
-            base.as_ref().clone().method("values", vec![]),
-            None,
-        );
-    }
-    call(name("list"), vec![dict.method("values", vec![])], vec![])
+    output_of(components, instance, output).unwrap_or(Expr::None)
 }
 
 fn optional<T>(value: Option<T>, f: impl Fn(T) -> Expr) -> Expr {
@@ -128,13 +97,13 @@ fn args(
         Arg::wired(
             "private_subnet_ids",
             "list[pulumi.Input[str]]",
-            values(network("private_subnet_ids")),
+            values_list(network("private_subnet_ids")),
         ),
         Arg::wired(
             "public_subnet_ids",
             "list[pulumi.Input[str]]",
             if public {
-                values(network("public_subnet_ids"))
+                values_list(network("public_subnet_ids"))
             } else {
                 py::list([])
             },
@@ -244,26 +213,4 @@ fn args(
         None => Arg::wired("load_balancer", lb_annotation, Expr::None),
     });
     args
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::pulumi::print::flat;
-
-    #[test]
-    fn dict_outputs_become_lists_of_their_values() {
-        let dict = py::dict_comp(
-            name("az"),
-            py::path("value.id"),
-            "az, value",
-            py::path("network.private_subnets").method("items", vec![]),
-            None,
-        );
-        assert_eq!(
-            flat(&values(dict), '"'),
-            "[value.id for value in network.private_subnets.values()]"
-        );
-        assert_eq!(flat(&values(name("ids")), '"'), "list(ids.values())");
-    }
 }

@@ -1,9 +1,9 @@
 //! The control plane: the secrets key, the log key and group, the cluster role, the security
 //! group, the cluster, access entries, the OIDC provider and the add-ons.
 
-use super::{after, assume_role_policy, policy};
+use super::{after, assume_role_policy};
 use crate::model::Eks;
-use crate::pulumi::component::{resource, tags_named, tpl};
+use crate::pulumi::component::{policy, resource, tags_named, tpl};
 use crate::pulumi::kms;
 use crate::pulumi::py::{self, Expr, Stmt, call, name, path, s, strs};
 
@@ -111,42 +111,17 @@ pub(super) fn statements(eks: &Eks) -> Vec<Stmt> {
 /// The key that envelope-encrypts Kubernetes secrets. Its policy leaves access to IAM policies
 /// of the account; the cluster role gets its rights from one of those.
 fn secrets_key() -> Vec<Stmt> {
-    let key_policy = policy([py::dict([
-        ("Sid", s("AccountAdministers")),
-        ("Effect", s("Allow")),
-        ("Action", s("kms:*")),
-        ("Resource", s("*")),
-        (
-            "Principal",
-            py::dict([("AWS", tpl("arn:{partition}:iam::{account_id}:root"))]),
-        ),
-    ])]);
-    vec![
-        py::assign(
-            "secrets_key",
-            resource(
-                "aws.kms.Key",
-                tpl("{name}-eks-secrets"),
-                vec![
-                    ("description", tpl("Kubernetes secrets of {name}")),
-                    ("enable_key_rotation", Expr::Bool(true)),
-                    ("deletion_window_in_days", py::int(30)),
-                    ("policy", call(path("json.dumps"), vec![key_policy], vec![])),
-                    ("tags", tags_named(tpl("{name}-eks-secrets"), &[])),
-                ],
-                "child",
-            ),
-        ),
-        Stmt::Expr(resource(
-            "aws.kms.Alias",
-            tpl("{name}-eks-secrets"),
-            vec![
-                ("name", tpl("alias/{name}-eks-secrets")),
-                ("target_key_id", path("secrets_key.key_id")),
-            ],
-            "child",
-        )),
-    ]
+    let key_policy = policy([kms::account_administers(tpl(
+        "arn:{partition}:iam::{account_id}:root",
+    ))]);
+    kms::key_with_alias(
+        "secrets_key",
+        tpl("{name}-eks-secrets"),
+        tpl("Kubernetes secrets of {name}"),
+        vec![],
+        call(path("json.dumps"), vec![key_policy], vec![]),
+        "child",
+    )
 }
 
 fn cluster_role() -> Vec<Stmt> {

@@ -7,13 +7,14 @@
 mod cluster;
 mod nodes;
 
-use super::component::{Arg, Component, ConfigKind};
+use super::component::{
+    self, Arg, Component, ConfigKind, account_id, by_env, init_preamble, partition, policy,
+    values_list,
+};
 use super::kms;
-use super::network::init_params;
-use super::py::{self, Expr, Function, Stmt, call, list_comp, name, path, s};
+use super::py::{self, Expr, Stmt, call, name, path, s};
 use crate::model::{Eks, Platform};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 
 /// Builds the EKS component, wired to the network component among `built` (validation makes
 /// sure a platform with `eks` has a network with private subnets; without one there is none).
@@ -37,36 +38,8 @@ pub fn component(platform: &Platform, eks: &Eks, built: &[Component]) -> Option<
     ];
     args.extend(settings(platform, eks));
 
-    let mut init = vec![
-        Stmt::Expr(call(
-            call(name("super"), vec![], vec![]).attr("__init__"),
-            vec![
-                s("iacgen:eks:Eks"),
-                name("resource_name"),
-                Expr::None,
-                name("opts"),
-            ],
-            vec![],
-        )),
-        py::assign(
-            "child",
-            call(
-                path("pulumi.ResourceOptions"),
-                vec![],
-                vec![("parent", name("self"))],
-            ),
-        ),
-        py::assign("name", path("args.name")),
-        py::assign("tags", path("args.tags")),
-        py::assign(
-            "account_id",
-            call(path("aws.get_caller_identity"), vec![], vec![]).attr("account_id"),
-        ),
-        py::assign(
-            "partition",
-            call(path("aws.get_partition"), vec![], vec![]).attr("partition"),
-        ),
-    ];
+    let mut init = init_preamble("iacgen:eks:Eks", path("args.name"));
+    init.extend([account_id(), partition()]);
     init.extend(cluster::statements(eks));
     init.extend(nodes::statements());
     init.extend(cluster::addons(eks));
@@ -76,23 +49,13 @@ pub fn component(platform: &Platform, eks: &Eks, built: &[Component]) -> Option<
     let mut body = nodes::pool_constants(eks);
     body.extend(cluster::constants(eks));
     body.push(nodes::node_group_name_function());
-    body.push(Stmt::Class(py::Class {
-        name: "Eks".to_string(),
-        decorators: vec![],
-        bases: vec![path("pulumi.ComponentResource")],
-        doc: Some(
-            "The EKS cluster of one environment with its IAM, encryption, logs, access entries,\n\
-             OIDC provider, add-ons and one managed node group per node pool."
-                .to_string(),
-        ),
-        body: vec![Stmt::Def(Function {
-            name: "__init__".to_string(),
-            params: init_params("EksArgs"),
-            returns: "None".to_string(),
-            doc: None,
-            body: init,
-        })],
-    }));
+    body.push(Stmt::Class(component::class(
+        "Eks",
+        "The EKS cluster of one environment with its IAM, encryption, logs, access entries,\n\
+         OIDC provider, add-ons and one managed node group per node pool."
+            .to_string(),
+        init,
+    )));
 
     Some(Component {
         module: "eks".to_string(),
@@ -117,22 +80,6 @@ pub fn component(platform: &Platform, eks: &Eks, built: &[Component]) -> Option<
         args,
         outputs,
     })
-}
-
-/// The values of a dict-valued output as a list: `{k: v.id for k, v in x.items()}` becomes
-/// `[v.id for k, v in x.items()]`, anything else `list(<e>.values())`.
-fn values_list(dict: Expr) -> Expr {
-    match dict {
-        Expr::Comp(c) if c.key.is_some() => list_comp(c.elt, &c.target, c.iter, c.cond),
-        other => call(name("list"), vec![other.method("values", vec![])], vec![]),
-    }
-}
-
-fn by_env(platform: &Platform, f: impl Fn(&str) -> Value) -> BTreeMap<String, Value> {
-    platform
-        .env_names()
-        .map(|e| (e.to_string(), f(e)))
-        .collect()
 }
 
 /// The variables `terraform.tfvars` sets for `module "eks"`.
@@ -218,13 +165,6 @@ fn outputs() -> Vec<(String, Expr)> {
 }
 
 /// `{"Version": "2012-10-17", "Statement": [...]}`
-fn policy(statements: impl IntoIterator<Item = Expr>) -> Expr {
-    py::dict([
-        ("Version", s("2012-10-17")),
-        ("Statement", py::list(statements)),
-    ])
-}
-
 /// `json.dumps(...)` of a role trust policy for an AWS service.
 fn assume_role_policy(service: &str) -> Expr {
     call(
