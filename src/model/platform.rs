@@ -159,6 +159,16 @@ pub enum Capacity {
     Spot,
 }
 
+impl Capacity {
+    /// The EKS API spelling (a node group's `capacity_type`).
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Capacity::OnDemand => "ON_DEMAND",
+            Capacity::Spot => "SPOT",
+        }
+    }
+}
+
 /// `eks.node_pools.<name>`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodePool {
@@ -188,6 +198,15 @@ pub enum TaintEffect {
 }
 
 impl TaintEffect {
+    /// The EKS API spelling (a node group taint's `effect`).
+    pub fn api_name(self) -> &'static str {
+        match self {
+            TaintEffect::NoSchedule => "NO_SCHEDULE",
+            TaintEffect::PreferNoSchedule => "PREFER_NO_SCHEDULE",
+            TaintEffect::NoExecute => "NO_EXECUTE",
+        }
+    }
+
     /// The spec spelling (Kubernetes style).
     pub fn name(self) -> &'static str {
         match self {

@@ -3,8 +3,8 @@
 //! pool only adds resources.
 
 use super::{after, assume_role_policy};
-use crate::model::ec2::is_arm_instance;
-use crate::model::{Capacity, Eks, NodePool, TaintEffect};
+use crate::model::ec2::eks_ami_type;
+use crate::model::{Eks, NodePool};
 use crate::pulumi::component::{resource, tags_named, tpl};
 use crate::pulumi::py::{
     self, Expr, Function, Op, Stmt, bin, call, list_comp, name, param, path, s, strs,
@@ -61,7 +61,7 @@ fn pool_value(pool: &NodePool) -> Expr {
         if let Some(v) = &t.value {
             kwargs.push(("value", s(v)));
         }
-        kwargs.push(("effect", s(taint_effect(t.effect))));
+        kwargs.push(("effect", s(t.effect.api_name())));
         call(path("aws.eks.NodeGroupTaintArgs"), vec![], kwargs)
     });
     call(
@@ -69,8 +69,8 @@ fn pool_value(pool: &NodePool) -> Expr {
         vec![],
         vec![
             ("instance_types", strs(&pool.instance_types)),
-            ("capacity_type", s(capacity_type(pool.capacity))),
-            ("ami_type", s(ami_type(&pool.instance_types))),
+            ("capacity_type", s(pool.capacity.api_name())),
+            ("ami_type", s(eks_ami_type(&pool.instance_types))),
             ("disk_size_gb", py::int(pool.disk_size_gb)),
             (
                 "labels",
@@ -79,31 +79,6 @@ fn pool_value(pool: &NodePool) -> Expr {
             ("taints", py::list(taints)),
         ],
     )
-}
-
-fn capacity_type(capacity: Capacity) -> &'static str {
-    match capacity {
-        Capacity::OnDemand => "ON_DEMAND",
-        Capacity::Spot => "SPOT",
-    }
-}
-
-/// The EKS API spelling of a taint effect.
-fn taint_effect(effect: TaintEffect) -> &'static str {
-    match effect {
-        TaintEffect::NoSchedule => "NO_SCHEDULE",
-        TaintEffect::PreferNoSchedule => "PREFER_NO_SCHEDULE",
-        TaintEffect::NoExecute => "NO_EXECUTE",
-    }
-}
-
-/// Amazon Linux 2023 for the pool's architecture (the spec rejects pools that mix them).
-fn ami_type(instance_types: &[String]) -> &'static str {
-    if instance_types.first().is_some_and(|t| is_arm_instance(t)) {
-        "AL2023_ARM_64_STANDARD"
-    } else {
-        "AL2023_x86_64_STANDARD"
-    }
 }
 
 /// `node_group_name(name, pool)`: `<name>-<pool>`, or when that is over EKS's limit its start

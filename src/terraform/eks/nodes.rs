@@ -5,8 +5,8 @@
 use super::super::common::assume_role_policy;
 use super::super::common::name_tags;
 use crate::hcl::{Block, Body, Expr, block, ex, null, num, obj, resource, s, strings};
-use crate::model::ec2::is_arm_instance as is_graviton;
-use crate::model::{Capacity, Eks, NodePool, TaintEffect};
+use crate::model::ec2::eks_ami_type;
+use crate::model::{Eks, NodePool};
 
 /// AWS managed policies every node needs: join the cluster, run the VPC CNI, pull images.
 const NODE_POLICIES: [&str; 3] = [
@@ -109,7 +109,7 @@ fn pool_object(pool: &NodePool) -> Expr {
                 obj([
                     ("key", s(&t.key)),
                     ("value", t.value.as_ref().map(s).unwrap_or_else(null)),
-                    ("effect", s(taint_effect(t.effect))),
+                    ("effect", s(t.effect.api_name())),
                 ])
             })
             .collect(),
@@ -119,8 +119,8 @@ fn pool_object(pool: &NodePool) -> Expr {
             "instance_types",
             strings(pool.instance_types.iter().cloned()),
         ),
-        ("capacity_type", s(capacity_type(pool.capacity))),
-        ("ami_type", s(ami_type(&pool.instance_types))),
+        ("capacity_type", s(pool.capacity.api_name())),
+        ("ami_type", s(eks_ami_type(&pool.instance_types))),
         ("disk_size_gb", num(i64::from(pool.disk_size_gb))),
         (
             "labels",
@@ -128,31 +128,6 @@ fn pool_object(pool: &NodePool) -> Expr {
         ),
         ("taints", taints),
     ])
-}
-
-fn capacity_type(capacity: Capacity) -> &'static str {
-    match capacity {
-        Capacity::OnDemand => "ON_DEMAND",
-        Capacity::Spot => "SPOT",
-    }
-}
-
-/// The EKS API spelling of a taint effect.
-fn taint_effect(effect: TaintEffect) -> &'static str {
-    match effect {
-        TaintEffect::NoSchedule => "NO_SCHEDULE",
-        TaintEffect::PreferNoSchedule => "PREFER_NO_SCHEDULE",
-        TaintEffect::NoExecute => "NO_EXECUTE",
-    }
-}
-
-/// Amazon Linux 2023 for the pool's architecture (the spec rejects pools that mix them).
-fn ami_type(instance_types: &[String]) -> &'static str {
-    if instance_types.first().is_some_and(|t| is_graviton(t)) {
-        "AL2023_ARM_64_STANDARD"
-    } else {
-        "AL2023_x86_64_STANDARD"
-    }
 }
 
 fn tag_specification(resource_type: &str) -> Block {
@@ -307,31 +282,4 @@ fn asg_tags() -> Block {
                     .attr("propagate_at_launch", false),
             )),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn graviton_families_are_arm() {
-        for t in [
-            "m7g.large",
-            "c6gn.xlarge",
-            "t4g.small",
-            "r8gd.2xlarge",
-            "a1.medium",
-        ] {
-            assert!(is_graviton(t), "{t}");
-        }
-        for t in [
-            "m6i.large",
-            "m6a.xlarge",
-            "g5.xlarge",
-            "inf2.xlarge",
-            "m7i-flex.large",
-        ] {
-            assert!(!is_graviton(t), "{t}");
-        }
-    }
 }
