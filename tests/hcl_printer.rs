@@ -47,6 +47,16 @@ fn tools() -> Option<&'static Path> {
         .as_deref()
 }
 
+/// HashiCorp's parser's complaint about `text`, `None` when it accepts it (or the tools are not
+/// installed).
+fn hashicorp_rejects(text: &str) -> Option<String> {
+    let tools = tools()?;
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("main.tf"), text).expect("write");
+    let (ok, out) = run_tool(tools, "hcl-parse", &["-q", "-r"], dir.path());
+    (!ok).then_some(out)
+}
+
 fn run_tool(tools: &Path, tool: &str, args: &[&str], dir: &Path) -> (bool, String) {
     let out = Command::new(tools.join("bin").join(tool))
         .args(args)
@@ -347,6 +357,35 @@ fn prints_policies_heredocs_and_templates() {
 #[test]
 fn prints_tfvars_with_aligned_maps_and_collapsed_blank_lines() {
     assert_eq!(print_body(&tfvars_file()), TFVARS);
+}
+
+/// The case hcl-rs cannot read back (see the round-trip property): a parenthesized key after a
+/// conditional on a collection. HashiCorp's parser and terraform fmt accept the printed text.
+#[test]
+fn a_key_after_a_conditional_on_a_collection() {
+    let object = Expr::Object(
+        [
+            (
+                hcl::ObjectKey::Identifier(Identifier::new("_").expect("identifier")),
+                Expr::from(Conditional::new(
+                    Expr::Array(vec![]),
+                    Expr::Null,
+                    Expr::Null,
+                )),
+            ),
+            (
+                hcl::ObjectKey::Expression(Expr::Parenthesis(Box::new(Expr::Variable(
+                    hcl::expr::Variable::new("a").expect("variable"),
+                )))),
+                Expr::from(1),
+            ),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    let printed = print_body(&Body::new().attr("x", object));
+    assert_eq!(printed, "x = {\n  _   = [] ? null : null\n  (a) = 1\n}\n");
+    assert_terraform_accepts(&[("main.tf".to_string(), printed)], true);
 }
 
 #[test]
@@ -1273,8 +1312,21 @@ proptest! {
     #[test]
     fn random_expressions_parse_back_to_the_same_tree(e in expr()) {
         let printed = print_body(&Body::new().attr("x", e.clone()));
-        let parsed: hcl::Body = hcl::from_str(&printed)
-            .map_err(|err| TestCaseError::fail(format!("{err}\n{printed}")))?;
+        let parsed: hcl::Body = match hcl::from_str(&printed) {
+            Ok(body) => body,
+            Err(err) => {
+                // hcl-rs cannot read an object item after a conditional whose condition is a
+                // collection (`_ = [] ? null : null`, then `(a) = 1` on the next line);
+                // HashiCorp's parser and terraform fmt accept it. Such text must pass
+                // HashiCorp's parser, and there is no tree to compare.
+                let known = err.to_string().contains("invalid object item");
+                prop_assume!(!known || hashicorp_rejects(&printed).is_some());
+                return Err(TestCaseError::fail(format!(
+                    "{err}\n{printed}\nHashiCorp's parser: {}",
+                    hashicorp_rejects(&printed).unwrap_or_else(|| "not run".to_string())
+                )));
+            }
+        };
         let back = attribute_value(&parsed, "x").expect("attribute x");
         // hcl-rs keeps a template as text and mangles escapes in strings nested two
         // interpolations deep, then cannot read its own text; HashiCorp's parser reads it
