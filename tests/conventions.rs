@@ -2,6 +2,8 @@
 //! taggable resource (per the AWS provider schema), no `count`, documented variables and
 //! outputs, and the automatic tags in every environment's tag set.
 
+mod support;
+
 use hcl::{Block, Body, Structure};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -11,15 +13,7 @@ fn manifest_dir() -> PathBuf {
 }
 
 fn examples() -> Vec<PathBuf> {
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(manifest_dir().join("examples"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e == "yaml" || e == "toml" || e == "json")
-        })
-        .collect();
-    specs.sort();
+    let specs = support::examples();
     assert!(specs.len() >= 5, "expected at least five example specs");
     specs
 }

@@ -12,7 +12,7 @@ mod support;
 
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use support::{read_json, run, tools};
 
@@ -361,13 +361,7 @@ fn check_example(tools: &Path, spec: &Path) {
 #[test]
 fn every_example_registers_the_resources_terraform_plans() {
     let Some(tools) = tools() else { return };
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(&examples)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    specs.sort();
+    let mut specs = support::examples();
     assert!(!specs.is_empty());
     // `IACGEN_PARITY_EXAMPLES=platform,ecs-worker` checks only those examples (for a quick
     // loop while porting); CI checks them all.

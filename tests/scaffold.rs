@@ -1,6 +1,8 @@
 //! The repository around the Terraform code: root README, .gitignore, tflint, pre-commit and
 //! terraform-docs configs, the GitHub Actions workflow, and module READMEs, for every example.
 
+mod support;
+
 use iacgen::model::Platform;
 use iacgen::tree::Tree;
 use serde_json::Value;
@@ -9,19 +11,6 @@ use std::process::Command;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn examples() -> Vec<PathBuf> {
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e == "yaml" || e == "toml" || e == "json")
-        })
-        .collect();
-    specs.sort();
-    specs
 }
 
 fn load(spec: &Path) -> Platform {
@@ -70,7 +59,7 @@ fn uses(job: &Value) -> Vec<&str> {
 
 #[test]
 fn every_example_gets_the_root_files_it_asks_for() {
-    for spec in examples() {
+    for spec in support::examples() {
         let platform = load(&spec);
         let tree = render(&platform);
         for (path, contents) in tree.iter() {
@@ -96,7 +85,7 @@ fn every_example_gets_the_root_files_it_asks_for() {
 
 #[test]
 fn the_workflow_checks_plans_and_applies_every_environment() {
-    for spec in examples() {
+    for spec in support::examples() {
         let platform = load(&spec);
         let envs: Vec<&str> = platform.env_names().collect();
         let workflow = yaml(&render(&platform), ".github/workflows/terraform.yml");
@@ -387,7 +376,7 @@ fn the_readme_explains_the_repository_without_secret_values() {
 
 #[test]
 fn module_readmes_document_every_input_and_output_between_the_markers() {
-    for spec in examples() {
+    for spec in support::examples() {
         let platform = load(&spec);
         let tree = render(&platform);
         for module in iacgen::terraform::modules(&platform) {

@@ -1,5 +1,5 @@
-//! Shared by the Pulumi tests: finding the offline tools and running a generated program under
-//! Pulumi's mocks (`pulumi-check --json`).
+//! Shared by the integration tests: the example specs, finding the offline tools, and running a
+//! generated Pulumi program under Pulumi's mocks (`pulumi-check --json`).
 
 // Each test crate uses only some of these.
 #![allow(dead_code)]
@@ -28,6 +28,21 @@ pub fn tools() -> Option<PathBuf> {
         dir.display()
     );
     None
+}
+
+/// Every example spec (`examples/*.yaml`, `.toml`, `.json`), sorted.
+pub fn examples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "yaml" || e == "toml" || e == "json")
+        })
+        .collect();
+    specs.sort();
+    specs
 }
 
 pub fn run(cmd: &mut Command) {
