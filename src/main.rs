@@ -8,7 +8,7 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     name = "iacgen",
-    version,
+    version = env!("IACGEN_VERSION"),
     about = "Compile a typed platform spec into a Terraform repository",
     long_about = "iacgen reads a platform spec (YAML, TOML or JSON; see SPEC.md) and writes a \
                   Terraform repository: reusable modules under modules/ and one root per \
