@@ -1,7 +1,10 @@
 //! The `iacgen` command line: parses arguments, calls the library, maps errors to exit codes
 //! (0 success, 1 error, 2 changes found).
 
+mod cli;
+
 use clap::{CommandFactory, Parser, Subcommand};
+use cli::stdout::{Stdout, progress};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,16 +13,22 @@ use std::process::ExitCode;
     name = "iacgen",
     version = env!("IACGEN_VERSION"),
     about = "Compile a typed platform spec into a Terraform repository",
-    long_about = "iacgen reads a platform spec (YAML, TOML or JSON; see SPEC.md) and writes a \
+    long_about = "iacgen reads a platform spec (YAML, TOML or JSON; see docs/spec.md) and writes a \
                   Terraform repository: reusable modules under modules/ and one root per \
                   environment under environments/<env>/.\n\n\
-                  Exit codes: 0 success, 1 error (nothing written), 2 changes found (diff, plan).",
+                  Exit codes: 0 success, 1 error (nothing written; a usage error too), 2 changes \
+                  found (diff, plan).",
     after_help = "Example (a new repository):\n  iacgen init infra --project payments\n  \
                   cd infra && iacgen generate platform.yaml --out ."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print nothing on standard output but what was asked for (a report in --format json or
+    /// github, a schema, a completion script): the exit code is the answer. Errors still go to
+    /// standard error
+    #[arg(long, short, global = true)]
+    quiet: bool,
 }
 
 #[derive(Subcommand)]
@@ -60,6 +69,10 @@ enum Command {
         /// Print one line per changed file instead of the diff
         #[arg(long)]
         stat: bool,
+        /// text: a unified diff (or --stat); json: one object listing every changed file with
+        /// its diff
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
         /// Colour the diff: auto (on a terminal, unless NO_COLOR is set), always or never
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
@@ -90,8 +103,13 @@ enum Command {
         /// The state: a terraform.tfstate, `terraform show -json` output, or `-` for stdin
         #[arg(long, value_name = "FILE")]
         state: PathBuf,
-        /// Print the report as JSON
-        #[arg(long)]
+        /// text: the report for a person; json: the same as one JSON object; github: the text
+        /// report plus workflow commands (a notice with the counts, a warning for each resource
+        /// Terraform would destroy)
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        /// The same as --format json (kept for scripts written before --format)
+        #[arg(long, conflicts_with = "format")]
         json: bool,
         /// The state belongs to another root that this environment replaces: import its objects
         /// instead of moving them
@@ -111,12 +129,21 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// Check a spec and report every problem, without writing anything
-    #[command(after_help = "Example:\n  iacgen validate examples/platform.yaml\n\n\
-        Problems are printed as FILE:LINE:COLUMN: FIELD: MESSAGE, all of them in one run; the \
-        exit code is 1 when there is any.")]
+    #[command(after_help = "Examples:\n  iacgen validate examples/platform.yaml\n  \
+        iacgen validate platform.yaml --format github   # in a GitHub Actions step\n\n\
+        Problems are printed as FILE:LINE:COLUMN: FIELD: MESSAGE; the exit code is 1 when there \
+        is any. One run reports every problem of the document's structure (unknown fields, \
+        wrong types, missing required fields); once the structure is valid, one run reports \
+        every problem of its values (sizes, references, CIDRs, names).")]
     Validate {
         /// The spec file (.yaml, .yml, .toml or .json)
         spec: PathBuf,
+        /// text: problems on standard error; json: one object on standard output
+        /// ({spec, valid, environments, problems: [{file, line, column, field, message}]});
+        /// github: one `::error file=...,line=...,col=...::` workflow command per problem, so
+        /// GitHub marks the spec's lines
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
     },
     /// Start a repository: write a commented starter platform.yaml and its JSON Schema
     #[command(
@@ -155,6 +182,19 @@ enum Command {
     },
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+    Github,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Target {
     Terraform,
@@ -167,6 +207,13 @@ impl Target {
         match self {
             Target::Terraform => out.to_path_buf(),
             Target::Pulumi => out.join(iacgen::pulumi::DIR),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Target::Terraform => "terraform",
+            Target::Pulumi => "pulumi",
         }
     }
 }
@@ -193,29 +240,78 @@ impl Color {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli.command) {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are answers (0); anything else is a usage error: 1, as for
+            // every other error, because 2 means "changes found" for diff and plan.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
+        }
+    };
+    let mut out = Stdout::new(cli.quiet);
+    match run(cli.command, &mut out) {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("{message}");
+        Err(Failure::Message(message)) => {
+            cli::stdout::error(message);
             ExitCode::from(1)
         }
+        Err(Failure::Reported) => ExitCode::from(1),
     }
 }
 
-fn load(spec: &Path) -> Result<iacgen::model::Platform, String> {
-    iacgen::spec::load_file(spec).map_err(|errors| {
-        let text = errors.to_string();
-        format!(
+/// Why a command failed (exit code 1).
+enum Failure {
+    /// For standard error.
+    Message(String),
+    /// Already reported on standard output, in the format the user asked for.
+    Reported,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Message(message)
+    }
+}
+
+/// Reads and checks a spec; its problems are reported as `format` asks: text on standard
+/// error, JSON or GitHub workflow commands on standard output.
+fn load(
+    spec: &Path,
+    format: ReportFormat,
+    out: &mut Stdout,
+) -> Result<iacgen::model::Platform, Failure> {
+    progress(
+        out.quiet(),
+        format_args!("iacgen: reading {}", spec.display()),
+    );
+    iacgen::spec::load_file(spec).map_err(|errors| match format {
+        ReportFormat::Text => Failure::Message(format!(
             "{}\nerror: {} is not a valid spec",
-            text.trim_end(),
+            errors.to_string().trim_end(),
             spec.display()
-        )
+        )),
+        ReportFormat::Json => {
+            let json = cli::report::validate_json(&spec.display().to_string(), Err(&errors));
+            match out.line(format_args!("{json:#}")) {
+                Ok(()) => Failure::Reported,
+                Err(e) => Failure::Message(e),
+            }
+        }
+        ReportFormat::Github => match out.print(&cli::report::problems_github(&errors)) {
+            Ok(()) => Failure::Reported,
+            Err(e) => Failure::Message(e),
+        },
     })
 }
 
-fn render(spec: &Path, target: Target) -> Result<iacgen::tree::Tree, String> {
-    let platform = load(spec)?;
+fn render(
+    spec: &Path,
+    target: Target,
+    format: ReportFormat,
+    out: &mut Stdout,
+) -> Result<iacgen::tree::Tree, Failure> {
+    let platform = load(spec, format, out)?;
     let rendered = match target {
         Target::Terraform => iacgen::render(&platform),
         Target::Pulumi => iacgen::render_pulumi(&platform),
@@ -226,6 +322,7 @@ fn render(spec: &Path, target: Target) -> Result<iacgen::tree::Tree, String> {
             .map(|p| format!("{}: {p}", spec.display()))
             .collect::<Vec<_>>()
             .join("\n")
+            .into()
     })
 }
 
@@ -283,22 +380,28 @@ fn write_file(path: &Path, contents: &str) -> Result<(), String> {
         .map_err(|e| format!("error: cannot write {}: {e}", path.display()))
 }
 
-fn run(command: Command) -> Result<ExitCode, String> {
+fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
     match command {
         Command::Plan {
             spec,
             env,
             state,
+            format,
             json,
             adopt,
             write_moves,
             write_removed,
-            out,
+            out: dir,
         } => {
-            let mut tree = render(&spec, Target::Terraform)?;
-            if let Some(out) = &out {
-                add_files_on_disk(&mut tree, out, &env)?;
+            let format = if json { ReportFormat::Json } else { format };
+            let mut tree = render(&spec, Target::Terraform, format, out)?;
+            if let Some(dir) = &dir {
+                add_files_on_disk(&mut tree, dir, &env)?;
             }
+            progress(
+                out.quiet(),
+                format_args!("iacgen: reading the state {}", state.display()),
+            );
             let state = read_state(&state)?;
             let options = iacgen::state::PlanOptions { adopt };
             let report = iacgen::state::plan(&tree, &env, &state, options)
@@ -309,29 +412,37 @@ fn run(command: Command) -> Result<ExitCode, String> {
             if let Some(path) = &write_removed {
                 write_file(path, &iacgen::state::removed_file(&report))?;
             }
-            if json {
-                println!("{:#}", report.to_json());
-            } else {
-                print!("{}", report.to_text());
+            match format {
+                ReportFormat::Json => out.line(format_args!("{:#}", report.to_json()))?,
+                ReportFormat::Github => {
+                    out.note(report.to_text().trim_end())?;
+                    out.print(&cli::report::plan_github(&report))?;
+                }
+                ReportFormat::Text => out.note(report.to_text().trim_end())?,
+            }
+            if format != ReportFormat::Json {
                 if let Some(path) = &write_moves {
                     let (what, n) = if adopt {
                         ("import", report.imports().len())
                     } else {
                         ("moved", report.moves().len())
                     };
-                    println!("Wrote {n} `{what}` block(s) to {}.", path.display());
+                    out.note(format_args!(
+                        "Wrote {n} `{what}` block(s) to {}.",
+                        path.display()
+                    ))?;
                 }
                 if let Some(path) = &write_removed {
-                    println!(
+                    out.note(format_args!(
                         "Wrote {} `removed` block(s) to {}.",
                         report.removed().len(),
                         path.display()
-                    );
+                    ))?;
                 } else if adopt && !report.removed().is_empty() {
-                    println!(
+                    out.note(
                         "The old root must forget what this environment imports: \
-                         --write-removed FILE writes its `removed` blocks."
-                    );
+                         --write-removed FILE writes its `removed` blocks.",
+                    )?;
                 }
             }
             Ok(if report.has_changes() {
@@ -340,44 +451,61 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Validate { spec } => {
-            let platform = load(&spec)?;
-            println!(
-                "{}: valid ({} environment{}: {})",
-                spec.display(),
-                platform.environments.len(),
-                if platform.environments.len() == 1 {
-                    ""
-                } else {
-                    "s"
-                },
-                platform.env_names().collect::<Vec<_>>().join(", ")
-            );
+        Command::Validate { spec, format } => {
+            let platform = load(&spec, format, out)?;
+            let names: Vec<String> = platform.env_names().map(str::to_string).collect();
+            match format {
+                ReportFormat::Json => {
+                    let json = cli::report::validate_json(&spec.display().to_string(), Ok(names));
+                    out.line(format_args!("{json:#}"))?;
+                }
+                ReportFormat::Text | ReportFormat::Github => out.note(format_args!(
+                    "{}: valid ({} environment{}: {})",
+                    spec.display(),
+                    names.len(),
+                    if names.len() == 1 { "" } else { "s" },
+                    names.join(", ")
+                ))?,
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Diff {
             spec,
-            out,
+            out: dir,
             stat,
+            format,
             color,
             target,
         } => {
-            let tree = render(&spec, target)?;
-            let changes = iacgen::output::changes(&tree, &target.dir(&out))
+            let tree = render(&spec, target, ReportFormat::Text, out)?;
+            let changes = iacgen::output::changes(&tree, &target.dir(&dir))
                 .map_err(|e| format!("error: {e}"))?;
-            if changes.is_empty() {
-                println!("{}: up to date with {}", out.display(), spec.display());
-                return Ok(ExitCode::SUCCESS);
-            }
-            if stat {
-                print!("{}", iacgen::output::stat(&changes));
-            } else {
-                print!(
-                    "{}",
-                    iacgen::output::unified_diff(&changes, color.enabled())
+            if format == DiffFormat::Json {
+                let json = cli::report::diff_json(
+                    &spec.display().to_string(),
+                    &dir.display().to_string(),
+                    target.name(),
+                    &changes,
                 );
+                out.line(format_args!("{json:#}"))?;
+            } else if changes.is_empty() {
+                out.note(format_args!(
+                    "{}: up to date with {}",
+                    dir.display(),
+                    spec.display()
+                ))?;
+            } else if !out.quiet() {
+                if stat {
+                    out.print(&iacgen::output::stat(&changes))?;
+                } else {
+                    out.print(&iacgen::output::unified_diff(&changes, color.enabled()))?;
+                }
             }
-            Ok(ExitCode::from(2))
+            Ok(if changes.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
         }
         Command::Init {
             dir,
@@ -386,59 +514,66 @@ fn run(command: Command) -> Result<ExitCode, String> {
         } => {
             let written = iacgen::init::init(&dir, project.as_deref(), &region)
                 .map_err(|e| format!("error: {e}"))?;
-            println!("  created   {}", written.spec.display());
+            out.note(format_args!("  created   {}", written.spec.display()))?;
             match &written.schema {
-                Some(schema) => println!("  created   {}", schema.display()),
-                None => println!(
+                Some(schema) => out.note(format_args!("  created   {}", schema.display()))?,
+                None => out.note(format_args!(
                     "  kept      {} (refresh it with `iacgen schema`)",
                     dir.join(iacgen::init::SCHEMA_FILE).display()
-                ),
+                ))?,
             }
             // Generated files name the spec relative to the repository root: run from there.
             let cd = match dir.as_os_str().to_str() {
                 Some(".") | Some("") => String::new(),
                 _ => format!("cd {} && ", dir.display()),
             };
-            println!(
+            out.note(format_args!(
                 "project {}: next, {cd}iacgen generate platform.yaml --out .",
                 written.project
-            );
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {
-            print!("{}", iacgen::spec::schema_json());
+            out.print(&iacgen::spec::schema_json())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "iacgen", &mut std::io::stdout());
+            // Into memory first: clap_complete panics on a failed write.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "iacgen", &mut script);
+            out.print(&String::from_utf8_lossy(&script))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Generate {
             spec,
-            out,
+            out: dir,
             force,
             target,
         } => {
-            let tree = render(&spec, target)?;
-            let summary = iacgen::output::generate(&tree, &target.dir(&out), force)
+            let tree = render(&spec, target, ReportFormat::Text, out)?;
+            progress(
+                out.quiet(),
+                format_args!("iacgen: writing {}", target.dir(&dir).display()),
+            );
+            let summary = iacgen::output::generate(&tree, &target.dir(&dir), force)
                 .map_err(|e| format!("error: {e}"))?;
             for path in &summary.created {
-                println!("  created   {path}");
+                out.note(format_args!("  created   {path}"))?;
             }
             for path in &summary.changed {
-                println!("  changed   {path}");
+                out.note(format_args!("  changed   {path}"))?;
             }
             for path in &summary.removed {
-                println!("  removed   {path}");
+                out.note(format_args!("  removed   {path}"))?;
             }
-            println!(
+            out.note(format_args!(
                 "{}: {} created, {} changed, {} removed, {} unchanged",
-                out.display(),
+                dir.display(),
                 summary.created.len(),
                 summary.changed.len(),
                 summary.removed.len(),
                 summary.unchanged.len()
-            );
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -226,3 +226,321 @@ fn help_explains_every_command_with_an_example() {
         );
     }
 }
+
+/// A spec with two problems of its values, on known lines: `project` (line 2) and the CIDR (line 5).
+fn bad_spec(dir: &Path) -> PathBuf {
+    let spec = dir.join("bad.yaml");
+    fs::write(
+        &spec,
+        "version: 1\nproject: Bad\nregion: us-east-1\nenvironments: {dev: {}}\n\
+         network: {cidr: 10.0.0.0/8}\n",
+    )
+    .unwrap();
+    spec
+}
+
+#[test]
+fn usage_errors_exit_1_not_the_2_of_changes_found() {
+    for args in [
+        &["generate", "--bogus"][..],
+        &["diff", &example("minimal.yaml")][..],
+        &["validate", &example("minimal.yaml"), "--format", "yaml"][..],
+        &[
+            "diff",
+            &example("minimal.yaml"),
+            "--out",
+            ".",
+            "--format",
+            "github",
+        ][..],
+        &["nonsense"][..],
+        &[][..],
+    ] {
+        let o = iacgen(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", text(&o.stderr));
+        assert!(text(&o.stderr).contains("error"), "{args:?}");
+    }
+    for args in [&["--help"][..], &["--version"], &["diff", "--help"]] {
+        let o = iacgen(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+    }
+}
+
+#[test]
+fn version_names_the_package_version_and_the_commit() {
+    let o = iacgen(&["--version"]);
+    let version = text(&o.stdout);
+    assert!(
+        version.starts_with(&format!("iacgen {}", env!("CARGO_PKG_VERSION"))),
+        "{version}"
+    );
+    let head = Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    match head {
+        Ok(head) if head.status.success() => {
+            let commit = text(&head.stdout).trim().to_string();
+            assert!(version.contains(&format!("commit {commit}")), "{version}");
+        }
+        _ => eprintln!("note: no git checkout here; the version has no commit to check"),
+    }
+}
+
+/// Runs iacgen with its standard output in a real pipe, reads one line of it and closes the
+/// pipe, as `iacgen ... | head -1` does.
+fn first_line_then_close(args: &[&str]) -> (String, Output) {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iacgen"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run iacgen");
+    let mut first = String::new();
+    let stdout = child.stdout.take().unwrap();
+    BufReader::new(stdout).read_line(&mut first).unwrap();
+    // The reader is dropped here: the pipe is closed while iacgen still has output to write.
+    let output = child.wait_with_output().unwrap();
+    (first, output)
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly_and_keeps_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("empty");
+    let out_s = out.to_str().unwrap();
+    // The full diff (every generated file) is far larger than a pipe's buffer, so iacgen is
+    // still writing when the reader goes.
+    let full = iacgen(&["diff", &example("platform.yaml"), "--out", out_s]);
+    assert!(full.stdout.len() > 1 << 17, "{}", full.stdout.len());
+    for (args, code) in [
+        (vec!["diff", &example("platform.yaml"), "--out", out_s], 2),
+        (
+            vec![
+                "diff",
+                &example("platform.yaml"),
+                "--out",
+                out_s,
+                "--format",
+                "json",
+            ],
+            2,
+        ),
+        (vec!["schema"], 0),
+        (vec!["completions", "zsh"], 0),
+        (vec!["--help"], 0),
+    ] {
+        let (first, o) = first_line_then_close(&args);
+        assert!(!first.is_empty(), "{args:?}");
+        let stderr = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn validate_reports_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = bad_spec(dir.path());
+    let o = iacgen(&["validate", spec.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["valid"], false);
+    let problems = report["problems"].as_array().unwrap();
+    let fields: Vec<(&str, u64)> = problems
+        .iter()
+        .map(|p| (p["field"].as_str().unwrap(), p["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(fields, [("project", 2), ("network.cidr", 5)]);
+    assert!(problems.iter().all(|p| p["column"].as_u64() > Some(0)
+        && p["file"] == spec.to_str().unwrap()
+        && !p["message"].as_str().unwrap().is_empty()));
+
+    let o = iacgen(&["validate", &example("platform.yaml"), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["valid"], true);
+    assert_eq!(report["problems"], serde_json::json!([]));
+    assert_eq!(
+        report["environments"],
+        serde_json::json!(["dev", "staging", "prod"])
+    );
+}
+
+#[test]
+fn validate_marks_the_spec_lines_for_github() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = bad_spec(dir.path());
+    let spec_s = spec.to_str().unwrap();
+    let o = iacgen(&["validate", spec_s, "--format", "github"]);
+    assert_eq!(o.status.code(), Some(1));
+    let stdout = text(&o.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "::error file={spec_s},line=2,col=10,title=project::"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("::error file={spec_s},line=5,")),
+        "{stdout}"
+    );
+    // The text form names the same places.
+    let plain = text(&iacgen(&["validate", spec_s]).stderr);
+    assert!(
+        plain.contains(&format!("{spec_s}:2:10: project:")),
+        "{plain}"
+    );
+}
+
+#[test]
+fn diff_reports_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("infra");
+    let out_s = out.to_str().unwrap();
+    let spec = example("minimal.yaml");
+    let o = iacgen(&["diff", &spec, "--out", out_s, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["changes"], true);
+    let files = report["files"].as_array().unwrap();
+    let main = files
+        .iter()
+        .find(|f| f["path"] == "environments/dev/main.tf")
+        .expect("environments/dev/main.tf listed");
+    assert_eq!(main["change"], "create");
+    assert!(
+        main["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+module \"network\"")
+    );
+
+    assert!(
+        iacgen(&["generate", &spec, "--out", out_s])
+            .status
+            .success()
+    );
+    fs::write(out.join("environments/dev/main.tf"), "# mine\n").unwrap();
+    let o = iacgen(&["diff", &spec, "--out", out_s, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files = report["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{report:#}");
+    assert_eq!(files[0]["change"], "update");
+    assert_eq!(files[0]["hand_edited"], true);
+
+    assert!(
+        iacgen(&["generate", &spec, "--out", out_s, "--force"])
+            .status
+            .success()
+    );
+    let o = iacgen(&["diff", &spec, "--out", out_s, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["changes"], false);
+    assert_eq!(report["files"], serde_json::json!([]));
+}
+
+#[test]
+fn plan_reports_in_json_under_both_spellings_and_for_github() {
+    let state = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/plan/hand-written-root.tfstate");
+    let state = state.to_str().unwrap();
+    let spec = example("minimal.yaml");
+    let base = ["plan", &spec, "--env", "dev", "--state", state];
+    let json = iacgen(&[&base[..], &["--format", "json"]].concat());
+    let alias = iacgen(&[&base[..], &["--json"]].concat());
+    assert_eq!(json.status.code(), Some(2));
+    assert_eq!(json.stdout, alias.stdout);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["environment"], "dev");
+    let not_managed = report["summary"]["not_managed"].as_u64().unwrap();
+    assert!(not_managed > 0);
+
+    let both = iacgen(&[&base[..], &["--json", "--format", "text"]].concat());
+    assert_eq!(both.status.code(), Some(1), "--json and --format conflict");
+
+    let github = iacgen(&[&base[..], &["--format", "github"]].concat());
+    assert_eq!(github.status.code(), Some(2));
+    let stdout = text(&github.stdout);
+    let notices: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("::notice "))
+        .collect();
+    assert_eq!(notices.len(), 1, "{stdout}");
+    assert!(
+        notices[0].starts_with("::notice title=iacgen plan dev::"),
+        "{stdout}"
+    );
+    let warnings = stdout
+        .lines()
+        .filter(|l| l.starts_with("::warning title=Terraform would destroy::"))
+        .count();
+    assert_eq!(warnings as u64, not_managed, "{stdout}");
+}
+
+#[test]
+fn quiet_prints_nothing_and_the_exit_code_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("infra");
+    let out_s = out.to_str().unwrap();
+    let spec = example("minimal.yaml");
+    let o = iacgen(&["diff", &spec, "--out", out_s, "--quiet"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty(), "{}", text(&o.stdout));
+    let o = iacgen(&["-q", "generate", &spec, "--out", out_s]);
+    assert!(o.status.success());
+    assert!(o.stdout.is_empty(), "{}", text(&o.stdout));
+    assert!(out.join("environments/dev/main.tf").exists());
+    for args in [
+        &["diff", &spec, "--out", out_s, "-q"][..],
+        &["validate", &spec, "-q"],
+        &["init", dir.path().join("new").to_str().unwrap(), "-q"],
+    ] {
+        let o = iacgen(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?}: {}", text(&o.stdout));
+    }
+    // Errors still reach standard error; what was asked for still reaches standard output.
+    let bad = bad_spec(dir.path());
+    let o = iacgen(&["validate", bad.to_str().unwrap(), "-q"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("project"));
+    let o = iacgen(&["validate", &spec, "-q", "--format", "json"]);
+    assert!(serde_json::from_slice::<serde_json::Value>(&o.stdout).is_ok());
+}
+
+#[test]
+fn progress_goes_to_a_terminal_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("infra");
+    let spec = example("minimal.yaml");
+    // Standard error is a pipe here, as in CI: nothing on it for a run that succeeds.
+    let o = iacgen(&["generate", &spec, "--out", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(o.stderr.is_empty(), "{}", text(&o.stderr));
+    // On a terminal (a pseudo-terminal from util-linux `script`), it says what it is doing.
+    let command = format!(
+        "{} generate {spec} --out {}",
+        env!("CARGO_BIN_EXE_iacgen"),
+        dir.path().join("tty").display()
+    );
+    match Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+    {
+        Ok(o) if o.status.success() => {
+            let screen = text(&o.stdout);
+            assert!(screen.contains("iacgen: reading"), "{screen}");
+        }
+        _ => {
+            eprintln!("note: `script` (util-linux) is not installed; terminal progress not checked")
+        }
+    }
+}

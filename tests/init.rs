@@ -286,5 +286,5 @@ fn completions_cover_every_command_in_bash_zsh_and_fish() {
     let bash = text(&iacgen(&root(), &["completions", "bash"]).stdout);
     assert!(bash.contains("complete -F"), "not a bash completion script");
     let o = iacgen(&root(), &["completions", "tcsh"]);
-    assert_eq!(o.status.code(), Some(2), "unknown shell is a usage error");
+    assert_eq!(o.status.code(), Some(1), "unknown shell is a usage error");
 }
