@@ -124,7 +124,12 @@ fn the_workflow_checks_plans_and_applies_every_environment() {
         );
 
         let plan = &jobs["plan"];
-        assert_eq!(plan["if"], "github.event_name == 'pull_request'", "{at}");
+        if platform.backend.is_some() {
+            // On main too: the apply jobs apply the plans this job saves and shows.
+            assert!(plan.get("if").is_none(), "{at}");
+        } else {
+            assert_eq!(plan["if"], "github.event_name == 'pull_request'", "{at}");
+        }
         assert_eq!(
             plan["permissions"]["id-token"], "write",
             "{at}: no OIDC token"
@@ -181,16 +186,223 @@ fn the_workflow_checks_plans_and_applies_every_environment() {
                 "{at}"
             );
             assert_eq!(job["permissions"]["id-token"], "write", "{at}");
-            assert!(runs(job).contains("terraform apply"), "{at}");
-            // In order: each environment after the previous one, the first after the checks.
+            // It applies the plan the plan job saved and showed, not a new one.
+            let download = job["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| {
+                    s["uses"]
+                        .as_str()
+                        .is_some_and(|u| u.starts_with("actions/download-artifact@"))
+                })
+                .unwrap_or_else(|| panic!("{at}: {env} applies no saved plan"));
+            assert_eq!(download["with"]["name"], format!("plan-{env}"), "{at}");
+            assert_eq!(
+                download["with"]["path"],
+                format!("environments/{env}"),
+                "{at}"
+            );
+            assert!(runs(job).contains("terraform apply tfplan"), "{at}");
+            assert!(!runs(job).contains("terraform plan"), "{at}: plans again");
+            // In order: each environment after the previous one, the first after the plans.
             let needs = &job["needs"];
             if i == 0 {
-                assert_eq!(strs(needs), ["check", "validate"], "{at}");
+                assert_eq!(needs, "plan", "{at}");
             } else {
-                assert_eq!(needs, &format!("apply-{}", envs[i - 1]), "{at}");
+                assert_eq!(
+                    strs(needs),
+                    ["plan", &format!("apply-{}", envs[i - 1])],
+                    "{at}"
+                );
             }
         }
     }
+}
+
+/// Every step of every job.
+fn steps(workflow: &Value) -> Vec<(&String, &Value)> {
+    workflow["jobs"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(name, job)| {
+            job["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |step| (name, step))
+        })
+        .collect()
+}
+
+#[test]
+fn the_workflow_pins_every_action_to_a_commit_on_a_supported_runtime() {
+    let tree = render(&example());
+    let text = tree.get(".github/workflows/terraform.yml").unwrap();
+    let workflow = yaml(&tree, ".github/workflows/terraform.yml");
+    let pins = iacgen::scaffold::actions::PINS;
+    let mut used = Vec::new();
+    for (job, step) in steps(&workflow) {
+        let Some(uses) = step["uses"].as_str() else {
+            continue;
+        };
+        let (action, sha) = uses.split_once('@').unwrap();
+        let pin = pins
+            .iter()
+            .find(|p| p.action == action)
+            .unwrap_or_else(|| panic!("{job}: {uses} is not in the pinned list"));
+        assert_eq!(sha, pin.sha, "{job}: {uses}");
+        assert!(sha.len() == 40 && sha.chars().all(|c| c.is_ascii_hexdigit()));
+        // The release is named beside the commit, for people and for update bots.
+        assert!(
+            text.contains(&format!("{uses} # {}", pin.version)),
+            "{job}: {uses} without its version"
+        );
+        used.push(action);
+    }
+    for pin in pins {
+        assert!(
+            used.contains(&pin.action),
+            "{} pinned but not used",
+            pin.action
+        );
+        assert!(
+            ["node24", "docker", "composite"].contains(&pin.runs),
+            "{} runs on {}",
+            pin.action,
+            pin.runs
+        );
+    }
+}
+
+#[test]
+fn the_workflow_keeps_no_credentials_and_asks_for_least_permissions() {
+    for spec in support::examples() {
+        let at = spec.display();
+        let tree = render(&load(&spec));
+        let workflow = yaml(&tree, ".github/workflows/terraform.yml");
+        assert_eq!(workflow["permissions"], serde_json::json!({}), "{at}");
+        for (name, job) in workflow["jobs"].as_object().unwrap() {
+            let permissions = job["permissions"].as_object();
+            let permissions = permissions.unwrap_or_else(|| panic!("{at}: {name} inherits"));
+            assert_eq!(permissions["contents"], "read", "{at}: {name}");
+            let oidc = uses(job)
+                .iter()
+                .any(|u| u.starts_with("aws-actions/configure-aws-credentials@"));
+            let expected = if oidc { 2 } else { 1 };
+            assert_eq!(permissions.len(), expected, "{at}: {name}: {permissions:?}");
+            if oidc {
+                assert_eq!(permissions["id-token"], "write", "{at}: {name}");
+            }
+        }
+        for (job, step) in steps(&workflow) {
+            if step["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/checkout@"))
+            {
+                assert_eq!(
+                    step["with"]["persist-credentials"], false,
+                    "{at}: {job} keeps the token in .git/config"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_workflow_installs_iacgen_as_the_spec_says() {
+    let install = |platform: &Platform| -> String {
+        let tree = render(platform);
+        let workflow = yaml(&tree, ".github/workflows/terraform.yml");
+        let step = steps(&workflow)
+            .into_iter()
+            .find(|(_, s)| s["name"] == "Install iacgen")
+            .map(|(_, s)| s.clone())
+            .expect("an install step");
+        let env = step["env"].as_object().unwrap();
+        let mut script = step["run"].as_str().unwrap().to_string();
+        for (name, value) in env {
+            let value = value.as_str().unwrap();
+            script = script
+                .replace(&format!("\"${name}\""), value)
+                .replace(&format!("${name}"), value);
+        }
+        script
+    };
+    // By default: iacgen's repository at the tag of this version (not crates.io, where it is not).
+    let script = install(&example());
+    assert!(
+        script.contains(&format!(
+            "cargo install --locked --git https://github.com/iacgen/iacgen --tag v{} iacgen",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{script}"
+    );
+    assert!(!script.contains("cargo install iacgen"));
+
+    let base = std::fs::read_to_string(root().join("examples/minimal.yaml")).unwrap();
+    let sha = "0123456789abcdef0123456789abcdef01234567";
+    let spec = format!(
+        "{base}\nrepository:\n  iacgen: {{ git: https://example.com/fork/iacgen.git, rev: {sha} }}\n"
+    );
+    let platform = iacgen::spec::load_str(&spec, iacgen::spec::Format::Yaml, "p.yaml").unwrap();
+    let script = install(&platform);
+    assert!(
+        script.contains(&format!(
+            "cargo install --locked --git https://example.com/fork/iacgen.git --rev {sha} iacgen"
+        )),
+        "{script}"
+    );
+
+    let sum = "ab".repeat(32);
+    let spec = format!(
+        "{base}\nrepository:\n  iacgen: {{ url: https://example.com/iacgen.tar.gz, sha256: {sum} }}\n"
+    );
+    let platform = iacgen::spec::load_str(&spec, iacgen::spec::Format::Yaml, "p.yaml").unwrap();
+    let script = install(&platform);
+    let check = script.find("sha256sum --check").expect("checksum checked");
+    let unpack = script.find("tar -xzf").expect("unpacked");
+    assert!(check < unpack, "checked before it is unpacked: {script}");
+    assert!(script.contains(&sum) && script.contains("https://example.com/iacgen.tar.gz"));
+
+    // A revision that is not a full commit, or both kinds at once, is refused where it is.
+    for (bad, field) in [
+        (
+            "{ git: https://x.example/i, rev: abc1234 }",
+            "repository.iacgen.rev",
+        ),
+        (
+            "{ git: http://x.example/i, tag: v1 }",
+            "repository.iacgen.git",
+        ),
+        (
+            "{ url: https://x.example/i.tar.gz, sha256: nope }",
+            "repository.iacgen.sha256",
+        ),
+        (
+            "{ git: https://x.example/i, rev: abc, url: https://y }",
+            "repository.iacgen",
+        ),
+    ] {
+        let spec = format!("{base}\nrepository:\n  iacgen: {bad}\n");
+        let errors =
+            iacgen::spec::load_str(&spec, iacgen::spec::Format::Yaml, "p.yaml").expect_err(bad);
+        assert!(
+            errors.iter().any(|e| e.path == field && e.line > 0),
+            "{bad}: {errors}"
+        );
+    }
+}
+
+#[test]
+fn the_plan_summary_is_a_table_per_environment() {
+    let tree = render(&example());
+    let workflow = yaml(&tree, ".github/workflows/terraform.yml");
+    let summary = runs(&workflow["jobs"]["plan"]);
+    assert!(summary.contains("GITHUB_STEP_SUMMARY"));
+    assert!(summary.contains("| Create | Update | Replace | Destroy | Import | Unchanged |"));
+    assert!(summary.contains("terraform show -json tfplan"));
 }
 
 #[test]

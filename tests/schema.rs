@@ -203,6 +203,30 @@ fn invalid_specs_fail_the_schema_as_they_fail_the_loader() {
             "unknown repository file",
             with(example(), "/repository", json!({ "makefile": true })),
         ),
+        (
+            "iacgen from git without a revision",
+            with(
+                example(),
+                "/repository",
+                json!({ "iacgen": { "git": "https://github.com/iacgen/iacgen" } }),
+            ),
+        ),
+        (
+            "iacgen from git at a short SHA",
+            with(
+                example(),
+                "/repository",
+                json!({ "iacgen": { "git": "https://github.com/iacgen/iacgen", "rev": "abc1234" } }),
+            ),
+        ),
+        (
+            "iacgen release archive without a checksum",
+            with(
+                example(),
+                "/repository",
+                json!({ "iacgen": { "url": "https://example.com/iacgen.tar.gz" } }),
+            ),
+        ),
         ("no region anywhere", without(example(), "/region")),
         (
             "a list where a map goes",
@@ -345,7 +369,11 @@ fn loader_fields(spec: &Value, path: &str, pointer: &str) -> Vec<String> {
 fn schema_and_loader_know_the_same_fields_everywhere() {
     let schema = iacgen::spec::schema();
     // The complete example plus the sections it leaves out, so every table is present.
-    let mut spec = with(example(), "/repository", json!({ "readme": true }));
+    let mut spec = with(
+        example(),
+        "/repository",
+        json!({ "readme": true, "iacgen": { "git": "https://github.com/iacgen/iacgen", "tag": "v1.0.0" } }),
+    );
     spec = with(
         spec,
         "/eks/addons",

@@ -355,6 +355,39 @@ pub struct Repository {
     pub pre_commit: bool,
     /// `.github/workflows/terraform.yml`: checks and plans on pull requests, applies on main.
     pub github_workflow: bool,
+    /// How the workflow installs iacgen (`repository.iacgen`).
+    pub iacgen: IacgenInstall,
+}
+
+/// How CI gets the iacgen that checks the code matches the spec. iacgen is not on crates.io,
+/// so either cargo builds it from its git repository at a fixed revision, or the workflow
+/// downloads a release archive and checks its SHA-256 before running anything from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IacgenInstall {
+    /// `cargo install --locked --git <url> --rev <sha> iacgen` (or `--tag`).
+    Git { url: String, reference: GitRef },
+    /// A `.tar.gz` as iacgen's release workflow builds it (`iacgen-<tag>-<target>/iacgen`).
+    Release { url: String, sha256: String },
+}
+
+/// Which commit of a git repository: a full commit SHA pins it; a tag can be moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GitRef {
+    Rev(String),
+    Tag(String),
+}
+
+/// iacgen's own repository.
+pub const IACGEN_GIT: &str = "https://github.com/iacgen/iacgen";
+
+impl Default for IacgenInstall {
+    /// The release tag of the iacgen that generates the workflow, from its own repository.
+    fn default() -> Self {
+        IacgenInstall::Git {
+            url: IACGEN_GIT.to_string(),
+            reference: GitRef::Tag(format!("v{}", env!("CARGO_PKG_VERSION"))),
+        }
+    }
 }
 
 /// Where `iacgen init` puts the spec, and so where generated files expect it by default.
@@ -369,6 +402,7 @@ impl Default for Repository {
             tflint: true,
             pre_commit: true,
             github_workflow: true,
+            iacgen: IacgenInstall::default(),
         }
     }
 }

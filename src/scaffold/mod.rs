@@ -6,6 +6,7 @@
 //! the facts gathered here; `.tflint.hcl` is HCL and so is built as a syntax tree. Like the rest
 //! of `compile`, this is pure: platform in, files out.
 
+pub mod actions;
 mod render;
 mod tfdocs;
 mod tflint;
@@ -14,7 +15,7 @@ pub use render::FAILED as RENDER_FAILED;
 pub use tfdocs::{BEGIN as TF_DOCS_BEGIN, END as TF_DOCS_END};
 pub use tflint::AWS_RULESET_VERSION;
 
-use crate::model::{Platform, naming};
+use crate::model::{GitRef, IacgenInstall, Platform, naming};
 use crate::terraform::{AWS_PROVIDER_VERSION, Module, TERRAFORM_VERSION};
 use crate::tree::Tree;
 use serde::Serialize;
@@ -103,7 +104,6 @@ pub fn starter_spec(
 struct Facts {
     project: String,
     spec_file: String,
-    iacgen_version: &'static str,
     terraform_version: &'static str,
     ci_terraform_version: &'static str,
     aws_provider_version: &'static str,
@@ -123,6 +123,47 @@ struct Facts {
     manual: Vec<SecretFacts>,
     layout: String,
     files: FileFacts,
+    /// `uses:` of each action, pinned: `actions/checkout@<sha> # v7.0.1`.
+    uses: std::collections::BTreeMap<&'static str, String>,
+    install: InstallFacts,
+}
+
+/// How the workflow installs iacgen: `git` (cargo builds it at `flag` `reference`) or
+/// `release` (download `url`, check `sha256`).
+#[derive(Serialize)]
+struct InstallFacts {
+    kind: &'static str,
+    url: String,
+    flag: &'static str,
+    reference: String,
+    sha256: String,
+}
+
+impl InstallFacts {
+    fn new(install: &IacgenInstall) -> Self {
+        match install {
+            IacgenInstall::Git { url, reference } => {
+                let (flag, reference) = match reference {
+                    GitRef::Rev(rev) => ("--rev", rev),
+                    GitRef::Tag(tag) => ("--tag", tag),
+                };
+                Self {
+                    kind: "git",
+                    url: url.clone(),
+                    flag,
+                    reference: reference.clone(),
+                    sha256: String::new(),
+                }
+            }
+            IacgenInstall::Release { url, sha256 } => Self {
+                kind: "release",
+                url: url.clone(),
+                flag: "",
+                reference: String::new(),
+                sha256: sha256.clone(),
+            },
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -190,8 +231,8 @@ impl Facts {
                 apply_role_variable: format!("AWS_APPLY_ROLE_ARN_{variable}"),
                 apply_job: format!("apply-{env}"),
                 needs: match i {
-                    0 => "[check, validate]".to_string(),
-                    _ => format!("apply-{}", names[i - 1]),
+                    0 => "plan".to_string(),
+                    _ => format!("[plan, apply-{}]", names[i - 1]),
                 },
             });
         }
@@ -217,7 +258,6 @@ impl Facts {
         Self {
             project: platform.project.clone(),
             spec_file: r.spec_file.clone(),
-            iacgen_version: env!("CARGO_PKG_VERSION"),
             terraform_version: TERRAFORM_VERSION,
             ci_terraform_version: CI_TERRAFORM_VERSION,
             aws_provider_version: AWS_PROVIDER_VERSION,
@@ -239,6 +279,8 @@ impl Facts {
             apply: platform.backend.is_some(),
             manual: secrets.iter().filter(|s| !s.generated).cloned().collect(),
             secrets,
+            uses: actions::uses(),
+            install: InstallFacts::new(&r.iacgen),
             files: FileFacts {
                 readme: r.readme,
                 gitignore: r.gitignore,
@@ -316,7 +358,7 @@ fn layout(platform: &Platform, modules: &[Module]) -> String {
         (
             r.github_workflow,
             WORKFLOW_PATH,
-            "CI: checks and plans, applies on main",
+            "CI: checks and plans; on main, applies the plans it shows",
         ),
     ];
     for (on, path, note) in optional {

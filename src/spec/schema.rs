@@ -9,7 +9,7 @@
 //! other way round.
 
 use crate::model::tags::RESERVED_KEYS;
-use crate::model::{DEFAULT_EKS_ADDONS, DEFAULT_SPEC_FILE, SPEC_VERSION};
+use crate::model::{DEFAULT_EKS_ADDONS, DEFAULT_SPEC_FILE, IACGEN_GIT, SPEC_VERSION};
 use serde_json::{Map, Value, json};
 
 /// `[a-z][a-z0-9-]*`: project, environment, service, node pool names.
@@ -636,8 +636,71 @@ fn repository() -> Value {
                 file(".pre-commit-config.yaml and .terraform-docs.yml"),
             ),
             ("github_workflow", file(".github/workflows/terraform.yml")),
+            ("iacgen", iacgen_install()),
         ],
     )
+}
+
+/// `repository.iacgen`: one table whose fields come in three combinations.
+fn iacgen_install() -> Value {
+    let only = |fields: [&str; 2]| {
+        let others: Vec<Value> = ["git", "rev", "tag", "url", "sha256"]
+            .into_iter()
+            .filter(|f| !fields.contains(f))
+            .map(|f| json!({ "required": [f] }))
+            .collect();
+        json!({ "required": fields, "not": { "anyOf": others } })
+    };
+    let string = |pattern: &str, description: &str| json!({ "type": "string", "pattern": pattern, "description": description });
+    let mut schema = table(
+        &format!(
+            "How the generated CI workflow installs iacgen, which is not on crates.io: cargo \
+             builds it from a git repository at a commit (`git` with `rev`, a full commit SHA, \
+             or `tag`), or the workflow downloads a release archive and checks its SHA-256 \
+             before running it (`url` with `sha256`). Default: {IACGEN_GIT} at tag \
+             v<the version of the iacgen that generates the workflow>."
+        ),
+        &[],
+        vec![
+            (
+                "git",
+                string("^https://", "The git repository of iacgen (https://)."),
+            ),
+            (
+                "rev",
+                string("^[0-9a-fA-F]{40}$", "A full commit SHA of `git`."),
+            ),
+            (
+                "tag",
+                string("^[A-Za-z0-9._/+][A-Za-z0-9._/+-]*$", "A tag of `git`."),
+            ),
+            (
+                "url",
+                string(
+                    "^https://",
+                    "A release archive (.tar.gz) as iacgen's release workflow builds it.",
+                ),
+            ),
+            (
+                "sha256",
+                string(
+                    "^[0-9a-fA-F]{64}$",
+                    "The archive's SHA-256, as in the release's SHA256SUMS.",
+                ),
+            ),
+        ],
+    );
+    if let Value::Object(map) = &mut schema {
+        map.insert(
+            "oneOf".into(),
+            json!([
+                only(["git", "rev"]),
+                only(["git", "tag"]),
+                only(["url", "sha256"])
+            ]),
+        );
+    }
+    schema
 }
 
 // --- building blocks ---------------------------------------------------------------------

@@ -1,12 +1,60 @@
 //! `repository`: where the spec sits in the generated repository.
 
 use super::checker::{Checker, path};
+use crate::model::{GitRef, IacgenInstall};
 
 pub(super) fn check(c: &mut Checker) {
     let file = &c.p.repository.spec_file;
     if let Some(message) = spec_file(file) {
         c.push(path(&["repository", "spec_file"]), message);
     }
+    let mut problems = Vec::new();
+    match &c.p.repository.iacgen {
+        IacgenInstall::Git { url, reference } => {
+            problems.push(("git", https_url(url)));
+            problems.push(match reference {
+                GitRef::Rev(rev) => ("rev", hex(rev, 40, "a full commit SHA")),
+                GitRef::Tag(tag) => ("tag", git_tag(tag)),
+            });
+        }
+        IacgenInstall::Release { url, sha256 } => {
+            problems.push(("url", https_url(url)));
+            problems.push(("sha256", hex(sha256, 64, "a SHA-256 checksum")));
+        }
+    }
+    for (field, problem) in problems {
+        if let Some(message) = problem {
+            c.push(path(&["repository", "iacgen", field]), message);
+        }
+    }
+}
+
+/// The workflow downloads from this URL: HTTPS only, and nothing a shell or YAML would read
+/// as syntax (it is passed through an environment variable, but stays plain to be read).
+fn https_url(url: &str) -> Option<String> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-._~:/?#[]@!&'()*+,;=%".contains(c);
+    if !url.starts_with("https://") || url.len() <= "https://".len() {
+        Some(format!("`{url}` must be an https:// URL"))
+    } else if !url.chars().all(plain) || url.contains('\'') {
+        Some(format!(
+            "`{url}` may contain only the characters of a URL (no spaces or quotes)"
+        ))
+    } else {
+        None
+    }
+}
+
+fn hex(value: &str, len: usize, what: &str) -> Option<String> {
+    let ok = value.len() == len && value.chars().all(|c| c.is_ascii_hexdigit());
+    (!ok).then(|| format!("`{value}` is not {what} ({len} hexadecimal digits)"))
+}
+
+fn git_tag(tag: &str) -> Option<String> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "._-/+".contains(c);
+    let ok = !tag.is_empty() && !tag.starts_with('-') && tag.chars().all(plain);
+    (!ok).then(|| {
+        format!("`{tag}` is not a plain tag name (letters, digits, `.`, `_`, `-`, `/`, `+`)")
+    })
 }
 
 /// The spec path is written into the CI workflow's shell steps and the README, so it is kept to
@@ -41,7 +89,28 @@ fn spec_file(file: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::spec_file;
+    use super::{git_tag, hex, https_url, spec_file};
+
+    #[test]
+    fn install_values_are_pins_and_https_urls() {
+        assert_eq!(https_url("https://github.com/iacgen/iacgen"), None);
+        for bad in [
+            "http://x",
+            "git@github.com:a/b",
+            "https://",
+            "https://a b",
+            "https://a'b",
+        ] {
+            assert!(https_url(bad).is_some(), "{bad}");
+        }
+        assert_eq!(hex(&"a".repeat(40), 40, "x"), None);
+        assert!(hex("abc1234", 40, "x").is_some());
+        assert!(hex(&"g".repeat(40), 40, "x").is_some());
+        assert_eq!(git_tag("v0.1.0"), None);
+        for bad in ["", "-x", "v1 0", "$(x)"] {
+            assert!(git_tag(bad).is_some(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn plain_relative_spec_paths_only() {
