@@ -11,6 +11,7 @@ pub mod output;
 pub mod pulumi;
 pub mod scaffold;
 pub mod spec;
+pub mod spec_copy;
 pub mod state;
 pub mod terraform;
 pub mod tree;

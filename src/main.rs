@@ -5,6 +5,7 @@ mod cli;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use cli::stdout::{Stdout, progress};
+use iacgen::spec_copy::{self, SpecEntry};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -310,19 +311,48 @@ fn render(
     target: Target,
     format: ReportFormat,
     out: &mut Stdout,
-) -> Result<iacgen::tree::Tree, Failure> {
+) -> Result<(iacgen::model::Platform, iacgen::tree::Tree), Failure> {
     let platform = load(spec, format, out)?;
     let rendered = match target {
         Target::Terraform => iacgen::render(&platform),
         Target::Pulumi => iacgen::render_pulumi(&platform),
     };
-    rendered.map_err(|problems| {
+    rendered.map(|tree| (platform, tree)).map_err(|problems| {
         problems
             .iter()
             .map(|p| format!("{}: {p}", spec.display()))
             .collect::<Vec<_>>()
             .join("\n")
             .into()
+    })
+}
+
+/// Adds the spec to the Terraform tree at `repository.spec_file` (see `iacgen::spec_copy`):
+/// its own text when it is that file, a copy when it is outside the output directory. Returns
+/// the path when it is a copy. The Pulumi project names no spec.
+fn with_spec(
+    tree: &mut iacgen::tree::Tree,
+    platform: &iacgen::model::Platform,
+    spec: &Path,
+    dir: &Path,
+    target: Target,
+) -> Result<Option<String>, String> {
+    if matches!(target, Target::Pulumi) {
+        return Ok(None);
+    }
+    let r = &platform.repository;
+    // The root files that name the spec (README, workflow, pre-commit, tflint, .gitignore).
+    let named = r.readme || r.github_workflow || r.pre_commit || r.tflint || r.gitignore;
+    Ok(match spec_copy::entry(spec, dir, &r.spec_file, named)? {
+        SpecEntry::InPlace(text) => {
+            tree.insert(r.spec_file.clone(), text);
+            None
+        }
+        SpecEntry::Copy(text) => {
+            tree.insert(r.spec_file.clone(), text);
+            Some(r.spec_file.clone())
+        }
+        SpecEntry::None => None,
     })
 }
 
@@ -394,7 +424,7 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
             out: dir,
         } => {
             let format = if json { ReportFormat::Json } else { format };
-            let mut tree = render(&spec, Target::Terraform, format, out)?;
+            let (_, mut tree) = render(&spec, Target::Terraform, format, out)?;
             if let Some(dir) = &dir {
                 add_files_on_disk(&mut tree, dir, &env)?;
             }
@@ -477,7 +507,8 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
             color,
             target,
         } => {
-            let tree = render(&spec, target, ReportFormat::Text, out)?;
+            let (platform, mut tree) = render(&spec, target, ReportFormat::Text, out)?;
+            with_spec(&mut tree, &platform, &spec, &dir, target)?;
             let changes = iacgen::output::changes(&tree, &target.dir(&dir))
                 .map_err(|e| format!("error: {e}"))?;
             if format == DiffFormat::Json {
@@ -550,7 +581,8 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
             force,
             target,
         } => {
-            let tree = render(&spec, target, ReportFormat::Text, out)?;
+            let (platform, mut tree) = render(&spec, target, ReportFormat::Text, out)?;
+            let copied = with_spec(&mut tree, &platform, &spec, &dir, target)?;
             progress(
                 out.quiet(),
                 format_args!("iacgen: writing {}", target.dir(&dir).display()),
@@ -565,6 +597,17 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
             }
             for path in &summary.removed {
                 out.note(format_args!("  removed   {path}"))?;
+            }
+            if let Some(spec_file) = copied
+                && (summary.created.contains(&spec_file) || summary.changed.contains(&spec_file))
+            {
+                // On stderr even with --quiet: the spec to edit from now on is the copy.
+                cli::stdout::error(format_args!(
+                    "note: copied {} to {}: the README and CI name it as the spec, so edit that \
+                     file from now on",
+                    spec.display(),
+                    dir.join(&spec_file).display()
+                ));
             }
             out.note(format_args!(
                 "{}: {} created, {} changed, {} removed, {} unchanged",

@@ -205,7 +205,14 @@ fn regenerating_removes_files_iacgen_no_longer_produces_and_keeps_others() {
     assert!(out.join("environments/qa/main.tf").exists());
     fs::write(out.join("environments/notes.md"), "mine").unwrap();
 
-    let o = iacgen(&["generate", &example("minimal.yaml"), "--out", out_s]);
+    // Another spec from outside: --force replaces the copy of the first one (platform.yaml).
+    let o = iacgen(&[
+        "generate",
+        &example("minimal.yaml"),
+        "--out",
+        out_s,
+        "--force",
+    ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("removed   environments/qa/main.tf"));
     assert!(!out.join("environments/qa").exists());
@@ -521,7 +528,13 @@ fn progress_goes_to_a_terminal_only() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("infra");
     let spec = example("minimal.yaml");
-    // Standard error is a pipe here, as in CI: nothing on it for a run that succeeds.
+    // Standard error is a pipe here, as in CI: nothing on it for a run that succeeds (the
+    // second: the first notes that it copied the spec in).
+    assert!(
+        iacgen(&["generate", &spec, "--out", out.to_str().unwrap()])
+            .status
+            .success()
+    );
     let o = iacgen(&["generate", &spec, "--out", out.to_str().unwrap()]);
     assert!(o.status.success());
     assert!(o.stderr.is_empty(), "{}", text(&o.stderr));
@@ -543,4 +556,84 @@ fn progress_goes_to_a_terminal_only() {
             eprintln!("note: `script` (util-linux) is not installed; terminal progress not checked")
         }
     }
+}
+
+#[test]
+fn the_spec_the_generated_files_name_is_where_they_name_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("infra");
+    let out_s = out.to_str().unwrap();
+    let spec = example("platform.yaml");
+    let o = iacgen(&["generate", &spec, "--out", out_s]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("platform.yaml"),
+        "no note of the copy"
+    );
+    // README and workflow name platform.yaml: it is there, and it is the spec.
+    let readme = fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(readme.contains("[`platform.yaml`](platform.yaml)"));
+    assert_eq!(
+        fs::read_to_string(out.join("platform.yaml")).unwrap(),
+        fs::read_to_string(&spec).unwrap()
+    );
+    // CI's own command, from the repository root, finds the code up to date.
+    let ci = Command::new(env!("CARGO_BIN_EXE_iacgen"))
+        .args(["diff", "platform.yaml", "--out", "."])
+        .current_dir(&out)
+        .output()
+        .unwrap();
+    assert_eq!(ci.status.code(), Some(0), "{}", text(&ci.stderr));
+    // Generating again from outside replaces a copy nobody edited (the example changed)...
+    let changed = dir.path().join("changed.yaml");
+    let example = fs::read_to_string(&spec).unwrap();
+    fs::write(
+        &changed,
+        example.replace("Owner: platform-team", "Owner: infra-team"),
+    )
+    .unwrap();
+    let o = iacgen(&["generate", changed.to_str().unwrap(), "--out", out_s]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        fs::read_to_string(out.join("platform.yaml"))
+            .unwrap()
+            .contains("infra-team")
+    );
+    assert!(
+        iacgen(&["generate", &spec, "--out", out_s])
+            .status
+            .success()
+    );
+
+    // ...but not one edited since (without --force); nothing is written.
+    fs::write(out.join("platform.yaml"), "# edited\n").unwrap();
+    let before = files(&out);
+    let o = iacgen(&["generate", &spec, "--out", out_s]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("--force"), "{}", text(&o.stderr));
+    assert_eq!(files(&out), before);
+    assert_eq!(
+        fs::read_to_string(out.join("platform.yaml")).unwrap(),
+        "# edited\n"
+    );
+    let o = iacgen(&["diff", &spec, "--out", out_s, "--stat"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stdout).contains("platform.yaml"),
+        "{}",
+        text(&o.stdout)
+    );
+
+    // A spec inside the output directory at another path than spec_file: refused, naming the
+    // setting that fixes it.
+    let inside = out.join("specs/p.yaml");
+    fs::create_dir_all(inside.parent().unwrap()).unwrap();
+    fs::copy(&spec, &inside).unwrap();
+    let o = iacgen(&["generate", inside.to_str().unwrap(), "--out", out_s]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("spec_file: specs/p.yaml"),
+        "{}",
+        text(&o.stderr)
+    );
 }

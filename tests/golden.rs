@@ -72,6 +72,18 @@ fn committed_reference_output_is_current() {
         iacgen::pulumi::DIR,
         iacgen::output::MANIFEST_PATH
     ));
+    // The spec the generated README and CI name, copied in by `generate` (not rendered): the
+    // complete example itself.
+    let spec_file = iacgen::model::DEFAULT_SPEC_FILE;
+    if on_disk.remove(spec_file) {
+        let copy = std::fs::read_to_string(reference().join(spec_file)).unwrap();
+        let spec = std::fs::read_to_string(root().join("examples/platform.yaml")).unwrap();
+        if copy != spec {
+            stale.push(format!("changed: {spec_file}"));
+        }
+    } else {
+        stale.push(format!("missing: {spec_file}"));
+    }
     let generated: BTreeSet<String> = tree.paths().map(str::to_string).collect();
     for extra in on_disk.difference(&generated) {
         stale.push(format!("not generated any more: {extra}"));

@@ -534,7 +534,7 @@ fn gitignore_keeps_state_and_working_files_out_but_not_the_lock_file() {
         "environments/dev/terraform.tfstate.backup",
         "environments/dev/crash.log",
         "environments/dev/tfplan",
-        "environments/dev/override.tf",
+        "environments/dev/plan.json",
     ] {
         assert!(ignored(path), "{path} is not ignored");
     }
@@ -545,6 +545,11 @@ fn gitignore_keeps_state_and_working_files_out_but_not_the_lock_file() {
         ".iacgen/manifest.json",
         "platform.yaml",
         ".tflint.hcl",
+        // Override files extend generated modules (the README shows one): committed, so CI
+        // plans what a person planned.
+        "modules/eks/autoscaler_override.tf",
+        "environments/dev/override.tf",
+        "environments/prod/extra_override.tf.json",
     ] {
         assert!(!ignored(path), "{path} is ignored");
     }

@@ -57,6 +57,17 @@ fn git_tag(tag: &str) -> Option<String> {
     })
 }
 
+/// Paths (files, or directories of files) that iacgen generates: the spec may not be one.
+const GENERATED: &[&str] = &[
+    "modules",
+    "environments",
+    "pulumi",
+    ".iacgen",
+    ".github/workflows/terraform.yml",
+    ".pre-commit-config.yaml",
+    ".terraform-docs.yml",
+];
+
 /// The spec path is written into the CI workflow's shell steps and the README, so it is kept to
 /// plain relative paths: no quoting, no escaping, nothing a shell would expand.
 fn spec_file(file: &str) -> Option<String> {
@@ -81,6 +92,11 @@ fn spec_file(file: &str) -> Option<String> {
         })
     {
         "must end in .yaml, .yml, .toml or .json"
+    } else if GENERATED
+        .iter()
+        .any(|g| file == *g || file.starts_with(&format!("{g}/")))
+    {
+        "is where iacgen writes generated files"
     } else {
         return None;
     };
@@ -134,6 +150,9 @@ mod tests {
             "my platform.yaml",
             "$(rm -rf).yaml",
             "p\"q.yaml",
+            ".pre-commit-config.yaml",
+            "modules/eks/platform.yaml",
+            ".github/workflows/terraform.yml",
         ] {
             assert!(spec_file(bad).is_some(), "{bad:?} accepted");
         }
