@@ -1045,7 +1045,7 @@ fn service_image_port_and_capacity() {
     assert_problems(
         &p,
         &[
-            "ecs.services.api.port: port 0 is out of range (1 to 65535)",
+            "ecs.services.api.port: port 0 is out of range (1–65535)",
             "ecs.services.worker.image: image is empty: give a container image (like \
              `nginx:1.27`)",
         ],

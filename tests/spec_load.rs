@@ -397,7 +397,7 @@ fn numbers_that_do_not_fit_are_rejected() {
                 10,
                 43,
                 "ecs.services.api.port",
-                "70000 is too large (expected an integer from 0 to 65535)"
+                "port 70000 is out of range (1–65535)"
             ),
         ]
     );

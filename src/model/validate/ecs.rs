@@ -41,7 +41,7 @@ fn check_service(c: &mut Checker, name: &str, s: &Service) {
     if s.port == Some(0) {
         c.push(
             path(&field(name, &["port"])),
-            "port 0 is out of range (1 to 65535)",
+            "port 0 is out of range (1–65535)",
         );
     }
     c.shape(&field(name, &["desired"]), &s.desired, true);

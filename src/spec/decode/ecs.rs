@@ -38,7 +38,7 @@ fn service(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Service> {
     let image = t.required(cx, "image", string);
     let cpu = t.or(cx, "cpu", PerEnv::all(256), count);
     let memory = t.or(cx, "memory", PerEnv::all(512), count);
-    let port = t.optional(cx, "port", uint::<u16>);
+    let port = t.optional(cx, "port", port);
     let desired = t.or(cx, "desired", PerEnv::all(1), count);
     let load_balancer = t.optional(cx, "load_balancer", load_balancer);
     let autoscaling = t.optional(cx, "autoscaling", autoscaling);
@@ -122,4 +122,14 @@ fn autoscaling(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Autoscaling> {
         cpu_target,
         memory_target,
     })
+}
+
+/// A TCP port: 1–65535, the range SPEC.md gives and validation checks, in one message.
+fn port(cx: &mut Cx<'_>, at: &At<'_>) -> Option<u16> {
+    match &at.node.value {
+        crate::spec::document::Value::Int(i) if !(1..=65535).contains(i) => {
+            cx.invalid(at, format!("port {i} is out of range (1–65535)"))
+        }
+        _ => uint::<u16>(cx, at),
+    }
 }
