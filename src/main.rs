@@ -203,15 +203,26 @@ fn main() -> ExitCode {
     }
 }
 
+/// Loads and validates a spec; its warnings (e.g. an EKS version in extended support) go to
+/// stderr as `FILE:LINE:COLUMN: warning: FIELD: MESSAGE`.
 fn load(spec: &Path) -> Result<iacgen::model::Platform, String> {
-    iacgen::spec::load_file(spec).map_err(|errors| {
-        let text = errors.to_string();
-        format!(
-            "{}\nerror: {} is not a valid spec",
-            text.trim_end(),
-            spec.display()
-        )
-    })
+    let today = iacgen::model::aws::Date::today();
+    let (platform, warnings) =
+        iacgen::spec::load_file_with_warnings(spec, today).map_err(|errors| {
+            let text = errors.to_string();
+            format!(
+                "{}\nerror: {} is not a valid spec",
+                text.trim_end(),
+                spec.display()
+            )
+        })?;
+    for w in &warnings {
+        eprintln!(
+            "{}:{}:{}: warning: {}: {}",
+            w.file, w.line, w.column, w.path, w.message
+        );
+    }
+    Ok(platform)
 }
 
 fn render(spec: &Path, target: Target) -> Result<iacgen::tree::Tree, String> {
