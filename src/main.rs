@@ -144,6 +144,23 @@ enum Command {
         gets completion, descriptions and checks in editors that use yaml-language-server \
         (VS Code's YAML extension, Neovim, Helix, ...).")]
     Schema,
+    /// Print a diagram of one environment: network tiers, the EKS cluster and its pools, ECS
+    /// services and their load balancers, secrets and who reads them, alarms
+    #[command(after_help = "Examples:\n  \
+        iacgen graph platform.yaml --env prod > prod.mmd\n  \
+        iacgen graph platform.yaml --env prod --format dot | dot -Tsvg > prod.svg\n\n\
+        Mermaid is what GitHub renders in Markdown (```mermaid blocks); the generated README has \
+        one diagram per environment.")]
+    Graph {
+        /// The spec file (.yaml, .yml, .toml or .json)
+        spec: PathBuf,
+        /// The environment to draw
+        #[arg(long, value_name = "ENV")]
+        env: String,
+        /// Diagram language
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+    },
     /// Print a shell completion script
     #[command(after_help = "Examples:\n  \
         iacgen completions bash > ~/.local/share/bash-completion/completions/iacgen\n  \
@@ -169,6 +186,12 @@ impl Target {
             Target::Pulumi => out.join(iacgen::pulumi::DIR),
         }
     }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -414,6 +437,17 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 "project {}: next, {cd}iacgen generate platform.yaml --out .",
                 written.project
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Graph { spec, env, format } => {
+            let platform = load(&spec)?;
+            let format = match format {
+                GraphFormat::Mermaid => iacgen::graph::Format::Mermaid,
+                GraphFormat::Dot => iacgen::graph::Format::Dot,
+            };
+            let text = iacgen::graph::render(&platform, &env, format)
+                .map_err(|e| format!("error: {}: --env: {e}", spec.display()))?;
+            print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {

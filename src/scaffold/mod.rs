@@ -123,6 +123,14 @@ struct Facts {
     manual: Vec<SecretFacts>,
     layout: String,
     files: FileFacts,
+    /// A Mermaid diagram per environment (`crate::graph`).
+    diagrams: Vec<DiagramFacts>,
+}
+
+#[derive(Serialize)]
+struct DiagramFacts {
+    env: String,
+    mermaid: String,
 }
 
 #[derive(Serialize)]
@@ -239,6 +247,17 @@ impl Facts {
             apply: platform.backend.is_some(),
             manual: secrets.iter().filter(|s| !s.generated).cloned().collect(),
             secrets,
+            diagrams: names
+                .iter()
+                .filter_map(|env| {
+                    let mermaid =
+                        crate::graph::render(platform, env, crate::graph::Format::Mermaid).ok()?;
+                    Some(DiagramFacts {
+                        env: env.to_string(),
+                        mermaid,
+                    })
+                })
+                .collect(),
             files: FileFacts {
                 readme: r.readme,
                 gitignore: r.gitignore,
