@@ -5,6 +5,8 @@
 //! resource is measured against the table below. A resource type with a name argument the
 //! table does not know fails the test, so a new resource cannot slip past it.
 
+mod support;
+
 use iacgen::model::naming::COMPONENT_NAME_MAX;
 use iacgen::spec::{Format, load_str};
 use regex::Regex;
@@ -20,6 +22,8 @@ const LIMITS: &[(&str, &str, usize)] = &[
     ("aws_cloudwatch_log_group", "name", 512),
     ("aws_cloudwatch_log_group", "name_prefix", 483),
     ("aws_cloudwatch_metric_alarm", "alarm_name", 255),
+    // Pulumi's name for `alarm_name`.
+    ("aws_cloudwatch_metric_alarm", "name", 255),
     ("aws_ecs_cluster", "name", 255),
     ("aws_ecs_service", "name", 255),
     ("aws_ecs_task_definition", "family", 255),
@@ -298,4 +302,79 @@ fn the_check_catches_a_name_over_its_limit() {
         "{problems:?}"
     );
     assert!(problems[2].contains("add it to LIMITS"), "{problems:?}");
+}
+
+/// The Terraform type of a Pulumi AWS type token (`aws:lb/targetGroup:TargetGroup` →
+/// `aws_lb_target_group`), where the two spell it differently.
+fn terraform_type(token: &str) -> Option<String> {
+    let (module, rest) = token.strip_prefix("aws:")?.split_once('/')?;
+    let resource = rest.split(':').next()?;
+    let mut snake = String::new();
+    for c in resource.chars() {
+        if c.is_ascii_uppercase() {
+            snake.push('_');
+        }
+        snake.push(c.to_ascii_lowercase());
+    }
+    let name = format!("aws_{module}_{snake}");
+    Some(match name.as_str() {
+        "aws_lb_load_balancer" => "aws_lb".to_string(),
+        "aws_ec2_security_group" => "aws_security_group".to_string(),
+        "aws_ec2_launch_template" => "aws_launch_template".to_string(),
+        _ => name,
+    })
+}
+
+#[test]
+fn every_pulumi_name_fits_its_aws_limit() {
+    let Some(tools) = support::tools() else {
+        return;
+    };
+    let platform = load_str(&spec_at_the_limits(), Format::Yaml, "long.yaml").unwrap();
+    let report = support::mock_run(&tools, &platform);
+    // The same check as for Terraform, on the inputs the program gives each resource.
+    let changes: Vec<Value> = support::resources(&report, ENV)
+        .into_iter()
+        .filter_map(|r| {
+            let kind = terraform_type(r["type"].as_str()?)?;
+            let inputs = &r["inputs"];
+            let mut after = serde_json::Map::new();
+            for (camel, snake) in [
+                ("name", "name"),
+                ("namePrefix", "name_prefix"),
+                ("alarmName", "alarm_name"),
+                ("dashboardName", "dashboard_name"),
+                ("family", "family"),
+                ("nodeGroupName", "node_group_name"),
+                ("nodeGroupNamePrefix", "node_group_name_prefix"),
+                ("tags", "tags"),
+                ("containerDefinitions", "container_definitions"),
+            ] {
+                if !inputs[camel].is_null() {
+                    after.insert(snake.to_string(), inputs[camel].clone());
+                }
+            }
+            Some(serde_json::json!({
+                "type": kind,
+                "address": format!("{} {}", r["type"].as_str().unwrap_or_default(), r["name"]),
+                "change": { "after": after },
+            }))
+        })
+        .collect();
+    let plan = serde_json::json!({ "resource_changes": changes });
+    let mut seen = BTreeSet::new();
+    let problems = name_problems(&plan, &mut seen);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    for expected in [
+        "aws_eks_node_group.node_group_name",
+        "aws_lb.name",
+        "aws_lb_target_group.name",
+        "aws_iam_role.name",
+        "aws_ecs_service.name",
+    ] {
+        assert!(
+            seen.contains(expected),
+            "not reached: {expected}; seen {seen:?}"
+        );
+    }
 }
