@@ -172,6 +172,23 @@ enum Command {
         gets completion, descriptions and checks in editors that use yaml-language-server \
         (VS Code's YAML extension, Neovim, Helix, ...).")]
     Schema,
+    /// Print a diagram of one environment: network tiers, the EKS cluster and its pools, ECS
+    /// services and their load balancers, secrets and who reads them, alarms
+    #[command(after_help = "Examples:\n  \
+        iacgen graph platform.yaml --env prod > prod.mmd\n  \
+        iacgen graph platform.yaml --env prod --format dot | dot -Tsvg > prod.svg\n\n\
+        Mermaid is what GitHub renders in Markdown (```mermaid blocks); the generated README has \
+        one diagram per environment.")]
+    Graph {
+        /// The spec file (.yaml, .yml, .toml or .json)
+        spec: PathBuf,
+        /// The environment to draw
+        #[arg(long, value_name = "ENV")]
+        env: String,
+        /// Diagram language
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+    },
     /// Print a shell completion script
     #[command(after_help = "Examples:\n  \
         iacgen completions bash > ~/.local/share/bash-completion/completions/iacgen\n  \
@@ -217,6 +234,12 @@ impl Target {
             Target::Pulumi => "pulumi",
         }
     }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -286,7 +309,9 @@ fn load(
         out.quiet(),
         format_args!("iacgen: reading {}", spec.display()),
     );
-    iacgen::spec::load_file(spec).map_err(|errors| match format {
+    let today = iacgen::model::aws::Date::today();
+    let (platform, warnings) =
+        iacgen::spec::load_file_with_warnings(spec, today).map_err(|errors| match format {
         ReportFormat::Text => Failure::Message(format!(
             "{}\nerror: {} is not a valid spec",
             errors.to_string().trim_end(),
@@ -303,7 +328,14 @@ fn load(
             Ok(()) => Failure::Reported,
             Err(e) => Failure::Message(e),
         },
-    })
+    })?;
+    for w in &warnings {
+        eprintln!(
+            "{}:{}:{}: warning: {}: {}",
+            w.file, w.line, w.column, w.path, w.message
+        );
+    }
+    Ok(platform)
 }
 
 fn render(
@@ -562,6 +594,17 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
                 "project {}: next, {cd}iacgen generate platform.yaml --out .",
                 written.project
             ))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Graph { spec, env, format } => {
+            let platform = load(&spec, ReportFormat::Text, out)?;
+            let format = match format {
+                GraphFormat::Mermaid => iacgen::graph::Format::Mermaid,
+                GraphFormat::Dot => iacgen::graph::Format::Dot,
+            };
+            let text = iacgen::graph::render(&platform, &env, format)
+                .map_err(|e| format!("error: {}: --env: {e}", spec.display()))?;
+            out.print(&text)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {

@@ -244,8 +244,9 @@ fn load_balancers_are_deletion_protected_in_production_like_environments() {
 
 const LONG_PROJECT: &str = "abcdefghijklmnopqrstuvwx"; // 24 characters, the most allowed
 const LONG_ENV: &str = "production-eu-central-01"; // 24
-const LONG_SERVICE_A: &str = "customer-notification-service-01"; // 32, the most allowed
-const LONG_SERVICE_B: &str = "customer-notification-service-02";
+// 63 characters, the most allowed, sharing all but the last.
+const LONG_SERVICE_A: &str = "customer-notification-service-customer-notification-service-cu1";
+const LONG_SERVICE_B: &str = "customer-notification-service-customer-notification-service-cu2";
 
 #[test]
 fn long_names_fit_aws_limits_and_never_collide() {

@@ -2,9 +2,10 @@
 //!
 //! A [`Platform`] is built by the spec loader or directly from Rust; [`validate`] checks the
 //! rules that types cannot express, and reports problems by spec field path. Derived facts that
-//! generators share live beside it: [`cidr`] (the subnet layout), [`regions`] (AZ names),
+//! generators share live beside it: [`cidr`] (the subnet layout), [`regions`] (AZ names), [`aws`] (Regions, zones and EKS versions, from `data/aws.toml`),
 //! [`naming`] (resource names within AWS limits), [`tags`] (the merged tag set).
 
+pub mod aws;
 pub mod cidr;
 pub mod ec2;
 pub mod fargate;

@@ -37,6 +37,11 @@ pub const KMS_ALIAS_NAME_MAX: usize = 256;
 /// Secrets Manager secret names.
 pub const SECRET_NAME_MAX: usize = 512;
 
+/// The longest ECS service and EKS node pool name a spec may use: a DNS label (63), so that a
+/// name can also be a Kubernetes label value or a DNS name. Every AWS name built from one is
+/// shortened below its own limit (`tests/long_names.rs` checks each at this length).
+pub const COMPONENT_NAME_MAX: usize = 63;
+
 /// Hex digits of the hash appended to a shortened name: 32 bits, so thousands of names
 /// sharing a long prefix still come out distinct.
 const HASH_LEN: usize = 8;

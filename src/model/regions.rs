@@ -1,47 +1,19 @@
 //! Availability zones: which ones an environment uses when the spec does not list them.
 //!
-//! AZ names are the region name plus a letter. In most regions the letters run `a`, `b`, `c`,
-//! ...; a few regions skip letters for new accounts, and a small table records those and the
-//! number of zones of common regions. A region missing from the table gets consecutive letters
-//! and no upper bound on `az_count` (AWS adds regions and zones faster than a table can follow;
-//! `network.azs` is the escape hatch).
+//! AZ names are the region name plus a letter. The letters of each region, and the ones to
+//! pick by default where they are not simply the first ones, are in the data file
+//! (`data/aws.toml`, see [`super::aws`]). A region missing from it gets consecutive letters
+//! (validation refuses unknown regions; this keeps the generators total).
 
 use super::Network;
+use super::aws;
 
 /// AZs per environment when the spec gives neither `az_count` nor `azs`.
 pub const DEFAULT_AZ_COUNT: usize = 3;
 
-/// Zone letters of well-known regions, as a new account sees them.
-const KNOWN_REGIONS: &[(&str, &str)] = &[
-    ("ap-northeast-1", "acd"),
-    ("ap-northeast-2", "abcd"),
-    ("ap-northeast-3", "abc"),
-    ("ap-south-1", "abc"),
-    ("ap-southeast-1", "abc"),
-    ("ap-southeast-2", "abc"),
-    ("ca-central-1", "abd"),
-    ("eu-central-1", "abc"),
-    ("eu-north-1", "abc"),
-    ("eu-west-1", "abc"),
-    ("eu-west-2", "abc"),
-    ("eu-west-3", "abc"),
-    ("sa-east-1", "abc"),
-    ("us-east-1", "abcdef"),
-    ("us-east-2", "abc"),
-    ("us-west-2", "abcd"),
-];
-
-/// The zone letters of `region` when the table knows them.
-fn known_letters(region: &str) -> Option<&'static str> {
-    KNOWN_REGIONS
-        .iter()
-        .find(|(name, _)| *name == region)
-        .map(|(_, letters)| *letters)
-}
-
-/// How many AZs `region` has, when known.
+/// How many AZs one account sees in `region`, when known.
 pub fn known_az_count(region: &str) -> Option<usize> {
-    known_letters(region).map(str::len)
+    aws::facts().region(region).map(|r| r.usable)
 }
 
 /// The number of AZs of `env`: the length of its explicit `azs`, else its `az_count`.
@@ -62,12 +34,17 @@ pub fn azs(network: &Network, region: &str, env: &str) -> Vec<String> {
         return azs.clone();
     }
     let count = az_count(network, env);
-    let known = known_letters(region).unwrap_or("");
-    // Past the known letters (validation rejects that for known regions), continue with the
-    // unused letters in order rather than fail.
-    let extra = ('a'..='z').filter(|l| !known.contains(*l));
-    known
-        .chars()
+    let (defaults, zones) = aws::facts()
+        .region(region)
+        .map_or((&[][..], &[][..]), |r| (&r.default_zones[..], &r.zones[..]));
+    // Past the default letters (validation rejects that for known regions), continue with the
+    // region's other letters, then the unused letters in order, rather than fail.
+    let rest = zones.iter().copied().filter(|l| !defaults.contains(l));
+    let extra = ('a'..='z').filter(|l| !zones.contains(l));
+    defaults
+        .iter()
+        .copied()
+        .chain(rest)
         .chain(extra)
         .take(count)
         .map(|letter| format!("{region}{letter}"))

@@ -2,6 +2,7 @@
 //! spec loader can point at the file, line and column; a platform built in Rust gets the same
 //! checks and messages.
 
+mod aws_facts;
 mod checker;
 mod ecs;
 mod eks;
@@ -13,6 +14,9 @@ mod secrets;
 mod syntax;
 
 use super::Platform;
+use super::aws::Date;
+
+pub use aws_facts::WARN_DAYS;
 use std::fmt;
 
 /// One broken rule.
@@ -50,7 +54,15 @@ impl fmt::Display for Problem {
 /// document order (project, region, tags, tag_policy, backend, environments, network, eks, ecs,
 /// secrets, observability, repository), names in sorted order within a section. A problem is reported once,
 /// at its root: a value that is invalid on its own is not also reported by the rules built on it.
+///
+/// Facts that change with time (the EKS support calendar) are judged on today's date; see
+/// [`validate_on`].
 pub fn validate(platform: &Platform) -> Vec<Problem> {
+    validate_on(platform, Date::today())
+}
+
+/// [`validate`] as on the day `today`.
+pub fn validate_on(platform: &Platform, today: Date) -> Vec<Problem> {
     let mut c = checker::Checker::new(platform);
     general::check(&mut c);
     network::check(&mut c);
@@ -59,5 +71,12 @@ pub fn validate(platform: &Platform) -> Vec<Problem> {
     secrets::check(&mut c);
     observability::check(&mut c);
     repository::check(&mut c);
+    aws_facts::check(&mut c, today);
     c.finish()
+}
+
+/// What is valid but worth a warning on the day `today` (an EKS version in extended support or
+/// near the end of standard support), in the same form as problems.
+pub fn warnings(platform: &Platform, today: Date) -> Vec<Problem> {
+    aws_facts::warnings(platform, today)
 }

@@ -126,6 +126,8 @@ struct Facts {
     /// `uses:` of each action, pinned: `actions/checkout@<sha> # v7.0.1`.
     uses: std::collections::BTreeMap<&'static str, String>,
     install: InstallFacts,
+    /// A Mermaid diagram per environment (`crate::graph`).
+    diagrams: Vec<DiagramFacts>,
 }
 
 /// How the workflow installs iacgen: `git` (cargo builds it at `flag` `reference`) or
@@ -164,6 +166,12 @@ impl InstallFacts {
             },
         }
     }
+}
+
+#[derive(Serialize)]
+struct DiagramFacts {
+    env: String,
+    mermaid: String,
 }
 
 #[derive(Serialize)]
@@ -281,6 +289,17 @@ impl Facts {
             secrets,
             uses: actions::uses(),
             install: InstallFacts::new(&r.iacgen),
+            diagrams: names
+                .iter()
+                .filter_map(|env| {
+                    let mermaid =
+                        crate::graph::render(platform, env, crate::graph::Format::Mermaid).ok()?;
+                    Some(DiagramFacts {
+                        env: env.to_string(),
+                        mermaid,
+                    })
+                })
+                .collect(),
             files: FileFacts {
                 readme: r.readme,
                 gitignore: r.gitignore,

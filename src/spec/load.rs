@@ -2,11 +2,21 @@
 
 use super::document::{LineIndex, Pos, printable};
 use super::{Format, SpecError, SpecErrors, decode, locate, parse};
+use crate::model::aws::Date;
 use crate::model::{Platform, validate};
 use std::path::Path;
 
 /// Reads a spec file, choosing the format by extension.
 pub fn load_file(path: &Path) -> Result<Platform, SpecErrors> {
+    load_file_with_warnings(path, Date::today()).map(|(platform, _)| platform)
+}
+
+/// [`load_file`] judged on the day `today`, with the warnings of a valid spec (located like
+/// errors; an EKS version in extended support, for one).
+pub fn load_file_with_warnings(
+    path: &Path,
+    today: Date,
+) -> Result<(Platform, Vec<SpecError>), SpecErrors> {
     let file = path.display().to_string();
     let fail = |message: String| Err(one(&file, Pos::default(), message));
     let Some(format) = Format::from_path(path) else {
@@ -20,7 +30,7 @@ pub fn load_file(path: &Path) -> Result<Platform, SpecErrors> {
         Err(err) => return fail(format!("cannot read the file: {err}")),
     };
     match String::from_utf8(bytes) {
-        Ok(text) => load_str(&text, format, &file),
+        Ok(text) => load_str_with_warnings(&text, format, &file, today),
         Err(err) => {
             let offset = err.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&err.as_bytes()[..offset]).into_owned();
@@ -36,13 +46,32 @@ pub fn load_file(path: &Path) -> Result<Platform, SpecErrors> {
 
 /// Reads a spec from text; `file_name` is only used in error messages.
 pub fn load_str(text: &str, format: Format, file_name: &str) -> Result<Platform, SpecErrors> {
+    load_str_with_warnings(text, format, file_name, Date::today()).map(|(platform, _)| platform)
+}
+
+/// [`load_str`] judged on the day `today`, with the warnings of a valid spec.
+pub fn load_str_with_warnings(
+    text: &str,
+    format: Format,
+    file_name: &str,
+    today: Date,
+) -> Result<(Platform, Vec<SpecError>), SpecErrors> {
     // A byte-order mark is not content; serde_json and toml would reject it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let root = parse::parse(text, format).map_err(|err| one(file_name, err.pos, err.message))?;
     let platform = decode::decode(&root, file_name).map_err(|errors| finish(file_name, errors))?;
-    let problems = validate::validate(&platform);
+    let problems = validate::validate_on(&platform, today);
     if problems.is_empty() {
-        return Ok(platform);
+        let warnings = validate::warnings(&platform, today)
+            .iter()
+            .map(|problem| {
+                let mut e = locate::locate(&root, problem, file_name);
+                e.path = printable(&e.path);
+                e.message = printable(&e.message);
+                e
+            })
+            .collect();
+        return Ok((platform, SpecErrors::sorted(warnings).0));
     }
     let errors = problems
         .iter()

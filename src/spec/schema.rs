@@ -362,7 +362,11 @@ fn eks() -> Value {
             ),
             (
                 "node_pools",
-                named("Node pools by name (at least one).", 32, pool),
+                named(
+                    "Node pools by name (at least one).",
+                    crate::model::naming::COMPONENT_NAME_MAX,
+                    pool,
+                ),
             ),
         ],
     )
@@ -478,7 +482,14 @@ fn ecs() -> Value {
     table(
         "ECS on Fargate: one cluster per environment, one service module call per service.",
         &["services"],
-        vec![("services", named("Services by name.", 32, service))],
+        vec![(
+            "services",
+            named(
+                "Services by name.",
+                crate::model::naming::COMPONENT_NAME_MAX,
+                service,
+            ),
+        )],
     )
 }
 

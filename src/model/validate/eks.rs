@@ -6,7 +6,7 @@ use super::syntax;
 use crate::model::{Eks, NodePool};
 
 /// Node pool and service names: short enough to leave room in generated names.
-pub(super) const COMPONENT_NAME_MAX: usize = 32;
+pub(super) const COMPONENT_NAME_MAX: usize = crate::model::naming::COMPONENT_NAME_MAX;
 
 /// EKS managed node group disk sizes, GiB (the gp3 volume range starts at 1, but an EKS AMI
 /// needs 20).

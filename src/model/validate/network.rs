@@ -3,7 +3,7 @@
 use super::checker::{Checker, Issue, Path, list, path};
 use super::syntax;
 use crate::model::cidr::{self, MAX_SUBNET_PREFIX, MIN_SUBNET_PREFIX};
-use crate::model::{NatMode, Network, PerEnv, Platform, SubnetLayout, Tier, regions};
+use crate::model::{NatMode, Network, PerEnv, Platform, SubnetLayout, Tier, aws, regions};
 use ipnet::Ipv4Net;
 
 /// `network.az_count` and the length of `network.azs`.
@@ -22,7 +22,9 @@ pub(super) fn facts<'a>(p: &'a Platform, env: &str) -> EnvFacts<'a> {
         .region
         .get(env)
         .map(String::as_str)
-        .filter(|r| syntax::is_region(r));
+        // An unknown region is reported at `region` (aws_facts), not again by every rule
+        // that reads it.
+        .filter(|r| syntax::is_region(r) && aws::facts().region(r).is_some());
     let Some(net) = &p.network else {
         return EnvFacts {
             region,
