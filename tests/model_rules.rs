@@ -864,6 +864,71 @@ fn eks_admins_and_addons() {
     );
 }
 
+fn taint(key: &str, effect: TaintEffect) -> Taint {
+    Taint {
+        key: key.into(),
+        value: Some("true".into()),
+        effect,
+    }
+}
+
+#[test]
+fn coredns_needs_a_node_pool_it_tolerates() {
+    let mut p = example();
+    let pools = &mut eks(&mut p).node_pools;
+    // A spot pool tainted for batch work: CoreDNS still has the system pool
+    // (CriticalAddonsOnly, which it tolerates).
+    pools.get_mut("apps").unwrap().taints = vec![taint("spot", TaintEffect::NoSchedule)];
+    assert_problems(&p, &[]);
+    let pools = &mut eks(&mut p).node_pools;
+    pools
+        .get_mut("system")
+        .unwrap()
+        .taints
+        .push(taint("dedicated", TaintEffect::NoExecute));
+    assert_problems(
+        &p,
+        &[
+            "eks.node_pools: every node pool has a taint CoreDNS does not tolerate (apps \
+             (spot:NoSchedule), system (dedicated:NoExecute)), so the coredns add-on never \
+             schedules and its creation times out: add a pool without NoSchedule/NoExecute \
+             taints, or one tainted only with `CriticalAddonsOnly` (e.g. `system: { \
+             instance_types: [m6i.large], min: 2, taints: [{ key: CriticalAddonsOnly, value: \
+             \"true\", effect: NoSchedule }] }`)",
+        ],
+    );
+    // PreferNoSchedule only steers pods away.
+    let pools = &mut eks(&mut p).node_pools;
+    pools.get_mut("apps").unwrap().taints = vec![taint("spot", TaintEffect::PreferNoSchedule)];
+    assert_problems(&p, &[]);
+    // Without the coredns add-on, nothing to schedule.
+    let mut p = example();
+    let pools = &mut eks(&mut p).node_pools;
+    for pool in pools.values_mut() {
+        pool.taints = vec![taint("spot", TaintEffect::NoSchedule)];
+    }
+    eks(&mut p).addons.remove("coredns");
+    assert_problems(&p, &[]);
+}
+
+#[test]
+fn coredns_needs_nodes_in_every_environment() {
+    let mut p = example();
+    let pools = &mut eks(&mut p).node_pools;
+    pools.get_mut("apps").unwrap().taints = vec![taint("spot", TaintEffect::NoSchedule)];
+    let system = pools.get_mut("system").unwrap();
+    system.min = PerEnv::all(0);
+    system.desired = PerEnv::all(2).with("dev", 0);
+    assert_problems(
+        &p,
+        &[
+            "eks.node_pools: in dev: no node for CoreDNS: the pools it can run on (system) have \
+             desired 0, so the coredns add-on never schedules and its creation times out: give \
+             one of them desired 1 or more",
+        ],
+    );
+}
+
 #[test]
 fn eks_needs_a_node_pool() {
     let mut p = example();

@@ -3,7 +3,7 @@
 use super::checker::{Checker, Issue, list, path};
 use super::network::host_bits;
 use super::syntax;
-use crate::model::{Eks, NodePool};
+use crate::model::{Eks, NodePool, Taint, TaintEffect};
 
 /// Node pool and service names: short enough to leave room in generated names.
 pub(super) const COMPONENT_NAME_MAX: usize = 32;
@@ -45,6 +45,78 @@ pub(super) fn check(c: &mut Checker) {
     for (name, pool) in &eks.node_pools {
         node_pool(c, name, pool);
     }
+    coredns_placement(c, eks);
+}
+
+/// Taint keys the CoreDNS add-on tolerates: `CriticalAddonsOnly` with any effect, the
+/// control-plane taint with `NoSchedule` (its tolerations as EKS ships them).
+const COREDNS_TOLERATED: [(&str, Option<TaintEffect>); 2] = [
+    ("CriticalAddonsOnly", None),
+    (
+        "node-role.kubernetes.io/control-plane",
+        Some(TaintEffect::NoSchedule),
+    ),
+];
+
+/// Whether CoreDNS can run on a node with `taint`: `PreferNoSchedule` only steers pods away.
+fn coredns_tolerates(taint: &Taint) -> bool {
+    taint.effect == TaintEffect::PreferNoSchedule
+        || COREDNS_TOLERATED
+            .iter()
+            .any(|(key, effect)| taint.key == *key && effect.is_none_or(|e| e == taint.effect))
+}
+
+/// The coredns add-on is a Deployment: with no node it can run on, the add-on stays DEGRADED
+/// and its creation times out (after 20 minutes) in the first apply. Refused here: a pool
+/// without a blocking taint, or tainted `CriticalAddonsOnly` (the usual system pool), must
+/// exist and have nodes in every environment.
+fn coredns_placement(c: &mut Checker, eks: &Eks) {
+    if !eks.addons.contains_key("coredns") || eks.node_pools.is_empty() {
+        return;
+    }
+    let field = ["eks", "node_pools"];
+    let usable: Vec<(&String, &NodePool)> = eks
+        .node_pools
+        .iter()
+        .filter(|(_, pool)| pool.taints.iter().all(coredns_tolerates))
+        .collect();
+    if usable.is_empty() {
+        let blocking = eks.node_pools.iter().filter_map(|(name, pool)| {
+            let taint = pool.taints.iter().find(|t| !coredns_tolerates(t))?;
+            Some(format!("{name} ({}:{})", taint.key, taint.effect.name()))
+        });
+        c.push(
+            path(&field),
+            format!(
+                "every node pool has a taint CoreDNS does not tolerate ({}), so the coredns \
+                 add-on never schedules and its creation times out: add a pool without \
+                 NoSchedule/NoExecute taints, or one tainted only with `CriticalAddonsOnly` (e.g. \
+                 `system: {{ instance_types: [m6i.large], min: 2, taints: [{{ key: \
+                 CriticalAddonsOnly, value: \"true\", effect: NoSchedule }}] }}`)",
+                list(blocking)
+            ),
+        );
+        return;
+    }
+    let varies = usable.iter().any(|(_, pool)| pool.desired.varies());
+    c.per_env(varies, |env| {
+        let nodes: u32 = usable
+            .iter()
+            .filter_map(|(_, pool)| pool.desired.get(env))
+            .sum();
+        if nodes > 0 {
+            return Vec::new();
+        }
+        let names = list(usable.iter().map(|(name, _)| name.as_str()));
+        vec![Issue::at(
+            &field,
+            format!(
+                "no node for CoreDNS: the pools it can run on ({names}) have desired 0, so the \
+                 coredns add-on never schedules and its creation times out: give one of them \
+                 desired 1 or more"
+            ),
+        )]
+    });
 }
 
 /// A Kubernetes minor version, `1.N`.
