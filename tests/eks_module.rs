@@ -180,7 +180,20 @@ fn a_retention_skip_appears_only_when_an_environment_keeps_logs_under_a_year() {
 fn admins_and_addons_are_keyed_by_name() {
     let tree = render_example("eks-public.yaml");
     let main = file(&tree, "modules/eks/main.tf");
-    assert!(main.contains(r#""arn:aws:iam::555555555555:role/ci-deployer","#));
+    // Admins are per environment (each account has its own principals), keyed by ARN.
+    assert!(main.contains("cluster_admins = toset(var.cluster_admins)"));
+    assert!(main.contains("for_each = local.cluster_admins"));
+    assert_eq!(
+        tfvars(&tree, "staging")["cluster_admins"],
+        serde_json::json!([
+            "arn:aws:iam::555555555555:role/ci-deployer",
+            "arn:aws:iam::555555555555:user/alice"
+        ])
+    );
+    assert_eq!(
+        tfvars(&tree, "prod")["cluster_admins"],
+        serde_json::json!(["arn:aws:iam::666666666666:role/ci-deployer"])
+    );
     assert!(main.contains(r#"vpc-cni = "v1.19.2-eksbuild.1""#));
     assert!(main.contains("kube-proxy = null"));
     assert!(main.contains(r#"authentication_mode = "API""#));

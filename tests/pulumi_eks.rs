@@ -330,11 +330,15 @@ fn a_public_endpoint_is_open_to_the_listed_networks_and_admins_get_access_entrie
             .iter()
             .filter_map(|e| e["inputs"]["principalArn"].as_str())
             .collect();
-        let admins = [
-            "arn:aws:iam::555555555555:role/ci-deployer",
-            "arn:aws:iam::555555555555:user/alice",
-        ];
-        assert_eq!(entries, admins.into_iter().collect());
+        // Each environment's own admins, in its own account.
+        let admins: &[&str] = match env {
+            "staging" => &[
+                "arn:aws:iam::555555555555:role/ci-deployer",
+                "arn:aws:iam::555555555555:user/alice",
+            ],
+            _ => &["arn:aws:iam::666666666666:role/ci-deployer"],
+        };
+        assert_eq!(entries, admins.iter().copied().collect());
         let associations = of_type(
             &report,
             env,

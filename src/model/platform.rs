@@ -141,8 +141,12 @@ pub struct Eks {
     pub public_access_cidrs: Vec<Ipv4Net>,
     /// Lets `public_access_cidrs` contain 0.0.0.0/0.
     pub allow_world: bool,
-    /// IAM principal ARNs given cluster-admin access entries.
-    pub admins: Vec<String>,
+    /// IAM principal ARNs given cluster-admin access entries, per environment (an ARN names
+    /// an account, and environments may live in different accounts).
+    pub admins: PerEnv<Vec<String>>,
+    /// Lets an environment have no `admins` (access entries managed outside iacgen); without
+    /// it, a cluster nobody can reach is refused.
+    pub allow_no_admins: bool,
     /// Add-on name → pinned version (`None`: the default for the cluster version).
     pub addons: BTreeMap<String, Option<String>>,
     pub node_pools: BTreeMap<String, NodePool>,

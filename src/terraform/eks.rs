@@ -1,16 +1,17 @@
 //! `modules/eks`: the EKS cluster (IAM, secrets encryption, control-plane logs, access entries,
 //! IRSA), its add-ons, and one managed node group per node pool.
 //!
-//! What every environment shares (pools, instance types, labels, taints, add-ons, admins,
-//! endpoint access) is module code; what varies per environment (Kubernetes version, log
-//! retention, pool sizes) comes in through variables set in each root's `terraform.tfvars`.
+//! What every environment shares (pools, instance types, labels, taints, add-ons, endpoint
+//! access) is module code; what varies per environment (Kubernetes version, log retention, pool
+//! sizes, admins: an ARN names an account) comes in through variables set in each root's
+//! `terraform.tfvars`.
 
 mod cluster;
 mod nodes;
 
 use super::interface::{Output, Variable};
 use super::module::{Input, Module};
-use crate::hcl::{Body, Expr, data, ex, num, obj, s};
+use crate::hcl::{Body, Expr, data, ex, num, obj, s, strings};
 use crate::model::{Eks, Platform};
 use std::collections::BTreeMap;
 
@@ -118,6 +119,22 @@ fn inputs(platform: &Platform, eks: &Eks) -> Vec<Input> {
                 .into_iter()
                 .map(|(env, days)| (env, num(i64::from(days))))
                 .collect(),
+        ),
+        Input::setting(
+            Variable::new(
+                "cluster_admins",
+                "list(string)",
+                "IAM role or user ARNs given cluster-admin access entries. The cluster \
+                 authenticates by access entries only, so these are the only principals that \
+                 can use it.",
+            )
+            .check(
+                r#"alltrue([for arn in var.cluster_admins : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/", arn))])"#,
+                "cluster_admins must be IAM role or user ARNs.",
+            ),
+            per_env(&|e| {
+                strings(eks.admins.get(e).into_iter().flatten().cloned())
+            }),
         ),
         Input::setting(
             Variable::new(

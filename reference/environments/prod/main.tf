@@ -34,6 +34,7 @@ module "eks" {
   subnet_ids                 = values(module.network.private_subnet_ids)
   kubernetes_version         = var.kubernetes_version
   cluster_log_retention_days = var.cluster_log_retention_days
+  cluster_admins             = var.cluster_admins
   node_pool_sizes            = var.node_pool_sizes
 }
 

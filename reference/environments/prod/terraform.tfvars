@@ -42,6 +42,7 @@ recovery_window_days = {
 # module "eks" (modules/eks)
 kubernetes_version         = "1.33"
 cluster_log_retention_days = 365
+cluster_admins             = ["arn:aws:iam::333333333333:role/platform-admin"]
 node_pool_sizes = {
   apps = {
     min     = 3

@@ -207,6 +207,34 @@ resource "aws_eks_cluster" "this" {
   ]
 }
 
+locals {
+  cluster_admins = toset(var.cluster_admins)
+}
+
+resource "aws_eks_access_entry" "admin" {
+  for_each = local.cluster_admins
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = each.key
+  type          = "STANDARD"
+
+  tags = merge(var.tags, {
+    Name = "${var.name}-admin"
+  })
+}
+
+resource "aws_eks_access_policy_association" "admin" {
+  for_each = local.cluster_admins
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = aws_eks_access_entry.admin[each.key].principal_arn
+  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+}
+
 resource "aws_iam_openid_connect_provider" "this" {
   url            = aws_eks_cluster.this.identity[0].oidc[0].issuer
   client_id_list = ["sts.amazonaws.com"]

@@ -29,6 +29,7 @@ class EksArgs:
     subnet_ids: list[pulumi.Input[str]]
     kubernetes_version: str
     cluster_log_retention_days: int
+    cluster_admins: list[str]
     node_pool_sizes: dict[str, dict[str, int]]
 
 
@@ -255,6 +256,25 @@ class Eks(pulumi.ComponentResource):
             tags={**tags, "Name": name},
             opts=after_cluster_iam,
         )
+        for principal_arn in args.cluster_admins:
+            entry = aws.eks.AccessEntry(
+                f"{name}-admin-{principal_arn}",
+                cluster_name=self.cluster.name,
+                principal_arn=principal_arn,
+                type="STANDARD",
+                tags={**tags, "Name": f"{name}-admin"},
+                opts=child,
+            )
+            aws.eks.AccessPolicyAssociation(
+                f"{name}-admin-{principal_arn}",
+                cluster_name=self.cluster.name,
+                principal_arn=entry.principal_arn,
+                policy_arn=f"arn:{partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+                access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(
+                    type="cluster"
+                ),
+                opts=child,
+            )
         # IAM trusts the EKS issuer through AWS's own root CAs, so no thumbprint is needed.
         self.oidc_provider = aws.iam.OpenIdConnectProvider(
             f"{name}-eks-irsa",

@@ -16,14 +16,7 @@ pub(super) fn check(c: &mut Checker) {
     let Some(eks) = &c.p.eks else { return };
     version(c, &eks.version);
     endpoint(c, eks);
-    for (i, arn) in eks.admins.iter().enumerate() {
-        let at = path(&["eks", "admins", &i.to_string()]);
-        if let Some(m) = syntax::iam_principal_arn(arn) {
-            c.push(at, m);
-        } else if eks.admins[..i].contains(arn) {
-            c.push(at, format!("`{arn}` is listed twice"));
-        }
-    }
+    admins(c, eks);
     for (name, version) in &eks.addons {
         if let Some(m) = syntax::name("add-on name", name, 64, &['-']) {
             c.push(path(&["eks", "addons", name]), m);
@@ -117,6 +110,83 @@ fn coredns_placement(c: &mut Checker, eks: &Eks) {
             ),
         )]
     });
+}
+
+/// The cluster uses authentication mode API with no creator admin, so `eks.admins` are the
+/// only way in: every environment needs one (or `allow_no_admins`), each in the environment's
+/// own account when the spec names it.
+fn admins(c: &mut Checker, eks: &Eks) {
+    let field = ["eks", "admins"];
+    c.shape(&field, &eks.admins, false);
+    c.values(&field, &eks.admins, |arns| {
+        let mut out = Vec::new();
+        for (i, arn) in arns.iter().enumerate() {
+            if let Some(m) = syntax::iam_principal_arn(arn) {
+                out.push((vec![i.to_string()], m));
+            } else if arns[..i].contains(arn) {
+                out.push((vec![i.to_string()], format!("`{arn}` is listed twice")));
+            }
+        }
+        out
+    });
+    if !eks.allow_no_admins {
+        c.per_env(eks.admins.varies(), |env| {
+            if eks.admins.get(env).is_some_and(|arns| !arns.is_empty()) {
+                return Vec::new();
+            }
+            vec![Issue::keyed(
+                &field,
+                &[],
+                "no cluster admin: the cluster authenticates by access entries only and makes \
+                 no admin of its creator, so nobody could ever use it: list IAM roles (like `arn:aws:iam::123456789012:role/platform-admin`, in the \
+                 environment's account), or set `allow_no_admins: true` when access entries \
+                 are managed outside iacgen",
+            )]
+        });
+    }
+    let envs = c.envs.clone();
+    for env in envs {
+        let Some(account) =
+            c.p.environments
+                .iter()
+                .find(|e| e.name == env)
+                .and_then(|e| e.account_id.as_deref())
+                .filter(|a| syntax::is_account_id(a))
+        else {
+            continue;
+        };
+        let (mut at, arns) = match eks.admins.by_env.get(env) {
+            Some(arns) => (path(&["eks", "admins", env]), arns),
+            None => match &eks.admins.default {
+                Some(arns) if eks.admins.varies() => (path(&["eks", "admins", "default"]), arns),
+                Some(arns) => (path(&field), arns),
+                None => continue,
+            },
+        };
+        for (i, arn) in arns.iter().enumerate() {
+            let Some(other) = arn_account(arn).filter(|a| *a != account) else {
+                continue;
+            };
+            at.push(i.to_string());
+            c.push(
+                at.clone(),
+                format!(
+                    "in {env}: `{arn}` is in account {other}, but {env} runs in {account}: an \
+                     access entry takes principals of the cluster's account; give {env} its own \
+                     admins (`admins: {{ {env}: [arn:aws:iam::{account}:role/...] }}`)"
+                ),
+            );
+            at.pop();
+        }
+    }
+}
+
+/// The account of an IAM ARN already checked by `syntax::iam_principal_arn` (`None` otherwise).
+fn arn_account(arn: &str) -> Option<&str> {
+    syntax::iam_principal_arn(arn)
+        .is_none()
+        .then(|| arn.split(':').nth(4))
+        .flatten()
 }
 
 /// A Kubernetes minor version, `1.N`.

@@ -16,7 +16,7 @@ const LOG_TYPES: [&str; 5] = [
     "scheduler",
 ];
 
-/// `ADDON_VERSIONS` and `CLUSTER_ADMINS`: module code, as the Terraform module's locals.
+/// `ADDON_VERSIONS`: module code, as the Terraform module's local.
 pub(super) fn constants(eks: &Eks) -> Vec<Stmt> {
     let mut out = Vec::new();
     if !eks.addons.is_empty() {
@@ -31,17 +31,6 @@ pub(super) fn constants(eks: &Eks) -> Vec<Stmt> {
             py::dict(eks.addons.iter().map(|(addon, version)| {
                 (addon.clone(), version.as_ref().map(s).unwrap_or(Expr::None))
             })),
-        ));
-    }
-    if !eks.admins.is_empty() {
-        out.push(Stmt::Blank);
-        out.push(Stmt::Comment(
-            "IAM principals with cluster-admin access entries.".to_string(),
-        ));
-        out.push(py::assign_typed(
-            "CLUSTER_ADMINS",
-            "list[str]",
-            strs(&eks.admins),
         ));
     }
     out
@@ -78,9 +67,7 @@ pub(super) fn statements(eks: &Eks) -> Vec<Stmt> {
     out.extend(cluster_role());
     out.extend(security_group());
     out.extend(cluster(eks));
-    if !eks.admins.is_empty() {
-        out.push(admins());
-    }
+    out.push(admins());
     out.push(Stmt::Comment(
         "IAM trusts the EKS issuer through AWS's own root CAs, so no thumbprint is needed."
             .to_string(),
@@ -321,7 +308,8 @@ fn cluster(eks: &Eks) -> Vec<Stmt> {
     out
 }
 
-/// Access entries with the cluster admin policy, one per principal ARN.
+/// Access entries with the cluster admin policy, one per principal ARN of the stack's
+/// `cluster_admins`.
 fn admins() -> Stmt {
     let entry = resource(
         "aws.eks.AccessEntry",
@@ -357,7 +345,7 @@ fn admins() -> Stmt {
     );
     Stmt::For {
         target: "principal_arn".to_string(),
-        iter: name("CLUSTER_ADMINS"),
+        iter: path("args.cluster_admins"),
         body: vec![py::assign("entry", entry), Stmt::Expr(association)],
     }
 }

@@ -1,8 +1,9 @@
 //! `components/eks.py`: the counterpart of `modules/eks` (same resources, names and tags).
 //!
-//! What every environment shares (node pools, add-ons, admins, endpoint access) is module code,
-//! as in the Terraform module: constants in `components/eks.py`. What varies per environment
-//! (Kubernetes version, log retention, pool sizes) is stack config, as `terraform.tfvars` holds it.
+//! What every environment shares (node pools, add-ons, endpoint access) is module code, as in
+//! the Terraform module: constants in `components/eks.py`. What varies per environment
+//! (Kubernetes version, log retention, pool sizes, admins) is stack config, as
+//! `terraform.tfvars` holds it.
 
 mod cluster;
 mod nodes;
@@ -104,6 +105,14 @@ fn settings(platform: &Platform, eks: &Eks) -> Vec<Arg> {
                         .copied()
                         .unwrap_or(365)
                 )
+            }),
+        ),
+        Arg::setting(
+            "cluster_admins",
+            "list[str]",
+            ConfigKind::Object,
+            by_env(platform, |e| {
+                json!(eks.admins.get(e).cloned().unwrap_or_default())
             }),
         ),
         Arg::setting(

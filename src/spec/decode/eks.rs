@@ -13,6 +13,7 @@ const FIELDS: &[&str] = &[
     "public_access_cidrs",
     "allow_world",
     "admins",
+    "allow_no_admins",
     "addons",
     "node_pools",
 ];
@@ -36,7 +37,10 @@ pub fn eks(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Eks> {
         list(cx, at, cidr)
     });
     let allow_world = t.or(cx, "allow_world", false, boolean);
-    let admins = t.or(cx, "admins", Vec::new(), strings);
+    let admins = t.or(cx, "admins", PerEnv::all(Vec::new()), |cx, at| {
+        per_env(cx, at, strings)
+    });
+    let allow_no_admins = t.or(cx, "allow_no_admins", false, boolean);
     let default_addons = DEFAULT_EKS_ADDONS
         .iter()
         .map(|name| (name.to_string(), None))
@@ -49,6 +53,7 @@ pub fn eks(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Eks> {
         public_access_cidrs: public_access_cidrs?,
         allow_world: allow_world?,
         admins: admins?,
+        allow_no_admins: allow_no_admins?,
         addons: addons?,
         node_pools: node_pools?,
     })

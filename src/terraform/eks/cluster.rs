@@ -4,7 +4,7 @@
 use super::super::common::{
     assume_role_policy, https_from_vpc, kms_key_for_logs, name_tags, short_retention_skip,
 };
-use crate::hcl::{Block, Body, Expr, block, data, ex, null, obj, resource, s, strings};
+use crate::hcl::{Block, Body, block, data, ex, null, obj, resource, s, strings};
 use crate::model::{Eks, Platform};
 
 /// Every control-plane log type EKS can send to CloudWatch.
@@ -28,9 +28,7 @@ pub(super) fn body(platform: &Platform, eks: &Eks) -> Body {
         .extend(cluster_role())
         .extend(security_group())
         .block(cluster(eks));
-    if !eks.admins.is_empty() {
-        body = body.extend(admins(&eks.admins));
-    }
+    body = body.extend(admins());
     body.block(oidc_provider())
 }
 
@@ -211,20 +209,14 @@ fn cluster(eks: &Eks) -> Block {
     )
 }
 
-/// Access entries with the cluster admin policy, keyed by principal ARN.
-fn admins(arns: &[String]) -> Body {
+/// Access entries with the cluster admin policy, keyed by principal ARN (the environment's
+/// `cluster_admins`).
+fn admins() -> Body {
     Body::new()
         .block(block(
             "locals",
             &[],
-            Body::new().attr(
-                "cluster_admins",
-                Expr::FuncCall(Box::new(
-                    hcl::expr::FuncCall::builder("toset")
-                        .arg(strings(arns.iter().cloned()))
-                        .build(),
-                )),
-            ),
+            Body::new().attr("cluster_admins", ex("toset(var.cluster_admins)")),
         ))
         .block(resource(
             "aws_eks_access_entry",
