@@ -199,6 +199,26 @@ fn admins_and_addons_are_keyed_by_name() {
     assert!(main.contains(r#"authentication_mode = "API""#));
 }
 
+#[test]
+fn unpinned_add_ons_follow_the_cluster_version() {
+    let tree = render_example("eks-public.yaml");
+    let main = file(&tree, "modules/eks/main.tf");
+    // The version is looked up for the cluster's Kubernetes version as the cluster has it, so
+    // a bump of kubernetes_version upgrades the add-ons in the same apply, after the cluster.
+    let lookup = main
+        .split("data \"aws_eks_addon_version\" \"this\" {")
+        .nth(1)
+        .and_then(|rest| rest.split("\n}\n").next())
+        .unwrap_or_else(|| panic!("no aws_eks_addon_version lookup in modules/eks/main.tf"));
+    assert!(lookup.contains("kubernetes_version = aws_eks_cluster.this.version"));
+    assert!(lookup.contains("most_recent = true"));
+    // A pinned version (vpc-cni here) wins over the lookup.
+    assert!(main.contains(
+        "addon_version = coalesce(each.value, data.aws_eks_addon_version.this[each.key].version)"
+    ));
+    assert!(main.contains(r#"vpc-cni = "v1.19.2-eksbuild.1""#));
+}
+
 // ---- Checks with the real Terraform tools (../shared/tools) ----
 
 /// The tools directory, or `None` (with a note) when they are not installed. In CI their

@@ -247,6 +247,40 @@ fn every_auto_scaling_group_gets_the_node_group_tags_without_propagating() {
 }
 
 #[test]
+fn unpinned_add_ons_follow_the_cluster_version() {
+    let Some(report) = run(&example("eks-public.yaml")) else {
+        return;
+    };
+    let stack = report["stacks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["stack"] == "prod")
+        .unwrap_or_else(|| panic!("no prod stack"));
+    // One lookup per unpinned add-on, for the cluster's own version (an output of the cluster,
+    // so a version bump reaches the add-ons), newest build first.
+    let lookups: BTreeMap<&str, &Value> = stack["invokes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|i| i["token"] == "aws:eks/getAddonVersion:getAddonVersion")
+        .filter_map(|i| Some((i["args"]["addonName"].as_str()?, &i["args"])))
+        .collect();
+    let unpinned: BTreeSet<&str> = ["eks-pod-identity-agent", "kube-proxy"].into();
+    assert_eq!(lookups.keys().copied().collect::<BTreeSet<_>>(), unpinned);
+    let cluster = one(&report, "prod", "eks/cluster:Cluster");
+    for args in lookups.values() {
+        assert_eq!(args["kubernetesVersion"], cluster["inputs"]["version"]);
+        assert_eq!(args["mostRecent"], true);
+    }
+    let pinned = of_type(&report, "prod", "eks/addon:Addon")
+        .into_iter()
+        .find(|a| a["inputs"]["addonName"] == "vpc-cni")
+        .unwrap_or_else(|| panic!("no vpc-cni add-on"));
+    assert_eq!(pinned["inputs"]["addonVersion"], "v1.19.2-eksbuild.1");
+}
+
+#[test]
 fn add_ons_wait_for_the_node_groups() {
     let Some(report) = platform_report() else {
         return;

@@ -427,7 +427,7 @@ resource "aws_autoscaling_group_tag" "node" {
 }
 
 locals {
-  # Add-on name => pinned version (null: the default for the cluster version).
+  # Add-on name => pinned version (null: the newest for the cluster's Kubernetes version).
   addon_versions = {
     coredns                = null
     eks-pod-identity-agent = null
@@ -436,12 +436,20 @@ locals {
   }
 }
 
+data "aws_eks_addon_version" "this" {
+  for_each = local.addon_versions
+
+  addon_name         = each.key
+  kubernetes_version = aws_eks_cluster.this.version
+  most_recent        = true
+}
+
 resource "aws_eks_addon" "this" {
   for_each = local.addon_versions
 
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = each.key
-  addon_version               = each.value
+  addon_version               = coalesce(each.value, data.aws_eks_addon_version.this[each.key].version)
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "PRESERVE"
 

@@ -68,7 +68,7 @@ NODE_POOLS: dict[str, NodePool] = {
     ),
 }
 
-# Add-on name => pinned version (None: the default for the cluster version).
+# Add-on name => pinned version (None: the newest for the cluster's Kubernetes version).
 ADDON_VERSIONS: dict[str, str | None] = {
     "coredns": None,
     "eks-pod-identity-agent": None,
@@ -410,7 +410,15 @@ class Eks(pulumi.ComponentResource):
                 f"{name}-{addon}",
                 cluster_name=self.cluster.name,
                 addon_name=addon,
-                addon_version=version,
+                addon_version=(
+                    version
+                    if version is not None
+                    else aws.eks.get_addon_version_output(
+                        addon_name=addon,
+                        kubernetes_version=self.cluster.version,
+                        most_recent=True,
+                    ).version
+                ),
                 resolve_conflicts_on_create="OVERWRITE",
                 resolve_conflicts_on_update="PRESERVE",
                 tags={**tags, "Name": f"{name}-{addon}"},

@@ -22,7 +22,7 @@ pub(super) fn constants(eks: &Eks) -> Vec<Stmt> {
     if !eks.addons.is_empty() {
         out.push(Stmt::Blank);
         out.push(Stmt::Comment(
-            "Add-on name => pinned version (None: the default for the cluster version)."
+            "Add-on name => pinned version (None: the newest for the cluster's Kubernetes version)."
                 .to_string(),
         ));
         out.push(py::assign_typed(
@@ -350,8 +350,10 @@ fn admins() -> Stmt {
     }
 }
 
-/// The add-ons; an unpinned one gets the default version for the cluster's Kubernetes version.
-/// They wait for the node groups: coredns cannot become healthy without nodes to run on.
+/// The add-ons; an unpinned one gets the newest build for the cluster's Kubernetes version,
+/// read from the cluster's output so that a version bump upgrades the add-ons too (after the
+/// control plane). They wait for the node groups: coredns cannot become healthy without nodes
+/// to run on.
 pub(super) fn addons(eks: &Eks) -> Vec<Stmt> {
     if eks.addons.is_empty() {
         return Vec::new();
@@ -374,7 +376,23 @@ pub(super) fn addons(eks: &Eks) -> Vec<Stmt> {
                 vec![
                     ("cluster_name", path("self.cluster.name")),
                     ("addon_name", name("addon")),
-                    ("addon_version", name("version")),
+                    (
+                        "addon_version",
+                        py::if_exp(
+                            name("version"),
+                            py::bin(name("version"), py::Op::IsNot, Expr::None),
+                            call(
+                                path("aws.eks.get_addon_version_output"),
+                                vec![],
+                                vec![
+                                    ("addon_name", name("addon")),
+                                    ("kubernetes_version", path("self.cluster.version")),
+                                    ("most_recent", Expr::Bool(true)),
+                                ],
+                            )
+                            .attr("version"),
+                        ),
+                    ),
                     ("resolve_conflicts_on_create", s("OVERWRITE")),
                     ("resolve_conflicts_on_update", s("PRESERVE")),
                     ("tags", tags_named(tpl("{name}-{addon}"), &[])),

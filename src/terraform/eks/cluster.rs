@@ -265,9 +265,11 @@ fn oidc_provider() -> Block {
     )
 }
 
-/// The add-ons, keyed by name; an unpinned one gets the default version for the cluster's
-/// Kubernetes version. They wait for the node groups: coredns cannot become healthy without
-/// nodes to run on.
+/// The add-ons, keyed by name. An unpinned one gets the newest build for the cluster's
+/// Kubernetes version, read through the cluster (not the variable) so that bumping
+/// `kubernetes_version` upgrades the control plane first, then the node groups, then the
+/// add-ons in the same apply, instead of leaving them on the builds of the old version. They
+/// wait for the node groups: coredns cannot become healthy without nodes to run on.
 pub(super) fn addons(eks: &Eks) -> Body {
     if eks.addons.is_empty() {
         return Body::new();
@@ -284,9 +286,19 @@ pub(super) fn addons(eks: &Eks) -> Body {
             &[],
             Body::new()
                 .comment(
-                    "Add-on name => pinned version (null: the default for the cluster version).",
+                    "Add-on name => pinned version (null: the newest for the cluster's Kubernetes version).",
                 )
                 .attr("addon_versions", versions),
+        ))
+        .block(data(
+            "aws_eks_addon_version",
+            "this",
+            Body::new()
+                .attr("for_each", ex("local.addon_versions"))
+                .blank()
+                .attr("addon_name", ex("each.key"))
+                .attr("kubernetes_version", ex("aws_eks_cluster.this.version"))
+                .attr("most_recent", true),
         ))
         .block(resource(
             "aws_eks_addon",
@@ -296,7 +308,10 @@ pub(super) fn addons(eks: &Eks) -> Body {
                 .blank()
                 .attr("cluster_name", ex("aws_eks_cluster.this.name"))
                 .attr("addon_name", ex("each.key"))
-                .attr("addon_version", ex("each.value"))
+                .attr(
+                    "addon_version",
+                    ex("coalesce(each.value, data.aws_eks_addon_version.this[each.key].version)"),
+                )
                 .attr("resolve_conflicts_on_create", s("OVERWRITE"))
                 .attr("resolve_conflicts_on_update", s("PRESERVE"))
                 .blank()
