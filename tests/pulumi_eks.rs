@@ -186,7 +186,7 @@ fn pool_sizes_follow_each_environment_of_the_spec() {
         for (pool, spec) in pools.into_iter().flatten() {
             let group = of_type(report, env, "eks/nodeGroup:NodeGroup")
                 .into_iter()
-                .find(|g| g["inputs"]["nodeGroupName"] == format!("payments-{env}-{pool}"))
+                .find(|g| g["inputs"]["nodeGroupNamePrefix"] == format!("payments-{env}-{pool}-"))
                 .unwrap_or_else(|| panic!("{env}: no node group for {pool}"));
             let scaling = &group["inputs"]["scalingConfig"];
             assert_eq!(scaling["minSize"], spec.min.get(env).copied().unwrap_or(0));
@@ -219,7 +219,13 @@ fn every_auto_scaling_group_gets_the_node_group_tags_without_propagating() {
         for (pool, group_name) in &pools {
             let group = groups
                 .iter()
-                .find(|g| g["inputs"]["nodeGroupName"] == *group_name)
+                .find(|g| {
+                    g["inputs"]["nodeGroupNamePrefix"]
+                        .as_str()
+                        .is_some_and(|prefix| {
+                            group_name.as_str().is_some_and(|n| n.starts_with(prefix))
+                        })
+                })
                 .unwrap_or_else(|| panic!("{env}: no node group {group_name}"));
             let asg = asg_names[pool]
                 .as_str()
@@ -409,6 +415,7 @@ network:
   nat: single
 eks:
   version: "1.33"
+  admins: [arn:aws:iam::111111111111:role/platform-admin]
   node_pools:
 {pools}
 "#
@@ -450,7 +457,13 @@ fn long_node_group_names_are_shortened_as_terraform_shortens_them() {
         .into_iter()
         .find(|g| g["inputs"]["capacityType"] == "SPOT")
         .unwrap_or_else(|| panic!("no spot node group"));
-    assert_eq!(group["inputs"]["nodeGroupName"], expected.as_str());
+    // The node group itself gets a unique name from a prefix that leaves room for the
+    // provider's 26-character suffix.
+    assert_eq!(
+        group["inputs"]["nodeGroupNamePrefix"],
+        format!("{}-", naming::shorten(&full, 36)).as_str()
+    );
+    assert!(group["inputs"]["nodeGroupName"].is_null());
     assert_eq!(group["inputs"]["tags"]["Name"], expected.as_str());
     let templates = of_type(report, LONG_ENV, "ec2/launchTemplate:LaunchTemplate");
     assert!(

@@ -41,7 +41,9 @@ key, every control-plane log type in a KMS-encrypted log group, a private API en
 the spec opens it to listed CIDRs, access entries for `eks.admins` (authentication mode `API`),
 an OIDC provider for IRSA, the add-ons of the spec, and one managed node group per node pool
 (launch template with IMDSv2 and an encrypted gp3 root volume; tags on instances, volumes,
-network interfaces and the Auto Scaling group).
+network interfaces and the Auto Scaling group). A node group replaced by a new instance type,
+capacity type or AMI type is created before the old one is deleted, under a unique name from
+the prefix in `local.node_group_naming`.
 
 **Node group sizes.** `node_pool_sizes` sets each pool's min, desired and max size per
 environment, and Terraform keeps the desired size at the spec's value: a change made outside

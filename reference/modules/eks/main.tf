@@ -299,17 +299,30 @@ locals {
     }
   }
 
-  # Node group names are "<name>-<pool>"; one over EKS's 63 characters keeps its start and
-  # ends in a hash of the whole name, so it stays unique and stable.
-  node_group_full_names = { for pool in keys(local.node_pools) : pool => "${var.name}-${pool}" }
-  node_group_names = {
-    for pool, full in local.node_group_full_names : pool => length(full) <= 63 ? full : "${replace(substr(full, 0, 54), "/[-_]+$/", "")}-${substr(sha256(full), 0, 8)}"
+  # "<name>-<pool>" names the pool's launch template and tags. One over EKS's 63 characters keeps its
+  # start and ends in a hash of the whole name, so it stays unique and stable.
+  node_pool_full_names = { for pool in keys(local.node_pools) : pool => "${var.name}-${pool}" }
+  node_pool_names = {
+    for pool, full in local.node_pool_full_names : pool => length(full) <= 63 ? full : "${replace(substr(full, 0, 54), "/[-_]+$/", "")}-${substr(sha256(full), 0, 8)}"
+  }
+
+  # How each node group is named, in one place. A new instance type, capacity type or AMI type
+  # replaces a node group, and the new group is created before the old one is deleted, so it
+  # needs a name of its own: the provider appends a unique 26-character suffix to the prefix
+  # "<name>-<pool>-" (shortened like the names above, to 36 characters). A group that must
+  # keep an existing name (an adopted one) gets { name = "<its name>", prefix = null } here; its
+  # replacement then deletes the old group first.
+  node_group_naming = {
+    for pool, full in local.node_pool_full_names : pool => {
+      name   = null
+      prefix = "${length(full) <= 36 ? full : "${replace(substr(full, 0, 27), "/[-_]+$/", "")}-${substr(sha256(full), 0, 8)}"}-"
+    }
   }
 
   # One Auto Scaling group tag per pool and tag key: EKS does not pass node group tags on.
   node_group_asg_tags = merge([
     for pool in keys(local.node_pools) : {
-      for key, value in merge(var.tags, { Name = local.node_group_names[pool] }) : "${pool}/${key}" => {
+      for key, value in merge(var.tags, { Name = local.node_pool_names[pool] }) : "${pool}/${key}" => {
         pool  = pool
         key   = key
         value = value
@@ -321,7 +334,7 @@ locals {
 resource "aws_launch_template" "node" {
   for_each = local.node_pools
 
-  name                   = local.node_group_names[each.key]
+  name                   = local.node_pool_names[each.key]
   description            = "Nodes of the ${each.key} pool of ${var.name}"
   update_default_version = true
 
@@ -345,41 +358,42 @@ resource "aws_launch_template" "node" {
   tag_specifications {
     resource_type = "instance"
     tags = merge(var.tags, {
-      Name = local.node_group_names[each.key]
+      Name = local.node_pool_names[each.key]
     })
   }
 
   tag_specifications {
     resource_type = "volume"
     tags = merge(var.tags, {
-      Name = local.node_group_names[each.key]
+      Name = local.node_pool_names[each.key]
     })
   }
 
   tag_specifications {
     resource_type = "network-interface"
     tags = merge(var.tags, {
-      Name = local.node_group_names[each.key]
+      Name = local.node_pool_names[each.key]
     })
   }
 
   tags = merge(var.tags, {
-    Name = local.node_group_names[each.key]
+    Name = local.node_pool_names[each.key]
   })
 }
 
 resource "aws_eks_node_group" "this" {
   for_each = local.node_pools
 
-  cluster_name    = aws_eks_cluster.this.name
-  node_group_name = local.node_group_names[each.key]
-  node_role_arn   = aws_iam_role.node.arn
-  subnet_ids      = var.subnet_ids
-  version         = aws_eks_cluster.this.version
-  ami_type        = each.value.ami_type
-  capacity_type   = each.value.capacity_type
-  instance_types  = each.value.instance_types
-  labels          = each.value.labels
+  cluster_name           = aws_eks_cluster.this.name
+  node_group_name        = local.node_group_naming[each.key].name
+  node_group_name_prefix = local.node_group_naming[each.key].prefix
+  node_role_arn          = aws_iam_role.node.arn
+  subnet_ids             = var.subnet_ids
+  version                = aws_eks_cluster.this.version
+  ami_type               = each.value.ami_type
+  capacity_type          = each.value.capacity_type
+  instance_types         = each.value.instance_types
+  labels                 = each.value.labels
 
   launch_template {
     id      = aws_launch_template.node[each.key].id
@@ -408,10 +422,15 @@ resource "aws_eks_node_group" "this" {
   }
 
   tags = merge(var.tags, {
-    Name = local.node_group_names[each.key]
+    Name = local.node_pool_names[each.key]
   })
 
   depends_on = [aws_iam_role_policy_attachment.node]
+
+  # The replacement joins the cluster before the old group drains: the pool never drops to zero.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_autoscaling_group_tag" "node" {

@@ -77,15 +77,28 @@ ADDON_VERSIONS: dict[str, str | None] = {
 }
 
 
-def node_group_name(name: str, pool: str) -> str:
-    """The node group name of a pool, "<name>-<pool>". One over EKS's 63 characters
-    keeps its start and ends in a hash of the whole name, so it stays unique and stable.
+def pool_name(name: str, pool: str) -> str:
+    """The name of a pool's launch template and tags, "<name>-<pool>". One over EKS's
+    63 characters keeps its start and ends in a hash of the whole name, so it stays
+    unique and stable.
     """
     full = f"{name}-{pool}"
     if len(full) <= 63:
         return full
     digest = hashlib.sha256(full.encode()).hexdigest()
     return f"{full[:54].rstrip('-_')}-{digest[:8]}"
+
+
+def node_group_name_prefix(name: str, pool: str) -> str:
+    """The node group name prefix of a pool, "<name>-<pool>-", shortened like pool_name so
+    that the provider's 26-character unique suffix fits in EKS's 63 characters.
+    A replaced node group gets a new name, so it is created before the old one is deleted.
+    """
+    full = f"{name}-{pool}"
+    if len(full) <= 36:
+        return f"{full}-"
+    digest = hashlib.sha256(full.encode()).hexdigest()
+    return f"{full[:27].rstrip('-_')}-{digest[:8]}-"
 
 
 class Eks(pulumi.ComponentResource):
@@ -320,14 +333,14 @@ class Eks(pulumi.ComponentResource):
         self.node_groups: dict[str, aws.eks.NodeGroup] = {}
         self.node_group_autoscaling_group_names: dict[str, pulumi.Output[str]] = {}
         for pool, pool_spec in NODE_POOLS.items():
-            group_name = node_group_name(name, pool)
-            pool_tags = {**tags, "Name": group_name}
+            base_name = pool_name(name, pool)
+            pool_tags = {**tags, "Name": base_name}
             size = args.node_pool_sizes[pool]
             # IMDSv2 only, with a hop limit of 1 so pods cannot borrow the node role (they
             # use IRSA or EKS Pod Identity), and an encrypted gp3 root volume.
             template = aws.ec2.LaunchTemplate(
-                group_name,
-                name=group_name,
+                base_name,
+                name=base_name,
                 description=f"Nodes of the {pool} pool of {name}",
                 update_default_version=True,
                 metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
@@ -363,9 +376,9 @@ class Eks(pulumi.ComponentResource):
             # Desired size follows the stack config. To hand it to an autoscaler, add
             # ignore_changes=["scalingConfig.desiredSize"] to this node group's options.
             group = aws.eks.NodeGroup(
-                group_name,
+                base_name,
                 cluster_name=self.cluster.name,
-                node_group_name=group_name,
+                node_group_name_prefix=node_group_name_prefix(name, pool),
                 node_role_arn=self.node_role.arn,
                 subnet_ids=args.subnet_ids,
                 version=self.cluster.version,

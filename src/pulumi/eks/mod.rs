@@ -49,7 +49,7 @@ pub fn component(platform: &Platform, eks: &Eks, built: &[Component]) -> Option<
 
     let mut body = nodes::pool_constants(eks);
     body.extend(cluster::constants(eks));
-    body.push(nodes::node_group_name_function());
+    body.extend(nodes::name_functions());
     body.push(Stmt::Class(component::class(
         "Eks",
         "The EKS cluster of one environment with its IAM, encryption, logs, access entries,\n\
