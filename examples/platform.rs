@@ -79,6 +79,7 @@ pub fn platform() -> Platform {
                 strings(["arn:aws:iam::333333333333:role/platform-admin"]),
             ),
         allow_no_admins: false,
+        support_type: SupportType::Standard,
         addons: DEFAULT_EKS_ADDONS
             .iter()
             .map(|name| (name.to_string(), None))

@@ -219,6 +219,29 @@ fn unpinned_add_ons_follow_the_cluster_version() {
     assert!(main.contains(r#"vpc-cni = "v1.19.2-eksbuild.1""#));
 }
 
+#[test]
+fn production_clusters_are_deletion_protected_and_every_cluster_stays_on_standard_support() {
+    let tree = render_example("platform.yaml");
+    let main = file(&tree, "modules/eks/main.tf");
+    assert!(main.contains("deletion_protection = var.cluster_deletion_protection"));
+    // Production-like environments (README): prod, not dev or staging.
+    for (env, protected) in [("dev", false), ("staging", false), ("prod", true)] {
+        assert_eq!(
+            tfvars(&tree, env)["cluster_deletion_protection"],
+            protected,
+            "{env}"
+        );
+    }
+    // No silent roll into paid extended support unless the spec asks for it.
+    assert!(main.contains("upgrade_policy {\n support_type = \"STANDARD\"\n }"));
+    let extended = render_yaml(
+        &one_pool_spec("t3.large")
+            .replace("  node_pools:", "  support_type: extended\n  node_pools:"),
+    );
+    let main = file(&extended, "modules/eks/main.tf");
+    assert!(main.contains("support_type = \"EXTENDED\""));
+}
+
 // ---- Checks with the real Terraform tools (../shared/tools) ----
 
 /// The tools directory, or `None` (with a note) when they are not installed. In CI their

@@ -161,6 +161,7 @@ fn example() -> Platform {
                     strings(&["arn:aws:iam::333333333333:role/platform-admin"]),
                 ),
             allow_no_admins: false,
+            support_type: SupportType::Standard,
             addons: DEFAULT_EKS_ADDONS
                 .iter()
                 .map(|a| (a.to_string(), None))

@@ -287,6 +287,18 @@ fn unpinned_add_ons_follow_the_cluster_version() {
 }
 
 #[test]
+fn production_clusters_are_deletion_protected_and_stay_on_standard_support() {
+    let Some(report) = platform_report() else {
+        return;
+    };
+    for (env, protected) in [("dev", false), ("staging", false), ("prod", true)] {
+        let cluster = &one(report, env, "eks/cluster:Cluster")["inputs"];
+        assert_eq!(cluster["deletionProtection"], protected, "{env}");
+        assert_eq!(cluster["upgradePolicy"]["supportType"], "STANDARD", "{env}");
+    }
+}
+
+#[test]
 fn add_ons_wait_for_the_node_groups() {
     let Some(report) = platform_report() else {
         return;

@@ -362,6 +362,15 @@ fn eks() -> Value {
                 ),
             ),
             (
+                "support_type",
+                choice(
+                    "What happens when the cluster's Kubernetes version leaves standard \
+                     support: `standard` (default), EKS upgrades it; `extended`, it stays, in \
+                     paid extended support.",
+                    &["standard", "extended"],
+                ),
+            ),
+            (
                 "addons",
                 nullable(json!({
                     "description": format!(

@@ -9,6 +9,7 @@
 mod cluster;
 mod nodes;
 
+use super::ecs::is_production_like;
 use super::interface::{Output, Variable};
 use super::module::{Input, Module};
 use crate::hcl::{Body, Expr, data, ex, num, obj, s, strings};
@@ -121,6 +122,16 @@ fn inputs(platform: &Platform, eks: &Eks) -> Vec<Input> {
                 .into_iter()
                 .map(|(env, days)| (env, num(i64::from(days))))
                 .collect(),
+        ),
+        Input::setting(
+            Variable::new(
+                "cluster_deletion_protection",
+                "bool",
+                "Whether EKS refuses to delete the cluster (on in production-like environments; \
+                 turn it off in this environment's terraform.tfvars before a planned \
+                 destroy).",
+            ),
+            per_env(&|e| is_production_like(e).into()),
         ),
         Input::setting(
             Variable::new(

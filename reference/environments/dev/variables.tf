@@ -195,6 +195,11 @@ variable "cluster_log_retention_days" {
   }
 }
 
+variable "cluster_deletion_protection" {
+  description = "Whether EKS refuses to delete the cluster (on in production-like environments; turn it off in this environment's terraform.tfvars before a planned destroy)."
+  type        = bool
+}
+
 variable "cluster_admins" {
   description = "IAM role or user ARNs given cluster-admin access entries. The cluster authenticates by access entries only, so these are the only principals that can use it."
   type        = list(string)

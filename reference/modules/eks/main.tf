@@ -174,6 +174,7 @@ resource "aws_eks_cluster" "this" {
   version                   = var.kubernetes_version
   role_arn                  = aws_iam_role.cluster.arn
   enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+  deletion_protection       = var.cluster_deletion_protection
 
   vpc_config {
     subnet_ids              = var.subnet_ids
@@ -186,6 +187,11 @@ resource "aws_eks_cluster" "this" {
   access_config {
     authentication_mode                         = "API"
     bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  # Standard support only: EKS upgrades a version that leaves it, rather than billing extended support.
+  upgrade_policy {
+    support_type = "STANDARD"
   }
 
   encryption_config {

@@ -29,6 +29,7 @@ class EksArgs:
     subnet_ids: list[pulumi.Input[str]]
     kubernetes_version: str
     cluster_log_retention_days: int
+    cluster_deletion_protection: bool
     cluster_admins: list[str]
     node_pool_sizes: dict[str, dict[str, int]]
 
@@ -237,7 +238,9 @@ class Eks(pulumi.ComponentResource):
             parent=self, depends_on=[cluster_policy, cluster_encryption, log_group]
         )
         # Authentication by access entries only: admins are the spec's, not whoever ran
-        # Pulumi first.
+        # Pulumi first. Deletion protection is on in production-like environments.
+        # Standard support only: EKS upgrades a version that leaves it, rather than
+        # billing extended support.
         self.cluster = aws.eks.Cluster(
             name,
             name=name,
@@ -250,6 +253,8 @@ class Eks(pulumi.ComponentResource):
                 "controllerManager",
                 "scheduler",
             ],
+            deletion_protection=args.cluster_deletion_protection,
+            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type="STANDARD"),
             vpc_config=aws.eks.ClusterVpcConfigArgs(
                 subnet_ids=args.subnet_ids,
                 security_group_ids=[cluster_group.id],

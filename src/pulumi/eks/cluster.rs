@@ -2,7 +2,7 @@
 //! group, the cluster, access entries, the OIDC provider and the add-ons.
 
 use super::{after, assume_role_policy};
-use crate::model::Eks;
+use crate::model::{Eks, SupportType};
 use crate::pulumi::component::{policy, resource, tags_named, tpl};
 use crate::pulumi::kms;
 use crate::pulumi::py::{self, Expr, Stmt, call, name, path, s, strs};
@@ -254,6 +254,17 @@ fn cluster(eks: &Eks) -> Vec<Stmt> {
                 ("version", path("args.kubernetes_version")),
                 ("role_arn", path("cluster_role.arn")),
                 ("enabled_cluster_log_types", strs(LOG_TYPES)),
+                (
+                    "deletion_protection",
+                    path("args.cluster_deletion_protection"),
+                ),
+                (
+                    "upgrade_policy",
+                    args(
+                        "ClusterUpgradePolicyArgs",
+                        vec![("support_type", s(eks.support_type.api_name()))],
+                    ),
+                ),
                 ("vpc_config", args("ClusterVpcConfigArgs", vpc)),
                 (
                     "access_config",
@@ -300,8 +311,21 @@ fn cluster(eks: &Eks) -> Vec<Stmt> {
     out.extend([
         Stmt::Comment(
             "Authentication by access entries only: admins are the spec's, not whoever ran\n\
-             Pulumi first."
+             Pulumi first. Deletion protection is on in production-like environments."
                 .to_string(),
+        ),
+        Stmt::Comment(
+            match eks.support_type {
+                SupportType::Standard => {
+                    "Standard support only: EKS upgrades a version that leaves it, rather than\n\
+                     billing extended support."
+                }
+                SupportType::Extended => {
+                    "Extended support (eks.support_type): the version stays after standard\n\
+                     support, at extra cost."
+                }
+            }
+            .to_string(),
         ),
         cluster,
     ]);

@@ -15,6 +15,7 @@ use super::component::{
 use super::kms;
 use super::py::{self, Expr, Stmt, call, name, path, s};
 use crate::model::{Eks, Platform};
+use crate::terraform::ecs::is_production_like;
 use serde_json::{Value, json};
 
 /// Builds the EKS component, wired to the network component among `built` (validation makes
@@ -106,6 +107,12 @@ fn settings(platform: &Platform, eks: &Eks) -> Vec<Arg> {
                         .unwrap_or(365)
                 )
             }),
+        ),
+        Arg::setting(
+            "cluster_deletion_protection",
+            "bool",
+            ConfigKind::Bool,
+            by_env(platform, |e| json!(is_production_like(e))),
         ),
         Arg::setting(
             "cluster_admins",

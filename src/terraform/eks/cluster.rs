@@ -5,7 +5,7 @@ use super::super::common::{
     assume_role_policy, https_from_vpc, kms_key_for_logs, name_tags, short_retention_skip,
 };
 use crate::hcl::{Block, Body, block, data, ex, null, obj, resource, s, strings};
-use crate::model::{Eks, Platform};
+use crate::model::{Eks, Platform, SupportType};
 
 /// Every control-plane log type EKS can send to CloudWatch.
 const LOG_TYPES: [&str; 5] = [
@@ -180,6 +180,7 @@ fn cluster(eks: &Eks) -> Block {
             .attr("version", ex("var.kubernetes_version"))
             .attr("role_arn", ex("aws_iam_role.cluster.arn"))
             .attr("enabled_cluster_log_types", strings(LOG_TYPES))
+            .attr("deletion_protection", ex("var.cluster_deletion_protection"))
             .blank()
             .block(block("vpc_config", &[], vpc))
             .comment("Access entries only; admins are the spec's eks.admins, not whoever ran Terraform first.")
@@ -189,6 +190,12 @@ fn cluster(eks: &Eks) -> Block {
                 Body::new()
                     .attr("authentication_mode", s("API"))
                     .attr("bootstrap_cluster_creator_admin_permissions", false),
+            ))
+            .comment(upgrade_comment(eks.support_type))
+            .block(block(
+                "upgrade_policy",
+                &[],
+                Body::new().attr("support_type", s(eks.support_type.api_name())),
             ))
             .block(block(
                 "encryption_config",
@@ -207,6 +214,18 @@ fn cluster(eks: &Eks) -> Block {
                 ex("[aws_iam_role_policy_attachment.cluster, aws_iam_role_policy.cluster_encryption, aws_cloudwatch_log_group.cluster]"),
             ),
     )
+}
+
+/// Why the cluster has the upgrade policy it has (the spec's `eks.support_type`).
+fn upgrade_comment(support: SupportType) -> &'static str {
+    match support {
+        SupportType::Standard => {
+            "Standard support only: EKS upgrades a version that leaves it, rather than billing extended support."
+        }
+        SupportType::Extended => {
+            "Extended support (eks.support_type): the version stays after standard support, at extra cost."
+        }
+    }
 }
 
 /// Access entries with the cluster admin policy, keyed by principal ARN (the environment's
