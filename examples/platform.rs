@@ -65,7 +65,21 @@ pub fn platform() -> Platform {
         endpoint_public_access: false,
         public_access_cidrs: Vec::new(),
         allow_world: false,
-        admins: Vec::new(),
+        admins: PerEnv::none()
+            .with(
+                "dev",
+                strings(["arn:aws:iam::111111111111:role/platform-admin"]),
+            )
+            .with(
+                "staging",
+                strings(["arn:aws:iam::222222222222:role/platform-admin"]),
+            )
+            .with(
+                "prod",
+                strings(["arn:aws:iam::333333333333:role/platform-admin"]),
+            ),
+        allow_no_admins: false,
+        support_type: SupportType::Standard,
         addons: DEFAULT_EKS_ADDONS
             .iter()
             .map(|name| (name.to_string(), None))

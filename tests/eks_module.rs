@@ -180,10 +180,66 @@ fn a_retention_skip_appears_only_when_an_environment_keeps_logs_under_a_year() {
 fn admins_and_addons_are_keyed_by_name() {
     let tree = render_example("eks-public.yaml");
     let main = file(&tree, "modules/eks/main.tf");
-    assert!(main.contains(r#""arn:aws:iam::555555555555:role/ci-deployer","#));
+    // Admins are per environment (each account has its own principals), keyed by ARN.
+    assert!(main.contains("cluster_admins = toset(var.cluster_admins)"));
+    assert!(main.contains("for_each = local.cluster_admins"));
+    assert_eq!(
+        tfvars(&tree, "staging")["cluster_admins"],
+        serde_json::json!([
+            "arn:aws:iam::555555555555:role/ci-deployer",
+            "arn:aws:iam::555555555555:user/alice"
+        ])
+    );
+    assert_eq!(
+        tfvars(&tree, "prod")["cluster_admins"],
+        serde_json::json!(["arn:aws:iam::666666666666:role/ci-deployer"])
+    );
     assert!(main.contains(r#"vpc-cni = "v1.19.2-eksbuild.1""#));
     assert!(main.contains("kube-proxy = null"));
     assert!(main.contains(r#"authentication_mode = "API""#));
+}
+
+#[test]
+fn unpinned_add_ons_follow_the_cluster_version() {
+    let tree = render_example("eks-public.yaml");
+    let main = file(&tree, "modules/eks/main.tf");
+    // The version is looked up for the cluster's Kubernetes version as the cluster has it, so
+    // a bump of kubernetes_version upgrades the add-ons in the same apply, after the cluster.
+    let lookup = main
+        .split("data \"aws_eks_addon_version\" \"this\" {")
+        .nth(1)
+        .and_then(|rest| rest.split("\n}\n").next())
+        .unwrap_or_else(|| panic!("no aws_eks_addon_version lookup in modules/eks/main.tf"));
+    assert!(lookup.contains("kubernetes_version = aws_eks_cluster.this.version"));
+    assert!(lookup.contains("most_recent = true"));
+    // A pinned version (vpc-cni here) wins over the lookup.
+    assert!(main.contains(
+        "addon_version = coalesce(each.value, data.aws_eks_addon_version.this[each.key].version)"
+    ));
+    assert!(main.contains(r#"vpc-cni = "v1.19.2-eksbuild.1""#));
+}
+
+#[test]
+fn production_clusters_are_deletion_protected_and_every_cluster_stays_on_standard_support() {
+    let tree = render_example("platform.yaml");
+    let main = file(&tree, "modules/eks/main.tf");
+    assert!(main.contains("deletion_protection = var.cluster_deletion_protection"));
+    // Production-like environments (README): prod, not dev or staging.
+    for (env, protected) in [("dev", false), ("staging", false), ("prod", true)] {
+        assert_eq!(
+            tfvars(&tree, env)["cluster_deletion_protection"],
+            protected,
+            "{env}"
+        );
+    }
+    // No silent roll into paid extended support unless the spec asks for it.
+    assert!(main.contains("upgrade_policy {\n support_type = \"STANDARD\"\n }"));
+    let extended = render_yaml(
+        &one_pool_spec("t3.large")
+            .replace("  node_pools:", "  support_type: extended\n  node_pools:"),
+    );
+    let main = file(&extended, "modules/eks/main.tf");
+    assert!(main.contains("support_type = \"EXTENDED\""));
 }
 
 // ---- Checks with the real Terraform tools (../shared/tools) ----
@@ -280,15 +336,112 @@ fn adding_a_node_pool_only_adds_resources() {
         assert!(added.contains(&&address), "{address} was not added");
     }
 
-    // Node group names over EKS's 63 characters are shortened as iacgen shortens names.
-    for (pool, shortened) in [("system", false), (pool, true)] {
+    // Node group name prefixes leave room for the provider's 26-character unique suffix within
+    // EKS's 63 characters: over 36 characters, they are shortened as iacgen shortens names.
+    for pool in ["system", pool] {
         let full = format!("payments-platform-core12-{env}-{pool}");
+        assert!(full.len() > 36);
         let group = &after[&format!("module.eks.aws_eks_node_group.this[\"{pool}\"]")];
-        let name = group["change"]["after"]["node_group_name"]
+        let prefix = group["change"]["after"]["node_group_name_prefix"]
             .as_str()
-            .unwrap_or_else(|| panic!("node group name of {pool} is not known at plan"));
-        assert_eq!(name, naming::shorten(&full, 63));
-        assert!(name.len() <= 63);
-        assert_eq!(name != full, shortened, "{name}");
+            .unwrap_or_else(|| panic!("node group name prefix of {pool} is not known at plan"));
+        assert_eq!(prefix, format!("{}-", naming::shorten(&full, 36)));
+        assert!(prefix.len() + 26 <= 63);
+        // The launch template keeps the full name, shortened to 63 only.
+        let template = &after[&format!("module.eks.aws_launch_template.node[\"{pool}\"]")];
+        assert_eq!(
+            template["change"]["after"]["name"],
+            naming::shorten(&full, 63).as_str()
+        );
     }
+}
+
+/// The smallest EKS platform, one pool of `instance_types`.
+fn one_pool_spec(instance_types: &str) -> String {
+    format!(
+        r#"
+version: 1
+project: sandbox
+region: eu-central-1
+environments:
+  dev: {{}}
+network:
+  cidr: 10.60.0.0/20
+  az_count: 2
+  subnets:
+    public: {{ prefix: 24 }}
+    private: {{ prefix: 22 }}
+  nat: single
+eks:
+  version: "1.33"
+  admins: [arn:aws:iam::123456789012:role/sandbox-admin]
+  node_pools:
+    default:
+      instance_types: [{instance_types}]
+      min: 1
+      max: 3
+"#
+    )
+}
+
+#[test]
+fn a_replaced_node_group_is_created_before_the_old_one_is_deleted() {
+    let before = render_yaml(&one_pool_spec("t3.large"));
+    let after = render_yaml(&one_pool_spec("m7i.large"));
+    let Some(tools) = tools() else { return };
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (old, new) = (dir.path().join("before"), dir.path().join("after"));
+    iacgen::tree::write(&before, &old).unwrap_or_else(|e| panic!("{e}"));
+    iacgen::tree::write(&after, &new).unwrap_or_else(|e| panic!("{e}"));
+    // The state an apply of the first spec leaves, then the plan of the second against it.
+    let state = dir.path().join("dev.tfstate");
+    let status = |cmd: &mut Command| {
+        let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+        assert!(
+            out.status.success(),
+            "{cmd:?} failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    status(
+        Command::new(tools.join("bin/tf-fake-apply"))
+            .arg("--root")
+            .arg(&old)
+            .arg(old.join("environments/dev"))
+            .arg("--out")
+            .arg(&state)
+            .arg("-q"),
+    );
+    let json = dir.path().join("plan.json");
+    status(
+        Command::new(tools.join("bin/tf-plan"))
+            .arg("--root")
+            .arg(&new)
+            .arg(new.join("environments/dev"))
+            .arg("--state")
+            .arg(&state)
+            .arg("--json")
+            .arg(&json),
+    );
+    let text = std::fs::read_to_string(&json).unwrap_or_else(|e| panic!("{e}"));
+    let plan: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let group = plan["resource_changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["address"] == "module.eks.aws_eks_node_group.this[\"default\"]")
+        .unwrap_or_else(|| panic!("no node group in the plan"));
+    // A new instance type replaces the group: the new one first, so the pool keeps its nodes
+    // while the old group drains, under a new name from the same prefix.
+    assert_eq!(
+        group["change"]["actions"],
+        serde_json::json!(["create", "delete"]),
+        "the node group is not replaced create-before-destroy"
+    );
+    assert_eq!(
+        group["change"]["after"]["node_group_name_prefix"],
+        "sandbox-dev-default-"
+    );
+    assert_eq!(group["change"]["after_unknown"]["node_group_name"], true);
 }

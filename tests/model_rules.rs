@@ -147,7 +147,21 @@ fn example() -> Platform {
             endpoint_public_access: false,
             public_access_cidrs: Vec::new(),
             allow_world: false,
-            admins: Vec::new(),
+            admins: PerEnv::none()
+                .with(
+                    "dev",
+                    strings(&["arn:aws:iam::111111111111:role/platform-admin"]),
+                )
+                .with(
+                    "staging",
+                    strings(&["arn:aws:iam::222222222222:role/platform-admin"]),
+                )
+                .with(
+                    "prod",
+                    strings(&["arn:aws:iam::333333333333:role/platform-admin"]),
+                ),
+            allow_no_admins: false,
+            support_type: SupportType::Standard,
             addons: DEFAULT_EKS_ADDONS
                 .iter()
                 .map(|a| (a.to_string(), None))
@@ -285,6 +299,9 @@ fn environment_names_and_accounts() {
     api.desired = PerEnv::all(1);
     api.autoscaling.as_mut().unwrap().min = PerEnv::all(1);
     p.observability.log_retention_days = PerEnv::all(30);
+    let admins = &mut eks(&mut p).admins;
+    let dev_admins = admins.by_env.remove("dev").unwrap();
+    admins.by_env.insert("Dev".into(), dev_admins);
     assert_problems(
         &p,
         &[
@@ -846,10 +863,13 @@ fn public_endpoint_needs_cidrs_and_world_needs_consent() {
 #[test]
 fn eks_admins_and_addons() {
     let mut p = example();
-    eks(&mut p).admins = strings(&[
+    eks(&mut p).admins = PerEnv::all(strings(&[
         "arn:aws:iam::111111111111:role/platform-admin",
         "arn:aws:iam::111111111111:group/admins",
-    ]);
+    ]));
+    for e in &mut p.environments {
+        e.account_id = None;
+    }
     eks(&mut p)
         .addons
         .insert("coredns".into(), Some("1.11".into()));
@@ -860,6 +880,136 @@ fn eks_admins_and_addons() {
              ARN (like `arn:aws:iam::123456789012:role/admin`)",
             "eks.addons.coredns.version: `1.11` is not an EKS add-on version (like \
              `v1.19.0-eksbuild.1`)",
+        ],
+    );
+}
+
+fn taint(key: &str, effect: TaintEffect) -> Taint {
+    Taint {
+        key: key.into(),
+        value: Some("true".into()),
+        effect,
+    }
+}
+
+#[test]
+fn coredns_needs_a_node_pool_it_tolerates() {
+    let mut p = example();
+    let pools = &mut eks(&mut p).node_pools;
+    // A spot pool tainted for batch work: CoreDNS still has the system pool
+    // (CriticalAddonsOnly, which it tolerates).
+    pools.get_mut("apps").unwrap().taints = vec![taint("spot", TaintEffect::NoSchedule)];
+    assert_problems(&p, &[]);
+    let pools = &mut eks(&mut p).node_pools;
+    pools
+        .get_mut("system")
+        .unwrap()
+        .taints
+        .push(taint("dedicated", TaintEffect::NoExecute));
+    assert_problems(
+        &p,
+        &[
+            "eks.node_pools: every node pool has a taint CoreDNS does not tolerate (apps \
+             (spot:NoSchedule), system (dedicated:NoExecute)), so the coredns add-on never \
+             schedules and its creation times out: add a pool without NoSchedule/NoExecute \
+             taints, or one tainted only with `CriticalAddonsOnly` (e.g. `system: { \
+             instance_types: [m6i.large], min: 2, taints: [{ key: CriticalAddonsOnly, value: \
+             \"true\", effect: NoSchedule }] }`)",
+        ],
+    );
+    // PreferNoSchedule only steers pods away.
+    let pools = &mut eks(&mut p).node_pools;
+    pools.get_mut("apps").unwrap().taints = vec![taint("spot", TaintEffect::PreferNoSchedule)];
+    assert_problems(&p, &[]);
+    // Without the coredns add-on, nothing to schedule.
+    let mut p = example();
+    let pools = &mut eks(&mut p).node_pools;
+    for pool in pools.values_mut() {
+        pool.taints = vec![taint("spot", TaintEffect::NoSchedule)];
+    }
+    eks(&mut p).addons.remove("coredns");
+    assert_problems(&p, &[]);
+}
+
+#[test]
+fn coredns_needs_nodes_in_every_environment() {
+    let mut p = example();
+    let pools = &mut eks(&mut p).node_pools;
+    pools.get_mut("apps").unwrap().taints = vec![taint("spot", TaintEffect::NoSchedule)];
+    let system = pools.get_mut("system").unwrap();
+    system.min = PerEnv::all(0);
+    system.desired = PerEnv::all(2).with("dev", 0);
+    assert_problems(
+        &p,
+        &[
+            "eks.node_pools: in dev: no node for CoreDNS: the pools it can run on (system) have \
+             desired 0, so the coredns add-on never schedules and its creation times out: give \
+             one of them desired 1 or more",
+        ],
+    );
+}
+
+#[test]
+fn every_environment_needs_a_cluster_admin_or_the_opt_out() {
+    const NO_ADMIN: &str = "no cluster admin: the cluster authenticates by access entries only \
+                            and makes no admin of its creator, so nobody could ever use it: \
+                            list IAM roles (like \
+                            `arn:aws:iam::123456789012:role/platform-admin`, in the \
+                            environment's account), or set `allow_no_admins: true` when access \
+                            entries are managed outside iacgen";
+    let mut p = example();
+    eks(&mut p).admins = PerEnv::all(Vec::new());
+    assert_problems(&p, &[&format!("eks.admins: {NO_ADMIN}")]);
+    // One environment left out of a per-environment list.
+    let mut p = example();
+    eks(&mut p).admins.by_env.remove("staging");
+    assert_problems(
+        &p,
+        &[&format!("eks.admins.staging: in staging: {NO_ADMIN}")],
+    );
+    // The explicit opt-out.
+    eks(&mut p).allow_no_admins = true;
+    assert_problems(&p, &[]);
+}
+
+#[test]
+fn an_admin_is_in_the_account_of_its_environment() {
+    let mut p = example();
+    // One list for every environment, but the environments live in three accounts.
+    eks(&mut p).admins = PerEnv::all(strings(&["arn:aws:iam::111111111111:role/platform-admin"]));
+    let wrong = |env: &str, account: &str| {
+        format!(
+            "eks.admins.0: in {env}: `arn:aws:iam::111111111111:role/platform-admin` is in \
+             account 111111111111, but {env} runs in {account}: an access entry takes \
+             principals of the cluster's account; give {env} its own admins (`admins: {{ {env}: \
+             [arn:aws:iam::{account}:role/...] }}`)"
+        )
+    };
+    assert_problems(
+        &p,
+        &[
+            &wrong("staging", "222222222222"),
+            &wrong("prod", "333333333333"),
+        ],
+    );
+    let mut p = example();
+    let admins = &mut eks(&mut p).admins;
+    admins.by_env.insert(
+        "prod".into(),
+        strings(&[
+            "arn:aws:iam::333333333333:role/platform-admin",
+            "arn:aws:iam::222222222222:user/alice",
+        ]),
+    );
+    admins.by_env.insert("qa".into(), Vec::new());
+    assert_problems(
+        &p,
+        &[
+            "eks.admins.qa: unknown environment `qa` (environments: dev, staging, prod)",
+            "eks.admins.prod.1: in prod: `arn:aws:iam::222222222222:user/alice` is in account \
+             222222222222, but prod runs in 333333333333: an access entry takes principals of \
+             the cluster's account; give prod its own admins (`admins: { prod: \
+             [arn:aws:iam::333333333333:role/...] }`)",
         ],
     );
 }
@@ -1385,7 +1535,7 @@ proptest! {
     /// Validation never panics, whatever strings and numbers it is given.
     #[test]
     fn validate_never_panics(
-        text in proptest::collection::vec(".{0,40}", 12),
+        text in proptest::collection::vec(".{0,40}", 13),
         numbers in proptest::collection::vec(any::<u32>(), 12),
         small in proptest::collection::vec(any::<u8>(), 4),
         addr in any::<u32>(),
@@ -1413,7 +1563,7 @@ proptest! {
         e.version = text[10].clone();
         e.endpoint_public_access = true;
         e.public_access_cidrs = vec![cidr];
-        e.admins.push(text[11].clone());
+        e.admins = e.admins.clone().with(&text[12], vec![text[11].clone()]);
         let pool = e.node_pools.get_mut("apps").unwrap();
         pool.instance_types.push(text[0].clone());
         pool.labels.insert(text[1].clone(), text[2].clone());

@@ -186,7 +186,7 @@ fn pool_sizes_follow_each_environment_of_the_spec() {
         for (pool, spec) in pools.into_iter().flatten() {
             let group = of_type(report, env, "eks/nodeGroup:NodeGroup")
                 .into_iter()
-                .find(|g| g["inputs"]["nodeGroupName"] == format!("payments-{env}-{pool}"))
+                .find(|g| g["inputs"]["nodeGroupNamePrefix"] == format!("payments-{env}-{pool}-"))
                 .unwrap_or_else(|| panic!("{env}: no node group for {pool}"));
             let scaling = &group["inputs"]["scalingConfig"];
             assert_eq!(scaling["minSize"], spec.min.get(env).copied().unwrap_or(0));
@@ -219,7 +219,13 @@ fn every_auto_scaling_group_gets_the_node_group_tags_without_propagating() {
         for (pool, group_name) in &pools {
             let group = groups
                 .iter()
-                .find(|g| g["inputs"]["nodeGroupName"] == *group_name)
+                .find(|g| {
+                    g["inputs"]["nodeGroupNamePrefix"]
+                        .as_str()
+                        .is_some_and(|prefix| {
+                            group_name.as_str().is_some_and(|n| n.starts_with(prefix))
+                        })
+                })
                 .unwrap_or_else(|| panic!("{env}: no node group {group_name}"));
             let asg = asg_names[pool]
                 .as_str()
@@ -243,6 +249,52 @@ fn every_auto_scaling_group_gets_the_node_group_tags_without_propagating() {
                 assert_eq!(tag["propagateAtLaunch"], false, "{env} {pool} {key}");
             }
         }
+    }
+}
+
+#[test]
+fn unpinned_add_ons_follow_the_cluster_version() {
+    let Some(report) = run(&example("eks-public.yaml")) else {
+        return;
+    };
+    let stack = report["stacks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["stack"] == "prod")
+        .unwrap_or_else(|| panic!("no prod stack"));
+    // One lookup per unpinned add-on, for the cluster's own version (an output of the cluster,
+    // so a version bump reaches the add-ons), newest build first.
+    let lookups: BTreeMap<&str, &Value> = stack["invokes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|i| i["token"] == "aws:eks/getAddonVersion:getAddonVersion")
+        .filter_map(|i| Some((i["args"]["addonName"].as_str()?, &i["args"])))
+        .collect();
+    let unpinned: BTreeSet<&str> = ["eks-pod-identity-agent", "kube-proxy"].into();
+    assert_eq!(lookups.keys().copied().collect::<BTreeSet<_>>(), unpinned);
+    let cluster = one(&report, "prod", "eks/cluster:Cluster");
+    for args in lookups.values() {
+        assert_eq!(args["kubernetesVersion"], cluster["inputs"]["version"]);
+        assert_eq!(args["mostRecent"], true);
+    }
+    let pinned = of_type(&report, "prod", "eks/addon:Addon")
+        .into_iter()
+        .find(|a| a["inputs"]["addonName"] == "vpc-cni")
+        .unwrap_or_else(|| panic!("no vpc-cni add-on"));
+    assert_eq!(pinned["inputs"]["addonVersion"], "v1.19.2-eksbuild.1");
+}
+
+#[test]
+fn production_clusters_are_deletion_protected_and_stay_on_standard_support() {
+    let Some(report) = platform_report() else {
+        return;
+    };
+    for (env, protected) in [("dev", false), ("staging", false), ("prod", true)] {
+        let cluster = &one(report, env, "eks/cluster:Cluster")["inputs"];
+        assert_eq!(cluster["deletionProtection"], protected, "{env}");
+        assert_eq!(cluster["upgradePolicy"]["supportType"], "STANDARD", "{env}");
     }
 }
 
@@ -275,9 +327,17 @@ fn spot_pools_use_spot_capacity_and_graviton_pools_an_arm_image() {
     };
     for env in ["dev", "prod"] {
         let groups = of_type(&report, env, "eks/nodeGroup:NodeGroup");
-        assert_eq!(groups.len(), 2);
+        assert_eq!(groups.len(), 3);
         for group in groups {
             let inputs = &group["inputs"];
+            // The system pool, for CoreDNS and other cluster add-ons, stays on demand.
+            if group["name"]
+                .as_str()
+                .is_some_and(|n| n.ends_with("-system"))
+            {
+                assert_eq!(inputs["capacityType"], "ON_DEMAND", "{}", group["name"]);
+                continue;
+            }
             assert_eq!(inputs["capacityType"], "SPOT", "{}", group["name"]);
             let graviton = strings(&inputs["instanceTypes"])
                 .iter()
@@ -322,11 +382,15 @@ fn a_public_endpoint_is_open_to_the_listed_networks_and_admins_get_access_entrie
             .iter()
             .filter_map(|e| e["inputs"]["principalArn"].as_str())
             .collect();
-        let admins = [
-            "arn:aws:iam::555555555555:role/ci-deployer",
-            "arn:aws:iam::555555555555:user/alice",
-        ];
-        assert_eq!(entries, admins.into_iter().collect());
+        // Each environment's own admins, in its own account.
+        let admins: &[&str] = match env {
+            "staging" => &[
+                "arn:aws:iam::555555555555:role/ci-deployer",
+                "arn:aws:iam::555555555555:user/alice",
+            ],
+            _ => &["arn:aws:iam::666666666666:role/ci-deployer"],
+        };
+        assert_eq!(entries, admins.iter().copied().collect());
         let associations = of_type(
             &report,
             env,
@@ -363,6 +427,7 @@ network:
   nat: single
 eks:
   version: "1.33"
+  admins: [arn:aws:iam::111111111111:role/platform-admin]
   node_pools:
 {pools}
 "#
@@ -404,7 +469,13 @@ fn long_node_group_names_are_shortened_as_terraform_shortens_them() {
         .into_iter()
         .find(|g| g["inputs"]["capacityType"] == "SPOT")
         .unwrap_or_else(|| panic!("no spot node group"));
-    assert_eq!(group["inputs"]["nodeGroupName"], expected.as_str());
+    // The node group itself gets a unique name from a prefix that leaves room for the
+    // provider's 26-character suffix.
+    assert_eq!(
+        group["inputs"]["nodeGroupNamePrefix"],
+        format!("{}-", naming::shorten(&full, 36)).as_str()
+    );
+    assert!(group["inputs"]["nodeGroupName"].is_null());
     assert_eq!(group["inputs"]["tags"]["Name"], expected.as_str());
     let templates = of_type(report, LONG_ENV, "ec2/launchTemplate:LaunchTemplate");
     assert!(

@@ -137,14 +137,21 @@ const TYPES: [(&str, &str); 50] = [
 ];
 
 /// Terraform types whose physical name is not in the `name` argument: the Terraform type, its
-/// name attribute, and the Pulumi input that holds the same name.
-const NAME_ARGS: [(&str, &str, &str); 2] = [
+/// name attribute, and the Pulumi input that holds the same name. A node group's name is
+/// unique per replacement (a prefix and a suffix the provider picks at creation), so both
+/// targets are compared on the prefix they give.
+const NAME_ARGS: [(&str, &str, &str); 3] = [
     (
         "aws_cloudwatch_dashboard",
         "dashboard_name",
         "dashboardName",
     ),
     ("aws_cloudwatch_metric_alarm", "alarm_name", "name"),
+    (
+        "aws_eks_node_group",
+        "node_group_name_prefix",
+        "nodeGroupNamePrefix",
+    ),
 ];
 
 /// The Terraform attribute and the Pulumi input holding the physical name of `tf_kind`.

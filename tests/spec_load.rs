@@ -199,7 +199,7 @@ fn minimal_spec_gets_spec_defaults() {
     let spec = minimal(
         "backend: { s3: { bucket: shop-state, region: eu-west-1 } }\n\
          network: { cidr: 10.0.0.0/16 }\n\
-         eks:\n  version: \"1.33\"\n  node_pools:\n    general: { instance_types: [m7i.large] }\n    \
+         eks:\n  version: \"1.33\"\n  admins: [arn:aws:iam::123456789012:role/admin]\n  node_pools:\n    general: { instance_types: [m7i.large] }\n    \
          web: { instance_types: [m7i.large], min: { dev: 1, default: 2 } }\n\
          ecs:\n  services:\n    api: { image: api, port: 8080, autoscaling: { min: 1, max: 4 } }\n\
          secrets:\n  token: { description: API token }\n",

@@ -53,6 +53,8 @@ eks = Eks(
         subnet_ids=[value.id for value in network.private_subnets.values()],
         kubernetes_version=config.require("kubernetesVersion"),
         cluster_log_retention_days=config.require_int("clusterLogRetentionDays"),
+        cluster_deletion_protection=config.require_bool("clusterDeletionProtection"),
+        cluster_admins=config.require_object("clusterAdmins"),
         node_pool_sizes=config.require_object("nodePoolSizes"),
     ),
 )

@@ -141,11 +141,37 @@ pub struct Eks {
     pub public_access_cidrs: Vec<Ipv4Net>,
     /// Lets `public_access_cidrs` contain 0.0.0.0/0.
     pub allow_world: bool,
-    /// IAM principal ARNs given cluster-admin access entries.
-    pub admins: Vec<String>,
+    /// IAM principal ARNs given cluster-admin access entries, per environment (an ARN names
+    /// an account, and environments may live in different accounts).
+    pub admins: PerEnv<Vec<String>>,
+    /// Lets an environment have no `admins` (access entries managed outside iacgen); without
+    /// it, a cluster nobody can reach is refused.
+    pub allow_no_admins: bool,
+    /// Which EKS support the cluster stays on when its version leaves standard support.
+    pub support_type: SupportType,
     /// Add-on name → pinned version (`None`: the default for the cluster version).
     pub addons: BTreeMap<String, Option<String>>,
     pub node_pools: BTreeMap<String, NodePool>,
+}
+
+/// The cluster's upgrade policy: what happens when its Kubernetes version leaves standard
+/// support.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SupportType {
+    /// EKS upgrades the control plane automatically at the end of standard support.
+    Standard,
+    /// The version stays, in paid extended support (for 12 more months).
+    Extended,
+}
+
+impl SupportType {
+    /// The EKS API spelling (the cluster's `upgrade_policy.support_type`).
+    pub fn api_name(self) -> &'static str {
+        match self {
+            SupportType::Standard => "STANDARD",
+            SupportType::Extended => "EXTENDED",
+        }
+    }
 }
 
 /// The add-ons installed when the spec names none.

@@ -55,6 +55,7 @@ pub enum ConfigKind {
     Object,
     /// A number that may have a fraction (`2`, `0.5`).
     Float,
+    Bool,
 }
 
 impl ConfigKind {
@@ -64,6 +65,7 @@ impl ConfigKind {
             ConfigKind::Int => "require_int",
             ConfigKind::Object => "require_object",
             ConfigKind::Float => "require_float",
+            ConfigKind::Bool => "require_bool",
         }
     }
 }

@@ -346,7 +346,29 @@ fn eks() -> Value {
             ),
             (
                 "admins",
-                strings("IAM principal ARNs given cluster-admin access entries."),
+                per_env(
+                    "IAM role or user ARNs given cluster-admin access entries, each in the \
+                     environment's account. At least one per environment unless \
+                     `allow_no_admins`: with authentication mode API nobody else can reach the \
+                     cluster.",
+                    strings("IAM role or user ARNs."),
+                ),
+            ),
+            (
+                "allow_no_admins",
+                boolean(
+                    "Allow an environment without `admins`, when its access entries are managed \
+                     outside iacgen. Default false.",
+                ),
+            ),
+            (
+                "support_type",
+                choice(
+                    "What happens when the cluster's Kubernetes version leaves standard \
+                     support: `standard` (default), EKS upgrades it; `extended`, it stays, in \
+                     paid extended support.",
+                    &["standard", "extended"],
+                ),
             ),
             (
                 "addons",

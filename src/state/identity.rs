@@ -51,7 +51,10 @@ pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
         "aws_kms_alias" => &["name"],
         "aws_db_subnet_group" | "aws_elasticache_subnet_group" => &["name"],
         "aws_eks_cluster" => &["name"],
-        "aws_eks_node_group" => &["cluster_name", "node_group_name"],
+        // iacgen's node groups get a unique name from a prefix at creation (so that a
+        // replacement can be created first): the name counts only when the configuration
+        // knows it (a kept name); otherwise the cluster and the closest arguments decide.
+        "aws_eks_node_group" => &["cluster_name", "?node_group_name"],
         "aws_eks_addon" => &["cluster_name", "addon_name"],
         "aws_eks_access_entry" => &["cluster_name", "principal_arn"],
         "aws_eks_access_policy_association" => &["cluster_name", "principal_arn", "policy_arn"],
@@ -146,7 +149,7 @@ mod tests {
         assert!(!same_identity(&json!("10.0.0.0/16"), &json!("10.1.0.0/16")));
         assert_eq!(
             identity("aws_eks_node_group"),
-            ["cluster_name", "node_group_name"]
+            ["cluster_name", "?node_group_name"]
         );
         assert_eq!(identity("aws_something_new"), ["name"]);
     }

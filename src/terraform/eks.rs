@@ -1,16 +1,18 @@
 //! `modules/eks`: the EKS cluster (IAM, secrets encryption, control-plane logs, access entries,
 //! IRSA), its add-ons, and one managed node group per node pool.
 //!
-//! What every environment shares (pools, instance types, labels, taints, add-ons, admins,
-//! endpoint access) is module code; what varies per environment (Kubernetes version, log
-//! retention, pool sizes) comes in through variables set in each root's `terraform.tfvars`.
+//! What every environment shares (pools, instance types, labels, taints, add-ons, endpoint
+//! access) is module code; what varies per environment (Kubernetes version, log retention, pool
+//! sizes, admins: an ARN names an account) comes in through variables set in each root's
+//! `terraform.tfvars`.
 
 mod cluster;
 mod nodes;
 
+use super::ecs::is_production_like;
 use super::interface::{Output, Variable};
 use super::module::{Input, Module};
-use crate::hcl::{Body, Expr, data, ex, num, obj, s};
+use crate::hcl::{Body, Expr, data, ex, num, obj, s, strings};
 use crate::model::{Eks, Platform};
 use std::collections::BTreeMap;
 
@@ -40,7 +42,9 @@ key, every control-plane log type in a KMS-encrypted log group, a private API en
 the spec opens it to listed CIDRs, access entries for `eks.admins` (authentication mode `API`),
 an OIDC provider for IRSA, the add-ons of the spec, and one managed node group per node pool
 (launch template with IMDSv2 and an encrypted gp3 root volume; tags on instances, volumes,
-network interfaces and the Auto Scaling group).
+network interfaces and the Auto Scaling group). A node group replaced by a new instance type,
+capacity type or AMI type is created before the old one is deleted, under a unique name from
+the prefix in `local.node_group_naming`.
 
 **Node group sizes.** `node_pool_sizes` sets each pool's min, desired and max size per
 environment, and Terraform keeps the desired size at the spec's value: a change made outside
@@ -118,6 +122,32 @@ fn inputs(platform: &Platform, eks: &Eks) -> Vec<Input> {
                 .into_iter()
                 .map(|(env, days)| (env, num(i64::from(days))))
                 .collect(),
+        ),
+        Input::setting(
+            Variable::new(
+                "cluster_deletion_protection",
+                "bool",
+                "Whether EKS refuses to delete the cluster (on in production-like environments; \
+                 turn it off in this environment's terraform.tfvars before a planned \
+                 destroy).",
+            ),
+            per_env(&|e| is_production_like(e).into()),
+        ),
+        Input::setting(
+            Variable::new(
+                "cluster_admins",
+                "list(string)",
+                "IAM role or user ARNs given cluster-admin access entries. The cluster \
+                 authenticates by access entries only, so these are the only principals that \
+                 can use it.",
+            )
+            .check(
+                r#"alltrue([for arn in var.cluster_admins : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/", arn))])"#,
+                "cluster_admins must be IAM role or user ARNs.",
+            ),
+            per_env(&|e| {
+                strings(eks.admins.get(e).into_iter().flatten().cloned())
+            }),
         ),
         Input::setting(
             Variable::new(

@@ -6,9 +6,10 @@ use crate::hcl::{Body, Expr, Item, block, ex, obj, print_body, s, strings};
 use crate::model::{Platform, tags};
 use crate::tree::Tree;
 
-/// The Terraform and provider versions every root and module requires.
+/// The Terraform and provider versions every root and module requires. 6.9 is the first AWS
+/// provider with the EKS cluster's `deletion_protection`.
 pub const TERRAFORM_VERSION: &str = ">= 1.11";
-pub const AWS_PROVIDER_VERSION: &str = "~> 6.0";
+pub const AWS_PROVIDER_VERSION: &str = "~> 6.9";
 
 /// A provider besides `aws` that some generated code needs.
 #[derive(Debug, PartialEq, Eq)]

@@ -36,8 +36,10 @@ recovery_window_days = {
 }
 
 # module "eks" (modules/eks)
-kubernetes_version         = "1.33"
-cluster_log_retention_days = 30
+kubernetes_version          = "1.33"
+cluster_log_retention_days  = 30
+cluster_deletion_protection = false
+cluster_admins              = ["arn:aws:iam::111111111111:role/platform-admin"]
 node_pool_sizes = {
   apps = {
     min     = 1

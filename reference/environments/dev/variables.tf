@@ -195,6 +195,23 @@ variable "cluster_log_retention_days" {
   }
 }
 
+variable "cluster_deletion_protection" {
+  description = "Whether EKS refuses to delete the cluster (on in production-like environments; turn it off in this environment's terraform.tfvars before a planned destroy)."
+  type        = bool
+}
+
+variable "cluster_admins" {
+  description = "IAM role or user ARNs given cluster-admin access entries. The cluster authenticates by access entries only, so these are the only principals that can use it."
+  type        = list(string)
+
+  validation {
+    condition = alltrue([
+      for arn in var.cluster_admins : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/", arn))
+    ])
+    error_message = "cluster_admins must be IAM role or user ARNs."
+  }
+}
+
 variable "node_pool_sizes" {
   description = "Size of each node pool (pool name => min, desired and max node count). Terraform keeps the desired size at this value; see the module README to let an autoscaler own it."
   type = map(object({

@@ -27,14 +27,16 @@ module "secrets" {
 module "eks" {
   source = "../../modules/eks"
 
-  name                       = local.name
-  tags                       = var.tags
-  vpc_id                     = module.network.vpc_id
-  vpc_cidr_block             = module.network.vpc_cidr_block
-  subnet_ids                 = values(module.network.private_subnet_ids)
-  kubernetes_version         = var.kubernetes_version
-  cluster_log_retention_days = var.cluster_log_retention_days
-  node_pool_sizes            = var.node_pool_sizes
+  name                        = local.name
+  tags                        = var.tags
+  vpc_id                      = module.network.vpc_id
+  vpc_cidr_block              = module.network.vpc_cidr_block
+  subnet_ids                  = values(module.network.private_subnet_ids)
+  kubernetes_version          = var.kubernetes_version
+  cluster_log_retention_days  = var.cluster_log_retention_days
+  cluster_deletion_protection = var.cluster_deletion_protection
+  cluster_admins              = var.cluster_admins
+  node_pool_sizes             = var.node_pool_sizes
 }
 
 module "ecs_cluster" {

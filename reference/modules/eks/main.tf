@@ -174,6 +174,7 @@ resource "aws_eks_cluster" "this" {
   version                   = var.kubernetes_version
   role_arn                  = aws_iam_role.cluster.arn
   enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+  deletion_protection       = var.cluster_deletion_protection
 
   vpc_config {
     subnet_ids              = var.subnet_ids
@@ -186,6 +187,11 @@ resource "aws_eks_cluster" "this" {
   access_config {
     authentication_mode                         = "API"
     bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  # Standard support only: EKS upgrades a version that leaves it, rather than billing extended support.
+  upgrade_policy {
+    support_type = "STANDARD"
   }
 
   encryption_config {
@@ -205,6 +211,34 @@ resource "aws_eks_cluster" "this" {
     aws_iam_role_policy.cluster_encryption,
     aws_cloudwatch_log_group.cluster,
   ]
+}
+
+locals {
+  cluster_admins = toset(var.cluster_admins)
+}
+
+resource "aws_eks_access_entry" "admin" {
+  for_each = local.cluster_admins
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = each.key
+  type          = "STANDARD"
+
+  tags = merge(var.tags, {
+    Name = "${var.name}-admin"
+  })
+}
+
+resource "aws_eks_access_policy_association" "admin" {
+  for_each = local.cluster_admins
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = aws_eks_access_entry.admin[each.key].principal_arn
+  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
 }
 
 resource "aws_iam_openid_connect_provider" "this" {
@@ -271,17 +305,30 @@ locals {
     }
   }
 
-  # Node group names are "<name>-<pool>"; one over EKS's 63 characters keeps its start and
-  # ends in a hash of the whole name, so it stays unique and stable.
-  node_group_full_names = { for pool in keys(local.node_pools) : pool => "${var.name}-${pool}" }
-  node_group_names = {
-    for pool, full in local.node_group_full_names : pool => length(full) <= 63 ? full : "${replace(substr(full, 0, 54), "/[-_]+$/", "")}-${substr(sha256(full), 0, 8)}"
+  # "<name>-<pool>" names the pool's launch template and tags. One over EKS's 63 characters keeps its
+  # start and ends in a hash of the whole name, so it stays unique and stable.
+  node_pool_full_names = { for pool in keys(local.node_pools) : pool => "${var.name}-${pool}" }
+  node_pool_names = {
+    for pool, full in local.node_pool_full_names : pool => length(full) <= 63 ? full : "${replace(substr(full, 0, 54), "/[-_]+$/", "")}-${substr(sha256(full), 0, 8)}"
+  }
+
+  # How each node group is named, in one place. A new instance type, capacity type or AMI type
+  # replaces a node group, and the new group is created before the old one is deleted, so it
+  # needs a name of its own: the provider appends a unique 26-character suffix to the prefix
+  # "<name>-<pool>-" (shortened like the names above, to 36 characters). A group that must
+  # keep an existing name (an adopted one) gets { name = "<its name>", prefix = null } here; its
+  # replacement then deletes the old group first.
+  node_group_naming = {
+    for pool, full in local.node_pool_full_names : pool => {
+      name   = null
+      prefix = "${length(full) <= 36 ? full : "${replace(substr(full, 0, 27), "/[-_]+$/", "")}-${substr(sha256(full), 0, 8)}"}-"
+    }
   }
 
   # One Auto Scaling group tag per pool and tag key: EKS does not pass node group tags on.
   node_group_asg_tags = merge([
     for pool in keys(local.node_pools) : {
-      for key, value in merge(var.tags, { Name = local.node_group_names[pool] }) : "${pool}/${key}" => {
+      for key, value in merge(var.tags, { Name = local.node_pool_names[pool] }) : "${pool}/${key}" => {
         pool  = pool
         key   = key
         value = value
@@ -293,7 +340,7 @@ locals {
 resource "aws_launch_template" "node" {
   for_each = local.node_pools
 
-  name                   = local.node_group_names[each.key]
+  name                   = local.node_pool_names[each.key]
   description            = "Nodes of the ${each.key} pool of ${var.name}"
   update_default_version = true
 
@@ -317,41 +364,42 @@ resource "aws_launch_template" "node" {
   tag_specifications {
     resource_type = "instance"
     tags = merge(var.tags, {
-      Name = local.node_group_names[each.key]
+      Name = local.node_pool_names[each.key]
     })
   }
 
   tag_specifications {
     resource_type = "volume"
     tags = merge(var.tags, {
-      Name = local.node_group_names[each.key]
+      Name = local.node_pool_names[each.key]
     })
   }
 
   tag_specifications {
     resource_type = "network-interface"
     tags = merge(var.tags, {
-      Name = local.node_group_names[each.key]
+      Name = local.node_pool_names[each.key]
     })
   }
 
   tags = merge(var.tags, {
-    Name = local.node_group_names[each.key]
+    Name = local.node_pool_names[each.key]
   })
 }
 
 resource "aws_eks_node_group" "this" {
   for_each = local.node_pools
 
-  cluster_name    = aws_eks_cluster.this.name
-  node_group_name = local.node_group_names[each.key]
-  node_role_arn   = aws_iam_role.node.arn
-  subnet_ids      = var.subnet_ids
-  version         = aws_eks_cluster.this.version
-  ami_type        = each.value.ami_type
-  capacity_type   = each.value.capacity_type
-  instance_types  = each.value.instance_types
-  labels          = each.value.labels
+  cluster_name           = aws_eks_cluster.this.name
+  node_group_name        = local.node_group_naming[each.key].name
+  node_group_name_prefix = local.node_group_naming[each.key].prefix
+  node_role_arn          = aws_iam_role.node.arn
+  subnet_ids             = var.subnet_ids
+  version                = aws_eks_cluster.this.version
+  ami_type               = each.value.ami_type
+  capacity_type          = each.value.capacity_type
+  instance_types         = each.value.instance_types
+  labels                 = each.value.labels
 
   launch_template {
     id      = aws_launch_template.node[each.key].id
@@ -380,10 +428,15 @@ resource "aws_eks_node_group" "this" {
   }
 
   tags = merge(var.tags, {
-    Name = local.node_group_names[each.key]
+    Name = local.node_pool_names[each.key]
   })
 
   depends_on = [aws_iam_role_policy_attachment.node]
+
+  # The replacement joins the cluster before the old group drains: the pool never drops to zero.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_autoscaling_group_tag" "node" {
@@ -399,7 +452,7 @@ resource "aws_autoscaling_group_tag" "node" {
 }
 
 locals {
-  # Add-on name => pinned version (null: the default for the cluster version).
+  # Add-on name => pinned version (null: the newest for the cluster's Kubernetes version).
   addon_versions = {
     coredns                = null
     eks-pod-identity-agent = null
@@ -408,12 +461,20 @@ locals {
   }
 }
 
+data "aws_eks_addon_version" "this" {
+  for_each = local.addon_versions
+
+  addon_name         = each.key
+  kubernetes_version = aws_eks_cluster.this.version
+  most_recent        = true
+}
+
 resource "aws_eks_addon" "this" {
   for_each = local.addon_versions
 
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = each.key
-  addon_version               = each.value
+  addon_version               = coalesce(each.value, data.aws_eks_addon_version.this[each.key].version)
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "PRESERVE"
 

@@ -29,6 +29,8 @@ class EksArgs:
     subnet_ids: list[pulumi.Input[str]]
     kubernetes_version: str
     cluster_log_retention_days: int
+    cluster_deletion_protection: bool
+    cluster_admins: list[str]
     node_pool_sizes: dict[str, dict[str, int]]
 
 
@@ -67,7 +69,7 @@ NODE_POOLS: dict[str, NodePool] = {
     ),
 }
 
-# Add-on name => pinned version (None: the default for the cluster version).
+# Add-on name => pinned version (None: the newest for the cluster's Kubernetes version).
 ADDON_VERSIONS: dict[str, str | None] = {
     "coredns": None,
     "eks-pod-identity-agent": None,
@@ -76,15 +78,28 @@ ADDON_VERSIONS: dict[str, str | None] = {
 }
 
 
-def node_group_name(name: str, pool: str) -> str:
-    """The node group name of a pool, "<name>-<pool>". One over EKS's 63 characters
-    keeps its start and ends in a hash of the whole name, so it stays unique and stable.
+def pool_name(name: str, pool: str) -> str:
+    """The name of a pool's launch template and tags, "<name>-<pool>". One over EKS's
+    63 characters keeps its start and ends in a hash of the whole name, so it stays
+    unique and stable.
     """
     full = f"{name}-{pool}"
     if len(full) <= 63:
         return full
     digest = hashlib.sha256(full.encode()).hexdigest()
     return f"{full[:54].rstrip('-_')}-{digest[:8]}"
+
+
+def node_group_name_prefix(name: str, pool: str) -> str:
+    """The node group name prefix of a pool, "<name>-<pool>-", shortened like pool_name so
+    that the provider's 26-character unique suffix fits in EKS's 63 characters.
+    A replaced node group gets a new name, so it is created before the old one is deleted.
+    """
+    full = f"{name}-{pool}"
+    if len(full) <= 36:
+        return f"{full}-"
+    digest = hashlib.sha256(full.encode()).hexdigest()
+    return f"{full[:27].rstrip('-_')}-{digest[:8]}-"
 
 
 class Eks(pulumi.ComponentResource):
@@ -223,7 +238,9 @@ class Eks(pulumi.ComponentResource):
             parent=self, depends_on=[cluster_policy, cluster_encryption, log_group]
         )
         # Authentication by access entries only: admins are the spec's, not whoever ran
-        # Pulumi first.
+        # Pulumi first. Deletion protection is on in production-like environments.
+        # Standard support only: EKS upgrades a version that leaves it, rather than
+        # billing extended support.
         self.cluster = aws.eks.Cluster(
             name,
             name=name,
@@ -236,6 +253,8 @@ class Eks(pulumi.ComponentResource):
                 "controllerManager",
                 "scheduler",
             ],
+            deletion_protection=args.cluster_deletion_protection,
+            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type="STANDARD"),
             vpc_config=aws.eks.ClusterVpcConfigArgs(
                 subnet_ids=args.subnet_ids,
                 security_group_ids=[cluster_group.id],
@@ -255,6 +274,25 @@ class Eks(pulumi.ComponentResource):
             tags={**tags, "Name": name},
             opts=after_cluster_iam,
         )
+        for principal_arn in args.cluster_admins:
+            entry = aws.eks.AccessEntry(
+                f"{name}-admin-{principal_arn}",
+                cluster_name=self.cluster.name,
+                principal_arn=principal_arn,
+                type="STANDARD",
+                tags={**tags, "Name": f"{name}-admin"},
+                opts=child,
+            )
+            aws.eks.AccessPolicyAssociation(
+                f"{name}-admin-{principal_arn}",
+                cluster_name=self.cluster.name,
+                principal_arn=entry.principal_arn,
+                policy_arn=f"arn:{partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+                access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(
+                    type="cluster"
+                ),
+                opts=child,
+            )
         # IAM trusts the EKS issuer through AWS's own root CAs, so no thumbprint is needed.
         self.oidc_provider = aws.iam.OpenIdConnectProvider(
             f"{name}-eks-irsa",
@@ -300,14 +338,14 @@ class Eks(pulumi.ComponentResource):
         self.node_groups: dict[str, aws.eks.NodeGroup] = {}
         self.node_group_autoscaling_group_names: dict[str, pulumi.Output[str]] = {}
         for pool, pool_spec in NODE_POOLS.items():
-            group_name = node_group_name(name, pool)
-            pool_tags = {**tags, "Name": group_name}
+            base_name = pool_name(name, pool)
+            pool_tags = {**tags, "Name": base_name}
             size = args.node_pool_sizes[pool]
             # IMDSv2 only, with a hop limit of 1 so pods cannot borrow the node role (they
             # use IRSA or EKS Pod Identity), and an encrypted gp3 root volume.
             template = aws.ec2.LaunchTemplate(
-                group_name,
-                name=group_name,
+                base_name,
+                name=base_name,
                 description=f"Nodes of the {pool} pool of {name}",
                 update_default_version=True,
                 metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
@@ -343,9 +381,9 @@ class Eks(pulumi.ComponentResource):
             # Desired size follows the stack config. To hand it to an autoscaler, add
             # ignore_changes=["scalingConfig.desiredSize"] to this node group's options.
             group = aws.eks.NodeGroup(
-                group_name,
+                base_name,
                 cluster_name=self.cluster.name,
-                node_group_name=group_name,
+                node_group_name_prefix=node_group_name_prefix(name, pool),
                 node_role_arn=self.node_role.arn,
                 subnet_ids=args.subnet_ids,
                 version=self.cluster.version,
@@ -390,7 +428,15 @@ class Eks(pulumi.ComponentResource):
                 f"{name}-{addon}",
                 cluster_name=self.cluster.name,
                 addon_name=addon,
-                addon_version=version,
+                addon_version=(
+                    version
+                    if version is not None
+                    else aws.eks.get_addon_version_output(
+                        addon_name=addon,
+                        kubernetes_version=self.cluster.version,
+                        most_recent=True,
+                    ).version
+                ),
                 resolve_conflicts_on_create="OVERWRITE",
                 resolve_conflicts_on_update="PRESERVE",
                 tags={**tags, "Name": f"{name}-{addon}"},

@@ -3,7 +3,7 @@
 use super::checker::{Checker, Issue, list, path};
 use super::network::host_bits;
 use super::syntax;
-use crate::model::{Eks, NodePool};
+use crate::model::{Eks, NodePool, Taint, TaintEffect};
 
 /// Node pool and service names: short enough to leave room in generated names.
 pub(super) const COMPONENT_NAME_MAX: usize = crate::model::naming::COMPONENT_NAME_MAX;
@@ -16,14 +16,7 @@ pub(super) fn check(c: &mut Checker) {
     let Some(eks) = &c.p.eks else { return };
     version(c, &eks.version);
     endpoint(c, eks);
-    for (i, arn) in eks.admins.iter().enumerate() {
-        let at = path(&["eks", "admins", &i.to_string()]);
-        if let Some(m) = syntax::iam_principal_arn(arn) {
-            c.push(at, m);
-        } else if eks.admins[..i].contains(arn) {
-            c.push(at, format!("`{arn}` is listed twice"));
-        }
-    }
+    admins(c, eks);
     for (name, version) in &eks.addons {
         if let Some(m) = syntax::name("add-on name", name, 64, &['-']) {
             c.push(path(&["eks", "addons", name]), m);
@@ -45,6 +38,155 @@ pub(super) fn check(c: &mut Checker) {
     for (name, pool) in &eks.node_pools {
         node_pool(c, name, pool);
     }
+    coredns_placement(c, eks);
+}
+
+/// Taint keys the CoreDNS add-on tolerates: `CriticalAddonsOnly` with any effect, the
+/// control-plane taint with `NoSchedule` (its tolerations as EKS ships them).
+const COREDNS_TOLERATED: [(&str, Option<TaintEffect>); 2] = [
+    ("CriticalAddonsOnly", None),
+    (
+        "node-role.kubernetes.io/control-plane",
+        Some(TaintEffect::NoSchedule),
+    ),
+];
+
+/// Whether CoreDNS can run on a node with `taint`: `PreferNoSchedule` only steers pods away.
+fn coredns_tolerates(taint: &Taint) -> bool {
+    taint.effect == TaintEffect::PreferNoSchedule
+        || COREDNS_TOLERATED
+            .iter()
+            .any(|(key, effect)| taint.key == *key && effect.is_none_or(|e| e == taint.effect))
+}
+
+/// The coredns add-on is a Deployment: with no node it can run on, the add-on stays DEGRADED
+/// and its creation times out (after 20 minutes) in the first apply. Refused here: a pool
+/// without a blocking taint, or tainted `CriticalAddonsOnly` (the usual system pool), must
+/// exist and have nodes in every environment.
+fn coredns_placement(c: &mut Checker, eks: &Eks) {
+    if !eks.addons.contains_key("coredns") || eks.node_pools.is_empty() {
+        return;
+    }
+    let field = ["eks", "node_pools"];
+    let usable: Vec<(&String, &NodePool)> = eks
+        .node_pools
+        .iter()
+        .filter(|(_, pool)| pool.taints.iter().all(coredns_tolerates))
+        .collect();
+    if usable.is_empty() {
+        let blocking = eks.node_pools.iter().filter_map(|(name, pool)| {
+            let taint = pool.taints.iter().find(|t| !coredns_tolerates(t))?;
+            Some(format!("{name} ({}:{})", taint.key, taint.effect.name()))
+        });
+        c.push(
+            path(&field),
+            format!(
+                "every node pool has a taint CoreDNS does not tolerate ({}), so the coredns \
+                 add-on never schedules and its creation times out: add a pool without \
+                 NoSchedule/NoExecute taints, or one tainted only with `CriticalAddonsOnly` (e.g. \
+                 `system: {{ instance_types: [m6i.large], min: 2, taints: [{{ key: \
+                 CriticalAddonsOnly, value: \"true\", effect: NoSchedule }}] }}`)",
+                list(blocking)
+            ),
+        );
+        return;
+    }
+    let varies = usable.iter().any(|(_, pool)| pool.desired.varies());
+    c.per_env(varies, |env| {
+        let nodes: u32 = usable
+            .iter()
+            .filter_map(|(_, pool)| pool.desired.get(env))
+            .sum();
+        if nodes > 0 {
+            return Vec::new();
+        }
+        let names = list(usable.iter().map(|(name, _)| name.as_str()));
+        vec![Issue::at(
+            &field,
+            format!(
+                "no node for CoreDNS: the pools it can run on ({names}) have desired 0, so the \
+                 coredns add-on never schedules and its creation times out: give one of them \
+                 desired 1 or more"
+            ),
+        )]
+    });
+}
+
+/// The cluster uses authentication mode API with no creator admin, so `eks.admins` are the
+/// only way in: every environment needs one (or `allow_no_admins`), each in the environment's
+/// own account when the spec names it.
+fn admins(c: &mut Checker, eks: &Eks) {
+    let field = ["eks", "admins"];
+    c.shape(&field, &eks.admins, false);
+    c.values(&field, &eks.admins, |arns| {
+        let mut out = Vec::new();
+        for (i, arn) in arns.iter().enumerate() {
+            if let Some(m) = syntax::iam_principal_arn(arn) {
+                out.push((vec![i.to_string()], m));
+            } else if arns[..i].contains(arn) {
+                out.push((vec![i.to_string()], format!("`{arn}` is listed twice")));
+            }
+        }
+        out
+    });
+    if !eks.allow_no_admins {
+        c.per_env(eks.admins.varies(), |env| {
+            if eks.admins.get(env).is_some_and(|arns| !arns.is_empty()) {
+                return Vec::new();
+            }
+            vec![Issue::keyed(
+                &field,
+                &[],
+                "no cluster admin: the cluster authenticates by access entries only and makes \
+                 no admin of its creator, so nobody could ever use it: list IAM roles (like `arn:aws:iam::123456789012:role/platform-admin`, in the \
+                 environment's account), or set `allow_no_admins: true` when access entries \
+                 are managed outside iacgen",
+            )]
+        });
+    }
+    let envs = c.envs.clone();
+    for env in envs {
+        let Some(account) =
+            c.p.environments
+                .iter()
+                .find(|e| e.name == env)
+                .and_then(|e| e.account_id.as_deref())
+                .filter(|a| syntax::is_account_id(a))
+        else {
+            continue;
+        };
+        let (mut at, arns) = match eks.admins.by_env.get(env) {
+            Some(arns) => (path(&["eks", "admins", env]), arns),
+            None => match &eks.admins.default {
+                Some(arns) if eks.admins.varies() => (path(&["eks", "admins", "default"]), arns),
+                Some(arns) => (path(&field), arns),
+                None => continue,
+            },
+        };
+        for (i, arn) in arns.iter().enumerate() {
+            let Some(other) = arn_account(arn).filter(|a| *a != account) else {
+                continue;
+            };
+            at.push(i.to_string());
+            c.push(
+                at.clone(),
+                format!(
+                    "in {env}: `{arn}` is in account {other}, but {env} runs in {account}: an \
+                     access entry takes principals of the cluster's account; give {env} its own \
+                     admins (`admins: {{ {env}: [arn:aws:iam::{account}:role/...] }}`)"
+                ),
+            );
+            at.pop();
+        }
+    }
+}
+
+/// The account of an IAM ARN already checked by `syntax::iam_principal_arn` (`None` otherwise).
+fn arn_account(arn: &str) -> Option<&str> {
+    syntax::iam_principal_arn(arn)
+        .is_none()
+        .then(|| arn.split(':').nth(4))
+        .flatten()
 }
 
 /// A Kubernetes minor version, `1.N`.

@@ -2,7 +2,7 @@
 //! group, the cluster, access entries, the OIDC provider and the add-ons.
 
 use super::{after, assume_role_policy};
-use crate::model::Eks;
+use crate::model::{Eks, SupportType};
 use crate::pulumi::component::{policy, resource, tags_named, tpl};
 use crate::pulumi::kms;
 use crate::pulumi::py::{self, Expr, Stmt, call, name, path, s, strs};
@@ -16,13 +16,13 @@ const LOG_TYPES: [&str; 5] = [
     "scheduler",
 ];
 
-/// `ADDON_VERSIONS` and `CLUSTER_ADMINS`: module code, as the Terraform module's locals.
+/// `ADDON_VERSIONS`: module code, as the Terraform module's local.
 pub(super) fn constants(eks: &Eks) -> Vec<Stmt> {
     let mut out = Vec::new();
     if !eks.addons.is_empty() {
         out.push(Stmt::Blank);
         out.push(Stmt::Comment(
-            "Add-on name => pinned version (None: the default for the cluster version)."
+            "Add-on name => pinned version (None: the newest for the cluster's Kubernetes version)."
                 .to_string(),
         ));
         out.push(py::assign_typed(
@@ -31,17 +31,6 @@ pub(super) fn constants(eks: &Eks) -> Vec<Stmt> {
             py::dict(eks.addons.iter().map(|(addon, version)| {
                 (addon.clone(), version.as_ref().map(s).unwrap_or(Expr::None))
             })),
-        ));
-    }
-    if !eks.admins.is_empty() {
-        out.push(Stmt::Blank);
-        out.push(Stmt::Comment(
-            "IAM principals with cluster-admin access entries.".to_string(),
-        ));
-        out.push(py::assign_typed(
-            "CLUSTER_ADMINS",
-            "list[str]",
-            strs(&eks.admins),
         ));
     }
     out
@@ -78,9 +67,7 @@ pub(super) fn statements(eks: &Eks) -> Vec<Stmt> {
     out.extend(cluster_role());
     out.extend(security_group());
     out.extend(cluster(eks));
-    if !eks.admins.is_empty() {
-        out.push(admins());
-    }
+    out.push(admins());
     out.push(Stmt::Comment(
         "IAM trusts the EKS issuer through AWS's own root CAs, so no thumbprint is needed."
             .to_string(),
@@ -267,6 +254,17 @@ fn cluster(eks: &Eks) -> Vec<Stmt> {
                 ("version", path("args.kubernetes_version")),
                 ("role_arn", path("cluster_role.arn")),
                 ("enabled_cluster_log_types", strs(LOG_TYPES)),
+                (
+                    "deletion_protection",
+                    path("args.cluster_deletion_protection"),
+                ),
+                (
+                    "upgrade_policy",
+                    args(
+                        "ClusterUpgradePolicyArgs",
+                        vec![("support_type", s(eks.support_type.api_name()))],
+                    ),
+                ),
                 ("vpc_config", args("ClusterVpcConfigArgs", vpc)),
                 (
                     "access_config",
@@ -313,15 +311,29 @@ fn cluster(eks: &Eks) -> Vec<Stmt> {
     out.extend([
         Stmt::Comment(
             "Authentication by access entries only: admins are the spec's, not whoever ran\n\
-             Pulumi first."
+             Pulumi first. Deletion protection is on in production-like environments."
                 .to_string(),
+        ),
+        Stmt::Comment(
+            match eks.support_type {
+                SupportType::Standard => {
+                    "Standard support only: EKS upgrades a version that leaves it, rather than\n\
+                     billing extended support."
+                }
+                SupportType::Extended => {
+                    "Extended support (eks.support_type): the version stays after standard\n\
+                     support, at extra cost."
+                }
+            }
+            .to_string(),
         ),
         cluster,
     ]);
     out
 }
 
-/// Access entries with the cluster admin policy, one per principal ARN.
+/// Access entries with the cluster admin policy, one per principal ARN of the stack's
+/// `cluster_admins`.
 fn admins() -> Stmt {
     let entry = resource(
         "aws.eks.AccessEntry",
@@ -357,13 +369,15 @@ fn admins() -> Stmt {
     );
     Stmt::For {
         target: "principal_arn".to_string(),
-        iter: name("CLUSTER_ADMINS"),
+        iter: path("args.cluster_admins"),
         body: vec![py::assign("entry", entry), Stmt::Expr(association)],
     }
 }
 
-/// The add-ons; an unpinned one gets the default version for the cluster's Kubernetes version.
-/// They wait for the node groups: coredns cannot become healthy without nodes to run on.
+/// The add-ons; an unpinned one gets the newest build for the cluster's Kubernetes version,
+/// read from the cluster's output so that a version bump upgrades the add-ons too (after the
+/// control plane). They wait for the node groups: coredns cannot become healthy without nodes
+/// to run on.
 pub(super) fn addons(eks: &Eks) -> Vec<Stmt> {
     if eks.addons.is_empty() {
         return Vec::new();
@@ -386,7 +400,23 @@ pub(super) fn addons(eks: &Eks) -> Vec<Stmt> {
                 vec![
                     ("cluster_name", path("self.cluster.name")),
                     ("addon_name", name("addon")),
-                    ("addon_version", name("version")),
+                    (
+                        "addon_version",
+                        py::if_exp(
+                            name("version"),
+                            py::bin(name("version"), py::Op::IsNot, Expr::None),
+                            call(
+                                path("aws.eks.get_addon_version_output"),
+                                vec![],
+                                vec![
+                                    ("addon_name", name("addon")),
+                                    ("kubernetes_version", path("self.cluster.version")),
+                                    ("most_recent", Expr::Bool(true)),
+                                ],
+                            )
+                            .attr("version"),
+                        ),
+                    ),
                     ("resolve_conflicts_on_create", s("OVERWRITE")),
                     ("resolve_conflicts_on_update", s("PRESERVE")),
                     ("tags", tags_named(tpl("{name}-{addon}"), &[])),

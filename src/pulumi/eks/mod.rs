@@ -1,8 +1,9 @@
 //! `components/eks.py`: the counterpart of `modules/eks` (same resources, names and tags).
 //!
-//! What every environment shares (node pools, add-ons, admins, endpoint access) is module code,
-//! as in the Terraform module: constants in `components/eks.py`. What varies per environment
-//! (Kubernetes version, log retention, pool sizes) is stack config, as `terraform.tfvars` holds it.
+//! What every environment shares (node pools, add-ons, endpoint access) is module code, as in
+//! the Terraform module: constants in `components/eks.py`. What varies per environment
+//! (Kubernetes version, log retention, pool sizes, admins) is stack config, as
+//! `terraform.tfvars` holds it.
 
 mod cluster;
 mod nodes;
@@ -14,6 +15,7 @@ use super::component::{
 use super::kms;
 use super::py::{self, Expr, Stmt, call, name, path, s};
 use crate::model::{Eks, Platform};
+use crate::terraform::ecs::is_production_like;
 use serde_json::{Value, json};
 
 /// Builds the EKS component, wired to the network component among `built` (validation makes
@@ -48,7 +50,7 @@ pub fn component(platform: &Platform, eks: &Eks, built: &[Component]) -> Option<
 
     let mut body = nodes::pool_constants(eks);
     body.extend(cluster::constants(eks));
-    body.push(nodes::node_group_name_function());
+    body.extend(nodes::name_functions());
     body.push(Stmt::Class(component::class(
         "Eks",
         "The EKS cluster of one environment with its IAM, encryption, logs, access entries,\n\
@@ -104,6 +106,20 @@ fn settings(platform: &Platform, eks: &Eks) -> Vec<Arg> {
                         .copied()
                         .unwrap_or(365)
                 )
+            }),
+        ),
+        Arg::setting(
+            "cluster_deletion_protection",
+            "bool",
+            ConfigKind::Bool,
+            by_env(platform, |e| json!(is_production_like(e))),
+        ),
+        Arg::setting(
+            "cluster_admins",
+            "list[str]",
+            ConfigKind::Object,
+            by_env(platform, |e| {
+                json!(eks.admins.get(e).cloned().unwrap_or_default())
             }),
         ),
         Arg::setting(

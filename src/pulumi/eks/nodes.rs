@@ -20,6 +20,9 @@ const NODE_POLICIES: [&str; 3] = [
 /// Longest EKS node group name.
 const NODE_GROUP_NAME_MAX: i64 = 63;
 
+/// Characters the provider appends to a `node_group_name_prefix`.
+const UNIQUE_SUFFIX_LEN: i64 = 26;
+
 /// Hex digits of the hash a shortened name ends with (as the Terraform module).
 const HASH_LEN: i64 = 8;
 
@@ -81,44 +84,72 @@ fn pool_value(pool: &NodePool) -> Expr {
     )
 }
 
-/// `node_group_name(name, pool)`: `<name>-<pool>`, or when that is over EKS's limit its start
-/// and a hash of the whole, exactly as the Terraform module's `local.node_group_names`.
-pub(super) fn node_group_name_function() -> Stmt {
+/// `pool_name(name, pool)`: `<name>-<pool>`, or when that is over EKS's limit its start and a
+/// hash of the whole, exactly as the Terraform module's `local.node_pool_names`; it names the
+/// launch template and the Name tags. `node_group_name_prefix(name, pool)`: the same within 36
+/// characters and a `-`, as `local.node_group_naming`, so that the provider's 26-character
+/// unique suffix still fits.
+pub(super) fn name_functions() -> Vec<Stmt> {
+    vec![
+        shorten_function(
+            "pool_name",
+            NODE_GROUP_NAME_MAX,
+            "",
+            format!(
+                "The name of a pool's launch template and tags, \"<name>-<pool>\". One over EKS's\n\
+                 {NODE_GROUP_NAME_MAX} characters keeps its start and ends in a hash of the whole name, so it stays\n\
+                 unique and stable."
+            ),
+        ),
+        shorten_function(
+            "node_group_name_prefix",
+            NODE_GROUP_NAME_MAX - UNIQUE_SUFFIX_LEN - 1,
+            "-",
+            format!(
+                "The node group name prefix of a pool, \"<name>-<pool>-\", shortened like pool_name so\n\
+                 that the provider's {UNIQUE_SUFFIX_LEN}-character unique suffix fits in EKS's {NODE_GROUP_NAME_MAX} characters.\n\
+                 A replaced node group gets a new name, so it is created before the old one is deleted."
+            ),
+        ),
+    ]
+}
+
+/// `def <function>(name, pool)`: `<name>-<pool>` within `max` characters, then `suffix`.
+fn shorten_function(function: &str, max: i64, suffix: &str, doc: String) -> Stmt {
     let digest = call(
         path("hashlib.sha256"),
         vec![name("full").method("encode", vec![])],
         vec![],
     )
     .method("hexdigest", vec![]);
-    let kept = py::slice(
-        name("full"),
-        None,
-        Some(py::int(NODE_GROUP_NAME_MAX - HASH_LEN - 1)),
-    )
-    .method("rstrip", vec![s("-_")]);
+    let kept = py::slice(name("full"), None, Some(py::int(max - HASH_LEN - 1)))
+        .method("rstrip", vec![s("-_")]);
+    let whole = if suffix.is_empty() {
+        name("full")
+    } else {
+        py::fstr(vec![py::part(name("full")), py::lit(suffix)])
+    };
     Stmt::Def(Function {
-        name: "node_group_name".to_string(),
+        name: function.to_string(),
         params: vec![param("name", "str"), param("pool", "str")],
         returns: "str".to_string(),
-        doc: Some(format!(
-            "The node group name of a pool, \"<name>-<pool>\". One over EKS's {NODE_GROUP_NAME_MAX} characters\n\
-             keeps its start and ends in a hash of the whole name, so it stays unique and stable."
-        )),
+        doc: Some(doc),
         body: vec![
             py::assign("full", tpl("{name}-{pool}")),
             Stmt::If {
                 cond: bin(
                     call(name("len"), vec![name("full")], vec![]),
                     Op::LtE,
-                    py::int(NODE_GROUP_NAME_MAX),
+                    py::int(max),
                 ),
-                body: vec![Stmt::Return(name("full"))],
+                body: vec![Stmt::Return(whole)],
             },
             py::assign("digest", digest),
             Stmt::Return(py::fstr(vec![
                 py::part(kept),
                 py::lit("-"),
                 py::part(py::slice(name("digest"), None, Some(py::int(HASH_LEN)))),
+                py::lit(suffix),
             ])),
         ],
     })
@@ -184,9 +215,9 @@ pub(super) fn statements() -> Vec<Stmt> {
     };
     let launch_template = resource(
         "aws.ec2.LaunchTemplate",
-        name("group_name"),
+        name("base_name"),
         vec![
-            ("name", name("group_name")),
+            ("name", name("base_name")),
             ("description", tpl("Nodes of the {pool} pool of {name}")),
             ("update_default_version", Expr::Bool(true)),
             (
@@ -236,10 +267,19 @@ pub(super) fn statements() -> Vec<Stmt> {
     let size = |k: &str| name("size").index(s(k));
     let node_group = resource(
         "aws.eks.NodeGroup",
-        name("group_name"),
+        name("base_name"),
         vec![
             ("cluster_name", path("self.cluster.name")),
-            ("node_group_name", name("group_name")),
+            // A prefix, not a name: with a fixed name the bridge would replace the group
+            // delete-first, and the pool would drop to zero.
+            (
+                "node_group_name_prefix",
+                call(
+                    name("node_group_name_prefix"),
+                    vec![name("name"), name("pool")],
+                    vec![],
+                ),
+            ),
             ("node_role_arn", path("self.node_role.arn")),
             ("subnet_ids", path("args.subnet_ids")),
             ("version", path("self.cluster.version")),
@@ -316,14 +356,10 @@ pub(super) fn statements() -> Vec<Stmt> {
         iter: name("NODE_POOLS").method("items", vec![]),
         body: vec![
             py::assign(
-                "group_name",
-                call(
-                    name("node_group_name"),
-                    vec![name("name"), name("pool")],
-                    vec![],
-                ),
+                "base_name",
+                call(name("pool_name"), vec![name("name"), name("pool")], vec![]),
             ),
-            py::assign("pool_tags", tags_named(name("group_name"), &[])),
+            py::assign("pool_tags", tags_named(name("base_name"), &[])),
             py::assign("size", path("args.node_pool_sizes").index(name("pool"))),
             Stmt::Comment(
                 "IMDSv2 only, with a hop limit of 1 so pods cannot borrow the node role (they\n\

@@ -4,7 +4,9 @@ use super::context::{At, Cx, Table};
 use super::values::{
     boolean, choice, cidr, list, map_of, per_env, string, string_map, strings, uint,
 };
-use crate::model::{Capacity, DEFAULT_EKS_ADDONS, Eks, NodePool, PerEnv, Taint, TaintEffect};
+use crate::model::{
+    Capacity, DEFAULT_EKS_ADDONS, Eks, NodePool, PerEnv, SupportType, Taint, TaintEffect,
+};
 use std::collections::BTreeMap;
 
 const FIELDS: &[&str] = &[
@@ -13,6 +15,8 @@ const FIELDS: &[&str] = &[
     "public_access_cidrs",
     "allow_world",
     "admins",
+    "allow_no_admins",
+    "support_type",
     "addons",
     "node_pools",
 ];
@@ -36,7 +40,20 @@ pub fn eks(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Eks> {
         list(cx, at, cidr)
     });
     let allow_world = t.or(cx, "allow_world", false, boolean);
-    let admins = t.or(cx, "admins", Vec::new(), strings);
+    let admins = t.or(cx, "admins", PerEnv::all(Vec::new()), |cx, at| {
+        per_env(cx, at, strings)
+    });
+    let allow_no_admins = t.or(cx, "allow_no_admins", false, boolean);
+    let support_type = t.or(cx, "support_type", SupportType::Standard, |cx, at| {
+        choice(
+            cx,
+            at,
+            &[
+                ("standard", SupportType::Standard),
+                ("extended", SupportType::Extended),
+            ],
+        )
+    });
     let default_addons = DEFAULT_EKS_ADDONS
         .iter()
         .map(|name| (name.to_string(), None))
@@ -49,6 +66,8 @@ pub fn eks(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Eks> {
         public_access_cidrs: public_access_cidrs?,
         allow_world: allow_world?,
         admins: admins?,
+        allow_no_admins: allow_no_admins?,
+        support_type: support_type?,
         addons: addons?,
         node_pools: node_pools?,
     })

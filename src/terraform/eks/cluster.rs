@@ -4,8 +4,8 @@
 use super::super::common::{
     assume_role_policy, https_from_vpc, kms_key_for_logs, name_tags, short_retention_skip,
 };
-use crate::hcl::{Block, Body, Expr, block, data, ex, null, obj, resource, s, strings};
-use crate::model::{Eks, Platform};
+use crate::hcl::{Block, Body, block, data, ex, null, obj, resource, s, strings};
+use crate::model::{Eks, Platform, SupportType};
 
 /// Every control-plane log type EKS can send to CloudWatch.
 const LOG_TYPES: [&str; 5] = [
@@ -28,9 +28,7 @@ pub(super) fn body(platform: &Platform, eks: &Eks) -> Body {
         .extend(cluster_role())
         .extend(security_group())
         .block(cluster(eks));
-    if !eks.admins.is_empty() {
-        body = body.extend(admins(&eks.admins));
-    }
+    body = body.extend(admins());
     body.block(oidc_provider())
 }
 
@@ -182,6 +180,7 @@ fn cluster(eks: &Eks) -> Block {
             .attr("version", ex("var.kubernetes_version"))
             .attr("role_arn", ex("aws_iam_role.cluster.arn"))
             .attr("enabled_cluster_log_types", strings(LOG_TYPES))
+            .attr("deletion_protection", ex("var.cluster_deletion_protection"))
             .blank()
             .block(block("vpc_config", &[], vpc))
             .comment("Access entries only; admins are the spec's eks.admins, not whoever ran Terraform first.")
@@ -191,6 +190,12 @@ fn cluster(eks: &Eks) -> Block {
                 Body::new()
                     .attr("authentication_mode", s("API"))
                     .attr("bootstrap_cluster_creator_admin_permissions", false),
+            ))
+            .comment(upgrade_comment(eks.support_type))
+            .block(block(
+                "upgrade_policy",
+                &[],
+                Body::new().attr("support_type", s(eks.support_type.api_name())),
             ))
             .block(block(
                 "encryption_config",
@@ -211,20 +216,26 @@ fn cluster(eks: &Eks) -> Block {
     )
 }
 
-/// Access entries with the cluster admin policy, keyed by principal ARN.
-fn admins(arns: &[String]) -> Body {
+/// Why the cluster has the upgrade policy it has (the spec's `eks.support_type`).
+fn upgrade_comment(support: SupportType) -> &'static str {
+    match support {
+        SupportType::Standard => {
+            "Standard support only: EKS upgrades a version that leaves it, rather than billing extended support."
+        }
+        SupportType::Extended => {
+            "Extended support (eks.support_type): the version stays after standard support, at extra cost."
+        }
+    }
+}
+
+/// Access entries with the cluster admin policy, keyed by principal ARN (the environment's
+/// `cluster_admins`).
+fn admins() -> Body {
     Body::new()
         .block(block(
             "locals",
             &[],
-            Body::new().attr(
-                "cluster_admins",
-                Expr::FuncCall(Box::new(
-                    hcl::expr::FuncCall::builder("toset")
-                        .arg(strings(arns.iter().cloned()))
-                        .build(),
-                )),
-            ),
+            Body::new().attr("cluster_admins", ex("toset(var.cluster_admins)")),
         ))
         .block(resource(
             "aws_eks_access_entry",
@@ -273,9 +284,11 @@ fn oidc_provider() -> Block {
     )
 }
 
-/// The add-ons, keyed by name; an unpinned one gets the default version for the cluster's
-/// Kubernetes version. They wait for the node groups: coredns cannot become healthy without
-/// nodes to run on.
+/// The add-ons, keyed by name. An unpinned one gets the newest build for the cluster's
+/// Kubernetes version, read through the cluster (not the variable) so that bumping
+/// `kubernetes_version` upgrades the control plane first, then the node groups, then the
+/// add-ons in the same apply, instead of leaving them on the builds of the old version. They
+/// wait for the node groups: coredns cannot become healthy without nodes to run on.
 pub(super) fn addons(eks: &Eks) -> Body {
     if eks.addons.is_empty() {
         return Body::new();
@@ -292,9 +305,19 @@ pub(super) fn addons(eks: &Eks) -> Body {
             &[],
             Body::new()
                 .comment(
-                    "Add-on name => pinned version (null: the default for the cluster version).",
+                    "Add-on name => pinned version (null: the newest for the cluster's Kubernetes version).",
                 )
                 .attr("addon_versions", versions),
+        ))
+        .block(data(
+            "aws_eks_addon_version",
+            "this",
+            Body::new()
+                .attr("for_each", ex("local.addon_versions"))
+                .blank()
+                .attr("addon_name", ex("each.key"))
+                .attr("kubernetes_version", ex("aws_eks_cluster.this.version"))
+                .attr("most_recent", true),
         ))
         .block(resource(
             "aws_eks_addon",
@@ -304,7 +327,10 @@ pub(super) fn addons(eks: &Eks) -> Body {
                 .blank()
                 .attr("cluster_name", ex("aws_eks_cluster.this.name"))
                 .attr("addon_name", ex("each.key"))
-                .attr("addon_version", ex("each.value"))
+                .attr(
+                    "addon_version",
+                    ex("coalesce(each.value, data.aws_eks_addon_version.this[each.key].version)"),
+                )
                 .attr("resolve_conflicts_on_create", s("OVERWRITE"))
                 .attr("resolve_conflicts_on_update", s("PRESERVE"))
                 .blank()

@@ -18,8 +18,20 @@ const NODE_POLICIES: [&str; 3] = [
 /// Longest EKS node group name.
 const NODE_GROUP_NAME_MAX: usize = 63;
 
+/// Characters the provider appends to a `node_group_name_prefix` (a timestamp and a counter).
+const UNIQUE_SUFFIX_LEN: usize = 26;
+
 /// Hex digits of the hash a shortened name ends with (as `model::naming::shorten`).
 const HASH_LEN: usize = 8;
+
+/// `full` (an expression), or when it is longer than `max` its start and a hash of the whole,
+/// as `model::naming::shorten` and the Pulumi component's `shorten` compute it.
+fn shortened(full: &str, max: usize) -> String {
+    let keep = max - HASH_LEN - 1;
+    format!(
+        r#"length({full}) <= {max} ? {full} : "${{replace(substr({full}, 0, {keep}), "/[-_]+$/", "")}}-${{substr(sha256({full}), 0, {HASH_LEN})}}""#
+    )
+}
 
 pub(super) fn body(eks: &Eks) -> Body {
     Body::new()
@@ -72,7 +84,8 @@ fn pools_locals(eks: &Eks) -> Block {
         .node_pools
         .iter()
         .map(|(name, pool)| (name.clone(), pool_object(pool))));
-    let keep = NODE_GROUP_NAME_MAX - HASH_LEN - 1;
+    // The prefix and the provider's suffix must fit in a node group name.
+    let prefix_max = NODE_GROUP_NAME_MAX - UNIQUE_SUFFIX_LEN - 1;
     block(
         "locals",
         &[],
@@ -80,23 +93,40 @@ fn pools_locals(eks: &Eks) -> Block {
             .attr("node_pools", pools)
             .blank()
             .comment(&format!(
-                "Node group names are \"<name>-<pool>\"; one over EKS's {NODE_GROUP_NAME_MAX} characters keeps its start and\nends in a hash of the whole name, so it stays unique and stable."
+                "\"<name>-<pool>\" names the pool's launch template and tags. One over EKS's {NODE_GROUP_NAME_MAX} characters keeps its\nstart and ends in a hash of the whole name, so it stays unique and stable."
             ))
             .attr(
-                "node_group_full_names",
+                "node_pool_full_names",
                 ex(r#"{ for pool in keys(local.node_pools) : pool => "${var.name}-${pool}" }"#),
             )
             .attr(
-                "node_group_names",
+                "node_pool_names",
                 ex(&format!(
-                    r#"{{ for pool, full in local.node_group_full_names : pool => length(full) <= {NODE_GROUP_NAME_MAX} ? full : "${{replace(substr(full, 0, {keep}), "/[-_]+$/", "")}}-${{substr(sha256(full), 0, {HASH_LEN})}}" }}"#
+                    "{{ for pool, full in local.node_pool_full_names : pool => {} }}",
+                    shortened("full", NODE_GROUP_NAME_MAX)
+                )),
+            )
+            .blank()
+            .comment(&format!(
+                "How each node group is named, in one place. A new instance type, capacity type or AMI type\n\
+                 replaces a node group, and the new group is created before the old one is deleted, so it\n\
+                 needs a name of its own: the provider appends a unique {UNIQUE_SUFFIX_LEN}-character suffix to the prefix\n\
+                 \"<name>-<pool>-\" (shortened like the names above, to {prefix_max} characters). A group that must\n\
+                 keep an existing name (an adopted one) gets {{ name = \"<its name>\", prefix = null }} here; its\n\
+                 replacement then deletes the old group first."
+            ))
+            .attr(
+                "node_group_naming",
+                ex(&format!(
+                    r#"{{ for pool, full in local.node_pool_full_names : pool => {{ name = null, prefix = "${{{}}}-" }} }}"#,
+                    shortened("full", prefix_max)
                 )),
             )
             .blank()
             .comment("One Auto Scaling group tag per pool and tag key: EKS does not pass node group tags on.")
             .attr(
                 "node_group_asg_tags",
-                ex(r#"merge([for pool in keys(local.node_pools) : { for key, value in merge(var.tags, { Name = local.node_group_names[pool] }) : "${pool}/${key}" => { pool = pool, key = key, value = value } }]...)"#),
+                ex(r#"merge([for pool in keys(local.node_pools) : { for key, value in merge(var.tags, { Name = local.node_pool_names[pool] }) : "${pool}/${key}" => { pool = pool, key = key, value = value } }]...)"#),
             ),
     )
 }
@@ -136,7 +166,7 @@ fn tag_specification(resource_type: &str) -> Block {
         &[],
         Body::new().attr("resource_type", s(resource_type)).attr(
             "tags",
-            ex("merge(var.tags, { Name = local.node_group_names[each.key] })"),
+            ex("merge(var.tags, { Name = local.node_pool_names[each.key] })"),
         ),
     )
 }
@@ -151,7 +181,7 @@ fn launch_template() -> Block {
         Body::new()
             .attr("for_each", ex("local.node_pools"))
             .blank()
-            .attr("name", ex("local.node_group_names[each.key]"))
+            .attr("name", ex("local.node_pool_names[each.key]"))
             .attr(
                 "description",
                 ex(r#""Nodes of the ${each.key} pool of ${var.name}""#),
@@ -188,7 +218,7 @@ fn launch_template() -> Block {
             .blank()
             .attr(
                 "tags",
-                ex("merge(var.tags, { Name = local.node_group_names[each.key] })"),
+                ex("merge(var.tags, { Name = local.node_pool_names[each.key] })"),
             ),
     )
 }
@@ -201,7 +231,11 @@ fn node_group() -> Block {
             .attr("for_each", ex("local.node_pools"))
             .blank()
             .attr("cluster_name", ex("aws_eks_cluster.this.name"))
-            .attr("node_group_name", ex("local.node_group_names[each.key]"))
+            .attr("node_group_name", ex("local.node_group_naming[each.key].name"))
+            .attr(
+                "node_group_name_prefix",
+                ex("local.node_group_naming[each.key].prefix"),
+            )
             .attr("node_role_arn", ex("aws_iam_role.node.arn"))
             .attr("subnet_ids", ex("var.subnet_ids"))
             .attr("version", ex("aws_eks_cluster.this.version"))
@@ -252,10 +286,17 @@ fn node_group() -> Block {
             .blank()
             .attr(
                 "tags",
-                ex("merge(var.tags, { Name = local.node_group_names[each.key] })"),
+                ex("merge(var.tags, { Name = local.node_pool_names[each.key] })"),
             )
             .blank()
-            .attr("depends_on", ex("[aws_iam_role_policy_attachment.node]")),
+            .attr("depends_on", ex("[aws_iam_role_policy_attachment.node]"))
+            .blank()
+            .comment("The replacement joins the cluster before the old group drains: the pool never drops to zero.")
+            .block(block(
+                "lifecycle",
+                &[],
+                Body::new().attr("create_before_destroy", true),
+            )),
     )
 }
 
