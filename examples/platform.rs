@@ -17,6 +17,11 @@ fn strings<const N: usize>(items: [&str; N]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
+/// The rotation function of one account (each environment's account has its own).
+fn lambda(account: &str) -> String {
+    format!("arn:aws:lambda:us-east-1:{account}:function:rotate-db")
+}
+
 fn cidr(text: &str) -> ipnet::Ipv4Net {
     text.parse().expect("valid CIDR literal")
 }
@@ -166,7 +171,10 @@ pub fn platform() -> Platform {
                 }),
                 rotation: Some(Rotation {
                     days: 30,
-                    lambda_arn: "arn:aws:lambda:us-east-1:111111111111:function:rotate-db".into(),
+                    lambda_arn: PerEnv::none()
+                        .with("dev", lambda("111111111111"))
+                        .with("staging", lambda("222222222222"))
+                        .with("prod", lambda("333333333333")),
                 }),
                 recovery_window_days: PerEnv::all(30),
                 replicas: Vec::new(),

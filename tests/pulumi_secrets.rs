@@ -239,9 +239,11 @@ fn rotation_is_set_up_exactly_for_the_rotated_secrets() {
             };
             let name = secret_name(&platform, env, spec_name);
             let arn = &arns[spec_name];
+            // Each stack's own function, of its own account.
+            let lambda = rotation.lambda_arn.get(env).expect("a function per stack");
             let inputs = &rotations[&name]["inputs"];
             assert_eq!(&inputs["secretId"], arn, "{env} {name}");
-            assert_eq!(inputs["rotationLambdaArn"], rotation.lambda_arn, "{env}");
+            assert_eq!(inputs["rotationLambdaArn"], *lambda, "{env}");
             assert_eq!(
                 inputs["rotationRules"]["automaticallyAfterDays"], rotation.days,
                 "{env} {name}"
@@ -249,7 +251,7 @@ fn rotation_is_set_up_exactly_for_the_rotated_secrets() {
             assert_eq!(inputs["rotateImmediately"], false, "{env} {name}");
             // Secrets Manager may invoke the function for this secret only.
             let permission = &permissions[&name]["inputs"];
-            assert_eq!(permission["function"], rotation.lambda_arn, "{env}");
+            assert_eq!(permission["function"], *lambda, "{env}");
             assert_eq!(permission["principal"], "secretsmanager.amazonaws.com");
             assert_eq!(permission["action"], "lambda:InvokeFunction");
             assert_eq!(&permission["sourceArn"], arn, "{env} {name}");

@@ -214,6 +214,33 @@ fn recovery_windows_are_per_environment_settings() {
 }
 
 #[test]
+fn each_environment_rotates_with_the_function_of_its_own_account() {
+    let platform = platform_example::platform();
+    let tree = render(&platform);
+    // The module is shared by every environment: no function ARN in its code.
+    let main = tree.get("modules/secrets/main.tf").expect("secrets module");
+    assert!(!main.contains("arn:aws:lambda"), "{main}");
+    for env in &platform.environments {
+        let account = env.account_id.as_deref().expect("account");
+        let tfvars = parse(
+            &tree,
+            &format!("environments/{}/terraform.tfvars", env.name),
+        );
+        let arns = attr(&tfvars, "rotation_lambda_arns").expect("rotation_lambda_arns");
+        let Expression::Object(arns) = arns else {
+            panic!("rotation_lambda_arns is not a map");
+        };
+        assert_eq!(arns.len(), 1, "{}", env.name);
+        for (_, arn) in arns.iter() {
+            let Expression::String(arn) = arn else {
+                panic!("{arn:?}")
+            };
+            assert_eq!(arn.split(':').nth(4), Some(account), "{}", env.name);
+        }
+    }
+}
+
+#[test]
 fn replicas_are_encrypted_with_a_replica_of_the_key_in_their_region() {
     let tree = render_example("secrets-all-kinds.yaml");
     let main = parse(&tree, "modules/secrets/main.tf");

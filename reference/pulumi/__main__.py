@@ -39,6 +39,7 @@ secrets = Secrets(
         tags=tags,
         region=region,
         recovery_window_days=config.require_object("recoveryWindowDays"),
+        rotation_lambda_arns=config.require_object("rotationLambdaArns"),
     ),
 )
 

@@ -294,7 +294,9 @@ pub struct Generate {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rotation {
     pub days: u32,
-    pub lambda_arn: String,
+    /// Per environment: the function must be in the environment's own account and region
+    /// (Secrets Manager invokes it there, and the secret refuses other accounts).
+    pub lambda_arn: PerEnv<String>,
 }
 
 /// `observability`

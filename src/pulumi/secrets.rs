@@ -69,13 +69,6 @@ pub fn component(platform: &Platform) -> Component {
             &[("length", "int"), ("special", "bool")],
         ));
     }
-    if rotated {
-        body.push(record(
-            "Rotation",
-            "The Lambda function that rotates a secret, and how often (days).",
-            &[("days", "int"), ("lambda_arn", "str")],
-        ));
-    }
     body.extend(constants(platform, &regions));
     body.push(Stmt::Class(class));
 
@@ -163,19 +156,14 @@ fn constants(platform: &Platform, regions: &BTreeSet<&String>) -> Vec<Stmt> {
     if secrets.values().any(|s| s.rotation.is_some()) {
         out.push(Stmt::Blank);
         out.push(Stmt::Comment(
-            "Secrets a Lambda function rotates.".to_string(),
+            "Secrets a Lambda function rotates, and how often (days); the function of each\n\
+             stack is in args.rotation_lambda_arns."
+                .to_string(),
         ));
         out.push(py::assign_typed(
             "ROTATED",
-            "dict[str, Rotation]",
-            only(&|secret| {
-                let r = secret.rotation.as_ref()?;
-                Some(call(
-                    name("Rotation"),
-                    vec![],
-                    vec![("days", py::int(r.days)), ("lambda_arn", s(&r.lambda_arn))],
-                ))
-            }),
+            "dict[str, int]",
+            only(&|secret| Some(py::int(secret.rotation.as_ref()?.days))),
         ));
     }
     if !regions.is_empty() {
@@ -489,7 +477,7 @@ fn rotation(generated: bool) -> Vec<Stmt> {
         after.push(Expr::Star(Box::new(name("versions"))));
     }
     vec![Stmt::For {
-        target: "secret, rotation".to_string(),
+        target: "secret, days".to_string(),
         iter: name("ROTATED").method("items", vec![]),
         body: vec![
             Stmt::Comment(
@@ -505,7 +493,10 @@ fn rotation(generated: bool) -> Vec<Stmt> {
                     vec![
                         ("statement_id_prefix", s("SecretsManagerRotation-")),
                         ("action", s("lambda:InvokeFunction")),
-                        ("function", path("rotation.lambda_arn")),
+                        (
+                            "function",
+                            path("args.rotation_lambda_arns").index(name("secret")),
+                        ),
                         ("principal", s("secretsmanager.amazonaws.com")),
                         (
                             "source_arn",
@@ -528,14 +519,17 @@ fn rotation(generated: bool) -> Vec<Stmt> {
                         "secret_id",
                         path("self.secrets").index(name("secret")).attr("id"),
                     ),
-                    ("rotation_lambda_arn", path("rotation.lambda_arn")),
+                    (
+                        "rotation_lambda_arn",
+                        path("args.rotation_lambda_arns").index(name("secret")),
+                    ),
                     ("rotate_immediately", Expr::Bool(false)),
                     (
                         "rotation_rules",
                         call(
                             path("aws.secretsmanager.SecretRotationRotationRulesArgs"),
                             vec![],
-                            vec![("automatically_after_days", path("rotation.days"))],
+                            vec![("automatically_after_days", name("days"))],
                         ),
                     ),
                     (
@@ -564,7 +558,7 @@ fn args(platform: &Platform) -> Vec<Arg> {
             .collect();
         Value::Object(days)
     });
-    vec![
+    let mut args = vec![
         Arg::wired("name", "str", name("name")),
         Arg::wired("tags", "dict[str, str]", name("tags")),
         Arg::wired("region", "str", name("region")),
@@ -574,7 +568,28 @@ fn args(platform: &Platform) -> Vec<Arg> {
             ConfigKind::Object,
             windows,
         ),
-    ]
+    ];
+    if platform.secrets.values().any(|s| s.rotation.is_some()) {
+        // Per stack: each account has its own function.
+        let arns = by_env(platform, |env| {
+            let arns: serde_json::Map<String, Value> = platform
+                .secrets
+                .iter()
+                .filter_map(|(n, secret)| {
+                    let arn = secret.rotation.as_ref()?.lambda_arn.get(env)?;
+                    Some((n.clone(), json!(arn)))
+                })
+                .collect();
+            Value::Object(arns)
+        });
+        args.push(Arg::setting(
+            "rotation_lambda_arns",
+            "dict[str, str]",
+            ConfigKind::Object,
+            arns,
+        ));
+    }
+    args
 }
 
 fn outputs() -> Vec<(String, Expr)> {

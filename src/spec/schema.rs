@@ -520,7 +520,14 @@ fn secrets() -> Value {
                             "days",
                             integer("Days between rotations.", Some(1), Some(1000)),
                         ),
-                        ("lambda_arn", string("ARN of the rotation Lambda function.")),
+                        (
+                            "lambda_arn",
+                            per_env(
+                                "ARN of the rotation Lambda function, in the environment's own \
+                                 account and region.",
+                                string("A Lambda function ARN."),
+                            ),
+                        ),
                     ],
                 ),
             ),

@@ -112,19 +112,16 @@ fn locals(platform: &Platform) -> crate::hcl::Block {
         .iter()
         .filter_map(|(name, secret)| {
             let rotation = secret.rotation.as_ref()?;
-            Some((
-                name.clone(),
-                obj([
-                    ("days", num(i64::from(rotation.days))),
-                    ("lambda_arn", s(&rotation.lambda_arn)),
-                ]),
-            ))
+            Some((name.clone(), num(i64::from(rotation.days))))
         })
         .collect();
     if !rotated.is_empty() {
         body = body
             .blank()
-            .comment("Secrets a Lambda function rotates, and how often (days).")
+            .comment(
+                "Secrets a Lambda function rotates, and how often (days); the function of each",
+            )
+            .comment("environment is in var.rotation_lambda_arns.")
             .attr("rotated", obj(rotated));
     }
     block("locals", &[], body)
@@ -347,7 +344,7 @@ fn rotation(generated: bool) -> Body {
                 .comment("A prefix, not a name: several secrets and environments may share one function.")
                 .attr("statement_id_prefix", s("SecretsManagerRotation-"))
                 .attr("action", s("lambda:InvokeFunction"))
-                .attr("function_name", ex("each.value.lambda_arn"))
+                .attr("function_name", ex("var.rotation_lambda_arns[each.key]"))
                 .attr("principal", s("secretsmanager.amazonaws.com"))
                 .attr(
                     "source_arn",
@@ -361,14 +358,14 @@ fn rotation(generated: bool) -> Body {
                 .attr("for_each", ex("local.rotated"))
                 .blank()
                 .attr("secret_id", ex("aws_secretsmanager_secret.this[each.key].id"))
-                .attr("rotation_lambda_arn", ex("each.value.lambda_arn"))
+                .attr("rotation_lambda_arn", ex("var.rotation_lambda_arns[each.key]"))
                 .comment("The first rotation waits for the schedule: a secret set by hand may have no value yet.")
                 .attr("rotate_immediately", false)
                 .blank()
                 .block(block(
                     "rotation_rules",
                     &[],
-                    Body::new().attr("automatically_after_days", ex("each.value.days")),
+                    Body::new().attr("automatically_after_days", ex("each.value")),
                 ))
                 .blank()
                 .attr("depends_on", ex(depends_on)),
@@ -386,7 +383,7 @@ fn inputs(platform: &Platform) -> Vec<Input> {
             (env.to_string(), obj(days))
         })
         .collect();
-    vec![
+    let mut inputs = vec![
         Input::name(),
         Input::tags(),
         Input::setting(
@@ -401,7 +398,34 @@ fn inputs(platform: &Platform) -> Vec<Input> {
             ),
             windows,
         ),
-    ]
+    ];
+    if platform.secrets.values().any(|s| s.rotation.is_some()) {
+        // Per environment: each account has its own function (validation refuses one of
+        // another account or region).
+        let arns: BTreeMap<String, Expr> = platform
+            .env_names()
+            .map(|env| {
+                let arns = platform.secrets.iter().filter_map(|(name, secret)| {
+                    let arn = secret.rotation.as_ref()?.lambda_arn.get(env)?;
+                    Some((name.clone(), s(arn)))
+                });
+                (env.to_string(), obj(arns))
+            })
+            .collect();
+        inputs.push(Input::setting(
+            Variable::new(
+                "rotation_lambda_arns",
+                "map(string)",
+                "ARN of the Lambda function that rotates each rotated secret (in this environment's account and region), by secret.",
+            )
+            .check(
+                r#"alltrue([for arn in values(var.rotation_lambda_arns) : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$", arn))])"#,
+                "Every rotation Lambda must be a Lambda function ARN.",
+            ),
+            arns,
+        ));
+    }
+    inputs
 }
 
 fn outputs() -> Vec<Output> {

@@ -149,6 +149,21 @@ variable "recovery_window_days" {
   }
 }
 
+variable "rotation_lambda_arns" {
+  description = "ARN of the Lambda function that rotates each rotated secret (in this environment's account and region), by secret."
+  type        = map(string)
+
+  validation {
+    condition = alltrue([
+      for arn in values(var.rotation_lambda_arns) : can(regex(
+        "^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$",
+        arn,
+      ))
+    ])
+    error_message = "Every rotation Lambda must be a Lambda function ARN."
+  }
+}
+
 variable "kubernetes_version" {
   description = "Kubernetes minor version of the control plane and the node groups, e.g. `1.33`."
   type        = string

@@ -22,6 +22,7 @@ module "secrets" {
   name                 = local.name
   tags                 = var.tags
   recovery_window_days = var.recovery_window_days
+  rotation_lambda_arns = var.rotation_lambda_arns
 }
 
 module "eks" {

@@ -38,6 +38,9 @@ recovery_window_days = {
   db_password    = 30
   stripe_api_key = 30
 }
+rotation_lambda_arns = {
+  db_password = "arn:aws:lambda:us-east-1:333333333333:function:rotate-db"
+}
 
 # module "eks" (modules/eks)
 kubernetes_version         = "1.33"

@@ -24,12 +24,10 @@ locals {
     }
   }
 
-  # Secrets a Lambda function rotates, and how often (days).
+  # Secrets a Lambda function rotates, and how often (days); the function of each
+  # environment is in var.rotation_lambda_arns.
   rotated = {
-    db_password = {
-      days       = 30
-      lambda_arn = "arn:aws:lambda:us-east-1:111111111111:function:rotate-db"
-    }
+    db_password = 30
   }
 }
 
@@ -168,7 +166,7 @@ resource "aws_lambda_permission" "rotation" {
   # A prefix, not a name: several secrets and environments may share one function.
   statement_id_prefix = "SecretsManagerRotation-"
   action              = "lambda:InvokeFunction"
-  function_name       = each.value.lambda_arn
+  function_name       = var.rotation_lambda_arns[each.key]
   principal           = "secretsmanager.amazonaws.com"
   source_arn          = aws_secretsmanager_secret.this[each.key].arn
 }
@@ -177,12 +175,12 @@ resource "aws_secretsmanager_secret_rotation" "this" {
   for_each = local.rotated
 
   secret_id           = aws_secretsmanager_secret.this[each.key].id
-  rotation_lambda_arn = each.value.lambda_arn
+  rotation_lambda_arn = var.rotation_lambda_arns[each.key]
   # The first rotation waits for the schedule: a secret set by hand may have no value yet.
   rotate_immediately = false
 
   rotation_rules {
-    automatically_after_days = each.value.days
+    automatically_after_days = each.value
   }
 
   depends_on = [aws_lambda_permission.rotation, aws_secretsmanager_secret_version.generated]

@@ -19,6 +19,7 @@ class SecretsArgs:
     tags: dict[str, str]
     region: str
     recovery_window_days: dict[str, int]
+    rotation_lambda_arns: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -27,14 +28,6 @@ class Password:
 
     length: int
     special: bool
-
-
-@dataclass(frozen=True)
-class Rotation:
-    """The Lambda function that rotates a secret, and how often (days)."""
-
-    days: int
-    lambda_arn: str
 
 
 # Every secret of the spec and its description. Values are never here: generated
@@ -47,12 +40,9 @@ SECRETS: dict[str, str] = {
 # Secrets whose value is generated, and the password rules.
 GENERATED: dict[str, Password] = {"db_password": Password(length=32, special=True)}
 
-# Secrets a Lambda function rotates.
-ROTATED: dict[str, Rotation] = {
-    "db_password": Rotation(
-        days=30, lambda_arn="arn:aws:lambda:us-east-1:111111111111:function:rotate-db"
-    )
-}
+# Secrets a Lambda function rotates, and how often (days); the function of each
+# stack is in args.rotation_lambda_arns.
+ROTATED: dict[str, int] = {"db_password": 30}
 
 
 class Secrets(pulumi.ComponentResource):
@@ -197,14 +187,14 @@ class Secrets(pulumi.ComponentResource):
                     opts=written_once,
                 )
             )
-        for secret, rotation in ROTATED.items():
+        for secret, days in ROTATED.items():
             # A statement ID prefix, not a name: several secrets and environments may
             # share one function.
             permission = aws.lambda_.Permission(
                 f"{name}/{secret}",
                 statement_id_prefix="SecretsManagerRotation-",
                 action="lambda:InvokeFunction",
-                function=rotation.lambda_arn,
+                function=args.rotation_lambda_arns[secret],
                 principal="secretsmanager.amazonaws.com",
                 source_arn=self.secrets[secret].arn,
                 opts=child,
@@ -214,10 +204,10 @@ class Secrets(pulumi.ComponentResource):
             aws.secretsmanager.SecretRotation(
                 f"{name}/{secret}",
                 secret_id=self.secrets[secret].id,
-                rotation_lambda_arn=rotation.lambda_arn,
+                rotation_lambda_arn=args.rotation_lambda_arns[secret],
                 rotate_immediately=False,
                 rotation_rules=aws.secretsmanager.SecretRotationRotationRulesArgs(
-                    automatically_after_days=rotation.days
+                    automatically_after_days=days
                 ),
                 opts=pulumi.ResourceOptions(
                     parent=self, depends_on=[permission, *versions]
