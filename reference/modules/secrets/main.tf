@@ -47,42 +47,12 @@ data "aws_iam_policy_document" "secrets_key" {
       ]
     }
   }
-
-  statement {
-    sid = "SecretsManagerUse"
-    actions = [
-      "kms:Decrypt",
-      "kms:DescribeKey",
-      "kms:Encrypt",
-      "kms:GenerateDataKey*",
-      "kms:ReEncrypt*",
-    ]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:CallerAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["secretsmanager.${data.aws_region.current.region}.amazonaws.com"]
-    }
-  }
 }
 
 resource "aws_kms_key" "secrets" {
   description             = "Secrets Manager secrets of ${var.name}"
   enable_key_rotation     = true
   deletion_window_in_days = 30
-  multi_region            = true
   policy                  = data.aws_iam_policy_document.secrets_key.json
 
   tags = merge(var.tags, {

@@ -1,6 +1,6 @@
-"""Secrets Manager secrets encrypted with a customer-managed KMS key: generated values,
-rotation, replicas, and a resource policy that blocks public access (the counterpart
-of the Terraform module modules/secrets).
+"""Secrets Manager secrets encrypted with a customer-managed KMS key, generated values,
+rotation, and a resource policy that blocks public access (the counterpart of the
+Terraform module modules/secrets).
 """
 
 import json
@@ -69,10 +69,8 @@ class Secrets(pulumi.ComponentResource):
         tags = args.tags
         account_id = aws.get_caller_identity().account_id
         partition = aws.get_partition().partition
-        # Principals of this account may use the key only through Secrets Manager (here
-        # or in a replica region): who reads which secret is up to IAM permissions on
-        # secretsmanager:GetSecretValue, as with the AWS managed key, but on a key the
-        # account controls.
+        # Only the account's IAM policies open the key (no wildcard grant): the readers
+        # are the principals given kms:Decrypt on it, such as the ECS task execution roles.
         key_policy = json.dumps(
             {
                 "Version": "2012-10-17",
@@ -83,28 +81,7 @@ class Secrets(pulumi.ComponentResource):
                         "Action": "kms:*",
                         "Resource": "*",
                         "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
-                    },
-                    {
-                        "Sid": "SecretsManagerUse",
-                        "Effect": "Allow",
-                        "Action": [
-                            "kms:Decrypt",
-                            "kms:DescribeKey",
-                            "kms:Encrypt",
-                            "kms:GenerateDataKey*",
-                            "kms:ReEncrypt*",
-                        ],
-                        "Resource": "*",
-                        "Principal": {"AWS": "*"},
-                        "Condition": {
-                            "StringEquals": {
-                                "kms:CallerAccount": [account_id],
-                                "kms:ViaService": [
-                                    f"secretsmanager.{args.region}.amazonaws.com"
-                                ],
-                            }
-                        },
-                    },
+                    }
                 ],
             }
         )
@@ -113,7 +90,6 @@ class Secrets(pulumi.ComponentResource):
             description=f"Secrets Manager secrets of {name}",
             enable_key_rotation=True,
             deletion_window_in_days=30,
-            multi_region=True,
             policy=key_policy,
             tags={**tags, "Name": f"{name}-secrets"},
             opts=child,
