@@ -10,6 +10,7 @@ mod observability;
 pub mod output;
 pub mod pulumi;
 pub mod scaffold;
+pub mod shared_file;
 pub mod spec;
 pub mod state;
 pub mod terraform;

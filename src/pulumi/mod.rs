@@ -26,6 +26,11 @@ use serde_json::{Map, json};
 /// The directory of the Pulumi project inside the output directory.
 pub const DIR: &str = "pulumi";
 
+/// The top-level keys of `Pulumi.<env>.yaml` that iacgen writes; every other one (Pulumi's
+/// `secretsprovider`, `encryptedkey`, `encryptionsalt`, an ESC `environment`) is kept as it is
+/// on disk.
+pub const STACK_FILE_OWNED: &[&str] = &["config"];
+
 /// The SDK versions the generated program is checked against (`pulumi-check`).
 pub const PULUMI_VERSION: &str = "3.272.0";
 pub const PULUMI_AWS_VERSION: &str = "7.51.1";
@@ -66,10 +71,11 @@ pub fn compile(platform: &Platform) -> Tree {
     let mut tree = Tree::new();
     tree.insert("Pulumi.yaml", project_file(platform));
     for env in platform.env_names() {
-        tree.insert(
-            format!("Pulumi.{env}.yaml"),
-            stack_file(platform, env, &components),
-        );
+        let path = format!("Pulumi.{env}.yaml");
+        tree.insert(&path, stack_file(platform, env, &components));
+        // Pulumi writes its secrets provider's keys into the same file; they must survive
+        // every regeneration (without them the stack cannot decrypt its state).
+        tree.share(&path, STACK_FILE_OWNED);
     }
     tree.insert(
         "__main__.py",
@@ -156,7 +162,8 @@ fn stack_file(platform: &Platform, env: &str, components: &[Component]) -> Strin
     }
     format!(
         "# Stack {env}: the values iacgen generated from the spec. Edit the spec and regenerate\n\
-         # rather than editing this file.\n{}",
+         # rather than editing `config:`. Pulumi's own keys (secretsprovider, encryptedkey,\n\
+         # encryptionsalt) are kept as they are when iacgen regenerates this file.\n{}",
         yaml::document(&json!({ "config": config }))
     )
 }
@@ -268,13 +275,25 @@ fn readme(platform: &Platform, components: &[Component]) -> String {
         "\n## Use\n\n\
          ```sh\n\
          python3 -m venv venv && venv/bin/pip install -r requirements.txt\n\
-         pulumi stack select {env}   # or: pulumi stack init {env}\n\
+         # once per stack, with a secrets provider the team controls:\n\
+         pulumi stack init {env} --secrets-provider \"awskms://alias/<key>?region={region}\"\n\
+         pulumi stack select {env}\n\
          pulumi preview\n\
          pulumi up\n\
          ```\n\n\
          `requirements.txt` pins the SDK versions the program was checked against (pyright and a \
-         run under Pulumi's mocks).\n",
+         run under Pulumi's mocks).\n\n\
+         `pulumi stack init` writes its secrets provider's keys (`secretsprovider`, and \
+         `encryptedkey` or `encryptionsalt`) into `Pulumi.<env>.yaml`, the file iacgen \
+         generates. iacgen owns only that file's `config:`: it keeps every other top-level key \
+         as it is on disk when it regenerates, and does not count Pulumi's rewriting of the file \
+         (its layout, quoting, dropped comments) as a hand edit. A hand edit of a `config:` value \
+         is still refused; `--force` restores the value and keeps Pulumi's keys.\n",
         env = envs.first().copied().unwrap_or("dev"),
+        region = envs
+            .first()
+            .and_then(|env| platform.region.get(env))
+            .map_or("<region>", String::as_str),
     ));
     text.push_str(&secrets::readme_section(platform));
     text
