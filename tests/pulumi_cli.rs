@@ -155,3 +155,36 @@ fn the_keys_pulumi_writes_into_a_stack_file_survive_regeneration() {
     assert!(generate(true).status.success());
     assert_eq!(std::fs::read_to_string(&stack).unwrap_or_default(), text);
 }
+
+#[test]
+fn the_project_keeps_its_state_in_the_specs_backend() {
+    for (example, expected) in [
+        (
+            "platform.yaml",
+            Some("s3://acme-terraform-state/payments?region=us-east-1"),
+        ),
+        ("secrets-all-kinds.yaml", None),
+    ] {
+        let spec = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(example);
+        let platform = iacgen::spec::load_file(&spec).unwrap_or_else(|e| panic!("{e}"));
+        let tree = iacgen::render_pulumi(&platform).unwrap_or_else(|p| panic!("{p:?}"));
+        let project: serde_json::Value =
+            serde_saphyr::from_str(tree.get("Pulumi.yaml").unwrap_or_default())
+                .unwrap_or_else(|e| panic!("{example}: {e}"));
+        assert_eq!(
+            project["backend"]["url"].as_str(),
+            expected,
+            "{example}: {project}"
+        );
+        // The backend's bucket and prefix, as the Terraform roots use them.
+        if let Some(s3) = &platform.backend {
+            let url = project["backend"]["url"].as_str().unwrap_or_default();
+            assert!(
+                url.starts_with(&format!("s3://{}/{}?", s3.bucket, s3.key_prefix)),
+                "{url}"
+            );
+        }
+    }
+}

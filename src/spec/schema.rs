@@ -77,8 +77,9 @@ pub fn schema() -> Value {
             (
                 "backend",
                 table(
-                    "Remote state. Omit to keep state local (then the CI workflow plans but has no \
-                 apply jobs).",
+                    "Remote state, for both targets: Terraform's S3 backend, and Pulumi's \
+                 `backend.url` (`s3://<bucket>/<key_prefix>`, stacks under `.pulumi/`). Omit to \
+                 keep state local (then the CI workflow plans but has no apply jobs).",
                     &["s3"],
                     vec![(
                         "s3",
