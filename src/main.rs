@@ -203,15 +203,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// Reads and validates the spec; its warnings go to standard error (every command that reads a
+/// spec shows them, so they are never silent).
 fn load(spec: &Path) -> Result<iacgen::model::Platform, String> {
-    iacgen::spec::load_file(spec).map_err(|errors| {
+    let loaded = iacgen::spec::load_file_warned(spec).map_err(|errors| {
         let text = errors.to_string();
         format!(
             "{}\nerror: {} is not a valid spec",
             text.trim_end(),
             spec.display()
         )
-    })
+    })?;
+    for warning in &loaded.warnings {
+        eprintln!("{}", warning.warning());
+    }
+    Ok(loaded.platform)
 }
 
 fn render(spec: &Path, target: Target) -> Result<iacgen::tree::Tree, String> {

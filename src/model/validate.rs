@@ -51,6 +51,25 @@ impl fmt::Display for Problem {
 /// secrets, observability, repository), names in sorted order within a section. A problem is reported once,
 /// at its root: a value that is invalid on its own is not also reported by the rules built on it.
 pub fn validate(platform: &Platform) -> Vec<Problem> {
+    review(platform).problems
+}
+
+/// What validation found: problems make the platform invalid; warnings leave it valid but are
+/// worth a look (a step outside iacgen, or a value iacgen writes differently than given). Both
+/// are field paths, in the same order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Review {
+    pub problems: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+}
+
+/// The warnings of a platform (see [`Review`]); `validate` gives its problems.
+pub fn warnings(platform: &Platform) -> Vec<Problem> {
+    review(platform).warnings
+}
+
+/// Problems and warnings in one pass.
+pub fn review(platform: &Platform) -> Review {
     let mut c = checker::Checker::new(platform);
     general::check(&mut c);
     network::check(&mut c);
@@ -59,5 +78,6 @@ pub fn validate(platform: &Platform) -> Vec<Problem> {
     secrets::check(&mut c);
     observability::check(&mut c);
     repository::check(&mut c);
-    c.finish()
+    let (problems, warnings) = c.finish();
+    Review { problems, warnings }
 }

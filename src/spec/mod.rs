@@ -16,5 +16,5 @@ mod schema;
 
 pub use error::{SpecError, SpecErrors};
 pub use format::Format;
-pub use load::{load_file, load_str};
+pub use load::{Loaded, load_file, load_file_warned, load_str, load_str_warned};
 pub use schema::{schema, schema_json};
