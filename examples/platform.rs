@@ -214,8 +214,10 @@ pub fn platform() -> Platform {
         observability: Observability {
             log_retention_days: PerEnv::all(365).with("dev", 30),
             alarm_emails: strings(["oncall@example.com"]),
+            external_alarm_subscribers: false,
             alarms: Alarms {
                 error_rate_percent: 5,
+                error_rate_min_requests: 50,
                 latency_p99_seconds: 2.0,
                 cpu_percent: 80,
                 memory_percent: 80,

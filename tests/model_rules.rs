@@ -196,6 +196,7 @@ fn example() -> Platform {
         observability: Observability {
             log_retention_days: PerEnv::all(365).with("dev", 30),
             alarm_emails: strings(&["oncall@example.com"]),
+            external_alarm_subscribers: false,
             alarms: Alarms::default(),
             dashboard: true,
         },
@@ -1254,6 +1255,32 @@ fn a_rotation_lambda_of_another_account_or_region_is_refused() {
            `prod:` or `default:`",
         ],
     );
+}
+
+#[test]
+fn alarms_that_notify_nobody_are_a_warning_unless_subscribed_elsewhere() {
+    let mut p = example();
+    assert_eq!(iacgen::model::validate::warnings(&p), []);
+    p.observability.alarm_emails.clear();
+    let warnings = iacgen::model::validate::warnings(&p);
+    assert_eq!(
+        warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+        [
+            "observability.alarm_emails: no alarm e-mail: the alarms notify the SNS topic \
+          `payments-<env>-alarms`, which nothing subscribes to, so nobody is told when one \
+          fires; add `alarm_emails`, or subscribe to the topic outside iacgen (output \
+          `alarm_topic_arn`) and set `external_alarm_subscribers: true`"
+        ]
+    );
+    assert_problems(&p, &[]);
+    p.observability.external_alarm_subscribers = true;
+    assert_eq!(iacgen::model::validate::warnings(&p), []);
+    // Nothing to watch: no alarm, no warning.
+    let mut p = example();
+    p.observability.alarm_emails.clear();
+    p.eks = None;
+    p.ecs = None;
+    assert_eq!(iacgen::model::validate::warnings(&p), []);
 }
 
 #[test]

@@ -150,6 +150,7 @@ observability = Observability(
         region=region,
         alarm_emails=config.require_object("alarmEmails"),
         alarm_error_rate_percent=config.require_int("alarmErrorRatePercent"),
+        alarm_error_rate_min_requests=config.require_int("alarmErrorRateMinRequests"),
         alarm_latency_p99_seconds=config.require_float("alarmLatencyP99Seconds"),
         alarm_cpu_percent=config.require_int("alarmCpuPercent"),
         alarm_memory_percent=config.require_int("alarmMemoryPercent"),

@@ -304,6 +304,9 @@ pub struct Rotation {
 pub struct Observability {
     pub log_retention_days: PerEnv<u32>,
     pub alarm_emails: Vec<String>,
+    /// The alarm topic is subscribed outside iacgen (AWS Chatbot, PagerDuty, ...): no warning
+    /// that alarms notify nobody when `alarm_emails` is empty.
+    pub external_alarm_subscribers: bool,
     pub alarms: Alarms,
     pub dashboard: bool,
 }
@@ -312,6 +315,9 @@ pub struct Observability {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alarms {
     pub error_rate_percent: u32,
+    /// Requests per 5 minutes below which the 5xx rate never breaches (a few errors among a
+    /// handful of requests are noise).
+    pub error_rate_min_requests: u32,
     pub latency_p99_seconds: f64,
     pub cpu_percent: u32,
     pub memory_percent: u32,
@@ -321,6 +327,7 @@ impl Default for Alarms {
     fn default() -> Self {
         Self {
             error_rate_percent: 5,
+            error_rate_min_requests: 50,
             latency_p99_seconds: 2.0,
             cpu_percent: 80,
             memory_percent: 80,
@@ -333,6 +340,7 @@ impl Default for Observability {
         Self {
             log_retention_days: PerEnv::all(365),
             alarm_emails: Vec::new(),
+            external_alarm_subscribers: false,
             alarms: Alarms::default(),
             dashboard: true,
         }

@@ -341,6 +341,12 @@ fn readme(platform: &Platform, components: &[Component]) -> String {
             .and_then(|env| platform.region.get(env))
             .map_or("<region>", String::as_str),
     ));
+    if components.iter().any(|c| c.module == "observability") {
+        text.push_str(&format!(
+            "\n## Alarms\n\n{}\n",
+            crate::observability::who_is_notified(platform)
+        ));
+    }
     text.push_str(&secrets::readme_section(platform));
     text
 }

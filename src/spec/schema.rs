@@ -575,7 +575,18 @@ fn observability() -> Value {
             ),
             (
                 "alarm_emails",
-                strings("Email addresses subscribed to the alarm topic."),
+                strings(
+                    "Email addresses subscribed to the alarm topic. Without any (and without \
+                     `external_alarm_subscribers`), validate warns that alarms notify nobody.",
+                ),
+            ),
+            (
+                "external_alarm_subscribers",
+                boolean(
+                    "The alarm topic (output `alarm_topic_arn`) is subscribed outside iacgen \
+                     (AWS Chatbot, PagerDuty, ...): no warning when `alarm_emails` is empty. \
+                     Default false.",
+                ),
             ),
             (
                 "alarms",
@@ -586,6 +597,15 @@ fn observability() -> Value {
                         (
                             "error_rate_percent",
                             integer("5xx rate %. Default 5.", Some(1), Some(100)),
+                        ),
+                        (
+                            "error_rate_min_requests",
+                            integer(
+                                "Requests per 5 minutes below which the 5xx rate never breaches. \
+                                 Default 50.",
+                                Some(1),
+                                None,
+                            ),
                         ),
                         (
                             "latency_p99_seconds",

@@ -84,8 +84,9 @@ service_worker_execution_role_name = "payments-staging-worker-execution"
 service_worker_task_role_name      = "payments-staging-worker-task"
 
 # module "observability" (modules/observability)
-alarm_emails              = ["oncall@example.com"]
-alarm_error_rate_percent  = 5
-alarm_latency_p99_seconds = 2
-alarm_cpu_percent         = 80
-alarm_memory_percent      = 80
+alarm_emails                  = ["oncall@example.com"]
+alarm_error_rate_percent      = 5
+alarm_error_rate_min_requests = 50
+alarm_latency_p99_seconds     = 2
+alarm_cpu_percent             = 80
+alarm_memory_percent          = 80
