@@ -32,16 +32,19 @@ pub fn platform() -> Platform {
             name: "dev".into(),
             account_id: Some("111111111111".into()),
             tags: BTreeMap::new(),
+            protect: None,
         },
         Environment {
             name: "staging".into(),
             account_id: Some("222222222222".into()),
             tags: BTreeMap::new(),
+            protect: None,
         },
         Environment {
             name: "prod".into(),
             account_id: Some("333333333333".into()),
             tags: map([("Compliance", "pci")]),
+            protect: None,
         },
     ];
 

@@ -29,15 +29,16 @@ fn env(name: &str, account: &str, tags: &[(&str, &str)]) -> Environment {
         name: name.into(),
         account_id: Some(account.into()),
         tags: map(tags),
+        protect: None,
     }
 }
 
-/// The platform of the SPEC.md example.
 /// The rotation function of one account.
 fn lambda(account: &str) -> String {
     format!("arn:aws:lambda:us-east-1:{account}:function:rotate-db")
 }
 
+/// The platform of the SPEC.md example.
 fn example() -> Platform {
     let pool = |types: &[&str]| NodePool {
         instance_types: strings(types),

@@ -15,6 +15,9 @@ environment = config.require("environment")
 name = f"{pulumi.get_project()}-{environment}"
 tags: dict[str, str] = config.require_object("tags")
 region = pulumi.Config("aws").require("region")
+# Whether the stack's stateful resources (keys, secrets, log groups, the cluster)
+# refuse to be deleted.
+protect: bool = config.require_bool("protect")
 
 network = Network(
     "network",
@@ -29,6 +32,7 @@ network = Network(
         database_subnet_cidrs=config.require_object("databaseSubnetCidrs"),
         nat_mode=config.require("natMode"),
         flow_log_retention_days=config.require_int("flowLogRetentionDays"),
+        protect=protect,
     ),
 )
 
@@ -40,6 +44,7 @@ secrets = Secrets(
         region=region,
         recovery_window_days=config.require_object("recoveryWindowDays"),
         rotation_lambda_arns=config.require_object("rotationLambdaArns"),
+        protect=protect,
     ),
 )
 
@@ -55,6 +60,7 @@ eks = Eks(
         kubernetes_version=config.require("kubernetesVersion"),
         cluster_log_retention_days=config.require_int("clusterLogRetentionDays"),
         node_pool_sizes=config.require_object("nodePoolSizes"),
+        protect=protect,
     ),
 )
 
@@ -65,6 +71,7 @@ ecs_cluster = EcsCluster(
         tags=tags,
         region=region,
         log_retention_days=config.require_int("ecsLogRetentionDays"),
+        protect=protect,
     ),
 )
 
@@ -102,6 +109,7 @@ service_api = EcsService(
         execution_role_name=config.require("serviceApiExecutionRoleName"),
         task_role_name=config.require("serviceApiTaskRoleName"),
         load_balancer=config.require_object("serviceApiLoadBalancer"),
+        protect=protect,
     ),
 )
 
@@ -139,6 +147,7 @@ service_worker = EcsService(
         execution_role_name=config.require("serviceWorkerExecutionRoleName"),
         task_role_name=config.require("serviceWorkerTaskRoleName"),
         load_balancer=None,
+        protect=protect,
     ),
 )
 
@@ -170,6 +179,7 @@ observability = Observability(
             "apps": eks.node_group_autoscaling_group_names["apps"],
             "system": eks.node_group_autoscaling_group_names["system"],
         },
+        protect=protect,
     ),
 )
 

@@ -51,6 +51,18 @@ pub struct Environment {
     pub account_id: Option<String>,
     /// Extra tags for this environment only.
     pub tags: BTreeMap<String, String>,
+    /// Whether stateful resources (KMS keys, secrets, log groups, the EKS cluster) refuse to be
+    /// destroyed; `None`: protected when the environment is production-like
+    /// ([`super::naming::is_production_like`]).
+    pub protect: Option<bool>,
+}
+
+impl Environment {
+    /// Whether this environment's stateful resources are protected from destruction.
+    pub fn protects(&self) -> bool {
+        self.protect
+            .unwrap_or_else(|| super::naming::is_production_like(&self.name))
+    }
 }
 
 /// Subnet tiers, in the order they are laid out and printed.
@@ -391,5 +403,12 @@ impl Platform {
 
     pub fn environment(&self, name: &str) -> Option<&Environment> {
         self.environments.iter().find(|e| e.name == name)
+    }
+
+    /// Whether any environment protects its stateful resources. Terraform modules are shared
+    /// by every environment and `prevent_destroy` must be a literal, so with Terraform this
+    /// protects them in every environment.
+    pub fn protects_any(&self) -> bool {
+        self.environments.iter().any(Environment::protects)
     }
 }

@@ -12,6 +12,7 @@ mod kms;
 mod network;
 mod observability;
 pub mod print;
+mod protect;
 pub mod py;
 mod secrets;
 mod width_table;
@@ -67,7 +68,10 @@ pub fn components(platform: &Platform) -> Vec<Component> {
 /// directory ([`DIR`] in the output directory, so it has its own manifest and generating one
 /// target never touches the other's files). Pure: no I/O.
 pub fn compile(platform: &Platform) -> Tree {
-    let components = components(platform);
+    let mut components = components(platform);
+    for component in &mut components {
+        protect::protect(component);
+    }
     let mut tree = Tree::new();
     tree.insert("Pulumi.yaml", project_file(platform));
     for env in platform.env_names() {
@@ -181,6 +185,10 @@ fn stack_file(platform: &Platform, env: &str, components: &[Component]) -> Strin
         config.insert("aws:allowedAccountIds".to_string(), json!([account]));
     }
     config.insert(format!("{project}:environment"), json!(env));
+    if uses_protect(components) {
+        let protect = platform.environment(env).is_some_and(|e| e.protects());
+        config.insert(format!("{project}:protect"), json!(protect));
+    }
     config.insert(
         format!("{project}:tags"),
         json!(tags::tag_set(platform, env)),
@@ -200,6 +208,15 @@ fn stack_file(platform: &Platform, env: &str, components: &[Component]) -> Strin
          # encryptionsalt) are kept as they are when iacgen regenerates this file.\n{}",
         yaml::document(&json!({ "config": config }))
     )
+}
+
+/// Whether a component takes the stack's `protect` setting.
+fn uses_protect(components: &[Component]) -> bool {
+    components.iter().any(|c| {
+        c.args
+            .iter()
+            .any(|a| matches!(&a.source, ArgSource::Wired(Expr::Name(n)) if n == "protect"))
+    })
 }
 
 fn main_module(platform: &Platform, components: &[Component]) -> py::Module {
@@ -229,6 +246,18 @@ fn main_module(platform: &Platform, components: &[Component]) -> py::Module {
             "region",
             call(path("pulumi.Config"), vec![s("aws")], vec![])
                 .method("require", vec![s("region")]),
+        ));
+    }
+    if uses_protect(components) {
+        body.push(Stmt::Comment(
+            "Whether the stack's stateful resources (keys, secrets, log groups, the cluster)\n\
+             refuse to be deleted."
+                .to_string(),
+        ));
+        body.push(py::assign_typed(
+            "protect",
+            "bool",
+            config("require_bool", "protect"),
         ));
     }
     let mut exports = Vec::new();

@@ -162,6 +162,16 @@ fn environments() -> Value {
                 region("Region of this environment, overriding the top-level `region`."),
             ),
             ("tags", tags("Extra tags for this environment only.")),
+            (
+                "protect",
+                boolean(
+                    "Stateful resources (KMS keys, secrets, log groups, the EKS cluster) refuse \
+                     to be destroyed. Default: true for a production-like environment (a name \
+                     part `prod`, `production`, `prd` or `live`). Pulumi protects per stack; \
+                     Terraform's modules are shared, so when any environment protects, every \
+                     environment does.",
+                ),
+            ),
         ],
     );
     json!({

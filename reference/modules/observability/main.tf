@@ -42,6 +42,10 @@ resource "aws_kms_key" "alarms" {
   tags = merge(var.tags, {
     Name = "${var.name}-alarms"
   })
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_kms_alias" "alarms" {

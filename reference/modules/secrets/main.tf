@@ -58,6 +58,10 @@ resource "aws_kms_key" "secrets" {
   tags = merge(var.tags, {
     Name = "${var.name}-secrets"
   })
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_kms_alias" "secrets" {
@@ -77,6 +81,10 @@ resource "aws_secretsmanager_secret" "this" {
   tags = merge(var.tags, {
     Name = "${var.name}/${each.key}"
   })
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 data "aws_iam_policy_document" "secret" {

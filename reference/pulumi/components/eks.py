@@ -30,6 +30,7 @@ class EksArgs:
     kubernetes_version: str
     cluster_log_retention_days: int
     node_pool_sizes: dict[str, dict[str, int]]
+    protect: bool
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,9 @@ class Eks(pulumi.ComponentResource):
                 }
             ),
             tags={**tags, "Name": f"{name}-eks-secrets"},
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
         aws.kms.Alias(
             f"{name}-eks-secrets",
@@ -139,7 +142,9 @@ class Eks(pulumi.ComponentResource):
             f"EKS control-plane logs of {name}",
             args.region,
             tags,
-            child,
+            pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
         # EKS writes control-plane logs to /aws/eks/<cluster>/cluster; creating the group
         # first gives it retention and encryption.
@@ -149,7 +154,9 @@ class Eks(pulumi.ComponentResource):
             retention_in_days=args.cluster_log_retention_days,
             kms_key_id=logs_kms_key.arn,
             tags={**tags, "Name": f"{name}-eks-cluster"},
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
         cluster_role = aws.iam.Role(
             f"{name}-eks-cluster",
@@ -253,7 +260,9 @@ class Eks(pulumi.ComponentResource):
                 ),
             ),
             tags={**tags, "Name": name},
-            opts=after_cluster_iam,
+            opts=pulumi.ResourceOptions.merge(
+                after_cluster_iam, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
         # IAM trusts the EKS issuer through AWS's own root CAs, so no thumbprint is needed.
         self.oidc_provider = aws.iam.OpenIdConnectProvider(

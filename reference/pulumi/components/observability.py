@@ -31,6 +31,7 @@ class ObservabilityArgs:
     load_balancers: dict[str, dict[str, pulumi.Input[str]]]
     eks_cluster_name: pulumi.Input[str]
     node_pools: dict[str, pulumi.Input[str]]
+    protect: bool
 
 
 class Observability(pulumi.ComponentResource):
@@ -84,7 +85,9 @@ class Observability(pulumi.ComponentResource):
                 }
             ),
             tags={**tags, "Name": f"{name}-alarms"},
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
         aws.kms.Alias(
             f"{name}-alarms",

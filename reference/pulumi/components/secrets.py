@@ -20,6 +20,7 @@ class SecretsArgs:
     region: str
     recovery_window_days: dict[str, int]
     rotation_lambda_arns: dict[str, str]
+    protect: bool
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,9 @@ class Secrets(pulumi.ComponentResource):
             deletion_window_in_days=30,
             policy=key_policy,
             tags={**tags, "Name": f"{name}-secrets"},
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
         aws.kms.Alias(
             f"{name}-secrets",
@@ -108,7 +111,9 @@ class Secrets(pulumi.ComponentResource):
                 kms_key_id=self.key.arn,
                 recovery_window_in_days=args.recovery_window_days[secret],
                 tags={**tags, "Name": f"{name}/{secret}"},
-                opts=child,
+                opts=pulumi.ResourceOptions.merge(
+                    child, pulumi.ResourceOptions(protect=args.protect)
+                ),
             )
             for secret, description in SECRETS.items()
         }
