@@ -17,6 +17,11 @@ fn strings<const N: usize>(items: [&str; N]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
+/// The rotation function of one account (each environment's account has its own).
+fn lambda(account: &str) -> String {
+    format!("arn:aws:lambda:us-east-1:{account}:function:rotate-db")
+}
+
 fn cidr(text: &str) -> ipnet::Ipv4Net {
     text.parse().expect("valid CIDR literal")
 }
@@ -27,16 +32,19 @@ pub fn platform() -> Platform {
             name: "dev".into(),
             account_id: Some("111111111111".into()),
             tags: BTreeMap::new(),
+            protect: None,
         },
         Environment {
             name: "staging".into(),
             account_id: Some("222222222222".into()),
             tags: BTreeMap::new(),
+            protect: None,
         },
         Environment {
             name: "prod".into(),
             account_id: Some("333333333333".into()),
             tags: map([("Compliance", "pci")]),
+            protect: None,
         },
     ];
 
@@ -180,7 +188,10 @@ pub fn platform() -> Platform {
                 }),
                 rotation: Some(Rotation {
                     days: 30,
-                    lambda_arn: "arn:aws:lambda:us-east-1:111111111111:function:rotate-db".into(),
+                    lambda_arn: PerEnv::none()
+                        .with("dev", lambda("111111111111"))
+                        .with("staging", lambda("222222222222"))
+                        .with("prod", lambda("333333333333")),
                 }),
                 recovery_window_days: PerEnv::all(30),
                 replicas: Vec::new(),
@@ -220,8 +231,10 @@ pub fn platform() -> Platform {
         observability: Observability {
             log_retention_days: PerEnv::all(365).with("dev", 30),
             alarm_emails: strings(["oncall@example.com"]),
+            external_alarm_subscribers: false,
             alarms: Alarms {
                 error_rate_percent: 5,
+                error_rate_min_requests: 50,
                 latency_p99_seconds: 2.0,
                 cpu_percent: 80,
                 memory_percent: 80,

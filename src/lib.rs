@@ -11,6 +11,7 @@ mod observability;
 pub mod output;
 pub mod pulumi;
 pub mod scaffold;
+pub mod shared_file;
 pub mod spec;
 pub mod spec_copy;
 pub mod state;

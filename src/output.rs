@@ -1,6 +1,7 @@
 //! The output directory as iacgen sees it: which files it wrote (a manifest of content hashes),
 //! which of those a person has edited since, and what a new generation would change.
 
+use crate::shared_file;
 use crate::tree::{self, Tree, WriteError, WriteSummary};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -28,15 +29,41 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Manifest {
-    /// The manifest describing `tree` (which must not contain the manifest itself).
+    /// The manifest describing `tree` (which must not contain the manifest itself). A shared
+    /// file is recorded by the fingerprint of iacgen's part of it.
     pub fn of(tree: &Tree) -> Self {
         Self {
             files: tree
                 .iter()
                 .filter(|(p, _)| *p != MANIFEST_PATH)
-                .map(|(p, c)| (p.to_string(), sha256_hex(c.as_bytes())))
+                .map(|(p, c)| {
+                    let owned = tree
+                        .owned_keys(p)
+                        .and_then(|owned| shared_file::fingerprint(c, owned));
+                    (
+                        p.to_string(),
+                        owned.unwrap_or_else(|| sha256_hex(c.as_bytes())),
+                    )
+                })
                 .collect(),
         }
+    }
+
+    /// Whether `bytes`, the file at `path` on disk, is not what iacgen last wrote there (for a
+    /// file shared with another tool: iacgen's part of it differs). A file the manifest does
+    /// not list is not "edited".
+    fn edited(&self, tree: &Tree, path: &str, bytes: &[u8]) -> bool {
+        let Some(hash) = self.files.get(path) else {
+            return false;
+        };
+        if *hash == sha256_hex(bytes) {
+            return false;
+        }
+        let owned = tree.owned_keys(path).and_then(|owned| {
+            let text = std::str::from_utf8(bytes).ok()?;
+            shared_file::fingerprint(text, owned)
+        });
+        owned.is_none_or(|fingerprint| *hash != fingerprint)
     }
 
     pub fn to_json(&self) -> String {
@@ -159,13 +186,9 @@ impl Change {
 /// What generating `tree` into `out` would change, file by file (the manifest itself is
 /// bookkeeping and never listed). Sorted by path.
 pub fn changes(tree: &Tree, out: &Path) -> Result<Vec<Change>, OutputError> {
+    let tree = &with_foreign_entries(tree, out)?;
     let manifest = Manifest::read(out)?.unwrap_or_default();
-    let edited = |path: &str, bytes: &[u8]| {
-        manifest
-            .files
-            .get(path)
-            .is_some_and(|h| *h != sha256_hex(bytes))
-    };
+    let edited = |path: &str, bytes: &[u8]| manifest.edited(tree, path, bytes);
     let mut changes = Vec::new();
     for (path, new) in tree.iter() {
         if path == MANIFEST_PATH {
@@ -201,6 +224,28 @@ pub fn changes(tree: &Tree, out: &Path) -> Result<Vec<Change>, OutputError> {
     Ok(changes)
 }
 
+/// `tree` with what another tool wrote into its shared files on disk kept: each shared file
+/// gets the top-level entries of its copy on disk that iacgen does not own (a Pulumi stack
+/// file's `secretsprovider`, `encryptedkey`, `encryptionsalt`), as they are on disk.
+fn with_foreign_entries(tree: &Tree, out: &Path) -> Result<Tree, OutputError> {
+    let mut merged = tree.clone();
+    for (path, generated) in tree.iter() {
+        let Some(owned) = tree.owned_keys(path) else {
+            continue;
+        };
+        let Some(bytes) = read_optional(&out.join(path))? else {
+            continue;
+        };
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        if let Some(foreign) = shared_file::foreign_entries(text, owned) {
+            merged.insert(path, shared_file::with_foreign(generated, &foreign));
+        }
+    }
+    Ok(merged)
+}
+
 fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
     match fs::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
@@ -224,6 +269,7 @@ fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
 /// edited since iacgen wrote it, or a file iacgen did not write, unless `force`.
 pub fn generate(tree: &Tree, out: &Path, force: bool) -> Result<WriteSummary, OutputError> {
     let changes = changes(tree, out)?;
+    let tree = &with_foreign_entries(tree, out)?;
     let conflicts: Vec<Conflict> = changes
         .iter()
         .filter_map(|c| match c {

@@ -10,6 +10,9 @@ use std::path::{Component, Path, PathBuf};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tree {
     files: BTreeMap<String, String>,
+    /// YAML files another tool writes into too: path → the top-level keys iacgen owns. Every
+    /// other top-level entry on disk belongs to that tool and is kept (see `output`).
+    shared: BTreeMap<String, Vec<String>>,
 }
 
 impl Tree {
@@ -47,6 +50,24 @@ impl Tree {
         for (path, contents) in other.files {
             self.files.insert(format!("{prefix}/{path}"), contents);
         }
+        for (path, owned) in other.shared {
+            self.shared.insert(format!("{prefix}/{path}"), owned);
+        }
+    }
+
+    /// Marks `path` (a YAML mapping) as shared with another tool: iacgen owns only the
+    /// top-level `owned` keys; the other tool's top-level entries survive regeneration, and
+    /// editing them is not a hand edit of iacgen's content.
+    pub fn share(&mut self, path: &str, owned: &[&str]) {
+        self.shared.insert(
+            path.to_string(),
+            owned.iter().map(|k| k.to_string()).collect(),
+        );
+    }
+
+    /// The top-level keys iacgen owns in `path` when it is shared, else `None`.
+    pub fn owned_keys(&self, path: &str) -> Option<&[String]> {
+        self.shared.get(path).map(Vec::as_slice)
     }
 }
 

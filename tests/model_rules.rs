@@ -29,7 +29,13 @@ fn env(name: &str, account: &str, tags: &[(&str, &str)]) -> Environment {
         name: name.into(),
         account_id: Some(account.into()),
         tags: map(tags),
+        protect: None,
     }
+}
+
+/// The rotation function of one account.
+fn lambda(account: &str) -> String {
+    format!("arn:aws:lambda:us-east-1:{account}:function:rotate-db")
 }
 
 /// The platform of the SPEC.md example.
@@ -182,8 +188,10 @@ fn example() -> Platform {
                     }),
                     rotation: Some(Rotation {
                         days: 30,
-                        lambda_arn: "arn:aws:lambda:us-east-1:111111111111:function:rotate-db"
-                            .into(),
+                        lambda_arn: PerEnv::none()
+                            .with("dev", lambda("111111111111"))
+                            .with("staging", lambda("222222222222"))
+                            .with("prod", lambda("333333333333")),
                     }),
                     recovery_window_days: PerEnv::all(30),
                     replicas: Vec::new(),
@@ -203,6 +211,7 @@ fn example() -> Platform {
         observability: Observability {
             log_retention_days: PerEnv::all(365).with("dev", 30),
             alarm_emails: strings(&["oncall@example.com"]),
+            external_alarm_subscribers: false,
             alarms: Alarms::default(),
             dashboard: true,
         },
@@ -302,6 +311,11 @@ fn environment_names_and_accounts() {
     let admins = &mut eks(&mut p).admins;
     let dev_admins = admins.by_env.remove("dev").unwrap();
     admins.by_env.insert("Dev".into(), dev_admins);
+    secret(&mut p, "db_password")
+        .rotation
+        .as_mut()
+        .unwrap()
+        .lambda_arn = PerEnv::all(lambda("111111111111")).with("prod", lambda("333333333333"));
     assert_problems(
         &p,
         &[
@@ -564,6 +578,8 @@ fn az_count_range_and_region_capacity() {
     );
     let mut p = example();
     p.region = PerEnv::all("us-east-2".to_string());
+    // The rotation function is of us-east-1 (its region is checked in the secrets' tests).
+    secret(&mut p, "db_password").rotation = None;
     network(&mut p).az_count = PerEnv::all(2).with("prod", 4);
     assert_problems(
         &p,
@@ -1233,6 +1249,7 @@ fn load_balancers() {
     // A certificate from the right region is fine, and a region per env is checked per env.
     let mut p = example();
     p.region = PerEnv::all("us-east-1".to_string()).with("prod", "eu-west-1".to_string());
+    secret(&mut p, "db_password").rotation = None;
     let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
     lb.certificate_arn = Some("arn:aws:acm:us-east-1:111111111111:certificate/abc".into());
     assert_problems(
@@ -1320,7 +1337,7 @@ fn secret_rules() {
     db.generate.as_mut().unwrap().length = 4;
     let rotation = db.rotation.as_mut().unwrap();
     rotation.days = 1001;
-    rotation.lambda_arn = "rotate-db".into();
+    rotation.lambda_arn = PerEnv::all("rotate-db".into());
     db.recovery_window_days = PerEnv::all(30).with("prod", 5);
     assert_problems(
         &p,
@@ -1338,6 +1355,83 @@ fn secret_rules() {
     let mut p = example();
     secret(&mut p, "stripe_api_key").recovery_window_days = PerEnv::all(0);
     assert_problems(&p, &[]);
+}
+
+#[test]
+fn a_rotation_lambda_of_another_account_or_region_is_refused() {
+    // One function for every environment: staging and prod run in other accounts.
+    let mut p = example();
+    secret(&mut p, "db_password")
+        .rotation
+        .as_mut()
+        .unwrap()
+        .lambda_arn = PerEnv::all(lambda("111111111111"));
+    assert_problems(
+        &p,
+        &[
+            "secrets.db_password.rotation.lambda_arn.staging: in staging: the rotation Lambda is \
+             in account 111111111111 but environment staging is account 222222222222: give \
+             staging a function of its own account (`lambda_arn: { staging: \
+             arn:aws:lambda:<region>:222222222222:function:<name> }`)",
+            "secrets.db_password.rotation.lambda_arn.prod: in prod: the rotation Lambda is in \
+             account 111111111111 but environment prod is account 333333333333: give prod a \
+             function of its own account (`lambda_arn: { prod: \
+             arn:aws:lambda:<region>:333333333333:function:<name> }`)",
+        ],
+    );
+    let mut p = example();
+    let rotation = secret(&mut p, "db_password").rotation.as_mut().unwrap();
+    rotation.lambda_arn = rotation.lambda_arn.clone().with(
+        "prod",
+        "arn:aws:lambda:eu-west-1:333333333333:function:rotate-db".into(),
+    );
+    assert_problems(
+        &p,
+        &[
+            "secrets.db_password.rotation.lambda_arn.prod: in prod: the rotation Lambda is in \
+           eu-west-1 but the secret is in us-east-1: Secrets Manager invokes a function of the \
+           secret's own region",
+        ],
+    );
+    let mut p = example();
+    secret(&mut p, "db_password")
+        .rotation
+        .as_mut()
+        .unwrap()
+        .lambda_arn = PerEnv::none().with("dev", lambda("111111111111"));
+    assert_problems(
+        &p,
+        &[
+            "secrets.db_password.rotation.lambda_arn: no value for staging, prod: add `staging:`, \
+           `prod:` or `default:`",
+        ],
+    );
+}
+
+#[test]
+fn alarms_that_notify_nobody_are_a_warning_unless_subscribed_elsewhere() {
+    let mut p = example();
+    assert_eq!(iacgen::model::validate::warnings(&p), []);
+    p.observability.alarm_emails.clear();
+    let warnings = iacgen::model::validate::warnings(&p);
+    assert_eq!(
+        warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+        [
+            "observability.alarm_emails: no alarm e-mail: the alarms notify the SNS topic \
+          `payments-<env>-alarms`, which nothing subscribes to, so nobody is told when one \
+          fires; add `alarm_emails`, or subscribe to the topic outside iacgen (output \
+          `alarm_topic_arn`) and set `external_alarm_subscribers: true`"
+        ]
+    );
+    assert_problems(&p, &[]);
+    p.observability.external_alarm_subscribers = true;
+    assert_eq!(iacgen::model::validate::warnings(&p), []);
+    // Nothing to watch: no alarm, no warning.
+    let mut p = example();
+    p.observability.alarm_emails.clear();
+    p.eks = None;
+    p.ecs = None;
+    assert_eq!(iacgen::model::validate::warnings(&p), []);
 }
 
 #[test]
@@ -1581,7 +1675,7 @@ proptest! {
         lb.certificate_arn = Some(text[7].clone());
         let db = secret(&mut p, "db_password");
         db.generate.as_mut().unwrap().length = numbers[6];
-        db.rotation.as_mut().unwrap().lambda_arn = text[8].clone();
+        db.rotation.as_mut().unwrap().lambda_arn = PerEnv::all(text[8].clone());
         db.rotation.as_mut().unwrap().days = numbers[7];
         db.recovery_window_days = PerEnv::all(numbers[8]);
         db.replicas.push(text[9].clone());

@@ -252,6 +252,58 @@ fn every_service_and_node_pool_has_its_golden_signal_alarms() {
 }
 
 #[test]
+fn the_5xx_rate_alarm_needs_enough_traffic_and_more_than_one_bad_period() {
+    let mut platform = platform_example::platform();
+    platform.observability.alarms.error_rate_min_requests = 120;
+    let tree = render(&platform);
+    let main = parse(&tree, "modules/observability/main.tf");
+    let alarm = blocks(&main, "resource", "aws_cloudwatch_metric_alarm")
+        .into_iter()
+        .find(|a| {
+            a.labels()
+                .get(1)
+                .is_some_and(|l| l.as_str() == "error_rate")
+        })
+        .expect("the 5xx-rate alarm");
+    let periods = number(attr(alarm.body(), "evaluation_periods"));
+    let datapoints = number(attr(alarm.body(), "datapoints_to_alarm"));
+    assert!(
+        datapoints >= 2 && datapoints <= periods,
+        "{datapoints} of {periods}"
+    );
+    // The rate is 0 (never a breach) below the minimum request count.
+    let printed = hcl::to_string(alarm.body()).unwrap_or_default();
+    assert!(
+        printed.contains("IF(requests >= ${var.alarm_error_rate_min_requests},"),
+        "{printed}"
+    );
+    for env in platform.env_names() {
+        let tfvars = parse(&tree, &format!("environments/{env}/terraform.tfvars"));
+        assert_eq!(
+            number(attr(&tfvars, "alarm_error_rate_min_requests")),
+            120,
+            "{env}"
+        );
+    }
+}
+
+#[test]
+fn the_readme_says_who_the_alarms_notify() {
+    let mut platform = platform_example::platform();
+    let readme = |p: &Platform| {
+        render(p)
+            .get("modules/observability/README.md")
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(readme(&platform).contains("`oncall@example.com` is subscribed"));
+    platform.observability.alarm_emails.clear();
+    assert!(readme(&platform).contains("NOBODY is subscribed"));
+    platform.observability.external_alarm_subscribers = true;
+    assert!(readme(&platform).contains("subscribed outside iacgen"));
+}
+
+#[test]
 fn alarm_thresholds_come_from_the_spec() {
     let mut platform = platform_example::platform();
     platform.observability.alarms.latency_p99_seconds = 0.75;

@@ -73,3 +73,118 @@ fn diff_shows_a_hand_edit_of_the_stack_config() {
     );
     assert!(text.contains("edited by hand"), "{text}");
 }
+
+/// The keys `pulumi stack init --secrets-provider awskms://...` writes into a stack file.
+const PULUMI_KEYS: &str = "secretsprovider: awskms://alias/payments-state?region=us-east-1\n\
+    encryptedkey: AQICAHhQ9g0bXk3yL2Q+c2VjcmV0LWtleS1ieXRlcw==\n";
+
+#[test]
+fn the_keys_pulumi_writes_into_a_stack_file_survive_regeneration() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().display().to_string();
+    let spec = spec();
+    let generate = |force: bool| {
+        let mut args = vec![
+            "generate",
+            spec.as_str(),
+            "--out",
+            &out,
+            "--target",
+            "pulumi",
+        ];
+        if force {
+            args.push("--force");
+        }
+        iacgen(&args)
+    };
+    assert!(generate(false).status.success());
+    let stack = dir.path().join("pulumi/Pulumi.dev.yaml");
+    let issued = std::fs::read_to_string(&stack).unwrap_or_else(|e| panic!("{e}"));
+
+    // As Pulumi leaves it: its keys before `config:`.
+    let at = 1 + issued
+        .find("\nconfig:")
+        .unwrap_or_else(|| panic!("{issued}"));
+    let by_pulumi = format!("{}{PULUMI_KEYS}{}", &issued[..at], &issued[at..]);
+    std::fs::write(&stack, &by_pulumi).unwrap_or_else(|e| panic!("{e}"));
+    let again = generate(false);
+    assert!(again.status.success(), "{again:?}");
+    assert_eq!(
+        std::fs::read_to_string(&stack).unwrap_or_default(),
+        by_pulumi,
+        "the keys are kept where Pulumi wrote them and nothing else changes"
+    );
+    let diff = iacgen(&["diff", &spec, "--out", &out, "--target", "pulumi"]);
+    assert_eq!(diff.status.code(), Some(0), "{diff:?}");
+
+    // Pulumi may also rewrite the whole file (comments dropped, its own quoting): iacgen's
+    // values are the same, so it is not a hand edit; regenerating keeps Pulumi's keys.
+    let rewritten = format!(
+        "encryptionsalt: v1:c2FsdA==:v1:bm9uY2U=:Y2lwaGVy\n{}",
+        issued
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.replace("\"us-east-1\"", "us-east-1"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    std::fs::write(&stack, &rewritten).unwrap_or_else(|e| panic!("{e}"));
+    let again = generate(false);
+    assert!(again.status.success(), "{again:?}");
+    let text = std::fs::read_to_string(&stack).unwrap_or_default();
+    assert!(
+        text.contains("\nencryptionsalt: v1:c2FsdA==:v1:bm9uY2U=:Y2lwaGVy\n"),
+        "{text}"
+    );
+    assert_eq!(
+        text.replace("encryptionsalt: v1:c2FsdA==:v1:bm9uY2U=:Y2lwaGVy\n", ""),
+        issued
+    );
+
+    // iacgen's own content stays guarded: a hand edit of a value is refused, and --force
+    // restores the value but never drops Pulumi's keys.
+    let edited = text.replace("aws:region: \"us-east-1\"", "aws:region: \"eu-west-1\"");
+    assert_ne!(edited, text);
+    std::fs::write(&stack, &edited).unwrap_or_else(|e| panic!("{e}"));
+    let refused = generate(false);
+    assert_eq!(refused.status.code(), Some(1), "{refused:?}");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("Pulumi.dev.yaml: edited by hand"),
+        "{refused:?}"
+    );
+    assert!(generate(true).status.success());
+    assert_eq!(std::fs::read_to_string(&stack).unwrap_or_default(), text);
+}
+
+#[test]
+fn the_project_keeps_its_state_in_the_specs_backend() {
+    for (example, expected) in [
+        (
+            "platform.yaml",
+            Some("s3://acme-terraform-state/payments?region=us-east-1"),
+        ),
+        ("secrets-all-kinds.yaml", None),
+    ] {
+        let spec = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(example);
+        let platform = iacgen::spec::load_file(&spec).unwrap_or_else(|e| panic!("{e}"));
+        let tree = iacgen::render_pulumi(&platform).unwrap_or_else(|p| panic!("{p:?}"));
+        let project: serde_json::Value =
+            serde_saphyr::from_str(tree.get("Pulumi.yaml").unwrap_or_default())
+                .unwrap_or_else(|e| panic!("{example}: {e}"));
+        assert_eq!(
+            project["backend"]["url"].as_str(),
+            expected,
+            "{example}: {project}"
+        );
+        // The backend's bucket and prefix, as the Terraform roots use them.
+        if let Some(s3) = &platform.backend {
+            let url = project["backend"]["url"].as_str().unwrap_or_default();
+            assert!(
+                url.starts_with(&format!("s3://{}/{}?", s3.bucket, s3.key_prefix)),
+                "{url}"
+            );
+        }
+    }
+}

@@ -29,6 +29,7 @@ fn watched_platform() -> Platform {
     let mut platform = example("platform");
     let alarms = &mut platform.observability.alarms;
     alarms.error_rate_percent = 3;
+    alarms.error_rate_min_requests = 120;
     alarms.latency_p99_seconds = 0.5;
     alarms.cpu_percent = 70;
     alarms.memory_percent = 90;
@@ -158,9 +159,21 @@ fn alarm_thresholds_come_from_the_stack_config() {
         assert_eq!(setting("alarmLatencyP99Seconds"), 0.5);
         assert_eq!(setting("alarmCpuPercent"), 70.0);
         assert_eq!(setting("alarmMemoryPercent"), 90.0);
+        assert_eq!(setting("alarmErrorRateMinRequests"), 120.0);
         for alarm in observed(report, env, ALARM) {
             let name = alarm["inputs"]["name"].as_str().unwrap_or_default();
             let threshold = alarm["inputs"]["threshold"].as_f64();
+            if name.ends_with("-5xx-rate") {
+                // Enough traffic, and more than one bad period.
+                let inputs = &alarm["inputs"];
+                assert_eq!(inputs["evaluationPeriods"], 3, "{env}: {name}");
+                assert_eq!(inputs["datapointsToAlarm"], 2, "{env}: {name}");
+                let expression = inputs["metricQueries"][0]["expression"].as_str();
+                assert!(
+                    expression.is_some_and(|e| e.starts_with("IF(requests >= 120,")),
+                    "{env}: {expression:?}"
+                );
+            }
             let expected = if name.ends_with("-5xx-rate") {
                 3.0
             } else if name.ends_with("-p99-latency") {

@@ -215,6 +215,27 @@ fn every_secret_is_encrypted_with_the_component_key_and_closed_to_other_accounts
 }
 
 #[test]
+fn the_key_grants_nothing_to_a_wildcard_principal() {
+    let Some(report) = report() else { return };
+    let platform = platform();
+    for env in platform.env_names() {
+        let keys = by_name(report, env, "kms/key:Key");
+        let name = format!(
+            "{}-secrets",
+            naming::resource_prefix(&platform.project, env)
+        );
+        let key = &keys[&name]["inputs"];
+        let policy: Value = serde_json::from_str(key["policy"].as_str().unwrap_or("{}"))
+            .unwrap_or_else(|e| panic!("{env}: {e}"));
+        for statement in policy["Statement"].as_array().into_iter().flatten() {
+            assert_ne!(statement["Principal"]["AWS"], "*", "{env}: {statement}");
+        }
+        // The example replicates a secret: the key is multi-Region for its replica keys.
+        assert_eq!(key["multiRegion"], true, "{env}");
+    }
+}
+
+#[test]
 fn rotation_is_set_up_exactly_for_the_rotated_secrets() {
     let Some(report) = report() else { return };
     let platform = platform();
@@ -239,9 +260,11 @@ fn rotation_is_set_up_exactly_for_the_rotated_secrets() {
             };
             let name = secret_name(&platform, env, spec_name);
             let arn = &arns[spec_name];
+            // Each stack's own function, of its own account.
+            let lambda = rotation.lambda_arn.get(env).expect("a function per stack");
             let inputs = &rotations[&name]["inputs"];
             assert_eq!(&inputs["secretId"], arn, "{env} {name}");
-            assert_eq!(inputs["rotationLambdaArn"], rotation.lambda_arn, "{env}");
+            assert_eq!(inputs["rotationLambdaArn"], *lambda, "{env}");
             assert_eq!(
                 inputs["rotationRules"]["automaticallyAfterDays"], rotation.days,
                 "{env} {name}"
@@ -249,7 +272,7 @@ fn rotation_is_set_up_exactly_for_the_rotated_secrets() {
             assert_eq!(inputs["rotateImmediately"], false, "{env} {name}");
             // Secrets Manager may invoke the function for this secret only.
             let permission = &permissions[&name]["inputs"];
-            assert_eq!(permission["function"], rotation.lambda_arn, "{env}");
+            assert_eq!(permission["function"], *lambda, "{env}");
             assert_eq!(permission["principal"], "secretsmanager.amazonaws.com");
             assert_eq!(permission["action"], "lambda:InvokeFunction");
             assert_eq!(&permission["sourceArn"], arn, "{env} {name}");

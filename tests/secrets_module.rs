@@ -214,6 +214,80 @@ fn recovery_windows_are_per_environment_settings() {
 }
 
 #[test]
+fn each_environment_rotates_with_the_function_of_its_own_account() {
+    let platform = platform_example::platform();
+    let tree = render(&platform);
+    // The module is shared by every environment: no function ARN in its code.
+    let main = tree.get("modules/secrets/main.tf").expect("secrets module");
+    assert!(!main.contains("arn:aws:lambda"), "{main}");
+    for env in &platform.environments {
+        let account = env.account_id.as_deref().expect("account");
+        let tfvars = parse(
+            &tree,
+            &format!("environments/{}/terraform.tfvars", env.name),
+        );
+        let arns = attr(&tfvars, "rotation_lambda_arns").expect("rotation_lambda_arns");
+        let Expression::Object(arns) = arns else {
+            panic!("rotation_lambda_arns is not a map");
+        };
+        assert_eq!(arns.len(), 1, "{}", env.name);
+        for (_, arn) in arns.iter() {
+            let Expression::String(arn) = arn else {
+                panic!("{arn:?}")
+            };
+            assert_eq!(arn.split(':').nth(4), Some(account), "{}", env.name);
+        }
+    }
+}
+
+/// The `data`/`resource` block `kind "name"` of `body`.
+fn find_block<'a>(body: &'a hcl::Body, kind: &str, labels: [&str; 2]) -> &'a hcl::Body {
+    body.blocks()
+        .find(|b| {
+            b.identifier() == kind
+                && b.labels()
+                    .iter()
+                    .map(|l| l.as_str())
+                    .eq(labels.iter().copied())
+        })
+        .map(|b| b.body())
+        .unwrap_or_else(|| panic!("no {kind} {labels:?}"))
+}
+
+#[test]
+fn the_secrets_key_grants_nothing_to_a_wildcard_and_is_multi_region_only_with_replicas() {
+    for (example, replicated) in [("platform.yaml", false), ("secrets-all-kinds.yaml", true)] {
+        let tree = render_example(example);
+        let main = parse(&tree, "modules/secrets/main.tf");
+        let policy = find_block(&main, "data", ["aws_iam_policy_document", "secrets_key"]);
+        for statement in policy.blocks().filter(|b| b.identifier() == "statement") {
+            for principals in statement.body().blocks() {
+                if principals.identifier() != "principals" {
+                    continue;
+                }
+                let ids = attr(principals.body(), "identifiers").map(print_expr);
+                assert!(
+                    !ids.as_deref().unwrap_or_default().contains("\"*\""),
+                    "{example}: a statement grants the key to any principal: {ids:?}"
+                );
+            }
+        }
+        let key = find_block(&main, "resource", ["aws_kms_key", "secrets"]);
+        assert_eq!(
+            attr(key, "multi_region").map(print_expr).as_deref(),
+            replicated.then_some("true"),
+            "{example}"
+        );
+        let readme = tree.get("modules/secrets/README.md").expect("README");
+        assert_eq!(
+            readme.contains("replica"),
+            replicated,
+            "{example}: {readme}"
+        );
+    }
+}
+
+#[test]
 fn replicas_are_encrypted_with_a_replica_of_the_key_in_their_region() {
     let tree = render_example("secrets-all-kinds.yaml");
     let main = parse(&tree, "modules/secrets/main.tf");

@@ -324,13 +324,13 @@ fn unknown_field_suggests_the_closest_and_lists_valid_fields() {
                 3,
                 "observability.dashbord",
                 "unknown field `dashbord`, did you mean `dashboard`? \
-                 (valid: log_retention_days, alarm_emails, alarms, dashboard)"
+                 (valid: log_retention_days, alarm_emails, external_alarm_subscribers, alarms, dashboard)"
             ),
             (
                 8,
                 3,
                 "observability.pager",
-                "unknown field `pager` (valid: log_retention_days, alarm_emails, alarms, dashboard)"
+                "unknown field `pager` (valid: log_retention_days, alarm_emails, external_alarm_subscribers, alarms, dashboard)"
             ),
         ]
     );

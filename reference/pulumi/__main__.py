@@ -15,6 +15,9 @@ environment = config.require("environment")
 name = f"{pulumi.get_project()}-{environment}"
 tags: dict[str, str] = config.require_object("tags")
 region = pulumi.Config("aws").require("region")
+# Whether the stack's stateful resources (keys, secrets, log groups, the cluster)
+# refuse to be deleted.
+protect: bool = config.require_bool("protect")
 
 network = Network(
     "network",
@@ -29,6 +32,7 @@ network = Network(
         database_subnet_cidrs=config.require_object("databaseSubnetCidrs"),
         nat_mode=config.require("natMode"),
         flow_log_retention_days=config.require_int("flowLogRetentionDays"),
+        protect=protect,
     ),
 )
 
@@ -39,6 +43,8 @@ secrets = Secrets(
         tags=tags,
         region=region,
         recovery_window_days=config.require_object("recoveryWindowDays"),
+        rotation_lambda_arns=config.require_object("rotationLambdaArns"),
+        protect=protect,
     ),
 )
 
@@ -56,6 +62,7 @@ eks = Eks(
         cluster_deletion_protection=config.require_bool("clusterDeletionProtection"),
         cluster_admins=config.require_object("clusterAdmins"),
         node_pool_sizes=config.require_object("nodePoolSizes"),
+        protect=protect,
     ),
 )
 
@@ -66,6 +73,7 @@ ecs_cluster = EcsCluster(
         tags=tags,
         region=region,
         log_retention_days=config.require_int("ecsLogRetentionDays"),
+        protect=protect,
     ),
 )
 
@@ -103,6 +111,7 @@ service_api = EcsService(
         execution_role_name=config.require("serviceApiExecutionRoleName"),
         task_role_name=config.require("serviceApiTaskRoleName"),
         load_balancer=config.require_object("serviceApiLoadBalancer"),
+        protect=protect,
     ),
 )
 
@@ -140,6 +149,7 @@ service_worker = EcsService(
         execution_role_name=config.require("serviceWorkerExecutionRoleName"),
         task_role_name=config.require("serviceWorkerTaskRoleName"),
         load_balancer=None,
+        protect=protect,
     ),
 )
 
@@ -151,6 +161,7 @@ observability = Observability(
         region=region,
         alarm_emails=config.require_object("alarmEmails"),
         alarm_error_rate_percent=config.require_int("alarmErrorRatePercent"),
+        alarm_error_rate_min_requests=config.require_int("alarmErrorRateMinRequests"),
         alarm_latency_p99_seconds=config.require_float("alarmLatencyP99Seconds"),
         alarm_cpu_percent=config.require_int("alarmCpuPercent"),
         alarm_memory_percent=config.require_int("alarmMemoryPercent"),
@@ -170,6 +181,7 @@ observability = Observability(
             "apps": eks.node_group_autoscaling_group_names["apps"],
             "system": eks.node_group_autoscaling_group_names["system"],
         },
+        protect=protect,
     ),
 )
 

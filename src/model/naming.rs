@@ -6,6 +6,21 @@
 
 use sha2::{Digest, Sha256};
 
+/// Environment name parts that mark an environment as production-like.
+const PRODUCTION_WORDS: [&str; 4] = ["prod", "production", "prd", "live"];
+
+/// Whether an environment is production-like: one of the `-`-separated parts of its name is
+/// `prod`, `production`, `prd` or `live`, not right after `non` or `pre` (`prod`, `prod-eu`,
+/// `eu-production`, `live`; not `preprod`, `pre-prod`, `non-prod` or `product-demo`).
+/// Production-like environments get load balancer deletion protection, and their stateful
+/// resources are protected unless `environments.<env>.protect` says otherwise.
+pub fn is_production_like(env: &str) -> bool {
+    let parts: Vec<&str> = env.split('-').collect();
+    parts.iter().enumerate().any(|(i, part)| {
+        PRODUCTION_WORDS.contains(part) && !(i > 0 && matches!(parts[i - 1], "non" | "pre"))
+    })
+}
+
 /// ALB names (`aws_lb.name`).
 pub const LOAD_BALANCER_NAME_MAX: usize = 32;
 /// Target group names (`aws_lb_target_group.name`).

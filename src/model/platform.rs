@@ -51,6 +51,18 @@ pub struct Environment {
     pub account_id: Option<String>,
     /// Extra tags for this environment only.
     pub tags: BTreeMap<String, String>,
+    /// Whether stateful resources (KMS keys, secrets, log groups, the EKS cluster) refuse to be
+    /// destroyed; `None`: protected when the environment is production-like
+    /// ([`super::naming::is_production_like`]).
+    pub protect: Option<bool>,
+}
+
+impl Environment {
+    /// Whether this environment's stateful resources are protected from destruction.
+    pub fn protects(&self) -> bool {
+        self.protect
+            .unwrap_or_else(|| super::naming::is_production_like(&self.name))
+    }
 }
 
 /// Subnet tiers, in the order they are laid out and printed.
@@ -320,7 +332,9 @@ pub struct Generate {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rotation {
     pub days: u32,
-    pub lambda_arn: String,
+    /// Per environment: the function must be in the environment's own account and region
+    /// (Secrets Manager invokes it there, and the secret refuses other accounts).
+    pub lambda_arn: PerEnv<String>,
 }
 
 /// `observability`
@@ -328,6 +342,9 @@ pub struct Rotation {
 pub struct Observability {
     pub log_retention_days: PerEnv<u32>,
     pub alarm_emails: Vec<String>,
+    /// The alarm topic is subscribed outside iacgen (AWS Chatbot, PagerDuty, ...): no warning
+    /// that alarms notify nobody when `alarm_emails` is empty.
+    pub external_alarm_subscribers: bool,
     pub alarms: Alarms,
     pub dashboard: bool,
 }
@@ -336,6 +353,9 @@ pub struct Observability {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alarms {
     pub error_rate_percent: u32,
+    /// Requests per 5 minutes below which the 5xx rate never breaches (a few errors among a
+    /// handful of requests are noise).
+    pub error_rate_min_requests: u32,
     pub latency_p99_seconds: f64,
     pub cpu_percent: u32,
     pub memory_percent: u32,
@@ -345,6 +365,7 @@ impl Default for Alarms {
     fn default() -> Self {
         Self {
             error_rate_percent: 5,
+            error_rate_min_requests: 50,
             latency_p99_seconds: 2.0,
             cpu_percent: 80,
             memory_percent: 80,
@@ -357,6 +378,7 @@ impl Default for Observability {
         Self {
             log_retention_days: PerEnv::all(365),
             alarm_emails: Vec::new(),
+            external_alarm_subscribers: false,
             alarms: Alarms::default(),
             dashboard: true,
         }
@@ -441,5 +463,12 @@ impl Platform {
 
     pub fn environment(&self, name: &str) -> Option<&Environment> {
         self.environments.iter().find(|e| e.name == name)
+    }
+
+    /// Whether any environment protects its stateful resources. Terraform modules are shared
+    /// by every environment and `prevent_destroy` must be a literal, so with Terraform this
+    /// protects them in every environment.
+    pub fn protects_any(&self) -> bool {
+        self.environments.iter().any(Environment::protects)
     }
 }

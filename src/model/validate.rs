@@ -58,11 +58,35 @@ impl fmt::Display for Problem {
 /// Facts that change with time (the EKS support calendar) are judged on today's date; see
 /// [`validate_on`].
 pub fn validate(platform: &Platform) -> Vec<Problem> {
-    validate_on(platform, Date::today())
+    review_on(platform, Date::today()).problems
 }
 
 /// [`validate`] as on the day `today`.
 pub fn validate_on(platform: &Platform, today: Date) -> Vec<Problem> {
+    review_on(platform, today).problems
+}
+
+/// What validation found: problems make the platform invalid; warnings leave it valid but are
+/// worth a look (a step outside iacgen, a value iacgen writes differently than given, an EKS
+/// version in extended support). Both are field paths, in the same order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Review {
+    pub problems: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+}
+
+/// The warnings of a platform as of today (see [`Review`]); `validate` gives its problems.
+pub fn warnings(platform: &Platform) -> Vec<Problem> {
+    review(platform).warnings
+}
+
+/// Problems and warnings in one pass, as of today.
+pub fn review(platform: &Platform) -> Review {
+    review_on(platform, Date::today())
+}
+
+/// Problems and warnings in one pass, judged on the day `today` (the EKS support calendar).
+pub fn review_on(platform: &Platform, today: Date) -> Review {
     let mut c = checker::Checker::new(platform);
     general::check(&mut c);
     network::check(&mut c);
@@ -72,11 +96,6 @@ pub fn validate_on(platform: &Platform, today: Date) -> Vec<Problem> {
     observability::check(&mut c);
     repository::check(&mut c);
     aws_facts::check(&mut c, today);
-    c.finish()
-}
-
-/// What is valid but worth a warning on the day `today` (an EKS version in extended support or
-/// near the end of standard support), in the same form as problems.
-pub fn warnings(platform: &Platform, today: Date) -> Vec<Problem> {
-    aws_facts::warnings(platform, today)
+    let (problems, warnings) = c.finish();
+    Review { problems, warnings }
 }

@@ -34,3 +34,40 @@ impl<'a> Watched<'a> {
         }
     }
 }
+
+/// Who the alarms notify, for the READMEs: the subscribers of the alarm topic, or why nobody.
+pub fn who_is_notified(platform: &Platform) -> String {
+    let obs = &platform.observability;
+    let topic = format!("`{}-<env>-alarms`", platform.project);
+    let mut text = if !obs.alarm_emails.is_empty() {
+        format!(
+            "Alarms notify the SNS topic {topic}, to which {} {} subscribed by e-mail (each \
+             address must confirm the e-mail AWS sends after the first apply)",
+            obs.alarm_emails
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if obs.alarm_emails.len() == 1 {
+                "is"
+            } else {
+                "are"
+            }
+        )
+    } else if obs.external_alarm_subscribers {
+        format!(
+            "Alarms notify the SNS topic {topic}, which is subscribed outside iacgen \
+             (`external_alarm_subscribers`)"
+        )
+    } else {
+        format!(
+            "Alarms notify the SNS topic {topic}, to which NOBODY is subscribed (the spec has \
+             no `alarm_emails`): subscribe to it (output `alarm_topic_arn`)"
+        )
+    };
+    if obs.external_alarm_subscribers && !obs.alarm_emails.is_empty() {
+        text.push_str(", and outside iacgen");
+    }
+    text.push('.');
+    text
+}

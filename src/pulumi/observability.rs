@@ -83,11 +83,13 @@ pub fn component(platform: &Platform, built: &[Component]) -> Option<Component> 
         class: "Observability".to_string(),
         body,
         imports: vec![py::import("json"), py::import_as("pulumi_aws", "aws")],
-        summary: "Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions), \
-                  golden-signal CloudWatch alarms for every service and node pool, and the \
-                  environment's CloudWatch dashboard (the counterpart of the Terraform module \
-                  modules/observability)."
-            .to_string(),
+        summary: format!(
+            "Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions), \
+             golden-signal CloudWatch alarms for every service and node pool, and the \
+             environment's CloudWatch dashboard (the counterpart of the Terraform module \
+             modules/observability). {}",
+            crate::observability::who_is_notified(platform)
+        ),
         args,
         outputs,
     })
@@ -325,14 +327,16 @@ fn alarms(watched: &Watched) -> Vec<Stmt> {
             suffix: "5xx-rate",
             description: tpl(
                 "More than {args.alarm_error_rate_percent}% of the requests to {service} failed \
-                 with a 5xx error over 5 minutes.",
+                 with a 5xx error in 2 of the last 3 five-minute periods (counted from \
+                 {args.alarm_error_rate_min_requests} requests per period).",
             ),
             threshold: path("args.alarm_error_rate_percent"),
-            evaluation_periods: 1,
-            datapoints_to_alarm: 1,
+            evaluation_periods: 3,
+            datapoints_to_alarm: 2,
             treat_missing_data: "notBreaching",
             missing_because: "No requests in a period means no errors; 5xx counts are absent, not \
-                              zero, when\nnothing failed.",
+                              zero, when\nnothing failed. Below the minimum request count the \
+                              rate is 0: a few\nerrors among a handful of requests are noise.",
             metric: vec![(
                 "metric_queries",
                 py::list([
@@ -341,9 +345,9 @@ fn alarms(watched: &Watched) -> Vec<Stmt> {
                         ("label", s("5xx responses (% of requests)")),
                         (
                             "expression",
-                            s(
-                                "IF(requests > 0, 100 * (FILL(target_5xx, 0) + FILL(elb_5xx, 0)) \
-                               / requests, 0)",
+                            tpl(
+                                "IF(requests >= {args.alarm_error_rate_min_requests}, 100 * \
+                                 (FILL(target_5xx, 0) + FILL(elb_5xx, 0)) / requests, 0)",
                             ),
                         ),
                         ("return_data", Expr::Bool(true)),
@@ -498,6 +502,12 @@ fn args(platform: &Platform, watched: &Watched, built: &[Component]) -> Option<V
             "int",
             ConfigKind::Int,
             every_env(json!(alarms.error_rate_percent)),
+        ));
+        args.push(Arg::setting(
+            "alarm_error_rate_min_requests",
+            "int",
+            ConfigKind::Int,
+            every_env(json!(alarms.error_rate_min_requests)),
         ));
         args.push(Arg::setting(
             "alarm_latency_p99_seconds",

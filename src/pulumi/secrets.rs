@@ -69,13 +69,6 @@ pub fn component(platform: &Platform) -> Component {
             &[("length", "int"), ("special", "bool")],
         ));
     }
-    if rotated {
-        body.push(record(
-            "Rotation",
-            "The Lambda function that rotates a secret, and how often (days).",
-            &[("days", "int"), ("lambda_arn", "str")],
-        ));
-    }
     body.extend(constants(platform, &regions));
     body.push(Stmt::Class(class));
 
@@ -90,13 +83,30 @@ pub fn component(platform: &Platform) -> Component {
         class: "Secrets".to_string(),
         body,
         imports,
-        summary: "Secrets Manager secrets encrypted with a customer-managed KMS key: generated \
-                  values, rotation, replicas, and a resource policy that blocks public access \
-                  (the counterpart of the Terraform module modules/secrets)."
-            .to_string(),
+        summary: summary(platform),
         args: args(platform),
         outputs,
     }
+}
+
+/// The component's one-line summary (replicas only when there are some).
+fn summary(platform: &Platform) -> String {
+    let secrets = || platform.secrets.values();
+    let mut parts = vec!["Secrets Manager secrets encrypted with a customer-managed KMS key"];
+    if secrets().any(|s| s.generate.is_some()) {
+        parts.push("generated values");
+    }
+    if secrets().any(|s| s.rotation.is_some()) {
+        parts.push("rotation");
+    }
+    if secrets().any(|s| !s.replicas.is_empty()) {
+        parts.push("replicas");
+    }
+    format!(
+        "{}, and a resource policy that blocks public access (the counterpart of the \
+         Terraform module modules/secrets).",
+        parts.join(", ")
+    )
 }
 
 /// A frozen dataclass with `fields` (name, annotation).
@@ -163,19 +173,14 @@ fn constants(platform: &Platform, regions: &BTreeSet<&String>) -> Vec<Stmt> {
     if secrets.values().any(|s| s.rotation.is_some()) {
         out.push(Stmt::Blank);
         out.push(Stmt::Comment(
-            "Secrets a Lambda function rotates.".to_string(),
+            "Secrets a Lambda function rotates, and how often (days); the function of each\n\
+             stack is in args.rotation_lambda_arns."
+                .to_string(),
         ));
         out.push(py::assign_typed(
             "ROTATED",
-            "dict[str, Rotation]",
-            only(&|secret| {
-                let r = secret.rotation.as_ref()?;
-                Some(call(
-                    name("Rotation"),
-                    vec![],
-                    vec![("days", py::int(r.days)), ("lambda_arn", s(&r.lambda_arn))],
-                ))
-            }),
+            "dict[str, int]",
+            only(&|secret| Some(py::int(secret.rotation.as_ref()?.days))),
         ));
     }
     if !regions.is_empty() {
@@ -200,51 +205,14 @@ fn constants(platform: &Platform, regions: &BTreeSet<&String>) -> Vec<Stmt> {
 
 /// The key policy, the key, its alias, and its replicas in the replica regions.
 fn key(replicated: bool) -> Vec<Stmt> {
-    let mut via = vec![tpl("secretsmanager.{args.region}.amazonaws.com")];
-    if replicated {
-        via.push(Expr::Star(Box::new(list_comp(
-            tpl("secretsmanager.{replica_region}.amazonaws.com"),
-            "replica_region",
-            name("REPLICA_REGIONS"),
-            None,
-        ))));
-    }
-    let key_policy = policy([
-        kms::account_administers(tpl("arn:{partition}:iam::{account_id}:root")),
-        dict([
-            ("Sid", s("SecretsManagerUse")),
-            ("Effect", s("Allow")),
-            (
-                "Action",
-                strs([
-                    "kms:Decrypt",
-                    "kms:DescribeKey",
-                    "kms:Encrypt",
-                    "kms:GenerateDataKey*",
-                    "kms:ReEncrypt*",
-                ]),
-            ),
-            ("Resource", s("*")),
-            ("Principal", dict([("AWS", s("*"))])),
-            (
-                "Condition",
-                dict([(
-                    "StringEquals",
-                    dict([
-                        ("kms:CallerAccount", py::list([name("account_id")])),
-                        ("kms:ViaService", py::list(via)),
-                    ]),
-                )]),
-            ),
-        ]),
-    ]);
+    let key_policy = policy([kms::account_administers(tpl(
+        "arn:{partition}:iam::{account_id}:root",
+    ))]);
     let mut out = vec![
         partition(),
         Stmt::Comment(
-            "Principals of this account may use the key only through Secrets Manager (here\n\
-             or in a replica region): who reads which secret is up to IAM permissions on\n\
-             secretsmanager:GetSecretValue, as with the AWS managed key, but on a key the\n\
-             account controls."
+            "Only the account's IAM policies open the key (no wildcard grant): the readers\n\
+             are the principals given kms:Decrypt on it, such as the ECS task execution roles."
                 .to_string(),
         ),
         py::assign(
@@ -256,7 +224,12 @@ fn key(replicated: bool) -> Vec<Stmt> {
         "self.key",
         tpl("{name}-secrets"),
         tpl("Secrets Manager secrets of {name}"),
-        vec![("multi_region", Expr::Bool(true))],
+        // Multi-Region only when a secret is replicated, as in Terraform.
+        if replicated {
+            vec![("multi_region", Expr::Bool(true))]
+        } else {
+            Vec::new()
+        },
         name("key_policy"),
         "child",
     ));
@@ -489,7 +462,7 @@ fn rotation(generated: bool) -> Vec<Stmt> {
         after.push(Expr::Star(Box::new(name("versions"))));
     }
     vec![Stmt::For {
-        target: "secret, rotation".to_string(),
+        target: "secret, days".to_string(),
         iter: name("ROTATED").method("items", vec![]),
         body: vec![
             Stmt::Comment(
@@ -505,7 +478,10 @@ fn rotation(generated: bool) -> Vec<Stmt> {
                     vec![
                         ("statement_id_prefix", s("SecretsManagerRotation-")),
                         ("action", s("lambda:InvokeFunction")),
-                        ("function", path("rotation.lambda_arn")),
+                        (
+                            "function",
+                            path("args.rotation_lambda_arns").index(name("secret")),
+                        ),
                         ("principal", s("secretsmanager.amazonaws.com")),
                         (
                             "source_arn",
@@ -528,14 +504,17 @@ fn rotation(generated: bool) -> Vec<Stmt> {
                         "secret_id",
                         path("self.secrets").index(name("secret")).attr("id"),
                     ),
-                    ("rotation_lambda_arn", path("rotation.lambda_arn")),
+                    (
+                        "rotation_lambda_arn",
+                        path("args.rotation_lambda_arns").index(name("secret")),
+                    ),
                     ("rotate_immediately", Expr::Bool(false)),
                     (
                         "rotation_rules",
                         call(
                             path("aws.secretsmanager.SecretRotationRotationRulesArgs"),
                             vec![],
-                            vec![("automatically_after_days", path("rotation.days"))],
+                            vec![("automatically_after_days", name("days"))],
                         ),
                     ),
                     (
@@ -564,7 +543,7 @@ fn args(platform: &Platform) -> Vec<Arg> {
             .collect();
         Value::Object(days)
     });
-    vec![
+    let mut args = vec![
         Arg::wired("name", "str", name("name")),
         Arg::wired("tags", "dict[str, str]", name("tags")),
         Arg::wired("region", "str", name("region")),
@@ -574,7 +553,28 @@ fn args(platform: &Platform) -> Vec<Arg> {
             ConfigKind::Object,
             windows,
         ),
-    ]
+    ];
+    if platform.secrets.values().any(|s| s.rotation.is_some()) {
+        // Per stack: each account has its own function.
+        let arns = by_env(platform, |env| {
+            let arns: serde_json::Map<String, Value> = platform
+                .secrets
+                .iter()
+                .filter_map(|(n, secret)| {
+                    let arn = secret.rotation.as_ref()?.lambda_arn.get(env)?;
+                    Some((n.clone(), json!(arn)))
+                })
+                .collect();
+            Value::Object(arns)
+        });
+        args.push(Arg::setting(
+            "rotation_lambda_arns",
+            "dict[str, str]",
+            ConfigKind::Object,
+            arns,
+        ));
+    }
+    args
 }
 
 fn outputs() -> Vec<(String, Expr)> {
@@ -594,6 +594,24 @@ fn outputs() -> Vec<(String, Expr)> {
     ]
 }
 
+/// Who may decrypt the secrets (the counterpart of the Terraform environment README's text).
+fn readers(platform: &Platform) -> String {
+    let mut text =
+        "The key's policy grants nothing to a wildcard principal: only IAM policies of the \
+         account open it. The ECS task execution roles may decrypt exactly the secrets their \
+         service reads (through Secrets Manager)."
+            .to_string();
+    if platform.secrets.values().any(|s| s.rotation.is_some()) {
+        text.push_str(
+            " A rotation Lambda's execution role needs `kms:Decrypt` and `kms:GenerateDataKey` \
+             on the key (the stack output `kms_key_arn`) in its IAM policy, as AWS's rotation \
+             templates grant with their `KmsKeyArn` parameter.",
+        );
+    }
+    text.push_str("\n\n");
+    text
+}
+
 /// The README's section on secrets: where each one lives, how generated values are kept, and
 /// how to set the others. Empty when the platform has no secrets.
 pub fn readme_section(platform: &Platform) -> String {
@@ -603,9 +621,11 @@ pub fn readme_section(platform: &Platform) -> String {
     let mut out = format!(
         "\n## Secrets\n\n\
          Secrets Manager holds every secret, encrypted with the stack's own KMS key \
-         (`alias/{project}-<stack>-secrets`); no value is in the spec or the stack files.\n\n\
+         (`alias/{project}-<stack>-secrets`); no value is in the spec or the stack files. \
+         {readers}\
          | Secret | Name in Secrets Manager | Value |\n|---|---|---|\n",
-        project = platform.project
+        project = platform.project,
+        readers = readers(platform),
     );
     for (secret_name, secret) in &platform.secrets {
         let mut value = match &secret.generate {

@@ -26,6 +26,19 @@ impl fmt::Display for SpecError {
 
 impl std::error::Error for SpecError {}
 
+impl SpecError {
+    /// The error printed as a warning: `FILE:LINE:COLUMN: warning: FIELD: MESSAGE`.
+    pub fn warning(&self) -> String {
+        let mut line = format!("{}:{}:{}: warning: ", self.file, self.line, self.column);
+        if !self.path.is_empty() {
+            line.push_str(&self.path);
+            line.push_str(": ");
+        }
+        line.push_str(&self.message);
+        line
+    }
+}
+
 /// All problems found in one run (never empty), sorted by position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecErrors(pub Vec<SpecError>);

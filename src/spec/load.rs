@@ -6,9 +6,22 @@ use crate::model::aws::Date;
 use crate::model::{Platform, validate};
 use std::path::Path;
 
+/// A valid spec and its warnings (located like errors, sorted by position).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub platform: Platform,
+    pub warnings: Vec<SpecError>,
+}
+
 /// Reads a spec file, choosing the format by extension.
 pub fn load_file(path: &Path) -> Result<Platform, SpecErrors> {
     load_file_with_warnings(path, Date::today()).map(|(platform, _)| platform)
+}
+
+/// [`load_file`] that also returns the warnings of a valid spec, as of today.
+pub fn load_file_warned(path: &Path) -> Result<Loaded, SpecErrors> {
+    load_file_with_warnings(path, Date::today())
+        .map(|(platform, warnings)| Loaded { platform, warnings })
 }
 
 /// [`load_file`] judged on the day `today`, with the warnings of a valid spec (located like
@@ -49,6 +62,12 @@ pub fn load_str(text: &str, format: Format, file_name: &str) -> Result<Platform,
     load_str_with_warnings(text, format, file_name, Date::today()).map(|(platform, _)| platform)
 }
 
+/// [`load_str`] that also returns the warnings of a valid spec, as of today.
+pub fn load_str_warned(text: &str, format: Format, file_name: &str) -> Result<Loaded, SpecErrors> {
+    load_str_with_warnings(text, format, file_name, Date::today())
+        .map(|(platform, warnings)| Loaded { platform, warnings })
+}
+
 /// [`load_str`] judged on the day `today`, with the warnings of a valid spec.
 pub fn load_str_with_warnings(
     text: &str,
@@ -60,9 +79,10 @@ pub fn load_str_with_warnings(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let root = parse::parse(text, format).map_err(|err| one(file_name, err.pos, err.message))?;
     let platform = decode::decode(&root, file_name).map_err(|errors| finish(file_name, errors))?;
-    let problems = validate::validate_on(&platform, today);
-    if problems.is_empty() {
-        let warnings = validate::warnings(&platform, today)
+    let review = validate::review_on(&platform, today);
+    if review.problems.is_empty() {
+        let warnings: Vec<SpecError> = review
+            .warnings
             .iter()
             .map(|problem| {
                 let mut e = locate::locate(&root, problem, file_name);
@@ -71,9 +91,15 @@ pub fn load_str_with_warnings(
                 e
             })
             .collect();
-        return Ok((platform, SpecErrors::sorted(warnings).0));
+        let warnings = if warnings.is_empty() {
+            warnings
+        } else {
+            SpecErrors::sorted(warnings).0
+        };
+        return Ok((platform, warnings));
     }
-    let errors = problems
+    let errors = review
+        .problems
         .iter()
         .map(|problem| locate::locate(&root, problem, file_name))
         .collect();

@@ -16,5 +16,8 @@ mod schema;
 
 pub use error::{SpecError, SpecErrors};
 pub use format::Format;
-pub use load::{load_file, load_file_with_warnings, load_str, load_str_with_warnings};
+pub use load::{
+    Loaded, load_file, load_file_warned, load_file_with_warnings, load_str, load_str_warned,
+    load_str_with_warnings,
+};
 pub use schema::{schema, schema_json};

@@ -77,8 +77,9 @@ pub fn schema() -> Value {
             (
                 "backend",
                 table(
-                    "Remote state. Omit to keep state local (then the CI workflow plans but has no \
-                 apply jobs).",
+                    "Remote state, for both targets: Terraform's S3 backend, and Pulumi's \
+                 `backend.url` (`s3://<bucket>/<key_prefix>`, stacks under `.pulumi/`). Omit to \
+                 keep state local (then the CI workflow plans but has no apply jobs).",
                     &["s3"],
                     vec![(
                         "s3",
@@ -161,6 +162,16 @@ fn environments() -> Value {
                 region("Region of this environment, overriding the top-level `region`."),
             ),
             ("tags", tags("Extra tags for this environment only.")),
+            (
+                "protect",
+                boolean(
+                    "Stateful resources (KMS keys, secrets, log groups, the EKS cluster) refuse \
+                     to be destroyed. Default: true for a production-like environment (a name \
+                     part `prod`, `production`, `prd` or `live`). Pulumi protects per stack; \
+                     Terraform's modules are shared, so when any environment protects, every \
+                     environment does.",
+                ),
+            ),
         ],
     );
     json!({
@@ -553,7 +564,14 @@ fn secrets() -> Value {
                             "days",
                             integer("Days between rotations.", Some(1), Some(1000)),
                         ),
-                        ("lambda_arn", string("ARN of the rotation Lambda function.")),
+                        (
+                            "lambda_arn",
+                            per_env(
+                                "ARN of the rotation Lambda function, in the environment's own \
+                                 account and region.",
+                                string("A Lambda function ARN."),
+                            ),
+                        ),
                     ],
                 ),
             ),
@@ -600,7 +618,18 @@ fn observability() -> Value {
             ),
             (
                 "alarm_emails",
-                strings("Email addresses subscribed to the alarm topic."),
+                strings(
+                    "Email addresses subscribed to the alarm topic. Without any (and without \
+                     `external_alarm_subscribers`), validate warns that alarms notify nobody.",
+                ),
+            ),
+            (
+                "external_alarm_subscribers",
+                boolean(
+                    "The alarm topic (output `alarm_topic_arn`) is subscribed outside iacgen \
+                     (AWS Chatbot, PagerDuty, ...): no warning when `alarm_emails` is empty. \
+                     Default false.",
+                ),
             ),
             (
                 "alarms",
@@ -611,6 +640,15 @@ fn observability() -> Value {
                         (
                             "error_rate_percent",
                             integer("5xx rate %. Default 5.", Some(1), Some(100)),
+                        ),
+                        (
+                            "error_rate_min_requests",
+                            integer(
+                                "Requests per 5 minutes below which the 5xx rate never breaches. \
+                                 Default 50.",
+                                Some(1),
+                                None,
+                            ),
                         ),
                         (
                             "latency_p99_seconds",

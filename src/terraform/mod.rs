@@ -10,6 +10,7 @@ mod kms;
 mod module;
 mod network;
 mod observability;
+mod protect;
 mod readme;
 mod root;
 mod secrets;
@@ -44,7 +45,12 @@ pub fn modules(platform: &Platform) -> Vec<Module> {
 
 /// Compiles a validated platform into the files of a Terraform repository. Pure: no I/O.
 pub fn compile(platform: &Platform) -> Tree {
-    let modules = modules(platform);
+    let mut modules = modules(platform);
+    if platform.protects_any() {
+        for module in &mut modules {
+            protect::protect(&mut module.main);
+        }
+    }
     let mut tree = Tree::new();
     for module in &modules {
         // Calls sharing a directory share its code: the first one writes it.

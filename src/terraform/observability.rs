@@ -60,10 +60,12 @@ pub fn module(platform: &Platform) -> Option<Module> {
         dir: "observability".to_string(),
         name: "observability".to_string(),
         var_prefix: String::new(),
-        summary: "Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions), \
-                  golden-signal CloudWatch alarms for every service and node pool, and the \
-                  environment's CloudWatch dashboard."
-            .to_string(),
+        summary: format!(
+            "Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions), \
+             golden-signal CloudWatch alarms for every service and node pool, and the \
+             environment's CloudWatch dashboard. {}",
+            crate::observability::who_is_notified(platform)
+        ),
         main,
         inputs: inputs(platform, &watched),
         outputs,
@@ -291,10 +293,10 @@ fn alarms(watched: &Watched) -> Body {
             id: "error_rate",
             for_each: "var.load_balancers",
             suffix: "5xx-rate",
-            description: "More than ${var.alarm_error_rate_percent}% of the requests to ${each.key} failed with a 5xx error over 5 minutes.",
+            description: "More than ${var.alarm_error_rate_percent}% of the requests to ${each.key} failed with a 5xx error in 2 of the last 3 five-minute periods (counted from ${var.alarm_error_rate_min_requests} requests per period).",
             threshold: "var.alarm_error_rate_percent",
-            evaluation_periods: 1,
-            datapoints_to_alarm: 1,
+            evaluation_periods: 3,
+            datapoints_to_alarm: 2,
             treat_missing_data: "notBreaching",
             missing_because: "No requests in a period means no errors.",
             metric: Body::new()
@@ -304,10 +306,11 @@ fn alarms(watched: &Watched) -> Body {
                     Body::new()
                         .attr("id", s("error_rate"))
                         .attr("label", s("5xx responses (% of requests)"))
-                        .comment("5xx counts are absent, not zero, when nothing failed.")
+                        .comment("5xx counts are absent, not zero, when nothing failed. Below the minimum")
+                        .comment("request count the rate is 0: a few errors among a handful of requests are noise.")
                         .attr(
                             "expression",
-                            s("IF(requests > 0, 100 * (FILL(target_5xx, 0) + FILL(elb_5xx, 0)) / requests, 0)"),
+                            ex(r#""IF(requests >= ${var.alarm_error_rate_min_requests}, 100 * (FILL(target_5xx, 0) + FILL(elb_5xx, 0)) / requests, 0)""#),
                         )
                         .attr("return_data", true),
                 ))
@@ -471,6 +474,7 @@ fn inputs(platform: &Platform, watched: &Watched) -> Vec<Input> {
     let obs = &platform.observability;
     let Alarms {
         error_rate_percent,
+        error_rate_min_requests,
         latency_p99_seconds,
         cpu_percent,
         memory_percent,
@@ -498,6 +502,18 @@ fn inputs(platform: &Platform, watched: &Watched) -> Vec<Input> {
         inputs.push(Input::setting(
             percent("alarm_error_rate_percent", "Alarm when more than this percentage of a service's requests fail with a 5xx error over 5 minutes."),
             per_env(num(i64::from(error_rate_percent))),
+        ));
+        inputs.push(Input::setting(
+            Variable::new(
+                "alarm_error_rate_min_requests",
+                "number",
+                "The 5xx-rate alarm counts a five-minute period only from this many requests on.",
+            )
+            .check(
+                "var.alarm_error_rate_min_requests >= 1 && floor(var.alarm_error_rate_min_requests) == var.alarm_error_rate_min_requests",
+                "alarm_error_rate_min_requests must be a whole number of at least 1.",
+            ),
+            per_env(num(i64::from(error_rate_min_requests))),
         ));
         inputs.push(Input::setting(
             Variable::new("alarm_latency_p99_seconds", "number", "Alarm when a service's 99th percentile response time stays above this many seconds.")

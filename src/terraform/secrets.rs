@@ -6,9 +6,9 @@
 
 use super::common::name_tags;
 use super::interface::{Output, Variable};
-use super::kms::{Grant, key, key_policy};
+use super::kms::{key, key_policy};
 use super::module::{Input, Module};
-use crate::hcl::{Body, Expr, block, data, ex, list, num, obj, resource, s, strings};
+use crate::hcl::{Body, Expr, block, data, ex, num, obj, resource, s, strings};
 use crate::model::{Platform, Secret, naming};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,12 +30,14 @@ pub fn module(platform: &Platform) -> Module {
         .block(data("aws_partition", "current", Body::new()))
         .block(data("aws_region", "current", Body::new()))
         .block(locals(platform))
-        .block(key_policy("secrets", &[secrets_manager_grant(&regions)]))
+        .block(key_policy("secrets", &[]))
         .extend(key(
             "secrets",
             "${var.name}-secrets",
             "Secrets Manager secrets of ${var.name}",
-            true,
+            // Multi-Region only when a secret is replicated: a multi-Region key's material is
+            // shared with every replica key, a wider reach than a single-Region secret needs.
+            !regions.is_empty(),
         ));
     if !regions.is_empty() {
         main = main.block(replica_keys(&regions));
@@ -54,14 +56,38 @@ pub fn module(platform: &Platform) -> Module {
         dir: "secrets".to_string(),
         name: "secrets".to_string(),
         var_prefix: String::new(),
-        summary: "Secrets Manager secrets encrypted with a customer-managed KMS key: generated \
-                  values written at apply time and never stored in state, rotation, replicas, \
-                  and a resource policy that blocks public access."
-            .to_string(),
+        summary: summary(platform),
         main,
         inputs: inputs(platform),
         outputs: outputs(),
     }
+}
+
+/// The module README's one-line summary: what this platform's secrets module holds (replicas
+/// only when there are some).
+fn summary(platform: &Platform) -> String {
+    let secrets = || platform.secrets.values();
+    let mut parts = Vec::new();
+    if secrets().any(|s| s.generate.is_some()) {
+        parts.push("generated values written at apply time and never stored in state");
+    }
+    if secrets().any(|s| s.rotation.is_some()) {
+        parts.push("rotation by each environment's own Lambda function");
+    }
+    if secrets().any(|s| !s.replicas.is_empty()) {
+        parts.push("replicas encrypted with replicas of the (multi-Region) key");
+    }
+    parts.push("a resource policy that blocks public access and other accounts");
+    let last = parts.pop().unwrap_or_default();
+    let list = if parts.is_empty() {
+        last.to_string()
+    } else {
+        format!("{}, and {last}", parts.join(", "))
+    };
+    format!(
+        "Secrets Manager secrets encrypted with a customer-managed KMS key that only the \
+         account's IAM policies open (no wildcard grant): {list}."
+    )
 }
 
 /// Regions any secret is replicated to, sorted and without repeats.
@@ -112,56 +138,19 @@ fn locals(platform: &Platform) -> crate::hcl::Block {
         .iter()
         .filter_map(|(name, secret)| {
             let rotation = secret.rotation.as_ref()?;
-            Some((
-                name.clone(),
-                obj([
-                    ("days", num(i64::from(rotation.days))),
-                    ("lambda_arn", s(&rotation.lambda_arn)),
-                ]),
-            ))
+            Some((name.clone(), num(i64::from(rotation.days))))
         })
         .collect();
     if !rotated.is_empty() {
         body = body
             .blank()
-            .comment("Secrets a Lambda function rotates, and how often (days).")
+            .comment(
+                "Secrets a Lambda function rotates, and how often (days); the function of each",
+            )
+            .comment("environment is in var.rotation_lambda_arns.")
             .attr("rotated", obj(rotated));
     }
     block("locals", &[], body)
-}
-
-/// Principals of this account may use the key only through Secrets Manager (in this region or a
-/// replica region): who reads which secret is decided by `secretsmanager:GetSecretValue`
-/// permissions, as with the AWS managed key, but on a key the account controls.
-fn secrets_manager_grant(regions: &BTreeSet<String>) -> Grant {
-    let mut services = vec![ex(
-        r#""secretsmanager.${data.aws_region.current.region}.amazonaws.com""#,
-    )];
-    services.extend(
-        regions
-            .iter()
-            .map(|region| s(format!("secretsmanager.{region}.amazonaws.com"))),
-    );
-    Grant {
-        sid: "SecretsManagerUse",
-        actions: vec![
-            "kms:Decrypt",
-            "kms:DescribeKey",
-            "kms:Encrypt",
-            "kms:GenerateDataKey*",
-            "kms:ReEncrypt*",
-        ],
-        principal_type: "AWS",
-        principals: strings(["*"]),
-        conditions: vec![
-            (
-                "StringEquals",
-                "kms:CallerAccount",
-                ex("[data.aws_caller_identity.current.account_id]"),
-            ),
-            ("StringEquals", "kms:ViaService", list(services)),
-        ],
-    }
 }
 
 /// Copies of the (multi-Region) key in each replica region, for the secrets' replicas.
@@ -347,7 +336,7 @@ fn rotation(generated: bool) -> Body {
                 .comment("A prefix, not a name: several secrets and environments may share one function.")
                 .attr("statement_id_prefix", s("SecretsManagerRotation-"))
                 .attr("action", s("lambda:InvokeFunction"))
-                .attr("function_name", ex("each.value.lambda_arn"))
+                .attr("function_name", ex("var.rotation_lambda_arns[each.key]"))
                 .attr("principal", s("secretsmanager.amazonaws.com"))
                 .attr(
                     "source_arn",
@@ -361,14 +350,14 @@ fn rotation(generated: bool) -> Body {
                 .attr("for_each", ex("local.rotated"))
                 .blank()
                 .attr("secret_id", ex("aws_secretsmanager_secret.this[each.key].id"))
-                .attr("rotation_lambda_arn", ex("each.value.lambda_arn"))
+                .attr("rotation_lambda_arn", ex("var.rotation_lambda_arns[each.key]"))
                 .comment("The first rotation waits for the schedule: a secret set by hand may have no value yet.")
                 .attr("rotate_immediately", false)
                 .blank()
                 .block(block(
                     "rotation_rules",
                     &[],
-                    Body::new().attr("automatically_after_days", ex("each.value.days")),
+                    Body::new().attr("automatically_after_days", ex("each.value")),
                 ))
                 .blank()
                 .attr("depends_on", ex(depends_on)),
@@ -386,7 +375,7 @@ fn inputs(platform: &Platform) -> Vec<Input> {
             (env.to_string(), obj(days))
         })
         .collect();
-    vec![
+    let mut inputs = vec![
         Input::name(),
         Input::tags(),
         Input::setting(
@@ -401,7 +390,34 @@ fn inputs(platform: &Platform) -> Vec<Input> {
             ),
             windows,
         ),
-    ]
+    ];
+    if platform.secrets.values().any(|s| s.rotation.is_some()) {
+        // Per environment: each account has its own function (validation refuses one of
+        // another account or region).
+        let arns: BTreeMap<String, Expr> = platform
+            .env_names()
+            .map(|env| {
+                let arns = platform.secrets.iter().filter_map(|(name, secret)| {
+                    let arn = secret.rotation.as_ref()?.lambda_arn.get(env)?;
+                    Some((name.clone(), s(arn)))
+                });
+                (env.to_string(), obj(arns))
+            })
+            .collect();
+        inputs.push(Input::setting(
+            Variable::new(
+                "rotation_lambda_arns",
+                "map(string)",
+                "ARN of the Lambda function that rotates each rotated secret (in this environment's account and region), by secret.",
+            )
+            .check(
+                r#"alltrue([for arn in values(var.rotation_lambda_arns) : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$", arn))])"#,
+                "Every rotation Lambda must be a Lambda function ARN.",
+            ),
+            arns,
+        ));
+    }
+    inputs
 }
 
 fn outputs() -> Vec<Output> {
@@ -424,6 +440,25 @@ fn outputs() -> Vec<Output> {
     ]
 }
 
+/// Who may decrypt the secrets, for the READMEs: the key opens only through IAM policies.
+/// `key` says where its ARN is found.
+fn key_readers(platform: &Platform, key: &str) -> String {
+    let mut text =
+        "The key's policy grants nothing to a wildcard principal: only IAM policies of the \
+         account open it. The ECS task execution roles may decrypt exactly the secrets their \
+         service reads (through Secrets Manager)."
+            .to_string();
+    if platform.secrets.values().any(|s| s.rotation.is_some()) {
+        text.push_str(&format!(
+            " A rotation Lambda's execution role needs `kms:Decrypt` and `kms:GenerateDataKey` \
+             on the key ({key}) in its IAM policy, as AWS's rotation templates grant with their \
+             `KmsKeyArn` parameter."
+        ));
+    }
+    text.push_str("\n\n");
+    text
+}
+
 /// `environments/<env>/README.md`, written when the platform has secrets: where each secret
 /// lives and how to set the ones iacgen does not generate. `None` when there are no secrets.
 pub fn environment_readme(platform: &Platform, env: &str) -> Option<String> {
@@ -441,6 +476,7 @@ pub fn environment_readme(platform: &Platform, env: &str) -> Option<String> {
         "Secrets Manager holds every secret, encrypted with this environment's KMS key. No value \
          is in the spec, the tfvars or Terraform's state.\n\n",
     );
+    out.push_str(&key_readers(platform, "the module's `kms_key_arn` output"));
     out.push_str("| Secret | Name in Secrets Manager | Value |\n|---|---|---|\n");
     for (name, secret) in &platform.secrets {
         let mut value = match &secret.generate {

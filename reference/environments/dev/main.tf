@@ -22,6 +22,7 @@ module "secrets" {
   name                 = local.name
   tags                 = var.tags
   recovery_window_days = var.recovery_window_days
+  rotation_lambda_arns = var.rotation_lambda_arns
 }
 
 module "eks" {
@@ -124,14 +125,15 @@ module "service_worker" {
 module "observability" {
   source = "../../modules/observability"
 
-  name                      = local.name
-  tags                      = var.tags
-  alarm_emails              = var.alarm_emails
-  alarm_error_rate_percent  = var.alarm_error_rate_percent
-  alarm_latency_p99_seconds = var.alarm_latency_p99_seconds
-  alarm_cpu_percent         = var.alarm_cpu_percent
-  alarm_memory_percent      = var.alarm_memory_percent
-  ecs_cluster_name          = module.ecs_cluster.cluster_name
+  name                          = local.name
+  tags                          = var.tags
+  alarm_emails                  = var.alarm_emails
+  alarm_error_rate_percent      = var.alarm_error_rate_percent
+  alarm_error_rate_min_requests = var.alarm_error_rate_min_requests
+  alarm_latency_p99_seconds     = var.alarm_latency_p99_seconds
+  alarm_cpu_percent             = var.alarm_cpu_percent
+  alarm_memory_percent          = var.alarm_memory_percent
+  ecs_cluster_name              = module.ecs_cluster.cluster_name
   ecs_services = {
     api    = module.service_api.service_name
     worker = module.service_worker.service_name

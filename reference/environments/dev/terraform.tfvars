@@ -34,6 +34,9 @@ recovery_window_days = {
   db_password    = 30
   stripe_api_key = 30
 }
+rotation_lambda_arns = {
+  db_password = "arn:aws:lambda:us-east-1:111111111111:function:rotate-db"
+}
 
 # module "eks" (modules/eks)
 kubernetes_version          = "1.33"
@@ -83,8 +86,9 @@ service_worker_execution_role_name = "payments-dev-worker-execution"
 service_worker_task_role_name      = "payments-dev-worker-task"
 
 # module "observability" (modules/observability)
-alarm_emails              = ["oncall@example.com"]
-alarm_error_rate_percent  = 5
-alarm_latency_p99_seconds = 2
-alarm_cpu_percent         = 80
-alarm_memory_percent      = 80
+alarm_emails                  = ["oncall@example.com"]
+alarm_error_rate_percent      = 5
+alarm_error_rate_min_requests = 50
+alarm_latency_p99_seconds     = 2
+alarm_cpu_percent             = 80
+alarm_memory_percent          = 80

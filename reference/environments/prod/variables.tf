@@ -149,6 +149,21 @@ variable "recovery_window_days" {
   }
 }
 
+variable "rotation_lambda_arns" {
+  description = "ARN of the Lambda function that rotates each rotated secret (in this environment's account and region), by secret."
+  type        = map(string)
+
+  validation {
+    condition = alltrue([
+      for arn in values(var.rotation_lambda_arns) : can(regex(
+        "^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$",
+        arn,
+      ))
+    ])
+    error_message = "Every rotation Lambda must be a Lambda function ARN."
+  }
+}
+
 variable "kubernetes_version" {
   description = "Kubernetes minor version of the control plane and the node groups, e.g. `1.33`."
   type        = string
@@ -438,6 +453,16 @@ variable "alarm_error_rate_percent" {
   validation {
     condition     = var.alarm_error_rate_percent > 0 && var.alarm_error_rate_percent <= 100
     error_message = "alarm_error_rate_percent must be a percentage above 0 and at most 100."
+  }
+}
+
+variable "alarm_error_rate_min_requests" {
+  description = "The 5xx-rate alarm counts a five-minute period only from this many requests on."
+  type        = number
+
+  validation {
+    condition     = var.alarm_error_rate_min_requests >= 1 && floor(var.alarm_error_rate_min_requests) == var.alarm_error_rate_min_requests
+    error_message = "alarm_error_rate_min_requests must be a whole number of at least 1."
   }
 }
 

@@ -56,6 +56,10 @@ resource "aws_kms_key" "logs" {
   tags = merge(var.tags, {
     Name = "${var.name}-ecs-logs"
   })
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_kms_alias" "logs" {
@@ -72,6 +76,10 @@ resource "aws_cloudwatch_log_group" "exec" {
   tags = merge(var.tags, {
     Name = "${var.name}-ecs-exec"
   })
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_ecs_cluster" "this" {

@@ -34,6 +34,10 @@ resource "aws_cloudwatch_log_group" "this" {
   tags = merge(var.tags, {
     Name = local.name
   })
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 data "aws_iam_policy_document" "assume" {

@@ -31,6 +31,10 @@ resource "aws_kms_key" "secrets" {
   tags = merge(var.tags, {
     Name = "${var.name}-eks-secrets"
   })
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_kms_alias" "secrets" {
@@ -90,6 +94,10 @@ resource "aws_kms_key" "logs" {
   tags = merge(var.tags, {
     Name = "${var.name}-eks-logs"
   })
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_kms_alias" "logs" {
@@ -106,6 +114,10 @@ resource "aws_cloudwatch_log_group" "cluster" {
   tags = merge(var.tags, {
     Name = "${var.name}-eks-cluster"
   })
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 data "aws_iam_policy_document" "cluster_assume" {
@@ -211,6 +223,10 @@ resource "aws_eks_cluster" "this" {
     aws_iam_role_policy.cluster_encryption,
     aws_cloudwatch_log_group.cluster,
   ]
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 locals {

@@ -227,6 +227,10 @@ resource "aws_kms_key" "logs" {
   tags = merge(var.tags, {
     Name = "${var.name}-logs"
   })
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_kms_alias" "logs" {
@@ -242,6 +246,10 @@ resource "aws_cloudwatch_log_group" "flow_logs" {
   tags = merge(var.tags, {
     Name = "${var.name}-flow-logs"
   })
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 data "aws_iam_policy_document" "flow_logs_assume" {

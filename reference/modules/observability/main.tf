@@ -42,6 +42,10 @@ resource "aws_kms_key" "alarms" {
   tags = merge(var.tags, {
     Name = "${var.name}-alarms"
   })
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_kms_alias" "alarms" {
@@ -125,11 +129,11 @@ resource "aws_cloudwatch_metric_alarm" "error_rate" {
   for_each = var.load_balancers
 
   alarm_name          = "${var.name}-${each.key}-5xx-rate"
-  alarm_description   = "More than ${var.alarm_error_rate_percent}% of the requests to ${each.key} failed with a 5xx error over 5 minutes."
+  alarm_description   = "More than ${var.alarm_error_rate_percent}% of the requests to ${each.key} failed with a 5xx error in 2 of the last 3 five-minute periods (counted from ${var.alarm_error_rate_min_requests} requests per period)."
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.alarm_error_rate_percent
-  evaluation_periods  = 1
-  datapoints_to_alarm = 1
+  evaluation_periods  = 3
+  datapoints_to_alarm = 2
 
   # No requests in a period means no errors.
   treat_missing_data = "notBreaching"
@@ -137,8 +141,9 @@ resource "aws_cloudwatch_metric_alarm" "error_rate" {
   metric_query {
     id    = "error_rate"
     label = "5xx responses (% of requests)"
-    # 5xx counts are absent, not zero, when nothing failed.
-    expression  = "IF(requests > 0, 100 * (FILL(target_5xx, 0) + FILL(elb_5xx, 0)) / requests, 0)"
+    # 5xx counts are absent, not zero, when nothing failed. Below the minimum
+    # request count the rate is 0: a few errors among a handful of requests are noise.
+    expression  = "IF(requests >= ${var.alarm_error_rate_min_requests}, 100 * (FILL(target_5xx, 0) + FILL(elb_5xx, 0)) / requests, 0)"
     return_data = true
   }
 

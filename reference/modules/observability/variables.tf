@@ -28,6 +28,16 @@ variable "alarm_error_rate_percent" {
   }
 }
 
+variable "alarm_error_rate_min_requests" {
+  description = "The 5xx-rate alarm counts a five-minute period only from this many requests on."
+  type        = number
+
+  validation {
+    condition     = var.alarm_error_rate_min_requests >= 1 && floor(var.alarm_error_rate_min_requests) == var.alarm_error_rate_min_requests
+    error_message = "alarm_error_rate_min_requests must be a whole number of at least 1."
+  }
+}
+
 variable "alarm_latency_p99_seconds" {
   description = "Alarm when a service's 99th percentile response time stays above this many seconds."
   type        = number

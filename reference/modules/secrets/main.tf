@@ -24,12 +24,10 @@ locals {
     }
   }
 
-  # Secrets a Lambda function rotates, and how often (days).
+  # Secrets a Lambda function rotates, and how often (days); the function of each
+  # environment is in var.rotation_lambda_arns.
   rotated = {
-    db_password = {
-      days       = 30
-      lambda_arn = "arn:aws:lambda:us-east-1:111111111111:function:rotate-db"
-    }
+    db_password = 30
   }
 }
 
@@ -49,47 +47,21 @@ data "aws_iam_policy_document" "secrets_key" {
       ]
     }
   }
-
-  statement {
-    sid = "SecretsManagerUse"
-    actions = [
-      "kms:Decrypt",
-      "kms:DescribeKey",
-      "kms:Encrypt",
-      "kms:GenerateDataKey*",
-      "kms:ReEncrypt*",
-    ]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:CallerAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["secretsmanager.${data.aws_region.current.region}.amazonaws.com"]
-    }
-  }
 }
 
 resource "aws_kms_key" "secrets" {
   description             = "Secrets Manager secrets of ${var.name}"
   enable_key_rotation     = true
   deletion_window_in_days = 30
-  multi_region            = true
   policy                  = data.aws_iam_policy_document.secrets_key.json
 
   tags = merge(var.tags, {
     Name = "${var.name}-secrets"
   })
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_kms_alias" "secrets" {
@@ -109,6 +81,10 @@ resource "aws_secretsmanager_secret" "this" {
   tags = merge(var.tags, {
     Name = "${var.name}/${each.key}"
   })
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 data "aws_iam_policy_document" "secret" {
@@ -168,7 +144,7 @@ resource "aws_lambda_permission" "rotation" {
   # A prefix, not a name: several secrets and environments may share one function.
   statement_id_prefix = "SecretsManagerRotation-"
   action              = "lambda:InvokeFunction"
-  function_name       = each.value.lambda_arn
+  function_name       = var.rotation_lambda_arns[each.key]
   principal           = "secretsmanager.amazonaws.com"
   source_arn          = aws_secretsmanager_secret.this[each.key].arn
 }
@@ -177,12 +153,12 @@ resource "aws_secretsmanager_secret_rotation" "this" {
   for_each = local.rotated
 
   secret_id           = aws_secretsmanager_secret.this[each.key].id
-  rotation_lambda_arn = each.value.lambda_arn
+  rotation_lambda_arn = var.rotation_lambda_arns[each.key]
   # The first rotation waits for the schedule: a secret set by hand may have no value yet.
   rotate_immediately = false
 
   rotation_rules {
-    automatically_after_days = each.value.days
+    automatically_after_days = each.value
   }
 
   depends_on = [aws_lambda_permission.rotation, aws_secretsmanager_secret_version.generated]

@@ -20,6 +20,7 @@ class EcsClusterArgs:
     tags: dict[str, str]
     region: str
     log_retention_days: int
+    protect: bool
 
 
 class EcsCluster(pulumi.ComponentResource):
@@ -38,7 +39,13 @@ class EcsCluster(pulumi.ComponentResource):
         name = args.name
         tags = args.tags
         self.logs_key = logs_key(
-            f"{name}-ecs-logs", f"ECS log groups of {name}", args.region, tags, child
+            f"{name}-ecs-logs",
+            f"ECS log groups of {name}",
+            args.region,
+            tags,
+            pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
         self.exec_log_group = aws.cloudwatch.LogGroup(
             f"/aws/ecs/{name}/exec",
@@ -46,7 +53,9 @@ class EcsCluster(pulumi.ComponentResource):
             retention_in_days=args.log_retention_days,
             kms_key_id=self.logs_key.arn,
             tags={**tags, "Name": f"{name}-ecs-exec"},
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
         self.cluster = aws.ecs.Cluster(
             name,

@@ -47,6 +47,7 @@ class EcsServiceArgs:
     execution_role_name: str
     task_role_name: str
     load_balancer: "LoadBalancer | None"
+    protect: bool
 
 
 # Memory sizes (MiB) Fargate allows with each CPU size (Linux).
@@ -116,7 +117,9 @@ class EcsService(pulumi.ComponentResource):
             retention_in_days=args.log_retention_days,
             kms_key_id=args.logs_kms_key_arn,
             tags={**tags, "Name": name},
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
 
         assume_role_policy = json.dumps(

@@ -32,6 +32,7 @@ class EksArgs:
     cluster_deletion_protection: bool
     cluster_admins: list[str]
     node_pool_sizes: dict[str, dict[str, int]]
+    protect: bool
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,9 @@ class Eks(pulumi.ComponentResource):
                 }
             ),
             tags={**tags, "Name": f"{name}-eks-secrets"},
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
         aws.kms.Alias(
             f"{name}-eks-secrets",
@@ -154,7 +157,9 @@ class Eks(pulumi.ComponentResource):
             f"EKS control-plane logs of {name}",
             args.region,
             tags,
-            child,
+            pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
         # EKS writes control-plane logs to /aws/eks/<cluster>/cluster; creating the group
         # first gives it retention and encryption.
@@ -164,7 +169,9 @@ class Eks(pulumi.ComponentResource):
             retention_in_days=args.cluster_log_retention_days,
             kms_key_id=logs_kms_key.arn,
             tags={**tags, "Name": f"{name}-eks-cluster"},
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
         cluster_role = aws.iam.Role(
             f"{name}-eks-cluster",
@@ -272,7 +279,9 @@ class Eks(pulumi.ComponentResource):
                 ),
             ),
             tags={**tags, "Name": name},
-            opts=after_cluster_iam,
+            opts=pulumi.ResourceOptions.merge(
+                after_cluster_iam, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
         for principal_arn in args.cluster_admins:
             entry = aws.eks.AccessEntry(

@@ -26,6 +26,7 @@ class NetworkArgs:
     database_subnet_cidrs: dict[str, str]
     nat_mode: str
     flow_log_retention_days: int
+    protect: bool
 
 
 class Network(pulumi.ComponentResource):
@@ -208,7 +209,13 @@ class Network(pulumi.ComponentResource):
         )
         account_id = aws.get_caller_identity().account_id
         self.logs_key = logs_key(
-            f"{name}-logs", f"VPC flow logs of {name}", args.region, tags, child
+            f"{name}-logs",
+            f"VPC flow logs of {name}",
+            args.region,
+            tags,
+            pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
         self.flow_log_group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs",
@@ -216,7 +223,9 @@ class Network(pulumi.ComponentResource):
             retention_in_days=args.flow_log_retention_days,
             kms_key_id=self.logs_key.arn,
             tags={**tags, "Name": f"{name}-flow-logs"},
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
         flow_logs_role = aws.iam.Role(
             f"{name}-vpc-flow-logs",

@@ -1,7 +1,9 @@
 """Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions),
 golden-signal CloudWatch alarms for every service and node pool, and the
 environment's CloudWatch dashboard (the counterpart of the Terraform module
-modules/observability).
+modules/observability). Alarms notify the SNS topic `payments-<env>-alarms`, to
+which `oncall@example.com` is subscribed by e-mail (each address must confirm the
+e-mail AWS sends after the first apply).
 """
 
 import json
@@ -20,6 +22,7 @@ class ObservabilityArgs:
     region: str
     alarm_emails: list[str]
     alarm_error_rate_percent: int
+    alarm_error_rate_min_requests: int
     alarm_latency_p99_seconds: float
     alarm_cpu_percent: int
     alarm_memory_percent: int
@@ -28,6 +31,7 @@ class ObservabilityArgs:
     load_balancers: dict[str, dict[str, pulumi.Input[str]]]
     eks_cluster_name: pulumi.Input[str]
     node_pools: dict[str, pulumi.Input[str]]
+    protect: bool
 
 
 class Observability(pulumi.ComponentResource):
@@ -81,7 +85,9 @@ class Observability(pulumi.ComponentResource):
                 }
             ),
             tags={**tags, "Name": f"{name}-alarms"},
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
         aws.kms.Alias(
             f"{name}-alarms",
@@ -148,21 +154,22 @@ class Observability(pulumi.ComponentResource):
             )
         for service, load_balancer in args.load_balancers.items():
             # No requests in a period means no errors; 5xx counts are absent, not zero, when
-            # nothing failed.
+            # nothing failed. Below the minimum request count the rate is 0: a few
+            # errors among a handful of requests are noise.
             aws.cloudwatch.MetricAlarm(
                 f"{name}-{service}-5xx-rate",
                 name=f"{name}-{service}-5xx-rate",
-                alarm_description=f"More than {args.alarm_error_rate_percent}% of the requests to {service} failed with a 5xx error over 5 minutes.",
+                alarm_description=f"More than {args.alarm_error_rate_percent}% of the requests to {service} failed with a 5xx error in 2 of the last 3 five-minute periods (counted from {args.alarm_error_rate_min_requests} requests per period).",
                 comparison_operator="GreaterThanThreshold",
                 threshold=args.alarm_error_rate_percent,
-                evaluation_periods=1,
-                datapoints_to_alarm=1,
+                evaluation_periods=3,
+                datapoints_to_alarm=2,
                 treat_missing_data="notBreaching",
                 metric_queries=[
                     {
                         "id": "error_rate",
                         "label": "5xx responses (% of requests)",
-                        "expression": "IF(requests > 0, 100 * (FILL(target_5xx, 0) + FILL(elb_5xx, 0)) / requests, 0)",
+                        "expression": f"IF(requests >= {args.alarm_error_rate_min_requests}, 100 * (FILL(target_5xx, 0) + FILL(elb_5xx, 0)) / requests, 0)",
                         "return_data": True,
                     },
                     {

@@ -1,6 +1,6 @@
-"""Secrets Manager secrets encrypted with a customer-managed KMS key: generated values,
-rotation, replicas, and a resource policy that blocks public access (the counterpart
-of the Terraform module modules/secrets).
+"""Secrets Manager secrets encrypted with a customer-managed KMS key, generated values,
+rotation, and a resource policy that blocks public access (the counterpart of the
+Terraform module modules/secrets).
 """
 
 import json
@@ -19,6 +19,8 @@ class SecretsArgs:
     tags: dict[str, str]
     region: str
     recovery_window_days: dict[str, int]
+    rotation_lambda_arns: dict[str, str]
+    protect: bool
 
 
 @dataclass(frozen=True)
@@ -27,14 +29,6 @@ class Password:
 
     length: int
     special: bool
-
-
-@dataclass(frozen=True)
-class Rotation:
-    """The Lambda function that rotates a secret, and how often (days)."""
-
-    days: int
-    lambda_arn: str
 
 
 # Every secret of the spec and its description. Values are never here: generated
@@ -47,12 +41,9 @@ SECRETS: dict[str, str] = {
 # Secrets whose value is generated, and the password rules.
 GENERATED: dict[str, Password] = {"db_password": Password(length=32, special=True)}
 
-# Secrets a Lambda function rotates.
-ROTATED: dict[str, Rotation] = {
-    "db_password": Rotation(
-        days=30, lambda_arn="arn:aws:lambda:us-east-1:111111111111:function:rotate-db"
-    )
-}
+# Secrets a Lambda function rotates, and how often (days); the function of each
+# stack is in args.rotation_lambda_arns.
+ROTATED: dict[str, int] = {"db_password": 30}
 
 
 class Secrets(pulumi.ComponentResource):
@@ -79,10 +70,8 @@ class Secrets(pulumi.ComponentResource):
         tags = args.tags
         account_id = aws.get_caller_identity().account_id
         partition = aws.get_partition().partition
-        # Principals of this account may use the key only through Secrets Manager (here
-        # or in a replica region): who reads which secret is up to IAM permissions on
-        # secretsmanager:GetSecretValue, as with the AWS managed key, but on a key the
-        # account controls.
+        # Only the account's IAM policies open the key (no wildcard grant): the readers
+        # are the principals given kms:Decrypt on it, such as the ECS task execution roles.
         key_policy = json.dumps(
             {
                 "Version": "2012-10-17",
@@ -93,28 +82,7 @@ class Secrets(pulumi.ComponentResource):
                         "Action": "kms:*",
                         "Resource": "*",
                         "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
-                    },
-                    {
-                        "Sid": "SecretsManagerUse",
-                        "Effect": "Allow",
-                        "Action": [
-                            "kms:Decrypt",
-                            "kms:DescribeKey",
-                            "kms:Encrypt",
-                            "kms:GenerateDataKey*",
-                            "kms:ReEncrypt*",
-                        ],
-                        "Resource": "*",
-                        "Principal": {"AWS": "*"},
-                        "Condition": {
-                            "StringEquals": {
-                                "kms:CallerAccount": [account_id],
-                                "kms:ViaService": [
-                                    f"secretsmanager.{args.region}.amazonaws.com"
-                                ],
-                            }
-                        },
-                    },
+                    }
                 ],
             }
         )
@@ -123,10 +91,11 @@ class Secrets(pulumi.ComponentResource):
             description=f"Secrets Manager secrets of {name}",
             enable_key_rotation=True,
             deletion_window_in_days=30,
-            multi_region=True,
             policy=key_policy,
             tags={**tags, "Name": f"{name}-secrets"},
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.protect)
+            ),
         )
         aws.kms.Alias(
             f"{name}-secrets",
@@ -142,7 +111,9 @@ class Secrets(pulumi.ComponentResource):
                 kms_key_id=self.key.arn,
                 recovery_window_in_days=args.recovery_window_days[secret],
                 tags={**tags, "Name": f"{name}/{secret}"},
-                opts=child,
+                opts=pulumi.ResourceOptions.merge(
+                    child, pulumi.ResourceOptions(protect=args.protect)
+                ),
             )
             for secret, description in SECRETS.items()
         }
@@ -197,14 +168,14 @@ class Secrets(pulumi.ComponentResource):
                     opts=written_once,
                 )
             )
-        for secret, rotation in ROTATED.items():
+        for secret, days in ROTATED.items():
             # A statement ID prefix, not a name: several secrets and environments may
             # share one function.
             permission = aws.lambda_.Permission(
                 f"{name}/{secret}",
                 statement_id_prefix="SecretsManagerRotation-",
                 action="lambda:InvokeFunction",
-                function=rotation.lambda_arn,
+                function=args.rotation_lambda_arns[secret],
                 principal="secretsmanager.amazonaws.com",
                 source_arn=self.secrets[secret].arn,
                 opts=child,
@@ -214,10 +185,10 @@ class Secrets(pulumi.ComponentResource):
             aws.secretsmanager.SecretRotation(
                 f"{name}/{secret}",
                 secret_id=self.secrets[secret].id,
-                rotation_lambda_arn=rotation.lambda_arn,
+                rotation_lambda_arn=args.rotation_lambda_arns[secret],
                 rotate_immediately=False,
                 rotation_rules=aws.secretsmanager.SecretRotationRotationRulesArgs(
-                    automatically_after_days=rotation.days
+                    automatically_after_days=days
                 ),
                 opts=pulumi.ResourceOptions(
                     parent=self, depends_on=[permission, *versions]

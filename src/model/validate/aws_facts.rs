@@ -4,18 +4,18 @@
 //!
 //! Only values that passed the syntax rules are checked here, so that a value is reported once.
 //! The EKS calendar depends on the day: the caller passes it (the clock in the CLI, a fixed day
-//! in tests). Errors come from [`check`]; [`warnings`] says what still works but will not for
-//! long (extended support, standard support ending within [`WARN_DAYS`]).
+//! in tests). [`check`] reports errors, and warns about what still works but will not for long
+//! (extended support, standard support ending within [`WARN_DAYS`]).
 
 use super::checker::{Checker, Issue, did_you_mean, list, path};
 use super::syntax;
-use crate::model::Platform;
 use crate::model::aws::{self, Date, EksVersion, Facts};
 
 /// How long before the end of standard support a version is warned about.
 pub const WARN_DAYS: i64 = 90;
 
-/// Errors: unknown Regions and zones, EKS versions EKS no longer runs.
+/// Errors: unknown Regions and zones, EKS versions EKS no longer runs. Warnings: EKS versions
+/// in extended support or near the end of standard support, or newer than the data file knows.
 pub(super) fn check(c: &mut Checker, today: Date) {
     let facts = aws::facts();
     let p = c.p;
@@ -35,23 +35,14 @@ pub(super) fn check(c: &mut Checker, today: Date) {
     zones(c, facts);
     if let Some(eks) = &p.eks
         && let Some(minor) = minor_version(&eks.version)
-        && let Some(message) = eks_error(facts, minor, today)
     {
-        c.push(path(&["eks", "version"]), message);
+        if let Some(message) = eks_error(facts, minor, today) {
+            c.push(path(&["eks", "version"]), message);
+        } else if let Some(message) = eks_warning(facts, minor, today) {
+            // Still runs, but costs more or will not for long.
+            c.warn(path(&["eks", "version"]), message);
+        }
     }
-}
-
-/// Warnings: EKS versions in extended support or near the end of standard support, versions
-/// newer than the data file knows.
-pub fn warnings(p: &Platform, today: Date) -> Vec<super::Problem> {
-    let mut c = Checker::new(p);
-    if let Some(eks) = &p.eks
-        && let Some(minor) = minor_version(&eks.version)
-        && let Some(message) = eks_warning(aws::facts(), minor, today)
-    {
-        c.push(path(&["eks", "version"]), message);
-    }
-    c.finish()
 }
 
 /// A well-formed Region name that is not in the data file.

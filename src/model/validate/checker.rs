@@ -46,6 +46,8 @@ pub(super) struct Issue {
     /// Where the environment key goes in `path` when reported for one environment.
     env_at: Option<usize>,
     message: String,
+    /// Reported as a warning (the platform stays valid), not as a problem.
+    warning: bool,
 }
 
 impl Issue {
@@ -57,6 +59,7 @@ impl Issue {
             path: p,
             env_at: Some(field.len()),
             message: message.into(),
+            warning: false,
         }
     }
 
@@ -66,7 +69,15 @@ impl Issue {
             path: path(field),
             env_at: None,
             message: message.into(),
+            warning: false,
         }
+    }
+
+    /// The same issue as a warning: reported, but the platform stays valid.
+    #[allow(dead_code)] // merged from the warnings commit alone; the ECS rules use it
+    pub fn warning(mut self) -> Self {
+        self.warning = true;
+        self
     }
 }
 
@@ -76,6 +87,7 @@ pub(super) struct Checker<'a> {
     /// Environment names in spec order, each once.
     pub envs: Vec<&'a str>,
     problems: Vec<Problem>,
+    warnings: Vec<Problem>,
 }
 
 impl<'a> Checker<'a> {
@@ -90,6 +102,7 @@ impl<'a> Checker<'a> {
             p,
             envs,
             problems: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -100,8 +113,26 @@ impl<'a> Checker<'a> {
         });
     }
 
-    pub fn finish(self) -> Vec<Problem> {
-        self.problems
+    /// Something that works but is probably not what the author wants (or needs a step outside
+    /// iacgen): printed, never fatal.
+    pub fn warn(&mut self, path: Path, message: impl Into<String>) {
+        self.warnings.push(Problem {
+            path,
+            message: message.into(),
+        });
+    }
+
+    /// The problems and the warnings.
+    pub fn finish(self) -> (Vec<Problem>, Vec<Problem>) {
+        (self.problems, self.warnings)
+    }
+
+    fn report(&mut self, issue: Issue, path: Path, message: String) {
+        if issue.warning {
+            self.warn(path, message);
+        } else {
+            self.push(path, message);
+        }
     }
 
     /// Reports keys naming no environment and, when `required`, environments left without a
@@ -196,18 +227,20 @@ impl<'a> Checker<'a> {
         if uniform {
             if let Some((_, issues)) = results.into_iter().next() {
                 for issue in issues {
-                    self.push(issue.path, issue.message);
+                    let (path, message) = (issue.path.clone(), issue.message.clone());
+                    self.report(issue, path, message);
                 }
             }
             return;
         }
         for (env, issues) in results {
             for issue in issues {
-                let mut p = issue.path;
+                let mut p = issue.path.clone();
                 if let Some(at) = issue.env_at {
                     p.insert(at.min(p.len()), env.to_string());
                 }
-                self.push(p, format!("in {env}: {}", issue.message));
+                let message = format!("in {env}: {}", issue.message);
+                self.report(issue, p, message);
             }
         }
     }

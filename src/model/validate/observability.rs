@@ -29,6 +29,26 @@ pub(super) fn check(c: &mut Checker) {
             );
         }
     }
+    if a.error_rate_min_requests < 1 {
+        c.push(
+            path(&["observability", "alarms", "error_rate_min_requests"]),
+            "error_rate_min_requests must be at least 1 (requests per 5 minutes)",
+        );
+    }
+    let has_alarms =
+        c.p.eks.is_some() || c.p.ecs.as_ref().is_some_and(|ecs| !ecs.services.is_empty());
+    if has_alarms && o.alarm_emails.is_empty() && !o.external_alarm_subscribers {
+        c.warn(
+            path(&["observability", "alarm_emails"]),
+            format!(
+                "no alarm e-mail: the alarms notify the SNS topic `{}-<env>-alarms`, which \
+                 nothing subscribes to, so nobody is told when one fires; add `alarm_emails`, \
+                 or subscribe to the topic outside iacgen (output `alarm_topic_arn`) and set \
+                 `external_alarm_subscribers: true`",
+                c.p.project
+            ),
+        );
+    }
     let latency = a.latency_p99_seconds;
     if !(latency.is_finite() && latency > 0.0) {
         c.push(

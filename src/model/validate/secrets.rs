@@ -3,7 +3,7 @@
 use super::checker::{Checker, Issue, path};
 use super::network::facts;
 use super::syntax;
-use crate::model::Secret;
+use crate::model::{PerEnv, Secret};
 
 /// Secret names: they become Secrets Manager names and Terraform keys.
 const SECRET_NAME_MAX: usize = 64;
@@ -57,9 +57,7 @@ fn check_secret(c: &mut Checker, name: &str, s: &Secret) {
                 ),
             );
         }
-        if let Some(m) = syntax::lambda_function_arn(&rotation.lambda_arn) {
-            c.push(at(&["rotation", "lambda_arn"]), m);
-        }
+        rotation_lambda(c, name, &rotation.lambda_arn);
     }
     let window = ["secrets", name, "recovery_window_days"];
     c.shape(&window, &s.recovery_window_days, true);
@@ -69,6 +67,56 @@ fn check_secret(c: &mut Checker, name: &str, s: &Secret) {
         })
     });
     replicas(c, name, s);
+}
+
+/// The rotation Lambda of each environment must be a function ARN in that environment's own
+/// account and region: Secrets Manager invokes it from there, `aws_lambda_permission` can only
+/// be added by the function's account, and the secret's policy refuses other accounts.
+fn rotation_lambda(c: &mut Checker, name: &str, arns: &PerEnv<String>) {
+    let field = ["secrets", name, "rotation", "lambda_arn"];
+    c.shape(&field, arns, true);
+    c.value(&field, arns, |arn| syntax::lambda_function_arn(arn));
+    let p = c.p;
+    c.per_env(arns.varies() || p.region.varies(), |env| {
+        let Some(Ok((region, account))) = arns
+            .get(env)
+            .map(|arn| syntax::lambda_function_location(arn))
+        else {
+            return Vec::new();
+        };
+        let mut issues = Vec::new();
+        // An invalid account id is reported at the environment.
+        let expected = p
+            .environment(env)
+            .and_then(|e| e.account_id.as_deref())
+            .filter(|id| syntax::is_account_id(id));
+        if let Some(expected) = expected
+            && expected != account
+        {
+            issues.push(Issue::keyed(
+                &field,
+                &[],
+                format!(
+                    "the rotation Lambda is in account {account} but environment {env} is \
+                     account {expected}: give {env} a function of its own account \
+                     (`lambda_arn: {{ {env}: arn:aws:lambda:<region>:{expected}:function:<name> }}`)"
+                ),
+            ));
+        }
+        if let Some(home) = facts(p, env).region
+            && home != region
+        {
+            issues.push(Issue::keyed(
+                &field,
+                &[],
+                format!(
+                    "the rotation Lambda is in {region} but the secret is in {home}: Secrets \
+                     Manager invokes a function of the secret's own region"
+                ),
+            ));
+        }
+        issues
+    });
 }
 
 fn replicas(c: &mut Checker, name: &str, s: &Secret) {

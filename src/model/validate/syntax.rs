@@ -143,12 +143,17 @@ pub(super) fn acm_certificate_arn(s: &str) -> Result<&str, String> {
 
 /// Lambda function ARNs, optionally with a version or alias.
 pub(super) fn lambda_function_arn(s: &str) -> Option<String> {
-    let ok = parse_arn(s).is_some_and(|arn| {
+    lambda_function_location(s).err()
+}
+
+/// The region and account of a Lambda function ARN, or why it is not one.
+pub(super) fn lambda_function_location(s: &str) -> Result<(&str, &str), String> {
+    let location = parse_arn(s).and_then(|arn| {
         let mut rest = arn.resource.splitn(3, ':');
         let kind = rest.next();
         let function = rest.next().unwrap_or("");
         let qualifier = rest.next();
-        arn.service == "lambda"
+        let ok = arn.service == "lambda"
             && is_region(arn.region)
             && is_account_id(arn.account)
             && kind == Some("function")
@@ -160,9 +165,10 @@ pub(super) fn lambda_function_arn(s: &str) -> Option<String> {
                 !q.is_empty()
                     && q.chars()
                         .all(|c| c.is_ascii_alphanumeric() || "$-_".contains(c))
-            })
+            });
+        ok.then_some((arn.region, arn.account))
     });
-    (!ok).then(|| {
+    location.ok_or_else(|| {
         format!(
             "`{s}` is not a Lambda function ARN (like \
              `arn:aws:lambda:us-east-1:123456789012:function:rotate`)"

@@ -1,7 +1,7 @@
 //! The top level: version, project, region, tags, backend, environments.
 
 use super::context::{At, Cx, Table};
-use super::values::{entries, per_env, string, string_map, strings};
+use super::values::{boolean, entries, per_env, string, string_map, strings};
 use super::{ecs, eks, network, observability, repository, secrets};
 use crate::model::{Environment, PerEnv, Platform, S3Backend, SPEC_VERSION};
 use crate::spec::document::Value;
@@ -119,14 +119,16 @@ fn environments(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Vec<EnvEntry>> {
     let decoded: Vec<Option<EnvEntry>> = entries(cx, at)?
         .into_iter()
         .map(|(key, at)| {
-            let t = Table::new(cx, &at, &["account_id", "region", "tags"])?;
+            let t = Table::new(cx, &at, &["account_id", "region", "tags", "protect"])?;
             let account_id = t.optional(cx, "account_id", string);
+            let protect = t.optional(cx, "protect", boolean);
             let region = t.optional(cx, "region", string);
             let tags = t.or(cx, "tags", BTreeMap::new(), string_map);
             let env = Environment {
                 name: key.name.clone(),
                 account_id: account_id?,
                 tags: tags?,
+                protect: protect?,
             };
             Some((env, region?))
         })

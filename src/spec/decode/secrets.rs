@@ -68,7 +68,7 @@ fn generate(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Generate> {
 fn rotation(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Rotation> {
     let t = Table::new(cx, at, &["days", "lambda_arn"])?;
     let days = t.required(cx, "days", uint::<u32>);
-    let lambda_arn = t.required(cx, "lambda_arn", string);
+    let lambda_arn = t.required(cx, "lambda_arn", |cx, at| per_env(cx, at, string));
     Some(Rotation {
         days: days?,
         lambda_arn: lambda_arn?,

@@ -7,19 +7,7 @@ pub const LOAD_BALANCER_NAME_MAX: usize = 32;
 /// IAM role names.
 pub const IAM_ROLE_NAME_MAX: usize = 64;
 
-/// Environment name parts that mark an environment as production-like.
-const PRODUCTION_WORDS: [&str; 4] = ["prod", "production", "prd", "live"];
-
-/// Whether an environment is production-like: one of the `-`-separated parts of its name is
-/// `prod`, `production`, `prd` or `live`, not right after `non` or `pre` (`prod`, `prod-eu`,
-/// `eu-production`, `live`; not `preprod`, `pre-prod`, `non-prod` or `product-demo`).
-/// Production-like environments get load balancer deletion protection.
-pub fn is_production_like(env: &str) -> bool {
-    let parts: Vec<&str> = env.split('-').collect();
-    parts.iter().enumerate().any(|(i, part)| {
-        PRODUCTION_WORDS.contains(part) && !(i > 0 && matches!(parts[i - 1], "non" | "pre"))
-    })
-}
+pub use crate::model::naming::is_production_like;
 
 /// The length-limited names of one service in one environment. Each is based on
 /// `<project>-<env>-<service>`; when that is too long, it is cut and gets a hash of the whole
