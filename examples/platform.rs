@@ -115,7 +115,7 @@ pub fn platform() -> Platform {
                     port: Some(8080),
                     desired: PerEnv::none()
                         .with("dev", 1)
-                        .with("staging", 2)
+                        .with("staging", 3)
                         .with("prod", 3),
                     load_balancer: Some(LoadBalancer {
                         public: true,

@@ -3,7 +3,7 @@
 
 use iacgen::model::cidr::{self, subnet_cidrs};
 use iacgen::model::tags::tag_set;
-use iacgen::model::validate::{Problem, validate};
+use iacgen::model::validate::{Problem, validate, warnings};
 use iacgen::model::*;
 use ipnet::Ipv4Net;
 use proptest::prelude::*;
@@ -1120,6 +1120,40 @@ fn autoscaling_bounds_and_targets() {
         &p,
         &["ecs.services.api.autoscaling.max: autoscaling max must be at least 1"],
     );
+}
+
+/// Every warning as `path: message`.
+fn warned(p: &Platform) -> Vec<String> {
+    warnings(p).iter().map(Problem::to_string).collect()
+}
+
+#[test]
+fn desired_outside_the_autoscaling_range_is_said_not_silently_raised() {
+    // The SPEC.md example starts staging at 2 with autoscaling min 3 (default).
+    let p = example();
+    assert!(problems(&p).is_empty());
+    assert_eq!(
+        warned(&p),
+        [
+            "ecs.services.api.desired.staging: in staging: desired 2 is below autoscaling min 3: \
+             iacgen writes desired_count = 3, as Application Auto Scaling would set it; write 3 \
+             to say so, or change the bounds"
+        ]
+    );
+    let mut p = example();
+    service(&mut p, "api").desired = PerEnv::all(12);
+    service(&mut p, "api").autoscaling.as_mut().unwrap().min = PerEnv::all(1);
+    assert_eq!(
+        warned(&p),
+        [
+            "ecs.services.api.desired: desired 12 is above autoscaling max 10: iacgen writes \
+          desired_count = 10, as Application Auto Scaling would set it; write 10 to say so, or \
+          change the bounds"
+        ]
+    );
+    let mut p = example();
+    service(&mut p, "api").desired = PerEnv::all(3).with("dev", 1);
+    assert!(warned(&p).is_empty());
 }
 
 #[test]

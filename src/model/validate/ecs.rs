@@ -50,6 +50,7 @@ fn check_service(c: &mut Checker, name: &str, s: &Service) {
     }
     if let Some(auto) = &s.autoscaling {
         autoscaling(c, name, auto);
+        desired_within_bounds(c, name, s, auto);
     }
     secrets_and_environment(c, name, s);
 }
@@ -171,6 +172,45 @@ fn autoscaling(c: &mut Checker, name: &str, a: &Autoscaling) {
             );
         }
     }
+}
+
+/// `desired` outside `autoscaling.min..max` is written clamped into the range (the scalable
+/// target would move it there at once): say so rather than change the number silently. A
+/// warning, not an error: the SPEC.md example itself starts staging below its minimum.
+fn desired_within_bounds(c: &mut Checker, name: &str, s: &Service, a: &Autoscaling) {
+    let desired_field = field(name, &["desired"]);
+    c.per_env(
+        s.desired.varies() || a.min.varies() || a.max.varies(),
+        |env| {
+            let (Some(&desired), Some(&min), Some(&max)) =
+                (s.desired.get(env), a.min.get(env), a.max.get(env))
+            else {
+                return Vec::new();
+            };
+            if min > max {
+                return Vec::new(); // reported at autoscaling.min
+            }
+            let (bound, written) = if desired < min {
+                ("below autoscaling min", min)
+            } else if desired > max {
+                ("above autoscaling max", max)
+            } else {
+                return Vec::new();
+            };
+            vec![
+                Issue::keyed(
+                    &desired_field,
+                    &[],
+                    format!(
+                        "desired {desired} is {bound} {written}: iacgen writes desired_count = \
+                         {written}, as Application Auto Scaling would set it; write {written} \
+                         to say so, or change the bounds"
+                    ),
+                )
+                .warning(),
+            ]
+        },
+    );
 }
 
 /// The variable name a secret is most likely exposed under, for the clash check.
