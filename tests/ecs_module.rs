@@ -345,3 +345,53 @@ fn the_long_names_example_renders_names_within_limits() {
         "two ALB and two target group names: {lb_names:?}"
     );
 }
+
+/// The attribute `attr` of `resource "<kind>" "<name>"` (or of an `output`) in `text`, printed.
+fn attribute(text: &str, block: &[&str], attr: &str) -> Option<String> {
+    let body = parse(text);
+    let found = body.blocks().find(|b| {
+        let labels: Vec<&str> = b.labels().iter().map(|l| l.as_str()).collect();
+        b.identifier() == block[0] && labels == block[1..]
+    })?;
+    found
+        .body()
+        .attributes()
+        .find(|a| a.key() == attr)
+        .map(|a| iacgen::hcl::print_expr(a.expr()))
+}
+
+#[test]
+fn the_service_waits_for_the_listener_that_forwards_to_its_target_group() {
+    let tree = render(&load(&spec(ADMIN)));
+    let main = tree.get("modules/ecs-service/main.tf").unwrap();
+    // With a certificate the HTTPS listener forwards (HTTP only redirects): the service must
+    // wait for it, or ECS refuses a target group that belongs to no load balancer yet.
+    let https = ["resource", "aws_lb_listener", "https"];
+    assert!(main.contains("resource \"aws_lb_listener\" \"https\""));
+    assert!(attribute(main, &https, "certificate_arn").is_some());
+    let depends =
+        attribute(main, &["resource", "aws_ecs_service", "this"], "depends_on").unwrap_or_default();
+    assert!(depends.contains("aws_lb_listener.https"), "{depends}");
+    assert!(depends.contains("aws_lb_listener.http"), "{depends}");
+}
+
+#[test]
+fn services_read_the_cluster_through_its_capacity_providers() {
+    let tree = render(&load(&spec(API)));
+    let outputs = tree.get("modules/ecs-cluster/outputs.tf").unwrap();
+    let name = attribute(outputs, &["output", "cluster_name"], "value").unwrap_or_default();
+    assert!(
+        name.starts_with("aws_ecs_cluster_capacity_providers.this."),
+        "{name}"
+    );
+    let arn_after =
+        attribute(outputs, &["output", "cluster_arn"], "depends_on").unwrap_or_default();
+    assert!(
+        arn_after.contains("aws_ecs_cluster_capacity_providers.this"),
+        "{arn_after}"
+    );
+    // The service module takes both from the cluster module's outputs.
+    let root = tree.get("environments/dev/main.tf").unwrap();
+    assert!(root.contains("module.ecs_cluster.cluster_arn"));
+    assert!(root.contains("module.ecs_cluster.cluster_name"));
+}

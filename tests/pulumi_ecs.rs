@@ -266,6 +266,42 @@ fn with_a_certificate_http_only_redirects_to_https() {
 }
 
 #[test]
+fn services_wait_for_the_forwarding_listener_and_the_capacity_providers() {
+    each_service(|platform, env, name, svc, resources, report| {
+        let all = support::resources(report, env);
+        let capacity = of_type(
+            &all,
+            "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+        );
+        assert_eq!(capacity.len(), 1, "{}", platform.project);
+        let services = of_type(resources, "aws:ecs/service:Service");
+        assert_eq!(services.len(), 1, "{name}");
+        let depends = strings(&services[0]["dependencies"]);
+        let urn = |r: &Value| r["urn"].as_str().unwrap_or_default().to_string();
+        assert!(
+            depends.contains(&urn(capacity[0])),
+            "{name} in {env}: the service does not wait for the capacity providers"
+        );
+        let Some(lb) = &svc.load_balancer else { return };
+        let forwarding_port = if lb.certificate_arn.is_some() {
+            443
+        } else {
+            80
+        };
+        let listeners = of_type(resources, "aws:lb/listener:Listener");
+        let forwarding = listeners
+            .iter()
+            .find(|l| l["inputs"]["port"] == forwarding_port)
+            .unwrap_or_else(|| panic!("{name}: no listener on {forwarding_port}"));
+        assert_eq!(forwarding["inputs"]["defaultActions"][0]["type"], "forward");
+        assert!(
+            depends.contains(&urn(forwarding)),
+            "{name} in {env}: the service does not wait for the listener that forwards"
+        );
+    });
+}
+
+#[test]
 fn each_execution_role_reads_exactly_its_own_secrets() {
     let mut checked = 0;
     each_service(|platform, env, name, svc, resources, report| {

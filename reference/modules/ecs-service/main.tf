@@ -465,8 +465,9 @@ resource "aws_ecs_service" "this" {
     ignore_changes = [desired_count]
   }
 
-  # A target group must belong to a load balancer (through a listener) before a service uses it.
-  depends_on = [aws_lb_listener.http, aws_iam_role_policy.execution]
+  # A target group must belong to a load balancer before a service uses it: through the listener
+  # that forwards to it, HTTP without a certificate, HTTPS with one (HTTP then only redirects).
+  depends_on = [aws_lb_listener.http, aws_lb_listener.https, aws_iam_role_policy.execution]
 }
 
 resource "aws_appautoscaling_target" "this" {

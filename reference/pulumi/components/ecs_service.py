@@ -392,7 +392,7 @@ class EcsService(pulumi.ComponentResource):
                 "target_group_arn": target_group.arn,
             }
             if certificate_arn is not None:
-                aws.lb.Listener(
+                https_listener = aws.lb.Listener(
                     f"{name}-https",
                     load_balancer_arn=load_balancer.arn,
                     port=443,
@@ -405,6 +405,8 @@ class EcsService(pulumi.ComponentResource):
                     tags={**tags, "Name": f"{name}-https"},
                     opts=child,
                 )
+                # The HTTPS listener is the one that attaches the target group.
+                service_depends_on.append(https_listener)
                 http_action = {
                     "type": "redirect",
                     "redirect": {

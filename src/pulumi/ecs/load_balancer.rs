@@ -207,20 +207,29 @@ pub fn statements() -> Vec<Stmt> {
         Stmt::If {
             cond: bin(name("certificate_arn"), Op::IsNot, Expr::None),
             body: vec![
-                Stmt::Expr(resource(
-                    "aws.lb.Listener",
-                    tpl("{name}-https"),
-                    vec![
-                        ("load_balancer_arn", path("load_balancer.arn")),
-                        ("port", py::int(443)),
-                        ("protocol", s("HTTPS")),
-                        ("ssl_policy", s(TLS_POLICY)),
-                        ("certificate_arn", name("certificate_arn")),
-                        ("default_actions", py::list([forward()])),
-                        ("tags", tags_named(tpl("{name}-https"), &[])),
-                    ],
-                    "child",
-                )),
+                py::assign(
+                    "https_listener",
+                    resource(
+                        "aws.lb.Listener",
+                        tpl("{name}-https"),
+                        vec![
+                            ("load_balancer_arn", path("load_balancer.arn")),
+                            ("port", py::int(443)),
+                            ("protocol", s("HTTPS")),
+                            ("ssl_policy", s(TLS_POLICY)),
+                            ("certificate_arn", name("certificate_arn")),
+                            ("default_actions", py::list([forward()])),
+                            ("tags", tags_named(tpl("{name}-https"), &[])),
+                        ],
+                        "child",
+                    ),
+                ),
+                Stmt::Comment(
+                    "The HTTPS listener is the one that attaches the target group.".to_string(),
+                ),
+                Stmt::Expr(
+                    name("service_depends_on").method("append", vec![name("https_listener")]),
+                ),
                 py::assign(
                     "http_action",
                     dict([

@@ -554,8 +554,9 @@ fn service() -> Block {
                     .attr("ignore_changes", ex("[desired_count]")),
             ))
             .blank()
-            .comment("A target group must belong to a load balancer (through a listener) before a service uses it.")
-            .attr("depends_on", ex("[aws_lb_listener.http, aws_iam_role_policy.execution]")),
+            .comment("A target group must belong to a load balancer before a service uses it: through the listener")
+            .comment("that forwards to it, HTTP without a certificate, HTTPS with one (HTTP then only redirects).")
+            .attr("depends_on", ex("[aws_lb_listener.http, aws_lb_listener.https, aws_iam_role_policy.execution]")),
     )
 }
 
