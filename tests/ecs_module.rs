@@ -395,3 +395,34 @@ fn services_read_the_cluster_through_its_capacity_providers() {
     assert!(root.contains("module.ecs_cluster.cluster_arn"));
     assert!(root.contains("module.ecs_cluster.cluster_name"));
 }
+
+#[test]
+fn each_environment_gets_its_own_certificate() {
+    let admin = ADMIN.replace(
+        "certificate_arn: \"arn:aws:acm:eu-west-1:111111111111:certificate/abc\"",
+        "certificate_arn: { dev: \"arn:aws:acm:eu-west-1:111111111111:certificate/dev\", \
+         prod: \"arn:aws:acm:eu-west-1:222222222222:certificate/prod\" }",
+    );
+    assert_ne!(admin, ADMIN);
+    let text = spec(&admin)
+        .replace("dev: {}", "dev: { account_id: \"111111111111\" }")
+        .replace("prod: {}", "prod: { account_id: \"222222222222\" }");
+    let calls = service_calls(&load(&text));
+    for (env, id) in [("dev", "dev"), ("prod", "prod")] {
+        let lb = input(&calls[0], "load_balancer", env);
+        assert!(lb.contains(&format!("certificate/{id}\"")), "{env}: {lb}");
+    }
+    // The same certificate for both accounts is refused where it cannot work.
+    let shared = spec(ADMIN).replace("prod: {}", "prod: { account_id: \"222222222222\" }");
+    let error = load_str(&shared, Format::Yaml, "test.yaml")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        error.contains(
+            "test.yaml:21:56: ecs.services.admin.load_balancer.certificate_arn: in prod: the \
+             certificate belongs to account 111111111111 but prod runs in account 222222222222"
+        ),
+        "{error}"
+    );
+}

@@ -1055,11 +1055,15 @@ fn service_image_port_and_capacity() {
 #[test]
 fn load_balancers() {
     let mut p = example();
+    // Without account ids only the region of a certificate is checked.
+    without_accounts(&mut p);
     let api = service(&mut p, "api");
     api.port = None;
     let lb = api.load_balancer.as_mut().unwrap();
     lb.health_check_path = "healthz".into();
-    lb.certificate_arn = Some("arn:aws:acm:eu-west-1:111111111111:certificate/abc".into());
+    lb.certificate_arn = Some(PerEnv::all(
+        "arn:aws:acm:eu-west-1:111111111111:certificate/abc".into(),
+    ));
     assert_problems(
         &p,
         &[
@@ -1073,7 +1077,9 @@ fn load_balancers() {
     );
     let mut p = example();
     let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
-    lb.certificate_arn = Some("arn:aws:acm:us-east-1:111111111111:cert/abc".into());
+    lb.certificate_arn = Some(PerEnv::all(
+        "arn:aws:acm:us-east-1:111111111111:cert/abc".into(),
+    ));
     assert_problems(
         &p,
         &["ecs.services.api.load_balancer.certificate_arn: \
@@ -1082,9 +1088,12 @@ fn load_balancers() {
     );
     // A certificate from the right region is fine, and a region per env is checked per env.
     let mut p = example();
+    without_accounts(&mut p);
     p.region = PerEnv::all("us-east-1".to_string()).with("prod", "eu-west-1".to_string());
     let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
-    lb.certificate_arn = Some("arn:aws:acm:us-east-1:111111111111:certificate/abc".into());
+    lb.certificate_arn = Some(PerEnv::all(
+        "arn:aws:acm:us-east-1:111111111111:certificate/abc".into(),
+    ));
     assert_problems(
         &p,
         &[
@@ -1093,6 +1102,94 @@ fn load_balancers() {
            own region",
         ],
     );
+}
+
+fn without_accounts(p: &mut Platform) {
+    for e in &mut p.environments {
+        e.account_id = None;
+    }
+}
+
+/// `arn:aws:acm:us-east-1:<account>:certificate/<n>`
+fn certificate(account: &str) -> String {
+    format!("arn:aws:acm:us-east-1:{account}:certificate/0b8f1c2e")
+}
+
+#[test]
+fn a_certificate_serves_only_its_own_account() {
+    // One certificate for environments in three accounts: refused where it cannot work.
+    let mut p = example();
+    let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
+    lb.certificate_arn = Some(PerEnv::all(certificate("333333333333")));
+    assert_problems(
+        &p,
+        &[
+            "ecs.services.api.load_balancer.certificate_arn: in dev: the certificate belongs to \
+             account 333333333333 but dev runs in account 111111111111: an ALB can only use a \
+             certificate of its own account (give one per environment, like `certificate_arn: { \
+             dev: arn:aws:acm:...:111111111111:certificate/... }`)",
+            "ecs.services.api.load_balancer.certificate_arn: in staging: the certificate belongs \
+             to account 333333333333 but staging runs in account 222222222222: an ALB can only \
+             use a certificate of its own account (give one per environment, like \
+             `certificate_arn: { staging: arn:aws:acm:...:222222222222:certificate/... }`)",
+        ],
+    );
+    // One per environment, each in its account: valid; a wrong one is reported at its key.
+    let mut p = example();
+    let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
+    let per_env = PerEnv::none()
+        .with("dev", certificate("111111111111"))
+        .with("staging", certificate("222222222222"))
+        .with("prod", certificate("333333333333"));
+    lb.certificate_arn = Some(per_env.clone());
+    assert_problems(&p, &[]);
+    let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
+    lb.certificate_arn = Some(per_env.with("prod", certificate("222222222222")));
+    assert_problems(
+        &p,
+        &[
+            "ecs.services.api.load_balancer.certificate_arn.prod: in prod: the certificate \
+           belongs to account 222222222222 but prod runs in account 333333333333: an ALB can \
+           only use a certificate of its own account (give one per environment, like \
+           `certificate_arn: { prod: arn:aws:acm:...:333333333333:certificate/... }`)",
+        ],
+    );
+    // A map must cover every environment.
+    let mut p = example();
+    let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
+    lb.certificate_arn = Some(PerEnv::none().with("dev", certificate("111111111111")));
+    assert_problems(
+        &p,
+        &[
+            "ecs.services.api.load_balancer.certificate_arn: no value for staging, prod: add \
+           `staging:`, `prod:` or `default:`",
+        ],
+    );
+}
+
+#[test]
+fn images_from_another_accounts_ecr_are_warned_about() {
+    // The example's images are in dev's ECR (111111111111).
+    let p = example();
+    assert!(problems(&p).is_empty());
+    assert_eq!(
+        warned_at(&p, "ecs.services.api.image"),
+        [
+            "ecs.services.api.image: the image is in the ECR of account 111111111111, but \
+          staging (222222222222), prod (333333333333) run in another account: the repository's \
+          policy must allow those accounts to pull (ecr:BatchGetImage, \
+          ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability); iacgen grants only the \
+          task execution role's side"
+        ]
+    );
+    // One account for every environment, or an image outside ECR: nothing to say.
+    let mut p = example();
+    for e in &mut p.environments {
+        e.account_id = Some("111111111111".into());
+    }
+    service(&mut p, "worker").image = "nginx:1.27".into();
+    assert!(warned_at(&p, "ecs.services.api.image").is_empty());
+    assert!(warned_at(&p, "ecs.services.worker.image").is_empty());
 }
 
 #[test]
@@ -1122,9 +1219,17 @@ fn autoscaling_bounds_and_targets() {
     );
 }
 
-/// Every warning as `path: message`.
+/// Every warning as `path: message` whose path starts with `prefix`.
+fn warned_at(p: &Platform, prefix: &str) -> Vec<String> {
+    warnings(p)
+        .iter()
+        .map(Problem::to_string)
+        .filter(|w| w.starts_with(prefix))
+        .collect()
+}
+
 fn warned(p: &Platform) -> Vec<String> {
-    warnings(p).iter().map(Problem::to_string).collect()
+    warned_at(p, "ecs.services.api.desired")
 }
 
 #[test]
@@ -1462,7 +1567,7 @@ proptest! {
         api.environment.insert(text[4].clone(), text[5].clone());
         let lb = api.load_balancer.as_mut().unwrap();
         lb.health_check_path = text[6].clone();
-        lb.certificate_arn = Some(text[7].clone());
+        lb.certificate_arn = Some(PerEnv::all(text[7].clone()));
         let db = secret(&mut p, "db_password");
         db.generate.as_mut().unwrap().length = numbers[6];
         db.rotation.as_mut().unwrap().lambda_arn = text[8].clone();

@@ -229,7 +229,7 @@ fn internal_services_get_no_public_load_balancer() {
 
 #[test]
 fn with_a_certificate_http_only_redirects_to_https() {
-    each_service(|_, _, name, svc, resources, _| {
+    each_service(|_, env, name, svc, resources, _| {
         let Some(lb) = &svc.load_balancer else { return };
         let listeners = of_type(resources, "aws:lb/listener:Listener");
         let by_port = |port: u64| {
@@ -240,7 +240,7 @@ fn with_a_certificate_http_only_redirects_to_https() {
         };
         let http = by_port(80).unwrap_or_else(|| panic!("{name}: no HTTP listener"));
         let action = &http["defaultActions"][0];
-        match &lb.certificate_arn {
+        match lb.certificate_arn.as_ref().and_then(|arn| arn.get(env)) {
             Some(certificate) => {
                 assert_eq!(listeners.len(), 2, "{name}");
                 assert_eq!(action["type"], "redirect", "{name}");

@@ -7,6 +7,7 @@
 
 pub mod cidr;
 pub mod ec2;
+pub mod ecr;
 pub mod fargate;
 pub mod naming;
 mod per_env;

@@ -258,8 +258,9 @@ pub struct LoadBalancer {
     /// Internet-facing in public subnets; otherwise internal in private subnets.
     pub public: bool,
     pub health_check_path: String,
-    /// With a certificate: HTTPS listener plus an HTTP→HTTPS redirect.
-    pub certificate_arn: Option<String>,
+    /// With a certificate: HTTPS listener plus an HTTP→HTTPS redirect. Per environment: an ACM
+    /// certificate serves only load balancers of its own account and region.
+    pub certificate_arn: Option<PerEnv<String>>,
 }
 
 /// `…autoscaling`: target tracking between per-env bounds.

@@ -421,7 +421,11 @@ fn ecs() -> Value {
                         ("health_check_path", string("Health check path. Default /.")),
                         (
                             "certificate_arn",
-                            string("ACM certificate: HTTPS plus an HTTP to HTTPS redirect."),
+                            per_env(
+                                "ACM certificate: HTTPS plus an HTTP to HTTPS redirect; in the \
+                                 environment's own account and region.",
+                                string("ACM certificate ARN."),
+                            ),
                         ),
                     ],
                 ),

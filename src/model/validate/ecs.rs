@@ -4,6 +4,7 @@ use super::checker::{Checker, Issue, did_you_mean, list, path};
 use super::eks::COMPONENT_NAME_MAX;
 use super::network::facts;
 use super::syntax;
+use crate::model::ecr::ecr_repository_arn;
 use crate::model::{Autoscaling, LoadBalancer, Service};
 
 pub(super) fn check(c: &mut Checker) {
@@ -35,6 +36,7 @@ fn check_service(c: &mut Checker, name: &str, s: &Service) {
         );
     }
     size(c, name, s);
+    image_account(c, name, s);
     // arm64 on Fargate Spot is allowed: the ECS API reference (CapacityProviderStrategyItem)
     // documents FARGATE_SPOT for ARM64 on platform 1.4.0+, although an older developer-guide
     // page still says x86_64 only.
@@ -110,28 +112,102 @@ fn load_balancer(c: &mut Checker, name: &str, s: &Service, lb: &LoadBalancer) {
             ),
         );
     }
-    let Some(arn) = &lb.certificate_arn else {
+    let Some(arns) = &lb.certificate_arn else {
         return;
     };
     let cert_field = field(name, &["load_balancer", "certificate_arn"]);
-    let cert_region = match syntax::acm_certificate_arn(arn) {
-        Ok(region) => region,
-        Err(m) => {
-            c.push(path(&cert_field), m);
-            return;
-        }
-    };
+    if !c.shape(&cert_field, arns, true) {
+        return;
+    }
+    let mut valid = true;
+    c.value(&cert_field, arns, |arn| {
+        let problem = syntax::acm_certificate_arn(arn).err();
+        valid &= problem.is_none();
+        problem
+    });
+    if !valid {
+        return;
+    }
     let p = c.p;
-    c.per_env(p.region.varies(), |env| match facts(p, env).region {
-        Some(region) if region != cert_region => vec![Issue::at(
-            &cert_field,
-            format!(
+    c.per_env(p.region.varies() || arns.varies(), |env| {
+        let Some(arn) = arns.get(env) else {
+            return Vec::new();
+        };
+        let mut issues = Vec::new();
+        let at = |m: String| {
+            if arns.varies() {
+                Issue::keyed(&cert_field, &[], m)
+            } else {
+                Issue::at(&cert_field, m)
+            }
+        };
+        let cert_region = syntax::acm_certificate_arn(arn).unwrap_or_default();
+        if let Some(region) = facts(p, env).region
+            && region != cert_region
+        {
+            issues.push(at(format!(
                 "the certificate is in {cert_region} but the load balancer is in {region}: an ALB \
                  needs a certificate from its own region"
-            ),
-        )],
-        _ => Vec::new(),
+            )));
+        }
+        let cert_account = arn_account(arn);
+        if let Some(account) = p.environment(env).and_then(|e| e.account_id.as_deref())
+            && cert_account != Some(account)
+        {
+            issues.push(at(format!(
+                "the certificate belongs to account {} but {env} runs in account {account}: an \
+                 ALB can only use a certificate of its own account (give one per environment, \
+                 like `certificate_arn: {{ {env}: arn:aws:acm:...:{account}:certificate/... }}`)",
+                cert_account.unwrap_or("?")
+            )));
+        }
+        issues
     });
+}
+
+/// The account field of an ARN (`arn:partition:service:region:account:resource`).
+fn arn_account(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
+/// An image in another account's ECR works only when that repository's policy lets the
+/// environment's account pull; iacgen grants the task execution role its side and cannot see
+/// the repository's. A central registry account is common, so this warns rather than refuses.
+fn image_account(c: &mut Checker, name: &str, s: &Service) {
+    let Some(repository) = ecr_repository_arn(&s.image) else {
+        return;
+    };
+    let Some(registry) = arn_account(&repository).map(str::to_string) else {
+        return;
+    };
+    let image_field = field(name, &["image"]);
+    let others: Vec<String> = c
+        .envs
+        .iter()
+        .filter_map(|env| {
+            let account = c.p.environment(env)?.account_id.as_deref()?;
+            (account != registry).then(|| format!("{env} ({account})"))
+        })
+        .collect();
+    if others.is_empty() {
+        return;
+    }
+    c.warn(
+        path(&image_field),
+        format!(
+            "the image is in the ECR of account {registry}, but {} run{} in another account: \
+             the repository's policy must allow {} to pull (ecr:BatchGetImage, \
+             ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability); iacgen grants only \
+             the task execution role's side",
+            list(&others),
+            if others.len() == 1 { "s" } else { "" },
+            if others.len() == 1 {
+                "that account"
+            } else {
+                "those accounts"
+            },
+        ),
+    );
 }
 
 fn autoscaling(c: &mut Checker, name: &str, a: &Autoscaling) {

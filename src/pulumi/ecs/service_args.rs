@@ -205,7 +205,7 @@ fn args(
                     "target_group_name": names.target_group,
                     "public": lb.public,
                     "health_check_path": lb.health_check_path,
-                    "certificate_arn": lb.certificate_arn,
+                    "certificate_arn": lb.certificate_arn.as_ref().and_then(|arn| arn.get(e)),
                     "deletion_protection": is_production_like(e),
                 })
             }),

@@ -97,7 +97,7 @@ fn load_balancer(cx: &mut Cx<'_>, at: &At<'_>) -> Option<LoadBalancer> {
     let t = Table::new(cx, at, &["public", "health_check_path", "certificate_arn"])?;
     let public = t.or(cx, "public", false, boolean);
     let health_check_path = t.or(cx, "health_check_path", "/".to_string(), string);
-    let certificate_arn = t.optional(cx, "certificate_arn", string);
+    let certificate_arn = t.optional(cx, "certificate_arn", |cx, at| per_env(cx, at, string));
     Some(LoadBalancer {
         public: public?,
         health_check_path: health_check_path?,
