@@ -120,7 +120,16 @@ pub fn platform() -> Platform {
                     load_balancer: Some(LoadBalancer {
                         public: true,
                         health_check_path: "/healthz".into(),
-                        certificate_arn: None,
+                        certificate_arn: Some(
+                            PerEnv::none()
+                                .with("dev", "arn:aws:acm:us-east-1:111111111111:certificate/6f1e2d3c-4b5a-4c6d-9e8f-0a1b2c3d4e5f".to_string())
+                                .with("staging", "arn:aws:acm:us-east-1:222222222222:certificate/7a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d".to_string())
+                                .with("prod", "arn:aws:acm:us-east-1:333333333333:certificate/8b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e".to_string()),
+                        ),
+                        access_logs: Some(AccessLogs {
+                            bucket: PerEnv::all("acme-alb-access-logs".to_string()),
+                            prefix: Some("payments".to_string()),
+                        }),
                     }),
                     autoscaling: Some(Autoscaling {
                         min: PerEnv::all(3).with("dev", 1),

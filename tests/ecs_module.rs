@@ -426,3 +426,33 @@ fn each_environment_gets_its_own_certificate() {
         "{error}"
     );
 }
+
+#[test]
+fn access_logs_reach_the_load_balancer_of_each_environment() {
+    let admin = ADMIN.replace(
+        "load_balancer: { public: false,",
+        "load_balancer: { access_logs: { bucket: { dev: dev-logs, prod: prod-logs }, prefix: \
+         admin }, public: false,",
+    );
+    assert_ne!(admin, ADMIN);
+    let platform = load(&spec(&admin));
+    let calls = service_calls(&platform);
+    for env in ["dev", "prod"] {
+        let lb = input(&calls[0], "load_balancer", env);
+        assert!(
+            lb.contains(&format!("bucket = \"{env}-logs\"")) && lb.contains("prefix = \"admin\""),
+            "{env}: {lb}"
+        );
+    }
+    let main = render(&platform);
+    let main = main.get("modules/ecs-service/main.tf").unwrap();
+    assert!(main.contains("dynamic \"access_logs\""));
+    // Without access_logs the object says null: the load balancer writes none.
+    let calls = service_calls(&load(&spec(ADMIN)));
+    let lb = input(&calls[0], "load_balancer", "dev");
+    assert!(
+        lb.lines()
+            .any(|l| l.trim_start().starts_with("access_logs ") && l.ends_with("= null")),
+        "{lb}"
+    );
+}

@@ -84,6 +84,7 @@ fn example() -> Platform {
             public: true,
             health_check_path: "/healthz".into(),
             certificate_arn: None,
+            access_logs: None,
         }),
         autoscaling: Some(Autoscaling {
             min: PerEnv::all(3).with("dev", 1),
@@ -1190,6 +1191,63 @@ fn images_from_another_accounts_ecr_are_warned_about() {
     service(&mut p, "worker").image = "nginx:1.27".into();
     assert!(warned_at(&p, "ecs.services.api.image").is_empty());
     assert!(warned_at(&p, "ecs.services.worker.image").is_empty());
+}
+
+#[test]
+fn public_plain_http_under_a_compliance_tag_is_warned_about() {
+    // The example's prod is tagged Compliance: pci; its public api has no certificate.
+    let p = example();
+    assert_eq!(
+        warned_at(&p, "ecs.services.api.load_balancer"),
+        [
+            "ecs.services.api.load_balancer: in prod: a public load balancer without \
+          `certificate_arn` serves plain HTTP to the internet in an environment tagged \
+          Compliance: pci; give it a certificate (HTTP then only redirects to HTTPS), and \
+          consider `access_logs`"
+        ]
+    );
+    // A certificate there (or an internal load balancer) says nothing.
+    let mut p = example();
+    let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
+    lb.certificate_arn = Some(
+        PerEnv::none()
+            .with("dev", certificate("111111111111"))
+            .with("staging", certificate("222222222222"))
+            .with("prod", certificate("333333333333")),
+    );
+    assert!(warned_at(&p, "ecs.services.api.load_balancer").is_empty());
+    let mut p = example();
+    service(&mut p, "api")
+        .load_balancer
+        .as_mut()
+        .unwrap()
+        .public = false;
+    assert!(warned_at(&p, "ecs.services.api.load_balancer").is_empty());
+}
+
+#[test]
+fn access_logs_bucket_and_prefix() {
+    let mut p = example();
+    let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
+    lb.access_logs = Some(AccessLogs {
+        bucket: PerEnv::all("Logs_Bucket".into()),
+        prefix: Some("alb/AWSLogs/".into()),
+    });
+    let found = problems(&p);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].starts_with("ecs.services.api.load_balancer.access_logs.bucket: "));
+    assert_eq!(
+        found[1],
+        "ecs.services.api.load_balancer.access_logs.prefix: prefix `alb/AWSLogs/` must be a key \
+         prefix without `/` at either end, without `AWSLogs` (which Elastic Load Balancing \
+         adds) and without spaces, like `alb/web`"
+    );
+    let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
+    lb.access_logs = Some(AccessLogs {
+        bucket: PerEnv::all("acme-alb-logs".into()),
+        prefix: Some("payments/api".into()),
+    });
+    assert!(problems(&p).is_empty());
 }
 
 #[test]

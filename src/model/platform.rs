@@ -261,6 +261,18 @@ pub struct LoadBalancer {
     /// With a certificate: HTTPS listener plus an HTTP→HTTPS redirect. Per environment: an ACM
     /// certificate serves only load balancers of its own account and region.
     pub certificate_arn: Option<PerEnv<String>>,
+    /// Access logs to an S3 bucket (`None`: off).
+    pub access_logs: Option<AccessLogs>,
+}
+
+/// `…load_balancer.access_logs`: where the ALB writes its access logs. The bucket's policy must
+/// let Elastic Load Balancing write (iacgen does not own the bucket).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessLogs {
+    /// Per environment: a bucket of each account, or one central log archive bucket.
+    pub bucket: PerEnv<String>,
+    /// Key prefix inside the bucket (`None`: the bucket's root).
+    pub prefix: Option<String>,
 }
 
 /// `…autoscaling`: target tracking between per-env bounds.

@@ -427,6 +427,21 @@ fn ecs() -> Value {
                                 string("ACM certificate ARN."),
                             ),
                         ),
+                        (
+                            "access_logs",
+                            table(
+                                "ALB access logs to an S3 bucket whose policy lets Elastic Load \
+                                 Balancing write. Default: off.",
+                                &["bucket"],
+                                vec![
+                                    (
+                                        "bucket",
+                                        per_env("S3 bucket name.", string("S3 bucket name.")),
+                                    ),
+                                    ("prefix", string("Key prefix in the bucket. Default: none.")),
+                                ],
+                            ),
+                        ),
                     ],
                 ),
             ),

@@ -67,8 +67,12 @@ service_api_load_balancer = {
   target_group_name   = "payments-dev-api"
   public              = true
   health_check_path   = "/healthz"
-  certificate_arn     = null
+  certificate_arn     = "arn:aws:acm:us-east-1:111111111111:certificate/6f1e2d3c-4b5a-4c6d-9e8f-0a1b2c3d4e5f"
   deletion_protection = false
+  access_logs = {
+    bucket = "acme-alb-access-logs"
+    prefix = "payments"
+  }
 }
 
 # module "service_worker" (modules/ecs-service)

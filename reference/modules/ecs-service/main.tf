@@ -313,7 +313,7 @@ resource "aws_vpc_security_group_egress_rule" "load_balancer_to_service" {
 }
 
 resource "aws_lb" "this" {
-  # checkov:skip=CKV_AWS_91:Access logs need an S3 bucket the spec does not define; request metrics and alarms come from CloudWatch.
+  # checkov:skip=CKV_AWS_91:Access logs are on when the spec gives load_balancer.access_logs (a bucket iacgen does not own); request metrics and alarms come from CloudWatch.
   # checkov:skip=CKV2_AWS_28:A WAF web ACL is not part of the spec; attach one with aws_wafv2_web_acl_association.
   # checkov:skip=CKV_AWS_150:Deletion protection is on in production-like environments (load_balancer.deletion_protection).
   # checkov:skip=CKV2_AWS_20:HTTP redirects to HTTPS whenever the spec gives a certificate_arn; without one there is no HTTPS to redirect to.
@@ -326,6 +326,16 @@ resource "aws_lb" "this" {
   security_groups            = [aws_security_group.load_balancer[each.key].id]
   drop_invalid_header_fields = true
   enable_deletion_protection = each.value.deletion_protection
+
+  dynamic "access_logs" {
+    for_each = each.value.access_logs == null ? [] : [each.value.access_logs]
+
+    content {
+      bucket  = access_logs.value.bucket
+      prefix  = access_logs.value.prefix
+      enabled = true
+    }
+  }
 
   tags = merge(var.tags, {
     Name = each.value.name

@@ -67,6 +67,15 @@ SCALING_METRICS: dict[str, str] = {
 }
 
 
+class AccessLogs(TypedDict):
+    """The S3 bucket (whose policy lets Elastic Load Balancing write) and key prefix of
+    a load balancer's access logs.
+    """
+
+    bucket: str
+    prefix: str | None
+
+
 class LoadBalancer(TypedDict):
     """The application load balancer in front of a service: internet-facing in the public
     subnets when `public`, otherwise internal; with a `certificate_arn` it serves HTTPS
@@ -79,6 +88,7 @@ class LoadBalancer(TypedDict):
     health_check_path: str
     certificate_arn: str | None
     deletion_protection: bool
+    access_logs: AccessLogs | None
 
 
 class EcsService(pulumi.ComponentResource):
@@ -355,6 +365,7 @@ class EcsService(pulumi.ComponentResource):
                     tags={**tags, "Name": f"{name}-alb-{port}"},
                     opts=child,
                 )
+            access_logs = lb["access_logs"]
             load_balancer = aws.lb.LoadBalancer(
                 lb["name"],
                 name=lb["name"],
@@ -364,6 +375,15 @@ class EcsService(pulumi.ComponentResource):
                 security_groups=[lb_group.id],
                 drop_invalid_header_fields=True,
                 enable_deletion_protection=lb["deletion_protection"],
+                access_logs=(
+                    {
+                        "bucket": access_logs["bucket"],
+                        "prefix": access_logs["prefix"],
+                        "enabled": True,
+                    }
+                    if access_logs is not None
+                    else None
+                ),
                 tags={**tags, "Name": lb["name"]},
                 opts=child,
             )

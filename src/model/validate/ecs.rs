@@ -5,7 +5,8 @@ use super::eks::COMPONENT_NAME_MAX;
 use super::network::facts;
 use super::syntax;
 use crate::model::ecr::ecr_repository_arn;
-use crate::model::{Autoscaling, LoadBalancer, Service};
+use crate::model::tags::tag_set;
+use crate::model::{AccessLogs, Autoscaling, LoadBalancer, Service};
 
 pub(super) fn check(c: &mut Checker) {
     let Some(ecs) = &c.p.ecs else { return };
@@ -112,6 +113,12 @@ fn load_balancer(c: &mut Checker, name: &str, s: &Service, lb: &LoadBalancer) {
             ),
         );
     }
+    if let Some(logs) = &lb.access_logs {
+        access_logs(c, name, logs);
+    }
+    if lb.public {
+        plain_http_under_compliance(c, name, lb);
+    }
     let Some(arns) = &lb.certificate_arn else {
         return;
     };
@@ -164,6 +171,67 @@ fn load_balancer(c: &mut Checker, name: &str, s: &Service, lb: &LoadBalancer) {
         issues
     });
 }
+
+fn access_logs(c: &mut Checker, name: &str, logs: &AccessLogs) {
+    let bucket_field = field(name, &["load_balancer", "access_logs", "bucket"]);
+    c.shape(&bucket_field, &logs.bucket, true);
+    c.value(&bucket_field, &logs.bucket, |b| syntax::bucket_name(b));
+    if let Some(prefix) = &logs.prefix {
+        // Elastic Load Balancing refuses a prefix with `AWSLogs` (it adds that itself) or
+        // one that starts or ends with `/`.
+        if prefix.is_empty()
+            || prefix.starts_with('/')
+            || prefix.ends_with('/')
+            || prefix.contains("AWSLogs")
+            || prefix.chars().any(char::is_whitespace)
+        {
+            c.push(
+                path(&field(name, &["load_balancer", "access_logs", "prefix"])),
+                format!(
+                    "prefix `{prefix}` must be a key prefix without `/` at either end, without \
+                     `AWSLogs` (which Elastic Load Balancing adds) and without spaces, like \
+                     `alb/web`"
+                ),
+            );
+        }
+    }
+}
+
+/// A public load balancer without a certificate serves plain HTTP to the internet: worth a
+/// word in an environment tagged `Compliance` (PCI DSS and most others want TLS there).
+fn plain_http_under_compliance(c: &mut Checker, name: &str, lb: &LoadBalancer) {
+    let lb_field = field(name, &["load_balancer"]);
+    let p = c.p;
+    for env in c.envs.clone() {
+        let tags = tag_set(p, env);
+        let Some(compliance) = tags.get(COMPLIANCE_TAG) else {
+            continue;
+        };
+        if lb
+            .certificate_arn
+            .as_ref()
+            .is_some_and(|arns| arns.get(env).is_some())
+        {
+            continue;
+        }
+        c.warn(
+            path(&lb_field),
+            format!(
+                "in {env}: a public load balancer without `certificate_arn` serves plain HTTP to \
+                 the internet in an environment tagged {COMPLIANCE_TAG}: {compliance}; give it a \
+                 certificate (HTTP then only redirects to HTTPS){}",
+                if lb.access_logs.is_none() {
+                    ", and consider `access_logs`"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
+}
+
+/// The tag key that marks an environment under a compliance regime (any value).
+const COMPLIANCE_TAG: &str = "Compliance";
 
 /// The account field of an ARN (`arn:partition:service:region:account:resource`).
 fn arn_account(arn: &str) -> Option<&str> {

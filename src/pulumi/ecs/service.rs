@@ -156,6 +156,7 @@ pub fn body() -> Vec<Stmt> {
                 ("memory", s("ECSServiceAverageMemoryUtilization")),
             ]),
         ),
+        Stmt::Class(load_balancer::access_logs_type()),
         Stmt::Class(load_balancer::load_balancer_type()),
         Stmt::Class(class),
     ]

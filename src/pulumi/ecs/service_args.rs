@@ -207,6 +207,12 @@ fn args(
                     "health_check_path": lb.health_check_path,
                     "certificate_arn": lb.certificate_arn.as_ref().and_then(|arn| arn.get(e)),
                     "deletion_protection": is_production_like(e),
+                    "access_logs": lb.access_logs.as_ref().and_then(|logs| {
+                        Some(json!({
+                            "bucket": logs.bucket.get(e)?,
+                            "prefix": logs.prefix,
+                        }))
+                    }),
                 })
             }),
         ),

@@ -3,7 +3,9 @@
 use super::context::{At, Cx, Table};
 use super::eks::capacity;
 use super::values::{boolean, choice, map_of, per_env, string, string_map, strings, uint};
-use crate::model::{Architecture, Autoscaling, Capacity, Ecs, LoadBalancer, PerEnv, Service};
+use crate::model::{
+    AccessLogs, Architecture, Autoscaling, Capacity, Ecs, LoadBalancer, PerEnv, Service,
+};
 use std::collections::BTreeMap;
 
 const SERVICE_FIELDS: &[&str] = &[
@@ -90,18 +92,40 @@ fn default_load_balancer() -> LoadBalancer {
         public: false,
         health_check_path: "/".to_string(),
         certificate_arn: None,
+        access_logs: None,
     }
 }
 
 fn load_balancer(cx: &mut Cx<'_>, at: &At<'_>) -> Option<LoadBalancer> {
-    let t = Table::new(cx, at, &["public", "health_check_path", "certificate_arn"])?;
+    let t = Table::new(
+        cx,
+        at,
+        &[
+            "public",
+            "health_check_path",
+            "certificate_arn",
+            "access_logs",
+        ],
+    )?;
     let public = t.or(cx, "public", false, boolean);
     let health_check_path = t.or(cx, "health_check_path", "/".to_string(), string);
     let certificate_arn = t.optional(cx, "certificate_arn", |cx, at| per_env(cx, at, string));
+    let access_logs = t.optional(cx, "access_logs", access_logs);
     Some(LoadBalancer {
         public: public?,
         health_check_path: health_check_path?,
         certificate_arn: certificate_arn?,
+        access_logs: access_logs?,
+    })
+}
+
+fn access_logs(cx: &mut Cx<'_>, at: &At<'_>) -> Option<AccessLogs> {
+    let t = Table::new(cx, at, &["bucket", "prefix"])?;
+    let bucket = t.required(cx, "bucket", |cx, at| per_env(cx, at, string));
+    let prefix = t.optional(cx, "prefix", string);
+    Some(AccessLogs {
+        bucket: bucket?,
+        prefix: prefix?,
     })
 }
 

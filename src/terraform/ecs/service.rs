@@ -368,7 +368,7 @@ fn load_balancer() -> Body {
             "aws_lb",
             "this",
             Body::new()
-                .comment("checkov:skip=CKV_AWS_91:Access logs need an S3 bucket the spec does not define; request metrics and alarms come from CloudWatch.")
+                .comment("checkov:skip=CKV_AWS_91:Access logs are on when the spec gives load_balancer.access_logs (a bucket iacgen does not own); request metrics and alarms come from CloudWatch.")
                 .comment("checkov:skip=CKV2_AWS_28:A WAF web ACL is not part of the spec; attach one with aws_wafv2_web_acl_association.")
                 .comment("checkov:skip=CKV_AWS_150:Deletion protection is on in production-like environments (load_balancer.deletion_protection).")
                 .comment("checkov:skip=CKV2_AWS_20:HTTP redirects to HTTPS whenever the spec gives a certificate_arn; without one there is no HTTPS to redirect to.")
@@ -381,6 +381,22 @@ fn load_balancer() -> Body {
                 .attr("security_groups", ex("[aws_security_group.load_balancer[each.key].id]"))
                 .attr("drop_invalid_header_fields", true)
                 .attr("enable_deletion_protection", ex("each.value.deletion_protection"))
+                .blank()
+                .block(block(
+                    "dynamic",
+                    &["access_logs"],
+                    Body::new()
+                        .attr("for_each", ex("each.value.access_logs == null ? [] : [each.value.access_logs]"))
+                        .blank()
+                        .block(block(
+                            "content",
+                            &[],
+                            Body::new()
+                                .attr("bucket", ex("access_logs.value.bucket"))
+                                .attr("prefix", ex("access_logs.value.prefix"))
+                                .attr("enabled", true),
+                        )),
+                ))
                 .blank()
                 .attr("tags", tags_named("each.value.name"))
                 .blank()

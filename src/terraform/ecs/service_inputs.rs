@@ -202,8 +202,8 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
 
     let lb_var = Variable::new(
         "load_balancer",
-        "object({ name = string, target_group_name = string, public = bool, health_check_path = string, certificate_arn = string, deletion_protection = bool })",
-        "Application load balancer in front of the service (null: none). `public`: internet-facing in the public subnets, otherwise internal; `certificate_arn`: HTTPS plus an HTTP→HTTPS redirect (null: plain HTTP).",
+        "object({ name = string, target_group_name = string, public = bool, health_check_path = string, certificate_arn = string, deletion_protection = bool, access_logs = object({ bucket = string, prefix = string }) })",
+        "Application load balancer in front of the service (null: none). `public`: internet-facing in the public subnets, otherwise internal; `certificate_arn`: HTTPS plus an HTTP→HTTPS redirect (null: plain HTTP); `access_logs`: S3 bucket and key prefix of the access logs (null: off).",
     )
     .check(
         &format!("var.load_balancer == null ? true : length(var.load_balancer.name) <= {LOAD_BALANCER_NAME_MAX} && length(var.load_balancer.target_group_name) <= {LOAD_BALANCER_NAME_MAX}"),
@@ -227,6 +227,19 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
                             .map_or_else(null, s),
                     ),
                     ("deletion_protection", is_production_like(e).into()),
+                    (
+                        "access_logs",
+                        lb.access_logs
+                            .as_ref()
+                            .and_then(|logs| {
+                                let bucket = logs.bucket.get(e)?;
+                                Some(obj([
+                                    ("bucket", s(bucket)),
+                                    ("prefix", logs.prefix.as_ref().map_or_else(null, s)),
+                                ]))
+                            })
+                            .unwrap_or_else(null),
+                    ),
                 ])
             }),
         ),
