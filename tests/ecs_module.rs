@@ -456,3 +456,36 @@ fn access_logs_reach_the_load_balancer_of_each_environment() {
         "{lb}"
     );
 }
+
+#[test]
+fn failed_deployments_fail_the_apply_and_the_grace_period_is_the_specs() {
+    let api = API.replace(
+        "      port: 8080\n",
+        "      port: 8080\n      health_check_grace_period_seconds: 180\n",
+    );
+    assert_ne!(api, API);
+    let platform = load(&spec(&format!("{api}{WORKER}")));
+    let calls = service_calls(&platform);
+    assert_eq!(
+        input(&calls[0], "health_check_grace_period_seconds", "dev"),
+        "180"
+    );
+    assert_eq!(
+        input(&calls[1], "health_check_grace_period_seconds", "dev"),
+        "60"
+    );
+    let tree = render(&platform);
+    let main = tree.get("modules/ecs-service/main.tf").unwrap();
+    let service = ["resource", "aws_ecs_service", "this"];
+    assert_eq!(
+        attribute(main, &service, "wait_for_steady_state").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        attribute(main, &service, "health_check_grace_period_seconds").as_deref(),
+        Some("var.load_balancer == null ? null : var.health_check_grace_period_seconds")
+    );
+    assert!(
+        main.contains("deployment_circuit_breaker {\n    enable   = true\n    rollback = true")
+    );
+}

@@ -73,6 +73,9 @@ fn example() -> Platform {
         command: Vec::new(),
         architecture: Architecture::X86_64,
         capacity: Capacity::OnDemand,
+        health_check_grace_period_seconds: 60,
+        exec: false,
+        writable_paths: Vec::new(),
     };
     let api = Service {
         port: Some(8080),

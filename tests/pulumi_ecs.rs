@@ -302,6 +302,21 @@ fn services_wait_for_the_forwarding_listener_and_the_capacity_providers() {
 }
 
 #[test]
+fn deployments_wait_for_a_steady_state_with_the_specs_grace_period() {
+    each_service(|_, env, name, svc, resources, _| {
+        let services = of_type(resources, "aws:ecs/service:Service");
+        let inputs = &services[0]["inputs"];
+        assert_eq!(inputs["waitForSteadyState"], true, "{name} in {env}");
+        assert_eq!(inputs["deploymentCircuitBreaker"]["rollback"], true);
+        let grace = &inputs["healthCheckGracePeriodSeconds"];
+        match &svc.load_balancer {
+            Some(_) => assert_eq!(*grace, svc.health_check_grace_period_seconds, "{name}"),
+            None => assert!(grace.is_null(), "{name}: {grace}"),
+        }
+    });
+}
+
+#[test]
 fn each_execution_role_reads_exactly_its_own_secrets() {
     let mut checked = 0;
     each_service(|platform, env, name, svc, resources, report| {

@@ -231,8 +231,12 @@ fn per_environment_values_take_either_shape() {
             errors(&validator, &spec)
         );
     }
-    // Region on every environment instead of at the top.
-    let mut spec = without(example(), "/region");
+    // Region on every environment instead of at the top (without the example's us-east-1
+    // certificates, which an ALB in eu-west-1 cannot use).
+    let mut spec = without(
+        without(example(), "/region"),
+        "/ecs/services/api/load_balancer/certificate_arn",
+    );
     for env in ["dev", "staging", "prod"] {
         spec = with(
             spec,

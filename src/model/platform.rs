@@ -250,7 +250,18 @@ pub struct Service {
     pub architecture: Architecture,
     /// `on_demand` runs on FARGATE, `spot` on FARGATE_SPOT (an added field, as for node pools).
     pub capacity: Capacity,
+    /// Seconds ECS ignores failing load balancer health checks of a new task (default 60);
+    /// only a service with a load balancer has one.
+    pub health_check_grace_period_seconds: u32,
+    /// ECS Exec (`aws ecs execute-command`) into the service's tasks: off unless asked.
+    pub exec: bool,
+    /// Absolute paths in the container that are writable (each a task volume); the root
+    /// filesystem stays read-only.
+    pub writable_paths: Vec<String>,
 }
+
+/// The health check grace period of a service that names none.
+pub const DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS: u32 = 60;
 
 /// `…load_balancer`: an ALB in front of a service with a port.
 #[derive(Debug, Clone, PartialEq, Eq)]

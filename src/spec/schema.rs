@@ -488,6 +488,29 @@ fn ecs() -> Value {
                 choice("CPU architecture. Default x86_64.", &["x86_64", "arm64"]),
             ),
             ("capacity", capacity()),
+            (
+                "health_check_grace_period_seconds",
+                integer(
+                    "Seconds ECS ignores failing load balancer health checks of a new task. \
+                     Default 60.",
+                    Some(0),
+                    Some(2_147_483_647),
+                ),
+            ),
+            (
+                "exec",
+                boolean(
+                    "ECS Exec into the service's tasks (enable_execute_command, SSM permissions \
+                     on the task role). Default false.",
+                ),
+            ),
+            (
+                "writable_paths",
+                strings(
+                    "Absolute container paths that are writable (a task volume each, like \
+                     /tmp); the root filesystem stays read-only.",
+                ),
+            ),
         ],
     );
     let mut service = service;

@@ -436,9 +436,12 @@ resource "aws_ecs_service" "this" {
   task_definition                   = aws_ecs_task_definition.this.arn
   desired_count                     = var.desired_count
   platform_version                  = "LATEST"
-  health_check_grace_period_seconds = var.load_balancer == null ? null : 60
+  health_check_grace_period_seconds = var.load_balancer == null ? null : var.health_check_grace_period_seconds
   enable_ecs_managed_tags           = true
   propagate_tags                    = "SERVICE"
+  # Apply fails when the deployment does not settle (the circuit breaker rolls it back) instead of
+  # reporting success while ECS is still replacing tasks.
+  wait_for_steady_state = true
 
   capacity_provider_strategy {
     capacity_provider = var.capacity_provider

@@ -103,6 +103,16 @@ variable "environment" {
   type        = map(string)
 }
 
+variable "health_check_grace_period_seconds" {
+  description = "Seconds ECS ignores failing load balancer health checks of a new task (a service without a load balancer has none)."
+  type        = number
+
+  validation {
+    condition     = var.health_check_grace_period_seconds >= 0 && var.health_check_grace_period_seconds <= 2147483647
+    error_message = "health_check_grace_period_seconds must be from 0 to 2147483647."
+  }
+}
+
 variable "secrets" {
   description = "Secrets Manager secrets injected as environment variables (variable name => secret ARN); the task execution role may read exactly these."
   type        = map(string)

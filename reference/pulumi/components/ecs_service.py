@@ -33,6 +33,7 @@ class EcsServiceArgs:
     architecture: str
     capacity_provider: str
     port: int | None
+    health_check_grace_period_seconds: int
     command: list[str]
     environment: dict[str, str]
     secrets: dict[str, pulumi.Input[str]]
@@ -470,9 +471,12 @@ class EcsService(pulumi.ComponentResource):
             task_definition=task_definition.arn,
             desired_count=args.desired_count,
             platform_version="LATEST",
-            health_check_grace_period_seconds=60 if lb is not None else None,
+            health_check_grace_period_seconds=(
+                args.health_check_grace_period_seconds if lb is not None else None
+            ),
             enable_ecs_managed_tags=True,
             propagate_tags="SERVICE",
+            wait_for_steady_state=True,
             capacity_provider_strategies=[
                 {"capacity_provider": args.capacity_provider, "weight": 1}
             ],

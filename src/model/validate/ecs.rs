@@ -48,6 +48,15 @@ fn check_service(c: &mut Checker, name: &str, s: &Service) {
         );
     }
     c.shape(&field(name, &["desired"]), &s.desired, true);
+    if s.health_check_grace_period_seconds > 2_147_483_647 {
+        c.push(
+            path(&field(name, &["health_check_grace_period_seconds"])),
+            format!(
+                "health_check_grace_period_seconds {} is out of range (0 to 2147483647)",
+                s.health_check_grace_period_seconds
+            ),
+        );
+    }
     if let Some(lb) = &s.load_balancer {
         load_balancer(c, name, s, lb);
     }

@@ -547,13 +547,14 @@ fn service() -> Vec<Stmt> {
                     (
                         "health_check_grace_period_seconds",
                         if_exp(
-                            py::int(60),
+                            path("args.health_check_grace_period_seconds"),
                             bin(name("lb"), Op::IsNot, Expr::None),
                             Expr::None,
                         ),
                     ),
                     ("enable_ecs_managed_tags", Expr::Bool(true)),
                     ("propagate_tags", s("SERVICE")),
+                    ("wait_for_steady_state", Expr::Bool(true)),
                     (
                         "capacity_provider_strategies",
                         py::list([dict([

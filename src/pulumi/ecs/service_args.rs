@@ -131,6 +131,11 @@ fn args(
             }),
         ),
         Arg::wired("port", "int | None", optional(svc.port, py::int)),
+        Arg::wired(
+            "health_check_grace_period_seconds",
+            "int",
+            int(svc.health_check_grace_period_seconds),
+        ),
         Arg::wired("command", "list[str]", py::strs(&svc.command)),
         Arg::wired(
             "environment",

@@ -4,7 +4,8 @@ use super::context::{At, Cx, Table};
 use super::eks::capacity;
 use super::values::{boolean, choice, map_of, per_env, string, string_map, strings, uint};
 use crate::model::{
-    AccessLogs, Architecture, Autoscaling, Capacity, Ecs, LoadBalancer, PerEnv, Service,
+    AccessLogs, Architecture, Autoscaling, Capacity, DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+    Ecs, LoadBalancer, PerEnv, Service,
 };
 use std::collections::BTreeMap;
 
@@ -21,6 +22,9 @@ const SERVICE_FIELDS: &[&str] = &[
     "command",
     "architecture",
     "capacity",
+    "health_check_grace_period_seconds",
+    "exec",
+    "writable_paths",
 ];
 
 /// CPU target of autoscaling that names no target: below the default 80% CPU alarm.
@@ -58,6 +62,14 @@ fn service(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Service> {
         )
     });
     let capacity = t.or(cx, "capacity", Capacity::OnDemand, capacity);
+    let grace = t.or(
+        cx,
+        "health_check_grace_period_seconds",
+        DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+        uint::<u32>,
+    );
+    let exec = t.or(cx, "exec", false, boolean);
+    let writable_paths = t.or(cx, "writable_paths", Vec::new(), strings);
     // A port gets a load balancer (internal unless told otherwise); no port, none.
     let load_balancer = match (&port, load_balancer) {
         (Some(Some(_)), Some(lb)) => Some(Some(lb.unwrap_or_else(default_load_balancer))),
@@ -84,6 +96,9 @@ fn service(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Service> {
         command: command?,
         architecture: architecture?,
         capacity: capacity?,
+        health_check_grace_period_seconds: grace?,
+        exec: exec?,
+        writable_paths: writable_paths?,
     })
 }
 

@@ -517,9 +517,12 @@ fn service() -> Block {
             .attr("task_definition", ex("aws_ecs_task_definition.this.arn"))
             .attr("desired_count", ex("var.desired_count"))
             .attr("platform_version", s("LATEST"))
-            .attr("health_check_grace_period_seconds", ex("var.load_balancer == null ? null : 60"))
+            .attr("health_check_grace_period_seconds", ex("var.load_balancer == null ? null : var.health_check_grace_period_seconds"))
             .attr("enable_ecs_managed_tags", true)
             .attr("propagate_tags", s("SERVICE"))
+            .comment("Apply fails when the deployment does not settle (the circuit breaker rolls it back) instead of")
+            .comment("reporting success while ECS is still replacing tasks.")
+            .attr("wait_for_steady_state", true)
             .blank()
             .block(block(
                 "capacity_provider_strategy",

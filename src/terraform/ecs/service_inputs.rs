@@ -96,6 +96,12 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
         ),
     ];
 
+    inputs.push(Input::wired(
+        Variable::new("health_check_grace_period_seconds", "number", "Seconds ECS ignores failing load balancer health checks of a new task (a service without a load balancer has none).")
+            .check("var.health_check_grace_period_seconds >= 0 && var.health_check_grace_period_seconds <= 2147483647", "health_check_grace_period_seconds must be from 0 to 2147483647."),
+        num(i64::from(svc.health_check_grace_period_seconds)),
+    ));
+
     let secrets_var = Variable::new(
         "secrets",
         "map(string)",
