@@ -489,3 +489,60 @@ fn failed_deployments_fail_the_apply_and_the_grace_period_is_the_specs() {
         main.contains("deployment_circuit_breaker {\n    enable   = true\n    rollback = true")
     );
 }
+
+#[test]
+fn exec_is_opt_in_and_brings_its_permissions_and_writable_paths() {
+    let api = API.replace(
+        "      port: 8080\n",
+        "      port: 8080\n      exec: true\n      writable_paths: [/tmp, /var/cache/app]\n",
+    );
+    assert_ne!(api, API);
+    let platform = load(&spec(&format!("{api}{WORKER}")));
+    let calls = service_calls(&platform);
+    assert_eq!(input(&calls[0], "exec", "dev"), "true");
+    assert_eq!(input(&calls[1], "exec", "dev"), "false");
+    let volumes = input(&calls[0], "writable_volumes", "dev");
+    for (volume, path) in [
+        ("tmp", "/tmp"),
+        ("var-cache-app", "/var/cache/app"),
+        ("var-lib-amazon", "/var/lib/amazon"),
+        ("var-log-amazon", "/var/log/amazon"),
+    ] {
+        assert!(volumes.contains(volume), "{volume}: {volumes}");
+        assert!(
+            volumes.contains(&format!("\"{path}\"")),
+            "{path}: {volumes}"
+        );
+    }
+    assert_eq!(input(&calls[1], "writable_volumes", "dev"), "{}");
+    let tree = render(&platform);
+    let main = tree.get("modules/ecs-service/main.tf").unwrap();
+    let service = ["resource", "aws_ecs_service", "this"];
+    assert_eq!(
+        attribute(main, &service, "enable_execute_command").as_deref(),
+        Some("var.exec")
+    );
+    let policy = ["resource", "aws_iam_role_policy", "exec"];
+    assert_eq!(
+        attribute(main, &policy, "role").as_deref(),
+        Some("aws_iam_role.task.id")
+    );
+    for action in [
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+        "kms:Decrypt",
+        "logs:PutLogEvents",
+    ] {
+        assert!(main.contains(&format!("\"{action}\"")), "{action}");
+    }
+    let containers = attribute(
+        main,
+        &["resource", "aws_ecs_task_definition", "this"],
+        "container_definitions",
+    )
+    .unwrap_or_default();
+    assert!(containers.contains("mountPoints"), "{containers}");
+    assert!(main.contains("dynamic \"volume\""));
+}

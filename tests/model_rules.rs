@@ -1254,6 +1254,29 @@ fn access_logs_bucket_and_prefix() {
 }
 
 #[test]
+fn writable_paths_are_distinct_absolute_paths() {
+    let mut p = example();
+    let api = service(&mut p, "api");
+    api.exec = true;
+    api.writable_paths = strings(&["/tmp", "tmp", "/", "/tmp/", "/var/log/amazon", "/a b"]);
+    assert_problems(
+        &p,
+        &[
+            "ecs.services.api.writable_paths.1: writable path `tmp` must be an absolute path \
+             below `/` of letters, digits, `-`, `_` and `.` (like `/tmp` or `/var/cache/nginx`)",
+            "ecs.services.api.writable_paths.2: writable path `/` must be an absolute path below \
+             `/` of letters, digits, `-`, `_` and `.` (like `/tmp` or `/var/cache/nginx`)",
+            "ecs.services.api.writable_paths.3: writable path `/tmp/` is listed twice (or names \
+             the same volume `tmp`)",
+            "ecs.services.api.writable_paths.4: `/var/log/amazon` is already writable: `exec: \
+             true` adds it for the ECS Exec agent",
+            "ecs.services.api.writable_paths.5: writable path `/a b` must be an absolute path \
+             below `/` of letters, digits, `-`, `_` and `.` (like `/tmp` or `/var/cache/nginx`)",
+        ],
+    );
+}
+
+#[test]
 fn autoscaling_bounds_and_targets() {
     let mut p = example();
     let auto = service(&mut p, "api").autoscaling.as_mut().unwrap();

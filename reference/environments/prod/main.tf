@@ -68,6 +68,11 @@ module "service_api" {
   environment = {
     LOG_LEVEL = "info"
   }
+  writable_volumes = {
+    tmp = "/tmp"
+  }
+  exec                              = false
+  exec_log_group_name               = module.ecs_cluster.exec_log_group_name
   health_check_grace_period_seconds = 60
   secrets = {
     DB_PASSWORD = module.secrets.secret_arns["db_password"]
@@ -106,6 +111,9 @@ module "service_worker" {
   port                              = null
   command                           = []
   environment                       = {}
+  writable_volumes                  = {}
+  exec                              = false
+  exec_log_group_name               = module.ecs_cluster.exec_log_group_name
   health_check_grace_period_seconds = 60
   secrets                           = {}
   secrets_kms_key_arn               = null

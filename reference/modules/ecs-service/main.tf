@@ -1,5 +1,7 @@
 data "aws_caller_identity" "current" {}
 
+data "aws_partition" "current" {}
+
 data "aws_region" "current" {}
 
 locals {
@@ -140,6 +142,48 @@ resource "aws_iam_role" "task" {
   })
 }
 
+data "aws_iam_policy_document" "exec" {
+  # The SSM message channels have no resource-level permissions.
+  statement {
+    sid = "ExecChannels"
+    actions = [
+      "ssmmessages:CreateControlChannel",
+      "ssmmessages:CreateDataChannel",
+      "ssmmessages:OpenControlChannel",
+      "ssmmessages:OpenDataChannel",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "ExecFindLogGroup"
+    actions   = ["logs:DescribeLogGroups"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid     = "ExecWriteSessionLogs"
+    actions = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+    resources = [
+      "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:${var.exec_log_group_name}:*",
+    ]
+  }
+
+  statement {
+    sid       = "ExecSessionKey"
+    actions   = ["kms:Decrypt"]
+    resources = [var.logs_kms_key_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "exec" {
+  for_each = var.exec ? toset(["exec"]) : toset([])
+
+  name   = "ecs-exec"
+  role   = aws_iam_role.task.id
+  policy = data.aws_iam_policy_document.exec.json
+}
+
 resource "aws_ecs_task_definition" "this" {
   family                   = local.name
   requires_compatibilities = ["FARGATE"]
@@ -148,6 +192,15 @@ resource "aws_ecs_task_definition" "this" {
   memory                   = var.memory
   execution_role_arn       = aws_iam_role.execution.arn
   task_role_arn            = aws_iam_role.task.arn
+
+  # The root filesystem is read-only; these volumes are where the container may write.
+  dynamic "volume" {
+    for_each = var.writable_volumes
+
+    content {
+      name = volume.key
+    }
+  }
 
   runtime_platform {
     operating_system_family = "LINUX"
@@ -180,6 +233,16 @@ resource "aws_ecs_task_definition" "this" {
           valueFrom = arn
         }
       ]
+      mountPoints = [
+        for volume, path in var.writable_volumes : {
+          sourceVolume  = volume
+          containerPath = path
+          readOnly      = false
+        }
+      ]
+      linuxParameters = var.exec ? {
+        initProcessEnabled = true
+      } : null
       logConfiguration = {
         logDriver = "awslogs"
         options = {
@@ -439,6 +502,7 @@ resource "aws_ecs_service" "this" {
   health_check_grace_period_seconds = var.load_balancer == null ? null : var.health_check_grace_period_seconds
   enable_ecs_managed_tags           = true
   propagate_tags                    = "SERVICE"
+  enable_execute_command            = var.exec
   # Apply fails when the deployment does not settle (the circuit breaker rolls it back) instead of
   # reporting success while ECS is still replacing tasks.
   wait_for_steady_state = true
@@ -480,7 +544,12 @@ resource "aws_ecs_service" "this" {
 
   # A target group must belong to a load balancer before a service uses it: through the listener
   # that forwards to it, HTTP without a certificate, HTTPS with one (HTTP then only redirects).
-  depends_on = [aws_lb_listener.http, aws_lb_listener.https, aws_iam_role_policy.execution]
+  depends_on = [
+    aws_lb_listener.http,
+    aws_lb_listener.https,
+    aws_iam_role_policy.execution,
+    aws_iam_role_policy.exec,
+  ]
 }
 
 resource "aws_appautoscaling_target" "this" {

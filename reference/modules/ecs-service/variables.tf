@@ -103,6 +103,21 @@ variable "environment" {
   type        = map(string)
 }
 
+variable "writable_volumes" {
+  description = "Writable task volumes (volume name => container path); the root filesystem stays read-only."
+  type        = map(string)
+}
+
+variable "exec" {
+  description = "ECS Exec into the service's tasks: enable_execute_command, and SSM channels, session logging and the session key for the task role."
+  type        = bool
+}
+
+variable "exec_log_group_name" {
+  description = "CloudWatch log group that records the cluster's ECS Exec sessions."
+  type        = string
+}
+
 variable "health_check_grace_period_seconds" {
   description = "Seconds ECS ignores failing load balancer health checks of a new task (a service without a load balancer has none)."
   type        = number

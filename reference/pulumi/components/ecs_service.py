@@ -33,6 +33,9 @@ class EcsServiceArgs:
     architecture: str
     capacity_provider: str
     port: int | None
+    writable_volumes: dict[str, str]
+    exec: bool
+    exec_log_group_name: pulumi.Input[str]
     health_check_grace_period_seconds: int
     command: list[str]
     environment: dict[str, str]
@@ -228,6 +231,63 @@ class EcsService(pulumi.ComponentResource):
             tags={**tags, "Name": args.task_role_name},
             opts=child,
         )
+        exec_policies: list[pulumi.Resource] = []
+        if args.exec:
+            # ECS Exec: SSM channels (no resource-level permissions), session logs and key.
+            partition = aws.get_partition().partition
+            exec_policy = aws.iam.RolePolicy(
+                f"{name}-ecs-exec",
+                name="ecs-exec",
+                role=self.task_role.id,
+                policy=pulumi.Output.json_dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Sid": "ExecChannels",
+                                "Effect": "Allow",
+                                "Action": [
+                                    "ssmmessages:CreateControlChannel",
+                                    "ssmmessages:CreateDataChannel",
+                                    "ssmmessages:OpenControlChannel",
+                                    "ssmmessages:OpenDataChannel",
+                                ],
+                                "Resource": "*",
+                            },
+                            {
+                                "Sid": "ExecFindLogGroup",
+                                "Effect": "Allow",
+                                "Action": "logs:DescribeLogGroups",
+                                "Resource": "*",
+                            },
+                            {
+                                "Sid": "ExecWriteSessionLogs",
+                                "Effect": "Allow",
+                                "Action": [
+                                    "logs:CreateLogStream",
+                                    "logs:DescribeLogStreams",
+                                    "logs:PutLogEvents",
+                                ],
+                                "Resource": pulumi.Output.concat(
+                                    f"arn:{partition}:logs:{args.region}:",
+                                    account_id,
+                                    ":log-group:",
+                                    args.exec_log_group_name,
+                                    ":*",
+                                ),
+                            },
+                            {
+                                "Sid": "ExecSessionKey",
+                                "Effect": "Allow",
+                                "Action": "kms:Decrypt",
+                                "Resource": args.logs_kms_key_arn,
+                            },
+                        ],
+                    }
+                ),
+                opts=child,
+            )
+            exec_policies.append(exec_policy)
 
         task_definition = aws.ecs.TaskDefinition(
             name,
@@ -237,6 +297,7 @@ class EcsService(pulumi.ComponentResource):
             cpu=str(args.cpu),
             memory=str(args.memory),
             execution_role_arn=execution_role.arn,
+            volumes=[{"name": volume} for volume in args.writable_volumes],
             task_role_arn=self.task_role.arn,
             runtime_platform={
                 "operating_system_family": "LINUX",
@@ -264,6 +325,17 @@ class EcsService(pulumi.ComponentResource):
                             {"name": variable, "valueFrom": arn}
                             for variable, arn in args.secrets.items()
                         ],
+                        "mountPoints": [
+                            {
+                                "sourceVolume": volume,
+                                "containerPath": container_path,
+                                "readOnly": False,
+                            }
+                            for volume, container_path in args.writable_volumes.items()
+                        ],
+                        "linuxParameters": (
+                            {"initProcessEnabled": True} if args.exec else None
+                        ),
                         "logConfiguration": {
                             "logDriver": "awslogs",
                             "options": {
@@ -462,7 +534,9 @@ class EcsService(pulumi.ComponentResource):
 
         # Application Auto Scaling owns the running count (min_capacity..max_capacity).
         service_options = pulumi.ResourceOptions(
-            parent=self, depends_on=service_depends_on, ignore_changes=["desired_count"]
+            parent=self,
+            depends_on=service_depends_on + exec_policies,
+            ignore_changes=["desired_count"],
         )
         self.service = aws.ecs.Service(
             name,
@@ -476,6 +550,7 @@ class EcsService(pulumi.ComponentResource):
             ),
             enable_ecs_managed_tags=True,
             propagate_tags="SERVICE",
+            enable_execute_command=args.exec,
             wait_for_steady_state=True,
             capacity_provider_strategies=[
                 {"capacity_provider": args.capacity_provider, "weight": 1}

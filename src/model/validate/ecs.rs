@@ -7,6 +7,7 @@ use super::syntax;
 use crate::model::ecr::ecr_repository_arn;
 use crate::model::tags::tag_set;
 use crate::model::{AccessLogs, Autoscaling, LoadBalancer, Service};
+use crate::terraform::ecs::{EXEC_AGENT_PATHS, volume_name};
 
 pub(super) fn check(c: &mut Checker) {
     let Some(ecs) = &c.p.ecs else { return };
@@ -65,6 +66,49 @@ fn check_service(c: &mut Checker, name: &str, s: &Service) {
         desired_within_bounds(c, name, s, auto);
     }
     secrets_and_environment(c, name, s);
+    writable_paths(c, name, s);
+}
+
+/// Each a distinct absolute path below `/`, so each can be its own task volume.
+fn writable_paths(c: &mut Checker, name: &str, s: &Service) {
+    let mut volumes: Vec<String> = Vec::new();
+    for (i, p) in s.writable_paths.iter().enumerate() {
+        let at = path(&field(name, &["writable_paths", &i.to_string()]));
+        let valid = p.starts_with('/')
+            && !p.trim_matches('/').is_empty()
+            && p.len() <= 4096
+            && !p.split('/').any(|part| part == "." || part == "..")
+            && p.chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "/-_.".contains(ch));
+        if !valid {
+            c.push(
+                at,
+                format!(
+                    "writable path `{p}` must be an absolute path below `/` of letters, digits, \
+                     `-`, `_` and `.` (like `/tmp` or `/var/cache/nginx`)"
+                ),
+            );
+            continue;
+        }
+        let volume = volume_name(p);
+        if volumes.contains(&volume) {
+            c.push(
+                at,
+                format!(
+                    "writable path `{p}` is listed twice (or names the same volume `{volume}`)"
+                ),
+            );
+            continue;
+        }
+        if s.exec && EXEC_AGENT_PATHS.iter().any(|e| volume_name(e) == volume) {
+            c.push(
+                at,
+                format!("`{p}` is already writable: `exec: true` adds it for the ECS Exec agent"),
+            );
+            continue;
+        }
+        volumes.push(volume);
+    }
 }
 
 /// CPU and memory: a valid Fargate pair in every environment.

@@ -9,6 +9,7 @@ use super::service;
 use crate::model::{Architecture, Capacity, Platform, Service};
 use crate::terraform::ecs::{
     ServiceNames, call_name, ecr_repository_arn, is_production_like, secret_env_name, sizing,
+    writable_volumes,
 };
 use serde_json::json;
 
@@ -131,6 +132,21 @@ fn args(
             }),
         ),
         Arg::wired("port", "int | None", optional(svc.port, py::int)),
+        Arg::wired(
+            "writable_volumes",
+            "dict[str, str]",
+            py::dict(
+                writable_volumes(svc)
+                    .into_iter()
+                    .map(|(volume, path)| (volume, s(&path))),
+            ),
+        ),
+        Arg::wired("exec", "bool", Expr::Bool(svc.exec)),
+        Arg::wired(
+            "exec_log_group_name",
+            "pulumi.Input[str]",
+            ecs("exec_log_group_name"),
+        ),
         Arg::wired(
             "health_check_grace_period_seconds",
             "int",

@@ -15,6 +15,7 @@ use crate::hcl::{Block, Body, block, data, ex, num, resource, s, strings};
 pub fn main() -> Body {
     Body::new()
         .block(data("aws_caller_identity", "current", Body::new()))
+        .block(data("aws_partition", "current", Body::new()))
         .block(data("aws_region", "current", Body::new()))
         .block(locals())
         .block(log_group())
@@ -181,6 +182,65 @@ fn iam() -> Body {
                 .blank()
                 .attr("tags", tags_named("var.task_role_name")),
         ))
+        .extend(exec_policy())
+}
+
+/// ECS Exec, when the service asks for it: the task role opens the SSM channels, logs the
+/// session to the cluster's exec log group and decrypts with the cluster's key (which
+/// encrypts the sessions).
+fn exec_policy() -> Body {
+    let statement = |sid: &str, actions: &[&str], resources: &str| {
+        block(
+            "statement",
+            &[],
+            Body::new()
+                .attr("sid", s(sid))
+                .attr("actions", strings(actions.iter().copied()))
+                .attr("resources", ex(resources)),
+        )
+    };
+    Body::new()
+        .block(data(
+            "aws_iam_policy_document",
+            "exec",
+            Body::new()
+                .comment("The SSM message channels have no resource-level permissions.")
+                .block(statement(
+                    "ExecChannels",
+                    &[
+                        "ssmmessages:CreateControlChannel",
+                        "ssmmessages:CreateDataChannel",
+                        "ssmmessages:OpenControlChannel",
+                        "ssmmessages:OpenDataChannel",
+                    ],
+                    r#"["*"]"#,
+                ))
+                .block(statement(
+                    "ExecFindLogGroup",
+                    &["logs:DescribeLogGroups"],
+                    r#"["*"]"#,
+                ))
+                .block(statement(
+                    "ExecWriteSessionLogs",
+                    &["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                    r#"["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:${var.exec_log_group_name}:*"]"#,
+                ))
+                .block(statement(
+                    "ExecSessionKey",
+                    &["kms:Decrypt"],
+                    "[var.logs_kms_key_arn]",
+                )),
+        ))
+        .block(resource(
+            "aws_iam_role_policy",
+            "exec",
+            Body::new()
+                .attr("for_each", ex(r#"var.exec ? toset(["exec"]) : toset([])"#))
+                .blank()
+                .attr("name", s("ecs-exec"))
+                .attr("role", ex("aws_iam_role.task.id"))
+                .attr("policy", ex("data.aws_iam_policy_document.exec.json")),
+        ))
 }
 
 fn task_definition() -> Block {
@@ -195,6 +255,16 @@ fn task_definition() -> Block {
             .attr("memory", ex("var.memory"))
             .attr("execution_role_arn", ex("aws_iam_role.execution.arn"))
             .attr("task_role_arn", ex("aws_iam_role.task.arn"))
+            .blank()
+            .comment("The root filesystem is read-only; these volumes are where the container may write.")
+            .block(block(
+                "dynamic",
+                &["volume"],
+                Body::new()
+                    .attr("for_each", ex("var.writable_volumes"))
+                    .blank()
+                    .block(block("content", &[], Body::new().attr("name", ex("volume.key")))),
+            ))
             .blank()
             .block(block(
                 "runtime_platform",
@@ -216,6 +286,8 @@ fn task_definition() -> Block {
   portMappings           = var.port == null ? [] : [{ containerPort = var.port, protocol = "tcp" }]
   environment            = [for name, value in var.environment : { name = name, value = value }]
   secrets                = [for name, arn in var.secrets : { name = name, valueFrom = arn }]
+  mountPoints            = [for volume, path in var.writable_volumes : { sourceVolume = volume, containerPath = path, readOnly = false }]
+  linuxParameters        = var.exec ? { initProcessEnabled = true } : null
   logConfiguration = {
     logDriver = "awslogs"
     options = {
@@ -520,6 +592,7 @@ fn service() -> Block {
             .attr("health_check_grace_period_seconds", ex("var.load_balancer == null ? null : var.health_check_grace_period_seconds"))
             .attr("enable_ecs_managed_tags", true)
             .attr("propagate_tags", s("SERVICE"))
+            .attr("enable_execute_command", ex("var.exec"))
             .comment("Apply fails when the deployment does not settle (the circuit breaker rolls it back) instead of")
             .comment("reporting success while ECS is still replacing tasks.")
             .attr("wait_for_steady_state", true)
@@ -575,7 +648,7 @@ fn service() -> Block {
             .blank()
             .comment("A target group must belong to a load balancer before a service uses it: through the listener")
             .comment("that forwards to it, HTTP without a certificate, HTTPS with one (HTTP then only redirects).")
-            .attr("depends_on", ex("[aws_lb_listener.http, aws_lb_listener.https, aws_iam_role_policy.execution]")),
+            .attr("depends_on", ex("[aws_lb_listener.http, aws_lb_listener.https, aws_iam_role_policy.execution, aws_iam_role_policy.exec]")),
     )
 }
 

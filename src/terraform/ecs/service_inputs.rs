@@ -97,6 +97,22 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
     ];
 
     inputs.push(Input::wired(
+        Variable::new("writable_volumes", "map(string)", "Writable task volumes (volume name => container path); the root filesystem stays read-only."),
+        obj(writable_volumes(svc).into_iter().map(|(n, p)| (n, s(p)))),
+    ));
+    inputs.push(Input::wired(
+        Variable::new("exec", "bool", "ECS Exec into the service's tasks: enable_execute_command, and SSM channels, session logging and the session key for the task role."),
+        svc.exec.into(),
+    ));
+    inputs.push(Input::wired(
+        Variable::new(
+            "exec_log_group_name",
+            "string",
+            "CloudWatch log group that records the cluster's ECS Exec sessions.",
+        ),
+        ex("module.ecs_cluster.exec_log_group_name"),
+    ));
+    inputs.push(Input::wired(
         Variable::new("health_check_grace_period_seconds", "number", "Seconds ECS ignores failing load balancer health checks of a new task (a service without a load balancer has none).")
             .check("var.health_check_grace_period_seconds >= 0 && var.health_check_grace_period_seconds <= 2147483647", "health_check_grace_period_seconds must be from 0 to 2147483647."),
         num(i64::from(svc.health_check_grace_period_seconds)),
@@ -252,6 +268,39 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
         None => Input::wired(lb_var, null()),
     });
     inputs
+}
+
+/// Where the ECS Exec agent (the SSM agent in the task) writes: with a read-only root
+/// filesystem it needs these as volumes.
+pub const EXEC_AGENT_PATHS: [&str; 2] = ["/var/lib/amazon", "/var/log/amazon"];
+
+/// The writable volumes of a service's task, by volume name: its `writable_paths`, plus the
+/// exec agent's paths with `exec`. A volume is named after its path (`/var/cache/nginx` →
+/// `var-cache-nginx`); validation makes the names unique.
+pub fn writable_volumes(svc: &Service) -> BTreeMap<String, String> {
+    let exec_paths = EXEC_AGENT_PATHS
+        .iter()
+        .filter(|_| svc.exec)
+        .map(|p| p.to_string());
+    svc.writable_paths
+        .iter()
+        .cloned()
+        .chain(exec_paths)
+        .map(|path| (volume_name(&path), path))
+        .collect()
+}
+
+/// The task volume name of a container path: `/` between parts becomes `-`, anything else
+/// ECS refuses in a volume name becomes `_`.
+pub fn volume_name(path: &str) -> String {
+    path.trim_matches('/')
+        .chars()
+        .map(|c| match c {
+            '/' => '-',
+            c if c.is_ascii_alphanumeric() || c == '-' || c == '_' => c,
+            _ => '_',
+        })
+        .collect()
 }
 
 /// The name of the environment variable a secret is injected as: `db_password` → `DB_PASSWORD`.
