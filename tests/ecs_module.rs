@@ -546,3 +546,48 @@ fn exec_is_opt_in_and_brings_its_permissions_and_writable_paths() {
     assert!(containers.contains("mountPoints"), "{containers}");
     assert!(main.contains("dynamic \"volume\""));
 }
+
+#[test]
+fn a_target_group_whose_port_changes_is_replaced_create_first_under_a_new_name() {
+    let names = ServiceNames::new(LONG_PROJECT, LONG_ENV, "customer-notification-service");
+    let (a, b) = (names.target_group_for(8080), names.target_group_for(8081));
+    assert_ne!(a, b, "a new port must give a new name");
+    assert_eq!(
+        a,
+        names.target_group_for(8080),
+        "the same port keeps its name"
+    );
+    assert!(a.len() <= 32 && b.len() <= 32, "{a} {b}");
+    let short = ServiceNames::new("shop", "dev", "api").target_group_for(8080);
+    assert!(
+        short.starts_with("shop-dev-api-") && short.len() == 17,
+        "{short}"
+    );
+    // The name written is the one for the service's port, and the target group is replaced
+    // create-before-destroy (the listener still uses the old one until it moves).
+    let platform = load(&spec(API));
+    let lb = input(&service_calls(&platform)[0], "load_balancer", "dev");
+    assert!(lb.contains(&format!("\"{short}\"")), "{lb}");
+    let tree = render(&platform);
+    let main = tree.get("modules/ecs-service/main.tf").unwrap();
+    let body = parse(main);
+    let target_group = body
+        .blocks()
+        .find(|b| {
+            b.identifier() == "resource"
+                && b.labels().iter().map(|l| l.as_str()).collect::<Vec<_>>()
+                    == ["aws_lb_target_group", "this"]
+        })
+        .unwrap();
+    let lifecycle = target_group
+        .body()
+        .blocks()
+        .find(|b| b.identifier() == "lifecycle")
+        .unwrap();
+    let cbd = lifecycle
+        .body()
+        .attributes()
+        .find(|a| a.key() == "create_before_destroy")
+        .map(|a| iacgen::hcl::print_expr(a.expr()));
+    assert_eq!(cbd.as_deref(), Some("true"));
+}

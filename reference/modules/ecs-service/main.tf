@@ -439,6 +439,12 @@ resource "aws_lb_target_group" "this" {
   tags = merge(var.tags, {
     Name = each.value.target_group_name
   })
+
+  lifecycle {
+    # A new port or protocol replaces the target group, under a new name (it carries a hash of
+    # both): the listener moves to the new one before the old one, still in use until then, goes.
+    create_before_destroy = true
+  }
 }
 
 resource "aws_lb_listener" "http" {

@@ -223,7 +223,7 @@ fn args(
                 let names = names(e);
                 json!({
                     "name": names.load_balancer,
-                    "target_group_name": names.target_group,
+                    "target_group_name": names.target_group_for(svc.port.unwrap_or_default()),
                     "public": lb.public,
                     "health_check_path": lb.health_check_path,
                     "certificate_arn": lb.certificate_arn.as_ref().and_then(|arn| arn.get(e)),

@@ -505,7 +505,16 @@ fn load_balancer() -> Body {
                         .attr("unhealthy_threshold", num(3)),
                 ))
                 .blank()
-                .attr("tags", tags_named("each.value.target_group_name")),
+                .attr("tags", tags_named("each.value.target_group_name"))
+                .blank()
+                .block(block(
+                    "lifecycle",
+                    &[],
+                    Body::new()
+                        .comment("A new port or protocol replaces the target group, under a new name (it carries a hash of")
+                        .comment("both): the listener moves to the new one before the old one, still in use until then, goes.")
+                        .attr("create_before_destroy", true),
+                )),
         ))
         .block(resource(
             "aws_lb_listener",

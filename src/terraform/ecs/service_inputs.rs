@@ -237,8 +237,11 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
             per_env(&|e| {
                 let names = names(e);
                 obj([
-                    ("name", s(names.load_balancer)),
-                    ("target_group_name", s(names.target_group)),
+                    ("name", s(&names.load_balancer)),
+                    (
+                        "target_group_name",
+                        s(names.target_group_for(svc.port.unwrap_or_default())),
+                    ),
                     ("public", lb.public.into()),
                     ("health_check_path", s(&lb.health_check_path)),
                     (
