@@ -137,12 +137,39 @@ pub fn platform() -> Platform {
                     port: Some(8080),
                     desired: PerEnv::none()
                         .with("dev", 1)
-                        .with("staging", 2)
+                        .with("staging", 3)
                         .with("prod", 3),
                     load_balancer: Some(LoadBalancer {
                         public: true,
                         health_check_path: "/healthz".into(),
-                        certificate_arn: None,
+                        certificate_arn: Some(
+                            PerEnv::none()
+                                .with(
+                                    "dev",
+                                    certificate(
+                                        "111111111111",
+                                        "6f1e2d3c-4b5a-4c6d-9e8f-0a1b2c3d4e5f",
+                                    ),
+                                )
+                                .with(
+                                    "staging",
+                                    certificate(
+                                        "222222222222",
+                                        "7a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                                    ),
+                                )
+                                .with(
+                                    "prod",
+                                    certificate(
+                                        "333333333333",
+                                        "8b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e",
+                                    ),
+                                ),
+                        ),
+                        access_logs: Some(AccessLogs {
+                            bucket: PerEnv::all("acme-alb-access-logs".to_string()),
+                            prefix: Some("payments".to_string()),
+                        }),
                     }),
                     autoscaling: Some(Autoscaling {
                         min: PerEnv::all(3).with("dev", 1),
@@ -152,9 +179,12 @@ pub fn platform() -> Platform {
                     }),
                     environment: map([("LOG_LEVEL", "info")]),
                     secrets: strings(["db_password"]),
+                    writable_paths: strings(["/tmp"]),
                     command: Vec::new(),
                     architecture: Architecture::X86_64,
                     capacity: Capacity::OnDemand,
+                    health_check_grace_period_seconds: 60,
+                    exec: false,
                 },
             ),
             (
@@ -172,6 +202,9 @@ pub fn platform() -> Platform {
                     command: Vec::new(),
                     architecture: Architecture::X86_64,
                     capacity: Capacity::OnDemand,
+                    health_check_grace_period_seconds: 60,
+                    exec: false,
+                    writable_paths: Vec::new(),
                 },
             ),
         ]),
@@ -271,4 +304,9 @@ fn main() {
             std::process::exit(1);
         }
     }
+}
+
+/// An ACM certificate of us-east-1 in `account`.
+fn certificate(account: &str, id: &str) -> String {
+    format!("arn:aws:acm:us-east-1:{account}:certificate/{id}")
 }

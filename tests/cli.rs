@@ -637,3 +637,35 @@ fn the_spec_the_generated_files_name_is_where_they_name_it() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn warnings_are_printed_with_their_place_by_validate_and_generate() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("platform.yaml");
+    let text_of_example = fs::read_to_string(example("platform.yaml")).unwrap();
+    // desired below the autoscaling minimum: valid, but said.
+    let line = "      desired: { dev: 1, staging: 3, prod: 3 }";
+    assert!(text_of_example.contains(line));
+    fs::write(
+        &spec,
+        text_of_example.replace(line, "      desired: { dev: 1, staging: 2, prod: 3 }"),
+    )
+    .unwrap();
+    let line_no = text_of_example.lines().position(|l| l == line).unwrap() + 1;
+    let spec_arg = spec.to_str().unwrap();
+    let out = dir.path().join("out");
+    for args in [
+        vec!["validate", spec_arg],
+        vec!["generate", spec_arg, "--out", out.to_str().unwrap()],
+    ] {
+        let o = iacgen(&args);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let stderr = text(&o.stderr);
+        let expected = format!(
+            "{spec_arg}:{line_no}:35: warning: ecs.services.api.desired.staging: in staging: \
+             desired 2 is below autoscaling min 3"
+        );
+        assert!(stderr.contains(&expected), "{args:?}: {stderr}");
+        assert!(!text(&o.stdout).contains("warning"), "{args:?}");
+    }
+}

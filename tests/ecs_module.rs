@@ -346,3 +346,249 @@ fn the_long_names_example_renders_names_within_limits() {
         "two ALB and two target group names: {lb_names:?}"
     );
 }
+
+/// The attribute `attr` of `resource "<kind>" "<name>"` (or of an `output`) in `text`, printed.
+fn attribute(text: &str, block: &[&str], attr: &str) -> Option<String> {
+    let body = parse(text);
+    let found = body.blocks().find(|b| {
+        let labels: Vec<&str> = b.labels().iter().map(|l| l.as_str()).collect();
+        b.identifier() == block[0] && labels == block[1..]
+    })?;
+    found
+        .body()
+        .attributes()
+        .find(|a| a.key() == attr)
+        .map(|a| iacgen::hcl::print_expr(a.expr()))
+}
+
+#[test]
+fn the_service_waits_for_the_listener_that_forwards_to_its_target_group() {
+    let tree = render(&load(&spec(ADMIN)));
+    let main = tree.get("modules/ecs-service/main.tf").unwrap();
+    // With a certificate the HTTPS listener forwards (HTTP only redirects): the service must
+    // wait for it, or ECS refuses a target group that belongs to no load balancer yet.
+    let https = ["resource", "aws_lb_listener", "https"];
+    assert!(main.contains("resource \"aws_lb_listener\" \"https\""));
+    assert!(attribute(main, &https, "certificate_arn").is_some());
+    let depends =
+        attribute(main, &["resource", "aws_ecs_service", "this"], "depends_on").unwrap_or_default();
+    assert!(depends.contains("aws_lb_listener.https"), "{depends}");
+    assert!(depends.contains("aws_lb_listener.http"), "{depends}");
+}
+
+#[test]
+fn services_read_the_cluster_through_its_capacity_providers() {
+    let tree = render(&load(&spec(API)));
+    let outputs = tree.get("modules/ecs-cluster/outputs.tf").unwrap();
+    let name = attribute(outputs, &["output", "cluster_name"], "value").unwrap_or_default();
+    assert!(
+        name.starts_with("aws_ecs_cluster_capacity_providers.this."),
+        "{name}"
+    );
+    let arn_after =
+        attribute(outputs, &["output", "cluster_arn"], "depends_on").unwrap_or_default();
+    assert!(
+        arn_after.contains("aws_ecs_cluster_capacity_providers.this"),
+        "{arn_after}"
+    );
+    // The service module takes both from the cluster module's outputs.
+    let root = tree.get("environments/dev/main.tf").unwrap();
+    assert!(root.contains("module.ecs_cluster.cluster_arn"));
+    assert!(root.contains("module.ecs_cluster.cluster_name"));
+}
+
+#[test]
+fn each_environment_gets_its_own_certificate() {
+    let admin = ADMIN.replace(
+        "certificate_arn: \"arn:aws:acm:eu-west-1:111111111111:certificate/abc\"",
+        "certificate_arn: { dev: \"arn:aws:acm:eu-west-1:111111111111:certificate/dev\", \
+         prod: \"arn:aws:acm:eu-west-1:222222222222:certificate/prod\" }",
+    );
+    assert_ne!(admin, ADMIN);
+    let text = spec(&admin)
+        .replace("dev: {}", "dev: { account_id: \"111111111111\" }")
+        .replace("prod: {}", "prod: { account_id: \"222222222222\" }");
+    let calls = service_calls(&load(&text));
+    for (env, id) in [("dev", "dev"), ("prod", "prod")] {
+        let lb = input(&calls[0], "load_balancer", env);
+        assert!(lb.contains(&format!("certificate/{id}\"")), "{env}: {lb}");
+    }
+    // The same certificate for both accounts is refused where it cannot work.
+    let shared = spec(ADMIN).replace("prod: {}", "prod: { account_id: \"222222222222\" }");
+    let error = load_str(&shared, Format::Yaml, "test.yaml")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        error.contains(
+            "test.yaml:21:56: ecs.services.admin.load_balancer.certificate_arn: in prod: the \
+             certificate belongs to account 111111111111 but prod runs in account 222222222222"
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn access_logs_reach_the_load_balancer_of_each_environment() {
+    let admin = ADMIN.replace(
+        "load_balancer: { public: false,",
+        "load_balancer: { access_logs: { bucket: { dev: dev-logs, prod: prod-logs }, prefix: \
+         admin }, public: false,",
+    );
+    assert_ne!(admin, ADMIN);
+    let platform = load(&spec(&admin));
+    let calls = service_calls(&platform);
+    for env in ["dev", "prod"] {
+        let lb = input(&calls[0], "load_balancer", env);
+        assert!(
+            lb.contains(&format!("bucket = \"{env}-logs\"")) && lb.contains("prefix = \"admin\""),
+            "{env}: {lb}"
+        );
+    }
+    let main = render(&platform);
+    let main = main.get("modules/ecs-service/main.tf").unwrap();
+    assert!(main.contains("dynamic \"access_logs\""));
+    // Without access_logs the object says null: the load balancer writes none.
+    let calls = service_calls(&load(&spec(ADMIN)));
+    let lb = input(&calls[0], "load_balancer", "dev");
+    assert!(
+        lb.lines()
+            .any(|l| l.trim_start().starts_with("access_logs ") && l.ends_with("= null")),
+        "{lb}"
+    );
+}
+
+#[test]
+fn failed_deployments_fail_the_apply_and_the_grace_period_is_the_specs() {
+    let api = API.replace(
+        "      port: 8080\n",
+        "      port: 8080\n      health_check_grace_period_seconds: 180\n",
+    );
+    assert_ne!(api, API);
+    let platform = load(&spec(&format!("{api}{WORKER}")));
+    let calls = service_calls(&platform);
+    assert_eq!(
+        input(&calls[0], "health_check_grace_period_seconds", "dev"),
+        "180"
+    );
+    assert_eq!(
+        input(&calls[1], "health_check_grace_period_seconds", "dev"),
+        "60"
+    );
+    let tree = render(&platform);
+    let main = tree.get("modules/ecs-service/main.tf").unwrap();
+    let service = ["resource", "aws_ecs_service", "this"];
+    assert_eq!(
+        attribute(main, &service, "wait_for_steady_state").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        attribute(main, &service, "health_check_grace_period_seconds").as_deref(),
+        Some("var.load_balancer == null ? null : var.health_check_grace_period_seconds")
+    );
+    assert!(
+        main.contains("deployment_circuit_breaker {\n    enable   = true\n    rollback = true")
+    );
+}
+
+#[test]
+fn exec_is_opt_in_and_brings_its_permissions_and_writable_paths() {
+    let api = API.replace(
+        "      port: 8080\n",
+        "      port: 8080\n      exec: true\n      writable_paths: [/tmp, /var/cache/app]\n",
+    );
+    assert_ne!(api, API);
+    let platform = load(&spec(&format!("{api}{WORKER}")));
+    let calls = service_calls(&platform);
+    assert_eq!(input(&calls[0], "exec", "dev"), "true");
+    assert_eq!(input(&calls[1], "exec", "dev"), "false");
+    let volumes = input(&calls[0], "writable_volumes", "dev");
+    for (volume, path) in [
+        ("tmp", "/tmp"),
+        ("var-cache-app", "/var/cache/app"),
+        ("var-lib-amazon", "/var/lib/amazon"),
+        ("var-log-amazon", "/var/log/amazon"),
+    ] {
+        assert!(volumes.contains(volume), "{volume}: {volumes}");
+        assert!(
+            volumes.contains(&format!("\"{path}\"")),
+            "{path}: {volumes}"
+        );
+    }
+    assert_eq!(input(&calls[1], "writable_volumes", "dev"), "{}");
+    let tree = render(&platform);
+    let main = tree.get("modules/ecs-service/main.tf").unwrap();
+    let service = ["resource", "aws_ecs_service", "this"];
+    assert_eq!(
+        attribute(main, &service, "enable_execute_command").as_deref(),
+        Some("var.exec")
+    );
+    let policy = ["resource", "aws_iam_role_policy", "exec"];
+    assert_eq!(
+        attribute(main, &policy, "role").as_deref(),
+        Some("aws_iam_role.task.id")
+    );
+    for action in [
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+        "kms:Decrypt",
+        "logs:PutLogEvents",
+    ] {
+        assert!(main.contains(&format!("\"{action}\"")), "{action}");
+    }
+    let containers = attribute(
+        main,
+        &["resource", "aws_ecs_task_definition", "this"],
+        "container_definitions",
+    )
+    .unwrap_or_default();
+    assert!(containers.contains("mountPoints"), "{containers}");
+    assert!(main.contains("dynamic \"volume\""));
+}
+
+#[test]
+fn a_target_group_whose_port_changes_is_replaced_create_first_under_a_new_name() {
+    let names = ServiceNames::new(LONG_PROJECT, LONG_ENV, "customer-notification-service");
+    let (a, b) = (names.target_group_for(8080), names.target_group_for(8081));
+    assert_ne!(a, b, "a new port must give a new name");
+    assert_eq!(
+        a,
+        names.target_group_for(8080),
+        "the same port keeps its name"
+    );
+    assert!(a.len() <= 32 && b.len() <= 32, "{a} {b}");
+    let short = ServiceNames::new("shop", "dev", "api").target_group_for(8080);
+    assert!(
+        short.starts_with("shop-dev-api-") && short.len() == 17,
+        "{short}"
+    );
+    // The name written is the one for the service's port, and the target group is replaced
+    // create-before-destroy (the listener still uses the old one until it moves).
+    let platform = load(&spec(API));
+    let lb = input(&service_calls(&platform)[0], "load_balancer", "dev");
+    assert!(lb.contains(&format!("\"{short}\"")), "{lb}");
+    let tree = render(&platform);
+    let main = tree.get("modules/ecs-service/main.tf").unwrap();
+    let body = parse(main);
+    let target_group = body
+        .blocks()
+        .find(|b| {
+            b.identifier() == "resource"
+                && b.labels().iter().map(|l| l.as_str()).collect::<Vec<_>>()
+                    == ["aws_lb_target_group", "this"]
+        })
+        .unwrap();
+    let lifecycle = target_group
+        .body()
+        .blocks()
+        .find(|b| b.identifier() == "lifecycle")
+        .unwrap();
+    let cbd = lifecycle
+        .body()
+        .attributes()
+        .find(|a| a.key() == "create_before_destroy")
+        .map(|a| iacgen::hcl::print_expr(a.expr()));
+    assert_eq!(cbd.as_deref(), Some("true"));
+}

@@ -3,7 +3,7 @@
 
 use iacgen::model::cidr::{self, subnet_cidrs};
 use iacgen::model::tags::tag_set;
-use iacgen::model::validate::{Problem, validate};
+use iacgen::model::validate::{Problem, validate, warnings};
 use iacgen::model::*;
 use ipnet::Ipv4Net;
 use proptest::prelude::*;
@@ -79,6 +79,9 @@ fn example() -> Platform {
         command: Vec::new(),
         architecture: Architecture::X86_64,
         capacity: Capacity::OnDemand,
+        health_check_grace_period_seconds: 60,
+        exec: false,
+        writable_paths: Vec::new(),
     };
     let api = Service {
         port: Some(8080),
@@ -90,6 +93,7 @@ fn example() -> Platform {
             public: true,
             health_check_path: "/healthz".into(),
             certificate_arn: None,
+            access_logs: None,
         }),
         autoscaling: Some(Autoscaling {
             min: PerEnv::all(3).with("dev", 1),
@@ -1221,11 +1225,15 @@ fn service_image_port_and_capacity() {
 #[test]
 fn load_balancers() {
     let mut p = example();
+    // Without account ids only the region of a certificate is checked.
+    without_accounts(&mut p);
     let api = service(&mut p, "api");
     api.port = None;
     let lb = api.load_balancer.as_mut().unwrap();
     lb.health_check_path = "healthz".into();
-    lb.certificate_arn = Some("arn:aws:acm:eu-west-1:111111111111:certificate/abc".into());
+    lb.certificate_arn = Some(PerEnv::all(
+        "arn:aws:acm:eu-west-1:111111111111:certificate/abc".into(),
+    ));
     assert_problems(
         &p,
         &[
@@ -1239,7 +1247,9 @@ fn load_balancers() {
     );
     let mut p = example();
     let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
-    lb.certificate_arn = Some("arn:aws:acm:us-east-1:111111111111:cert/abc".into());
+    lb.certificate_arn = Some(PerEnv::all(
+        "arn:aws:acm:us-east-1:111111111111:cert/abc".into(),
+    ));
     assert_problems(
         &p,
         &["ecs.services.api.load_balancer.certificate_arn: \
@@ -1248,16 +1258,187 @@ fn load_balancers() {
     );
     // A certificate from the right region is fine, and a region per env is checked per env.
     let mut p = example();
+    without_accounts(&mut p);
     p.region = PerEnv::all("us-east-1".to_string()).with("prod", "eu-west-1".to_string());
     secret(&mut p, "db_password").rotation = None;
     let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
-    lb.certificate_arn = Some("arn:aws:acm:us-east-1:111111111111:certificate/abc".into());
+    lb.certificate_arn = Some(PerEnv::all(
+        "arn:aws:acm:us-east-1:111111111111:certificate/abc".into(),
+    ));
     assert_problems(
         &p,
         &[
             "ecs.services.api.load_balancer.certificate_arn: in prod: the certificate is in \
            us-east-1 but the load balancer is in eu-west-1: an ALB needs a certificate from its \
            own region",
+        ],
+    );
+}
+
+fn without_accounts(p: &mut Platform) {
+    for e in &mut p.environments {
+        e.account_id = None;
+    }
+}
+
+/// `arn:aws:acm:us-east-1:<account>:certificate/<n>`
+fn certificate(account: &str) -> String {
+    format!("arn:aws:acm:us-east-1:{account}:certificate/0b8f1c2e")
+}
+
+#[test]
+fn a_certificate_serves_only_its_own_account() {
+    // One certificate for environments in three accounts: refused where it cannot work.
+    let mut p = example();
+    let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
+    lb.certificate_arn = Some(PerEnv::all(certificate("333333333333")));
+    assert_problems(
+        &p,
+        &[
+            "ecs.services.api.load_balancer.certificate_arn: in dev: the certificate belongs to \
+             account 333333333333 but dev runs in account 111111111111: an ALB can only use a \
+             certificate of its own account (give one per environment, like `certificate_arn: { \
+             dev: arn:aws:acm:...:111111111111:certificate/... }`)",
+            "ecs.services.api.load_balancer.certificate_arn: in staging: the certificate belongs \
+             to account 333333333333 but staging runs in account 222222222222: an ALB can only \
+             use a certificate of its own account (give one per environment, like \
+             `certificate_arn: { staging: arn:aws:acm:...:222222222222:certificate/... }`)",
+        ],
+    );
+    // One per environment, each in its account: valid; a wrong one is reported at its key.
+    let mut p = example();
+    let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
+    let per_env = PerEnv::none()
+        .with("dev", certificate("111111111111"))
+        .with("staging", certificate("222222222222"))
+        .with("prod", certificate("333333333333"));
+    lb.certificate_arn = Some(per_env.clone());
+    assert_problems(&p, &[]);
+    let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
+    lb.certificate_arn = Some(per_env.with("prod", certificate("222222222222")));
+    assert_problems(
+        &p,
+        &[
+            "ecs.services.api.load_balancer.certificate_arn.prod: in prod: the certificate \
+           belongs to account 222222222222 but prod runs in account 333333333333: an ALB can \
+           only use a certificate of its own account (give one per environment, like \
+           `certificate_arn: { prod: arn:aws:acm:...:333333333333:certificate/... }`)",
+        ],
+    );
+    // A map must cover every environment.
+    let mut p = example();
+    let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
+    lb.certificate_arn = Some(PerEnv::none().with("dev", certificate("111111111111")));
+    assert_problems(
+        &p,
+        &[
+            "ecs.services.api.load_balancer.certificate_arn: no value for staging, prod: add \
+           `staging:`, `prod:` or `default:`",
+        ],
+    );
+}
+
+#[test]
+fn images_from_another_accounts_ecr_are_warned_about() {
+    // The example's images are in dev's ECR (111111111111).
+    let p = example();
+    assert!(problems(&p).is_empty());
+    assert_eq!(
+        warned_at(&p, "ecs.services.api.image"),
+        [
+            "ecs.services.api.image: the image is in the ECR of account 111111111111, but \
+          staging (222222222222), prod (333333333333) run in another account: the repository's \
+          policy must allow those accounts to pull (ecr:BatchGetImage, \
+          ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability); iacgen grants only the \
+          task execution role's side"
+        ]
+    );
+    // One account for every environment, or an image outside ECR: nothing to say.
+    let mut p = example();
+    for e in &mut p.environments {
+        e.account_id = Some("111111111111".into());
+    }
+    service(&mut p, "worker").image = "nginx:1.27".into();
+    assert!(warned_at(&p, "ecs.services.api.image").is_empty());
+    assert!(warned_at(&p, "ecs.services.worker.image").is_empty());
+}
+
+#[test]
+fn public_plain_http_under_a_compliance_tag_is_warned_about() {
+    // The example's prod is tagged Compliance: pci; its public api has no certificate.
+    let p = example();
+    assert_eq!(
+        warned_at(&p, "ecs.services.api.load_balancer"),
+        [
+            "ecs.services.api.load_balancer: in prod: a public load balancer without \
+          `certificate_arn` serves plain HTTP to the internet in an environment tagged \
+          Compliance: pci; give it a certificate (HTTP then only redirects to HTTPS), and \
+          consider `access_logs`"
+        ]
+    );
+    // A certificate there (or an internal load balancer) says nothing.
+    let mut p = example();
+    let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
+    lb.certificate_arn = Some(
+        PerEnv::none()
+            .with("dev", certificate("111111111111"))
+            .with("staging", certificate("222222222222"))
+            .with("prod", certificate("333333333333")),
+    );
+    assert!(warned_at(&p, "ecs.services.api.load_balancer").is_empty());
+    let mut p = example();
+    service(&mut p, "api")
+        .load_balancer
+        .as_mut()
+        .unwrap()
+        .public = false;
+    assert!(warned_at(&p, "ecs.services.api.load_balancer").is_empty());
+}
+
+#[test]
+fn access_logs_bucket_and_prefix() {
+    let mut p = example();
+    let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
+    lb.access_logs = Some(AccessLogs {
+        bucket: PerEnv::all("Logs_Bucket".into()),
+        prefix: Some("alb/AWSLogs/".into()),
+    });
+    let found = problems(&p);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].starts_with("ecs.services.api.load_balancer.access_logs.bucket: "));
+    assert_eq!(
+        found[1],
+        "ecs.services.api.load_balancer.access_logs.prefix: prefix `alb/AWSLogs/` must be a key \
+         prefix without `/` at either end, without `AWSLogs` (which Elastic Load Balancing \
+         adds) and without spaces, like `alb/web`"
+    );
+    let lb = service(&mut p, "api").load_balancer.as_mut().unwrap();
+    lb.access_logs = Some(AccessLogs {
+        bucket: PerEnv::all("acme-alb-logs".into()),
+        prefix: Some("payments/api".into()),
+    });
+    assert!(problems(&p).is_empty());
+}
+
+#[test]
+fn writable_paths_are_distinct_absolute_paths() {
+    let mut p = example();
+    let api = service(&mut p, "api");
+    api.exec = true;
+    api.writable_paths = strings(&["/tmp", "tmp", "/", "/tmp/", "/var/log/amazon", "/a b"]);
+    assert_problems(
+        &p,
+        &[
+            "ecs.services.api.writable_paths.1: writable path `tmp` must be an absolute path \
+             below `/` of letters, digits, `-`, `_` and `.` (like `/tmp` or `/var/cache/nginx`)",
+            "ecs.services.api.writable_paths.2: writable path `/` must be an absolute path below \
+             `/` of letters, digits, `-`, `_` and `.` (like `/tmp` or `/var/cache/nginx`)",
+            "ecs.services.api.writable_paths.3: writable path `/tmp/` is listed twice (or names \
+             the same volume `tmp`)",
+            "ecs.services.api.writable_paths.4: `/var/log/amazon` is already writable: `exec: \
+             true` adds it for the ECS Exec agent",
+            "ecs.services.api.writable_paths.5: writable path `/a b` must be an absolute path \
+             below `/` of letters, digits, `-`, `_` and `.` (like `/tmp` or `/var/cache/nginx`)",
         ],
     );
 }
@@ -1287,6 +1468,48 @@ fn autoscaling_bounds_and_targets() {
         &p,
         &["ecs.services.api.autoscaling.max: autoscaling max must be at least 1"],
     );
+}
+
+/// Every warning as `path: message` whose path starts with `prefix`.
+fn warned_at(p: &Platform, prefix: &str) -> Vec<String> {
+    warnings(p)
+        .iter()
+        .map(Problem::to_string)
+        .filter(|w| w.starts_with(prefix))
+        .collect()
+}
+
+fn warned(p: &Platform) -> Vec<String> {
+    warned_at(p, "ecs.services.api.desired")
+}
+
+#[test]
+fn desired_outside_the_autoscaling_range_is_said_not_silently_raised() {
+    // The SPEC.md example starts staging at 2 with autoscaling min 3 (default).
+    let p = example();
+    assert!(problems(&p).is_empty());
+    assert_eq!(
+        warned(&p),
+        [
+            "ecs.services.api.desired.staging: in staging: desired 2 is below autoscaling min 3: \
+             iacgen writes desired_count = 3, as Application Auto Scaling would set it; write 3 \
+             to say so, or change the bounds"
+        ]
+    );
+    let mut p = example();
+    service(&mut p, "api").desired = PerEnv::all(12);
+    service(&mut p, "api").autoscaling.as_mut().unwrap().min = PerEnv::all(1);
+    assert_eq!(
+        warned(&p),
+        [
+            "ecs.services.api.desired: desired 12 is above autoscaling max 10: iacgen writes \
+          desired_count = 10, as Application Auto Scaling would set it; write 10 to say so, or \
+          change the bounds"
+        ]
+    );
+    let mut p = example();
+    service(&mut p, "api").desired = PerEnv::all(3).with("dev", 1);
+    assert!(warned(&p).is_empty());
 }
 
 #[test]
@@ -1672,7 +1895,7 @@ proptest! {
         api.environment.insert(text[4].clone(), text[5].clone());
         let lb = api.load_balancer.as_mut().unwrap();
         lb.health_check_path = text[6].clone();
-        lb.certificate_arn = Some(text[7].clone());
+        lb.certificate_arn = Some(PerEnv::all(text[7].clone()));
         let db = secret(&mut p, "db_password");
         db.generate.as_mut().unwrap().length = numbers[6];
         db.rotation.as_mut().unwrap().lambda_arn = PerEnv::all(text[8].clone());

@@ -6,7 +6,7 @@
 mod support;
 
 use iacgen::model::{Architecture, Platform, Service, fargate};
-use iacgen::terraform::ecs::{call_name, secret_env_name, sizing};
+use iacgen::terraform::ecs::{call_name, secret_env_name, sizing, writable_volumes};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -90,7 +90,11 @@ fn json_input(resource: &Value, key: &str) -> Value {
 
 /// The statements of a service's execution role policy, by `Sid`.
 fn execution_statements(resources: &[&Value]) -> BTreeMap<String, Value> {
-    let policies = of_type(resources, "aws:iam/rolePolicy:RolePolicy");
+    // The task role's `ecs-exec` policy (with `exec: true`) is not the execution role's.
+    let policies: Vec<_> = of_type(resources, "aws:iam/rolePolicy:RolePolicy")
+        .into_iter()
+        .filter(|p| p["inputs"]["name"] != "ecs-exec")
+        .collect();
     assert_eq!(policies.len(), 1);
     json_input(policies[0], "policy")["Statement"]
         .as_array()
@@ -229,7 +233,7 @@ fn internal_services_get_no_public_load_balancer() {
 
 #[test]
 fn with_a_certificate_http_only_redirects_to_https() {
-    each_service(|_, _, name, svc, resources, _| {
+    each_service(|_, env, name, svc, resources, _| {
         let Some(lb) = &svc.load_balancer else { return };
         let listeners = of_type(resources, "aws:lb/listener:Listener");
         let by_port = |port: u64| {
@@ -240,7 +244,7 @@ fn with_a_certificate_http_only_redirects_to_https() {
         };
         let http = by_port(80).unwrap_or_else(|| panic!("{name}: no HTTP listener"));
         let action = &http["defaultActions"][0];
-        match &lb.certificate_arn {
+        match lb.certificate_arn.as_ref().and_then(|arn| arn.get(env)) {
             Some(certificate) => {
                 assert_eq!(listeners.len(), 2, "{name}");
                 assert_eq!(action["type"], "redirect", "{name}");
@@ -261,6 +265,110 @@ fn with_a_certificate_http_only_redirects_to_https() {
                 assert_eq!(listeners.len(), 1, "{name}");
                 assert_eq!(action["type"], "forward", "{name}");
             }
+        }
+    });
+}
+
+#[test]
+fn services_wait_for_the_forwarding_listener_and_the_capacity_providers() {
+    each_service(|platform, env, name, svc, resources, report| {
+        let all = support::resources(report, env);
+        let capacity = of_type(
+            &all,
+            "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+        );
+        assert_eq!(capacity.len(), 1, "{}", platform.project);
+        let services = of_type(resources, "aws:ecs/service:Service");
+        assert_eq!(services.len(), 1, "{name}");
+        let depends = strings(&services[0]["dependencies"]);
+        let urn = |r: &Value| r["urn"].as_str().unwrap_or_default().to_string();
+        assert!(
+            depends.contains(&urn(capacity[0])),
+            "{name} in {env}: the service does not wait for the capacity providers"
+        );
+        let Some(lb) = &svc.load_balancer else { return };
+        let forwarding_port = if lb.certificate_arn.is_some() {
+            443
+        } else {
+            80
+        };
+        let listeners = of_type(resources, "aws:lb/listener:Listener");
+        let forwarding = listeners
+            .iter()
+            .find(|l| l["inputs"]["port"] == forwarding_port)
+            .unwrap_or_else(|| panic!("{name}: no listener on {forwarding_port}"));
+        assert_eq!(forwarding["inputs"]["defaultActions"][0]["type"], "forward");
+        assert!(
+            depends.contains(&urn(forwarding)),
+            "{name} in {env}: the service does not wait for the listener that forwards"
+        );
+    });
+}
+
+#[test]
+fn deployments_wait_for_a_steady_state_with_the_specs_grace_period() {
+    each_service(|_, env, name, svc, resources, _| {
+        let services = of_type(resources, "aws:ecs/service:Service");
+        let inputs = &services[0]["inputs"];
+        assert_eq!(inputs["waitForSteadyState"], true, "{name} in {env}");
+        assert_eq!(inputs["deploymentCircuitBreaker"]["rollback"], true);
+        let grace = &inputs["healthCheckGracePeriodSeconds"];
+        match &svc.load_balancer {
+            Some(_) => assert_eq!(*grace, svc.health_check_grace_period_seconds, "{name}"),
+            None => assert!(grace.is_null(), "{name}: {grace}"),
+        }
+    });
+}
+
+#[test]
+fn exec_and_writable_paths_as_the_spec_asks() {
+    each_service(|_, env, name, svc, resources, _| {
+        let services = of_type(resources, "aws:ecs/service:Service");
+        assert_eq!(
+            services[0]["inputs"]["enableExecuteCommand"], svc.exec,
+            "{name} in {env}"
+        );
+        let volumes = writable_volumes(svc);
+        let task = of_type(resources, "aws:ecs/taskDefinition:TaskDefinition");
+        let declared: BTreeSet<String> = task[0]["inputs"]["volumes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v["name"].as_str().map(str::to_string))
+            .collect();
+        assert_eq!(declared, volumes.keys().cloned().collect(), "{name}");
+        let container = &json_input(task[0], "containerDefinitions")[0];
+        let mounted: BTreeMap<String, String> = container["mountPoints"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|m| {
+                assert_eq!(m["readOnly"], false);
+                (
+                    m["sourceVolume"].as_str().unwrap_or_default().to_string(),
+                    m["containerPath"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(mounted, volumes, "{name}");
+        assert_eq!(container["readonlyRootFilesystem"], true);
+        let task_policies: Vec<_> = of_type(resources, "aws:iam/rolePolicy:RolePolicy")
+            .into_iter()
+            .filter(|p| p["inputs"]["name"] == "ecs-exec")
+            .collect();
+        assert_eq!(task_policies.len(), usize::from(svc.exec), "{name}");
+        if let Some(policy) = task_policies.first() {
+            let actions: BTreeSet<String> = json_input(policy, "policy")["Statement"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|s| strings(&s["Action"]))
+                .collect();
+            assert!(
+                actions.contains("ssmmessages:OpenDataChannel"),
+                "{actions:?}"
+            );
+            assert!(actions.contains("kms:Decrypt"), "{actions:?}");
         }
     });
 }

@@ -84,8 +84,8 @@ service_api = EcsService(
         service="api",
         tags=tags,
         region=region,
-        cluster_name=ecs_cluster.cluster.name,
-        cluster_arn=ecs_cluster.cluster.arn,
+        cluster_name=ecs_cluster.capacity_providers.cluster_name,
+        cluster_arn=ecs_cluster.cluster_arn,
         logs_kms_key_arn=ecs_cluster.logs_key.arn,
         log_retention_days=config.require_int("ecsLogRetentionDays"),
         vpc_id=network.vpc.id,
@@ -97,6 +97,10 @@ service_api = EcsService(
         architecture="X86_64",
         capacity_provider="FARGATE",
         port=8080,
+        writable_volumes={"tmp": "/tmp"},
+        exec=False,
+        exec_log_group_name=ecs_cluster.exec_log_group.name,
+        health_check_grace_period_seconds=60,
         command=[],
         environment={"LOG_LEVEL": "info"},
         secrets={"DB_PASSWORD": secrets.secret_arns["db_password"]},
@@ -122,8 +126,8 @@ service_worker = EcsService(
         service="worker",
         tags=tags,
         region=region,
-        cluster_name=ecs_cluster.cluster.name,
-        cluster_arn=ecs_cluster.cluster.arn,
+        cluster_name=ecs_cluster.capacity_providers.cluster_name,
+        cluster_arn=ecs_cluster.cluster_arn,
         logs_kms_key_arn=ecs_cluster.logs_key.arn,
         log_retention_days=config.require_int("ecsLogRetentionDays"),
         vpc_id=network.vpc.id,
@@ -135,6 +139,10 @@ service_worker = EcsService(
         architecture="X86_64",
         capacity_provider="FARGATE",
         port=None,
+        writable_volumes={},
+        exec=False,
+        exec_log_group_name=ecs_cluster.exec_log_group.name,
+        health_check_grace_period_seconds=60,
         command=[],
         environment={},
         secrets={},
@@ -165,7 +173,7 @@ observability = Observability(
         alarm_latency_p99_seconds=config.require_float("alarmLatencyP99Seconds"),
         alarm_cpu_percent=config.require_int("alarmCpuPercent"),
         alarm_memory_percent=config.require_int("alarmMemoryPercent"),
-        ecs_cluster_name=ecs_cluster.cluster.name,
+        ecs_cluster_name=ecs_cluster.capacity_providers.cluster_name,
         ecs_services={
             "api": service_api.service.name,
             "worker": service_worker.service.name,
@@ -230,8 +238,8 @@ pulumi.export(
 pulumi.export(
     "node_group_autoscaling_group_names", eks.node_group_autoscaling_group_names
 )
-pulumi.export("ecs_cluster_name", ecs_cluster.cluster.name)
-pulumi.export("ecs_cluster_arn", ecs_cluster.cluster.arn)
+pulumi.export("ecs_cluster_name", ecs_cluster.capacity_providers.cluster_name)
+pulumi.export("ecs_cluster_arn", ecs_cluster.cluster_arn)
 pulumi.export("ecs_logs_kms_key_arn", ecs_cluster.logs_key.arn)
 pulumi.export("ecs_exec_log_group_name", ecs_cluster.exec_log_group.name)
 pulumi.export("service_api_service_name", service_api.service.name)

@@ -8,6 +8,7 @@
 pub mod aws;
 pub mod cidr;
 pub mod ec2;
+pub mod ecr;
 pub mod fargate;
 pub mod naming;
 mod per_env;

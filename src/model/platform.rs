@@ -288,7 +288,18 @@ pub struct Service {
     pub architecture: Architecture,
     /// `on_demand` runs on FARGATE, `spot` on FARGATE_SPOT (an added field, as for node pools).
     pub capacity: Capacity,
+    /// Seconds ECS ignores failing load balancer health checks of a new task (default 60);
+    /// only a service with a load balancer has one.
+    pub health_check_grace_period_seconds: u32,
+    /// ECS Exec (`aws ecs execute-command`) into the service's tasks: off unless asked.
+    pub exec: bool,
+    /// Absolute paths in the container that are writable (each a task volume); the root
+    /// filesystem stays read-only.
+    pub writable_paths: Vec<String>,
 }
+
+/// The health check grace period of a service that names none.
+pub const DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS: u32 = 60;
 
 /// `…load_balancer`: an ALB in front of a service with a port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -296,8 +307,21 @@ pub struct LoadBalancer {
     /// Internet-facing in public subnets; otherwise internal in private subnets.
     pub public: bool,
     pub health_check_path: String,
-    /// With a certificate: HTTPS listener plus an HTTP→HTTPS redirect.
-    pub certificate_arn: Option<String>,
+    /// With a certificate: HTTPS listener plus an HTTP→HTTPS redirect. Per environment: an ACM
+    /// certificate serves only load balancers of its own account and region.
+    pub certificate_arn: Option<PerEnv<String>>,
+    /// Access logs to an S3 bucket (`None`: off).
+    pub access_logs: Option<AccessLogs>,
+}
+
+/// `…load_balancer.access_logs`: where the ALB writes its access logs. The bucket's policy must
+/// let Elastic Load Balancing write (iacgen does not own the bucket).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessLogs {
+    /// Per environment: a bucket of each account, or one central log archive bucket.
+    pub bucket: PerEnv<String>,
+    /// Key prefix inside the bucket (`None`: the bucket's root).
+    pub prefix: Option<String>,
 }
 
 /// `…autoscaling`: target tracking between per-env bounds.

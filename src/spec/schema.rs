@@ -458,7 +458,26 @@ fn ecs() -> Value {
                         ("health_check_path", string("Health check path. Default /.")),
                         (
                             "certificate_arn",
-                            string("ACM certificate: HTTPS plus an HTTP to HTTPS redirect."),
+                            per_env(
+                                "ACM certificate: HTTPS plus an HTTP to HTTPS redirect; in the \
+                                 environment's own account and region.",
+                                string("ACM certificate ARN."),
+                            ),
+                        ),
+                        (
+                            "access_logs",
+                            table(
+                                "ALB access logs to an S3 bucket whose policy lets Elastic Load \
+                                 Balancing write. Default: off.",
+                                &["bucket"],
+                                vec![
+                                    (
+                                        "bucket",
+                                        per_env("S3 bucket name.", string("S3 bucket name.")),
+                                    ),
+                                    ("prefix", string("Key prefix in the bucket. Default: none.")),
+                                ],
+                            ),
                         ),
                     ],
                 ),
@@ -506,6 +525,29 @@ fn ecs() -> Value {
                 choice("CPU architecture. Default x86_64.", &["x86_64", "arm64"]),
             ),
             ("capacity", capacity()),
+            (
+                "health_check_grace_period_seconds",
+                integer(
+                    "Seconds ECS ignores failing load balancer health checks of a new task. \
+                     Default 60.",
+                    Some(0),
+                    Some(2_147_483_647),
+                ),
+            ),
+            (
+                "exec",
+                boolean(
+                    "ECS Exec into the service's tasks (enable_execute_command, SSM permissions \
+                     on the task role). Default false.",
+                ),
+            ),
+            (
+                "writable_paths",
+                strings(
+                    "Absolute container paths that are writable (a task volume each, like \
+                     /tmp); the root filesystem stays read-only.",
+                ),
+            ),
         ],
     );
     let mut service = service;

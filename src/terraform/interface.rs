@@ -71,6 +71,8 @@ pub struct Output {
     pub name: String,
     pub description: String,
     pub value: Expr,
+    /// `depends_on` of the output: what must exist before anything that reads it is created.
+    pub depends_on: Option<Expr>,
 }
 
 impl Output {
@@ -79,17 +81,24 @@ impl Output {
             name: name.to_string(),
             description: description.to_string(),
             value,
+            depends_on: None,
         }
     }
 
+    /// The same output, read only once `resources` (a list of references) exist.
+    pub fn after(mut self, resources: &str) -> Self {
+        self.depends_on = Some(crate::hcl::ex(resources));
+        self
+    }
+
     fn to_block(&self) -> crate::hcl::Block {
-        block(
-            "output",
-            &[&self.name],
-            Body::new()
-                .attr("description", s(&self.description))
-                .attr("value", self.value.clone()),
-        )
+        let mut body = Body::new()
+            .attr("description", s(&self.description))
+            .attr("value", self.value.clone());
+        if let Some(depends_on) = &self.depends_on {
+            body = body.attr("depends_on", depends_on.clone());
+        }
+        block("output", &[&self.name], body)
     }
 }
 

@@ -109,12 +109,12 @@ output "node_group_autoscaling_group_names" {
 }
 
 output "ecs_cluster_name" {
-  description = "Name of the ECS cluster."
+  description = "Name of the ECS cluster, once its capacity providers are associated."
   value       = module.ecs_cluster.cluster_name
 }
 
 output "ecs_cluster_arn" {
-  description = "ARN of the ECS cluster."
+  description = "ARN of the ECS cluster, once its capacity providers are associated."
   value       = module.ecs_cluster.cluster_arn
 }
 

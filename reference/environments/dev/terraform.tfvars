@@ -69,11 +69,15 @@ service_api_execution_role_name = "payments-dev-api-execution"
 service_api_task_role_name      = "payments-dev-api-task"
 service_api_load_balancer = {
   name                = "payments-dev-api"
-  target_group_name   = "payments-dev-api"
+  target_group_name   = "payments-dev-api-6bdd"
   public              = true
   health_check_path   = "/healthz"
-  certificate_arn     = null
+  certificate_arn     = "arn:aws:acm:us-east-1:111111111111:certificate/6f1e2d3c-4b5a-4c6d-9e8f-0a1b2c3d4e5f"
   deletion_protection = false
+  access_logs = {
+    bucket = "acme-alb-access-logs"
+    prefix = "payments"
+  }
 }
 
 # module "service_worker" (modules/ecs-service)

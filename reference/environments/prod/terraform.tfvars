@@ -73,11 +73,15 @@ service_api_execution_role_name = "payments-prod-api-execution"
 service_api_task_role_name      = "payments-prod-api-task"
 service_api_load_balancer = {
   name                = "payments-prod-api"
-  target_group_name   = "payments-prod-api"
+  target_group_name   = "payments-prod-api-6bdd"
   public              = true
   health_check_path   = "/healthz"
-  certificate_arn     = null
+  certificate_arn     = "arn:aws:acm:us-east-1:333333333333:certificate/8b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e"
   deletion_protection = true
+  access_logs = {
+    bucket = "acme-alb-access-logs"
+    prefix = "payments"
+  }
 }
 
 # module "service_worker" (modules/ecs-service)

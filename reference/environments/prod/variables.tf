@@ -350,7 +350,7 @@ variable "service_api_task_role_name" {
 }
 
 variable "service_api_load_balancer" {
-  description = "Application load balancer in front of the service (null: none). `public`: internet-facing in the public subnets, otherwise internal; `certificate_arn`: HTTPS plus an HTTP→HTTPS redirect (null: plain HTTP)."
+  description = "Application load balancer in front of the service (null: none). `public`: internet-facing in the public subnets, otherwise internal; `certificate_arn`: HTTPS plus an HTTP→HTTPS redirect (null: plain HTTP); `access_logs`: S3 bucket and key prefix of the access logs (null: off)."
   type = object({
     name                = string
     target_group_name   = string
@@ -358,6 +358,10 @@ variable "service_api_load_balancer" {
     health_check_path   = string
     certificate_arn     = string
     deletion_protection = bool
+    access_logs = object({
+      bucket = string
+      prefix = string
+    })
   })
 
   validation {

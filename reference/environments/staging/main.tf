@@ -71,6 +71,12 @@ module "service_api" {
   environment = {
     LOG_LEVEL = "info"
   }
+  writable_volumes = {
+    tmp = "/tmp"
+  }
+  exec                              = false
+  exec_log_group_name               = module.ecs_cluster.exec_log_group_name
+  health_check_grace_period_seconds = 60
   secrets = {
     DB_PASSWORD = module.secrets.secret_arns["db_password"]
   }
@@ -90,36 +96,40 @@ module "service_api" {
 module "service_worker" {
   source = "../../modules/ecs-service"
 
-  name                 = local.name
-  service              = "worker"
-  tags                 = var.tags
-  cluster_name         = module.ecs_cluster.cluster_name
-  cluster_arn          = module.ecs_cluster.cluster_arn
-  logs_kms_key_arn     = module.ecs_cluster.logs_kms_key_arn
-  log_retention_days   = var.ecs_log_retention_days
-  vpc_id               = module.network.vpc_id
-  vpc_cidr_block       = module.network.vpc_cidr_block
-  private_subnet_ids   = values(module.network.private_subnet_ids)
-  public_subnet_ids    = []
-  image                = "111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:1.4.2"
-  image_repository_arn = "arn:aws:ecr:us-east-1:111111111111:repository/worker"
-  architecture         = "X86_64"
-  capacity_provider    = "FARGATE"
-  port                 = null
-  command              = []
-  environment          = {}
-  secrets              = {}
-  secrets_kms_key_arn  = null
-  cpu                  = var.service_worker_cpu
-  memory               = var.service_worker_memory
-  desired_count        = var.service_worker_desired_count
-  min_capacity         = var.service_worker_min_capacity
-  max_capacity         = var.service_worker_max_capacity
-  cpu_target           = null
-  memory_target        = null
-  execution_role_name  = var.service_worker_execution_role_name
-  task_role_name       = var.service_worker_task_role_name
-  load_balancer        = null
+  name                              = local.name
+  service                           = "worker"
+  tags                              = var.tags
+  cluster_name                      = module.ecs_cluster.cluster_name
+  cluster_arn                       = module.ecs_cluster.cluster_arn
+  logs_kms_key_arn                  = module.ecs_cluster.logs_kms_key_arn
+  log_retention_days                = var.ecs_log_retention_days
+  vpc_id                            = module.network.vpc_id
+  vpc_cidr_block                    = module.network.vpc_cidr_block
+  private_subnet_ids                = values(module.network.private_subnet_ids)
+  public_subnet_ids                 = []
+  image                             = "111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:1.4.2"
+  image_repository_arn              = "arn:aws:ecr:us-east-1:111111111111:repository/worker"
+  architecture                      = "X86_64"
+  capacity_provider                 = "FARGATE"
+  port                              = null
+  command                           = []
+  environment                       = {}
+  writable_volumes                  = {}
+  exec                              = false
+  exec_log_group_name               = module.ecs_cluster.exec_log_group_name
+  health_check_grace_period_seconds = 60
+  secrets                           = {}
+  secrets_kms_key_arn               = null
+  cpu                               = var.service_worker_cpu
+  memory                            = var.service_worker_memory
+  desired_count                     = var.service_worker_desired_count
+  min_capacity                      = var.service_worker_min_capacity
+  max_capacity                      = var.service_worker_max_capacity
+  cpu_target                        = null
+  memory_target                     = null
+  execution_role_name               = var.service_worker_execution_role_name
+  task_role_name                    = var.service_worker_task_role_name
+  load_balancer                     = null
 }
 
 module "observability" {

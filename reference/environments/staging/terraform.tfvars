@@ -69,11 +69,15 @@ service_api_execution_role_name = "payments-staging-api-execution"
 service_api_task_role_name      = "payments-staging-api-task"
 service_api_load_balancer = {
   name                = "payments-staging-api"
-  target_group_name   = "payments-staging-api"
+  target_group_name   = "payments-staging-api-6bdd"
   public              = true
   health_check_path   = "/healthz"
-  certificate_arn     = null
+  certificate_arn     = "arn:aws:acm:us-east-1:222222222222:certificate/7a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
   deletion_protection = false
+  access_logs = {
+    bucket = "acme-alb-access-logs"
+    prefix = "payments"
+  }
 }
 
 # module "service_worker" (modules/ecs-service)

@@ -1,11 +1,12 @@
 output "cluster_name" {
-  description = "Name of the ECS cluster."
-  value       = aws_ecs_cluster.this.name
+  description = "Name of the ECS cluster, once its capacity providers are associated."
+  value       = aws_ecs_cluster_capacity_providers.this.cluster_name
 }
 
 output "cluster_arn" {
-  description = "ARN of the ECS cluster."
+  description = "ARN of the ECS cluster, once its capacity providers are associated."
   value       = aws_ecs_cluster.this.arn
+  depends_on  = [aws_ecs_cluster_capacity_providers.this]
 }
 
 output "logs_kms_key_arn" {

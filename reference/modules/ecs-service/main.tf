@@ -1,5 +1,7 @@
 data "aws_caller_identity" "current" {}
 
+data "aws_partition" "current" {}
+
 data "aws_region" "current" {}
 
 locals {
@@ -144,6 +146,48 @@ resource "aws_iam_role" "task" {
   })
 }
 
+data "aws_iam_policy_document" "exec" {
+  # The SSM message channels have no resource-level permissions.
+  statement {
+    sid = "ExecChannels"
+    actions = [
+      "ssmmessages:CreateControlChannel",
+      "ssmmessages:CreateDataChannel",
+      "ssmmessages:OpenControlChannel",
+      "ssmmessages:OpenDataChannel",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "ExecFindLogGroup"
+    actions   = ["logs:DescribeLogGroups"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid     = "ExecWriteSessionLogs"
+    actions = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+    resources = [
+      "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:${var.exec_log_group_name}:*",
+    ]
+  }
+
+  statement {
+    sid       = "ExecSessionKey"
+    actions   = ["kms:Decrypt"]
+    resources = [var.logs_kms_key_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "exec" {
+  for_each = var.exec ? toset(["exec"]) : toset([])
+
+  name   = "ecs-exec"
+  role   = aws_iam_role.task.id
+  policy = data.aws_iam_policy_document.exec.json
+}
+
 resource "aws_ecs_task_definition" "this" {
   family                   = local.name
   requires_compatibilities = ["FARGATE"]
@@ -152,6 +196,15 @@ resource "aws_ecs_task_definition" "this" {
   memory                   = var.memory
   execution_role_arn       = aws_iam_role.execution.arn
   task_role_arn            = aws_iam_role.task.arn
+
+  # The root filesystem is read-only; these volumes are where the container may write.
+  dynamic "volume" {
+    for_each = var.writable_volumes
+
+    content {
+      name = volume.key
+    }
+  }
 
   runtime_platform {
     operating_system_family = "LINUX"
@@ -184,6 +237,16 @@ resource "aws_ecs_task_definition" "this" {
           valueFrom = arn
         }
       ]
+      mountPoints = [
+        for volume, path in var.writable_volumes : {
+          sourceVolume  = volume
+          containerPath = path
+          readOnly      = false
+        }
+      ]
+      linuxParameters = var.exec ? {
+        initProcessEnabled = true
+      } : null
       logConfiguration = {
         logDriver = "awslogs"
         options = {
@@ -317,7 +380,7 @@ resource "aws_vpc_security_group_egress_rule" "load_balancer_to_service" {
 }
 
 resource "aws_lb" "this" {
-  # checkov:skip=CKV_AWS_91:Access logs need an S3 bucket the spec does not define; request metrics and alarms come from CloudWatch.
+  # checkov:skip=CKV_AWS_91:Access logs are on when the spec gives load_balancer.access_logs (a bucket iacgen does not own); request metrics and alarms come from CloudWatch.
   # checkov:skip=CKV2_AWS_28:A WAF web ACL is not part of the spec; attach one with aws_wafv2_web_acl_association.
   # checkov:skip=CKV_AWS_150:Deletion protection is on in production-like environments (load_balancer.deletion_protection).
   # checkov:skip=CKV2_AWS_20:HTTP redirects to HTTPS whenever the spec gives a certificate_arn; without one there is no HTTPS to redirect to.
@@ -330,6 +393,16 @@ resource "aws_lb" "this" {
   security_groups            = [aws_security_group.load_balancer[each.key].id]
   drop_invalid_header_fields = true
   enable_deletion_protection = each.value.deletion_protection
+
+  dynamic "access_logs" {
+    for_each = each.value.access_logs == null ? [] : [each.value.access_logs]
+
+    content {
+      bucket  = access_logs.value.bucket
+      prefix  = access_logs.value.prefix
+      enabled = true
+    }
+  }
 
   tags = merge(var.tags, {
     Name = each.value.name
@@ -370,6 +443,12 @@ resource "aws_lb_target_group" "this" {
   tags = merge(var.tags, {
     Name = each.value.target_group_name
   })
+
+  lifecycle {
+    # A new port or protocol replaces the target group, under a new name (it carries a hash of
+    # both): the listener moves to the new one before the old one, still in use until then, goes.
+    create_before_destroy = true
+  }
 }
 
 resource "aws_lb_listener" "http" {
@@ -430,9 +509,13 @@ resource "aws_ecs_service" "this" {
   task_definition                   = aws_ecs_task_definition.this.arn
   desired_count                     = var.desired_count
   platform_version                  = "LATEST"
-  health_check_grace_period_seconds = var.load_balancer == null ? null : 60
+  health_check_grace_period_seconds = var.load_balancer == null ? null : var.health_check_grace_period_seconds
   enable_ecs_managed_tags           = true
   propagate_tags                    = "SERVICE"
+  enable_execute_command            = var.exec
+  # Apply fails when the deployment does not settle (the circuit breaker rolls it back) instead of
+  # reporting success while ECS is still replacing tasks.
+  wait_for_steady_state = true
 
   capacity_provider_strategy {
     capacity_provider = var.capacity_provider
@@ -469,8 +552,14 @@ resource "aws_ecs_service" "this" {
     ignore_changes = [desired_count]
   }
 
-  # A target group must belong to a load balancer (through a listener) before a service uses it.
-  depends_on = [aws_lb_listener.http, aws_iam_role_policy.execution]
+  # A target group must belong to a load balancer before a service uses it: through the listener
+  # that forwards to it, HTTP without a certificate, HTTPS with one (HTTP then only redirects).
+  depends_on = [
+    aws_lb_listener.http,
+    aws_lb_listener.https,
+    aws_iam_role_policy.execution,
+    aws_iam_role_policy.exec,
+  ]
 }
 
 resource "aws_appautoscaling_target" "this" {

@@ -103,6 +103,31 @@ variable "environment" {
   type        = map(string)
 }
 
+variable "writable_volumes" {
+  description = "Writable task volumes (volume name => container path); the root filesystem stays read-only."
+  type        = map(string)
+}
+
+variable "exec" {
+  description = "ECS Exec into the service's tasks: enable_execute_command, and SSM channels, session logging and the session key for the task role."
+  type        = bool
+}
+
+variable "exec_log_group_name" {
+  description = "CloudWatch log group that records the cluster's ECS Exec sessions."
+  type        = string
+}
+
+variable "health_check_grace_period_seconds" {
+  description = "Seconds ECS ignores failing load balancer health checks of a new task (a service without a load balancer has none)."
+  type        = number
+
+  validation {
+    condition     = var.health_check_grace_period_seconds >= 0 && var.health_check_grace_period_seconds <= 2147483647
+    error_message = "health_check_grace_period_seconds must be from 0 to 2147483647."
+  }
+}
+
 variable "secrets" {
   description = "Secrets Manager secrets injected as environment variables (variable name => secret ARN); the task execution role may read exactly these."
   type        = map(string)
@@ -204,7 +229,7 @@ variable "task_role_name" {
 }
 
 variable "load_balancer" {
-  description = "Application load balancer in front of the service (null: none). `public`: internet-facing in the public subnets, otherwise internal; `certificate_arn`: HTTPS plus an HTTP→HTTPS redirect (null: plain HTTP)."
+  description = "Application load balancer in front of the service (null: none). `public`: internet-facing in the public subnets, otherwise internal; `certificate_arn`: HTTPS plus an HTTP→HTTPS redirect (null: plain HTTP); `access_logs`: S3 bucket and key prefix of the access logs (null: off)."
   type = object({
     name                = string
     target_group_name   = string
@@ -212,6 +237,10 @@ variable "load_balancer" {
     health_check_path   = string
     certificate_arn     = string
     deletion_protection = bool
+    access_logs = object({
+      bucket = string
+      prefix = string
+    })
   })
 
   validation {

@@ -76,7 +76,7 @@ class EcsCluster(pulumi.ComponentResource):
         )
         # Services choose FARGATE or FARGATE_SPOT themselves; the default covers one-off
         # tasks.
-        aws.ecs.ClusterCapacityProviders(
+        self.capacity_providers = aws.ecs.ClusterCapacityProviders(
             name,
             cluster_name=self.cluster.name,
             capacity_providers=["FARGATE", "FARGATE_SPOT"],
@@ -85,10 +85,16 @@ class EcsCluster(pulumi.ComponentResource):
             ],
             opts=child,
         )
+        # Services read the cluster through its capacity providers: one created before
+        # FARGATE and FARGATE_SPOT are associated fails to start its tasks.
+        arn_and_name = pulumi.Output.all(
+            self.cluster.arn, self.capacity_providers.cluster_name
+        )
+        self.cluster_arn = arn_and_name.apply(lambda values: values[0])
         self.register_outputs(
             {
-                "cluster_name": self.cluster.name,
-                "cluster_arn": self.cluster.arn,
+                "cluster_name": self.capacity_providers.cluster_name,
+                "cluster_arn": self.cluster_arn,
                 "logs_kms_key_arn": self.logs_key.arn,
                 "exec_log_group_name": self.exec_log_group.name,
             }

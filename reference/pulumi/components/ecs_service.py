@@ -33,6 +33,10 @@ class EcsServiceArgs:
     architecture: str
     capacity_provider: str
     port: int | None
+    writable_volumes: dict[str, str]
+    exec: bool
+    exec_log_group_name: pulumi.Input[str]
+    health_check_grace_period_seconds: int
     command: list[str]
     environment: dict[str, str]
     secrets: dict[str, pulumi.Input[str]]
@@ -68,6 +72,15 @@ SCALING_METRICS: dict[str, str] = {
 }
 
 
+class AccessLogs(TypedDict):
+    """The S3 bucket (whose policy lets Elastic Load Balancing write) and key prefix of
+    a load balancer's access logs.
+    """
+
+    bucket: str
+    prefix: str | None
+
+
 class LoadBalancer(TypedDict):
     """The application load balancer in front of a service: internet-facing in the public
     subnets when `public`, otherwise internal; with a `certificate_arn` it serves HTTPS
@@ -80,6 +93,7 @@ class LoadBalancer(TypedDict):
     health_check_path: str
     certificate_arn: str | None
     deletion_protection: bool
+    access_logs: AccessLogs | None
 
 
 class EcsService(pulumi.ComponentResource):
@@ -220,6 +234,63 @@ class EcsService(pulumi.ComponentResource):
             tags={**tags, "Name": args.task_role_name},
             opts=child,
         )
+        exec_policies: list[pulumi.Resource] = []
+        if args.exec:
+            # ECS Exec: SSM channels (no resource-level permissions), session logs and key.
+            partition = aws.get_partition().partition
+            exec_policy = aws.iam.RolePolicy(
+                f"{name}-ecs-exec",
+                name="ecs-exec",
+                role=self.task_role.id,
+                policy=pulumi.Output.json_dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Sid": "ExecChannels",
+                                "Effect": "Allow",
+                                "Action": [
+                                    "ssmmessages:CreateControlChannel",
+                                    "ssmmessages:CreateDataChannel",
+                                    "ssmmessages:OpenControlChannel",
+                                    "ssmmessages:OpenDataChannel",
+                                ],
+                                "Resource": "*",
+                            },
+                            {
+                                "Sid": "ExecFindLogGroup",
+                                "Effect": "Allow",
+                                "Action": "logs:DescribeLogGroups",
+                                "Resource": "*",
+                            },
+                            {
+                                "Sid": "ExecWriteSessionLogs",
+                                "Effect": "Allow",
+                                "Action": [
+                                    "logs:CreateLogStream",
+                                    "logs:DescribeLogStreams",
+                                    "logs:PutLogEvents",
+                                ],
+                                "Resource": pulumi.Output.concat(
+                                    f"arn:{partition}:logs:{args.region}:",
+                                    account_id,
+                                    ":log-group:",
+                                    args.exec_log_group_name,
+                                    ":*",
+                                ),
+                            },
+                            {
+                                "Sid": "ExecSessionKey",
+                                "Effect": "Allow",
+                                "Action": "kms:Decrypt",
+                                "Resource": args.logs_kms_key_arn,
+                            },
+                        ],
+                    }
+                ),
+                opts=child,
+            )
+            exec_policies.append(exec_policy)
 
         task_definition = aws.ecs.TaskDefinition(
             name,
@@ -229,6 +300,7 @@ class EcsService(pulumi.ComponentResource):
             cpu=str(args.cpu),
             memory=str(args.memory),
             execution_role_arn=execution_role.arn,
+            volumes=[{"name": volume} for volume in args.writable_volumes],
             task_role_arn=self.task_role.arn,
             runtime_platform={
                 "operating_system_family": "LINUX",
@@ -256,6 +328,17 @@ class EcsService(pulumi.ComponentResource):
                             {"name": variable, "valueFrom": arn}
                             for variable, arn in args.secrets.items()
                         ],
+                        "mountPoints": [
+                            {
+                                "sourceVolume": volume,
+                                "containerPath": container_path,
+                                "readOnly": False,
+                            }
+                            for volume, container_path in args.writable_volumes.items()
+                        ],
+                        "linuxParameters": (
+                            {"initProcessEnabled": True} if args.exec else None
+                        ),
                         "logConfiguration": {
                             "logDriver": "awslogs",
                             "options": {
@@ -358,6 +441,7 @@ class EcsService(pulumi.ComponentResource):
                     tags={**tags, "Name": f"{name}-alb-{port}"},
                     opts=child,
                 )
+            access_logs = lb["access_logs"]
             load_balancer = aws.lb.LoadBalancer(
                 lb["name"],
                 name=lb["name"],
@@ -367,6 +451,15 @@ class EcsService(pulumi.ComponentResource):
                 security_groups=[lb_group.id],
                 drop_invalid_header_fields=True,
                 enable_deletion_protection=lb["deletion_protection"],
+                access_logs=(
+                    {
+                        "bucket": access_logs["bucket"],
+                        "prefix": access_logs["prefix"],
+                        "enabled": True,
+                    }
+                    if access_logs is not None
+                    else None
+                ),
                 tags={**tags, "Name": lb["name"]},
                 opts=child,
             )
@@ -395,7 +488,7 @@ class EcsService(pulumi.ComponentResource):
                 "target_group_arn": target_group.arn,
             }
             if certificate_arn is not None:
-                aws.lb.Listener(
+                https_listener = aws.lb.Listener(
                     f"{name}-https",
                     load_balancer_arn=load_balancer.arn,
                     port=443,
@@ -408,6 +501,8 @@ class EcsService(pulumi.ComponentResource):
                     tags={**tags, "Name": f"{name}-https"},
                     opts=child,
                 )
+                # The HTTPS listener is the one that attaches the target group.
+                service_depends_on.append(https_listener)
                 http_action = {
                     "type": "redirect",
                     "redirect": {
@@ -442,7 +537,9 @@ class EcsService(pulumi.ComponentResource):
 
         # Application Auto Scaling owns the running count (min_capacity..max_capacity).
         service_options = pulumi.ResourceOptions(
-            parent=self, depends_on=service_depends_on, ignore_changes=["desired_count"]
+            parent=self,
+            depends_on=service_depends_on + exec_policies,
+            ignore_changes=["desired_count"],
         )
         self.service = aws.ecs.Service(
             name,
@@ -451,9 +548,13 @@ class EcsService(pulumi.ComponentResource):
             task_definition=task_definition.arn,
             desired_count=args.desired_count,
             platform_version="LATEST",
-            health_check_grace_period_seconds=60 if lb is not None else None,
+            health_check_grace_period_seconds=(
+                args.health_check_grace_period_seconds if lb is not None else None
+            ),
             enable_ecs_managed_tags=True,
             propagate_tags="SERVICE",
+            enable_execute_command=args.exec,
+            wait_for_steady_state=True,
             capacity_provider_strategies=[
                 {"capacity_provider": args.capacity_provider, "weight": 1}
             ],

@@ -4,7 +4,10 @@ use super::checker::{Checker, Issue, did_you_mean, list, path};
 use super::eks::COMPONENT_NAME_MAX;
 use super::network::facts;
 use super::syntax;
-use crate::model::{Autoscaling, LoadBalancer, Service};
+use crate::model::ecr::ecr_repository_arn;
+use crate::model::tags::tag_set;
+use crate::model::{AccessLogs, Autoscaling, LoadBalancer, Service};
+use crate::terraform::ecs::{EXEC_AGENT_PATHS, volume_name};
 
 pub(super) fn check(c: &mut Checker) {
     let Some(ecs) = &c.p.ecs else { return };
@@ -35,6 +38,7 @@ fn check_service(c: &mut Checker, name: &str, s: &Service) {
         );
     }
     size(c, name, s);
+    image_account(c, name, s);
     // arm64 on Fargate Spot is allowed: the ECS API reference (CapacityProviderStrategyItem)
     // documents FARGATE_SPOT for ARM64 on platform 1.4.0+, although an older developer-guide
     // page still says x86_64 only.
@@ -45,13 +49,66 @@ fn check_service(c: &mut Checker, name: &str, s: &Service) {
         );
     }
     c.shape(&field(name, &["desired"]), &s.desired, true);
+    if s.health_check_grace_period_seconds > 2_147_483_647 {
+        c.push(
+            path(&field(name, &["health_check_grace_period_seconds"])),
+            format!(
+                "health_check_grace_period_seconds {} is out of range (0 to 2147483647)",
+                s.health_check_grace_period_seconds
+            ),
+        );
+    }
     if let Some(lb) = &s.load_balancer {
         load_balancer(c, name, s, lb);
     }
     if let Some(auto) = &s.autoscaling {
         autoscaling(c, name, auto);
+        desired_within_bounds(c, name, s, auto);
     }
     secrets_and_environment(c, name, s);
+    writable_paths(c, name, s);
+}
+
+/// Each a distinct absolute path below `/`, so each can be its own task volume.
+fn writable_paths(c: &mut Checker, name: &str, s: &Service) {
+    let mut volumes: Vec<String> = Vec::new();
+    for (i, p) in s.writable_paths.iter().enumerate() {
+        let at = path(&field(name, &["writable_paths", &i.to_string()]));
+        let valid = p.starts_with('/')
+            && !p.trim_matches('/').is_empty()
+            && p.len() <= 4096
+            && !p.split('/').any(|part| part == "." || part == "..")
+            && p.chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "/-_.".contains(ch));
+        if !valid {
+            c.push(
+                at,
+                format!(
+                    "writable path `{p}` must be an absolute path below `/` of letters, digits, \
+                     `-`, `_` and `.` (like `/tmp` or `/var/cache/nginx`)"
+                ),
+            );
+            continue;
+        }
+        let volume = volume_name(p);
+        if volumes.contains(&volume) {
+            c.push(
+                at,
+                format!(
+                    "writable path `{p}` is listed twice (or names the same volume `{volume}`)"
+                ),
+            );
+            continue;
+        }
+        if s.exec && EXEC_AGENT_PATHS.iter().any(|e| volume_name(e) == volume) {
+            c.push(
+                at,
+                format!("`{p}` is already writable: `exec: true` adds it for the ECS Exec agent"),
+            );
+            continue;
+        }
+        volumes.push(volume);
+    }
 }
 
 /// CPU and memory: a valid Fargate pair in every environment.
@@ -109,28 +166,169 @@ fn load_balancer(c: &mut Checker, name: &str, s: &Service, lb: &LoadBalancer) {
             ),
         );
     }
-    let Some(arn) = &lb.certificate_arn else {
+    if let Some(logs) = &lb.access_logs {
+        access_logs(c, name, logs);
+    }
+    if lb.public {
+        plain_http_under_compliance(c, name, lb);
+    }
+    let Some(arns) = &lb.certificate_arn else {
         return;
     };
     let cert_field = field(name, &["load_balancer", "certificate_arn"]);
-    let cert_region = match syntax::acm_certificate_arn(arn) {
-        Ok(region) => region,
-        Err(m) => {
-            c.push(path(&cert_field), m);
-            return;
-        }
-    };
+    if !c.shape(&cert_field, arns, true) {
+        return;
+    }
+    let mut valid = true;
+    c.value(&cert_field, arns, |arn| {
+        let problem = syntax::acm_certificate_arn(arn).err();
+        valid &= problem.is_none();
+        problem
+    });
+    if !valid {
+        return;
+    }
     let p = c.p;
-    c.per_env(p.region.varies(), |env| match facts(p, env).region {
-        Some(region) if region != cert_region => vec![Issue::at(
-            &cert_field,
-            format!(
+    c.per_env(p.region.varies() || arns.varies(), |env| {
+        let Some(arn) = arns.get(env) else {
+            return Vec::new();
+        };
+        let mut issues = Vec::new();
+        let at = |m: String| {
+            if arns.varies() {
+                Issue::keyed(&cert_field, &[], m)
+            } else {
+                Issue::at(&cert_field, m)
+            }
+        };
+        let cert_region = syntax::acm_certificate_arn(arn).unwrap_or_default();
+        if let Some(region) = facts(p, env).region
+            && region != cert_region
+        {
+            issues.push(at(format!(
                 "the certificate is in {cert_region} but the load balancer is in {region}: an ALB \
                  needs a certificate from its own region"
-            ),
-        )],
-        _ => Vec::new(),
+            )));
+        }
+        let cert_account = arn_account(arn);
+        if let Some(account) = p.environment(env).and_then(|e| e.account_id.as_deref())
+            && cert_account != Some(account)
+        {
+            issues.push(at(format!(
+                "the certificate belongs to account {} but {env} runs in account {account}: an \
+                 ALB can only use a certificate of its own account (give one per environment, \
+                 like `certificate_arn: {{ {env}: arn:aws:acm:...:{account}:certificate/... }}`)",
+                cert_account.unwrap_or("?")
+            )));
+        }
+        issues
     });
+}
+
+fn access_logs(c: &mut Checker, name: &str, logs: &AccessLogs) {
+    let bucket_field = field(name, &["load_balancer", "access_logs", "bucket"]);
+    c.shape(&bucket_field, &logs.bucket, true);
+    c.value(&bucket_field, &logs.bucket, |b| syntax::bucket_name(b));
+    if let Some(prefix) = &logs.prefix {
+        // Elastic Load Balancing refuses a prefix with `AWSLogs` (it adds that itself) or
+        // one that starts or ends with `/`.
+        if prefix.is_empty()
+            || prefix.starts_with('/')
+            || prefix.ends_with('/')
+            || prefix.contains("AWSLogs")
+            || prefix.chars().any(char::is_whitespace)
+        {
+            c.push(
+                path(&field(name, &["load_balancer", "access_logs", "prefix"])),
+                format!(
+                    "prefix `{prefix}` must be a key prefix without `/` at either end, without \
+                     `AWSLogs` (which Elastic Load Balancing adds) and without spaces, like \
+                     `alb/web`"
+                ),
+            );
+        }
+    }
+}
+
+/// A public load balancer without a certificate serves plain HTTP to the internet: worth a
+/// word in an environment tagged `Compliance` (PCI DSS and most others want TLS there).
+fn plain_http_under_compliance(c: &mut Checker, name: &str, lb: &LoadBalancer) {
+    let lb_field = field(name, &["load_balancer"]);
+    let p = c.p;
+    for env in c.envs.clone() {
+        let tags = tag_set(p, env);
+        let Some(compliance) = tags.get(COMPLIANCE_TAG) else {
+            continue;
+        };
+        if lb
+            .certificate_arn
+            .as_ref()
+            .is_some_and(|arns| arns.get(env).is_some())
+        {
+            continue;
+        }
+        c.warn(
+            path(&lb_field),
+            format!(
+                "in {env}: a public load balancer without `certificate_arn` serves plain HTTP to \
+                 the internet in an environment tagged {COMPLIANCE_TAG}: {compliance}; give it a \
+                 certificate (HTTP then only redirects to HTTPS){}",
+                if lb.access_logs.is_none() {
+                    ", and consider `access_logs`"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
+}
+
+/// The tag key that marks an environment under a compliance regime (any value).
+const COMPLIANCE_TAG: &str = "Compliance";
+
+/// The account field of an ARN (`arn:partition:service:region:account:resource`).
+fn arn_account(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
+/// An image in another account's ECR works only when that repository's policy lets the
+/// environment's account pull; iacgen grants the task execution role its side and cannot see
+/// the repository's. A central registry account is common, so this warns rather than refuses.
+fn image_account(c: &mut Checker, name: &str, s: &Service) {
+    let Some(repository) = ecr_repository_arn(&s.image) else {
+        return;
+    };
+    let Some(registry) = arn_account(&repository).map(str::to_string) else {
+        return;
+    };
+    let image_field = field(name, &["image"]);
+    let others: Vec<String> = c
+        .envs
+        .iter()
+        .filter_map(|env| {
+            let account = c.p.environment(env)?.account_id.as_deref()?;
+            (account != registry).then(|| format!("{env} ({account})"))
+        })
+        .collect();
+    if others.is_empty() {
+        return;
+    }
+    c.warn(
+        path(&image_field),
+        format!(
+            "the image is in the ECR of account {registry}, but {} run{} in another account: \
+             the repository's policy must allow {} to pull (ecr:BatchGetImage, \
+             ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability); iacgen grants only \
+             the task execution role's side",
+            list(&others),
+            if others.len() == 1 { "s" } else { "" },
+            if others.len() == 1 {
+                "that account"
+            } else {
+                "those accounts"
+            },
+        ),
+    );
 }
 
 fn autoscaling(c: &mut Checker, name: &str, a: &Autoscaling) {
@@ -171,6 +369,45 @@ fn autoscaling(c: &mut Checker, name: &str, a: &Autoscaling) {
             );
         }
     }
+}
+
+/// `desired` outside `autoscaling.min..max` is written clamped into the range (the scalable
+/// target would move it there at once): say so rather than change the number silently. A
+/// warning, not an error: the SPEC.md example itself starts staging below its minimum.
+fn desired_within_bounds(c: &mut Checker, name: &str, s: &Service, a: &Autoscaling) {
+    let desired_field = field(name, &["desired"]);
+    c.per_env(
+        s.desired.varies() || a.min.varies() || a.max.varies(),
+        |env| {
+            let (Some(&desired), Some(&min), Some(&max)) =
+                (s.desired.get(env), a.min.get(env), a.max.get(env))
+            else {
+                return Vec::new();
+            };
+            if min > max {
+                return Vec::new(); // reported at autoscaling.min
+            }
+            let (bound, written) = if desired < min {
+                ("below autoscaling min", min)
+            } else if desired > max {
+                ("above autoscaling max", max)
+            } else {
+                return Vec::new();
+            };
+            vec![
+                Issue::keyed(
+                    &desired_field,
+                    &[],
+                    format!(
+                        "desired {desired} is {bound} {written}: iacgen writes desired_count = \
+                         {written}, as Application Auto Scaling would set it; write {written} \
+                         to say so, or change the bounds"
+                    ),
+                )
+                .warning(),
+            ]
+        },
+    );
 }
 
 /// The variable name a secret is most likely exposed under, for the clash check.

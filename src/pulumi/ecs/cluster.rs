@@ -5,7 +5,7 @@ use super::super::component::{
     self, Arg, Component, ConfigKind, by_env, init_preamble, resource, tags_named, tpl,
 };
 use super::super::kms;
-use super::super::py::{self, Expr, Stmt, dict, name, path, s};
+use super::super::py::{self, Expr, Stmt, call, dict, lambda, name, path, s};
 
 use crate::model::Platform;
 
@@ -76,26 +76,57 @@ pub fn component(platform: &Platform) -> Component {
              tasks."
                 .to_string(),
         ),
-        Stmt::Expr(resource(
-            "aws.ecs.ClusterCapacityProviders",
-            name("name"),
-            vec![
-                ("cluster_name", path("self.cluster.name")),
-                ("capacity_providers", py::strs(["FARGATE", "FARGATE_SPOT"])),
-                (
-                    "default_capacity_provider_strategies",
-                    py::list([dict([
-                        ("capacity_provider", s("FARGATE")),
-                        ("weight", py::int(1)),
-                    ])]),
-                ),
-            ],
-            "child",
-        )),
+        py::assign(
+            "self.capacity_providers",
+            resource(
+                "aws.ecs.ClusterCapacityProviders",
+                name("name"),
+                vec![
+                    ("cluster_name", path("self.cluster.name")),
+                    ("capacity_providers", py::strs(["FARGATE", "FARGATE_SPOT"])),
+                    (
+                        "default_capacity_provider_strategies",
+                        py::list([dict([
+                            ("capacity_provider", s("FARGATE")),
+                            ("weight", py::int(1)),
+                        ])]),
+                    ),
+                ],
+                "child",
+            ),
+        ),
+        Stmt::Comment(
+            "Services read the cluster through its capacity providers: one created before\n\
+             FARGATE and FARGATE_SPOT are associated fails to start its tasks."
+                .to_string(),
+        ),
+    ]);
+    init.extend([
+        py::assign(
+            "arn_and_name",
+            call(
+                path("pulumi.Output.all"),
+                vec![
+                    path("self.cluster.arn"),
+                    path("self.capacity_providers.cluster_name"),
+                ],
+                vec![],
+            ),
+        ),
+        py::assign(
+            "self.cluster_arn",
+            name("arn_and_name").method(
+                "apply",
+                vec![lambda(&["values"], name("values").index(py::int(0)))],
+            ),
+        ),
     ]);
     let outputs = vec![
-        ("cluster_name".to_string(), path("self.cluster.name")),
-        ("cluster_arn".to_string(), path("self.cluster.arn")),
+        (
+            "cluster_name".to_string(),
+            path("self.capacity_providers.cluster_name"),
+        ),
+        ("cluster_arn".to_string(), path("self.cluster_arn")),
         ("logs_kms_key_arn".to_string(), path("self.logs_key.arn")),
         (
             "exec_log_group_name".to_string(),

@@ -31,7 +31,28 @@ pub fn load_balancer_type() -> py::Class {
             field("health_check_path", "str"),
             field("certificate_arn", "str | None"),
             field("deletion_protection", "bool"),
+            field("access_logs", "AccessLogs | None"),
         ],
+    }
+}
+
+/// `AccessLogs`: where a load balancer writes its access logs (the Terraform object's
+/// `access_logs`).
+pub fn access_logs_type() -> py::Class {
+    let field = |n: &str, t: &str| Stmt::Declare {
+        name: n.to_string(),
+        annotation: t.to_string(),
+    };
+    py::Class {
+        name: "AccessLogs".to_string(),
+        decorators: vec![],
+        bases: vec![name("TypedDict")],
+        doc: Some(
+            "The S3 bucket (whose policy lets Elastic Load Balancing write) and key prefix of\n\
+             a load balancer's access logs."
+                .to_string(),
+        ),
+        body: vec![field("bucket", "str"), field("prefix", "str | None")],
     }
 }
 
@@ -149,6 +170,7 @@ pub fn statements() -> Vec<Stmt> {
                 ],
             )],
         },
+        py::assign("access_logs", lb("access_logs")),
         py::assign(
             "load_balancer",
             resource(
@@ -162,6 +184,18 @@ pub fn statements() -> Vec<Stmt> {
                     ("security_groups", py::list([path("lb_group.id")])),
                     ("drop_invalid_header_fields", Expr::Bool(true)),
                     ("enable_deletion_protection", lb("deletion_protection")),
+                    (
+                        "access_logs",
+                        if_exp(
+                            dict([
+                                ("bucket", name("access_logs").index(s("bucket"))),
+                                ("prefix", name("access_logs").index(s("prefix"))),
+                                ("enabled", Expr::Bool(true)),
+                            ]),
+                            bin(name("access_logs"), Op::IsNot, Expr::None),
+                            Expr::None,
+                        ),
+                    ),
                     ("tags", tags_named(lb("name"), &[])),
                 ],
                 "child",
@@ -207,20 +241,29 @@ pub fn statements() -> Vec<Stmt> {
         Stmt::If {
             cond: bin(name("certificate_arn"), Op::IsNot, Expr::None),
             body: vec![
-                Stmt::Expr(resource(
-                    "aws.lb.Listener",
-                    tpl("{name}-https"),
-                    vec![
-                        ("load_balancer_arn", path("load_balancer.arn")),
-                        ("port", py::int(443)),
-                        ("protocol", s("HTTPS")),
-                        ("ssl_policy", s(TLS_POLICY)),
-                        ("certificate_arn", name("certificate_arn")),
-                        ("default_actions", py::list([forward()])),
-                        ("tags", tags_named(tpl("{name}-https"), &[])),
-                    ],
-                    "child",
-                )),
+                py::assign(
+                    "https_listener",
+                    resource(
+                        "aws.lb.Listener",
+                        tpl("{name}-https"),
+                        vec![
+                            ("load_balancer_arn", path("load_balancer.arn")),
+                            ("port", py::int(443)),
+                            ("protocol", s("HTTPS")),
+                            ("ssl_policy", s(TLS_POLICY)),
+                            ("certificate_arn", name("certificate_arn")),
+                            ("default_actions", py::list([forward()])),
+                            ("tags", tags_named(tpl("{name}-https"), &[])),
+                        ],
+                        "child",
+                    ),
+                ),
+                Stmt::Comment(
+                    "The HTTPS listener is the one that attaches the target group.".to_string(),
+                ),
+                Stmt::Expr(
+                    name("service_depends_on").method("append", vec![name("https_listener")]),
+                ),
                 py::assign(
                     "http_action",
                     dict([

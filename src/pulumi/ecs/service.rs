@@ -156,6 +156,7 @@ pub fn body() -> Vec<Stmt> {
                 ("memory", s("ECSServiceAverageMemoryUtilization")),
             ]),
         ),
+        Stmt::Class(load_balancer::access_logs_type()),
         Stmt::Class(load_balancer::load_balancer_type()),
         Stmt::Class(class),
     ]
@@ -361,6 +362,89 @@ fn roles() -> Vec<Stmt> {
             "args.task_role_name",
             "ECS task role of {name}",
         ),
+        py::assign_typed("exec_policies", "list[pulumi.Resource]", py::list([])),
+        Stmt::If {
+            cond: path("args.exec"),
+            body: exec_policy(),
+        },
+    ]
+}
+
+/// ECS Exec: the task role opens the SSM channels, logs the session to the cluster's exec log
+/// group and decrypts with the cluster's key (which encrypts the sessions).
+fn exec_policy() -> Vec<Stmt> {
+    let log_group_arn = call(
+        path("pulumi.Output.concat"),
+        vec![
+            tpl("arn:{partition}:logs:{args.region}:"),
+            name("account_id"),
+            s(":log-group:"),
+            path("args.exec_log_group_name"),
+            s(":*"),
+        ],
+        vec![],
+    );
+    let statements = py::list([
+        dict(statement(
+            "ExecChannels",
+            strs([
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+            ]),
+            s("*"),
+        )),
+        dict(statement(
+            "ExecFindLogGroup",
+            s("logs:DescribeLogGroups"),
+            s("*"),
+        )),
+        dict(statement(
+            "ExecWriteSessionLogs",
+            strs([
+                "logs:CreateLogStream",
+                "logs:DescribeLogStreams",
+                "logs:PutLogEvents",
+            ]),
+            log_group_arn,
+        )),
+        dict(statement(
+            "ExecSessionKey",
+            s("kms:Decrypt"),
+            path("args.logs_kms_key_arn"),
+        )),
+    ]);
+    vec![
+        Stmt::Comment(
+            "ECS Exec: SSM channels (no resource-level permissions), session logs and key."
+                .to_string(),
+        ),
+        component::partition(),
+        py::assign(
+            "exec_policy",
+            resource(
+                "aws.iam.RolePolicy",
+                tpl("{name}-ecs-exec"),
+                vec![
+                    ("name", s("ecs-exec")),
+                    ("role", path("self.task_role.id")),
+                    (
+                        "policy",
+                        call(
+                            path("pulumi.Output.json_dumps"),
+                            vec![dict([
+                                ("Version", s("2012-10-17")),
+                                ("Statement", statements),
+                            ])],
+                            vec![],
+                        ),
+                    ),
+                ],
+                "child",
+            ),
+        ),
+        Stmt::Expr(name("exec_policies").method("append", vec![name("exec_policy")])),
     ]
 }
 
@@ -402,6 +486,27 @@ fn task_definition() -> Stmt {
             ),
         ),
         (
+            "mountPoints",
+            list_comp(
+                dict([
+                    ("sourceVolume", name("volume")),
+                    ("containerPath", name("container_path")),
+                    ("readOnly", Expr::Bool(false)),
+                ]),
+                "volume, container_path",
+                path("args.writable_volumes").method("items", vec![]),
+                None,
+            ),
+        ),
+        (
+            "linuxParameters",
+            if_exp(
+                dict([("initProcessEnabled", Expr::Bool(true))]),
+                path("args.exec"),
+                Expr::None,
+            ),
+        ),
+        (
             "logConfiguration",
             dict([
                 ("logDriver", s("awslogs")),
@@ -431,6 +536,15 @@ fn task_definition() -> Stmt {
                     call(name("str"), vec![path("args.memory")], vec![]),
                 ),
                 ("execution_role_arn", path("execution_role.arn")),
+                (
+                    "volumes",
+                    list_comp(
+                        dict([("name", name("volume"))]),
+                        "volume",
+                        path("args.writable_volumes"),
+                        None,
+                    ),
+                ),
                 ("task_role_arn", path("self.task_role.arn")),
                 (
                     "runtime_platform",
@@ -527,7 +641,10 @@ fn service() -> Vec<Stmt> {
                 vec![],
                 vec![
                     ("parent", name("self")),
-                    ("depends_on", name("service_depends_on")),
+                    (
+                        "depends_on",
+                        bin(name("service_depends_on"), Op::Add, name("exec_policies")),
+                    ),
                     ("ignore_changes", strs(["desired_count"])),
                 ],
             ),
@@ -546,13 +663,15 @@ fn service() -> Vec<Stmt> {
                     (
                         "health_check_grace_period_seconds",
                         if_exp(
-                            py::int(60),
+                            path("args.health_check_grace_period_seconds"),
                             bin(name("lb"), Op::IsNot, Expr::None),
                             Expr::None,
                         ),
                     ),
                     ("enable_ecs_managed_tags", Expr::Bool(true)),
                     ("propagate_tags", s("SERVICE")),
+                    ("enable_execute_command", path("args.exec")),
+                    ("wait_for_steady_state", Expr::Bool(true)),
                     (
                         "capacity_provider_strategies",
                         py::list([dict([

@@ -9,6 +9,7 @@ use super::service;
 use crate::model::{Architecture, Capacity, Platform, Service};
 use crate::terraform::ecs::{
     ServiceNames, call_name, ecr_repository_arn, is_production_like, secret_env_name, sizing,
+    writable_volumes,
 };
 use serde_json::json;
 
@@ -131,6 +132,26 @@ fn args(
             }),
         ),
         Arg::wired("port", "int | None", optional(svc.port, py::int)),
+        Arg::wired(
+            "writable_volumes",
+            "dict[str, str]",
+            py::dict(
+                writable_volumes(svc)
+                    .into_iter()
+                    .map(|(volume, path)| (volume, s(&path))),
+            ),
+        ),
+        Arg::wired("exec", "bool", Expr::Bool(svc.exec)),
+        Arg::wired(
+            "exec_log_group_name",
+            "pulumi.Input[str]",
+            ecs("exec_log_group_name"),
+        ),
+        Arg::wired(
+            "health_check_grace_period_seconds",
+            "int",
+            int(svc.health_check_grace_period_seconds),
+        ),
         Arg::wired("command", "list[str]", py::strs(&svc.command)),
         Arg::wired(
             "environment",
@@ -202,11 +223,17 @@ fn args(
                 let names = names(e);
                 json!({
                     "name": names.load_balancer,
-                    "target_group_name": names.target_group,
+                    "target_group_name": names.target_group_for(svc.port.unwrap_or_default()),
                     "public": lb.public,
                     "health_check_path": lb.health_check_path,
-                    "certificate_arn": lb.certificate_arn,
+                    "certificate_arn": lb.certificate_arn.as_ref().and_then(|arn| arn.get(e)),
                     "deletion_protection": is_production_like(e),
+                    "access_logs": lb.access_logs.as_ref().and_then(|logs| {
+                        Some(json!({
+                            "bucket": logs.bucket.get(e)?,
+                            "prefix": logs.prefix,
+                        }))
+                    }),
                 })
             }),
         ),

@@ -3,7 +3,10 @@
 use super::context::{At, Cx, Table};
 use super::eks::capacity;
 use super::values::{boolean, choice, map_of, per_env, string, string_map, strings, uint};
-use crate::model::{Architecture, Autoscaling, Capacity, Ecs, LoadBalancer, PerEnv, Service};
+use crate::model::{
+    AccessLogs, Architecture, Autoscaling, Capacity, DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+    Ecs, LoadBalancer, PerEnv, Service,
+};
 use std::collections::BTreeMap;
 
 const SERVICE_FIELDS: &[&str] = &[
@@ -19,6 +22,9 @@ const SERVICE_FIELDS: &[&str] = &[
     "command",
     "architecture",
     "capacity",
+    "health_check_grace_period_seconds",
+    "exec",
+    "writable_paths",
 ];
 
 /// CPU target of autoscaling that names no target: below the default 80% CPU alarm.
@@ -56,6 +62,14 @@ fn service(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Service> {
         )
     });
     let capacity = t.or(cx, "capacity", Capacity::OnDemand, capacity);
+    let grace = t.or(
+        cx,
+        "health_check_grace_period_seconds",
+        DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+        uint::<u32>,
+    );
+    let exec = t.or(cx, "exec", false, boolean);
+    let writable_paths = t.or(cx, "writable_paths", Vec::new(), strings);
     // A port gets a load balancer (internal unless told otherwise); no port, none.
     let load_balancer = match (&port, load_balancer) {
         (Some(Some(_)), Some(lb)) => Some(Some(lb.unwrap_or_else(default_load_balancer))),
@@ -82,6 +96,9 @@ fn service(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Service> {
         command: command?,
         architecture: architecture?,
         capacity: capacity?,
+        health_check_grace_period_seconds: grace?,
+        exec: exec?,
+        writable_paths: writable_paths?,
     })
 }
 
@@ -90,18 +107,40 @@ fn default_load_balancer() -> LoadBalancer {
         public: false,
         health_check_path: "/".to_string(),
         certificate_arn: None,
+        access_logs: None,
     }
 }
 
 fn load_balancer(cx: &mut Cx<'_>, at: &At<'_>) -> Option<LoadBalancer> {
-    let t = Table::new(cx, at, &["public", "health_check_path", "certificate_arn"])?;
+    let t = Table::new(
+        cx,
+        at,
+        &[
+            "public",
+            "health_check_path",
+            "certificate_arn",
+            "access_logs",
+        ],
+    )?;
     let public = t.or(cx, "public", false, boolean);
     let health_check_path = t.or(cx, "health_check_path", "/".to_string(), string);
-    let certificate_arn = t.optional(cx, "certificate_arn", string);
+    let certificate_arn = t.optional(cx, "certificate_arn", |cx, at| per_env(cx, at, string));
+    let access_logs = t.optional(cx, "access_logs", access_logs);
     Some(LoadBalancer {
         public: public?,
         health_check_path: health_check_path?,
         certificate_arn: certificate_arn?,
+        access_logs: access_logs?,
+    })
+}
+
+fn access_logs(cx: &mut Cx<'_>, at: &At<'_>) -> Option<AccessLogs> {
+    let t = Table::new(cx, at, &["bucket", "prefix"])?;
+    let bucket = t.required(cx, "bucket", |cx, at| per_env(cx, at, string));
+    let prefix = t.optional(cx, "prefix", string);
+    Some(AccessLogs {
+        bucket: bucket?,
+        prefix: prefix?,
     })
 }
 

@@ -82,16 +82,19 @@ pub fn module(platform: &Platform) -> Module {
             ),
         ],
         outputs: vec![
+            // Read through the capacity providers: a service created before FARGATE and
+            // FARGATE_SPOT are associated with the cluster fails to start its tasks.
             Output::new(
                 "cluster_name",
-                "Name of the ECS cluster.",
-                ex("aws_ecs_cluster.this.name"),
+                "Name of the ECS cluster, once its capacity providers are associated.",
+                ex("aws_ecs_cluster_capacity_providers.this.cluster_name"),
             ),
             Output::new(
                 "cluster_arn",
-                "ARN of the ECS cluster.",
+                "ARN of the ECS cluster, once its capacity providers are associated.",
                 ex("aws_ecs_cluster.this.arn"),
-            ),
+            )
+            .after("[aws_ecs_cluster_capacity_providers.this]"),
             Output::new(
                 "logs_kms_key_arn",
                 "ARN of the KMS key that encrypts the ECS log groups.",

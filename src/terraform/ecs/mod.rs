@@ -7,7 +7,10 @@ mod service;
 mod service_inputs;
 
 pub use names::{ServiceNames, is_production_like};
-pub use service_inputs::{Sizing, ecr_repository_arn, secret_env_name, sizing};
+pub use service_inputs::{
+    EXEC_AGENT_PATHS, Sizing, ecr_repository_arn, secret_env_name, sizing, volume_name,
+    writable_volumes,
+};
 
 use super::interface::Output;
 use super::module::Module;

@@ -1,6 +1,7 @@
 //! Names AWS limits in length, and which environments count as production.
 
 use crate::model::naming::{resource_prefix, shorten};
+use sha2::{Digest, Sha256};
 
 /// ALB and target group names.
 pub const LOAD_BALANCER_NAME_MAX: usize = 32;
@@ -34,6 +35,21 @@ impl ServiceNames {
             execution_role: with_suffix(&base, "-execution", IAM_ROLE_NAME_MAX),
             task_role: with_suffix(&base, "-task", IAM_ROLE_NAME_MAX),
         }
+    }
+}
+
+impl ServiceNames {
+    /// The target group's name for a container port: the service's target group name cut to
+    /// leave room for `-` and four hex digits of a hash of what forces a new target group
+    /// (protocol and port). A port change then gives a new name, so the new target group can
+    /// be created (and the listener moved to it) before the old one is destroyed.
+    pub fn target_group_for(&self, port: u16) -> String {
+        let digest = Sha256::digest(format!("HTTP:{port}:ip").as_bytes());
+        let hash: String = digest.iter().take(2).map(|b| format!("{b:02x}")).collect();
+        format!(
+            "{}-{hash}",
+            shorten(&self.target_group, LOAD_BALANCER_NAME_MAX - 5)
+        )
     }
 }
 

@@ -15,6 +15,7 @@ use crate::hcl::{Block, Body, block, data, ex, num, resource, s, strings};
 pub fn main() -> Body {
     Body::new()
         .block(data("aws_caller_identity", "current", Body::new()))
+        .block(data("aws_partition", "current", Body::new()))
         .block(data("aws_region", "current", Body::new()))
         .block(locals())
         .block(log_group())
@@ -181,6 +182,65 @@ fn iam() -> Body {
                 .blank()
                 .attr("tags", tags_named("var.task_role_name")),
         ))
+        .extend(exec_policy())
+}
+
+/// ECS Exec, when the service asks for it: the task role opens the SSM channels, logs the
+/// session to the cluster's exec log group and decrypts with the cluster's key (which
+/// encrypts the sessions).
+fn exec_policy() -> Body {
+    let statement = |sid: &str, actions: &[&str], resources: &str| {
+        block(
+            "statement",
+            &[],
+            Body::new()
+                .attr("sid", s(sid))
+                .attr("actions", strings(actions.iter().copied()))
+                .attr("resources", ex(resources)),
+        )
+    };
+    Body::new()
+        .block(data(
+            "aws_iam_policy_document",
+            "exec",
+            Body::new()
+                .comment("The SSM message channels have no resource-level permissions.")
+                .block(statement(
+                    "ExecChannels",
+                    &[
+                        "ssmmessages:CreateControlChannel",
+                        "ssmmessages:CreateDataChannel",
+                        "ssmmessages:OpenControlChannel",
+                        "ssmmessages:OpenDataChannel",
+                    ],
+                    r#"["*"]"#,
+                ))
+                .block(statement(
+                    "ExecFindLogGroup",
+                    &["logs:DescribeLogGroups"],
+                    r#"["*"]"#,
+                ))
+                .block(statement(
+                    "ExecWriteSessionLogs",
+                    &["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                    r#"["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:${var.exec_log_group_name}:*"]"#,
+                ))
+                .block(statement(
+                    "ExecSessionKey",
+                    &["kms:Decrypt"],
+                    "[var.logs_kms_key_arn]",
+                )),
+        ))
+        .block(resource(
+            "aws_iam_role_policy",
+            "exec",
+            Body::new()
+                .attr("for_each", ex(r#"var.exec ? toset(["exec"]) : toset([])"#))
+                .blank()
+                .attr("name", s("ecs-exec"))
+                .attr("role", ex("aws_iam_role.task.id"))
+                .attr("policy", ex("data.aws_iam_policy_document.exec.json")),
+        ))
 }
 
 fn task_definition() -> Block {
@@ -195,6 +255,16 @@ fn task_definition() -> Block {
             .attr("memory", ex("var.memory"))
             .attr("execution_role_arn", ex("aws_iam_role.execution.arn"))
             .attr("task_role_arn", ex("aws_iam_role.task.arn"))
+            .blank()
+            .comment("The root filesystem is read-only; these volumes are where the container may write.")
+            .block(block(
+                "dynamic",
+                &["volume"],
+                Body::new()
+                    .attr("for_each", ex("var.writable_volumes"))
+                    .blank()
+                    .block(block("content", &[], Body::new().attr("name", ex("volume.key")))),
+            ))
             .blank()
             .block(block(
                 "runtime_platform",
@@ -216,6 +286,8 @@ fn task_definition() -> Block {
   portMappings           = var.port == null ? [] : [{ containerPort = var.port, protocol = "tcp" }]
   environment            = [for name, value in var.environment : { name = name, value = value }]
   secrets                = [for name, arn in var.secrets : { name = name, valueFrom = arn }]
+  mountPoints            = [for volume, path in var.writable_volumes : { sourceVolume = volume, containerPath = path, readOnly = false }]
+  linuxParameters        = var.exec ? { initProcessEnabled = true } : null
   logConfiguration = {
     logDriver = "awslogs"
     options = {
@@ -368,7 +440,7 @@ fn load_balancer() -> Body {
             "aws_lb",
             "this",
             Body::new()
-                .comment("checkov:skip=CKV_AWS_91:Access logs need an S3 bucket the spec does not define; request metrics and alarms come from CloudWatch.")
+                .comment("checkov:skip=CKV_AWS_91:Access logs are on when the spec gives load_balancer.access_logs (a bucket iacgen does not own); request metrics and alarms come from CloudWatch.")
                 .comment("checkov:skip=CKV2_AWS_28:A WAF web ACL is not part of the spec; attach one with aws_wafv2_web_acl_association.")
                 .comment("checkov:skip=CKV_AWS_150:Deletion protection is on in production-like environments (load_balancer.deletion_protection).")
                 .comment("checkov:skip=CKV2_AWS_20:HTTP redirects to HTTPS whenever the spec gives a certificate_arn; without one there is no HTTPS to redirect to.")
@@ -381,6 +453,22 @@ fn load_balancer() -> Body {
                 .attr("security_groups", ex("[aws_security_group.load_balancer[each.key].id]"))
                 .attr("drop_invalid_header_fields", true)
                 .attr("enable_deletion_protection", ex("each.value.deletion_protection"))
+                .blank()
+                .block(block(
+                    "dynamic",
+                    &["access_logs"],
+                    Body::new()
+                        .attr("for_each", ex("each.value.access_logs == null ? [] : [each.value.access_logs]"))
+                        .blank()
+                        .block(block(
+                            "content",
+                            &[],
+                            Body::new()
+                                .attr("bucket", ex("access_logs.value.bucket"))
+                                .attr("prefix", ex("access_logs.value.prefix"))
+                                .attr("enabled", true),
+                        )),
+                ))
                 .blank()
                 .attr("tags", tags_named("each.value.name"))
                 .blank()
@@ -417,7 +505,16 @@ fn load_balancer() -> Body {
                         .attr("unhealthy_threshold", num(3)),
                 ))
                 .blank()
-                .attr("tags", tags_named("each.value.target_group_name")),
+                .attr("tags", tags_named("each.value.target_group_name"))
+                .blank()
+                .block(block(
+                    "lifecycle",
+                    &[],
+                    Body::new()
+                        .comment("A new port or protocol replaces the target group, under a new name (it carries a hash of")
+                        .comment("both): the listener moves to the new one before the old one, still in use until then, goes.")
+                        .attr("create_before_destroy", true),
+                )),
         ))
         .block(resource(
             "aws_lb_listener",
@@ -501,9 +598,13 @@ fn service() -> Block {
             .attr("task_definition", ex("aws_ecs_task_definition.this.arn"))
             .attr("desired_count", ex("var.desired_count"))
             .attr("platform_version", s("LATEST"))
-            .attr("health_check_grace_period_seconds", ex("var.load_balancer == null ? null : 60"))
+            .attr("health_check_grace_period_seconds", ex("var.load_balancer == null ? null : var.health_check_grace_period_seconds"))
             .attr("enable_ecs_managed_tags", true)
             .attr("propagate_tags", s("SERVICE"))
+            .attr("enable_execute_command", ex("var.exec"))
+            .comment("Apply fails when the deployment does not settle (the circuit breaker rolls it back) instead of")
+            .comment("reporting success while ECS is still replacing tasks.")
+            .attr("wait_for_steady_state", true)
             .blank()
             .block(block(
                 "capacity_provider_strategy",
@@ -554,8 +655,9 @@ fn service() -> Block {
                     .attr("ignore_changes", ex("[desired_count]")),
             ))
             .blank()
-            .comment("A target group must belong to a load balancer (through a listener) before a service uses it.")
-            .attr("depends_on", ex("[aws_lb_listener.http, aws_iam_role_policy.execution]")),
+            .comment("A target group must belong to a load balancer before a service uses it: through the listener")
+            .comment("that forwards to it, HTTP without a certificate, HTTPS with one (HTTP then only redirects).")
+            .attr("depends_on", ex("[aws_lb_listener.http, aws_lb_listener.https, aws_iam_role_policy.execution, aws_iam_role_policy.exec]")),
     )
 }
 

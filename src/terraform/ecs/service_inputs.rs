@@ -96,6 +96,28 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
         ),
     ];
 
+    inputs.push(Input::wired(
+        Variable::new("writable_volumes", "map(string)", "Writable task volumes (volume name => container path); the root filesystem stays read-only."),
+        obj(writable_volumes(svc).into_iter().map(|(n, p)| (n, s(p)))),
+    ));
+    inputs.push(Input::wired(
+        Variable::new("exec", "bool", "ECS Exec into the service's tasks: enable_execute_command, and SSM channels, session logging and the session key for the task role."),
+        svc.exec.into(),
+    ));
+    inputs.push(Input::wired(
+        Variable::new(
+            "exec_log_group_name",
+            "string",
+            "CloudWatch log group that records the cluster's ECS Exec sessions.",
+        ),
+        ex("module.ecs_cluster.exec_log_group_name"),
+    ));
+    inputs.push(Input::wired(
+        Variable::new("health_check_grace_period_seconds", "number", "Seconds ECS ignores failing load balancer health checks of a new task (a service without a load balancer has none).")
+            .check("var.health_check_grace_period_seconds >= 0 && var.health_check_grace_period_seconds <= 2147483647", "health_check_grace_period_seconds must be from 0 to 2147483647."),
+        num(i64::from(svc.health_check_grace_period_seconds)),
+    ));
+
     let secrets_var = Variable::new(
         "secrets",
         "map(string)",
@@ -202,8 +224,8 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
 
     let lb_var = Variable::new(
         "load_balancer",
-        "object({ name = string, target_group_name = string, public = bool, health_check_path = string, certificate_arn = string, deletion_protection = bool })",
-        "Application load balancer in front of the service (null: none). `public`: internet-facing in the public subnets, otherwise internal; `certificate_arn`: HTTPS plus an HTTP→HTTPS redirect (null: plain HTTP).",
+        "object({ name = string, target_group_name = string, public = bool, health_check_path = string, certificate_arn = string, deletion_protection = bool, access_logs = object({ bucket = string, prefix = string }) })",
+        "Application load balancer in front of the service (null: none). `public`: internet-facing in the public subnets, otherwise internal; `certificate_arn`: HTTPS plus an HTTP→HTTPS redirect (null: plain HTTP); `access_logs`: S3 bucket and key prefix of the access logs (null: off).",
     )
     .check(
         &format!("var.load_balancer == null ? true : length(var.load_balancer.name) <= {LOAD_BALANCER_NAME_MAX} && length(var.load_balancer.target_group_name) <= {LOAD_BALANCER_NAME_MAX}"),
@@ -215,21 +237,73 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
             per_env(&|e| {
                 let names = names(e);
                 obj([
-                    ("name", s(names.load_balancer)),
-                    ("target_group_name", s(names.target_group)),
+                    ("name", s(&names.load_balancer)),
+                    (
+                        "target_group_name",
+                        s(names.target_group_for(svc.port.unwrap_or_default())),
+                    ),
                     ("public", lb.public.into()),
                     ("health_check_path", s(&lb.health_check_path)),
                     (
                         "certificate_arn",
-                        lb.certificate_arn.as_ref().map_or_else(null, s),
+                        lb.certificate_arn
+                            .as_ref()
+                            .and_then(|arn| arn.get(e))
+                            .map_or_else(null, s),
                     ),
                     ("deletion_protection", is_production_like(e).into()),
+                    (
+                        "access_logs",
+                        lb.access_logs
+                            .as_ref()
+                            .and_then(|logs| {
+                                let bucket = logs.bucket.get(e)?;
+                                Some(obj([
+                                    ("bucket", s(bucket)),
+                                    ("prefix", logs.prefix.as_ref().map_or_else(null, s)),
+                                ]))
+                            })
+                            .unwrap_or_else(null),
+                    ),
                 ])
             }),
         ),
         None => Input::wired(lb_var, null()),
     });
     inputs
+}
+
+/// Where the ECS Exec agent (the SSM agent in the task) writes: with a read-only root
+/// filesystem it needs these as volumes.
+pub const EXEC_AGENT_PATHS: [&str; 2] = ["/var/lib/amazon", "/var/log/amazon"];
+
+/// The writable volumes of a service's task, by volume name: its `writable_paths`, plus the
+/// exec agent's paths with `exec`. A volume is named after its path (`/var/cache/nginx` →
+/// `var-cache-nginx`); validation makes the names unique.
+pub fn writable_volumes(svc: &Service) -> BTreeMap<String, String> {
+    let exec_paths = EXEC_AGENT_PATHS
+        .iter()
+        .filter(|_| svc.exec)
+        .map(|p| p.to_string());
+    svc.writable_paths
+        .iter()
+        .cloned()
+        .chain(exec_paths)
+        .map(|path| (volume_name(&path), path))
+        .collect()
+}
+
+/// The task volume name of a container path: `/` between parts becomes `-`, anything else
+/// ECS refuses in a volume name becomes `_`.
+pub fn volume_name(path: &str) -> String {
+    path.trim_matches('/')
+        .chars()
+        .map(|c| match c {
+            '/' => '-',
+            c if c.is_ascii_alphanumeric() || c == '-' || c == '_' => c,
+            _ => '_',
+        })
+        .collect()
 }
 
 /// The name of the environment variable a secret is injected as: `db_password` → `DB_PASSWORD`.
@@ -267,56 +341,4 @@ pub fn sizing(svc: &Service, env: &str) -> Sizing {
     }
 }
 
-/// The ECR repository an image is pulled from, as an ARN:
-/// `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag|@digest]`.
-pub fn ecr_repository_arn(image: &str) -> Option<String> {
-    let (host, path) = image.split_once('/')?;
-    let (account, rest) = host.split_once(".dkr.ecr.")?;
-    let (region, partition) = if let Some(region) = rest.strip_suffix(".amazonaws.com.cn") {
-        (region, "aws-cn")
-    } else {
-        let region = rest.strip_suffix(".amazonaws.com")?;
-        (
-            region,
-            if region.starts_with("us-gov-") {
-                "aws-us-gov"
-            } else {
-                "aws"
-            },
-        )
-    };
-    let valid_account = account.len() == 12 && account.chars().all(|c| c.is_ascii_digit());
-    let valid_region = !region.is_empty()
-        && region
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    let path = path.split('@').next().unwrap_or(path);
-    let repository = match path.rsplit_once(':') {
-        Some((repo, _tag)) if !repo.is_empty() => repo,
-        _ => path,
-    };
-    (valid_account && valid_region && !repository.is_empty())
-        .then(|| format!("arn:{partition}:ecr:{region}:{account}:repository/{repository}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ecr_repository_arn;
-
-    #[test]
-    fn ecr_images_name_their_repository() {
-        assert_eq!(
-            ecr_repository_arn("111111111111.dkr.ecr.us-east-1.amazonaws.com/team/api:1.4.2")
-                .as_deref(),
-            Some("arn:aws:ecr:us-east-1:111111111111:repository/team/api")
-        );
-        assert_eq!(
-            ecr_repository_arn("111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn/api@sha256:abc")
-                .as_deref(),
-            Some("arn:aws-cn:ecr:cn-north-1:111111111111:repository/api")
-        );
-        assert_eq!(ecr_repository_arn("nginx:1.27"), None);
-        assert_eq!(ecr_repository_arn("public.ecr.aws/nginx/nginx:1.27"), None);
-        assert_eq!(ecr_repository_arn("localhost:5000/api"), None);
-    }
-}
+pub use crate::model::ecr::ecr_repository_arn;
