@@ -9,11 +9,14 @@ use serde_json::Value as Json;
 use super::address::{Address, Mode};
 use super::config::Config;
 use super::drift::{Drift, drift, equivalent};
-use super::identity::{identity, lookup, parse_path, same_identity};
+use super::identity::{
+    force_new, identity, lookup, parse_path, relation, same_identity, same_stem,
+};
 use super::import_id::{MissingAttribute, import_id};
 use super::instance::ResourceInstance;
 use super::inventory::{Facts, Inventory, ManagedInstance, Unexpanded, evaluate};
 use super::snapshot::{Format, State};
+use crate::model::kept::{Kept, KeptKey};
 use crate::tree::Tree;
 
 /// Rounds of matching; each can resolve references from the instances the previous one matched.
@@ -106,6 +109,20 @@ pub struct NotCompared {
     pub state_instances: Vec<Address>,
 }
 
+/// An argument of a matched object that iacgen would change although the change replaces the
+/// object (or rewrites a secret): the value to keep, as `iacgen plan --write-kept` records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keep {
+    pub address: Address,
+    /// The module call (first module step of the address).
+    pub module: String,
+    pub key: KeptKey,
+    /// The state's value, which the generated code must keep.
+    pub value: String,
+    /// What iacgen would set instead.
+    pub iacgen: Json,
+}
+
 /// The outcome of `iacgen plan`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanReport {
@@ -118,6 +135,8 @@ pub struct PlanReport {
     pub not_compared: Vec<NotCompared>,
     /// Managed resource instances in the state.
     pub state_instances: usize,
+    /// Values of matched objects to keep, lest Terraform replace them.
+    pub keep: Vec<Keep>,
 }
 
 /// Counts per outcome.
@@ -384,12 +403,24 @@ impl Matcher<'_> {
                 *per_state.entry(*i).or_default() += 1;
             }
         }
-        let accepted: Vec<(Address, usize)> = per_config
-            .iter()
-            .filter(|(_, set)| set.len() == 1)
-            .filter_map(|(a, set)| set.iter().next().map(|i| ((*a).clone(), *i)))
-            .filter(|(_, i)| by == MatchedBy::Reference || per_state.get(i) == Some(&1))
-            .collect();
+        // By reference, several objects may point one instance at different state objects
+        // (two node groups, each with its own role, where iacgen has one node role): the
+        // first referrer, in address order, wins; the others keep theirs as kept values.
+        let accepted: Vec<(Address, usize)> = if by == MatchedBy::Reference {
+            let mut seen = BTreeSet::new();
+            proposals
+                .iter()
+                .filter(|(a, _)| seen.insert(a.clone()))
+                .cloned()
+                .collect()
+        } else {
+            per_config
+                .iter()
+                .filter(|(_, set)| set.len() == 1)
+                .filter_map(|(a, set)| set.iter().next().map(|i| ((*a).clone(), *i)))
+                .filter(|(_, i)| per_state.get(i) == Some(&1))
+                .collect()
+        };
         accepted
             .into_iter()
             .filter(|(a, i)| self.accept(a, *i, by))
@@ -397,7 +428,11 @@ impl Matcher<'_> {
     }
 
     /// A matched instance's argument refers to another instance's attribute; the state value of
-    /// that argument names the other instance's state object.
+    /// that argument names the other instance's state object (a cluster's `role_arn` names its
+    /// role, its `encryption_config` its key). And the reverse: an unmatched instance refers to
+    /// a matched one, and exactly one free state object of its type refers to that object (a
+    /// KMS alias to its key, a secret version to its secret). Names iacgen would derive
+    /// differently do not count against such a match: they are kept (see `force_new`).
     fn by_reference(&mut self, inventory: &Inventory) -> usize {
         let by_address: BTreeMap<&Address, &ManagedInstance> = inventory
             .instances
@@ -413,21 +448,17 @@ impl Matcher<'_> {
                 if self.matches.contains_key(&r.target) || !by_address.contains_key(&r.target) {
                     continue;
                 }
-                let Some(Json::String(value)) = self.state[*index].attribute(&r.argument) else {
+                let values = referred(self.state[*index].attributes(), &r.argument);
+                let [value] = values.as_slice() else {
                     continue;
                 };
-                if value.is_empty() {
-                    continue;
-                }
                 let target = by_address[&r.target];
                 let candidates: Vec<usize> = self
                     .free_of_type(&r.target.type_)
                     .filter(|i| {
-                        self.state[*i]
-                            .attribute(&r.attribute)
-                            .and_then(Json::as_str)
+                        lookup(self.state[*i].attributes(), &r.attribute).and_then(Json::as_str)
                             == Some(value.as_str())
-                            && !contradicts(target, self.state[*i])
+                            && !contradicts_beyond_kept(target, self.state[*i])
                     })
                     .collect();
                 if let [one] = candidates.as_slice() {
@@ -435,7 +466,75 @@ impl Matcher<'_> {
                 }
             }
         }
+        for inst in &inventory.instances {
+            if self.matches.contains_key(&inst.address) {
+                continue;
+            }
+            for r in &inst.references {
+                let Some((target, _)) = self.matches.get(&r.target) else {
+                    continue;
+                };
+                let Some(value) =
+                    lookup(self.state[*target].attributes(), &r.attribute).and_then(Json::as_str)
+                else {
+                    continue;
+                };
+                let candidates: Vec<usize> = self
+                    .free_of_type(&inst.address.type_)
+                    .filter(|i| {
+                        referred(self.state[*i].attributes(), &r.argument)
+                            .iter()
+                            .any(|v| v == value)
+                            && !contradicts_beyond_kept(inst, self.state[*i])
+                    })
+                    .collect();
+                if let [one] = candidates.as_slice() {
+                    proposals.push((inst.address.clone(), *one));
+                }
+            }
+        }
         self.accept_unique(proposals, MatchedBy::Reference)
+    }
+
+    /// Candidates named by what an object is rather than what it is called: the [`relation`]
+    /// arguments (a node group's cluster, capacity and instance types), or a name iacgen
+    /// derives that is the stem of the state's `name_prefix` (`orders-staging/api_key` and
+    /// `orders-staging/api-key-20250314...`).
+    fn by_relation(&self, inst: &ManagedInstance, config: &Json) -> Vec<usize> {
+        let type_ = &inst.address.type_;
+        let paths = relation(type_);
+        if !paths.is_empty() {
+            let Some(wanted) = paths
+                .iter()
+                .map(|p| lookup(config, p).map(|v| (*p, v)))
+                .collect::<Option<Vec<_>>>()
+            else {
+                return Vec::new();
+            };
+            return self
+                .free_of_type(type_)
+                .filter(|i| {
+                    let attrs = self.state[*i].attributes();
+                    wanted.iter().all(|(p, v)| {
+                        lookup(attrs, p).is_some_and(|recorded| same_identity(v, recorded))
+                    })
+                })
+                .collect();
+        }
+        if !(identity(type_) == ["name"] && force_new(type_).contains(&"name")) {
+            return Vec::new();
+        }
+        let Some(name) = lookup(config, "name").and_then(Json::as_str) else {
+            return Vec::new();
+        };
+        self.free_of_type(type_)
+            .filter(|i| {
+                let attrs = self.state[*i].attributes();
+                lookup(attrs, "name_prefix")
+                    .and_then(Json::as_str)
+                    .is_some_and(|prefix| same_stem(name, prefix))
+            })
+            .collect()
     }
 
     /// Same type and identifying arguments; ties go to the candidate that agrees on the most
@@ -460,18 +559,21 @@ impl Matcher<'_> {
                     (None, None) => complete = false,
                 }
             }
-            if !complete || wanted.is_empty() {
-                continue;
-            }
-            let candidates: Vec<usize> = self
-                .free_of_type(&inst.address.type_)
-                .filter(|i| {
-                    let attrs = self.state[*i].attributes();
-                    wanted.iter().all(|(p, v)| {
-                        lookup(attrs, p).is_some_and(|recorded| same_identity(v, recorded))
+            let mut candidates: Vec<usize> = if !complete || wanted.is_empty() {
+                Vec::new()
+            } else {
+                self.free_of_type(&inst.address.type_)
+                    .filter(|i| {
+                        let attrs = self.state[*i].attributes();
+                        wanted.iter().all(|(p, v)| {
+                            lookup(attrs, p).is_some_and(|recorded| same_identity(v, recorded))
+                        })
                     })
-                })
-                .collect();
+                    .collect()
+            };
+            if candidates.is_empty() {
+                candidates = self.by_relation(inst, &config);
+            }
             let best = match candidates.as_slice() {
                 [] => continue,
                 [one] => *one,
@@ -501,6 +603,37 @@ impl Matcher<'_> {
     }
 }
 
+/// The string values an argument holds in a state object: itself, or the elements of a list
+/// (`vpc_config.security_group_ids`).
+fn referred(attrs: &Json, argument: &str) -> Vec<String> {
+    match lookup(attrs, argument) {
+        Some(Json::String(s)) if !s.is_empty() => vec![s.clone()],
+        Some(Json::Array(items)) => items
+            .iter()
+            .filter_map(Json::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// [`contradicts`], except for arguments iacgen keeps when they differ (names from a
+/// `name_prefix`, descriptions): found by relationship, the object is the same whatever those
+/// say.
+fn contradicts_beyond_kept(config: &ManagedInstance, state: &ResourceInstance) -> bool {
+    let known = Json::Object(config.arguments.clone());
+    let kept = force_new(&config.address.type_);
+    identity(&config.address.type_).iter().any(|path| {
+        let (path, strict) = parse_path(path);
+        match (lookup(&known, path), lookup(state.attributes(), path)) {
+            (Some(ours), Some(theirs)) => {
+                strict && !kept.contains(&path) && !same_identity(ours, theirs)
+            }
+            _ => false,
+        }
+    })
+}
+
 /// Whether an identifying argument iacgen knows differs from the state: then the two cannot be
 /// the same object (a cluster named `payments-dev` is not the state's `python-apm-demo`).
 fn contradicts(config: &ManagedInstance, state: &ResourceInstance) -> bool {
@@ -522,6 +655,7 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
         .filter(|a| !matcher.matches.contains_key(*a))
         .collect();
     let mut planned = Vec::new();
+    let mut keep = Vec::new();
     for inst in &inventory.instances {
         let Some((index, by)) = matcher.matches.get(&inst.address) else {
             planned.push(Planned {
@@ -552,6 +686,7 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
                 });
             }
         }
+        keep.extend(keeps(inst, recorded));
         let action = if drift.is_empty() && !recorded.tainted {
             Action::Unchanged
         } else {
@@ -606,5 +741,63 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
         not_managed,
         not_compared,
         state_instances: matcher.state.len(),
+        keep,
+    }
+}
+
+/// The [`force_new`] arguments of a matched instance whose known value differs from the
+/// state's: each must keep the state's value. Only instances of a module call (what iacgen
+/// generates) with no key or a string key can keep values.
+fn keeps(inst: &ManagedInstance, recorded: &ResourceInstance) -> Vec<Keep> {
+    let address = &inst.address;
+    let [call] = address.module.0.as_slice() else {
+        return Vec::new();
+    };
+    let instance = match &address.index {
+        None => None,
+        Some(super::address::IndexKey::Str(k)) => Some(k.clone()),
+        Some(_) => return Vec::new(),
+    };
+    let config = Json::Object(inst.arguments.clone());
+    let mut out = Vec::new();
+    for path in force_new(&address.type_) {
+        let (Some(ours), Some(theirs)) =
+            (lookup(&config, path), lookup(recorded.attributes(), path))
+        else {
+            continue;
+        };
+        let text = match theirs {
+            Json::String(s) => s.clone(),
+            Json::Number(n) => n.to_string(),
+            Json::Bool(b) => b.to_string(),
+            _ => continue,
+        };
+        if ours.is_array() || ours.is_object() || same_identity(ours, theirs) {
+            continue;
+        }
+        out.push(Keep {
+            address: address.clone(),
+            module: call.name.clone(),
+            key: KeptKey {
+                type_: address.type_.clone(),
+                name: address.name.clone(),
+                instance: instance.clone(),
+                path: path.split('.').map(str::to_string).collect(),
+            },
+            value: text,
+            iacgen: ours.clone(),
+        });
+    }
+    out
+}
+
+impl PlanReport {
+    /// `kept` with this report's values to keep added for its environment.
+    pub fn kept_with(&self, kept: &Kept) -> Kept {
+        let mut out = kept.clone();
+        for k in &self.keep {
+            out.insert(&self.env, &k.module, k.key.clone(), k.value.clone());
+        }
+        out
     }
 }
