@@ -85,14 +85,15 @@ pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
 
 /// Arguments whose change replaces the object (ForceNew in the AWS provider) and that iacgen
 /// can keep as they are (see `model::kept`): names, descriptions, a node group's role. A name
-/// among them is no proof of another object: matching by relationship may ignore it.
+/// among them is no proof of another object: matching by relationship may ignore it. Types
+/// whose name is what the object is (a log group, a topic) are not listed: another name is
+/// another object.
 pub(crate) fn force_new(type_: &str) -> &'static [&'static str] {
     match type_ {
         "aws_iam_role" | "aws_iam_policy" | "aws_iam_instance_profile" => &["name", "path"],
         "aws_security_group" => &["name", "description"],
         "aws_launch_template" | "aws_kms_alias" | "aws_secretsmanager_secret" => &["name"],
         "aws_db_subnet_group" | "aws_elasticache_subnet_group" => &["name"],
-        "aws_cloudwatch_log_group" | "aws_sns_topic" | "aws_ecs_cluster" => &["name"],
         "aws_eks_cluster" => &[
             "name",
             "role_arn",
@@ -106,9 +107,6 @@ pub(crate) fn force_new(type_: &str) -> &'static [&'static str] {
             "launch_template.id",
         ],
         "aws_subnet" => &["availability_zone"],
-        "aws_lb" => &["name", "internal", "load_balancer_type"],
-        "aws_lb_target_group" => &["name", "port", "protocol", "target_type"],
-        "aws_ecs_service" => &["name"],
         // Not ForceNew, but a new version writes a new generated value into the secret.
         "aws_secretsmanager_secret_version" => &["secret_string_wo_version"],
         _ => &[],
@@ -120,6 +118,11 @@ pub(crate) fn force_new(type_: &str) -> &'static [&'static str] {
 pub(crate) fn relation(type_: &str) -> &'static [&'static str] {
     match type_ {
         "aws_eks_node_group" => &["cluster_name", "capacity_type", "instance_types"],
+        // The subnets it holds (a set), whatever the group is called.
+        "aws_db_subnet_group" | "aws_elasticache_subnet_group" => &["subnet_ids"],
+        // Where it leads: the NAT gateway or internet gateway of a default route, whatever
+        // table holds it (TAM shares one private table between tiers).
+        "aws_route" => &["destination_cidr_block", "?nat_gateway_id", "?gateway_id"],
         _ => &[],
     }
 }

@@ -266,7 +266,14 @@ pub fn plan(
         facts.known = matcher.known();
         inventory = evaluate(&config, &facts);
         matcher.forget_missing(&inventory);
-        let found = matcher.by_reference(&inventory) + matcher.by_identity(&inventory);
+        // Identity first: what it matches (a NAT route by where it leads) then speaks
+        // through its references in the same round.
+        let mut found = matcher.by_identity(&inventory) + matcher.by_reference(&inventory, false);
+        if found == 0 {
+            // The weakest evidence last: references Terraform would simply update (which
+            // route table a subnet uses) once nothing stronger finds anything.
+            found = matcher.by_reference(&inventory, true);
+        }
         if found == 0 {
             break;
         }
@@ -433,7 +440,7 @@ impl Matcher<'_> {
     /// a matched one, and exactly one free state object of its type refers to that object (a
     /// KMS alias to its key, a secret version to its secret). Names iacgen would derive
     /// differently do not count against such a match: they are kept (see `force_new`).
-    fn by_reference(&mut self, inventory: &Inventory) -> usize {
+    fn by_reference(&mut self, inventory: &Inventory, weak: bool) -> usize {
         let by_address: BTreeMap<&Address, &ManagedInstance> = inventory
             .instances
             .iter()
@@ -462,10 +469,18 @@ impl Matcher<'_> {
                     })
                     .collect();
                 if let [one] = candidates.as_slice() {
-                    proposals.push((r.target.clone(), *one));
+                    // A referrer that Terraform would replace for another target (a route's
+                    // table) decides before one it would update (an association's table).
+                    let decides = force_new_reference(&address.type_, &r.argument);
+                    if decides || weak {
+                        proposals.push((!decides, r.target.clone(), *one));
+                    }
                 }
             }
         }
+        proposals.sort_by_key(|(later, _, _)| *later);
+        let mut proposals: Vec<(Address, usize)> =
+            proposals.into_iter().map(|(_, a, i)| (a, i)).collect();
         for inst in &inventory.instances {
             if self.matches.contains_key(&inst.address) {
                 continue;
@@ -504,19 +519,30 @@ impl Matcher<'_> {
         let type_ = &inst.address.type_;
         let paths = relation(type_);
         if !paths.is_empty() {
-            let Some(wanted) = paths
-                .iter()
-                .map(|p| lookup(config, p).map(|v| (*p, v)))
-                .collect::<Option<Vec<_>>>()
-            else {
+            // Required paths must be known; optional (`?`) ones count when they are, and one
+            // at least must be.
+            let mut wanted = Vec::new();
+            for path in paths {
+                match (
+                    path.strip_prefix('?'),
+                    lookup(config, path.trim_start_matches('?')),
+                ) {
+                    (_, Some(v)) => wanted.push((path.trim_start_matches('?'), v)),
+                    (Some(_), None) => {}
+                    (None, None) => return Vec::new(),
+                }
+            }
+            if wanted.len() < paths.iter().filter(|p| !p.starts_with('?')).count() + 1
+                && paths.iter().any(|p| p.starts_with('?'))
+            {
                 return Vec::new();
-            };
+            }
             return self
                 .free_of_type(type_)
                 .filter(|i| {
                     let attrs = self.state[*i].attributes();
                     wanted.iter().all(|(p, v)| {
-                        lookup(attrs, p).is_some_and(|recorded| same_identity(v, recorded))
+                        lookup(attrs, p).is_some_and(|recorded| same_members(v, recorded))
                     })
                 })
                 .collect();
@@ -600,6 +626,32 @@ impl Matcher<'_> {
             proposals.push((inst.address.clone(), best));
         }
         self.accept_unique(proposals, MatchedBy::Identity)
+    }
+}
+
+/// Whether a reference argument of `type_` forces a replacement when it changes.
+fn force_new_reference(type_: &str, argument: &str) -> bool {
+    matches!(
+        (type_, argument),
+        ("aws_route", "route_table_id")
+            | ("aws_eks_cluster", "role_arn")
+            | (
+                "aws_eks_node_group",
+                "node_role_arn" | "launch_template.id" | "cluster_name"
+            )
+    ) || force_new(type_).contains(&argument)
+}
+
+/// [`same_identity`], with lists compared as sets (a DB subnet group's subnets), and an
+/// unknown element never equal.
+fn same_members(config: &Json, state: &Json) -> bool {
+    match (config, state) {
+        (Json::Array(a), Json::Array(b)) if a.iter().all(Json::is_string) => {
+            let a: BTreeSet<&str> = a.iter().filter_map(Json::as_str).collect();
+            let b: BTreeSet<&str> = b.iter().filter_map(Json::as_str).collect();
+            !a.is_empty() && a == b
+        }
+        _ => same_identity(config, state),
     }
 }
 
