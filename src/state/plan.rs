@@ -137,6 +137,10 @@ pub struct PlanReport {
     pub state_instances: usize,
     /// Values of matched objects to keep, lest Terraform replace them.
     pub keep: Vec<Keep>,
+    /// Instances iacgen would create that exist already inside another object of the state
+    /// (a route held inline by its route table's `route`): `(address, import ID)`, imported
+    /// rather than created a second time.
+    pub inline: Vec<(Address, String)>,
 }
 
 /// Counts per outcome.
@@ -481,6 +485,16 @@ impl Matcher<'_> {
         proposals.sort_by_key(|(later, _, _)| *later);
         let mut proposals: Vec<(Address, usize)> =
             proposals.into_iter().map(|(_, a, i)| (a, i)).collect();
+        // How many instances of a type refer to one target through one argument: a VPC's
+        // many route tables say nothing about which is which; a key's one alias does.
+        let mut referrers: BTreeMap<(&str, &str, &Address), usize> = BTreeMap::new();
+        for inst in &inventory.instances {
+            for r in &inst.references {
+                *referrers
+                    .entry((inst.address.type_.as_str(), r.argument.as_str(), &r.target))
+                    .or_default() += 1;
+            }
+        }
         for inst in &inventory.instances {
             if self.matches.contains_key(&inst.address) {
                 continue;
@@ -489,6 +503,11 @@ impl Matcher<'_> {
                 let Some((target, _)) = self.matches.get(&r.target) else {
                     continue;
                 };
+                if referrers.get(&(inst.address.type_.as_str(), r.argument.as_str(), &r.target))
+                    != Some(&1)
+                {
+                    continue;
+                }
                 let Some(value) =
                     lookup(self.state[*target].attributes(), &r.attribute).and_then(Json::as_str)
                 else {
@@ -567,6 +586,7 @@ impl Matcher<'_> {
     /// other arguments.
     fn by_identity(&mut self, inventory: &Inventory) -> usize {
         let mut proposals = Vec::new();
+        let mut relations = Vec::new();
         for inst in &inventory.instances {
             if self.matches.contains_key(&inst.address) {
                 continue;
@@ -597,8 +617,10 @@ impl Matcher<'_> {
                     })
                     .collect()
             };
+            let mut related = false;
             if candidates.is_empty() {
                 candidates = self.by_relation(inst, &config);
+                related = true;
             }
             let best = match candidates.as_slice() {
                 [] => continue,
@@ -623,9 +645,22 @@ impl Matcher<'_> {
                     }
                 }
             };
-            proposals.push((inst.address.clone(), best));
+            if related {
+                relations.push((inst.address.clone(), best));
+            } else {
+                proposals.push((inst.address.clone(), best));
+            }
         }
-        self.accept_unique(proposals, MatchedBy::Identity)
+        let found = self.accept_unique(proposals, MatchedBy::Identity);
+        // Instances that are alike in all a relation compares (two routes to one NAT gateway,
+        // where TAM has one route in a shared table) take the object in address order.
+        let mut seen = BTreeSet::new();
+        found
+            + relations
+                .into_iter()
+                .filter(|(_, i)| seen.insert(*i))
+                .filter(|(a, i)| self.accept(a, *i, MatchedBy::Identity))
+                .count()
     }
 }
 
@@ -786,6 +821,7 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
         }
     }
     not_managed.sort_by(|a, b| a.address.cmp(&b.address));
+    let inline = inline_routes(&planned, inventory, matcher.state);
     PlanReport {
         env: env.to_string(),
         adopt: options.adopt,
@@ -794,7 +830,52 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
         not_compared,
         state_instances: matcher.state.len(),
         keep,
+        inline,
     }
+}
+
+/// Routes iacgen would create that their (matched) route table holds inline already, with the
+/// ID `terraform import` takes (`rtb-..._0.0.0.0/0`): creating them would fail on the
+/// duplicate.
+fn inline_routes(
+    planned: &[Planned],
+    inventory: &Inventory,
+    state: &[&ResourceInstance],
+) -> Vec<(Address, String)> {
+    let created: BTreeSet<&Address> = planned
+        .iter()
+        .filter(|p| p.action == Action::Create)
+        .map(|p| &p.address)
+        .collect();
+    let mut out = Vec::new();
+    for inst in &inventory.instances {
+        if inst.address.type_ != "aws_route" || !created.contains(&inst.address) {
+            continue;
+        }
+        let (Some(Json::String(table)), Some(Json::String(cidr))) = (
+            inst.arguments.get("route_table_id"),
+            inst.arguments.get("destination_cidr_block"),
+        ) else {
+            continue;
+        };
+        let held = state.iter().any(|s| {
+            matches!(
+                s.address.type_.as_str(),
+                "aws_route_table" | "aws_default_route_table"
+            ) && s.id() == Some(table.as_str())
+                && s.attribute("route")
+                    .and_then(Json::as_array)
+                    .is_some_and(|routes| {
+                        routes
+                            .iter()
+                            .any(|r| r.get("cidr_block").and_then(Json::as_str) == Some(cidr))
+                    })
+        });
+        if held {
+            out.push((inst.address.clone(), format!("{table}_{cidr}")));
+        }
+    }
+    out
 }
 
 /// The [`force_new`] arguments of a matched instance whose known value differs from the

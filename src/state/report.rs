@@ -187,6 +187,15 @@ impl PlanReport {
                 drift_lines(&mut out, &p.drift);
             }
         }
+        if !self.inline.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nHeld inline by a route table already (--write-moves writes `import` blocks, not a second route):"
+            );
+            for (address, id) in &self.inline {
+                let _ = writeln!(out, "  < {address} (import {id:?})");
+            }
+        }
         if !self.keep.is_empty() {
             let _ = writeln!(
                 out,
