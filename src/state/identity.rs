@@ -107,6 +107,7 @@ pub(crate) fn force_new(type_: &str) -> &'static [&'static str] {
             "launch_template.id",
         ],
         "aws_subnet" => &["availability_zone"],
+        "aws_kms_key" => &["multi_region", "key_usage", "customer_master_key_spec"],
         // Not ForceNew, but a new version writes a new generated value into the secret.
         "aws_secretsmanager_secret_version" => &["secret_string_wo_version"],
         _ => &[],
@@ -195,6 +196,20 @@ mod tests {
         assert_eq!(lookup(&v, "tag.key"), Some(&json!("k")));
         assert_eq!(lookup(&v, "two.x"), None);
         assert_eq!(lookup(&json!({"name": null}), "name"), None);
+    }
+
+    #[test]
+    fn a_derived_name_is_the_stem_of_a_name_prefix() {
+        assert!(same_stem(
+            "orders-staging/api_key",
+            "orders-staging/api-key-"
+        ));
+        assert!(same_stem("Billing-Dev", "billing-dev-"));
+        assert!(!same_stem(
+            "orders-staging/api_key",
+            "orders-staging/api-key-2-"
+        ));
+        assert!(!same_stem("", "-"));
     }
 
     #[test]
