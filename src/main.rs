@@ -87,13 +87,17 @@ enum Command {
         terraform state pull | iacgen plan platform.yaml --env prod --state -\n  \
         iacgen plan platform.yaml --env prod --state old.tfstate --write-moves environments/prod/moves.tf\n  \
         iacgen plan platform.yaml --env prod --state old-root.tfstate --adopt \\\n      \
-        --write-moves environments/prod/imports.tf --write-removed ../old-root/forget.tf\n\n\
+        --write-moves environments/prod/imports.tf --write-removed ../old-root/forget.tf\n  \
+        iacgen plan platform.yaml --env prod --state old.tfstate --write-kept && iacgen generate platform.yaml --out .\n\n\
         The state is a terraform.tfstate (format version 4, as `terraform state pull` prints it) \
         or `terraform show -json` output. Resources are matched by address, then by what names \
         them (CIDR blocks, names, ...). Without --adopt the state is the environment's own: \
         resources found under another address get `moved` blocks. With --adopt the state belongs \
         to another root that the environment replaces: they get `import` blocks here and \
-        `removed` blocks (destroy = false) for the old root.\n\n\
+        `removed` blocks (destroy = false) for the old root. Arguments of matched objects whose \
+        change would replace them (names from a name_prefix, a node group's role, ...) are listed \
+        \"to keep\"; --write-kept records them in <spec name>.kept.yaml beside the spec, which \
+        generate, diff, validate and plan read.\n\n\
         Exit codes: 0 nothing to do, 2 changes, 1 error.")]
     Plan {
         /// The spec file (.yaml, .yml, .toml or .json)
@@ -124,6 +128,16 @@ enum Command {
         /// destroys them
         #[arg(long, value_name = "FILE")]
         write_removed: Option<PathBuf>,
+        /// Record the values of existing objects that iacgen must keep (names from a
+        /// `name_prefix`, a node group's role, ...: changing them would replace the object) in
+        /// the kept-values file beside the spec (`<spec name>.kept.yaml`), which generate, diff,
+        /// validate and plan read; run `iacgen generate` afterwards
+        #[arg(long)]
+        write_kept: bool,
+        /// Let Terraform destroy this instance of the state that the spec has no place for
+        /// (repeatable); without it, --write-moves needs --write-removed to keep such objects
+        #[arg(long, value_name = "ADDRESS")]
+        allow_destroy: Vec<String>,
         /// The generated repository on disk: `.tf` files added by hand in its module and
         /// environment directories (`*_override.tf` among them) count as Terraform counts them
         #[arg(long, short, value_name = "DIR")]
@@ -345,17 +359,42 @@ fn render(
     out: &mut Stdout,
 ) -> Result<(iacgen::model::Platform, iacgen::tree::Tree), Failure> {
     let platform = load(spec, format, out)?;
+    let kept = load_kept(spec, &platform)?;
+    let tree = render_with(spec, &platform, &kept, target)?;
+    Ok((platform, tree))
+}
+
+/// The kept values beside the spec (`<spec name>.kept.yaml`), none when there is no such file.
+fn load_kept(
+    spec: &Path,
+    platform: &iacgen::model::Platform,
+) -> Result<iacgen::model::kept::Kept, String> {
+    iacgen::spec::load_kept(spec, platform).map_err(|errors| {
+        let text = errors.to_string();
+        format!(
+            "{}\nerror: {} is not a valid kept-values file",
+            text.trim_end(),
+            iacgen::spec::kept_path(spec).display()
+        )
+    })
+}
+
+fn render_with(
+    spec: &Path,
+    platform: &iacgen::model::Platform,
+    kept: &iacgen::model::kept::Kept,
+    target: Target,
+) -> Result<iacgen::tree::Tree, String> {
     let rendered = match target {
-        Target::Terraform => iacgen::render(&platform),
-        Target::Pulumi => iacgen::render_pulumi(&platform),
+        Target::Terraform => iacgen::render_kept(platform, kept),
+        Target::Pulumi => iacgen::render_pulumi(platform),
     };
-    rendered.map(|tree| (platform, tree)).map_err(|problems| {
+    rendered.map_err(|problems| {
         problems
             .iter()
             .map(|p| format!("{}: {p}", spec.display()))
             .collect::<Vec<_>>()
             .join("\n")
-            .into()
     })
 }
 
@@ -453,21 +492,61 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
             adopt,
             write_moves,
             write_removed,
+            write_kept,
+            allow_destroy,
             out: dir,
         } => {
             let format = if json { ReportFormat::Json } else { format };
-            let (_, mut tree) = render(&spec, Target::Terraform, format, out)?;
-            if let Some(dir) = &dir {
-                add_files_on_disk(&mut tree, dir, &env)?;
-            }
+            let platform = load(&spec, format, out)?;
+            let mut kept = load_kept(&spec, &platform)?;
             progress(
                 out.quiet(),
                 format_args!("iacgen: reading the state {}", state.display()),
             );
             let state = read_state(&state)?;
             let options = iacgen::state::PlanOptions { adopt };
-            let report = iacgen::state::plan(&tree, &env, &state, options)
-                .map_err(|e| format!("error: {}: {e}", spec.display()))?;
+            // Kept values change the code, and so what matches (a role's policy attachments
+            // once its name is kept): plan again until nothing more is to be kept.
+            let mut rounds = 0;
+            let mut report = loop {
+                let mut tree = render_with(&spec, &platform, &kept, Target::Terraform)?;
+                if let Some(dir) = &dir {
+                    add_files_on_disk(&mut tree, dir, &env)?;
+                }
+                let report = iacgen::state::plan(&tree, &env, &state, options)
+                    .map_err(|e| format!("error: {}: {e}", spec.display()))?;
+                rounds += 1;
+                if !write_kept || report.keep.is_empty() || rounds == 4 {
+                    break report;
+                }
+                kept = report.kept_with(&kept);
+            };
+            let allowed = |a: &iacgen::state::Address| {
+                allow_destroy
+                    .iter()
+                    .any(|x| *x == a.to_string() || *x == a.resource().to_string())
+            };
+            let destroyed: Vec<String> = report
+                .not_managed
+                .iter()
+                .filter(|u| !allowed(&u.address))
+                .map(|u| u.address.to_string())
+                .collect();
+            if !adopt && write_moves.is_some() && write_removed.is_none() && !destroyed.is_empty() {
+                return Err(format!(
+                    "error: Terraform would destroy {} object(s) of the state that the spec has no \
+                     place for:\n  {}\nKeep them with --write-removed FILE (`removed` blocks, \
+                     destroy = false), or allow each with --allow-destroy ADDRESS. Nothing written.",
+                    destroyed.len(),
+                    destroyed.join("\n  ")
+                )
+                .into());
+            }
+            report.not_managed.retain(|u| !allowed(&u.address));
+            if write_kept {
+                let path = iacgen::spec::kept_path(&spec);
+                write_file(&path, &iacgen::spec::kept_yaml(&kept))?;
+            }
             if let Some(path) = &write_moves {
                 write_file(path, &iacgen::state::moves_file(&report))?;
             }
@@ -507,6 +586,13 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
                     )?;
                 }
             }
+            if write_kept && format != ReportFormat::Json {
+                out.note(format_args!(
+                    "Wrote {} kept value(s) to {}; run `iacgen generate` to use them.",
+                    kept.len(),
+                    iacgen::spec::kept_path(&spec).display()
+                ))?;
+            }
             Ok(if report.has_changes() {
                 ExitCode::from(2)
             } else {
@@ -515,6 +601,7 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
         }
         Command::Validate { spec, format } => {
             let platform = load(&spec, format, out)?;
+            let kept = load_kept(&spec, &platform)?;
             let names: Vec<String> = platform.env_names().map(str::to_string).collect();
             match format {
                 ReportFormat::Json => {
@@ -528,6 +615,13 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
                     if names.len() == 1 { "" } else { "s" },
                     names.join(", ")
                 ))?,
+            }
+            if !kept.is_empty() && format != ReportFormat::Json {
+                out.note(format_args!(
+                    "{}: {} kept value(s)",
+                    iacgen::spec::kept_path(&spec).display(),
+                    kept.len()
+                ))?;
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -10,6 +10,7 @@ pub mod cidr;
 pub mod ec2;
 pub mod ecr;
 pub mod fargate;
+pub mod kept;
 pub mod naming;
 mod per_env;
 mod platform;

@@ -39,7 +39,7 @@ pub use instance::ResourceInstance;
 pub use inventory::{Inventory, ManagedInstance, Unexpanded};
 pub use moves::{moves_file, removed_file};
 pub use plan::{
-    Action, MatchedBy, NotCompared, PlanError, PlanOptions, PlanReport, Planned, StateMatch,
+    Action, Keep, MatchedBy, NotCompared, PlanError, PlanOptions, PlanReport, Planned, StateMatch,
     Summary, Unmatched, inventory, plan,
 };
 pub use snapshot::{Format, Output, Plan, ResourceChange, State};

@@ -62,6 +62,18 @@ pub fn moves_file(report: &PlanReport) -> String {
             ));
         }
     }
+    if !report.inline.is_empty() {
+        body = body.blank().comment(
+            "Routes their route table holds inline already: imported, not created a second time.",
+        );
+        for (to, id) in &report.inline {
+            body = body.blank().block(Block::new(
+                "import",
+                &[],
+                Body::new().attr("to", address(to)).attr("id", s(id)),
+            ));
+        }
+    }
     print_body(&body)
 }
 

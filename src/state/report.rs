@@ -187,6 +187,28 @@ impl PlanReport {
                 drift_lines(&mut out, &p.drift);
             }
         }
+        if !self.inline.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nHeld inline by a route table already (--write-moves writes `import` blocks, not a second route):"
+            );
+            for (address, id) in &self.inline {
+                let _ = writeln!(out, "  < {address} (import {id:?})");
+            }
+        }
+        if !self.keep.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nTo keep (changing these would replace the object; --write-kept records them in the kept-values file):"
+            );
+            for k in &self.keep {
+                let _ = writeln!(
+                    out,
+                    "  = {} {}: keep {:?} (iacgen: {})",
+                    k.module, k.key, k.value, k.iacgen
+                );
+            }
+        }
         if !self.not_managed.is_empty() {
             let _ = writeln!(
                 out,
@@ -285,6 +307,13 @@ impl PlanReport {
                 "not_compared": s.not_compared,
             },
             "resources": resources,
+            "keep": self.keep.iter().map(|k| json!({
+                "address": k.address.to_string(),
+                "module": k.module,
+                "key": k.key.to_string(),
+                "value": k.value,
+                "iacgen": k.iacgen,
+            })).collect::<Vec<_>>(),
             "not_managed": self.not_managed.iter().map(|u| json!({
                 "address": u.address.to_string(),
                 "type": u.address.type_,
