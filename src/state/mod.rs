@@ -24,6 +24,7 @@ mod inventory;
 mod moves;
 mod plan;
 mod quote;
+mod relations;
 mod report;
 mod show_json;
 mod snapshot;
@@ -39,8 +40,8 @@ pub use instance::ResourceInstance;
 pub use inventory::{Inventory, ManagedInstance, Unexpanded};
 pub use moves::{moves_file, removed_file};
 pub use plan::{
-    Action, MatchedBy, NotCompared, PlanError, PlanOptions, PlanReport, Planned, StateMatch,
-    Summary, Unmatched, inventory, plan,
+    Action, Inline, MatchedBy, NotCompared, PlanError, PlanOptions, PlanReport, Planned,
+    StateMatch, Summary, Unmatched, inventory, plan,
 };
 pub use snapshot::{Format, Output, Plan, ResourceChange, State};
 

@@ -61,6 +61,15 @@ pub fn moves_file(report: &PlanReport) -> String {
                     .attr("to", address(to)),
             ));
         }
+        // Routes that the state holds inline in a route table exist already: imported, never
+        // created a second time (the apply would fail on the existing route).
+        for (to, id) in report.inline_imports() {
+            body = body.blank().block(Block::new(
+                "import",
+                &[],
+                Body::new().attr("to", address(to)).attr("id", s(id)),
+            ));
+        }
     }
     print_body(&body)
 }

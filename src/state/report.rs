@@ -157,6 +157,26 @@ impl PlanReport {
                 }
             }
         }
+        let inline = self.inline_imports();
+        if !inline.is_empty() && !self.adopt {
+            let _ = writeln!(
+                out,
+                "\nHeld inline by a route table of the state, imported (--write-moves writes `import` blocks):"
+            );
+            for (to, id) in inline {
+                let _ = writeln!(out, "  {to} <- {id:?}");
+            }
+        }
+        let kept = self.kept_inline();
+        if !kept.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nSecurity group rules that exist inline (kept there, not created; --write-kept-inline writes the override):"
+            );
+            for (rule, holder, what) in kept {
+                let _ = writeln!(out, "  = {rule}: {what} (in {holder})");
+            }
+        }
         let created: Vec<_> = self
             .planned
             .iter()
