@@ -105,6 +105,11 @@ enum Command {
         /// destroys them
         #[arg(long, value_name = "FILE")]
         write_removed: Option<PathBuf>,
+        /// Write an override file (name it `*_override.tf`, in the environment root) naming the
+        /// security group rules that exist inline in adopted security groups, so that Terraform
+        /// does not create them again
+        #[arg(long, value_name = "FILE")]
+        write_kept_inline: Option<PathBuf>,
         /// The generated repository on disk: `.tf` files added by hand in its module and
         /// environment directories (`*_override.tf` among them) count as Terraform counts them
         #[arg(long, short, value_name = "DIR")]
@@ -293,6 +298,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             adopt,
             write_moves,
             write_removed,
+            write_kept_inline,
             out,
         } => {
             let mut tree = render(&spec, Target::Terraform)?;
@@ -309,6 +315,9 @@ fn run(command: Command) -> Result<ExitCode, String> {
             if let Some(path) = &write_removed {
                 write_file(path, &iacgen::state::removed_file(&report))?;
             }
+            if let Some(path) = &write_kept_inline {
+                write_file(path, &iacgen::state::kept_inline_file(&report))?;
+            }
             if json {
                 println!("{:#}", report.to_json());
             } else {
@@ -320,6 +329,20 @@ fn run(command: Command) -> Result<ExitCode, String> {
                         ("moved", report.moves().len())
                     };
                     println!("Wrote {n} `{what}` block(s) to {}.", path.display());
+                    let inline = report.inline_imports().len();
+                    if !adopt && inline > 0 {
+                        println!(
+                            "Wrote {inline} `import` block(s) for routes held inline to {}.",
+                            path.display()
+                        );
+                    }
+                }
+                if let Some(path) = &write_kept_inline {
+                    println!(
+                        "Wrote {} security group rule(s) kept inline to {}.",
+                        report.kept_inline().len(),
+                        path.display()
+                    );
                 }
                 if let Some(path) = &write_removed {
                     println!(

@@ -38,7 +38,7 @@ pub use error::{BinaryKind, Encryption, StateError};
 pub use import_id::{MissingAttribute, has_known_format, import_id};
 pub use instance::ResourceInstance;
 pub use inventory::{Inventory, ManagedInstance, Unexpanded};
-pub use moves::{moves_file, removed_file};
+pub use moves::{kept_inline_file, moves_file, removed_file};
 pub use plan::{
     Action, Inline, MatchedBy, NotCompared, PlanError, PlanOptions, PlanReport, Planned,
     StateMatch, Summary, Unmatched, inventory, plan,
