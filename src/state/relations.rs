@@ -14,7 +14,7 @@
 //!   the iacgen secret whose key spells the environment variable's name);
 //! - target group → the listener whose default action forwards to it (same port as iacgen's);
 //!   listener → its load balancer; load balancer → its security group; cluster → the log group
-//!   of its execute-command configuration;
+//!   of its execute-command configuration and its capacity providers;
 //! - service → the alarms on it (same `ServiceName` dimension and metric), alarm → the SNS topic
 //!   it notifies (`alarm_actions`).
 //!
@@ -115,6 +115,10 @@ pub(crate) fn proposals(
                 }
             }
             "aws_ecs_cluster" => {
+                if let Some(name) = s.attribute("name").and_then(Json::as_str) {
+                    let to = "aws_ecs_cluster_capacity_providers";
+                    ctx.link(&mut out, inst, to, None, &["cluster_name"], name);
+                }
                 let group = s
                     .attributes()
                     .pointer("/configuration/0/execute_command_configuration/0/log_configuration/0/cloud_watch_log_group_name")

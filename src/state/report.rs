@@ -294,6 +294,23 @@ impl PlanReport {
                 let _ = writeln!(out, "{line}");
             }
         }
+        let kept = self.kept_values();
+        if !kept.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nTo keep (changing these replaces the object; the generated code must keep them):"
+            );
+            for k in kept {
+                let _ = writeln!(
+                    out,
+                    "  = {}: {} = {:?} (module {})",
+                    k.address,
+                    k.key,
+                    k.value,
+                    k.module.as_deref().unwrap_or("(root)")
+                );
+            }
+        }
         let created: Vec<_> = self
             .planned
             .iter()
