@@ -24,9 +24,28 @@ use tree::Tree;
 /// This is the whole job of `iacgen generate` minus reading the spec and writing files: a Rust
 /// program that builds a [`Platform`] gets the same bytes as the spec file that describes it.
 pub fn render(platform: &Platform) -> Result<Tree, Vec<Problem>> {
-    let problems = model::validate::validate(platform);
+    render_kept(platform, &model::kept::Kept::default())
+}
+
+/// [`render`] with the values environments keep from existing objects (read with
+/// [`spec::load_kept`]; see [`model::kept`]). Kept values that name something the modules do
+/// not have are problems too.
+pub fn render_kept(platform: &Platform, kept: &model::kept::Kept) -> Result<Tree, Vec<Problem>> {
+    let mut problems = model::validate::validate(platform);
     if problems.is_empty() {
-        Ok(terraform::compile(platform))
+        let modules = terraform::modules(platform);
+        problems.extend(
+            terraform::kept::problems(kept, &modules)
+                .into_iter()
+                .map(|p| {
+                    let mut path = vec!["kept".to_string(), p.env, p.module];
+                    path.extend(p.key.map(|k| k.to_string()));
+                    Problem::new(&path, p.message)
+                }),
+        );
+    }
+    if problems.is_empty() {
+        Ok(terraform::compile_kept(platform, kept))
     } else {
         Err(problems)
     }

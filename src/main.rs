@@ -219,11 +219,36 @@ fn load(spec: &Path) -> Result<iacgen::model::Platform, String> {
     })
 }
 
+/// The kept values beside the spec (`<spec name>.kept.yaml`), none when there is no such file.
+fn load_kept(
+    spec: &Path,
+    platform: &iacgen::model::Platform,
+) -> Result<iacgen::model::kept::Kept, String> {
+    iacgen::spec::load_kept(spec, platform).map_err(|errors| {
+        let text = errors.to_string();
+        format!(
+            "{}\nerror: {} is not a valid kept-values file",
+            text.trim_end(),
+            iacgen::spec::kept_path(spec).display()
+        )
+    })
+}
+
 fn render(spec: &Path, target: Target) -> Result<iacgen::tree::Tree, String> {
     let platform = load(spec)?;
+    let kept = load_kept(spec, &platform)?;
+    render_with(spec, &platform, &kept, target)
+}
+
+fn render_with(
+    spec: &Path,
+    platform: &iacgen::model::Platform,
+    kept: &iacgen::model::kept::Kept,
+    target: Target,
+) -> Result<iacgen::tree::Tree, String> {
     let rendered = match target {
-        Target::Terraform => iacgen::render(&platform),
-        Target::Pulumi => iacgen::render_pulumi(&platform),
+        Target::Terraform => iacgen::render_kept(platform, kept),
+        Target::Pulumi => iacgen::render_pulumi(platform),
     };
     rendered.map_err(|problems| {
         problems
@@ -365,6 +390,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
         }
         Command::Validate { spec } => {
             let platform = load(&spec)?;
+            let kept = load_kept(&spec, &platform)?;
             println!(
                 "{}: valid ({} environment{}: {})",
                 spec.display(),
@@ -376,6 +402,13 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 },
                 platform.env_names().collect::<Vec<_>>().join(", ")
             );
+            if !kept.is_empty() {
+                println!(
+                    "{}: {} kept value(s)",
+                    iacgen::spec::kept_path(&spec).display(),
+                    kept.len()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Diff {

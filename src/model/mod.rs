@@ -8,6 +8,7 @@
 pub mod cidr;
 pub mod ec2;
 pub mod fargate;
+pub mod kept;
 pub mod naming;
 mod per_env;
 mod platform;

@@ -9,6 +9,7 @@ mod decode;
 mod document;
 mod error;
 mod format;
+mod kept;
 mod load;
 mod locate;
 mod parse;
@@ -16,5 +17,6 @@ mod schema;
 
 pub use error::{SpecError, SpecErrors};
 pub use format::Format;
+pub use kept::{kept_path, kept_yaml, load_kept, parse_kept};
 pub use load::{load_file, load_str};
 pub use schema::{schema, schema_json};

@@ -363,20 +363,21 @@ impl Evaluator<'_> {
                 ..base.clone()
             };
             let arguments = arguments(&resource.attrs, &resource.blocks, &ictx);
-            let references = resource
-                .attrs
-                .iter()
+            let mut named: Vec<(String, Expression)> = resource.attrs.clone();
+            nested_arguments(&resource.blocks, "", &mut named);
+            let references = named
+                .into_iter()
                 .filter_map(|(name, expr)| {
                     reference(
                         module,
                         path,
-                        expr,
+                        through_kept(&expr, &ictx)?,
                         &ictx,
                         key.as_ref(),
                         each_source.as_ref(),
                     )
                     .map(|(target, attribute)| Reference {
-                        argument: name.clone(),
+                        argument: name,
                         target,
                         attribute,
                     })
@@ -641,6 +642,41 @@ fn declares(module: &ModuleConfig, type_: &str, name: &str) -> bool {
 }
 
 /// The instance and attribute an argument refers to directly, if it does.
+/// The arguments of nested blocks, named by their path (`launch_template.id`,
+/// `encryption_config.provider.key_arn`), for references: a node group's launch template or a
+/// cluster's key is named in a block.
+fn nested_arguments(blocks: &[Block], prefix: &str, out: &mut Vec<(String, Expression)>) {
+    for block in blocks {
+        if block.identifier() == "dynamic" {
+            continue;
+        }
+        let at = format!("{prefix}{}.", block.identifier());
+        for a in block.body().attributes() {
+            out.push((format!("{at}{}", a.key()), a.expr().clone()));
+        }
+        let inner: Vec<Block> = block.body().blocks().cloned().collect();
+        nested_arguments(&inner, &at, out);
+    }
+}
+
+/// The expression an argument refers through: a one-element list's element
+/// (`[aws_security_group.cluster.id]`), and the default of `lookup(var.kept, KEY, DEFAULT)`
+/// unless the environment keeps a value for KEY (then it refers to nothing).
+fn through_kept<'a>(expr: &'a Expression, ctx: &Context) -> Option<&'a Expression> {
+    match expr {
+        Expression::Array(items) if items.len() == 1 => Some(&items[0]),
+        Expression::FuncCall(call) if call.name.to_string() == "lookup" && call.args.len() == 3 => {
+            let map = call.args[0].evaluate(ctx).ok()?;
+            let key = call.args[1].evaluate(ctx).ok()?;
+            match (map, key) {
+                (Value::Object(m), Value::String(k)) if !m.contains_key(&k) => Some(&call.args[2]),
+                _ => None,
+            }
+        }
+        other => Some(other),
+    }
+}
+
 fn reference(
     module: &ModuleConfig,
     path: &ModulePath,

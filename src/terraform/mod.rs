@@ -6,6 +6,7 @@ pub(crate) mod dashboard;
 pub mod ecs;
 mod eks;
 mod interface;
+pub mod kept;
 mod kms;
 mod module;
 mod network;
@@ -19,6 +20,7 @@ pub use root::{AWS_PROVIDER_VERSION, TERRAFORM_VERSION};
 
 use crate::hcl::print_body;
 use crate::model::Platform;
+use crate::model::kept::Kept;
 use crate::tree::Tree;
 
 /// The modules this platform needs, in the order roots call them.
@@ -44,7 +46,15 @@ pub fn modules(platform: &Platform) -> Vec<Module> {
 
 /// Compiles a validated platform into the files of a Terraform repository. Pure: no I/O.
 pub fn compile(platform: &Platform) -> Tree {
-    let modules = modules(platform);
+    compile_kept(platform, &Kept::default())
+}
+
+/// [`compile`] with the values the environments keep from existing objects (see
+/// [`kept`]); `kept` must have no [`kept::problems`].
+pub fn compile_kept(platform: &Platform, kept: &Kept) -> Tree {
+    let mut modules = modules(platform);
+    let envs: Vec<String> = platform.env_names().map(str::to_string).collect();
+    kept::apply(kept, &mut modules, &envs);
     let mut tree = Tree::new();
     for module in &modules {
         // Calls sharing a directory share its code: the first one writes it.

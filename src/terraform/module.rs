@@ -22,6 +22,18 @@ pub struct Module {
     pub outputs: Vec<Output>,
 }
 
+impl Module {
+    /// The root variable that carries input `input` of this call: the call's prefix and the
+    /// input's name, except kept values (`<call>_kept`, as single-call modules have no prefix).
+    pub fn root_var(&self, input: &str) -> String {
+        if input == super::kept::KEPT_VAR {
+            super::kept::root_var_name(&self.name)
+        } else {
+            format!("{}{}", self.var_prefix, input)
+        }
+    }
+}
+
 /// A module variable and where a root gets its value.
 pub struct Input {
     pub var: Variable,

@@ -138,7 +138,7 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
         for input in &module.inputs {
             if let Source::Setting(values) = &input.source {
                 let mut var = input.var.clone();
-                var.rename(&format!("{}{}", module.var_prefix, input.var.name));
+                var.rename(&module.root_var(&input.var.name));
                 if vars.iter().any(|(v, _)| v.name == var.name) {
                     continue;
                 }
@@ -159,7 +159,7 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
             .blank();
         for input in &module.inputs {
             let value = match &input.source {
-                Source::Setting(_) => ex(&format!("var.{}{}", module.var_prefix, input.var.name)),
+                Source::Setting(_) => ex(&format!("var.{}", module.root_var(&input.var.name))),
                 Source::Wired(expr) => expr.clone(),
             };
             call = call.attr(&input.var.name, value);

@@ -1,0 +1,192 @@
+//! Kept values: arguments of existing objects that iacgen must not change, because changing
+//! them would replace the object (a role named from a `name_prefix`, a node group's name, a
+//! security group's description, ...).
+//!
+//! They come from `iacgen plan --write-kept`, live in a file the user commits beside the spec
+//! (see `spec::kept`), and reach each module as one `kept` variable set per environment in
+//! `terraform.tfvars`. Each value is addressed by the module call and a key naming the resource
+//! argument inside that module: `aws_iam_role.cluster.name`, or with the instance key of a
+//! `for_each` resource, `aws_eks_node_group.this[general].node_group_name`. A nested block's
+//! argument is a dotted path (`launch_template.name`). Nothing here is read from a state: the
+//! file is the record.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Every kept value: environment → module call name → key → value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Kept {
+    pub environments: BTreeMap<String, BTreeMap<String, BTreeMap<KeptKey, String>>>,
+}
+
+/// Which resource argument a kept value replaces, inside one module.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct KeptKey {
+    pub type_: String,
+    pub name: String,
+    /// The `for_each` key of the instance; `None` for a resource without `for_each`.
+    pub instance: Option<String>,
+    /// The argument, then nested block names before it: `["launch_template", "name"]`.
+    pub path: Vec<String>,
+}
+
+impl KeptKey {
+    /// Parses `TYPE.NAME.ARG`, `TYPE.NAME[KEY].ARG` or `TYPE.NAME.BLOCK.ARG`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let expected = "expected TYPE.NAME.ARGUMENT or TYPE.NAME[KEY].ARGUMENT \
+                        (e.g. aws_iam_role.cluster.name, aws_eks_node_group.this[general].node_group_name)";
+        let bad = |why: &str| {
+            Err(format!(
+                "{text:?} is not a kept-value key: {why}; {expected}"
+            ))
+        };
+        let (type_, rest) = match text.split_once('.') {
+            Some(parts) => parts,
+            None => return bad("no `.`"),
+        };
+        let (name, instance, rest) = match rest.find(['.', '[']) {
+            Some(i) if rest.as_bytes()[i] == b'[' => {
+                let Some(close) = rest[i..].find(']').map(|c| c + i) else {
+                    return bad("`[` without `]`");
+                };
+                let Some(after) = rest[close + 1..].strip_prefix('.') else {
+                    return bad("no argument after the instance key");
+                };
+                (&rest[..i], Some(rest[i + 1..close].to_string()), after)
+            }
+            Some(i) => (&rest[..i], None, &rest[i + 1..]),
+            None => return bad("no argument after the resource name"),
+        };
+        let path: Vec<String> = rest.split('.').map(str::to_string).collect();
+        if !is_ident(type_) || !is_ident(name) || !path.iter().all(|p| is_ident(p)) {
+            return bad("type, name and argument must be identifiers");
+        }
+        if let Some(key) = &instance
+            && (key.is_empty()
+                || !key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c)))
+        {
+            return bad("an instance key holds letters, digits, `-` and `_` only");
+        }
+        Ok(Self {
+            type_: type_.to_string(),
+            name: name.to_string(),
+            instance,
+            path,
+        })
+    }
+
+    /// The resource and argument, without the instance key: what a module wraps once for all
+    /// its instances.
+    pub fn argument(&self) -> (String, String, Vec<String>) {
+        (self.type_.clone(), self.name.clone(), self.path.clone())
+    }
+}
+
+impl fmt::Display for KeptKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.type_, self.name)?;
+        if let Some(key) = &self.instance {
+            write!(f, "[{key}]")?;
+        }
+        write!(f, ".{}", self.path.join("."))
+    }
+}
+
+fn is_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+impl Kept {
+    pub fn is_empty(&self) -> bool {
+        self.environments
+            .values()
+            .all(|modules| modules.values().all(BTreeMap::is_empty))
+    }
+
+    /// The values environment `env` keeps in module call `module`.
+    pub fn values(&self, env: &str, module: &str) -> Option<&BTreeMap<KeptKey, String>> {
+        self.environments
+            .get(env)
+            .and_then(|m| m.get(module))
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Whether any environment keeps something in module call `module`.
+    pub fn has_module(&self, module: &str) -> bool {
+        self.environments
+            .values()
+            .any(|m| m.get(module).is_some_and(|v| !v.is_empty()))
+    }
+
+    /// The resource arguments some environment keeps in module call `module`.
+    pub fn arguments(&self, module: &str) -> Vec<(String, String, Vec<String>)> {
+        let mut out: Vec<_> = self
+            .environments
+            .values()
+            .filter_map(|m| m.get(module))
+            .flat_map(|v| v.keys().map(KeptKey::argument))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Adds (or replaces) one value.
+    pub fn insert(&mut self, env: &str, module: &str, key: KeptKey, value: String) {
+        self.environments
+            .entry(env.to_string())
+            .or_default()
+            .entry(module.to_string())
+            .or_default()
+            .insert(key, value);
+    }
+
+    /// How many values are kept in all.
+    pub fn len(&self) -> usize {
+        self.environments
+            .values()
+            .flat_map(|m| m.values())
+            .map(BTreeMap::len)
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_parse_and_print_back() {
+        for text in [
+            "aws_iam_role.cluster.name",
+            "aws_eks_node_group.this[general].node_group_name",
+            "aws_eks_node_group.this[spot-arm].launch_template.name",
+        ] {
+            assert_eq!(KeptKey::parse(text).map(|k| k.to_string()), Ok(text.into()));
+        }
+        let key = KeptKey::parse("aws_eks_node_group.this[general].launch_template.name").unwrap();
+        assert_eq!(key.instance.as_deref(), Some("general"));
+        assert_eq!(key.path, ["launch_template", "name"]);
+    }
+
+    #[test]
+    fn malformed_keys_say_what_a_key_looks_like() {
+        for text in [
+            "aws_iam_role",
+            "aws_iam_role.cluster",
+            "a.b[x",
+            "a.b[x]",
+            "a.b[\"x\"].c",
+            "a.b.c d",
+        ] {
+            let err = KeptKey::parse(text).unwrap_err();
+            assert!(err.contains("TYPE.NAME.ARGUMENT"), "{text}: {err}");
+        }
+    }
+}
