@@ -110,6 +110,11 @@ enum Command {
         /// does not create them again
         #[arg(long, value_name = "FILE")]
         write_kept_inline: Option<PathBuf>,
+        /// Record the existing values that iacgen must keep (names and other arguments whose
+        /// change replaces the object) for this environment in `<spec>.kept.yaml` beside the
+        /// spec, which `generate`, `diff` and `plan` read
+        #[arg(long)]
+        write_kept: bool,
         /// The generated repository on disk: `.tf` files added by hand in its module and
         /// environment directories (`*_override.tf` among them) count as Terraform counts them
         #[arg(long, short, value_name = "DIR")]
@@ -313,6 +318,28 @@ fn write_file(path: &Path, contents: &str) -> Result<(), String> {
         .map_err(|e| format!("error: cannot write {}: {e}", path.display()))
 }
 
+/// Adds the values `report` says an adopted object must keep to the kept-values file beside the
+/// spec (keeping what it holds for other environments); returns how many and the file.
+fn write_kept_values(
+    spec: &Path,
+    env: &str,
+    report: &iacgen::state::PlanReport,
+) -> Result<(usize, PathBuf), String> {
+    let platform = load(spec)?;
+    let mut kept = load_kept(spec, &platform)?;
+    let mut n = 0;
+    for k in report.kept_values() {
+        let Some(module) = &k.module else { continue };
+        let key = iacgen::model::kept::KeptKey::parse(&k.key)
+            .map_err(|e| format!("error: {}: {e}", k.address))?;
+        kept.insert(env, module, key, k.value);
+        n += 1;
+    }
+    let path = iacgen::spec::kept_path(spec);
+    write_file(&path, &iacgen::spec::kept_yaml(&kept))?;
+    Ok((n, path))
+}
+
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Plan {
@@ -324,6 +351,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             write_moves,
             write_removed,
             write_kept_inline,
+            write_kept,
             out,
         } => {
             let mut tree = render(&spec, Target::Terraform)?;
@@ -343,6 +371,11 @@ fn run(command: Command) -> Result<ExitCode, String> {
             if let Some(path) = &write_kept_inline {
                 write_file(path, &iacgen::state::kept_inline_file(&report))?;
             }
+            let kept_written = if write_kept {
+                Some(write_kept_values(&spec, &env, &report)?)
+            } else {
+                None
+            };
             if json {
                 println!("{:#}", report.to_json());
             } else {
@@ -361,6 +394,12 @@ fn run(command: Command) -> Result<ExitCode, String> {
                             path.display()
                         );
                     }
+                }
+                if let Some((n, path)) = &kept_written {
+                    println!(
+                        "Wrote {n} kept value(s) of environment {env} to {}; run `iacgen generate` again.",
+                        path.display()
+                    );
                 }
                 if let Some(path) = &write_kept_inline {
                     println!(
