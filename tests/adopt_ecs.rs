@@ -331,3 +331,161 @@ fn tools() -> Option<PathBuf> {
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+fn iacgen(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_iacgen"))
+        .args(args)
+        .output()
+        .unwrap();
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    (out.status.code().unwrap_or(-1), all)
+}
+
+/// What adopt-judge found: its summary counts, and its finding lines.
+struct Verdict {
+    counts: BTreeMap<String, u64>,
+    findings: Vec<String>,
+    output: String,
+}
+
+/// The whole adoption as a user runs it, in a scratch copy of the spec: `iacgen plan
+/// --write-kept`, `iacgen generate`, `iacgen plan` writing the moved/import blocks, the
+/// removed blocks and the inline-rules override; then the real plan against the old state,
+/// judged by adopt-judge with iacgen's report.
+fn adopt(tools: &Path, platform: &Platform) -> (Verdict, PlanReport) {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("platform.yaml");
+    std::fs::copy(platform.spec(), &spec).unwrap();
+    let state_file = platform.state_file();
+    let (spec_s, state_s) = (spec.to_str().unwrap(), state_file.to_str().unwrap());
+
+    let (code, out) = iacgen(&[
+        "plan",
+        spec_s,
+        "--env",
+        platform.env,
+        "--state",
+        state_s,
+        "--write-kept",
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(dir.path().join("platform.kept.yaml").is_file(), "{out}");
+
+    let repo = dir.path().join("repo");
+    let (code, out) = iacgen(&["generate", spec_s, "--out", repo.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let root = repo.join("environments").join(platform.env);
+    let (code, report_text) = iacgen(&[
+        "plan",
+        spec_s,
+        "--env",
+        platform.env,
+        "--state",
+        state_s,
+        "--write-moves",
+        root.join("moves.tf").to_str().unwrap(),
+        "--write-removed",
+        root.join("removed.tf").to_str().unwrap(),
+        "--write-kept-inline",
+        root.join("iacgen_kept_inline_override.tf")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert_eq!(code, 2, "{report_text}");
+    let report_file = dir.path().join("iacgen-report.txt");
+    std::fs::write(&report_file, &report_text).unwrap();
+
+    let plan_json = dir.path().join("plan.json");
+    let out = Command::new(tools.join("bin/tf-plan"))
+        .arg("--root")
+        .arg(&repo)
+        .arg(&root)
+        .arg("--state")
+        .arg(&state_file)
+        .arg("--json")
+        .arg(&plan_json)
+        .env("STUB_PROVIDER_REGION", platform.region)
+        .env("STUB_PROVIDER_ACCOUNT_ID", platform.account)
+        .output()
+        .unwrap();
+    let plan = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{plan}");
+
+    let out = Command::new(tools.join("bin/adopt-judge"))
+        .arg(&plan_json)
+        .arg(&state_file)
+        .arg(&report_file)
+        .output()
+        .unwrap();
+    let output = text(&out.stdout);
+    let mut lines: Vec<String> = output.lines().map(str::to_string).collect();
+    let summary = lines.pop().unwrap_or_default();
+    let counts = summary
+        .split_whitespace()
+        .filter_map(|kv| kv.split_once('='))
+        .filter_map(|(k, v)| v.parse().ok().map(|v| (k.to_string(), v)))
+        .collect();
+
+    // The report the generated repository gives, kept values and all, as a user reads it.
+    let platform_model = iacgen::spec::load_file(&spec).unwrap();
+    let kept = iacgen::spec::load_kept(&spec, &platform_model).unwrap();
+    let tree = iacgen::render_kept(&platform_model, &kept).unwrap_or_else(|p| panic!("{p:?}"));
+    let report = state::plan(
+        &tree,
+        platform.env,
+        &platform.state(),
+        PlanOptions::default(),
+    )
+    .unwrap();
+    (
+        Verdict {
+            counts,
+            findings: lines,
+            output: format!("{output}\n{report_text}\n{plan}"),
+        },
+        report,
+    )
+}
+
+#[test]
+fn terraform_adopts_the_terraform_aws_modules_platform_destroying_replacing_duplicating_nothing() {
+    let Some(tools) = tools() else { return };
+    let (verdict, _) = adopt(&tools, &TAM);
+    assert_eq!(verdict.counts.len(), 6, "{}", verdict.output);
+    assert!(
+        verdict.counts.values().all(|n| *n == 0),
+        "{}",
+        verdict.output
+    );
+}
+
+/// The flat root's inline routes are imported. The shared stub provider imports an object as
+/// its ID alone (ImportResourceState returns `{id}`, everything else null), so Terraform plans
+/// each imported route as a replacement (route_table_id and destination_cidr_block are
+/// force-new, null before); the real provider reads the route and plans nothing. Those are the
+/// only replacements allowed here, and only for the routes iacgen imports.
+#[test]
+fn terraform_adopts_the_flat_hand_written_platform_destroying_replacing_duplicating_nothing() {
+    let Some(tools) = tools() else { return };
+    let (verdict, report) = adopt(&tools, &FLAT);
+    let imported: Vec<String> = report
+        .inline_imports()
+        .iter()
+        .map(|(a, _)| format!("replace {a}"))
+        .collect();
+    assert_eq!(imported.len(), 2, "{}", report.to_text());
+    for (key, n) in &verdict.counts {
+        let allowed = if key == "replace" {
+            imported.len() as u64
+        } else {
+            0
+        };
+        assert_eq!(*n, allowed, "{key}\n{}", verdict.output);
+    }
+    assert_eq!(verdict.counts.len(), 6, "{}", verdict.output);
+    let mut findings = verdict.findings.clone();
+    findings.sort();
+    let mut expected = imported;
+    expected.sort();
+    assert_eq!(findings, expected, "{}", verdict.output);
+}
