@@ -145,11 +145,19 @@ pub struct Summary {
     pub import: usize,
     pub not_managed: usize,
     pub not_compared: usize,
+    /// Security group rules that exist inline in an adopted security group: not created.
+    pub kept_inline: usize,
 }
 
 impl PlanReport {
     pub fn summary(&self) -> Summary {
-        let count = |action| self.planned.iter().filter(|p| p.action == action).count();
+        // Routes and rules held inline elsewhere are imported or kept, counted on their own.
+        let count = |action| {
+            self.planned
+                .iter()
+                .filter(|p| p.action == action && p.inline.is_none())
+                .count()
+        };
         Summary {
             create: count(Action::Create),
             unchanged: count(Action::Unchanged),
@@ -162,13 +170,14 @@ impl PlanReport {
             },
             not_managed: self.not_managed.len(),
             not_compared: self.not_compared.len(),
+            kept_inline: self.kept_inline().len(),
         }
     }
 
     /// Whether Terraform would change anything: the plan's exit code is 2 when it would.
     pub fn has_changes(&self) -> bool {
         let s = self.summary();
-        s.create + s.drifted + s.moved + s.import + s.not_managed + self.kept_inline().len() > 0
+        s.create + s.drifted + s.moved + s.import + s.not_managed + s.kept_inline > 0
     }
 
     /// `(from, to)` of every instance whose address changes within the state.

@@ -18,6 +18,12 @@ impl Summary {
             parts.push(format!("{} to import", self.import));
         } else {
             parts.push(format!("{} moved", self.moved));
+            if self.import > 0 {
+                parts.push(format!("{} to import (held inline)", self.import));
+            }
+        }
+        if self.kept_inline > 0 {
+            parts.push(format!("{} kept inline", self.kept_inline));
         }
         parts.push(format!("{} not managed by iacgen", self.not_managed));
         if self.not_compared > 0 {
