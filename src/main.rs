@@ -110,11 +110,16 @@ enum Command {
         /// does not create them again
         #[arg(long, value_name = "FILE")]
         write_kept_inline: Option<PathBuf>,
-        /// Record the existing values that iacgen must keep (names and other arguments whose
-        /// change replaces the object) for this environment in `<spec>.kept.yaml` beside the
-        /// spec, which `generate`, `diff` and `plan` read
+        /// Record the values of existing objects that iacgen must keep (names from a
+        /// `name_prefix`, a node group's role, ...: changing them would replace the object) in
+        /// the kept-values file beside the spec (`<spec name>.kept.yaml`), which generate, diff,
+        /// validate and plan read; run `iacgen generate` afterwards
         #[arg(long)]
         write_kept: bool,
+        /// Let Terraform destroy this instance of the state that the spec has no place for
+        /// (repeatable); without it, --write-moves needs --write-removed to keep such objects
+        #[arg(long, value_name = "ADDRESS")]
+        allow_destroy: Vec<String>,
         /// The generated repository on disk: `.tf` files added by hand in its module and
         /// environment directories (`*_override.tf` among them) count as Terraform counts them
         #[arg(long, short, value_name = "DIR")]
@@ -318,28 +323,6 @@ fn write_file(path: &Path, contents: &str) -> Result<(), String> {
         .map_err(|e| format!("error: cannot write {}: {e}", path.display()))
 }
 
-/// Adds the values `report` says an adopted object must keep to the kept-values file beside the
-/// spec (keeping what it holds for other environments); returns how many and the file.
-fn write_kept_values(
-    spec: &Path,
-    env: &str,
-    report: &iacgen::state::PlanReport,
-) -> Result<(usize, PathBuf), String> {
-    let platform = load(spec)?;
-    let mut kept = load_kept(spec, &platform)?;
-    let mut n = 0;
-    for k in report.kept_values() {
-        let Some(module) = &k.module else { continue };
-        let key = iacgen::model::kept::KeptKey::parse(&k.key)
-            .map_err(|e| format!("error: {}: {e}", k.address))?;
-        kept.insert(env, module, key, k.value);
-        n += 1;
-    }
-    let path = iacgen::spec::kept_path(spec);
-    write_file(&path, &iacgen::spec::kept_yaml(&kept))?;
-    Ok((n, path))
-}
-
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Plan {
@@ -352,16 +335,54 @@ fn run(command: Command) -> Result<ExitCode, String> {
             write_removed,
             write_kept_inline,
             write_kept,
+            allow_destroy,
             out,
         } => {
-            let mut tree = render(&spec, Target::Terraform)?;
-            if let Some(out) = &out {
-                add_files_on_disk(&mut tree, out, &env)?;
-            }
+            let platform = load(&spec)?;
+            let mut kept = load_kept(&spec, &platform)?;
             let state = read_state(&state)?;
             let options = iacgen::state::PlanOptions { adopt };
-            let report = iacgen::state::plan(&tree, &env, &state, options)
-                .map_err(|e| format!("error: {}: {e}", spec.display()))?;
+            // Kept values change the code, and so what matches (a role's policy attachments
+            // once its name is kept): plan again until nothing more is to be kept.
+            let mut rounds = 0;
+            let mut report = loop {
+                let mut tree = render_with(&spec, &platform, &kept, Target::Terraform)?;
+                if let Some(out) = &out {
+                    add_files_on_disk(&mut tree, out, &env)?;
+                }
+                let report = iacgen::state::plan(&tree, &env, &state, options)
+                    .map_err(|e| format!("error: {}: {e}", spec.display()))?;
+                rounds += 1;
+                if !write_kept || report.keep.is_empty() || rounds == 4 {
+                    break report;
+                }
+                kept = report.kept_with(&kept);
+            };
+            let allowed = |a: &iacgen::state::Address| {
+                allow_destroy
+                    .iter()
+                    .any(|x| *x == a.to_string() || *x == a.resource().to_string())
+            };
+            let destroyed: Vec<String> = report
+                .not_managed
+                .iter()
+                .filter(|u| !allowed(&u.address))
+                .map(|u| u.address.to_string())
+                .collect();
+            if !adopt && write_moves.is_some() && write_removed.is_none() && !destroyed.is_empty() {
+                return Err(format!(
+                    "error: Terraform would destroy {} object(s) of the state that the spec has no \
+                     place for:\n  {}\nKeep them with --write-removed FILE (`removed` blocks, \
+                     destroy = false), or allow each with --allow-destroy ADDRESS. Nothing written.",
+                    destroyed.len(),
+                    destroyed.join("\n  ")
+                ));
+            }
+            report.not_managed.retain(|u| !allowed(&u.address));
+            if write_kept {
+                let path = iacgen::spec::kept_path(&spec);
+                write_file(&path, &iacgen::spec::kept_yaml(&kept))?;
+            }
             if let Some(path) = &write_moves {
                 write_file(path, &iacgen::state::moves_file(&report))?;
             }
@@ -371,11 +392,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             if let Some(path) = &write_kept_inline {
                 write_file(path, &iacgen::state::kept_inline_file(&report))?;
             }
-            let kept_written = if write_kept {
-                Some(write_kept_values(&spec, &env, &report)?)
-            } else {
-                None
-            };
+
             if json {
                 println!("{:#}", report.to_json());
             } else {
@@ -394,12 +411,6 @@ fn run(command: Command) -> Result<ExitCode, String> {
                             path.display()
                         );
                     }
-                }
-                if let Some((n, path)) = &kept_written {
-                    println!(
-                        "Wrote {n} kept value(s) of environment {env} to {}; run `iacgen generate` again.",
-                        path.display()
-                    );
                 }
                 if let Some(path) = &write_kept_inline {
                     println!(
@@ -420,6 +431,13 @@ fn run(command: Command) -> Result<ExitCode, String> {
                          --write-removed FILE writes its `removed` blocks."
                     );
                 }
+            }
+            if write_kept && !json {
+                println!(
+                    "Wrote {} kept value(s) to {}; run `iacgen generate` to use them.",
+                    kept.len(),
+                    iacgen::spec::kept_path(&spec).display()
+                );
             }
             Ok(if report.has_changes() {
                 ExitCode::from(2)

@@ -256,13 +256,13 @@ fn inline_security_group_rules_are_kept_not_created() {
 #[test]
 fn names_that_force_a_replacement_are_kept() {
     let report = TAM.report();
-    let kept: BTreeMap<(Option<String>, String), String> = report
-        .kept_values()
-        .into_iter()
-        .map(|k| ((k.module, k.key), k.value))
+    let kept: BTreeMap<(String, String), String> = report
+        .keep
+        .iter()
+        .map(|k| ((k.module.clone(), k.key.to_string()), k.value.clone()))
         .collect();
     let get = |module: &str, key: &str| {
-        kept.get(&(Some(module.to_string()), key.to_string()))
+        kept.get(&(module.to_string(), key.to_string()))
             .cloned()
             .unwrap_or_else(|| panic!("{module} {key} is not kept: {kept:?}"))
     };

@@ -83,6 +83,72 @@ pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
     }
 }
 
+/// Arguments whose change replaces the object (ForceNew in the AWS provider) and that iacgen
+/// can keep as they are (see `model::kept`): names, descriptions, a node group's role. A name
+/// among them is no proof of another object: matching by relationship may ignore it. Types
+/// whose name is what the object is (a log group, a topic) are not listed: another name is
+/// another object.
+pub(crate) fn force_new(type_: &str) -> &'static [&'static str] {
+    match type_ {
+        "aws_iam_role" | "aws_iam_policy" | "aws_iam_instance_profile" => &["name", "path"],
+        "aws_security_group" => &["name", "description", "vpc_id"],
+        "aws_launch_template" | "aws_kms_alias" | "aws_secretsmanager_secret" => &["name"],
+        "aws_db_subnet_group" | "aws_elasticache_subnet_group" => &["name"],
+        "aws_eks_cluster" => &[
+            "name",
+            "role_arn",
+            "access_config.bootstrap_cluster_creator_admin_permissions",
+        ],
+        "aws_eks_node_group" => &[
+            "node_group_name",
+            "node_role_arn",
+            "ami_type",
+            "capacity_type",
+            "launch_template.id",
+        ],
+        "aws_subnet" => &["availability_zone"],
+        // ECS and its load balancer, found by relationship (see `relations`): a name there is
+        // what the user called it, and another name would replace the object. The family
+        // keeps a new task definition revision in the same task.
+        "aws_ecs_cluster" | "aws_ecs_service" | "aws_sns_topic" => &["name"],
+        "aws_ecs_task_definition" => &["family"],
+        "aws_cloudwatch_log_group" => &["name"],
+        "aws_cloudwatch_metric_alarm" => &["alarm_name"],
+        "aws_lb" => &["name", "internal", "load_balancer_type"],
+        "aws_lb_target_group" => &["name", "port", "protocol", "target_type", "vpc_id"],
+        // Not ForceNew, but a new version writes a new generated value into the secret.
+        "aws_secretsmanager_secret_version" => &["secret_string_wo_version"],
+        _ => &[],
+    }
+}
+
+/// Other ways to name an object when its identity (a name iacgen derives) finds nothing: a node
+/// group is its cluster's group of the same capacity and instance types, whatever its name.
+pub(crate) fn relation(type_: &str) -> &'static [&'static str] {
+    match type_ {
+        "aws_eks_node_group" => &["cluster_name", "capacity_type", "instance_types"],
+        // The subnets it holds (a set), whatever the group is called.
+        "aws_db_subnet_group" | "aws_elasticache_subnet_group" => &["subnet_ids"],
+        // Where it leads: the NAT gateway or internet gateway of a default route, whatever
+        // table holds it (TAM shares one private table between tiers).
+        "aws_route" => &["destination_cidr_block", "?nat_gateway_id", "?gateway_id"],
+        _ => &[],
+    }
+}
+
+/// A name and a state's `name_prefix` (or name) that say the same thing: `orders-staging/api_key`
+/// and the prefix `orders-staging/api-key-` (case, `_`/`-` and trailing separators aside).
+pub(crate) fn same_stem(name: &str, prefix: &str) -> bool {
+    let norm = |s: &str| {
+        s.to_ascii_lowercase()
+            .replace('_', "-")
+            .trim_end_matches(['-', '/', '.'])
+            .to_string()
+    };
+    let (a, b) = (norm(name), norm(prefix));
+    !a.is_empty() && a == b
+}
+
 /// A path of [`identity`] without its `?` / `~` marks, and whether it is a true identity (a
 /// different value means another object).
 pub(crate) fn parse_path(path: &str) -> (&str, bool) {

@@ -16,7 +16,6 @@ mod detect;
 mod drift;
 mod error;
 mod expansion;
-mod force_new;
 mod functions;
 mod identity;
 mod import_id;
@@ -36,13 +35,12 @@ use std::path::Path;
 pub use address::{Address, AddressError, IndexKey, Mode, ModulePath, ModuleStep};
 pub use drift::Drift;
 pub use error::{BinaryKind, Encryption, StateError};
-pub use force_new::KeptValue;
 pub use import_id::{MissingAttribute, has_known_format, import_id};
 pub use instance::ResourceInstance;
 pub use inventory::{Inventory, ManagedInstance, Unexpanded};
 pub use moves::{kept_inline_file, moves_file, removed_file};
 pub use plan::{
-    Action, Inline, MatchedBy, NotCompared, PlanError, PlanOptions, PlanReport, Planned,
+    Action, Inline, Keep, MatchedBy, NotCompared, PlanError, PlanOptions, PlanReport, Planned,
     StateMatch, Summary, Unmatched, inventory, plan,
 };
 pub use snapshot::{Format, Output, Plan, ResourceChange, State};

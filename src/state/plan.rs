@@ -9,12 +9,15 @@ use serde_json::Value as Json;
 use super::address::{Address, Mode};
 use super::config::Config;
 use super::drift::{Drift, drift, equivalent};
-use super::identity::{identity, lookup, parse_path, same_identity};
+use super::identity::{
+    force_new, identity, lookup, parse_path, relation, same_identity, same_stem,
+};
 use super::import_id::{MissingAttribute, import_id};
 use super::instance::ResourceInstance;
 use super::inventory::{Facts, Inventory, ManagedInstance, Unexpanded, evaluate};
 use super::relations;
 use super::snapshot::{Format, State};
+use crate::model::kept::{Kept, KeptKey};
 use crate::tree::Tree;
 
 /// Rounds of matching; each can resolve references from the instances the previous one matched.
@@ -121,6 +124,20 @@ pub struct NotCompared {
     pub state_instances: Vec<Address>,
 }
 
+/// An argument of a matched object that iacgen would change although the change replaces the
+/// object (or rewrites a secret): the value to keep, as `iacgen plan --write-kept` records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keep {
+    pub address: Address,
+    /// The module call (first module step of the address).
+    pub module: String,
+    pub key: KeptKey,
+    /// The state's value, which the generated code must keep.
+    pub value: String,
+    /// What iacgen would set instead.
+    pub iacgen: Json,
+}
+
 /// The outcome of `iacgen plan`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanReport {
@@ -133,6 +150,8 @@ pub struct PlanReport {
     pub not_compared: Vec<NotCompared>,
     /// Managed resource instances in the state.
     pub state_instances: usize,
+    /// Values of matched objects to keep, lest Terraform replace them.
+    pub keep: Vec<Keep>,
 }
 
 /// Counts per outcome.
@@ -303,9 +322,17 @@ pub fn plan(
         facts.known = matcher.known();
         inventory = evaluate(&config, &facts);
         matcher.forget_missing(&inventory);
-        let found = matcher.by_reference(&inventory)
-            + matcher.by_relation(&inventory)
-            + matcher.by_identity(&inventory);
+        // Identity first: what it matches (a NAT route by where it leads) then speaks
+        // through its references in the same round; then what AWS relates (an ECS service's
+        // task definition, roles, load balancer).
+        let mut found = matcher.by_identity(&inventory)
+            + matcher.by_reference(&inventory, false)
+            + matcher.by_relationship(&inventory);
+        if found == 0 {
+            // The weakest evidence last: references Terraform would simply update (which
+            // route table a subnet uses) once nothing stronger finds anything.
+            found = matcher.by_reference(&inventory, true);
+        }
         if found == 0 {
             break;
         }
@@ -442,12 +469,24 @@ impl Matcher<'_> {
                 *per_state.entry(*i).or_default() += 1;
             }
         }
-        let accepted: Vec<(Address, usize)> = per_config
-            .iter()
-            .filter(|(_, set)| set.len() == 1)
-            .filter_map(|(a, set)| set.iter().next().map(|i| ((*a).clone(), *i)))
-            .filter(|(_, i)| by == MatchedBy::Reference || per_state.get(i) == Some(&1))
-            .collect();
+        // By reference, several objects may point one instance at different state objects
+        // (two node groups, each with its own role, where iacgen has one node role): the
+        // first referrer, in address order, wins; the others keep theirs as kept values.
+        let accepted: Vec<(Address, usize)> = if by == MatchedBy::Reference {
+            let mut seen = BTreeSet::new();
+            proposals
+                .iter()
+                .filter(|(a, _)| seen.insert(a.clone()))
+                .cloned()
+                .collect()
+        } else {
+            per_config
+                .iter()
+                .filter(|(_, set)| set.len() == 1)
+                .filter_map(|(a, set)| set.iter().next().map(|i| ((*a).clone(), *i)))
+                .filter(|(_, i)| per_state.get(i) == Some(&1))
+                .collect()
+        };
         accepted
             .into_iter()
             .filter(|(a, i)| self.accept(a, *i, by))
@@ -455,8 +494,12 @@ impl Matcher<'_> {
     }
 
     /// A matched instance's argument refers to another instance's attribute; the state value of
-    /// that argument names the other instance's state object.
-    fn by_reference(&mut self, inventory: &Inventory) -> usize {
+    /// that argument names the other instance's state object (a cluster's `role_arn` names its
+    /// role, its `encryption_config` its key). And the reverse: an unmatched instance refers to
+    /// a matched one, and exactly one free state object of its type refers to that object (a
+    /// KMS alias to its key, a secret version to its secret). Names iacgen would derive
+    /// differently do not count against such a match: they are kept (see `force_new`).
+    fn by_reference(&mut self, inventory: &Inventory, weak: bool) -> usize {
         let by_address: BTreeMap<&Address, &ManagedInstance> = inventory
             .instances
             .iter()
@@ -471,25 +514,56 @@ impl Matcher<'_> {
                 if self.matches.contains_key(&r.target) || !by_address.contains_key(&r.target) {
                     continue;
                 }
-                let Some(Json::String(value)) = self.state[*index].attribute(&r.argument) else {
+                let values = referred(self.state[*index].attributes(), &r.argument);
+                let [value] = values.as_slice() else {
                     continue;
                 };
-                if value.is_empty() {
-                    continue;
-                }
                 let target = by_address[&r.target];
                 let candidates: Vec<usize> = self
                     .free_of_type(&r.target.type_)
                     .filter(|i| {
-                        self.state[*i]
-                            .attribute(&r.attribute)
-                            .and_then(Json::as_str)
+                        lookup(self.state[*i].attributes(), &r.attribute).and_then(Json::as_str)
                             == Some(value.as_str())
-                            && !contradicts(target, self.state[*i])
+                            && !contradicts_beyond_kept(target, self.state[*i])
                     })
                     .collect();
                 if let [one] = candidates.as_slice() {
-                    proposals.push((r.target.clone(), *one));
+                    // A referrer that Terraform would replace for another target (a route's
+                    // table) decides before one it would update (an association's table).
+                    let decides = force_new_reference(&address.type_, &r.argument);
+                    if decides || weak {
+                        proposals.push((!decides, r.target.clone(), *one));
+                    }
+                }
+            }
+        }
+        proposals.sort_by_key(|(later, _, _)| *later);
+        let mut proposals: Vec<(Address, usize)> =
+            proposals.into_iter().map(|(_, a, i)| (a, i)).collect();
+        for inst in &inventory.instances {
+            if self.matches.contains_key(&inst.address) {
+                continue;
+            }
+            for r in &inst.references {
+                let Some((target, _)) = self.matches.get(&r.target) else {
+                    continue;
+                };
+                let Some(value) =
+                    lookup(self.state[*target].attributes(), &r.attribute).and_then(Json::as_str)
+                else {
+                    continue;
+                };
+                let candidates: Vec<usize> = self
+                    .free_of_type(&inst.address.type_)
+                    .filter(|i| {
+                        referred(self.state[*i].attributes(), &r.argument)
+                            .iter()
+                            .any(|v| v == value)
+                            && !contradicts_beyond_kept(inst, self.state[*i])
+                    })
+                    .collect();
+                if let [one] = candidates.as_slice() {
+                    proposals.push((inst.address.clone(), *one));
                 }
             }
         }
@@ -499,7 +573,7 @@ impl Matcher<'_> {
     /// Related to an instance matched before, the way AWS relates them (a service's task
     /// definition, a listener's load balancer, ...): see [`relations`]. Names do not count,
     /// so what the state calls a cluster `shop` is still the cluster iacgen calls `shop-prod`.
-    fn by_relation(&mut self, inventory: &Inventory) -> usize {
+    fn by_relationship(&mut self, inventory: &Inventory) -> usize {
         let matches: BTreeMap<Address, usize> = self
             .matches
             .iter()
@@ -507,6 +581,58 @@ impl Matcher<'_> {
             .collect();
         let proposals = relations::proposals(inventory, self.state, &matches, &self.taken);
         self.accept_unique(proposals, MatchedBy::Reference)
+    }
+
+    /// Candidates named by what an object is rather than what it is called: the [`relation`]
+    /// arguments (a node group's cluster, capacity and instance types), or a name iacgen
+    /// derives that is the stem of the state's `name_prefix` (`orders-staging/api_key` and
+    /// `orders-staging/api-key-20250314...`).
+    fn by_relation(&self, inst: &ManagedInstance, config: &Json) -> Vec<usize> {
+        let type_ = &inst.address.type_;
+        let paths = relation(type_);
+        if !paths.is_empty() {
+            // Required paths must be known; optional (`?`) ones count when they are, and one
+            // at least must be.
+            let mut wanted = Vec::new();
+            for path in paths {
+                match (
+                    path.strip_prefix('?'),
+                    lookup(config, path.trim_start_matches('?')),
+                ) {
+                    (_, Some(v)) => wanted.push((path.trim_start_matches('?'), v)),
+                    (Some(_), None) => {}
+                    (None, None) => return Vec::new(),
+                }
+            }
+            if wanted.len() < paths.iter().filter(|p| !p.starts_with('?')).count() + 1
+                && paths.iter().any(|p| p.starts_with('?'))
+            {
+                return Vec::new();
+            }
+            return self
+                .free_of_type(type_)
+                .filter(|i| {
+                    let attrs = self.state[*i].attributes();
+                    wanted.iter().all(|(p, v)| {
+                        lookup(attrs, p).is_some_and(|recorded| same_members(v, recorded))
+                    })
+                })
+                .collect();
+        }
+        if !(identity(type_) == ["name"] && force_new(type_).contains(&"name")) {
+            return Vec::new();
+        }
+        let Some(name) = lookup(config, "name").and_then(Json::as_str) else {
+            return Vec::new();
+        };
+        self.free_of_type(type_)
+            .filter(|i| {
+                let attrs = self.state[*i].attributes();
+                lookup(attrs, "name_prefix")
+                    .and_then(Json::as_str)
+                    .is_some_and(|prefix| same_stem(name, prefix))
+            })
+            .collect()
     }
 
     /// Same type and identifying arguments; ties go to the candidate that agrees on the most
@@ -531,18 +657,21 @@ impl Matcher<'_> {
                     (None, None) => complete = false,
                 }
             }
-            if !complete || wanted.is_empty() {
-                continue;
-            }
-            let candidates: Vec<usize> = self
-                .free_of_type(&inst.address.type_)
-                .filter(|i| {
-                    let attrs = self.state[*i].attributes();
-                    wanted.iter().all(|(p, v)| {
-                        lookup(attrs, p).is_some_and(|recorded| same_identity(v, recorded))
+            let mut candidates: Vec<usize> = if !complete || wanted.is_empty() {
+                Vec::new()
+            } else {
+                self.free_of_type(&inst.address.type_)
+                    .filter(|i| {
+                        let attrs = self.state[*i].attributes();
+                        wanted.iter().all(|(p, v)| {
+                            lookup(attrs, p).is_some_and(|recorded| same_identity(v, recorded))
+                        })
                     })
-                })
-                .collect();
+                    .collect()
+            };
+            if candidates.is_empty() {
+                candidates = self.by_relation(inst, &config);
+            }
             let best = match candidates.as_slice() {
                 [] => continue,
                 [one] => *one,
@@ -667,6 +796,63 @@ fn scalar_text(v: &Json) -> Option<String> {
     }
 }
 
+/// Whether a reference argument of `type_` forces a replacement when it changes.
+fn force_new_reference(type_: &str, argument: &str) -> bool {
+    matches!(
+        (type_, argument),
+        ("aws_route", "route_table_id")
+            | ("aws_eks_cluster", "role_arn")
+            | (
+                "aws_eks_node_group",
+                "node_role_arn" | "launch_template.id" | "cluster_name"
+            )
+    ) || force_new(type_).contains(&argument)
+}
+
+/// [`same_identity`], with lists compared as sets (a DB subnet group's subnets), and an
+/// unknown element never equal.
+fn same_members(config: &Json, state: &Json) -> bool {
+    match (config, state) {
+        (Json::Array(a), Json::Array(b)) if a.iter().all(Json::is_string) => {
+            let a: BTreeSet<&str> = a.iter().filter_map(Json::as_str).collect();
+            let b: BTreeSet<&str> = b.iter().filter_map(Json::as_str).collect();
+            !a.is_empty() && a == b
+        }
+        _ => same_identity(config, state),
+    }
+}
+
+/// The string values an argument holds in a state object: itself, or the elements of a list
+/// (`vpc_config.security_group_ids`).
+fn referred(attrs: &Json, argument: &str) -> Vec<String> {
+    match lookup(attrs, argument) {
+        Some(Json::String(s)) if !s.is_empty() => vec![s.clone()],
+        Some(Json::Array(items)) => items
+            .iter()
+            .filter_map(Json::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// [`contradicts`], except for arguments iacgen keeps when they differ (names from a
+/// `name_prefix`, descriptions): found by relationship, the object is the same whatever those
+/// say.
+fn contradicts_beyond_kept(config: &ManagedInstance, state: &ResourceInstance) -> bool {
+    let known = Json::Object(config.arguments.clone());
+    let kept = force_new(&config.address.type_);
+    identity(&config.address.type_).iter().any(|path| {
+        let (path, strict) = parse_path(path);
+        match (lookup(&known, path), lookup(state.attributes(), path)) {
+            (Some(ours), Some(theirs)) => {
+                strict && !kept.contains(&path) && !same_identity(ours, theirs)
+            }
+            _ => false,
+        }
+    })
+}
+
 /// Whether an identifying argument iacgen knows differs from the state: then the two cannot be
 /// the same object (a cluster named `payments-dev` is not the state's `python-apm-demo`).
 fn contradicts(config: &ManagedInstance, state: &ResourceInstance) -> bool {
@@ -688,6 +874,7 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
         .filter(|a| !matcher.matches.contains_key(*a))
         .collect();
     let mut planned = Vec::new();
+    let mut keep = Vec::new();
     for inst in &inventory.instances {
         let Some((index, by)) = matcher.matches.get(&inst.address) else {
             let inline = inline(inst, matcher.state);
@@ -724,6 +911,7 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
                 });
             }
         }
+        keep.extend(keeps(inst, recorded));
         let action = if drift.is_empty() && !recorded.tainted {
             Action::Unchanged
         } else {
@@ -779,5 +967,63 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
         not_managed,
         not_compared,
         state_instances: matcher.state.len(),
+        keep,
+    }
+}
+
+/// The [`force_new`] arguments of a matched instance whose known value differs from the
+/// state's: each must keep the state's value. Only instances of a module call (what iacgen
+/// generates) with no key or a string key can keep values.
+fn keeps(inst: &ManagedInstance, recorded: &ResourceInstance) -> Vec<Keep> {
+    let address = &inst.address;
+    let [call] = address.module.0.as_slice() else {
+        return Vec::new();
+    };
+    let instance = match &address.index {
+        None => None,
+        Some(super::address::IndexKey::Str(k)) => Some(k.clone()),
+        Some(_) => return Vec::new(),
+    };
+    let config = Json::Object(inst.arguments.clone());
+    let mut out = Vec::new();
+    for path in force_new(&address.type_) {
+        let (Some(ours), Some(theirs)) =
+            (lookup(&config, path), lookup(recorded.attributes(), path))
+        else {
+            continue;
+        };
+        let text = match theirs {
+            Json::String(s) => s.clone(),
+            Json::Number(n) => n.to_string(),
+            Json::Bool(b) => b.to_string(),
+            _ => continue,
+        };
+        if ours.is_array() || ours.is_object() || same_identity(ours, theirs) {
+            continue;
+        }
+        out.push(Keep {
+            address: address.clone(),
+            module: call.name.clone(),
+            key: KeptKey {
+                type_: address.type_.clone(),
+                name: address.name.clone(),
+                instance: instance.clone(),
+                path: path.split('.').map(str::to_string).collect(),
+            },
+            value: text,
+            iacgen: ours.clone(),
+        });
+    }
+    out
+}
+
+impl PlanReport {
+    /// `kept` with this report's values to keep added for its environment.
+    pub fn kept_with(&self, kept: &Kept) -> Kept {
+        let mut out = kept.clone();
+        for k in &self.keep {
+            out.insert(&self.env, &k.module, k.key.clone(), k.value.clone());
+        }
+        out
     }
 }

@@ -300,23 +300,6 @@ impl PlanReport {
                 let _ = writeln!(out, "{line}");
             }
         }
-        let kept = self.kept_values();
-        if !kept.is_empty() {
-            let _ = writeln!(
-                out,
-                "\nTo keep (changing these replaces the object; the generated code must keep them):"
-            );
-            for k in kept {
-                let _ = writeln!(
-                    out,
-                    "  = {}: {} = {:?} (module {})",
-                    k.address,
-                    k.key,
-                    k.value,
-                    k.module.as_deref().unwrap_or("(root)")
-                );
-            }
-        }
         let created: Vec<_> = self
             .planned
             .iter()
@@ -345,6 +328,19 @@ impl PlanReport {
                     let _ = writeln!(out, "      tainted in the state: Terraform replaces it");
                 }
                 drift_lines(&mut out, &p.drift);
+            }
+        }
+        if !self.keep.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nTo keep (changing these would replace the object; --write-kept records them in the kept-values file):"
+            );
+            for k in &self.keep {
+                let _ = writeln!(
+                    out,
+                    "  = {} {}: keep {:?} (iacgen: {})",
+                    k.module, k.key, k.value, k.iacgen
+                );
             }
         }
         if !self.not_managed.is_empty() {
@@ -445,6 +441,13 @@ impl PlanReport {
                 "not_compared": s.not_compared,
             },
             "resources": resources,
+            "keep": self.keep.iter().map(|k| json!({
+                "address": k.address.to_string(),
+                "module": k.module,
+                "key": k.key.to_string(),
+                "value": k.value,
+                "iacgen": k.iacgen,
+            })).collect::<Vec<_>>(),
             "not_managed": self.not_managed.iter().map(|u| json!({
                 "address": u.address.to_string(),
                 "type": u.address.type_,
