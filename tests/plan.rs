@@ -1034,7 +1034,9 @@ fn a_real_world_hand_written_vpc_moves_into_the_network_module_and_nothing_is_de
     assert_eq!(imported.len(), 2, "{}", report.to_text());
     for line in plan.lines().filter(|l| l.contains("must be replaced")) {
         assert!(
-            imported.iter().any(|a| line.contains(&format!("# {a} must"))),
+            imported
+                .iter()
+                .any(|a| line.contains(&format!("# {a} must"))),
             "{line}\n{plan}"
         );
     }

@@ -91,7 +91,7 @@ pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
 pub(crate) fn force_new(type_: &str) -> &'static [&'static str] {
     match type_ {
         "aws_iam_role" | "aws_iam_policy" | "aws_iam_instance_profile" => &["name", "path"],
-        "aws_security_group" => &["name", "description", "vpc_id"],
+        "aws_security_group" => &["name", "description"],
         "aws_launch_template" | "aws_kms_alias" | "aws_secretsmanager_secret" => &["name"],
         "aws_db_subnet_group" | "aws_elasticache_subnet_group" => &["name"],
         "aws_eks_cluster" => &[
@@ -107,17 +107,27 @@ pub(crate) fn force_new(type_: &str) -> &'static [&'static str] {
             "launch_template.id",
         ],
         "aws_subnet" => &["availability_zone"],
-        // ECS and its load balancer, found by relationship (see `relations`): a name there is
-        // what the user called it, and another name would replace the object. The family
-        // keeps a new task definition revision in the same task.
+        // Not ForceNew, but a new version writes a new generated value into the secret.
+        "aws_secretsmanager_secret_version" => &["secret_string_wo_version"],
+        _ => &[],
+    }
+}
+
+/// More arguments to keep, once an object is matched, that still count for its identity: a
+/// log group, a topic, an ECS cluster or service is another object under another name when
+/// only names match, but found through what relates to it (`relations`: the service's task
+/// definition names its log group) it is this one, and its name must stay. ForceNew in the
+/// AWS provider, as `requires-replace.json` of the shared stub provider lists them. A task
+/// definition's family keeps its new revision in the same task.
+pub(crate) fn kept_when_matched(type_: &str) -> &'static [&'static str] {
+    match type_ {
         "aws_ecs_cluster" | "aws_ecs_service" | "aws_sns_topic" => &["name"],
         "aws_ecs_task_definition" => &["family"],
         "aws_cloudwatch_log_group" => &["name"],
         "aws_cloudwatch_metric_alarm" => &["alarm_name"],
         "aws_lb" => &["name", "internal", "load_balancer_type"],
         "aws_lb_target_group" => &["name", "port", "protocol", "target_type", "vpc_id"],
-        // Not ForceNew, but a new version writes a new generated value into the secret.
-        "aws_secretsmanager_secret_version" => &["secret_string_wo_version"],
+        "aws_security_group" => &["vpc_id"],
         _ => &[],
     }
 }

@@ -10,7 +10,7 @@ use super::address::{Address, Mode};
 use super::config::Config;
 use super::drift::{Drift, drift, equivalent};
 use super::identity::{
-    force_new, identity, lookup, parse_path, relation, same_identity, same_stem,
+    force_new, identity, kept_when_matched, lookup, parse_path, relation, same_identity, same_stem,
 };
 use super::import_id::{MissingAttribute, import_id};
 use super::instance::ResourceInstance;
@@ -986,7 +986,10 @@ fn keeps(inst: &ManagedInstance, recorded: &ResourceInstance) -> Vec<Keep> {
     };
     let config = Json::Object(inst.arguments.clone());
     let mut out = Vec::new();
-    for path in force_new(&address.type_) {
+    let paths = force_new(&address.type_)
+        .iter()
+        .chain(kept_when_matched(&address.type_));
+    for path in paths {
         let (Some(ours), Some(theirs)) =
             (lookup(&config, path), lookup(recorded.attributes(), path))
         else {
