@@ -73,13 +73,17 @@ enum Command {
         terraform state pull | iacgen plan platform.yaml --env prod --state -\n  \
         iacgen plan platform.yaml --env prod --state old.tfstate --write-moves environments/prod/moves.tf\n  \
         iacgen plan platform.yaml --env prod --state old-root.tfstate --adopt \\\n      \
-        --write-moves environments/prod/imports.tf --write-removed ../old-root/forget.tf\n\n\
+        --write-moves environments/prod/imports.tf --write-removed ../old-root/forget.tf\n  \
+        iacgen plan platform.yaml --env prod --state old.tfstate --write-kept && iacgen generate platform.yaml --out .\n\n\
         The state is a terraform.tfstate (format version 4, as `terraform state pull` prints it) \
         or `terraform show -json` output. Resources are matched by address, then by what names \
         them (CIDR blocks, names, ...). Without --adopt the state is the environment's own: \
         resources found under another address get `moved` blocks. With --adopt the state belongs \
         to another root that the environment replaces: they get `import` blocks here and \
-        `removed` blocks (destroy = false) for the old root.\n\n\
+        `removed` blocks (destroy = false) for the old root. Arguments of matched objects whose \
+        change would replace them (names from a name_prefix, a node group's role, ...) are listed \
+        \"to keep\"; --write-kept records them in <spec name>.kept.yaml beside the spec, which \
+        generate, diff, validate and plan read.\n\n\
         Exit codes: 0 nothing to do, 2 changes, 1 error.")]
     Plan {
         /// The spec file (.yaml, .yml, .toml or .json)

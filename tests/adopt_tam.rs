@@ -288,3 +288,40 @@ fn tam_single_nat_with_a_database_tier_is_adopted_without_destroying_or_replacin
     assert!(verdict.contains(ZEROS), "{verdict}");
     assert_eq!(code, 0, "{verdict}");
 }
+
+#[test]
+fn a_route_its_table_holds_inline_is_imported_not_created_again() {
+    // The single-NAT state without TAM's separate public route: the public route table still
+    // holds it inline (`route`), as a hand-written root or a refresh would leave it.
+    let mut old = state_json(&fixture("tam-single-nat/terraform.tfstate"));
+    old["resources"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| !(r["type"] == "aws_route" && r["name"] == "public_internet_gateway"));
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("inline.tfstate");
+    std::fs::write(&state, old.to_string()).unwrap();
+    let table = instances(&old, "aws_route_table")
+        .into_iter()
+        .find(|t| t["tags"]["Name"] == "billing-dev-public")
+        .unwrap();
+    let adoption = Adoption::new(&fixture("tam-single-nat/platform.yaml"), "dev", &state);
+    let (_, report) = adoption.run();
+    let id = format!("{}_0.0.0.0/0", table["id"].as_str().unwrap());
+    assert!(
+        report.contains(&format!(
+            "< module.network.aws_route.public_internet (import {id:?})"
+        )),
+        "{report}"
+    );
+    let moves = std::fs::read_to_string(adoption.root().join("moves.tf")).unwrap();
+    assert!(
+        moves.contains(&format!(
+            "import {{\n  to = module.network.aws_route.public_internet\n  id = {id:?}\n}}"
+        )),
+        "{moves}"
+    );
+    // The real provider reads route_table_id and destination_cidr_block back from that ID on
+    // import; the stub provider returns only the ID, so its plan would show a replacement that
+    // Terraform with AWS would not: no tf-plan here.
+}

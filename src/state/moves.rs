@@ -61,9 +61,12 @@ pub fn moves_file(report: &PlanReport) -> String {
                     .attr("to", address(to)),
             ));
         }
-        // Routes that the state holds inline in a route table exist already: imported, never
-        // created a second time (the apply would fail on the existing route).
-        for (to, id) in report.inline_imports() {
+    }
+    if !report.inline.is_empty() {
+        body = body.blank().comment(
+            "Routes their route table holds inline already: imported, not created a second time.",
+        );
+        for (to, id) in &report.inline {
             body = body.blank().block(Block::new(
                 "import",
                 &[],

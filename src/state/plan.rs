@@ -91,8 +91,6 @@ pub struct Planned {
 /// it again would fail (the route or rule exists), so it is imported or kept.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Inline {
-    /// Imported with this ID (`rtb-…_0.0.0.0/0` for a route).
-    Import { holder: Address, id: String },
     /// Has no ID of its own in the state (an inline security group rule), so it cannot be
     /// imported: it stays inline in `holder`, and iacgen does not create it.
     Kept { holder: Address, rule: String },
@@ -152,6 +150,10 @@ pub struct PlanReport {
     pub state_instances: usize,
     /// Values of matched objects to keep, lest Terraform replace them.
     pub keep: Vec<Keep>,
+    /// Instances iacgen would create that exist already inside another object of the state
+    /// (a route held inline by its route table's `route`): `(address, import ID)`, imported
+    /// rather than created a second time.
+    pub inline: Vec<(Address, String)>,
 }
 
 /// Counts per outcome.
@@ -175,6 +177,7 @@ impl PlanReport {
             self.planned
                 .iter()
                 .filter(|p| p.action == action && p.inline.is_none())
+                .filter(|p| !self.inline.iter().any(|(a, _)| *a == p.address))
                 .count()
         };
         Summary {
@@ -211,15 +214,11 @@ impl PlanReport {
     pub fn imports(&self) -> Vec<(&Address, &str)> {
         self.planned
             .iter()
-            .filter_map(|p| match (&p.state, &p.inline) {
-                (
-                    Some(StateMatch {
-                        import_id: Some(Ok(id)),
-                        ..
-                    }),
-                    _,
-                ) => Some((&p.address, id.as_str())),
-                (None, Some(Inline::Import { id, .. })) => Some((&p.address, id.as_str())),
+            .filter_map(|p| match &p.state {
+                Some(StateMatch {
+                    import_id: Some(Ok(id)),
+                    ..
+                }) => Some((&p.address, id.as_str())),
                 _ => None,
             })
             .collect()
@@ -228,13 +227,7 @@ impl PlanReport {
     /// Routes held inline by a route table of the state, imported as resources of their own
     /// (also without --adopt): `(to, import ID)`.
     pub fn inline_imports(&self) -> Vec<(&Address, &str)> {
-        self.planned
-            .iter()
-            .filter_map(|p| match &p.inline {
-                Some(Inline::Import { id, .. }) => Some((&p.address, id.as_str())),
-                _ => None,
-            })
-            .collect()
+        self.inline.iter().map(|(a, id)| (a, id.as_str())).collect()
     }
 
     /// Security group rules that exist inline in a security group of the state: iacgen keeps
@@ -540,6 +533,16 @@ impl Matcher<'_> {
         proposals.sort_by_key(|(later, _, _)| *later);
         let mut proposals: Vec<(Address, usize)> =
             proposals.into_iter().map(|(_, a, i)| (a, i)).collect();
+        // How many instances of a type refer to one target through one argument: a VPC's
+        // many route tables say nothing about which is which; a key's one alias does.
+        let mut referrers: BTreeMap<(&str, &str, &Address), usize> = BTreeMap::new();
+        for inst in &inventory.instances {
+            for r in &inst.references {
+                *referrers
+                    .entry((inst.address.type_.as_str(), r.argument.as_str(), &r.target))
+                    .or_default() += 1;
+            }
+        }
         for inst in &inventory.instances {
             if self.matches.contains_key(&inst.address) {
                 continue;
@@ -548,6 +551,11 @@ impl Matcher<'_> {
                 let Some((target, _)) = self.matches.get(&r.target) else {
                     continue;
                 };
+                if referrers.get(&(inst.address.type_.as_str(), r.argument.as_str(), &r.target))
+                    != Some(&1)
+                {
+                    continue;
+                }
                 let Some(value) =
                     lookup(self.state[*target].attributes(), &r.attribute).and_then(Json::as_str)
                 else {
@@ -639,6 +647,7 @@ impl Matcher<'_> {
     /// other arguments.
     fn by_identity(&mut self, inventory: &Inventory) -> usize {
         let mut proposals = Vec::new();
+        let mut relations = Vec::new();
         for inst in &inventory.instances {
             if self.matches.contains_key(&inst.address) {
                 continue;
@@ -669,8 +678,10 @@ impl Matcher<'_> {
                     })
                     .collect()
             };
+            let mut related = false;
             if candidates.is_empty() {
                 candidates = self.by_relation(inst, &config);
+                related = true;
             }
             let best = match candidates.as_slice() {
                 [] => continue,
@@ -695,9 +706,22 @@ impl Matcher<'_> {
                     }
                 }
             };
-            proposals.push((inst.address.clone(), best));
+            if related {
+                relations.push((inst.address.clone(), best));
+            } else {
+                proposals.push((inst.address.clone(), best));
+            }
         }
-        self.accept_unique(proposals, MatchedBy::Identity)
+        let found = self.accept_unique(proposals, MatchedBy::Identity);
+        // Instances that are alike in all a relation compares (two routes to one NAT gateway,
+        // where TAM has one route in a shared table) take the object in address order.
+        let mut seen = BTreeSet::new();
+        found
+            + relations
+                .into_iter()
+                .filter(|(_, i)| seen.insert(*i))
+                .filter(|(a, i)| self.accept(a, *i, MatchedBy::Identity))
+                .count()
     }
 }
 
@@ -715,18 +739,6 @@ fn inline(inst: &ManagedInstance, state: &[&ResourceInstance]) -> Option<Inline>
             .find(|s| s.address.type_ == type_ && s.id() == Some(id))
     };
     match inst.address.type_.as_str() {
-        "aws_route" => {
-            let table = holder_with_id("aws_route_table", text("route_table_id")?)?;
-            let dest = text("destination_cidr_block")?;
-            let routes = table.attribute("route")?.as_array()?;
-            routes
-                .iter()
-                .any(|r| r.get("cidr_block").and_then(Json::as_str) == Some(dest))
-                .then(|| Inline::Import {
-                    holder: table.address.clone(),
-                    id: format!("{}_{dest}", table.id().unwrap_or_default()),
-                })
-        }
         "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
             let group = holder_with_id("aws_security_group", text("security_group_id")?)?;
             let direction = if inst.address.type_.ends_with("ingress_rule") {
@@ -960,6 +972,7 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
         }
     }
     not_managed.sort_by(|a, b| a.address.cmp(&b.address));
+    let inline = inline_routes(&planned, inventory, matcher.state);
     PlanReport {
         env: env.to_string(),
         adopt: options.adopt,
@@ -968,7 +981,52 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
         not_compared,
         state_instances: matcher.state.len(),
         keep,
+        inline,
     }
+}
+
+/// Routes iacgen would create that their (matched) route table holds inline already, with the
+/// ID `terraform import` takes (`rtb-..._0.0.0.0/0`): creating them would fail on the
+/// duplicate.
+fn inline_routes(
+    planned: &[Planned],
+    inventory: &Inventory,
+    state: &[&ResourceInstance],
+) -> Vec<(Address, String)> {
+    let created: BTreeSet<&Address> = planned
+        .iter()
+        .filter(|p| p.action == Action::Create)
+        .map(|p| &p.address)
+        .collect();
+    let mut out = Vec::new();
+    for inst in &inventory.instances {
+        if inst.address.type_ != "aws_route" || !created.contains(&inst.address) {
+            continue;
+        }
+        let (Some(Json::String(table)), Some(Json::String(cidr))) = (
+            inst.arguments.get("route_table_id"),
+            inst.arguments.get("destination_cidr_block"),
+        ) else {
+            continue;
+        };
+        let held = state.iter().any(|s| {
+            matches!(
+                s.address.type_.as_str(),
+                "aws_route_table" | "aws_default_route_table"
+            ) && s.id() == Some(table.as_str())
+                && s.attribute("route")
+                    .and_then(Json::as_array)
+                    .is_some_and(|routes| {
+                        routes
+                            .iter()
+                            .any(|r| r.get("cidr_block").and_then(Json::as_str) == Some(cidr))
+                    })
+        });
+        if held {
+            out.push((inst.address.clone(), format!("{table}_{cidr}")));
+        }
+    }
+    out
 }
 
 /// The [`force_new`] arguments of a matched instance whose known value differs from the

@@ -270,16 +270,6 @@ impl PlanReport {
                 }
             }
         }
-        let inline = self.inline_imports();
-        if !inline.is_empty() && !self.adopt {
-            let _ = writeln!(
-                out,
-                "\nHeld inline by a route table of the state, imported (--write-moves writes `import` blocks):"
-            );
-            for (to, id) in inline {
-                let _ = writeln!(out, "  {to} <- {id:?}");
-            }
-        }
         let kept = self.kept_inline();
         if !kept.is_empty() {
             let _ = writeln!(
@@ -300,10 +290,12 @@ impl PlanReport {
                 let _ = writeln!(out, "{line}");
             }
         }
+        // Routes held inline are imported (listed below), not created.
         let created: Vec<_> = self
             .planned
             .iter()
             .filter(|p| p.action == Action::Create)
+            .filter(|p| !self.inline.iter().any(|(a, _)| *a == p.address))
             .collect();
         if !created.is_empty() {
             let _ = writeln!(out, "\nTo create:");
@@ -328,6 +320,15 @@ impl PlanReport {
                     let _ = writeln!(out, "      tainted in the state: Terraform replaces it");
                 }
                 drift_lines(&mut out, &p.drift);
+            }
+        }
+        if !self.inline.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nHeld inline by a route table already (--write-moves writes `import` blocks, not a second route):"
+            );
+            for (address, id) in &self.inline {
+                let _ = writeln!(out, "  < {address} (import {id:?})");
             }
         }
         if !self.keep.is_empty() {
