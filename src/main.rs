@@ -128,6 +128,11 @@ enum Command {
         /// destroys them
         #[arg(long, value_name = "FILE")]
         write_removed: Option<PathBuf>,
+        /// Write an override file (name it `*_override.tf`, in the environment root) naming the
+        /// security group rules that exist inline in adopted security groups, so that Terraform
+        /// does not create them again
+        #[arg(long, value_name = "FILE")]
+        write_kept_inline: Option<PathBuf>,
         /// Record the values of existing objects that iacgen must keep (names from a
         /// `name_prefix`, a node group's role, ...: changing them would replace the object) in
         /// the kept-values file beside the spec (`<spec name>.kept.yaml`), which generate, diff,
@@ -492,6 +497,7 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
             adopt,
             write_moves,
             write_removed,
+            write_kept_inline,
             write_kept,
             allow_destroy,
             out: dir,
@@ -553,6 +559,9 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
             if let Some(path) = &write_removed {
                 write_file(path, &iacgen::state::removed_file(&report))?;
             }
+            if let Some(path) = &write_kept_inline {
+                write_file(path, &iacgen::state::kept_inline_file(&report))?;
+            }
             match format {
                 ReportFormat::Json => out.line(format_args!("{:#}", report.to_json()))?,
                 ReportFormat::Github => {
@@ -570,6 +579,20 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
                     };
                     out.note(format_args!(
                         "Wrote {n} `{what}` block(s) to {}.",
+                        path.display()
+                    ))?;
+                    let inline = report.inline_imports().len();
+                    if !adopt && inline > 0 {
+                        out.note(format_args!(
+                            "Wrote {inline} `import` block(s) for routes held inline to {}.",
+                            path.display()
+                        ))?;
+                    }
+                }
+                if let Some(path) = &write_kept_inline {
+                    out.note(format_args!(
+                        "Wrote {} security group rule(s) kept inline to {}.",
+                        report.kept_inline().len(),
                         path.display()
                     ))?;
                 }

@@ -117,6 +117,25 @@ pub(crate) fn force_new(type_: &str) -> &'static [&'static str] {
     }
 }
 
+/// More arguments to keep, once an object is matched, that still count for its identity: a
+/// log group, a topic, an ECS cluster or service is another object under another name when
+/// only names match, but found through what relates to it (`relations`: the service's task
+/// definition names its log group) it is this one, and its name must stay. ForceNew in the
+/// AWS provider, as `requires-replace.json` of the shared stub provider lists them. A task
+/// definition's family keeps its new revision in the same task.
+pub(crate) fn kept_when_matched(type_: &str) -> &'static [&'static str] {
+    match type_ {
+        "aws_ecs_cluster" | "aws_ecs_service" | "aws_sns_topic" => &["name"],
+        "aws_ecs_task_definition" => &["family"],
+        "aws_cloudwatch_log_group" => &["name"],
+        "aws_cloudwatch_metric_alarm" => &["alarm_name"],
+        "aws_lb" => &["name", "internal", "load_balancer_type"],
+        "aws_lb_target_group" => &["name", "port", "protocol", "target_type", "vpc_id"],
+        "aws_security_group" => &["vpc_id"],
+        _ => &[],
+    }
+}
+
 /// Other ways to name an object when its identity (a name iacgen derives) finds nothing: a node
 /// group is its cluster's group of the same capacity and instance types, whatever its name.
 pub(crate) fn relation(type_: &str) -> &'static [&'static str] {

@@ -24,6 +24,7 @@ mod inventory;
 mod moves;
 mod plan;
 mod quote;
+mod relations;
 mod report;
 mod show_json;
 mod snapshot;
@@ -37,10 +38,10 @@ pub use error::{BinaryKind, Encryption, StateError};
 pub use import_id::{MissingAttribute, has_known_format, import_id};
 pub use instance::ResourceInstance;
 pub use inventory::{Inventory, ManagedInstance, Unexpanded};
-pub use moves::{moves_file, removed_file};
+pub use moves::{kept_inline_file, moves_file, removed_file};
 pub use plan::{
-    Action, Keep, MatchedBy, NotCompared, PlanError, PlanOptions, PlanReport, Planned, StateMatch,
-    Summary, Unmatched, inventory, plan,
+    Action, Inline, Keep, MatchedBy, NotCompared, PlanError, PlanOptions, PlanReport, Planned,
+    StateMatch, Summary, Unmatched, inventory, plan,
 };
 pub use snapshot::{Format, Output, Plan, ResourceChange, State};
 

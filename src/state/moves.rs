@@ -77,6 +77,43 @@ pub fn moves_file(report: &PlanReport) -> String {
     print_body(&body)
 }
 
+/// The override file `--write-kept-inline` writes into the environment root: for each service
+/// module call, the security group rules that exist inline in the security group it adopts
+/// (`existing_rules`), so that Terraform does not create them a second time. Terraform merges
+/// `*_override.tf` files into the module blocks of `main.tf`.
+pub fn kept_inline_file(report: &PlanReport) -> String {
+    let mut per_call: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (rule, _, _) in report.kept_inline() {
+        let Some(call) = rule.module.0.first() else {
+            continue;
+        };
+        let key = match &rule.index {
+            Some(super::address::IndexKey::Str(k)) => format!("{}[{k}]", rule.name),
+            Some(super::address::IndexKey::Int(i)) => format!("{}[{i}]", rule.name),
+            None => rule.name.clone(),
+        };
+        per_call.entry(call.name.clone()).or_default().push(key);
+    }
+    let mut body = Body::new().comment(&format!(
+        "Written by `iacgen plan --write-kept-inline` for environment {env}: security group rules\n\
+         that exist inline in the security groups this environment adopts. AWS refuses a second\n\
+         copy of a rule, so iacgen does not create them; they stay inline. Keep this file with\n\
+         the environment (`iacgen generate` leaves it alone).",
+        env = report.env
+    ));
+    for (call, rules) in per_call {
+        body = body.blank().block(Block::new(
+            "module",
+            &[call.as_str()],
+            Body::new().attr(
+                "existing_rules",
+                Expr::Array(rules.into_iter().map(|r| s(&r)).collect()),
+            ),
+        ));
+    }
+    print_body(&body)
+}
+
 /// `removed` blocks (`lifecycle { destroy = false }`) for [`PlanReport::removed`].
 pub fn removed_file(report: &PlanReport) -> String {
     let intro = if report.adopt {

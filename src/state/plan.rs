@@ -10,11 +10,12 @@ use super::address::{Address, Mode};
 use super::config::Config;
 use super::drift::{Drift, drift, equivalent};
 use super::identity::{
-    force_new, identity, lookup, parse_path, relation, same_identity, same_stem,
+    force_new, identity, kept_when_matched, lookup, parse_path, relation, same_identity, same_stem,
 };
 use super::import_id::{MissingAttribute, import_id};
 use super::instance::ResourceInstance;
 use super::inventory::{Facts, Inventory, ManagedInstance, Unexpanded, evaluate};
+use super::relations;
 use super::snapshot::{Format, State};
 use crate::model::kept::{Kept, KeptKey};
 use crate::tree::Tree;
@@ -81,6 +82,18 @@ pub struct Planned {
     pub state: Option<StateMatch>,
     pub drift: Vec<Drift>,
     pub tainted: bool,
+    /// Not in the state as a resource of its own, but held inline by an object iacgen adopts.
+    pub inline: Option<Inline>,
+}
+
+/// An object iacgen writes as a resource of its own that the state holds inside another: a
+/// route table's inline `route`, a security group's inline `ingress` / `egress` rule. Creating
+/// it again would fail (the route or rule exists), so it is imported or kept.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    /// Has no ID of its own in the state (an inline security group rule), so it cannot be
+    /// imported: it stays inline in `holder`, and iacgen does not create it.
+    Kept { holder: Address, rule: String },
 }
 
 impl Planned {
@@ -153,26 +166,40 @@ pub struct Summary {
     pub import: usize,
     pub not_managed: usize,
     pub not_compared: usize,
+    /// Security group rules that exist inline in an adopted security group: not created.
+    pub kept_inline: usize,
 }
 
 impl PlanReport {
     pub fn summary(&self) -> Summary {
-        let count = |action| self.planned.iter().filter(|p| p.action == action).count();
+        // Routes and rules held inline elsewhere are imported or kept, counted on their own.
+        let count = |action| {
+            self.planned
+                .iter()
+                .filter(|p| p.action == action && p.inline.is_none())
+                .filter(|p| !self.inline.iter().any(|(a, _)| *a == p.address))
+                .count()
+        };
         Summary {
             create: count(Action::Create),
             unchanged: count(Action::Unchanged),
             drifted: count(Action::Drifted),
             moved: self.moves().len(),
-            import: self.imports().len(),
+            import: if self.adopt {
+                self.imports().len()
+            } else {
+                self.inline_imports().len()
+            },
             not_managed: self.not_managed.len(),
             not_compared: self.not_compared.len(),
+            kept_inline: self.kept_inline().len(),
         }
     }
 
     /// Whether Terraform would change anything: the plan's exit code is 2 when it would.
     pub fn has_changes(&self) -> bool {
         let s = self.summary();
-        s.create + s.drifted + s.moved + s.import + s.not_managed > 0
+        s.create + s.drifted + s.moved + s.import + s.not_managed + s.kept_inline > 0
     }
 
     /// `(from, to)` of every instance whose address changes within the state.
@@ -192,6 +219,24 @@ impl PlanReport {
                     import_id: Some(Ok(id)),
                     ..
                 }) => Some((&p.address, id.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Routes held inline by a route table of the state, imported as resources of their own
+    /// (also without --adopt): `(to, import ID)`.
+    pub fn inline_imports(&self) -> Vec<(&Address, &str)> {
+        self.inline.iter().map(|(a, id)| (a, id.as_str())).collect()
+    }
+
+    /// Security group rules that exist inline in a security group of the state: iacgen keeps
+    /// them there instead of creating them. `(rule instance, holder, the rule)`.
+    pub fn kept_inline(&self) -> Vec<(&Address, &Address, &str)> {
+        self.planned
+            .iter()
+            .filter_map(|p| match &p.inline {
+                Some(Inline::Kept { holder, rule }) => Some((&p.address, holder, rule.as_str())),
                 _ => None,
             })
             .collect()
@@ -271,8 +316,11 @@ pub fn plan(
         inventory = evaluate(&config, &facts);
         matcher.forget_missing(&inventory);
         // Identity first: what it matches (a NAT route by where it leads) then speaks
-        // through its references in the same round.
-        let mut found = matcher.by_identity(&inventory) + matcher.by_reference(&inventory, false);
+        // through its references in the same round; then what AWS relates (an ECS service's
+        // task definition, roles, load balancer).
+        let mut found = matcher.by_identity(&inventory)
+            + matcher.by_reference(&inventory, false)
+            + matcher.by_relationship(&inventory);
         if found == 0 {
             // The weakest evidence last: references Terraform would simply update (which
             // route table a subnet uses) once nothing stronger finds anything.
@@ -530,6 +578,19 @@ impl Matcher<'_> {
         self.accept_unique(proposals, MatchedBy::Reference)
     }
 
+    /// Related to an instance matched before, the way AWS relates them (a service's task
+    /// definition, a listener's load balancer, ...): see [`relations`]. Names do not count,
+    /// so what the state calls a cluster `shop` is still the cluster iacgen calls `shop-prod`.
+    fn by_relationship(&mut self, inventory: &Inventory) -> usize {
+        let matches: BTreeMap<Address, usize> = self
+            .matches
+            .iter()
+            .map(|(a, (i, _))| (a.clone(), *i))
+            .collect();
+        let proposals = relations::proposals(inventory, self.state, &matches, &self.taken);
+        self.accept_unique(proposals, MatchedBy::Reference)
+    }
+
     /// Candidates named by what an object is rather than what it is called: the [`relation`]
     /// arguments (a node group's cluster, capacity and instance types), or a name iacgen
     /// derives that is the stem of the state's `name_prefix` (`orders-staging/api_key` and
@@ -664,6 +725,89 @@ impl Matcher<'_> {
     }
 }
 
+/// Whether an instance iacgen would create exists already inside another object of the state:
+/// a route in the `route` list of the route table it belongs to, a rule in the `ingress` /
+/// `egress` list of its security group (as a `terraform refresh` records them, whether they
+/// were written inline or as resources of their own).
+fn inline(inst: &ManagedInstance, state: &[&ResourceInstance]) -> Option<Inline> {
+    let arg = |name: &str| inst.arguments.get(name);
+    let text = |name: &str| arg(name).and_then(Json::as_str);
+    let holder_with_id = |type_: &str, id: &str| {
+        state
+            .iter()
+            .copied()
+            .find(|s| s.address.type_ == type_ && s.id() == Some(id))
+    };
+    match inst.address.type_.as_str() {
+        "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
+            let group = holder_with_id("aws_security_group", text("security_group_id")?)?;
+            let direction = if inst.address.type_.ends_with("ingress_rule") {
+                "ingress"
+            } else {
+                "egress"
+            };
+            let wanted = protocol(&scalar_text(arg("ip_protocol")?)?);
+            let ports = (wanted != "-1").then(|| {
+                (
+                    arg("from_port").and_then(scalar_text),
+                    arg("to_port").and_then(scalar_text),
+                )
+            });
+            let peer = text("cidr_ipv4").or(text("referenced_security_group_id"))?;
+            let rules = group.attribute(direction)?.as_array()?;
+            let found = rules.iter().any(|r| {
+                let same_protocol = r
+                    .get("protocol")
+                    .and_then(scalar_text)
+                    .is_some_and(|p| protocol(&p) == wanted);
+                let same_ports = ports.as_ref().is_none_or(|(from, to)| {
+                    r.get("from_port").and_then(scalar_text) == *from
+                        && r.get("to_port").and_then(scalar_text) == *to
+                });
+                let peers = ["cidr_blocks", "security_groups"]
+                    .iter()
+                    .filter_map(|k| r.get(*k).and_then(Json::as_array))
+                    .flatten()
+                    .filter_map(Json::as_str)
+                    .any(|p| p == peer);
+                same_protocol && same_ports && peers
+            });
+            found.then(|| Inline::Kept {
+                holder: group.address.clone(),
+                rule: match &ports {
+                    Some((Some(from), Some(to))) if from == to => {
+                        format!("{direction} {wanted} {from} {peer}")
+                    }
+                    Some((Some(from), Some(to))) => {
+                        format!("{direction} {wanted} {from}-{to} {peer}")
+                    }
+                    _ => format!("{direction} {wanted} {peer}"),
+                },
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Protocols as AWS records them (`6` is `tcp`, `-1` all).
+fn protocol(p: &str) -> String {
+    match p.to_ascii_lowercase().as_str() {
+        "6" => "tcp".to_string(),
+        "17" => "udp".to_string(),
+        "1" => "icmp".to_string(),
+        "all" => "-1".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn scalar_text(v: &Json) -> Option<String> {
+    match v {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 /// Whether a reference argument of `type_` forces a replacement when it changes.
 fn force_new_reference(type_: &str, argument: &str) -> bool {
     matches!(
@@ -745,12 +889,18 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
     let mut keep = Vec::new();
     for inst in &inventory.instances {
         let Some((index, by)) = matcher.matches.get(&inst.address) else {
+            let inline = inline(inst, matcher.state);
             planned.push(Planned {
                 address: inst.address.clone(),
-                action: Action::Create,
+                action: if inline.is_some() {
+                    Action::Unchanged
+                } else {
+                    Action::Create
+                },
                 state: None,
                 drift: Vec::new(),
                 tainted: false,
+                inline,
             });
             continue;
         };
@@ -792,6 +942,7 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
             }),
             drift,
             tainted: recorded.tainted,
+            inline: None,
         });
     }
     let mut not_managed = Vec::new();
@@ -893,7 +1044,10 @@ fn keeps(inst: &ManagedInstance, recorded: &ResourceInstance) -> Vec<Keep> {
     };
     let config = Json::Object(inst.arguments.clone());
     let mut out = Vec::new();
-    for path in force_new(&address.type_) {
+    let paths = force_new(&address.type_)
+        .iter()
+        .chain(kept_when_matched(&address.type_));
+    for path in paths {
         let (Some(ours), Some(theirs)) =
             (lookup(&config, path), lookup(recorded.attributes(), path))
         else {

@@ -91,6 +91,7 @@ module "service_api" {
   execution_role_name = var.service_api_execution_role_name
   task_role_name      = var.service_api_task_role_name
   load_balancer       = var.service_api_load_balancer
+  existing_rules      = []
 }
 
 module "service_worker" {
@@ -130,6 +131,7 @@ module "service_worker" {
   execution_role_name               = var.service_worker_execution_role_name
   task_role_name                    = var.service_worker_task_role_name
   load_balancer                     = null
+  existing_rules                    = []
 }
 
 module "observability" {

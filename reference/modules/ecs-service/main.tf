@@ -297,7 +297,10 @@ resource "aws_security_group" "service" {
 
 resource "aws_vpc_security_group_ingress_rule" "service_from_load_balancer" {
   # checkov:skip=CKV_AWS_260:Admits only the load balancer's security group (referenced_security_group_id), no CIDR; checkov misreads a rule without cidr_ipv4 on port 80.
-  for_each = local.load_balancer
+  for_each = {
+    for service, lb in local.load_balancer : service => lb
+    if !contains(var.existing_rules, "service_from_load_balancer[${service}]")
+  }
 
   security_group_id            = aws_security_group.service.id
   description                  = "Container port from the load balancer"
@@ -350,7 +353,10 @@ resource "aws_security_group" "load_balancer" {
 
 resource "aws_vpc_security_group_ingress_rule" "load_balancer" {
   # checkov:skip=CKV_AWS_260:An internet-facing load balancer (load_balancer.public) takes HTTP from anywhere; with a certificate HTTP only redirects to HTTPS.
-  for_each = toset(local.listener_ports)
+  for_each = toset([
+    for port in local.listener_ports : port
+    if !contains(var.existing_rules, "load_balancer[${port}]")
+  ])
 
   security_group_id = aws_security_group.load_balancer[var.service].id
   description       = "Port ${each.value} from the load balancer's clients"

@@ -248,3 +248,8 @@ variable "load_balancer" {
     error_message = "Load balancer and target group names may have at most 32 characters."
   }
 }
+
+variable "existing_rules" {
+  description = "Security group rules that exist already, inline in an adopted security group, and are not created again: `service_from_load_balancer[<service>]`, `load_balancer[<port>]`."
+  type        = set(string)
+}

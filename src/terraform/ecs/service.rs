@@ -353,7 +353,10 @@ fn security_groups() -> Body {
                 .comment(
                     "checkov:skip=CKV_AWS_260:Admits only the load balancer's security group (referenced_security_group_id), no CIDR; checkov misreads a rule without cidr_ipv4 on port 80.",
                 )
-                .attr("for_each", ex("local.load_balancer"))
+                .attr(
+                    "for_each",
+                    ex(r#"{ for service, lb in local.load_balancer : service => lb if !contains(var.existing_rules, "service_from_load_balancer[${service}]") }"#),
+                )
                 .blank()
                 .attr("security_group_id", ex("aws_security_group.service.id"))
                 .attr("description", s("Container port from the load balancer"))
@@ -410,7 +413,10 @@ fn load_balancer() -> Body {
             "load_balancer",
             Body::new()
                 .comment("checkov:skip=CKV_AWS_260:An internet-facing load balancer (load_balancer.public) takes HTTP from anywhere; with a certificate HTTP only redirects to HTTPS.")
-                .attr("for_each", ex("toset(local.listener_ports)"))
+                .attr(
+                    "for_each",
+                    ex(r#"toset([for port in local.listener_ports : port if !contains(var.existing_rules, "load_balancer[${port}]")])"#),
+                )
                 .blank()
                 .attr("security_group_id", ex("aws_security_group.load_balancer[var.service].id"))
                 .attr("description", ex(r#""Port ${each.value} from the load balancer's clients""#))

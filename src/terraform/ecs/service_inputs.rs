@@ -270,6 +270,17 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
         ),
         None => Input::wired(lb_var, null()),
     });
+    // Adopting a platform whose security groups carry their rules inline: those rules exist,
+    // and AWS refuses a duplicate. `iacgen plan --write-kept-inline` names them in an override
+    // file of the root; generated code itself always passes none.
+    inputs.push(Input::wired(
+        Variable::new(
+            "existing_rules",
+            "set(string)",
+            "Security group rules that exist already, inline in an adopted security group, and are not created again: `service_from_load_balancer[<service>]`, `load_balancer[<port>]`.",
+        ),
+        ex("[]"),
+    ));
     inputs
 }
 
