@@ -109,6 +109,10 @@ enum Command {
         /// environment directories (`*_override.tf` among them) count as Terraform counts them
         #[arg(long, short, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Proceed even when the state matches so little of the environment (under 20% of
+        /// both) that it is probably another platform's
+        #[arg(long)]
+        allow_low_match: bool,
     },
     /// Check a spec and report every problem, without writing anything
     #[command(after_help = "Example:\n  iacgen validate examples/platform.yaml\n\n\
@@ -229,6 +233,15 @@ fn render(spec: &Path, target: Target) -> Result<iacgen::tree::Tree, String> {
     })
 }
 
+/// How the messages name a state: its path, or standard input for `-`.
+fn state_label(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
 fn read_state(path: &Path) -> Result<iacgen::state::State, String> {
     if path.as_os_str() == "-" {
         use std::io::Read;
@@ -294,15 +307,39 @@ fn run(command: Command) -> Result<ExitCode, String> {
             write_moves,
             write_removed,
             out,
+            allow_low_match,
         } => {
             let mut tree = render(&spec, Target::Terraform)?;
             if let Some(out) = &out {
                 add_files_on_disk(&mut tree, out, &env)?;
             }
-            let state = read_state(&state)?;
+            let state_path = state;
+            let state = read_state(&state_path)?;
             let options = iacgen::state::PlanOptions { adopt };
             let report = iacgen::state::plan(&tree, &env, &state, options)
                 .map_err(|e| format!("error: {}: {e}", spec.display()))?;
+            // Nothing is written for a state of another region, account or platform.
+            let platform = load(&spec)?;
+            let account_id = platform
+                .environments
+                .iter()
+                .find(|e| e.name == env)
+                .and_then(|e| e.account_id.as_deref());
+            let expected = iacgen::state::Expected {
+                env: &env,
+                region: platform.region.get(&env).map_or("", String::as_str),
+                account_id,
+            };
+            let refuse = |e: iacgen::state::OriginError| {
+                format!(
+                    "error: {}: {e}\nerror: nothing written",
+                    state_label(&state_path)
+                )
+            };
+            iacgen::state::check_origin(&state, &expected).map_err(refuse)?;
+            if !allow_low_match {
+                iacgen::state::check_coverage(&report).map_err(refuse)?;
+            }
             if let Some(path) = &write_moves {
                 write_file(path, &iacgen::state::moves_file(&report))?;
             }

@@ -22,6 +22,7 @@ mod import_id;
 mod instance;
 mod inventory;
 mod moves;
+mod origin;
 mod plan;
 mod quote;
 mod report;
@@ -38,6 +39,9 @@ pub use import_id::{MissingAttribute, has_known_format, import_id};
 pub use instance::ResourceInstance;
 pub use inventory::{Inventory, ManagedInstance, Unexpanded};
 pub use moves::{moves_file, removed_file};
+pub use origin::{
+    Coverage, Expected, Found, Origin, OriginError, check_coverage, check_origin, coverage, origin,
+};
 pub use plan::{
     Action, MatchedBy, NotCompared, PlanError, PlanOptions, PlanReport, Planned, StateMatch,
     Summary, Unmatched, inventory, plan,
