@@ -16,6 +16,7 @@ mod detect;
 mod drift;
 mod error;
 mod expansion;
+mod force_new;
 mod functions;
 mod identity;
 mod import_id;
@@ -25,6 +26,7 @@ mod moves;
 mod origin;
 mod plan;
 mod quote;
+mod replacement;
 mod report;
 mod show_json;
 mod snapshot;
@@ -35,6 +37,7 @@ use std::path::Path;
 pub use address::{Address, AddressError, IndexKey, Mode, ModulePath, ModuleStep};
 pub use drift::Drift;
 pub use error::{BinaryKind, Encryption, StateError};
+pub use force_new::{force_new_paths, is_force_new, replacing};
 pub use import_id::{MissingAttribute, has_known_format, import_id};
 pub use instance::ResourceInstance;
 pub use inventory::{Inventory, ManagedInstance, Unexpanded};
@@ -46,6 +49,7 @@ pub use plan::{
     Action, MatchedBy, NotCompared, PlanError, PlanOptions, PlanReport, Planned, StateMatch,
     Summary, Unmatched, inventory, plan,
 };
+pub use replacement::{replaced_by, rolling_deployment};
 pub use snapshot::{Format, Output, Plan, ResourceChange, State};
 
 /// Reads a state from the bytes of a state file or of `terraform show -json` output.

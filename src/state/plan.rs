@@ -43,8 +43,11 @@ pub enum Action {
     Create,
     /// In the state with every known argument as iacgen sets it.
     Unchanged,
-    /// In the state, with arguments iacgen would change (or tainted: replaced).
+    /// In the state, with arguments iacgen would change in place.
     Drifted,
+    /// In the state, but Terraform would replace it: a force-new argument drifted (see
+    /// [`force_new`](super::force_new)), or the object is tainted.
+    Replace,
 }
 
 /// How an instance was found in the state.
@@ -126,6 +129,7 @@ pub struct Summary {
     pub create: usize,
     pub unchanged: usize,
     pub drifted: usize,
+    pub replace: usize,
     pub moved: usize,
     pub import: usize,
     pub not_managed: usize,
@@ -139,6 +143,7 @@ impl PlanReport {
             create: count(Action::Create),
             unchanged: count(Action::Unchanged),
             drifted: count(Action::Drifted),
+            replace: count(Action::Replace),
             moved: self.moves().len(),
             import: self.imports().len(),
             not_managed: self.not_managed.len(),
@@ -149,7 +154,7 @@ impl PlanReport {
     /// Whether Terraform would change anything: the plan's exit code is 2 when it would.
     pub fn has_changes(&self) -> bool {
         let s = self.summary();
-        s.create + s.drifted + s.moved + s.import + s.not_managed > 0
+        s.create + s.drifted + s.replace + s.moved + s.import + s.not_managed > 0
     }
 
     /// `(from, to)` of every instance whose address changes within the state.
@@ -552,11 +557,7 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
                 });
             }
         }
-        let action = if drift.is_empty() && !recorded.tainted {
-            Action::Unchanged
-        } else {
-            Action::Drifted
-        };
+        let action = super::force_new::action(&inst.address.type_, &drift, recorded.tainted);
         planned.push(Planned {
             address: inst.address.clone(),
             action,

@@ -13,6 +13,7 @@ impl Summary {
             format!("{} to create", self.create),
             format!("{} unchanged", self.unchanged),
             format!("{} drifted", self.drifted),
+            format!("{} to replace", self.replace),
         ];
         if adopt {
             parts.push(format!("{} to import", self.import));
@@ -104,6 +105,7 @@ fn action(a: Action) -> &'static str {
         Action::Create => "create",
         Action::Unchanged => "unchanged",
         Action::Drifted => "drifted",
+        Action::Replace => "replace",
     }
 }
 
@@ -187,6 +189,7 @@ impl PlanReport {
                 drift_lines(&mut out, &p.drift);
             }
         }
+        super::replacement::replaced_section(&mut out, self, drift_lines);
         if !self.not_managed.is_empty() {
             let _ = writeln!(
                 out,
@@ -249,6 +252,12 @@ impl PlanReport {
                 if p.tainted {
                     entry["tainted"] = json!(true);
                 }
+                if p.action == Action::Replace {
+                    entry["replaced_by"] = json!(super::replacement::replaced_by(p));
+                    if let Some(changes) = super::replacement::rolling_deployment(p) {
+                        entry["rolling_deployment"] = json!(changes);
+                    }
+                }
                 if !p.drift.is_empty() {
                     entry["drift"] = Json::Array(
                         p.drift
@@ -279,6 +288,7 @@ impl PlanReport {
                 "create": s.create,
                 "unchanged": s.unchanged,
                 "drifted": s.drifted,
+                "replace": s.replace,
                 "moved": s.moved,
                 "import": s.import,
                 "not_managed": s.not_managed,
