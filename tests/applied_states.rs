@@ -45,7 +45,7 @@ fn rebuild_hint(spec: &str, env: &str) -> String {
 #[test]
 fn every_environment_of_the_complete_example_and_a_generated_secret_example_is_applied() {
     let have: Vec<(String, String)> = fixtures().into_iter().map(|(s, e, _)| (s, e)).collect();
-    let platform = iacgen::spec::load_file(spec_path("platform")).unwrap();
+    let platform = iacgen::spec::load_file(&spec_path("platform")).unwrap();
     for env in platform.env_names() {
         assert!(
             have.contains(&("platform".to_string(), env.to_string())),
@@ -81,7 +81,7 @@ fn iacgen_plan_against_each_applied_state_reports_no_change() {
     let fixtures = fixtures();
     assert!(!fixtures.is_empty());
     for (spec, env, path) in &fixtures {
-        let platform = iacgen::spec::load_file(spec_path(spec)).unwrap();
+        let platform = iacgen::spec::load_file(&spec_path(spec)).unwrap();
         let tree = iacgen::render(&platform).unwrap();
         let state = state::read_file(path).unwrap();
         let report = state::plan(&tree, env, &state, PlanOptions::default()).unwrap();
@@ -178,7 +178,7 @@ fn terraform_plans_no_change_against_each_applied_state() {
     let mut generated: Vec<(String, tempfile::TempDir)> = Vec::new();
     for (spec, env, path) in fixtures() {
         if !generated.iter().any(|(s, _)| *s == spec) {
-            let platform = iacgen::spec::load_file(spec_path(&spec)).unwrap();
+            let platform = iacgen::spec::load_file(&spec_path(&spec)).unwrap();
             let dir = tempfile::tempdir().unwrap();
             iacgen::output::generate(&iacgen::render(&platform).unwrap(), dir.path(), false)
                 .unwrap();

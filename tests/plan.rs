@@ -163,6 +163,12 @@ fn arguments_iacgen_sets_literally_report_drift() {
                 "module.network.aws_cloudwatch_log_group.flow_logs".to_string(),
                 vec!["retention_in_days".to_string()]
             ),
+            // Its policy document reads the log group, which has changes: Terraform reads it
+            // during apply, so the policy is known only then and the role policy an update.
+            (
+                "module.network.aws_iam_role_policy.flow_logs".to_string(),
+                vec!["policy".to_string()]
+            ),
             (
                 "module.network.aws_vpc.this".to_string(),
                 vec!["tags".to_string()]
@@ -196,7 +202,13 @@ fn arguments_iacgen_sets_literally_report_drift() {
         ),
         "{text}"
     );
-    assert_eq!(report.summary().replace, 1);
+    // Its route table association is replaced with it (`subnet_id` is force-new).
+    let association = planned(
+        &report,
+        r#"module.network.aws_route_table_association.private["eu-west-1a"]"#,
+    );
+    assert_eq!(state::replaced_by(association), ["subnet_id"]);
+    assert_eq!(report.summary().replace, 2);
 }
 
 #[test]

@@ -12,8 +12,13 @@
 //! Used to tell a replacement from an update in place when a matched object drifts, so that
 //! `iacgen plan` counts replacements as `terraform plan` does.
 
+use std::collections::BTreeMap;
+
+use super::address::Address;
 use super::drift::Drift;
-use super::plan::Action;
+use super::instance::ResourceInstance;
+use super::inventory::{Inventory, ManagedInstance};
+use super::plan::{Action, Planned};
 
 /// `(resource type, force-new paths)`, sorted by type.
 const FORCE_NEW: &[(&str, &[&str])] = &[
@@ -303,6 +308,68 @@ pub(super) fn action(type_: &str, drift: &[Drift], tainted: bool) -> Action {
         Action::Unchanged
     } else {
         Action::Drifted
+    }
+}
+
+/// Replacing an object gives it a new `id`, `arn` and every other attribute the provider
+/// computes: the arguments that refer to them become known only after apply. An object that
+/// refers to one is updated in place, or replaced in turn when that argument is force-new (a
+/// NAT gateway in a replaced subnet). Applies this to `planned` until nothing more changes.
+pub(super) fn propagate(
+    planned: &mut [Planned],
+    inventory: &Inventory,
+    state: &[&ResourceInstance],
+) {
+    let config: BTreeMap<&Address, &ManagedInstance> = inventory
+        .instances
+        .iter()
+        .map(|i| (&i.address, i))
+        .collect();
+    let recorded: BTreeMap<&Address, &ResourceInstance> =
+        state.iter().map(|s| (&s.address, *s)).collect();
+    loop {
+        let replaced: Vec<Address> = planned
+            .iter()
+            .filter(|p| p.action == Action::Replace)
+            .map(|p| p.address.clone())
+            .collect();
+        let mut changed = false;
+        for p in planned.iter_mut() {
+            if p.action == Action::Create || p.action == Action::Replace {
+                continue;
+            }
+            let (Some(inst), Some(old)) = (
+                config.get(&p.address),
+                p.state.as_ref().and_then(|m| recorded.get(&m.address)),
+            ) else {
+                continue;
+            };
+            for r in &inst.references {
+                let value = old.attribute(&r.argument);
+                let stays = config
+                    .get(&r.target)
+                    .is_some_and(|t| t.arguments.get(&r.attribute).is_some_and(|v| !v.is_null()));
+                if !replaced.contains(&r.target)
+                    || stays
+                    || value.is_none_or(|v| v.is_null() || v.as_str() == Some(""))
+                    || inst.ignore_changes.ignores(&r.argument)
+                    || p.drift.iter().any(|d| d.argument == r.argument)
+                {
+                    continue;
+                }
+                p.drift.push(Drift {
+                    argument: r.argument.clone(),
+                    iacgen: None,
+                    state: value.filter(|_| !old.is_sensitive(&r.argument)).cloned(),
+                    after_apply_from: Some(r.target.clone()),
+                });
+                changed = true;
+            }
+            p.action = action(&p.address.type_, &p.drift, p.tainted);
+        }
+        if !changed {
+            return;
+        }
     }
 }
 

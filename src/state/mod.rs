@@ -12,6 +12,7 @@
 
 mod address;
 mod config;
+mod deferred;
 mod detect;
 mod drift;
 mod error;

@@ -257,7 +257,9 @@ pub fn plan(
             break;
         }
     }
-    Ok(report(env, options, &inventory, &matcher))
+    let mut report = report(env, options, &inventory, &matcher);
+    super::deferred::propagate(&mut report.planned, &config, &inventory, matcher.state);
+    Ok(report)
 }
 
 /// The state a plan compares with: for a saved plan, the state it was made from.

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use serde_json::{Value as Json, json};
 
+use super::address::Mode;
 use super::drift::Drift;
 use super::plan::{Action, MatchedBy, PlanReport, Summary};
 
@@ -45,10 +46,20 @@ fn value(v: &Option<Json>) -> String {
 
 fn drift_lines(out: &mut String, drift: &[Drift]) {
     for d in drift {
+        if let Some(target) = d.after_apply_from.as_ref().filter(|t| t.mode == Mode::Data) {
+            let _ = writeln!(
+                out,
+                "      {}: {} in the state, known after apply in iacgen ({target} is read during \
+                 apply: it depends on changes)",
+                d.argument,
+                value(&d.state)
+            );
+            continue;
+        }
         if let Some(target) = &d.after_apply_from {
             let _ = writeln!(
                 out,
-                "      {}: {} in the state, known after apply in iacgen ({target} is to be created)",
+                "      {}: {} in the state, known after apply in iacgen ({target} is to be created or replaced)",
                 d.argument,
                 value(&d.state)
             );
