@@ -87,9 +87,12 @@ enum Command {
         /// The environment to compare
         #[arg(long, value_name = "ENV")]
         env: String,
-        /// The state: a terraform.tfstate, `terraform show -json` output, or `-` for stdin
-        #[arg(long, value_name = "FILE")]
-        state: PathBuf,
+        /// The state: a terraform.tfstate, `terraform show -json` output, or `-` for stdin.
+        /// Repeat it for a platform split over several states (one per component): all of
+        /// them adopt into this environment, and what is found in the second and later ones
+        /// is imported
+        #[arg(long, value_name = "FILE", required = true)]
+        state: Vec<PathBuf>,
         /// Print the report as JSON
         #[arg(long)]
         json: bool,
@@ -100,11 +103,12 @@ enum Command {
         /// Write `moved` blocks (or, with --adopt, `import` blocks) to FILE, for the environment root
         #[arg(long, value_name = "FILE")]
         write_moves: Option<PathBuf>,
-        /// Write `removed` blocks to FILE: with --adopt for the old root; otherwise for the
-        /// resources of the state iacgen does not manage, so Terraform forgets rather than
-        /// destroys them
+        /// Write `removed` blocks to FILE: with --adopt or several states, what each old root
+        /// must forget (give FILE once per such state, in order; Terraform-refused cases become
+        /// `terraform state rm` commands in it); otherwise for the resources of the state
+        /// iacgen does not manage, so Terraform forgets rather than destroys them
         #[arg(long, value_name = "FILE")]
-        write_removed: Option<PathBuf>,
+        write_removed: Vec<PathBuf>,
         /// The generated repository on disk: `.tf` files added by hand in its module and
         /// environment directories (`*_override.tf` among them) count as Terraform counts them
         #[arg(long, short, value_name = "DIR")]
@@ -233,6 +237,50 @@ fn render(spec: &Path, target: Target) -> Result<iacgen::tree::Tree, String> {
     })
 }
 
+/// What the root of one old state must forget, for people.
+fn print_forget(f: &iacgen::state::Forget, path: &Path, written: Option<&PathBuf>) {
+    let label = state_label(path);
+    if f.is_empty() {
+        println!("\nThe root of {label} keeps all its objects.");
+        return;
+    }
+    println!("\nThe root of {label} must forget what this environment imports:");
+    for r in &f.removed {
+        println!(
+            "  removed {{ from = {} }} (destroy = false), and delete {}",
+            r.from, r.delete
+        );
+    }
+    if !f.state_rm.is_empty() {
+        println!("  run there (these share a module call or resource with what it keeps):");
+        for c in f.commands() {
+            println!("    {c}");
+        }
+    }
+    match written {
+        Some(file) => println!("  Wrote {}.", file.display()),
+        None => println!("  --write-removed FILE writes its `removed` blocks."),
+    }
+}
+
+fn forget_json(forgets: &[iacgen::state::Forget], paths: &[PathBuf]) -> serde_json::Value {
+    serde_json::Value::Array(
+        forgets
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "state": state_label(&paths[f.source]),
+                    "removed": f.removed.iter().map(|r| serde_json::json!({
+                        "from": r.from,
+                        "delete": r.delete,
+                    })).collect::<Vec<_>>(),
+                    "state_rm": f.state_rm.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
+}
+
 /// How the messages name a state: its path, or standard input for `-`.
 fn state_label(path: &Path) -> String {
     if path.as_os_str() == "-" {
@@ -313,10 +361,15 @@ fn run(command: Command) -> Result<ExitCode, String> {
             if let Some(out) = &out {
                 add_files_on_disk(&mut tree, out, &env)?;
             }
-            let state_path = state;
-            let state = read_state(&state_path)?;
+            if state.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+                return Err("error: --state - (standard input) can be given once".to_string());
+            }
+            let states = state
+                .iter()
+                .map(|p| read_state(p))
+                .collect::<Result<Vec<_>, _>>()?;
             let options = iacgen::state::PlanOptions { adopt };
-            let report = iacgen::state::plan(&tree, &env, &state, options)
+            let report = iacgen::state::plan_states(&tree, &env, &states, options)
                 .map_err(|e| format!("error: {}: {e}", spec.display()))?;
             // Nothing is written for a state of another region, account or platform.
             let platform = load(&spec)?;
@@ -330,45 +383,95 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 region: platform.region.get(&env).map_or("", String::as_str),
                 account_id,
             };
-            let refuse = |e: iacgen::state::OriginError| {
-                format!(
-                    "error: {}: {e}\nerror: nothing written",
-                    state_label(&state_path)
-                )
-            };
-            iacgen::state::check_origin(&state, &expected).map_err(refuse)?;
+            for (path, s) in state.iter().zip(&states) {
+                iacgen::state::check_origin(s, &expected).map_err(|e| {
+                    format!("error: {}: {e}\nerror: nothing written", state_label(path))
+                })?;
+            }
             if !allow_low_match {
-                iacgen::state::check_coverage(&report).map_err(refuse)?;
+                iacgen::state::check_coverage(&report).map_err(|e| {
+                    let which = state
+                        .iter()
+                        .map(|p| state_label(p))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    format!("error: {which}: {e}\nerror: nothing written")
+                })?;
+            }
+            // Several states, or adopting: each old root forgets what this environment imports.
+            let forgets = if adopt || states.len() > 1 {
+                Some(iacgen::state::forget(&report, states.len()))
+            } else {
+                None
+            };
+            match &forgets {
+                Some(f) if !write_removed.is_empty() && write_removed.len() != f.len() => {
+                    let which: Vec<String> =
+                        f.iter().map(|f| state_label(&state[f.source])).collect();
+                    return Err(format!(
+                        "error: --write-removed is given {} time(s); give it once for each state                          whose root must forget what this environment imports ({}: {}), in that                          order\nerror: nothing written",
+                        write_removed.len(),
+                        f.len(),
+                        which.join(", ")
+                    ));
+                }
+                None if write_removed.len() > 1 => {
+                    return Err(
+                        "error: --write-removed is given more than once for one state\n\
+                         error: nothing written"
+                            .to_string(),
+                    );
+                }
+                _ => {}
             }
             if let Some(path) = &write_moves {
                 write_file(path, &iacgen::state::moves_file(&report))?;
             }
-            if let Some(path) = &write_removed {
-                write_file(path, &iacgen::state::removed_file(&report))?;
+            match &forgets {
+                Some(f) => {
+                    for (path, f) in write_removed.iter().zip(f) {
+                        write_file(path, &iacgen::state::forget_file(&report, f))?;
+                    }
+                }
+                None => {
+                    if let Some(path) = write_removed.first() {
+                        write_file(path, &iacgen::state::removed_file(&report))?;
+                    }
+                }
             }
             if json {
-                println!("{:#}", report.to_json());
+                let mut doc = report.to_json();
+                if let Some(f) = &forgets {
+                    doc["forget"] = forget_json(f, &state);
+                }
+                println!("{doc:#}");
             } else {
                 print!("{}", report.to_text());
                 if let Some(path) = &write_moves {
-                    let (what, n) = if adopt {
-                        ("import", report.imports().len())
-                    } else {
-                        ("moved", report.moves().len())
+                    let moved = report.moves().len();
+                    let imports = report.imports().len();
+                    let what = match (moved, imports) {
+                        (_, 0) => format!("{moved} `moved`"),
+                        (0, _) => format!("{imports} `import`"),
+                        _ => format!("{moved} `moved` and {imports} `import`"),
                     };
-                    println!("Wrote {n} `{what}` block(s) to {}.", path.display());
+                    println!("Wrote {what} block(s) to {}.", path.display());
                 }
-                if let Some(path) = &write_removed {
-                    println!(
-                        "Wrote {} `removed` block(s) to {}.",
-                        report.removed().len(),
-                        path.display()
-                    );
-                } else if adopt && !report.removed().is_empty() {
-                    println!(
-                        "The old root must forget what this environment imports: \
-                         --write-removed FILE writes its `removed` blocks."
-                    );
+                match &forgets {
+                    Some(forgets) => {
+                        for (i, f) in forgets.iter().enumerate() {
+                            print_forget(f, &state[f.source], write_removed.get(i));
+                        }
+                    }
+                    None => {
+                        if let Some(path) = write_removed.first() {
+                            println!(
+                                "Wrote {} `removed` block(s) to {}.",
+                                report.removed().len(),
+                                path.display()
+                            );
+                        }
+                    }
                 }
             }
             Ok(if report.has_changes() {

@@ -69,8 +69,11 @@ pub struct StateMatch {
     pub matched_by: MatchedBy,
     /// The remote object's `id` attribute.
     pub id: Option<String>,
-    /// With [`PlanOptions::adopt`]: the ID to import it with.
+    /// With [`PlanOptions::adopt`], or from a state other than the first: the ID to import
+    /// it with.
     pub import_id: Option<Result<String, MissingAttribute>>,
+    /// Which of the states it is in (0: the first, the environment's own unless adopting).
+    pub source: usize,
 }
 
 /// One instance iacgen would manage, and what happens to it.
@@ -88,7 +91,7 @@ impl Planned {
     pub fn moved_from(&self, adopt: bool) -> Option<&Address> {
         self.state
             .as_ref()
-            .filter(|m| !adopt && m.address != self.address)
+            .filter(|m| !adopt && m.source == 0 && m.address != self.address)
             .map(|m| &m.address)
     }
 }
@@ -98,6 +101,8 @@ impl Planned {
 pub struct Unmatched {
     pub address: Address,
     pub id: Option<String>,
+    /// Which of the states it is in (0: the first).
+    pub source: usize,
 }
 
 /// Resources or module calls whose instances are known only after apply, and the state
@@ -199,7 +204,7 @@ impl PlanReport {
                 .iter()
                 .map(|p| config_address(&p.address))
                 .collect();
-            for u in &self.not_managed {
+            for u in self.not_managed.iter().filter(|u| u.source == 0) {
                 let resource = config_address(&u.address);
                 if !declared.contains(&resource) {
                     out.insert(resource);
@@ -570,6 +575,7 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
                 import_id: options
                     .adopt
                     .then(|| import_id(&inst.address.type_, recorded)),
+                source: 0,
             }),
             drift,
             tainted: recorded.tainted,
@@ -598,6 +604,7 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
             None => not_managed.push(Unmatched {
                 address: s.address.clone(),
                 id: s.id().map(str::to_string),
+                source: 0,
             }),
         }
     }

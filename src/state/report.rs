@@ -20,6 +20,10 @@ impl Summary {
             parts.push(format!("{} to import", self.import));
         } else {
             parts.push(format!("{} moved", self.moved));
+            // From the other states of a platform split over several.
+            if self.import > 0 {
+                parts.push(format!("{} to import", self.import));
+            }
         }
         parts.push(format!("{} not managed by iacgen", self.not_managed));
         if self.not_compared > 0 {
