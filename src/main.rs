@@ -73,13 +73,26 @@ enum Command {
         terraform state pull | iacgen plan platform.yaml --env prod --state -\n  \
         iacgen plan platform.yaml --env prod --state old.tfstate --write-moves environments/prod/moves.tf\n  \
         iacgen plan platform.yaml --env prod --state old-root.tfstate --adopt \\\n      \
-        --write-moves environments/prod/imports.tf --write-removed ../old-root/forget.tf\n\n\
+        --write-moves environments/prod/imports.tf --write-removed ../old-root/forget.tf\n  \
+        iacgen plan platform.yaml --env prod --state vpc.tfstate --state eks.tfstate \\\n      \
+        --write-moves environments/prod/adopt.tf --write-removed ../eks/forget.tf\n\n\
         The state is a terraform.tfstate (format version 4, as `terraform state pull` prints it) \
         or `terraform show -json` output. Resources are matched by address, then by what names \
-        them (CIDR blocks, names, ...). Without --adopt the state is the environment's own: \
-        resources found under another address get `moved` blocks. With --adopt the state belongs \
-        to another root that the environment replaces: they get `import` blocks here and \
-        `removed` blocks (destroy = false) for the old root.\n\n\
+        them (CIDR blocks, names, ...). Without --adopt the (first) state is the environment's \
+        own: resources found under another address get `moved` blocks. With --adopt the state \
+        belongs to another root that the environment replaces: they get `import` blocks here, \
+        and the old root forgets them with `removed` blocks (destroy = false; whole module calls \
+        for a module-based root) or `terraform state rm` commands. With several --state (one per \
+        component), all adopt into this environment: what the second and later states hold is \
+        imported, and each of their roots gets what it must forget (one --write-removed per \
+        such state, in order).\n\n\
+        The report counts as `terraform plan` does: a drift on a force-new argument (a subnet's \
+        CIDR, a cluster's role, ...) is a replacement naming the argument, and so is what it \
+        takes with it; a new ECS task definition revision is reported as a rolling deployment \
+        with its container changes.\n\n\
+        Refused (exit 1, nothing written): a state of another region, or of another account than \
+        environments.<env>.account_id; a state matching under 20% of both its instances and the \
+        environment's (--allow-low-match proceeds).\n\n\
         Exit codes: 0 nothing to do, 2 changes, 1 error.")]
     Plan {
         /// The spec file (.yaml, .yml, .toml or .json)
@@ -100,12 +113,14 @@ enum Command {
         /// instead of moving them
         #[arg(long)]
         adopt: bool,
-        /// Write `moved` blocks (or, with --adopt, `import` blocks) to FILE, for the environment root
+        /// Write `moved` blocks, and `import` blocks for what is imported (everything with
+        /// --adopt; what the second and later states hold), to FILE, for the environment root
         #[arg(long, value_name = "FILE")]
         write_moves: Option<PathBuf>,
         /// Write `removed` blocks to FILE: with --adopt or several states, what each old root
-        /// must forget (give FILE once per such state, in order; Terraform-refused cases become
-        /// `terraform state rm` commands in it); otherwise for the resources of the state
+        /// must forget (give FILE once per such state, in order; where Terraform would refuse a
+        /// `removed` block, the file lists `terraform state rm` commands); otherwise for the
+        /// resources of the state
         /// iacgen does not manage, so Terraform forgets rather than destroys them
         #[arg(long, value_name = "FILE")]
         write_removed: Vec<PathBuf>,
