@@ -260,3 +260,38 @@ fn a_new_image_is_a_rolling_deployment_and_a_retention_an_update_of_the_applied_
     let text = report.to_text();
     assert!(text.contains("rolling deployment"), "{text}");
 }
+
+#[test]
+fn a_node_pool_of_other_instance_types_replaces_its_node_group_as_terraform_does() {
+    let Some(tools) = tools() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // instance_types is force-new on a node group; a node pool's maximum size is not.
+    let spec = spec(
+        dir.path(),
+        "platform.yaml",
+        &[
+            (
+                "instance_types: [m6i.large]",
+                "instance_types: [m6i.2xlarge]",
+            ),
+            (
+                "max: { dev: 3, default: 20 }",
+                "max: { dev: 5, default: 20 }",
+            ),
+        ],
+    );
+    let state = manifest_dir().join("tests/fixtures/applied/platform.dev.tfstate");
+    let report = agree(&tools, &spec, "dev", &state);
+    let replaced: Vec<String> = report
+        .planned
+        .iter()
+        .filter(|p| p.action == Action::Replace)
+        .flat_map(state::replaced_by)
+        .collect();
+    assert!(
+        replaced.iter().any(|a| a == "instance_types"),
+        "{}",
+        report.to_text()
+    );
+    assert!(report.summary().drifted >= 1, "{}", report.to_text());
+}

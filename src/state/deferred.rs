@@ -35,6 +35,9 @@ enum Named {
     /// [`force_new::propagate`] instance by instance).
     Resource(String, String, Option<String>, bool),
     Data(String, String),
+    /// `var.NAME`, `module.NAME...` or `each.value`: a value that may come from outside the
+    /// module.
+    Outside,
 }
 
 /// Applies replacements and deferred data source reads to `planned` until nothing changes.
@@ -105,6 +108,36 @@ fn defer_data_reads(
     if deferred.is_empty() && replaced.is_empty() {
         return false;
     }
+    // What each replaced object's provider computed (and a replacement changes): the strings
+    // of its state that iacgen does not set.
+    let computed: Vec<(Address, BTreeSet<String>)> = planned
+        .iter()
+        .filter(|p| p.action == Action::Replace)
+        .filter_map(|p| {
+            let old = recorded.get(&p.state.as_ref()?.address)?;
+            let mut set = BTreeSet::new();
+            if let serde_json::Value::Object(attrs) = old.attributes() {
+                // Tags are the same on many objects: they identify nothing.
+                for (key, v) in attrs {
+                    if key != "tags" && key != "tags_all" {
+                        strings(v, &mut set);
+                    }
+                }
+            }
+            let mut known = BTreeSet::new();
+            if let Some(args) = inventory_args.get(&p.address) {
+                for v in args.values() {
+                    strings(v, &mut known);
+                }
+            }
+            let set: BTreeSet<String> = set
+                .difference(&known)
+                .filter(|s| identifies(s))
+                .cloned()
+                .collect();
+            Some((p.address.clone(), set))
+        })
+        .collect();
     let mut changed = false;
     for p in planned.iter_mut() {
         if matches!(p.action, Action::Create | Action::Replace) {
@@ -140,7 +173,7 @@ fn defer_data_reads(
                 Named::Data(t, d) => deferred
                     .iter()
                     .find(|a| a.module == p.address.module && a.type_ == *t && a.name == *d),
-                Named::Resource(..) => None,
+                Named::Resource(..) | Named::Outside => None,
             });
             // Or a replaced resource read through an expression other than a plain reference
             // (`values(aws_subnet.db)[*].id`), for an attribute iacgen does not set.
@@ -157,10 +190,30 @@ fn defer_data_reads(
                     _ => None,
                 })
             });
+            // Or a replaced object picked by key (`T.N[each.value.pool].resources[0]...`) or
+            // passed in from another module: the argument's recorded value holds one of the
+            // values the provider computed for that object, which a replacement changes.
+            let value = old.attribute(&argument);
+            let data = data.or_else(|| {
+                let value = value?;
+                found.iter().find_map(|n| {
+                    let candidate = |a: &Address| match n {
+                        Named::Resource(t, r, _, true) => {
+                            a.module == p.address.module && a.type_ == *t && a.name == *r
+                        }
+                        Named::Outside => true,
+                        _ => false,
+                    };
+                    computed
+                        .iter()
+                        .filter(|(a, _)| candidate(a))
+                        .find(|(_, strings)| mentions(value, strings))
+                        .map(|(a, _)| a)
+                })
+            });
             let Some(data) = data else {
                 continue;
             };
-            let value = old.attribute(&argument);
             if value.is_none_or(|v| v.is_null() || v.as_str() == Some(""))
                 || p.drift.iter().any(|d| d.argument == argument)
                 || resource_ignores(resource, &argument)
@@ -193,6 +246,39 @@ fn sets_known(
         .is_some_and(|v| !v.is_null())
 }
 
+/// Shorter strings (a region, a name part) would be found by coincidence.
+const MIN_MENTION: usize = 12;
+
+/// Whether a computed string can stand for one object: long, with digits (IDs, ARNs, generated
+/// names), and not a number alone (an account ID is in every ARN).
+fn identifies(s: &str) -> bool {
+    s.len() >= MIN_MENTION
+        && s.bytes().any(|b| b.is_ascii_digit())
+        && !s.bytes().all(|b| b.is_ascii_digit())
+        && !s.contains(char::is_whitespace)
+}
+
+fn strings(value: &serde_json::Value, out: &mut BTreeSet<String>) {
+    match value {
+        serde_json::Value::String(s) => {
+            out.insert(s.clone());
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| strings(v, out)),
+        _ => {}
+    }
+}
+
+/// Whether a recorded value holds one of `wanted`, whole or inside a longer string (a JSON
+/// document such as a dashboard body).
+fn mentions(value: &serde_json::Value, wanted: &BTreeSet<String>) -> bool {
+    let mut found = BTreeSet::new();
+    strings(value, &mut found);
+    found
+        .iter()
+        .any(|s| wanted.iter().any(|w| s == w || s.contains(w.as_str())))
+}
+
 fn resource_ignores(resource: &super::config::ResourceConfig, argument: &str) -> bool {
     resource.ignore_changes.ignores(argument)
 }
@@ -219,6 +305,7 @@ fn deferred_data(
             let depends = found.iter().any(|n| match n {
                 Named::Resource(t, r, _, _) => changing.contains(&(t.as_str(), r.as_str())),
                 Named::Data(t, d) => out.contains(&(t.clone(), d.clone())),
+                Named::Outside => false,
             });
             if depends {
                 out.insert(data.clone());
@@ -306,6 +393,10 @@ fn walk(
                     _ => None,
                 };
                 match (root.as_str(), attr(0), attr(1)) {
+                    // `each.value` too: a `for_each` over a variable brings its values in.
+                    ("var" | "module" | "each", _, _) => {
+                        found.insert(Named::Outside);
+                    }
                     ("data", Some(type_), Some(name)) => {
                         found.insert(Named::Data(type_, name));
                     }
