@@ -88,16 +88,29 @@ enum Command {
         iacgen plan platform.yaml --env prod --state old.tfstate --write-moves environments/prod/moves.tf\n  \
         iacgen plan platform.yaml --env prod --state old-root.tfstate --adopt \\\n      \
         --write-moves environments/prod/imports.tf --write-removed ../old-root/forget.tf\n  \
-        iacgen plan platform.yaml --env prod --state old.tfstate --write-kept && iacgen generate platform.yaml --out .\n\n\
+        iacgen plan platform.yaml --env prod --state old.tfstate --write-kept && iacgen generate platform.yaml --out .\n  \
+        iacgen plan platform.yaml --env prod --state vpc.tfstate --state eks.tfstate \\\n      \
+        --write-moves environments/prod/adopt.tf --write-removed ../eks/forget.tf\n\n\
         The state is a terraform.tfstate (format version 4, as `terraform state pull` prints it) \
         or `terraform show -json` output. Resources are matched by address, then by what names \
-        them (CIDR blocks, names, ...). Without --adopt the state is the environment's own: \
-        resources found under another address get `moved` blocks. With --adopt the state belongs \
-        to another root that the environment replaces: they get `import` blocks here and \
-        `removed` blocks (destroy = false) for the old root. Arguments of matched objects whose \
-        change would replace them (names from a name_prefix, a node group's role, ...) are listed \
-        \"to keep\"; --write-kept records them in <spec name>.kept.yaml beside the spec, which \
-        generate, diff, validate and plan read.\n\n\
+        them (CIDR blocks, names, ...). Without --adopt the (first) state is the environment's \
+        own: resources found under another address get `moved` blocks. With --adopt the state \
+        belongs to another root that the environment replaces: they get `import` blocks here, \
+        and the old root forgets them with `removed` blocks (destroy = false; whole module calls \
+        for a module-based root) or `terraform state rm` commands. With several --state (one per \
+        component), all adopt into this environment: what the second and later states hold is \
+        imported, and each of their roots gets what it must forget (one --write-removed per \
+        such state, in order).\n\n\
+        The report counts as `terraform plan` does: a drift on a force-new argument (a subnet's \
+        CIDR, a cluster's role, ...) is a replacement naming the argument, and so is what it \
+        takes with it; a new ECS task definition revision is reported as a rolling deployment \
+        with its container changes.\n\n\
+        Arguments of matched objects whose change would replace them (names from a name_prefix, \
+        a node group's role, ...) are listed \"to keep\"; --write-kept records them in \
+        <spec name>.kept.yaml beside the spec, which generate, diff, validate and plan read.\n\n\
+        Refused (exit 1, nothing written): a state of another region, or of another account than \
+        environments.<env>.account_id; a state matching under 20% of both its instances and the \
+        environment's (--allow-low-match proceeds).\n\n\
         Exit codes: 0 nothing to do, 2 changes, 1 error.")]
     Plan {
         /// The spec file (.yaml, .yml, .toml or .json)
@@ -105,9 +118,12 @@ enum Command {
         /// The environment to compare
         #[arg(long, value_name = "ENV")]
         env: String,
-        /// The state: a terraform.tfstate, `terraform show -json` output, or `-` for stdin
-        #[arg(long, value_name = "FILE")]
-        state: PathBuf,
+        /// The state: a terraform.tfstate, `terraform show -json` output, or `-` for stdin.
+        /// Repeat it for a platform split over several states (one per component): all of
+        /// them adopt into this environment, and what is found in the second and later ones
+        /// is imported
+        #[arg(long, value_name = "FILE", required = true)]
+        state: Vec<PathBuf>,
         /// text: the report for a person; json: the same as one JSON object; github: the text
         /// report plus workflow commands (a notice with the counts, a warning for each resource
         /// Terraform would destroy)
@@ -120,14 +136,17 @@ enum Command {
         /// instead of moving them
         #[arg(long)]
         adopt: bool,
-        /// Write `moved` blocks (or, with --adopt, `import` blocks) to FILE, for the environment root
+        /// Write `moved` blocks, and `import` blocks for what is imported (everything with
+        /// --adopt; what the second and later states hold), to FILE, for the environment root
         #[arg(long, value_name = "FILE")]
         write_moves: Option<PathBuf>,
-        /// Write `removed` blocks to FILE: with --adopt for the old root; otherwise for the
-        /// resources of the state iacgen does not manage, so Terraform forgets rather than
-        /// destroys them
+        /// Write `removed` blocks to FILE: with --adopt or several states, what each old root
+        /// must forget (give FILE once per such state, in order; where Terraform would refuse a
+        /// `removed` block, the file lists `terraform state rm` commands); otherwise for the
+        /// resources of the state
+        /// iacgen does not manage, so Terraform forgets rather than destroys them
         #[arg(long, value_name = "FILE")]
-        write_removed: Option<PathBuf>,
+        write_removed: Vec<PathBuf>,
         /// Write an override file (name it `*_override.tf`, in the environment root) naming the
         /// security group rules that exist inline in adopted security groups, so that Terraform
         /// does not create them again
@@ -147,6 +166,10 @@ enum Command {
         /// environment directories (`*_override.tf` among them) count as Terraform counts them
         #[arg(long, short, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Proceed even when the state matches so little of the environment (under 20% of
+        /// both) that it is probably another platform's
+        #[arg(long)]
+        allow_low_match: bool,
     },
     /// Check a spec and report every problem, without writing anything
     #[command(after_help = "Examples:\n  iacgen validate examples/platform.yaml\n  \
@@ -432,6 +455,69 @@ fn with_spec(
     })
 }
 
+/// What the root of one old state must forget, for people.
+fn print_forget(f: &iacgen::state::Forget, path: &Path, written: Option<&PathBuf>) -> String {
+    use std::fmt::Write as _;
+    let label = state_label(path);
+    let mut text = String::new();
+    if f.is_empty() {
+        let _ = writeln!(text, "\nThe root of {label} keeps all its objects.");
+        return text;
+    }
+    let _ = writeln!(
+        text,
+        "\nThe root of {label} must forget what this environment imports:"
+    );
+    for r in &f.removed {
+        let _ = writeln!(
+            text,
+            "  removed {{ from = {} }} (destroy = false), and delete {}",
+            r.from, r.delete
+        );
+    }
+    if !f.state_rm.is_empty() {
+        let _ = writeln!(
+            text,
+            "  run there (these share a module call or resource with what it keeps):"
+        );
+        for c in f.commands() {
+            let _ = writeln!(text, "    {c}");
+        }
+    }
+    let _ = match written {
+        Some(file) => writeln!(text, "  Wrote {}.", file.display()),
+        None => writeln!(text, "  --write-removed FILE writes its `removed` blocks."),
+    };
+    text
+}
+
+fn forget_json(forgets: &[iacgen::state::Forget], paths: &[PathBuf]) -> serde_json::Value {
+    serde_json::Value::Array(
+        forgets
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "state": state_label(&paths[f.source]),
+                    "removed": f.removed.iter().map(|r| serde_json::json!({
+                        "from": r.from,
+                        "delete": r.delete,
+                    })).collect::<Vec<_>>(),
+                    "state_rm": f.state_rm.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// How the messages name a state: its path, or standard input for `-`.
+fn state_label(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
 fn read_state(path: &Path) -> Result<iacgen::state::State, String> {
     if path.as_os_str() == "-" {
         use std::io::Read;
@@ -501,15 +587,41 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
             write_kept,
             allow_destroy,
             out: dir,
+            allow_low_match,
         } => {
             let format = if json { ReportFormat::Json } else { format };
             let platform = load(&spec, format, out)?;
             let mut kept = load_kept(&spec, &platform)?;
+            if state.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+                return Err("error: --state - (standard input) can be given once"
+                    .to_string()
+                    .into());
+            }
+            let labels: Vec<String> = state.iter().map(|p| state_label(p)).collect();
             progress(
                 out.quiet(),
-                format_args!("iacgen: reading the state {}", state.display()),
+                format_args!("iacgen: reading the state {}", labels.join(", ")),
             );
-            let state = read_state(&state)?;
+            let states = state
+                .iter()
+                .map(|p| read_state(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            // Nothing is written for a state of another region, account or platform.
+            let account_id = platform
+                .environments
+                .iter()
+                .find(|e| e.name == env)
+                .and_then(|e| e.account_id.as_deref());
+            let expected = iacgen::state::Expected {
+                env: &env,
+                region: platform.region.get(&env).map_or("", String::as_str),
+                account_id,
+            };
+            for (path, s) in state.iter().zip(&states) {
+                iacgen::state::check_origin(s, &expected).map_err(|e| {
+                    format!("error: {}: {e}\nerror: nothing written", state_label(path))
+                })?;
+            }
             let options = iacgen::state::PlanOptions { adopt };
             // Kept values change the code, and so what matches (a role's policy attachments
             // once its name is kept): plan again until nothing more is to be kept.
@@ -519,7 +631,7 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
                 if let Some(dir) = &dir {
                     add_files_on_disk(&mut tree, dir, &env)?;
                 }
-                let report = iacgen::state::plan(&tree, &env, &state, options)
+                let report = iacgen::state::plan_states(&tree, &env, &states, options)
                     .map_err(|e| format!("error: {}: {e}", spec.display()))?;
                 rounds += 1;
                 if !write_kept || report.keep.is_empty() || rounds == 4 {
@@ -527,6 +639,11 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
                 }
                 kept = report.kept_with(&kept);
             };
+            if !allow_low_match {
+                iacgen::state::check_coverage(&report).map_err(|e| {
+                    format!("error: {}: {e}\nerror: nothing written", labels.join(", "))
+                })?;
+            }
             let allowed = |a: &iacgen::state::Address| {
                 allow_destroy
                     .iter()
@@ -538,7 +655,12 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
                 .filter(|u| !allowed(&u.address))
                 .map(|u| u.address.to_string())
                 .collect();
-            if !adopt && write_moves.is_some() && write_removed.is_none() && !destroyed.is_empty() {
+            if !adopt
+                && states.len() == 1
+                && write_moves.is_some()
+                && write_removed.is_empty()
+                && !destroyed.is_empty()
+            {
                 return Err(format!(
                     "error: Terraform would destroy {} object(s) of the state that the spec has no \
                      place for:\n  {}\nKeep them with --write-removed FILE (`removed` blocks, \
@@ -549,6 +671,34 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
                 .into());
             }
             report.not_managed.retain(|u| !allowed(&u.address));
+            // Several states, or adopting: each old root forgets what this environment imports.
+            let forgets = if adopt || states.len() > 1 {
+                Some(iacgen::state::forget(&report, states.len()))
+            } else {
+                None
+            };
+            match &forgets {
+                Some(f) if !write_removed.is_empty() && write_removed.len() != f.len() => {
+                    let which: Vec<String> =
+                        f.iter().map(|f| state_label(&state[f.source])).collect();
+                    return Err(format!(
+                        "error: --write-removed is given {} time(s); give it once for each state \
+                         whose root must forget what this environment imports ({}: {}), in that \
+                         order\nerror: nothing written",
+                        write_removed.len(),
+                        f.len(),
+                        which.join(", ")
+                    )
+                    .into());
+                }
+                None if write_removed.len() > 1 => {
+                    return Err("error: --write-removed is given more than once for one state\n\
+                         error: nothing written"
+                        .to_string()
+                        .into());
+                }
+                _ => {}
+            }
             if write_kept {
                 let path = iacgen::spec::kept_path(&spec);
                 write_file(&path, &iacgen::spec::kept_yaml(&kept))?;
@@ -556,14 +706,29 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
             if let Some(path) = &write_moves {
                 write_file(path, &iacgen::state::moves_file(&report))?;
             }
-            if let Some(path) = &write_removed {
-                write_file(path, &iacgen::state::removed_file(&report))?;
+            match &forgets {
+                Some(f) => {
+                    for (path, f) in write_removed.iter().zip(f) {
+                        write_file(path, &iacgen::state::forget_file(&report, f))?;
+                    }
+                }
+                None => {
+                    if let Some(path) = write_removed.first() {
+                        write_file(path, &iacgen::state::removed_file(&report))?;
+                    }
+                }
             }
             if let Some(path) = &write_kept_inline {
                 write_file(path, &iacgen::state::kept_inline_file(&report))?;
             }
             match format {
-                ReportFormat::Json => out.line(format_args!("{:#}", report.to_json()))?,
+                ReportFormat::Json => {
+                    let mut doc = report.to_json();
+                    if let Some(f) = &forgets {
+                        doc["forget"] = forget_json(f, &state);
+                    }
+                    out.line(format_args!("{doc:#}"))?;
+                }
                 ReportFormat::Github => {
                     out.note(report.to_text().trim_end())?;
                     out.print(&cli::report::plan_github(&report))?;
@@ -572,22 +737,17 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
             }
             if format != ReportFormat::Json {
                 if let Some(path) = &write_moves {
-                    let (what, n) = if adopt {
-                        ("import", report.imports().len())
-                    } else {
-                        ("moved", report.moves().len())
+                    let moved = report.moves().len();
+                    let imports = report.imports().len() + report.inline_imports().len();
+                    let what = match (moved, imports) {
+                        (_, 0) => format!("{moved} `moved`"),
+                        (0, _) => format!("{imports} `import`"),
+                        _ => format!("{moved} `moved` and {imports} `import`"),
                     };
                     out.note(format_args!(
-                        "Wrote {n} `{what}` block(s) to {}.",
+                        "Wrote {what} block(s) to {}.",
                         path.display()
                     ))?;
-                    let inline = report.inline_imports().len();
-                    if !adopt && inline > 0 {
-                        out.note(format_args!(
-                            "Wrote {inline} `import` block(s) for routes held inline to {}.",
-                            path.display()
-                        ))?;
-                    }
                 }
                 if let Some(path) = &write_kept_inline {
                     out.note(format_args!(
@@ -596,25 +756,31 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
                         path.display()
                     ))?;
                 }
-                if let Some(path) = &write_removed {
-                    out.note(format_args!(
-                        "Wrote {} `removed` block(s) to {}.",
-                        report.removed().len(),
-                        path.display()
-                    ))?;
-                } else if adopt && !report.removed().is_empty() {
-                    out.note(
-                        "The old root must forget what this environment imports: \
-                         --write-removed FILE writes its `removed` blocks.",
-                    )?;
+                match &forgets {
+                    Some(forgets) => {
+                        for (i, f) in forgets.iter().enumerate() {
+                            out.note(
+                                print_forget(f, &state[f.source], write_removed.get(i)).trim_end(),
+                            )?;
+                        }
+                    }
+                    None => {
+                        if let Some(path) = write_removed.first() {
+                            out.note(format_args!(
+                                "Wrote {} `removed` block(s) to {}.",
+                                report.removed().len(),
+                                path.display()
+                            ))?;
+                        }
+                    }
                 }
-            }
-            if write_kept && format != ReportFormat::Json {
-                out.note(format_args!(
-                    "Wrote {} kept value(s) to {}; run `iacgen generate` to use them.",
-                    kept.len(),
-                    iacgen::spec::kept_path(&spec).display()
-                ))?;
+                if write_kept {
+                    out.note(format_args!(
+                        "Wrote {} kept value(s) to {}; run `iacgen generate` to use them.",
+                        kept.len(),
+                        iacgen::spec::kept_path(&spec).display()
+                    ))?;
+                }
             }
             Ok(if report.has_changes() {
                 ExitCode::from(2)

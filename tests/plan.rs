@@ -163,9 +163,11 @@ fn arguments_iacgen_sets_literally_report_drift() {
                 "module.network.aws_cloudwatch_log_group.flow_logs".to_string(),
                 vec!["retention_in_days".to_string()]
             ),
+            // Its policy document reads the log group, which has changes: Terraform reads it
+            // during apply, so the policy is known only then and the role policy an update.
             (
-                r#"module.network.aws_subnet.private["eu-west-1a"]"#.to_string(),
-                vec!["cidr_block".to_string()]
+                "module.network.aws_iam_role_policy.flow_logs".to_string(),
+                vec!["policy".to_string()]
             ),
             (
                 "module.network.aws_vpc.this".to_string(),
@@ -186,6 +188,27 @@ fn arguments_iacgen_sets_literally_report_drift() {
         text.contains(r#"tags["Owner"]: "someone-else" in the state, "platform-team" in iacgen"#)
     );
     assert!(report.has_changes());
+    // A subnet's CIDR cannot change in place: Terraform replaces the subnet, and so does the
+    // report.
+    let subnet = planned(
+        &report,
+        r#"module.network.aws_subnet.private["eu-west-1a"]"#,
+    );
+    assert_eq!(subnet.action, Action::Replace);
+    assert_eq!(state::replaced_by(subnet), ["cidr_block"]);
+    assert!(
+        text.contains(
+            r#"-/+ module.network.aws_subnet.private["eu-west-1a"]: replaced by cidr_block"#
+        ),
+        "{text}"
+    );
+    // Its route table association is replaced with it (`subnet_id` is force-new).
+    let association = planned(
+        &report,
+        r#"module.network.aws_route_table_association.private["eu-west-1a"]"#,
+    );
+    assert_eq!(state::replaced_by(association), ["subnet_id"]);
+    assert_eq!(report.summary().replace, 2);
 }
 
 #[test]
@@ -410,7 +433,7 @@ fn the_same_address_in_another_roots_state_must_also_have_the_same_name() {
     // In the environment's own state the address decides: Terraform would replace it.
     let own = plan_minimal(&state, false);
     let lg = planned(&own, address);
-    assert_eq!(lg.action, Action::Drifted);
+    assert_eq!(lg.action, Action::Replace);
     assert_eq!(lg.drift[0].argument, "name");
     // Another root's log group with another name is another log group.
     let adopted = plan_minimal(&state, true);

@@ -888,6 +888,70 @@ fn malformed_v4_content_is_rejected_like_terraform_does() {
 }
 
 #[test]
+fn dependencies_on_ephemeral_resources_are_read_as_terraform_1_10_writes_them() {
+    // A secret version written from `ephemeral.random_password`, at the root and in a module:
+    // Terraform 1.10+ records the ephemeral resource among the version's dependencies.
+    let state = state::read(&v4(
+        r#"{"mode": "managed", "type": "aws_secretsmanager_secret_version", "name": "v",
+            "instances": [{"attributes": {"id": "x"}, "dependencies": [
+                "aws_secretsmanager_secret.s", "ephemeral.random_password.db",
+                "data.aws_region.current"]}]},
+           {"module": "module.secrets", "mode": "managed", "type": "aws_secretsmanager_secret_version",
+            "name": "v", "instances": [{"attributes": {"id": "y"}, "dependencies": [
+                "module.secrets.ephemeral.random_password.generated"]}]}"#,
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let deps: Vec<Vec<(Mode, String)>> = state
+        .resources
+        .iter()
+        .map(|r| {
+            r.dependencies
+                .iter()
+                .map(|d| (d.mode, d.to_string()))
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        deps,
+        [
+            vec![
+                (Mode::Managed, "aws_secretsmanager_secret.s".to_string()),
+                (Mode::Ephemeral, "ephemeral.random_password.db".to_string()),
+                (Mode::Data, "data.aws_region.current".to_string()),
+            ],
+            vec![(
+                Mode::Ephemeral,
+                "module.secrets.ephemeral.random_password.generated".to_string()
+            )],
+        ]
+    );
+    // An address that is not one is still refused, naming it.
+    let err = state::read(&v4(r#"{"mode": "managed", "type": "t", "name": "n",
+            "instances": [{"attributes": {}, "dependencies": ["ephemeral.random_password"]}]}"#))
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("bad dependency") && err.to_string().contains("ephemeral"),
+        "{err}"
+    );
+}
+
+#[test]
+fn terraform_aws_modules_eks_state_with_ephemeral_dependencies_reads() {
+    let Some(dir) = corpus_dir() else { return };
+    let path = dir.join("tam/eks-two-pools/terraform.tfstate");
+    let state = state::read_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(
+        state
+            .resources
+            .iter()
+            .flat_map(|r| &r.dependencies)
+            .any(|d| d.mode == Mode::Ephemeral),
+        "the fixture records an ephemeral dependency"
+    );
+    assert!(state.resources.len() > 50, "{}", state.resources.len());
+}
+
+#[test]
 fn missing_file_names_the_path() {
     let err = state::read_file(fixture("does-not-exist.tfstate")).unwrap_err();
     assert!(matches!(err, StateError::Io { .. }));

@@ -20,11 +20,34 @@ pub enum IndexKey {
     Str(String),
 }
 
-/// Whether a resource is managed (`resource` block) or read (`data` block).
+/// Whether a resource is managed (`resource` block), read (`data` block) or opened for one run
+/// only (`ephemeral` block, Terraform 1.10+).
+///
+/// Ephemeral resources never appear among a state's resources, but Terraform records them in
+/// the `dependencies` of the objects that used them (`ephemeral.random_password.db`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Mode {
     Managed,
     Data,
+    Ephemeral,
+}
+
+impl Mode {
+    /// The keyword an address of this mode starts with (`data.`, `ephemeral.`), if any.
+    pub fn keyword(self) -> Option<&'static str> {
+        match self {
+            Mode::Managed => None,
+            Mode::Data => Some("data"),
+            Mode::Ephemeral => Some("ephemeral"),
+        }
+    }
+
+    /// The mode an address starting with `word.` has, if `word` is such a keyword.
+    fn from_keyword(word: &str) -> Option<Mode> {
+        [Mode::Data, Mode::Ephemeral]
+            .into_iter()
+            .find(|m| m.keyword() == Some(word))
+    }
 }
 
 /// One `module.NAME[KEY]` step of a module instance path.
@@ -227,20 +250,26 @@ impl Address {
             });
             rest = tail;
         }
-        let (mode, type_part, name_part) = match rest {
-            [t, n] if t.ident != "data" => (Mode::Managed, t, n),
-            [d, t, n] if d.ident == "data" && d.index.is_none() => (Mode::Data, t, n),
-            [] => {
+        // `data.` or `ephemeral.` before `TYPE.NAME`; anything else is a managed resource type.
+        let lead = rest
+            .first()
+            .filter(|p| p.index.is_none())
+            .and_then(|p| Mode::from_keyword(p.ident));
+        let (mode, type_part, name_part) = match (lead, rest) {
+            (None, [t, n]) => (Mode::Managed, t, n),
+            (Some(mode), [_, t, n]) => (mode, t, n),
+            (_, []) => {
                 return Err(AddressError {
                     input: s.to_string(),
                     column: s.chars().count() + 1,
                     message: "expected a resource `TYPE.NAME` after the module path".into(),
                 });
             }
-            [d, ..] if d.ident == "data" => {
-                return Err(d.error(s, "a data source address is `data.TYPE.NAME`"));
+            (Some(_), [k, ..]) => {
+                let message = format!("expected `{}.TYPE.NAME`", k.ident);
+                return Err(k.error(s, &message));
             }
-            [first, ..] => {
+            (None, [first, ..]) => {
                 return Err(first.error(s, "expected a resource `TYPE.NAME`"));
             }
         };
@@ -262,8 +291,8 @@ impl fmt::Display for Address {
         if !self.module.is_root() {
             write!(f, "{}.", self.module)?;
         }
-        if self.mode == Mode::Data {
-            f.write_str("data.")?;
+        if let Some(keyword) = self.mode.keyword() {
+            write!(f, "{keyword}.")?;
         }
         write!(f, "{}.{}", self.type_, self.name)?;
         if let Some(key) = &self.index {
@@ -436,6 +465,20 @@ mod tests {
     }
 
     #[test]
+    fn ephemeral_resources_as_terraform_records_them_in_dependencies() {
+        let addr = Address::parse("module.db.ephemeral.random_password.master").unwrap();
+        assert_eq!(addr.mode, Mode::Ephemeral);
+        assert_eq!(addr.type_, "random_password");
+        assert_eq!(addr.module.to_string(), "module.db");
+        assert_eq!(
+            addr.to_string(),
+            "module.db.ephemeral.random_password.master"
+        );
+        assert!(Address::parse("ephemeral.random_password").is_err());
+        assert!(Address::parse("ephemeral[0].random_password.x").is_err());
+    }
+
+    #[test]
     fn keys_with_escapes_round_trip() {
         let key = "say \"hi\"\n${x}";
         let addr = Address::managed("null_resource", "n").with_index(key);
@@ -539,10 +582,12 @@ mod tests {
             let step = (ident(), proptest::option::of(key()))
                 .prop_map(|(name, index)| ModuleStep { name, index });
             // `data` and `module` cannot be managed resource types: they start other addresses.
-            let type_ = ident().prop_filter("reserved", |t| t != "data" && t != "module");
+            let type_ = ident().prop_filter("reserved", |t| {
+                !["data", "ephemeral", "module"].contains(&t.as_str())
+            });
             (
                 proptest::collection::vec(step, 0..4),
-                prop_oneof![Just(Mode::Managed), Just(Mode::Data)],
+                prop_oneof![Just(Mode::Managed), Just(Mode::Data), Just(Mode::Ephemeral)],
                 type_,
                 ident(),
                 proptest::option::of(key()),
@@ -561,6 +606,7 @@ mod tests {
             let fragment = prop_oneof![
                 Just("module."),
                 Just("data."),
+                Just("ephemeral."),
                 Just("aws_vpc"),
                 Just("main"),
                 Just("."),

@@ -23,6 +23,8 @@ pub(crate) struct ModuleConfig {
     pub resources: Vec<ResourceConfig>,
     /// `data` blocks: type and name.
     pub data: Vec<(String, String)>,
+    /// The bodies of the `data` blocks, by type and name (for what each one reads from).
+    pub data_bodies: Vec<(String, String, Body)>,
     pub calls: Vec<ModuleCall>,
     pub outputs: Vec<(String, Expression)>,
     /// The `region` argument of the default `provider "aws"` block.
@@ -421,6 +423,8 @@ fn read_body(module: &mut ModuleConfig, dir: &str, body: &Body) {
             }
             "data" => {
                 if let (Some(type_), Some(name)) = (label(block, 0), label(block, 1)) {
+                    let body = block.body().clone();
+                    module.data_bodies.push((type_.clone(), name.clone(), body));
                     module.data.push((type_, name));
                 }
             }

@@ -125,9 +125,19 @@ pub fn import_id(type_: &str, instance: &ResourceInstance) -> Result<String, Mis
             first(&["security_group_rule_id", "id"])?
         }
         "aws_s3_bucket" => first(&["bucket", "id"])?,
+        // The provider's ID of a permission is its statement ID (the generated one, with
+        // `statement_id_prefix`).
         "aws_lambda_permission" => match text(attrs.get("qualifier")) {
-            Some(q) => format!("{}:{q}/{}", get("function_name")?, get("statement_id")?),
-            None => format!("{}/{}", get("function_name")?, get("statement_id")?),
+            Some(q) => format!(
+                "{}:{q}/{}",
+                get("function_name")?,
+                first(&["statement_id", "id"])?
+            ),
+            None => format!(
+                "{}/{}",
+                get("function_name")?,
+                first(&["statement_id", "id"])?
+            ),
         },
         _ => get("id")?,
     })

@@ -12,20 +12,26 @@
 
 mod address;
 mod config;
+mod deferred;
 mod detect;
 mod drift;
 mod error;
 mod expansion;
+mod force_new;
+mod forget;
 mod functions;
 mod identity;
 mod import_id;
 mod instance;
 mod inventory;
 mod moves;
+mod origin;
 mod plan;
 mod quote;
 mod relations;
+mod replacement;
 mod report;
+mod several;
 mod show_json;
 mod snapshot;
 mod v4;
@@ -35,14 +41,21 @@ use std::path::Path;
 pub use address::{Address, AddressError, IndexKey, Mode, ModulePath, ModuleStep};
 pub use drift::Drift;
 pub use error::{BinaryKind, Encryption, StateError};
+pub use force_new::{force_new_paths, is_force_new, replacing};
+pub use forget::{Forget, Removed, forget};
 pub use import_id::{MissingAttribute, has_known_format, import_id};
 pub use instance::ResourceInstance;
 pub use inventory::{Inventory, ManagedInstance, Unexpanded};
-pub use moves::{kept_inline_file, moves_file, removed_file};
+pub use moves::{forget_file, kept_inline_file, moves_file, removed_file};
+pub use origin::{
+    Coverage, Expected, Found, Origin, OriginError, check_coverage, check_origin, coverage, origin,
+};
 pub use plan::{
     Action, Inline, Keep, MatchedBy, NotCompared, PlanError, PlanOptions, PlanReport, Planned,
     StateMatch, Summary, Unmatched, inventory, plan,
 };
+pub use replacement::{replaced_by, rolling_deployment};
+pub use several::plan_states;
 pub use snapshot::{Format, Output, Plan, ResourceChange, State};
 
 /// Reads a state from the bytes of a state file or of `terraform show -json` output.

@@ -5,6 +5,7 @@
 use crate::hcl::{Block, Body, Expr, print_body, s};
 
 use super::address::Address;
+use super::forget::{Forget, forget};
 use super::plan::PlanReport;
 
 /// The file `--write-moves` writes into the environment root: `moved` blocks or, when
@@ -61,6 +62,15 @@ pub fn moves_file(report: &PlanReport) -> String {
                     .attr("to", address(to)),
             ));
         }
+        // Objects found in the other states given (`--state` more than once): they join this
+        // environment's state by import.
+        for (to, id) in report.imports() {
+            body = body.blank().block(Block::new(
+                "import",
+                &[],
+                Body::new().attr("to", address(to)).attr("id", s(id)),
+            ));
+        }
     }
     if !report.inline.is_empty() {
         body = body.blank().comment(
@@ -114,8 +124,14 @@ pub fn kept_inline_file(report: &PlanReport) -> String {
     print_body(&body)
 }
 
-/// `removed` blocks (`lifecycle { destroy = false }`) for [`PlanReport::removed`].
+/// `removed` blocks (`lifecycle { destroy = false }`) for [`PlanReport::removed`]; when
+/// adopting, what the old root must forget ([`forget_file`]).
 pub fn removed_file(report: &PlanReport) -> String {
+    if report.adopt
+        && let Some(f) = forget(report, 1).first()
+    {
+        return forget_file(report, f);
+    }
     let intro = if report.adopt {
         format!(
             "Written by `iacgen plan --adopt` for environment {env}: put this in the OLD root,\n\
@@ -154,4 +170,51 @@ pub fn removed_file(report: &PlanReport) -> String {
 fn address(address: &Address) -> Expr {
     let text = address.to_string();
     text.parse::<Expr>().unwrap_or(Expr::String(text))
+}
+
+/// The file for the old root of one state: `removed` blocks for the module calls and resources
+/// it gives up entirely, and, as comments, the `terraform state rm` commands for the rest.
+pub fn forget_file(report: &PlanReport, f: &Forget) -> String {
+    let mut intro = format!(
+        "Written by `iacgen plan` for environment {env}: put this in the OLD root of state #{n},\n\
+         which gives up these objects to environment {env} (it imports them). Run\n\
+         `terraform apply` there: it forgets them without destroying them.",
+        env = report.env,
+        n = f.source + 1
+    );
+    if !f.removed.is_empty() {
+        let deletes: Vec<String> = f
+            .removed
+            .iter()
+            .map(|r| format!("- {}", r.delete))
+            .collect();
+        intro.push_str(&format!(
+            "\nDelete from the old root's configuration (Terraform refuses `removed` for what is\n\
+             still declared):\n{}",
+            deletes.join("\n")
+        ));
+    }
+    let mut body = Body::new().comment(&intro);
+    for r in &f.removed {
+        let Ok(from) = r.from.parse::<Expr>() else {
+            continue;
+        };
+        body = body.blank().block(Block::new(
+            "removed",
+            &[],
+            Body::new().attr("from", from).blank().block(Block::new(
+                "lifecycle",
+                &[],
+                Body::new().attr("destroy", false),
+            )),
+        ));
+    }
+    if !f.state_rm.is_empty() {
+        body = body.blank().comment(&format!(
+            "Part of a module call or resource that stays in the old root: forget these\n\
+             instances there, before anything else is applied, with\n{}",
+            f.commands().join("\n")
+        ));
+    }
+    print_body(&body)
 }

@@ -47,8 +47,11 @@ pub enum Action {
     Create,
     /// In the state with every known argument as iacgen sets it.
     Unchanged,
-    /// In the state, with arguments iacgen would change (or tainted: replaced).
+    /// In the state, with arguments iacgen would change in place.
     Drifted,
+    /// In the state, but Terraform would replace it: a force-new argument drifted (see
+    /// [`force_new`](super::force_new)), or the object is tainted.
+    Replace,
 }
 
 /// How an instance was found in the state.
@@ -70,8 +73,11 @@ pub struct StateMatch {
     pub matched_by: MatchedBy,
     /// The remote object's `id` attribute.
     pub id: Option<String>,
-    /// With [`PlanOptions::adopt`]: the ID to import it with.
+    /// With [`PlanOptions::adopt`], or from a state other than the first: the ID to import
+    /// it with.
     pub import_id: Option<Result<String, MissingAttribute>>,
+    /// Which of the states it is in (0: the first, the environment's own unless adopting).
+    pub source: usize,
 }
 
 /// One instance iacgen would manage, and what happens to it.
@@ -101,7 +107,7 @@ impl Planned {
     pub fn moved_from(&self, adopt: bool) -> Option<&Address> {
         self.state
             .as_ref()
-            .filter(|m| !adopt && m.address != self.address)
+            .filter(|m| !adopt && m.source == 0 && m.address != self.address)
             .map(|m| &m.address)
     }
 }
@@ -111,6 +117,8 @@ impl Planned {
 pub struct Unmatched {
     pub address: Address,
     pub id: Option<String>,
+    /// Which of the states it is in (0: the first).
+    pub source: usize,
 }
 
 /// Resources or module calls whose instances are known only after apply, and the state
@@ -162,6 +170,7 @@ pub struct Summary {
     pub create: usize,
     pub unchanged: usize,
     pub drifted: usize,
+    pub replace: usize,
     pub moved: usize,
     pub import: usize,
     pub not_managed: usize,
@@ -184,11 +193,14 @@ impl PlanReport {
             create: count(Action::Create),
             unchanged: count(Action::Unchanged),
             drifted: count(Action::Drifted),
+            replace: count(Action::Replace),
             moved: self.moves().len(),
+            // With --adopt every match is imported; otherwise the imports are of objects from the
+            // other states of a platform split over several, and of routes held inline.
             import: if self.adopt {
                 self.imports().len()
             } else {
-                self.inline_imports().len()
+                self.imports().len() + self.inline_imports().len()
             },
             not_managed: self.not_managed.len(),
             not_compared: self.not_compared.len(),
@@ -199,7 +211,7 @@ impl PlanReport {
     /// Whether Terraform would change anything: the plan's exit code is 2 when it would.
     pub fn has_changes(&self) -> bool {
         let s = self.summary();
-        s.create + s.drifted + s.moved + s.import + s.not_managed + s.kept_inline > 0
+        s.create + s.drifted + s.replace + s.moved + s.import + s.not_managed + s.kept_inline > 0
     }
 
     /// `(from, to)` of every instance whose address changes within the state.
@@ -262,7 +274,7 @@ impl PlanReport {
                 .iter()
                 .map(|p| config_address(&p.address))
                 .collect();
-            for u in &self.not_managed {
+            for u in self.not_managed.iter().filter(|u| u.source == 0) {
                 let resource = config_address(&u.address);
                 if !declared.contains(&resource) {
                     out.insert(resource);
@@ -330,7 +342,9 @@ pub fn plan(
             break;
         }
     }
-    Ok(report(env, options, &inventory, &matcher))
+    let mut report = report(env, options, &inventory, &matcher);
+    super::deferred::propagate(&mut report.planned, &config, &inventory, matcher.state);
+    Ok(report)
 }
 
 /// The state a plan compares with: for a saved plan, the state it was made from.
@@ -924,11 +938,7 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
             }
         }
         keep.extend(keeps(inst, recorded));
-        let action = if drift.is_empty() && !recorded.tainted {
-            Action::Unchanged
-        } else {
-            Action::Drifted
-        };
+        let action = super::force_new::action(&inst.address.type_, &drift, recorded.tainted);
         planned.push(Planned {
             address: inst.address.clone(),
             action,
@@ -939,6 +949,7 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
                 import_id: options
                     .adopt
                     .then(|| import_id(&inst.address.type_, recorded)),
+                source: 0,
             }),
             drift,
             tainted: recorded.tainted,
@@ -968,6 +979,7 @@ fn report(env: &str, options: PlanOptions, inventory: &Inventory, matcher: &Matc
             None => not_managed.push(Unmatched {
                 address: s.address.clone(),
                 id: s.id().map(str::to_string),
+                source: 0,
             }),
         }
     }

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use serde_json::{Value as Json, json};
 
+use super::address::Mode;
 use super::drift::Drift;
 use super::plan::{Action, MatchedBy, PlanReport, Summary};
 
@@ -13,13 +14,15 @@ impl Summary {
             format!("{} to create", self.create),
             format!("{} unchanged", self.unchanged),
             format!("{} drifted", self.drifted),
+            format!("{} to replace", self.replace),
         ];
         if adopt {
             parts.push(format!("{} to import", self.import));
         } else {
             parts.push(format!("{} moved", self.moved));
+            // From the other states of a platform split over several, and routes held inline.
             if self.import > 0 {
-                parts.push(format!("{} to import (held inline)", self.import));
+                parts.push(format!("{} to import", self.import));
             }
         }
         if self.kept_inline > 0 {
@@ -50,10 +53,20 @@ fn value(v: &Option<Json>) -> String {
 
 fn drift_lines(out: &mut String, drift: &[Drift]) {
     for d in drift {
+        if let Some(target) = d.after_apply_from.as_ref().filter(|t| t.mode == Mode::Data) {
+            let _ = writeln!(
+                out,
+                "      {}: {} in the state, known after apply in iacgen ({target} is read during \
+                 apply: it depends on changes)",
+                d.argument,
+                value(&d.state)
+            );
+            continue;
+        }
         if let Some(target) = &d.after_apply_from {
             let _ = writeln!(
                 out,
-                "      {}: {} in the state, known after apply in iacgen ({target} is to be created)",
+                "      {}: {} in the state, known after apply in iacgen ({target} is to be created or replaced)",
                 d.argument,
                 value(&d.state)
             );
@@ -217,6 +230,7 @@ fn action(a: Action) -> &'static str {
         Action::Create => "create",
         Action::Unchanged => "unchanged",
         Action::Drifted => "drifted",
+        Action::Replace => "replace",
     }
 }
 
@@ -344,6 +358,7 @@ impl PlanReport {
                 );
             }
         }
+        super::replacement::replaced_section(&mut out, self, drift_lines);
         if !self.not_managed.is_empty() {
             let _ = writeln!(
                 out,
@@ -406,6 +421,12 @@ impl PlanReport {
                 if p.tainted {
                     entry["tainted"] = json!(true);
                 }
+                if p.action == Action::Replace {
+                    entry["replaced_by"] = json!(super::replacement::replaced_by(p));
+                    if let Some(changes) = super::replacement::rolling_deployment(p) {
+                        entry["rolling_deployment"] = json!(changes);
+                    }
+                }
                 if !p.drift.is_empty() {
                     entry["drift"] = Json::Array(
                         p.drift
@@ -436,6 +457,7 @@ impl PlanReport {
                 "create": s.create,
                 "unchanged": s.unchanged,
                 "drifted": s.drifted,
+                "replace": s.replace,
                 "moved": s.moved,
                 "import": s.import,
                 "not_managed": s.not_managed,
