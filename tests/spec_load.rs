@@ -621,7 +621,7 @@ fn the_same_mistakes_are_located_in_toml_and_json() {
                 6,
                 1,
                 "environments.dev.acount_id",
-                "unknown field `acount_id`, did you mean `account_id`? (valid: account_id, region, tags)"
+                "unknown field `acount_id`, did you mean `account_id`? (valid: account_id, region, tags, protect)"
             ),
             (
                 9,
@@ -653,7 +653,7 @@ fn the_same_mistakes_are_located_in_toml_and_json() {
                 5,
                 28,
                 "environments.dev.acount_id",
-                "unknown field `acount_id`, did you mean `account_id`? (valid: account_id, region, tags)"
+                "unknown field `acount_id`, did you mean `account_id`? (valid: account_id, region, tags, protect)"
             ),
             (
                 6,
