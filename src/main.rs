@@ -354,23 +354,23 @@ fn load(
     let today = iacgen::model::aws::Date::today();
     let (platform, warnings) =
         iacgen::spec::load_file_with_warnings(spec, today).map_err(|errors| match format {
-        ReportFormat::Text => Failure::Message(format!(
-            "{}\nerror: {} is not a valid spec",
-            errors.to_string().trim_end(),
-            spec.display()
-        )),
-        ReportFormat::Json => {
-            let json = cli::report::validate_json(&spec.display().to_string(), Err(&errors));
-            match out.line(format_args!("{json:#}")) {
+            ReportFormat::Text => Failure::Message(format!(
+                "{}\nerror: {} is not a valid spec",
+                errors.to_string().trim_end(),
+                spec.display()
+            )),
+            ReportFormat::Json => {
+                let json = cli::report::validate_json(&spec.display().to_string(), Err(&errors));
+                match out.line(format_args!("{json:#}")) {
+                    Ok(()) => Failure::Reported,
+                    Err(e) => Failure::Message(e),
+                }
+            }
+            ReportFormat::Github => match out.print(&cli::report::problems_github(&errors)) {
                 Ok(()) => Failure::Reported,
                 Err(e) => Failure::Message(e),
-            }
-        }
-        ReportFormat::Github => match out.print(&cli::report::problems_github(&errors)) {
-            Ok(()) => Failure::Reported,
-            Err(e) => Failure::Message(e),
-        },
-    })?;
+            },
+        })?;
     for w in &warnings {
         eprintln!(
             "{}:{}:{}: warning: {}: {}",
@@ -692,10 +692,12 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
                     .into());
                 }
                 None if write_removed.len() > 1 => {
-                    return Err("error: --write-removed is given more than once for one state\n\
+                    return Err(
+                        "error: --write-removed is given more than once for one state\n\
                          error: nothing written"
-                        .to_string()
-                        .into());
+                            .to_string()
+                            .into(),
+                    );
                 }
                 _ => {}
             }
@@ -744,10 +746,7 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
                         (0, _) => format!("{imports} `import`"),
                         _ => format!("{moved} `moved` and {imports} `import`"),
                     };
-                    out.note(format_args!(
-                        "Wrote {what} block(s) to {}.",
-                        path.display()
-                    ))?;
+                    out.note(format_args!("Wrote {what} block(s) to {}.", path.display()))?;
                 }
                 if let Some(path) = &write_kept_inline {
                     out.note(format_args!(
