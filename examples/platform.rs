@@ -69,7 +69,7 @@ pub fn platform() -> Platform {
     };
 
     let eks = Eks {
-        version: "1.33".into(),
+        version: "1.35".into(),
         endpoint_public_access: false,
         public_access_cidrs: Vec::new(),
         allow_world: false,

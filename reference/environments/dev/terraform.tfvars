@@ -39,7 +39,7 @@ rotation_lambda_arns = {
 }
 
 # module "eks" (modules/eks)
-kubernetes_version          = "1.33"
+kubernetes_version          = "1.35"
 cluster_log_retention_days  = 30
 cluster_deletion_protection = false
 cluster_admins              = ["arn:aws:iam::111111111111:role/platform-admin"]

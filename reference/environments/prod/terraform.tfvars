@@ -43,7 +43,7 @@ rotation_lambda_arns = {
 }
 
 # module "eks" (modules/eks)
-kubernetes_version          = "1.33"
+kubernetes_version          = "1.35"
 cluster_log_retention_days  = 365
 cluster_deletion_protection = true
 cluster_admins              = ["arn:aws:iam::333333333333:role/platform-admin"]

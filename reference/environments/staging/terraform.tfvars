@@ -39,7 +39,7 @@ rotation_lambda_arns = {
 }
 
 # module "eks" (modules/eks)
-kubernetes_version          = "1.33"
+kubernetes_version          = "1.35"
 cluster_log_retention_days  = 365
 cluster_deletion_protection = false
 cluster_admins              = ["arn:aws:iam::222222222222:role/platform-admin"]
