@@ -519,7 +519,7 @@ resource "aws_ecs_service" "this" {
   enable_ecs_managed_tags           = true
   propagate_tags                    = "SERVICE"
   enable_execute_command            = var.exec
-  # Apply fails when the deployment does not settle (the circuit breaker rolls it back) instead of
+  # Apply waits until the deployment settles (the circuit breaker rolls a failing one back) instead of
   # reporting success while ECS is still replacing tasks.
   wait_for_steady_state = true
 

@@ -608,7 +608,7 @@ fn service() -> Block {
             .attr("enable_ecs_managed_tags", true)
             .attr("propagate_tags", s("SERVICE"))
             .attr("enable_execute_command", ex("var.exec"))
-            .comment("Apply fails when the deployment does not settle (the circuit breaker rolls it back) instead of")
+            .comment("Apply waits until the deployment settles (the circuit breaker rolls a failing one back) instead of")
             .comment("reporting success while ECS is still replacing tasks.")
             .attr("wait_for_steady_state", true)
             .blank()
