@@ -301,7 +301,7 @@ fn a_new_task_definition_revision_is_reported_with_its_container_changes() {
         "{line}"
     );
     assert!(
-        text.contains("container web: readonlyRootFilesystem: not set -> true"),
+        text.contains("container \"web\": readonlyRootFilesystem set to true"),
         "{text}"
     );
 }

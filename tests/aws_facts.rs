@@ -20,7 +20,8 @@ fn spec(region: &str, azs: &str, version: &str) -> String {
     format!(
         "version: 1\nproject: demo\nregion: {region}\nenvironments:\n  dev: {{}}\n\
          network:\n  cidr: 10.0.0.0/16\n{azs}\
-         eks:\n  version: \"{version}\"\n  node_pools:\n    system: {{ instance_types: [m6i.large] }}\n"
+         eks:\n  version: \"{version}\"\n  admins: [arn:aws:iam::123456789012:role/admin]\n  node_pools:\n    system: {{ instance_types: [m6i.large] }}\n\
+         observability:\n  alarm_emails: [ops@example.com]\n"
     )
 }
 
@@ -87,14 +88,14 @@ fn backend_and_replica_regions_are_checked_too() {
     assert_eq!(errs.len(), 2, "{errs:?}");
     assert!(
         errs[0].starts_with(
-            "p.yaml:13:55: backend.s3.region: `us-eats-1` is not an AWS region; did you mean \
+            "p.yaml:16:55: backend.s3.region: `us-eats-1` is not an AWS region; did you mean \
              `us-east-1`?"
         ),
         "{errs:?}"
     );
     assert!(
         errs[1].starts_with(
-            "p.yaml:15:51: secrets.db.replicas[1]: `ap-southeast-9` is not an AWS region"
+            "p.yaml:18:51: secrets.db.replicas[1]: `ap-southeast-9` is not an AWS region"
         ),
         "{errs:?}"
     );

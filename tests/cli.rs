@@ -345,7 +345,11 @@ fn a_closed_pipe_ends_the_output_quietly_and_keeps_the_exit_code() {
         let stderr = text(&o.stderr);
         assert_eq!(o.status.code(), Some(code), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
-        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        // Warnings about the spec (located, on stderr) are expected; nothing else is.
+        assert!(
+            stderr.lines().all(|l| l.contains(": warning: ")),
+            "{args:?}: {stderr}"
+        );
     }
 }
 

@@ -89,8 +89,8 @@ fn per_environment_values_are_settings_in_tfvars() {
     let tree = render_example("eks-spot.yaml");
     let dev = tfvars(&tree, "dev");
     let prod = tfvars(&tree, "prod");
-    assert_eq!(dev["kubernetes_version"], "1.33");
-    assert_eq!(prod["kubernetes_version"], "1.33");
+    assert_eq!(dev["kubernetes_version"], "1.35");
+    assert_eq!(prod["kubernetes_version"], "1.35");
     // observability.log_retention_days: { dev: 14, prod: 400 }
     assert_eq!(dev["cluster_log_retention_days"], 14);
     assert_eq!(prod["cluster_log_retention_days"], 400);

@@ -92,6 +92,7 @@ network:
   nat: single
 eks:
   version: \"1.35\"
+  admins: [arn:aws:iam::123456789012:role/admin]
   node_pools:
     {pool}: {{ instance_types: [m6i.large] }}
 ecs:
@@ -268,7 +269,8 @@ fn every_generated_name_fits_its_aws_limit() {
         "aws_ecs_service.name",
         "aws_ecs_task_definition.family",
         "aws_eks_cluster.name",
-        "aws_eks_node_group.node_group_name",
+        // Node groups are named from a prefix (create-before-destroy replacements).
+        "aws_eks_node_group.node_group_name_prefix",
         "aws_iam_role.name",
         "aws_kms_alias.name",
         "aws_launch_template.name",
@@ -366,7 +368,8 @@ fn every_pulumi_name_fits_its_aws_limit() {
     let problems = name_problems(&plan, &mut seen);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     for expected in [
-        "aws_eks_node_group.node_group_name",
+        // Node groups are named from a prefix (create-before-destroy replacements).
+        "aws_eks_node_group.node_group_name_prefix",
         "aws_lb.name",
         "aws_lb_target_group.name",
         "aws_iam_role.name",

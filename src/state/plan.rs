@@ -1044,6 +1044,22 @@ fn inline_routes(
 /// The [`force_new`] arguments of a matched instance whose known value differs from the
 /// state's: each must keep the state's value. Only instances of a module call (what iacgen
 /// generates) with no key or a string key can keep values.
+/// iacgen names a node group by a prefix and leaves its name unset: an existing group whose
+/// name does not start with iacgen's prefix keeps its name (which the module then sets instead
+/// of the prefix). What iacgen "would set" is then the prefix.
+fn unset_name<'a>(
+    inst: &'a ManagedInstance,
+    path: &str,
+    theirs: Option<&Json>,
+) -> Option<&'a Json> {
+    if inst.address.type_ != "aws_eks_node_group" || path != "node_group_name" {
+        return None;
+    }
+    let prefix = inst.arguments.get("node_group_name_prefix")?;
+    let name = theirs?.as_str()?;
+    (!name.starts_with(prefix.as_str()?)).then_some(prefix)
+}
+
 fn keeps(inst: &ManagedInstance, recorded: &ResourceInstance) -> Vec<Keep> {
     let address = &inst.address;
     let [call] = address.module.0.as_slice() else {
@@ -1060,9 +1076,8 @@ fn keeps(inst: &ManagedInstance, recorded: &ResourceInstance) -> Vec<Keep> {
         .iter()
         .chain(kept_when_matched(&address.type_));
     for path in paths {
-        let (Some(ours), Some(theirs)) =
-            (lookup(&config, path), lookup(recorded.attributes(), path))
-        else {
+        let (ours, theirs) = (lookup(&config, path), lookup(recorded.attributes(), path));
+        let (Some(ours), Some(theirs)) = (ours.or(unset_name(inst, path, theirs)), theirs) else {
             continue;
         };
         let text = match theirs {

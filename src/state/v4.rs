@@ -205,20 +205,10 @@ fn instance(
         object.sensitive_attributes = sensitive_roots(paths);
     }
     for dep in inst.dependencies.unwrap_or_default() {
-        // Terraform 1.10+ records dependencies on ephemeral resources
-        // (`module.x.ephemeral.random_password.this`); they leave nothing in the state.
-        if is_ephemeral(&dep) {
-            continue;
-        }
         let dep = Address::parse(&dep).map_err(|e| fail(format!("bad dependency: {e}")))?;
         object.dependencies.push(dep);
     }
     Ok(object)
-}
-
-/// Whether a dependency names an ephemeral resource: `ephemeral.` after the module steps.
-fn is_ephemeral(dep: &str) -> bool {
-    dep.starts_with("ephemeral.") || dep.contains(".ephemeral.")
 }
 
 /// Converts a JSON `index_key` (or show-json `index`) to a key: absent or null is no key, whole

@@ -132,6 +132,9 @@ pub fn apply(kept: &Kept, modules: &mut [Module], envs: &[String]) {
         arguments.dedup();
         for (type_, name, path) in arguments.iter() {
             wrap(&mut module.main, type_, name, path);
+            if let Some(sibling) = exclusive_with(type_, path) {
+                unset_when_kept(&mut module.main, type_, name, path, sibling);
+            }
         }
         let values: BTreeMap<String, Expr> = envs
             .iter()
@@ -153,6 +156,49 @@ pub fn apply(kept: &Kept, modules: &mut [Module], envs: &[String]) {
             ),
             values,
         ));
+    }
+}
+
+/// An argument that may not be set together with a kept one: a node group keeps its name, so
+/// it has no name prefix.
+fn exclusive_with(type_: &str, path: &[String]) -> Option<&'static str> {
+    match (type_, path) {
+        ("aws_eks_node_group", [arg]) if arg == "node_group_name" => Some("node_group_name_prefix"),
+        _ => None,
+    }
+}
+
+/// `sibling = <its value>` becomes `sibling = lookup(var.kept, KEY, null) == null ? <its value> :
+/// null`, KEY being the kept `path`: null where the kept value is set.
+fn unset_when_kept(main: &mut Body, type_: &str, name: &str, path: &[String], sibling: &str) {
+    let Some(resource) = main.items.iter_mut().find_map(|item| match item {
+        Item::Block(b)
+            if b.ident == "resource"
+                && b.labels.len() == 2
+                && b.labels[0] == type_
+                && b.labels[1] == name =>
+        {
+            Some(b)
+        }
+        _ => None,
+    }) else {
+        return;
+    };
+    let for_each = has_attr(&resource.body, "for_each");
+    let key = if for_each {
+        format!("\"{type_}.{name}[${{each.key}}].{}\"", path.join("."))
+    } else {
+        format!("\"{type_}.{name}.{}\"", path.join("."))
+    };
+    for item in resource.body.items.iter_mut() {
+        if let Item::Attr(attr, expr) = item
+            && attr.as_str() == sibling
+        {
+            let current = crate::hcl::print_expr(expr);
+            *expr = ex(&format!(
+                "lookup(var.kept, {key}, null) == null ? {current} : null"
+            ));
+        }
     }
 }
 
