@@ -6,6 +6,8 @@
 //! The states follow the generated code: when a module changes, rebuild them with
 //! `scripts/applied-states.sh` (or `scripts/applied-states.sh SPEC:ENV` for one).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -129,24 +131,6 @@ fn iacgen_plan_against_each_applied_state_reports_no_change() {
 // ---------------------------------------------------------------------------------------------
 // Real Terraform (../shared/tools, stub AWS provider).
 
-fn tools() -> Option<PathBuf> {
-    let dir = std::env::var_os("IACGEN_TOOLS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir().join("../shared/tools"));
-    let ready =
-        dir.join("bin/tf-plan").is_file() && dir.join("stub-aws-provider/terraformrc").is_file();
-    if ready {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "the Terraform tools are needed in CI: {} (run its setup.sh, or set IACGEN_TOOLS)",
-        dir.display()
-    );
-    eprintln!("note: no Terraform tools under {}; skipping", dir.display());
-    None
-}
-
 /// `tf-plan --root OUT ROOT --state STATE`, with the stub provider in the state's region and
 /// account; returns the exit code and everything printed.
 fn tf_plan(tools: &Path, out: &Path, root: &Path, state_file: &Path) -> (i32, String) {
@@ -174,7 +158,9 @@ fn tf_plan(tools: &Path, out: &Path, root: &Path, state_file: &Path) -> (i32, St
 
 #[test]
 fn terraform_plans_no_change_against_each_applied_state() {
-    let Some(tools) = tools() else { return };
+    let Some(tools) = support::terraform_tools() else {
+        return;
+    };
     let mut generated: Vec<(String, tempfile::TempDir)> = Vec::new();
     for (spec, env, path) in fixtures() {
         if !generated.iter().any(|(s, _)| *s == spec) {

@@ -2,6 +2,8 @@
 //! (create, unchanged, drifted, moved, not managed, adopt), from the library and from the
 //! command line, and against real Terraform with the stub provider when the tools are there.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -737,24 +739,6 @@ fn every_resource_type_the_modules_emit_has_an_import_id_format() {
 // Real Terraform (../shared/tools, stub AWS provider): the generated root plus the written
 // blocks against the old state moves everything and destroys nothing.
 
-fn tools() -> Option<PathBuf> {
-    let dir = std::env::var_os("IACGEN_TOOLS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir().join("../shared/tools"));
-    let ready =
-        dir.join("bin/tf-plan").is_file() && dir.join("stub-aws-provider/terraformrc").is_file();
-    if ready {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "the Terraform tools are needed in CI: {} (run its setup.sh, or set IACGEN_TOOLS)",
-        dir.display()
-    );
-    eprintln!("note: no Terraform tools under {}; skipping", dir.display());
-    None
-}
-
 fn run_tool(tools: &Path, tool: &str, args: &[&Path]) -> (i32, String) {
     let out = Command::new(tools.join("bin").join(tool))
         .args(args)
@@ -766,7 +750,9 @@ fn run_tool(tools: &Path, tool: &str, args: &[&Path]) -> (i32, String) {
 
 #[test]
 fn terraform_moves_the_hand_written_root_and_destroys_nothing() {
-    let Some(tools) = tools() else { return };
+    let Some(tools) = support::terraform_tools() else {
+        return;
+    };
     let out = tempfile::tempdir().unwrap();
     let root = out.path().join("environments/dev");
     iacgen::output::generate(&tree(&minimal_spec()), out.path(), false).unwrap();
@@ -810,7 +796,9 @@ fn terraform_moves_the_hand_written_root_and_destroys_nothing() {
 
 #[test]
 fn terraform_accepts_the_imports_and_the_old_root_forgets_without_destroying() {
-    let Some(tools) = tools() else { return };
+    let Some(tools) = support::terraform_tools() else {
+        return;
+    };
     let out = tempfile::tempdir().unwrap();
     let root = out.path().join("environments/dev");
     let old_root = out.path().join("old-root");
@@ -1026,7 +1014,9 @@ fn a_real_world_hand_written_vpc_moves_into_the_network_module_and_nothing_is_de
         ))
     );
 
-    let Some(tools) = tools() else { return };
+    let Some(tools) = support::terraform_tools() else {
+        return;
+    };
     let out = tempfile::tempdir().unwrap();
     let root = out.path().join("environments/dev");
     iacgen::output::generate(&tree(&spec), out.path(), false).unwrap();

@@ -4,6 +4,8 @@
 //! real provider does) for the generated root plus the written `moved` blocks against the
 //! same state. Without the tools the test is skipped, except under CI, where it fails.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,24 +15,6 @@ use serde_json::{Value, json};
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tools() -> Option<PathBuf> {
-    let dir = std::env::var_os("IACGEN_TOOLS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir().join("../shared/tools"));
-    let ready =
-        dir.join("bin/tf-plan").is_file() && dir.join("stub-aws-provider/terraformrc").is_file();
-    if ready {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "the Terraform tools are needed in CI: {} (run its setup.sh, or set IACGEN_TOOLS)",
-        dir.display()
-    );
-    eprintln!("note: no Terraform tools under {}; skipping", dir.display());
-    None
 }
 
 /// A spec: an example with `(from, to)` text replacements, written to `dir`.
@@ -202,7 +186,9 @@ fn agree(tools: &Path, spec: &Path, env: &str, state_path: &Path) -> PlanReport 
 
 #[test]
 fn replacements_and_updates_in_place_are_counted_as_terraform_counts_them() {
-    let Some(tools) = tools() else { return };
+    let Some(tools) = support::terraform_tools() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let spec = spec(dir.path(), "platform.yaml", &[]);
     // A log group's retention updates in place (and with it what reads a policy document made
@@ -220,7 +206,9 @@ fn replacements_and_updates_in_place_are_counted_as_terraform_counts_them() {
 
 #[test]
 fn a_hand_written_root_moved_into_the_modules_is_counted_as_terraform_counts_it() {
-    let Some(tools) = tools() else { return };
+    let Some(tools) = support::terraform_tools() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let spec = spec(dir.path(), "minimal.yaml", &[]);
     let state = state_file(dir.path(), "plan/hand-written-root.tfstate", |_| {});
@@ -230,7 +218,9 @@ fn a_hand_written_root_moved_into_the_modules_is_counted_as_terraform_counts_it(
 
 #[test]
 fn a_new_image_is_a_rolling_deployment_and_a_retention_an_update_of_the_applied_platform() {
-    let Some(tools) = tools() else { return };
+    let Some(tools) = support::terraform_tools() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let spec = spec(
         dir.path(),
@@ -263,7 +253,9 @@ fn a_new_image_is_a_rolling_deployment_and_a_retention_an_update_of_the_applied_
 
 #[test]
 fn a_node_pool_of_other_instance_types_replaces_its_node_group_as_terraform_does() {
-    let Some(tools) = tools() else { return };
+    let Some(tools) = support::terraform_tools() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     // instance_types is force-new on a node group; a node pool's maximum size is not.
     let spec = spec(

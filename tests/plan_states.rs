@@ -8,6 +8,8 @@
 //! The states are the applied complete example (tests/fixtures/applied/platform.dev.tfstate)
 //! split by module: vpc (network), eks, services (everything else).
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -236,24 +238,6 @@ fn the_command_line_takes_several_states_and_one_removed_file_per_old_root() {
 // ---------------------------------------------------------------------------------------------
 // Real Terraform (../shared/tools, stub AWS provider).
 
-fn tools() -> Option<PathBuf> {
-    let dir = std::env::var_os("IACGEN_TOOLS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir().join("../shared/tools"));
-    let ready =
-        dir.join("bin/tf-plan").is_file() && dir.join("stub-aws-provider/terraformrc").is_file();
-    if ready {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "the Terraform tools are needed in CI: {} (run its setup.sh, or set IACGEN_TOOLS)",
-        dir.display()
-    );
-    eprintln!("note: no Terraform tools under {}; skipping", dir.display());
-    None
-}
-
 fn tf_plan(tools: &Path, args: &[&Path]) -> (i32, String) {
     let out = Command::new(tools.join("bin/tf-plan"))
         .args(args)
@@ -288,7 +272,9 @@ fn drop_prevent_destroy(dir: &Path) {
 
 #[test]
 fn terraform_imports_into_the_new_root_and_the_old_roots_forget_without_destroying() {
-    let Some(tools) = tools() else { return };
+    let Some(tools) = support::terraform_tools() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let parts = split(&applied());
     let states: Vec<State> = parts.iter().map(|(_, d)| read(d)).collect();

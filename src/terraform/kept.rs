@@ -159,6 +159,21 @@ pub fn apply(kept: &Kept, modules: &mut [Module], envs: &[String]) {
     }
 }
 
+/// The `resource "TYPE" "NAME"` block of `main`.
+fn resource_mut<'a>(main: &'a mut Body, type_: &str, name: &str) -> Option<&'a mut Block> {
+    main.items.iter_mut().find_map(|item| match item {
+        Item::Block(b)
+            if b.ident == "resource"
+                && b.labels.len() == 2
+                && b.labels[0] == type_
+                && b.labels[1] == name =>
+        {
+            Some(b)
+        }
+        _ => None,
+    })
+}
+
 /// An argument that may not be set together with a kept one: a node group keeps its name, so
 /// it has no name prefix.
 fn exclusive_with(type_: &str, path: &[String]) -> Option<&'static str> {
@@ -171,17 +186,7 @@ fn exclusive_with(type_: &str, path: &[String]) -> Option<&'static str> {
 /// `sibling = <its value>` becomes `sibling = lookup(var.kept, KEY, null) == null ? <its value> :
 /// null`, KEY being the kept `path`: null where the kept value is set.
 fn unset_when_kept(main: &mut Body, type_: &str, name: &str, path: &[String], sibling: &str) {
-    let Some(resource) = main.items.iter_mut().find_map(|item| match item {
-        Item::Block(b)
-            if b.ident == "resource"
-                && b.labels.len() == 2
-                && b.labels[0] == type_
-                && b.labels[1] == name =>
-        {
-            Some(b)
-        }
-        _ => None,
-    }) else {
+    let Some(resource) = resource_mut(main, type_, name) else {
         return;
     };
     let for_each = has_attr(&resource.body, "for_each");
@@ -232,17 +237,7 @@ fn first_block<'a>(body: &'a Body, ident: &str) -> Option<&'a Block> {
 }
 
 fn wrap(main: &mut Body, type_: &str, name: &str, path: &[String]) {
-    let Some(resource) = main.items.iter_mut().find_map(|item| match item {
-        Item::Block(b)
-            if b.ident == "resource"
-                && b.labels.len() == 2
-                && b.labels[0] == type_
-                && b.labels[1] == name =>
-        {
-            Some(b)
-        }
-        _ => None,
-    }) else {
+    let Some(resource) = resource_mut(main, type_, name) else {
         return;
     };
     let for_each = has_attr(&resource.body, "for_each");

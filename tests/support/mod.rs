@@ -30,6 +30,26 @@ pub fn tools() -> Option<PathBuf> {
     None
 }
 
+/// `../shared/tools` (or `$IACGEN_TOOLS`) when it has `tf-plan` and the stub AWS provider
+/// (no Pulumi needed). Outside CI a missing toolset skips the test with a note; in CI it fails.
+pub fn terraform_tools() -> Option<PathBuf> {
+    let dir = std::env::var_os("IACGEN_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools"));
+    let ready =
+        dir.join("bin/tf-plan").is_file() && dir.join("stub-aws-provider/terraformrc").is_file();
+    if ready {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "the Terraform tools are needed in CI: {} (run its setup.sh, or set IACGEN_TOOLS)",
+        dir.display()
+    );
+    eprintln!("note: no Terraform tools under {}; skipping", dir.display());
+    None
+}
+
 /// Every example spec (`examples/*.yaml`, `.toml`, `.json`), sorted.
 pub fn examples() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
