@@ -110,113 +110,6 @@ fn drift_lines(out: &mut String, drift: &[Drift]) {
     }
 }
 
-/// Arguments of an ECS task definition that AWS cannot change in place: a change registers a
-/// new revision, and the service rolls its tasks onto it.
-const TASK_DEFINITION_REVISION: &[&str] = &[
-    "container_definitions",
-    "family",
-    "cpu",
-    "memory",
-    "execution_role_arn",
-    "task_role_arn",
-    "network_mode",
-    "requires_compatibilities",
-    "runtime_platform",
-];
-
-/// For each task definition iacgen changes, a line naming it as replaced by a new revision and,
-/// per container, what changes in its definition.
-fn rollouts(report: &PlanReport) -> Vec<String> {
-    let mut out = Vec::new();
-    for p in &report.planned {
-        if p.address.type_ != "aws_ecs_task_definition" || p.action != Action::Drifted {
-            continue;
-        }
-        let changed: Vec<&Drift> = p
-            .drift
-            .iter()
-            .filter(|d| {
-                TASK_DEFINITION_REVISION
-                    .iter()
-                    .any(|a| d.argument == *a || d.argument.starts_with(&format!("{a}.")))
-            })
-            .collect();
-        if changed.is_empty() {
-            continue;
-        }
-        out.push(format!(
-            "  ± {}: aws_ecs_task_definition replaced by a new revision ({})",
-            p.address,
-            changed
-                .iter()
-                .map(|d| d.argument.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-        for d in changed {
-            if d.argument == "container_definitions" {
-                out.extend(container_changes(d));
-            }
-        }
-    }
-    out
-}
-
-/// What changes in each container of a task definition: `container web: image "a" -> "b"`.
-fn container_changes(d: &Drift) -> Vec<String> {
-    let parse = |v: &Option<Json>| -> Vec<Json> {
-        match v {
-            Some(Json::String(text)) => match serde_json::from_str(text) {
-                Ok(Json::Array(items)) => items,
-                _ => Vec::new(),
-            },
-            _ => Vec::new(),
-        }
-    };
-    let (before, after) = (parse(&d.state), parse(&d.iacgen));
-    if after.is_empty() {
-        return vec![
-            "      container definitions: as iacgen writes them (known after apply)".into(),
-        ];
-    }
-    let name = |c: &Json| {
-        c.get("name")
-            .and_then(Json::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
-    let mut lines = Vec::new();
-    for new in &after {
-        let old = before.iter().find(|c| name(c) == name(new));
-        let empty = serde_json::Map::new();
-        let (old_map, new_map) = (
-            old.and_then(Json::as_object).unwrap_or(&empty),
-            new.as_object().unwrap_or(&empty),
-        );
-        let keys: std::collections::BTreeSet<&String> =
-            old_map.keys().chain(new_map.keys()).collect();
-        for key in keys {
-            let (a, b) = (old_map.get(key), new_map.get(key));
-            // An empty list or null in one and nothing in the other is the same definition.
-            let blank = |v: Option<&Json>| {
-                v.is_none_or(|v| v.is_null() || v.as_array().is_some_and(Vec::is_empty))
-            };
-            if a == b || (blank(a) && blank(b)) {
-                continue;
-            }
-            let show =
-                |v: Option<&Json>| v.map_or("not set".to_string(), |v| value(&Some(v.clone())));
-            lines.push(format!(
-                "      container {}: {key}: {} -> {}",
-                name(new),
-                show(a),
-                show(b)
-            ));
-        }
-    }
-    lines
-}
-
 fn matched_by(by: MatchedBy) -> &'static str {
     match by {
         MatchedBy::Address => "address",
@@ -292,16 +185,6 @@ impl PlanReport {
             );
             for (rule, holder, what) in kept {
                 let _ = writeln!(out, "  = {rule}: {what} (in {holder})");
-            }
-        }
-        let rollouts = rollouts(self);
-        if !rollouts.is_empty() {
-            let _ = writeln!(
-                out,
-                "\nReplaced by a new revision (a rolling deployment of the service):"
-            );
-            for line in rollouts {
-                let _ = writeln!(out, "{line}");
             }
         }
         // Routes held inline are imported (listed below), not created.
