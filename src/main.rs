@@ -176,8 +176,9 @@ enum Command {
         iacgen validate platform.yaml --format github   # in a GitHub Actions step\n\n\
         Problems are printed as FILE:LINE:COLUMN: FIELD: MESSAGE; the exit code is 1 when there \
         is any. One run reports every problem of the document's structure (unknown fields, \
-        wrong types, missing required fields); once the structure is valid, one run reports \
-        every problem of its values (sizes, references, CIDRs, names).")]
+        wrong types, missing required fields) and of its values (sizes, references, CIDRs, \
+        names); a rule that reads a top-level section with a structural problem waits until \
+        that section is fixed.")]
     Validate {
         /// The spec file (.yaml, .yml, .toml or .json)
         spec: PathBuf,

@@ -673,3 +673,59 @@ fn warnings_are_printed_with_their_place_by_validate_and_generate() {
         assert!(!text(&o.stdout).contains("warning"), "{args:?}");
     }
 }
+
+#[test]
+fn validate_reports_structural_and_semantic_problems_in_one_run_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("platform.yaml");
+    // Line 6: a misspelt field (structural); line 8: a path that must be relative (semantic).
+    fs::write(
+        &spec,
+        "version: 1\nproject: shop\nregion: eu-west-1\nenvironments:\n  dev: {}\n\
+         observability: { dashbord: true }\nrepository:\n  spec_file: /etc/platform.yaml\n",
+    )
+    .unwrap();
+    let spec_s = spec.to_str().unwrap();
+
+    let o = iacgen(&["validate", spec_s]);
+    assert_eq!(o.status.code(), Some(1));
+    let plain = text(&o.stderr);
+    assert!(
+        plain.contains(&format!(
+            "{spec_s}:6:18: observability.dashbord: unknown field"
+        )),
+        "{plain}"
+    );
+    assert!(
+        plain.contains(&format!("{spec_s}:8:14: repository.spec_file: ")),
+        "{plain}"
+    );
+
+    let o = iacgen(&["validate", spec_s, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let fields: Vec<(&str, u64)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["field"].as_str().unwrap(), p["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        fields,
+        [("observability.dashbord", 6), ("repository.spec_file", 8)]
+    );
+
+    let o = iacgen(&["validate", spec_s, "--format", "github"]);
+    assert_eq!(o.status.code(), Some(1));
+    let stdout = text(&o.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0].starts_with(&format!("::error file={spec_s},line=6,")),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("::error file={spec_s},line=8,")),
+        "{stdout}"
+    );
+}

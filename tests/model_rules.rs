@@ -1928,3 +1928,76 @@ proptest! {
         }
     }
 }
+
+/// `Platform` with the top-level field `field` replaced by the empty stand-in the spec loader
+/// uses when that field does not decode.
+fn without(p: &Platform, field: &str) -> Platform {
+    let mut p = p.clone();
+    match field {
+        "project" => p.project = String::new(),
+        "region" => p.region = PerEnv::none(),
+        "tags" => p.tags = BTreeMap::new(),
+        "tag_policy" => p.tag_policy = Vec::new(),
+        "backend" => p.backend = None,
+        "environments" => p.environments = Vec::new(),
+        "network" => p.network = None,
+        "eks" => p.eks = None,
+        "ecs" => p.ecs = None,
+        "secrets" => p.secrets = BTreeMap::new(),
+        "observability" => p.observability = Observability::default(),
+        "repository" => p.repository = Repository::default(),
+        other => panic!("no stand-in for {other}"),
+    }
+    p
+}
+
+/// The loader runs the rules of a partly broken spec only where `validate::reads` says they
+/// read nothing broken. Removing each section from every valid example must then only raise
+/// problems whose rules declare that they read it; otherwise one run would report a problem
+/// caused by a stand-in.
+#[test]
+fn rules_read_only_the_sections_they_declare() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut specs: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("examples"))
+        .expect("examples")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    specs.push(root.join("tests/fixtures/specs/platform.yaml"));
+    specs.sort();
+    let sections = [
+        "project",
+        "region",
+        "tags",
+        "tag_policy",
+        "backend",
+        "environments",
+        "network",
+        "eks",
+        "ecs",
+        "secrets",
+        "observability",
+        "repository",
+    ];
+    let mut checked = 0;
+    for spec in &specs {
+        let platform = iacgen::spec::load_file(spec).unwrap_or_else(|e| panic!("{e}"));
+        let before = iacgen::model::validate::review(&platform);
+        for section in sections {
+            let after = iacgen::model::validate::review(&without(&platform, section));
+            for problem in after.problems.iter().chain(&after.warnings) {
+                if before.problems.contains(problem) || before.warnings.contains(problem) {
+                    continue;
+                }
+                checked += 1;
+                assert!(
+                    iacgen::model::validate::reads(&problem.path).contains(&section),
+                    "{}: without `{section}`, {problem} appears, but `reads` does not list \
+                     `{section}` for it",
+                    spec.display()
+                );
+            }
+        }
+    }
+    assert!(checked > 0, "removing sections raised no problem at all");
+}

@@ -146,3 +146,34 @@ fn unmutated_examples_load() {
         }
     }
 }
+
+/// A semantic mistake in `repository` (which no other section's decoding touches), appended to
+/// the example whose lines before it are then mutated.
+const BAD_REPOSITORY: &str = "repository: { spec_file: /etc/platform.yaml }\n";
+
+proptest! {
+    /// However the rest of the spec breaks, the rule about `repository` still runs, so one run
+    /// reports it beside the structural errors, unless the mutation made the document
+    /// unreadable (an error with no field) or reached `repository` itself.
+    #[test]
+    fn semantic_errors_survive_structural_ones(
+        mutations in prop::collection::vec(mutation(), 1..4)
+    ) {
+        let base = example("platform.yaml");
+        let text = mutations.iter().fold(base, |text, m| apply(&text, m));
+        let text = format!("{}\n{BAD_REPOSITORY}", text.trim_end());
+        check(&text, Format::Yaml)?;
+        let errors = match load_str(&text, Format::Yaml, "fuzz") {
+            Ok(_) => return Err(TestCaseError::fail("the bad repository was accepted")),
+            Err(errors) => errors.0,
+        };
+        let readable = errors.iter().all(|e| !e.path.is_empty());
+        let untouched = errors.iter().all(|e| !e.path.starts_with("rep"));
+        if readable && untouched {
+            prop_assert!(
+                errors.iter().any(|e| e.path == "repository.spec_file"),
+                "the semantic error is missing: {errors:?}\n{text}"
+            );
+        }
+    }
+}

@@ -919,7 +919,7 @@ fn huge_numbers_are_type_or_range_errors() {
         (1, 13, "invalid JSON: number out of range")
     );
     let e = only_error(
-        "version = 99999999999999999999999999\nproject = \"a\"\nregion = \"b\"\n[environments.dev]\n",
+        "version = 99999999999999999999999999\nproject = \"a\"\nregion = \"eu-west-1\"\n[environments.dev]\n",
         Format::Toml,
     );
     assert_eq!(e.path, "version");
@@ -937,4 +937,60 @@ fn yaml_streams_and_odd_keys_get_clear_messages() {
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].path, "bad\\nkey");
     assert!(!errors[0].to_string().contains('\n'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Structural and semantic problems in one run
+
+#[test]
+fn structural_and_semantic_errors_in_different_sections_are_reported_together() {
+    // `ecs` does not decode (a misspelt field); `observability` decodes but breaks a rule.
+    let text = minimal(
+        "ecs:\n  services:\n    api:\n      image: api:1.0\n      memroy: 1024\n\
+         observability:\n  alarms: { cpu_percent: 150 }\n",
+    );
+    for (format, text) in [
+        (Format::Yaml, text.clone()),
+        (
+            Format::Json,
+            r#"{"version": 1, "project": "shop", "region": "eu-west-1", "environments": {"dev": {}},
+ "ecs": {"services": {"api": {"image": "api:1.0", "memroy": 1024}}},
+ "observability": {"alarms": {"cpu_percent": 150}}}"#
+                .to_string(),
+        ),
+    ] {
+        let errors = errors(&text, format);
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["ecs.services.api.memroy", "observability.alarms.cpu_percent"],
+            "{format:?}: {errors:?}"
+        );
+        let semantic = &errors[1];
+        assert!(semantic.line > 0 && semantic.column > 0, "{semantic:?}");
+        assert!(semantic.message.contains("1 to 100"), "{semantic:?}");
+    }
+}
+
+#[test]
+fn semantic_rules_that_read_a_broken_section_are_not_guessed() {
+    // `ecs` reads `secrets`; with `secrets` broken, a reference to it is neither accepted nor
+    // reported as unknown (`ecs.services.api.secrets[0]`); the rules that do not read `secrets`
+    // still run (`network` is missing, an alarm is not a percentage).
+    let text = minimal(
+        "ecs:\n  services:\n    api:\n      image: api:1.0\n      secrets: [db]\n\
+         secrets:\n  db:\n    description: Database password\n    value: hunter2\n\
+         observability:\n  alarms: { memory_percent: 0 }\n",
+    );
+    let errors = yaml_errors(&text);
+    let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "network",
+            "secrets.db.value",
+            "observability.alarms.memory_percent"
+        ],
+        "{errors:?}"
+    );
 }

@@ -78,7 +78,22 @@ pub fn load_str_with_warnings(
     // A byte-order mark is not content; serde_json and toml would reject it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let root = parse::parse(text, format).map_err(|err| one(file_name, err.pos, err.message))?;
-    let platform = decode::decode(&root, file_name).map_err(|errors| finish(file_name, errors))?;
+    let platform = match decode::decode(&root, file_name) {
+        Ok(platform) => platform,
+        Err((mut errors, partial)) => {
+            // The rules whose inputs all decoded run too: one run shows both kinds.
+            if let Some(partial) = partial {
+                let review = validate::review_partial_on(&partial.platform, &partial.broken, today);
+                errors.extend(
+                    review
+                        .problems
+                        .iter()
+                        .map(|problem| locate::locate(&root, problem, file_name)),
+                );
+            }
+            return Err(finish(file_name, errors));
+        }
+    };
     let review = validate::review_on(&platform, today);
     if review.problems.is_empty() {
         let warnings: Vec<SpecError> = review

@@ -1,13 +1,13 @@
 //! The top level: version, project, region, tags, backend, environments.
 
-use super::context::{At, Cx, Table};
+use super::context::{At, Cx, Table, suggest};
 use super::values::{boolean, entries, per_env, string, string_map, strings};
 use super::{ecs, eks, network, observability, repository, secrets};
 use crate::model::{Environment, PerEnv, Platform, S3Backend, SPEC_VERSION};
 use crate::spec::document::Value;
 use std::collections::BTreeMap;
 
-const FIELDS: &[&str] = &[
+pub const FIELDS: &[&str] = &[
     "version",
     "project",
     "region",
@@ -23,7 +23,99 @@ const FIELDS: &[&str] = &[
     "repository",
 ];
 
-pub fn platform(cx: &mut Cx<'_>, root: &At<'_>) -> Option<Platform> {
+/// Every top-level section as decoded: `None` where an error was recorded.
+pub struct Parts {
+    version: Option<()>,
+    project: Option<String>,
+    region: Option<PerEnv<String>>,
+    tags: Option<BTreeMap<String, String>>,
+    tag_policy: Option<Vec<String>>,
+    backend: Option<Option<S3Backend>>,
+    environments: Option<Vec<Environment>>,
+    network: Option<Option<crate::model::Network>>,
+    eks: Option<Option<crate::model::Eks>>,
+    ecs: Option<Option<crate::model::Ecs>>,
+    secrets: Option<BTreeMap<String, crate::model::Secret>>,
+    observability: Option<crate::model::Observability>,
+    repository: Option<crate::model::Repository>,
+    /// Sections named by a misspelt top-level field (`netwrok`): absent here, but probably
+    /// meant, so the rules that read them are not run on their absence.
+    misspelt: Vec<&'static str>,
+}
+
+impl Parts {
+    /// The platform, when every section decoded.
+    pub fn complete(self) -> Option<Platform> {
+        self.version?;
+        Some(Platform {
+            project: self.project?,
+            region: self.region?,
+            tags: self.tags?,
+            tag_policy: self.tag_policy?,
+            backend: self.backend?,
+            environments: self.environments?,
+            network: self.network?,
+            eks: self.eks?,
+            ecs: self.ecs?,
+            secrets: self.secrets?,
+            observability: self.observability?,
+            repository: self.repository?,
+        })
+    }
+
+    /// The top-level fields that did not decode, by their spec names.
+    pub fn broken(&self) -> Vec<&'static str> {
+        let failed = [
+            ("version", self.version.is_none()),
+            ("project", self.project.is_none()),
+            ("region", self.region.is_none()),
+            ("tags", self.tags.is_none()),
+            ("tag_policy", self.tag_policy.is_none()),
+            ("backend", self.backend.is_none()),
+            ("environments", self.environments.is_none()),
+            ("network", self.network.is_none()),
+            ("eks", self.eks.is_none()),
+            ("ecs", self.ecs.is_none()),
+            ("secrets", self.secrets.is_none()),
+            ("observability", self.observability.is_none()),
+            ("repository", self.repository.is_none()),
+        ];
+        let mut broken: Vec<&'static str> = failed
+            .into_iter()
+            .filter(|(_, broken)| *broken)
+            .map(|(name, _)| name)
+            .collect();
+        for name in &self.misspelt {
+            if !broken.contains(name) {
+                broken.push(name);
+            }
+        }
+        broken
+    }
+
+    /// The platform with every section that did not decode replaced by an empty stand-in
+    /// (absent, or no entries). Only for running the rules that read none of the broken
+    /// sections: see `model::validate::reads`.
+    pub fn partial(self) -> Platform {
+        Platform {
+            project: self.project.unwrap_or_default(),
+            region: self.region.unwrap_or_else(PerEnv::none),
+            tags: self.tags.unwrap_or_default(),
+            tag_policy: self.tag_policy.unwrap_or_default(),
+            backend: self.backend.unwrap_or_default(),
+            environments: self.environments.unwrap_or_default(),
+            network: self.network.unwrap_or_default(),
+            eks: self.eks.unwrap_or_default(),
+            ecs: self.ecs.unwrap_or_default(),
+            secrets: self.secrets.unwrap_or_default(),
+            observability: self.observability.unwrap_or_default(),
+            repository: self.repository.unwrap_or_default(),
+        }
+    }
+}
+
+/// Decodes the top level; `None` when the document is not a map of fields at all.
+pub fn platform(cx: &mut Cx<'_>, root: &At<'_>) -> Option<Parts> {
     if !matches!(root.node.value, Value::Map(_)) {
         return cx.invalid(
             root,
@@ -35,6 +127,14 @@ pub fn platform(cx: &mut Cx<'_>, root: &At<'_>) -> Option<Platform> {
         );
     }
     let t = Table::new(cx, root, FIELDS)?;
+    let misspelt = match &root.node.value {
+        Value::Map(entries) => entries
+            .iter()
+            .filter(|(key, _)| !FIELDS.contains(&key.name.as_str()))
+            .filter_map(|(key, _)| suggest(&key.name, FIELDS))
+            .collect(),
+        _ => Vec::new(),
+    };
     let version = t.required(cx, "version", version);
     let project = t.required(cx, "project", string);
     let top_region = t.optional(cx, "region", |cx, at| per_env(cx, at, string));
@@ -58,20 +158,22 @@ pub fn platform(cx: &mut Cx<'_>, root: &At<'_>) -> Option<Platform> {
         observability::observability,
     );
     let repository = t.or(cx, "repository", Default::default(), repository::repository);
-    version?;
-    Some(Platform {
-        project: project?,
-        region: region?,
-        tags: tags?,
-        tag_policy: tag_policy?,
-        backend: backend?,
-        environments: environments?.into_iter().map(|(env, _)| env).collect(),
-        network: network?,
-        eks: eks?,
-        ecs: ecs?,
-        secrets: secrets?,
-        observability: observability?,
-        repository: repository?,
+    Some(Parts {
+        version,
+        project,
+        region,
+        tags,
+        tag_policy,
+        // Its key prefix defaults to the project name: `validate::reads` knows.
+        backend,
+        environments: environments.map(|envs| envs.into_iter().map(|(env, _)| env).collect()),
+        network,
+        eks,
+        ecs,
+        secrets,
+        observability,
+        repository,
+        misspelt,
     })
 }
 
