@@ -1,4 +1,6 @@
-//! Puts the git commit into `iacgen --version` (`IACGEN_VERSION`).
+//! Puts the git commit into `iacgen --version` (`IACGEN_VERSION`) and, whole, into
+//! `IACGEN_COMMIT`: the revision a generated workflow installs by default
+//! (`model::BUILD_COMMIT`), so CI runs the iacgen that generated the code.
 //!
 //! Where the commit comes from, in order: `.cargo_vcs_info.json` (written by `cargo package`, so
 //! a crate installed from a registry knows the commit it was packaged from), then `git` (a clone,
@@ -14,14 +16,17 @@ fn main() {
     let dir = Path::new(&manifest_dir);
     println!("cargo:rerun-if-changed=build.rs");
     let commit = packaged_commit(dir).or_else(|| git_commit(dir));
-    let long = match commit {
-        Some(commit) => format!("{version} (commit {commit})"),
+    let long = match &commit {
+        Some(commit) => format!("{version} (commit {})", &commit[..12]),
         None => version,
     };
     println!("cargo:rustc-env=IACGEN_VERSION={long}");
+    if let Some(commit) = commit {
+        println!("cargo:rustc-env=IACGEN_COMMIT={commit}");
+    }
 }
 
-/// The commit `cargo package` recorded (`{"git": {"sha1": "..."}}`), shortened.
+/// The commit `cargo package` recorded (`{"git": {"sha1": "..."}}`), all 40 hex digits.
 fn packaged_commit(dir: &Path) -> Option<String> {
     let path = dir.join(".cargo_vcs_info.json");
     println!("cargo:rerun-if-changed={}", path.display());
@@ -34,7 +39,7 @@ fn packaged_commit(dir: &Path) -> Option<String> {
         .chars()
         .take_while(char::is_ascii_hexdigit)
         .collect();
-    (sha.len() >= 12).then(|| sha[..12].to_string())
+    (sha.len() == 40).then_some(sha)
 }
 
 /// `git rev-parse` of HEAD, when this is a git checkout and git is installed. Reruns when HEAD
@@ -49,7 +54,10 @@ fn git_commit(dir: &Path) -> Option<String> {
         let text = String::from_utf8(output.stdout).ok()?;
         (output.status.success() && !text.trim().is_empty()).then(|| text.trim().to_string())
     };
-    let commit = git(&["rev-parse", "--short=12", "HEAD"])?;
+    let commit = git(&["rev-parse", "HEAD"])?;
+    if commit.len() != 40 || !commit.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
     for what in ["HEAD", "packed-refs"] {
         if let Some(path) = git(&["rev-parse", "--path-format=absolute", "--git-path", what]) {
             println!("cargo:rerun-if-changed={path}");

@@ -2001,3 +2001,24 @@ fn rules_read_only_the_sections_they_declare() {
     }
     assert!(checked > 0, "removing sections raised no problem at all");
 }
+
+/// An iacgen built without knowing its commit cannot pin the workflow's install to itself:
+/// validation says what to set instead, and only when a workflow is generated.
+#[test]
+fn an_unknown_build_commit_needs_an_explicit_install_for_the_workflow() {
+    let mut p = example();
+    p.repository.iacgen = IacgenInstall::Git {
+        url: IACGEN_GIT.to_string(),
+        reference: GitRef::UnknownBuild,
+    };
+    let problems = validate(&p);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].dotted(), "repository.iacgen");
+    assert!(
+        problems[0].message.contains("rev: <full commit SHA>"),
+        "{}",
+        problems[0].message
+    );
+    p.repository.github_workflow = false;
+    assert_eq!(validate(&p), []);
+}

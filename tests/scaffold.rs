@@ -330,14 +330,25 @@ fn the_workflow_installs_iacgen_as_the_spec_says() {
         }
         script
     };
-    // By default: iacgen's repository at the tag of this version (not crates.io, where it is not).
+    // By default: iacgen's repository at the commit of the iacgen that generated the workflow
+    // (no release tag needs to exist; not crates.io, where it is not), the commit that
+    // `iacgen --version` names.
     let script = install(&example());
+    let commit = iacgen::model::BUILD_COMMIT.expect("tests are built from a git checkout");
     assert!(
         script.contains(&format!(
-            "cargo install --locked --git https://github.com/iacgen/iacgen --tag v{} iacgen",
-            env!("CARGO_PKG_VERSION")
+            "cargo install --locked --git https://github.com/iacgen/iacgen --rev {commit} iacgen"
         )),
         "{script}"
+    );
+    let version = std::process::Command::new(env!("CARGO_BIN_EXE_iacgen"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    let version = String::from_utf8_lossy(&version.stdout).to_string();
+    assert!(
+        version.contains(&format!("(commit {})", &commit[..12])),
+        "{version} does not name {commit}"
     );
     assert!(!script.contains("cargo install iacgen"));
 

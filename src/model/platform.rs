@@ -447,17 +447,29 @@ pub enum IacgenInstall {
 pub enum GitRef {
     Rev(String),
     Tag(String),
+    /// The default of an iacgen built without knowing its own commit (from a source archive,
+    /// not a git checkout or a packaged crate): validation refuses it while a workflow is
+    /// generated, asking for an explicit `repository.iacgen`.
+    UnknownBuild,
 }
 
 /// iacgen's own repository.
 pub const IACGEN_GIT: &str = "https://github.com/iacgen/iacgen";
 
+/// The full commit SHA of the iacgen source this binary was built from, when the build knew it
+/// (`build.rs`: a git checkout, including `cargo install --git`, or a packaged crate).
+pub const BUILD_COMMIT: Option<&str> = option_env!("IACGEN_COMMIT");
+
 impl Default for IacgenInstall {
-    /// The release tag of the iacgen that generates the workflow, from its own repository.
+    /// The commit of the iacgen that generates the workflow, from its own repository: it needs
+    /// no release to exist, and CI then regenerates exactly what this build wrote.
     fn default() -> Self {
         IacgenInstall::Git {
             url: IACGEN_GIT.to_string(),
-            reference: GitRef::Tag(format!("v{}", env!("CARGO_PKG_VERSION"))),
+            reference: match BUILD_COMMIT {
+                Some(commit) => GitRef::Rev(commit.to_string()),
+                None => GitRef::UnknownBuild,
+            },
         }
     }
 }

@@ -148,6 +148,8 @@ impl InstallFacts {
                 let (flag, reference) = match reference {
                     GitRef::Rev(rev) => ("--rev", rev),
                     GitRef::Tag(tag) => ("--tag", tag),
+                    // Refused by validation; never rendered.
+                    GitRef::UnknownBuild => ("--rev", &String::new()),
                 };
                 Self {
                     kind: "git",

@@ -770,8 +770,9 @@ fn iacgen_install() -> Value {
             "How the generated CI workflow installs iacgen, which is not on crates.io: cargo \
              builds it from a git repository at a commit (`git` with `rev`, a full commit SHA, \
              or `tag`), or the workflow downloads a release archive and checks its SHA-256 \
-             before running it (`url` with `sha256`). Default: {IACGEN_GIT} at tag \
-             v<the version of the iacgen that generates the workflow>."
+             before running it (`url` with `sha256`). Default: {IACGEN_GIT} at the commit \
+             of the iacgen that generates the workflow (an error when that build does not \
+             know its commit)."
         ),
         &[],
         vec![

@@ -15,6 +15,19 @@ pub(super) fn check(c: &mut Checker) {
             problems.push(match reference {
                 GitRef::Rev(rev) => ("rev", hex(rev, 40, "a full commit SHA")),
                 GitRef::Tag(tag) => ("tag", git_tag(tag)),
+                GitRef::UnknownBuild if c.p.repository.github_workflow => (
+                    "",
+                    Some(
+                        "the workflow would install the iacgen that generated it, by its commit, \
+                         but this iacgen was built without knowing its commit (from a source \
+                         archive, not a git checkout or a packaged crate): set \
+                         `repository.iacgen` to `{ git: https://github.com/iacgen/iacgen, rev: \
+                         <full commit SHA> }`, a `tag`, or a release archive's `url` and \
+                         `sha256`, or set `github_workflow: false`"
+                            .to_string(),
+                    ),
+                ),
+                GitRef::UnknownBuild => ("", None),
             });
         }
         IacgenInstall::Release { url, sha256 } => {
@@ -24,7 +37,11 @@ pub(super) fn check(c: &mut Checker) {
     }
     for (field, problem) in problems {
         if let Some(message) = problem {
-            c.push(path(&["repository", "iacgen", field]), message);
+            let mut at = path(&["repository", "iacgen"]);
+            if !field.is_empty() {
+                at.push(field.to_string());
+            }
+            c.push(at, message);
         }
     }
 }
