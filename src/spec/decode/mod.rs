@@ -27,7 +27,7 @@ pub struct Partial {
 
 /// Decodes the document; on failure, every structural error found and, when the top level is a
 /// map, what did decode (for the semantic rules that need none of the broken parts).
-pub fn decode(root: &Node, file: &str) -> Result<Platform, (Vec<SpecError>, Option<Partial>)> {
+pub fn decode(root: &Node, file: &str) -> Result<Platform, (Vec<SpecError>, Option<Box<Partial>>)> {
     let mut cx = Cx::new(file);
     let Some(parts) = platform::platform(&mut cx, &At::root(root)) else {
         return Err((cx.errors, None));
@@ -50,5 +50,5 @@ pub fn decode(root: &Node, file: &str) -> Result<Platform, (Vec<SpecError>, Opti
         return Err((cx.errors, None));
     }
     let platform = parts.partial();
-    Err((cx.errors, Some(Partial { platform, broken })))
+    Err((cx.errors, Some(Box::new(Partial { platform, broken }))))
 }
