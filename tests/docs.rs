@@ -60,3 +60,202 @@ fn the_spec_doc_documents_the_fields_iacgen_added() {
     }
     assert!(text.contains("int 1–65535"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// docs/spec.md against the JSON schema (`iacgen schema`, which tests/schema.rs checks against
+// the decoder): every field the reference names exists, and every field that exists is named.
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Every field path of the schema (`eks.node_pools.*.capacity`; `*` for a map's names), with its
+/// node. A per-environment value's map of environments is not a field; list items' fields are
+/// fields of the list.
+fn schema_fields() -> BTreeMap<String, Value> {
+    fn walk(node: &Value, path: &str, out: &mut BTreeMap<String, Value>) {
+        let join = |name: &str| {
+            if path.is_empty() {
+                name.to_string()
+            } else {
+                format!("{path}.{name}")
+            }
+        };
+        if let Some(props) = node.get("properties").and_then(Value::as_object) {
+            for (name, child) in props {
+                out.insert(join(name), child.clone());
+                walk(child, &join(name), out);
+            }
+        }
+        if let Some(child) = node.get("additionalProperties").filter(|v| v.is_object()) {
+            out.insert(join("*"), child.clone());
+            walk(child, &join("*"), out);
+        }
+        if let Some(items) = node.get("items") {
+            walk(items, path, out);
+        }
+        for key in ["oneOf", "anyOf", "allOf"] {
+            for alt in node
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                // The per-environment form: environment names, not fields.
+                let per_env = alt
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .is_some_and(|d| d.starts_with("Values by environment"));
+                if !per_env {
+                    walk(alt, path, out);
+                }
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(&iacgen::spec::schema(), "", &mut out);
+    out
+}
+
+/// The rows of docs/spec.md's field tables: each field path the first column names (written
+/// out: `…x` continues the last `<name>` row, `.x` is a sibling of the cell's first path;
+/// `<name>` is `*`) with the whole row's text.
+fn documented_fields() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(root().join("docs/spec.md")).unwrap();
+    let mut rows = Vec::new();
+    let mut base = String::new();
+    for line in text.lines() {
+        let Some(cell) = line.strip_prefix("| `") else {
+            continue;
+        };
+        let cell = cell.split(" | ").next().unwrap_or("");
+        let mut first: Option<String> = None;
+        for name in cell.split('`').skip_while(|s| s.is_empty()).step_by(2) {
+            let path = if let Some(rest) = name.strip_prefix('…') {
+                format!("{base}.{rest}")
+            } else if let Some(rest) = name.strip_prefix('.') {
+                let parent = first
+                    .as_deref()
+                    .and_then(|f| f.rsplit_once('.'))
+                    .map_or("", |(p, _)| p);
+                format!("{parent}.{rest}")
+            } else {
+                name.to_string()
+            };
+            let path: Vec<String> = path
+                .split('.')
+                .map(|s| {
+                    if s.starts_with('<') {
+                        "*".to_string()
+                    } else {
+                        s.to_string()
+                    }
+                })
+                .collect();
+            let path = path.join(".");
+            if first.is_none() {
+                first = Some(path.clone());
+                if path.ends_with(".*") {
+                    base = path.clone();
+                }
+            }
+            rows.push((path, line.to_string()));
+        }
+    }
+    rows
+}
+
+/// Whether a documented path names a schema path: the doc's `<name>` (`*`) stands for any name,
+/// a map's (`*`) or a fixed set's (the subnet tiers).
+fn names(doc: &str, schema: &str) -> bool {
+    let doc: Vec<&str> = doc.split('.').collect();
+    let schema: Vec<&str> = schema.split('.').collect();
+    doc.len() == schema.len() && doc.iter().zip(&schema).all(|(d, s)| d == s || *d == "*")
+}
+
+/// Whether the schema field takes one value or a map of environments.
+fn is_per_env(node: &Value) -> bool {
+    node.get("oneOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|alt| {
+            alt.get("description")
+                .and_then(Value::as_str)
+                .is_some_and(|d| d.starts_with("Values by environment"))
+        })
+}
+
+#[test]
+fn every_field_the_spec_doc_names_exists() {
+    let fields = schema_fields();
+    let rows = documented_fields();
+    assert!(rows.len() > 40, "the tables were not read: {rows:?}");
+    // A field the spec rejects on purpose, documented as rejected.
+    let rejected = ["secrets.*.value"];
+    for (path, row) in &rows {
+        assert!(
+            fields.keys().any(|f| names(path, f)) || rejected.contains(&path.as_str()),
+            "docs/spec.md names `{path}`, which the schema does not have:\n{row}"
+        );
+    }
+}
+
+/// The type column says "per-env" exactly for the fields that take a value per environment.
+#[test]
+fn the_spec_doc_says_which_fields_are_per_environment() {
+    let fields = schema_fields();
+    for (path, row) in documented_fields() {
+        let Some(node) = fields.get(&path) else {
+            continue;
+        };
+        let kind = row.split(" | ").nth(1).unwrap_or("");
+        assert_eq!(
+            kind.starts_with("per-env"),
+            is_per_env(node),
+            "docs/spec.md's type of `{path}` ({kind}) is wrong about per-environment values"
+        );
+    }
+}
+
+#[test]
+fn every_field_of_the_schema_is_in_the_spec_doc() {
+    let rows = documented_fields();
+    let named: BTreeSet<&str> = rows.iter().map(|(p, _)| p.as_str()).collect();
+    let mut missing = Vec::new();
+    for path in schema_fields().keys() {
+        let documented = named.iter().any(|doc| names(doc, path));
+        // A section or table is documented by its fields' rows.
+        let parent = named.iter().any(|doc| {
+            let depth = path.split('.').count();
+            doc.split('.').count() > depth
+                && names(
+                    &doc.split('.').take(depth).collect::<Vec<_>>().join("."),
+                    path,
+                )
+        });
+        if path.ends_with('*') || documented || parent {
+            continue;
+        }
+        // Or listed in the row of an enclosing field (`{account_id?, region?, tags?}`).
+        let name = path.rsplit('.').next().unwrap_or(path);
+        let in_parent_row = rows.iter().any(|(p, row)| {
+            let depth = p.split('.').count();
+            path.split('.').count() > depth
+                && names(
+                    p,
+                    &path.split('.').take(depth).collect::<Vec<_>>().join("."),
+                )
+                && row
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .any(|word| word == name)
+        });
+        if !in_parent_row {
+            missing.push(path.clone());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/spec.md does not document these fields of the schema:\n{}",
+        missing.join("\n")
+    );
+}
