@@ -259,3 +259,162 @@ fn every_field_of_the_schema_is_in_the_spec_doc() {
         missing.join("\n")
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// README's commands against `iacgen <command> --help`.
+
+const COMMANDS: [&str; 8] = [
+    "generate",
+    "diff",
+    "plan",
+    "validate",
+    "init",
+    "schema",
+    "graph",
+    "completions",
+];
+
+/// A command's long flags, and the values of each flag that lists them.
+fn help_flags(command: &str) -> BTreeMap<String, Vec<String>> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iacgen"))
+        .args([command, "--help"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "iacgen {command} --help failed");
+    let help = String::from_utf8_lossy(&out.stdout).to_string();
+    let mut flags = BTreeMap::new();
+    for line in help.lines() {
+        let line = line.trim_start();
+        let line = line
+            .strip_prefix("-q, ")
+            .or_else(|| line.strip_prefix("-o, "))
+            .unwrap_or(line);
+        let Some(rest) = line.strip_prefix("--") else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let values = line
+            .split("[possible values: ")
+            .nth(1)
+            .and_then(|v| v.split(']').next())
+            .map(|v| v.split(", ").map(str::to_string).collect())
+            .unwrap_or_default();
+        flags.insert(format!("--{name}"), values);
+    }
+    flags
+}
+
+/// Inline code spans and the lines of fenced code blocks.
+fn code_snippets(text: &str) -> Vec<String> {
+    let mut snippets = Vec::new();
+    let mut fenced = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            snippets.push(line.to_string());
+        } else {
+            snippets.extend(line.split('`').skip(1).step_by(2).map(str::to_string));
+        }
+    }
+    snippets
+}
+
+/// `(command, flag, value)` for each flag README gives an iacgen command, in `iacgen CMD ...` or
+/// in a snippet that starts with the command (`validate --format json`); a pipe, `&&`, `;` or a
+/// comment ends the command.
+fn readme_flags(text: &str) -> Vec<(String, String, Option<String>)> {
+    let mut found = Vec::new();
+    for snippet in code_snippets(text) {
+        let words: Vec<&str> = snippet.split_whitespace().collect();
+        let mut command: Option<&str> = None;
+        for (i, word) in words.iter().enumerate() {
+            if ["|", "&&", ";", "#", "||"].contains(word) {
+                command = None;
+                continue;
+            }
+            let starts = i == 0 || words[i - 1] == "iacgen";
+            if starts && COMMANDS.contains(word) {
+                command = Some(word);
+                continue;
+            }
+            let Some(command) = command else { continue };
+            if let Some(flag) = word.strip_prefix("--") {
+                let (flag, inline) = match flag.split_once('=') {
+                    Some((f, v)) => (f, Some(v)),
+                    None => (flag, None),
+                };
+                let flag: String = flag
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .collect();
+                let value = inline.or(words.get(i + 1).copied()).map(str::to_string);
+                found.push((command.to_string(), format!("--{flag}"), value));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_flag_the_readme_gives_a_command_exists() {
+    let text = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let helps: BTreeMap<&str, BTreeMap<String, Vec<String>>> =
+        COMMANDS.iter().map(|c| (*c, help_flags(c))).collect();
+    let found = readme_flags(&text);
+    assert!(
+        found.len() > 20,
+        "README's commands were not read: {found:?}"
+    );
+    for (command, flag, value) in found {
+        let flags = &helps[command.as_str()];
+        let Some(values) = flags.get(&flag) else {
+            panic!(
+                "README gives `iacgen {command} {flag}`, which `iacgen {command} --help` does \
+                 not list ({})",
+                flags.keys().cloned().collect::<Vec<_>>().join(", ")
+            );
+        };
+        // `--format json|github`: each value one the command takes.
+        if let (false, Some(value)) = (values.is_empty(), value) {
+            for v in value.split('|') {
+                let v = v.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+                assert!(
+                    values.iter().any(|known| known == v),
+                    "README gives `iacgen {command} {flag} {v}`; its values are {}",
+                    values.join(", ")
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_command_the_readme_lists_exists() {
+    let text = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iacgen"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout).to_string();
+    for snippet in code_snippets(&text) {
+        let words: Vec<&str> = snippet.split_whitespace().collect();
+        for (i, pair) in words.windows(2).enumerate() {
+            // A command line, not output that mentions iacgen.
+            let runs = i == 0 || ["$", "|", "&&", ";", "(cd"].contains(&words[i - 1]);
+            if runs && pair[0] == "iacgen" && pair[1].chars().all(|c| c.is_ascii_lowercase()) {
+                let command = pair[1];
+                assert!(
+                    help.lines()
+                        .any(|l| l.trim_start().starts_with(&format!("{command} "))),
+                    "README runs `iacgen {command}`, which `iacgen --help` does not list"
+                );
+            }
+        }
+    }
+}
