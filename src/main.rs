@@ -13,10 +13,11 @@ use std::process::ExitCode;
 #[command(
     name = "iacgen",
     version = env!("IACGEN_VERSION"),
-    about = "Compile a typed platform spec into a Terraform repository",
+    about = "Compile a typed platform spec into a Terraform repository or a Pulumi program",
     long_about = "iacgen reads a platform spec (YAML, TOML or JSON; see docs/spec.md) and writes a \
                   Terraform repository: reusable modules under modules/ and one root per \
-                  environment under environments/<env>/.\n\n\
+                  environment under environments/<env>/ (or, with generate --target pulumi, a \
+                  Pulumi Python project under pulumi/).\n\n\
                   Exit codes: 0 success, 1 error (nothing written; a usage error too), 2 changes \
                   found (diff, plan).",
     after_help = "Example (a new repository):\n  iacgen init infra --project payments\n  \
@@ -34,7 +35,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Write the Terraform repository for a spec
+    /// Write the Terraform repository (or the Pulumi project) for a spec
     #[command(
         after_help = "Example:\n  iacgen generate examples/platform.yaml --out infra\n\n\
         Every file is written or none is: a spec error or a failed write leaves the output \
