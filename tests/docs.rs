@@ -418,3 +418,35 @@ fn every_command_the_readme_lists_exists() {
         }
     }
 }
+
+/// The complete examples the documents show (a YAML block starting `version: 1` with a
+/// `project`) are valid specs, as of today's EKS calendar.
+#[test]
+fn the_documents_complete_examples_are_valid_specs() {
+    let mut checked = 0;
+    for doc in ["README.md", "docs/spec.md"] {
+        let text = std::fs::read_to_string(root().join(doc)).unwrap();
+        let mut block: Option<String> = None;
+        for line in text.lines() {
+            match (&mut block, line.trim_start()) {
+                (None, "```yaml") => block = Some(String::new()),
+                (Some(b), "```") => {
+                    // Not a kept-values file, which also starts with `version: 1`.
+                    if b.starts_with("version: 1") && b.contains("\nproject:") {
+                        checked += 1;
+                        if let Err(e) = iacgen::spec::load_str(b, iacgen::spec::Format::Yaml, doc) {
+                            panic!("{doc}'s example is not a valid spec:\n{e}\n{b}");
+                        }
+                    }
+                    block = None;
+                }
+                (Some(b), _) => {
+                    b.push_str(line);
+                    b.push('\n');
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(checked > 0, "no complete example found");
+}
