@@ -994,3 +994,42 @@ fn semantic_rules_that_read_a_broken_section_are_not_guessed() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn any_one_broken_section_still_runs_the_rules_of_the_others_without_panicking() {
+    let text = std::fs::read_to_string(fixture("platform.yaml")).expect("fixture");
+    // A rule of `repository` only: reported whatever else is broken.
+    let text = format!("{text}repository: {{ spec_file: /etc/platform.yaml }}\n");
+    let sections: Vec<String> = text
+        .lines()
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+        .filter_map(|l| l.split(':').next())
+        .map(str::to_string)
+        .collect();
+    assert!(sections.len() >= 10, "{sections:?}");
+    for section in sections.iter().filter(|s| *s != "repository") {
+        // The section's value replaced by a number (a wrong type for every section).
+        let mut broken = String::new();
+        let mut skipping = false;
+        for line in text.lines() {
+            if line.starts_with(&format!("{section}:")) {
+                broken.push_str(&format!("{section}: 42\n"));
+                skipping = true;
+                continue;
+            }
+            if skipping && (line.starts_with(' ') || line.is_empty()) {
+                continue;
+            }
+            skipping = false;
+            broken.push_str(line);
+            broken.push('\n');
+        }
+        let errors = yaml_errors(&broken);
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert!(paths.contains(&section.as_str()), "{section}: {paths:?}");
+        assert!(
+            paths.contains(&"repository.spec_file"),
+            "{section} broken hides the repository rule: {paths:?}"
+        );
+    }
+}
