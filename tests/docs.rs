@@ -450,3 +450,29 @@ fn the_documents_complete_examples_are_valid_specs() {
     }
     assert!(checked > 0, "no complete example found");
 }
+
+/// Every command `iacgen --help` lists is in README (and is one the flag check above reads).
+#[test]
+fn every_command_is_in_the_readme() {
+    let text = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iacgen"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout).to_string();
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert_eq!(commands, COMMANDS, "tests/docs.rs's COMMANDS is out of date");
+    for command in commands {
+        assert!(
+            text.contains(&format!("iacgen {command} ")),
+            "README never shows `iacgen {command}`"
+        );
+    }
+}
