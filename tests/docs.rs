@@ -468,7 +468,10 @@ fn every_command_is_in_the_readme() {
         .filter_map(|l| l.split_whitespace().next())
         .filter(|c| *c != "help")
         .collect();
-    assert_eq!(commands, COMMANDS, "tests/docs.rs's COMMANDS is out of date");
+    assert_eq!(
+        commands, COMMANDS,
+        "tests/docs.rs's COMMANDS is out of date"
+    );
     for command in commands {
         assert!(
             text.contains(&format!("iacgen {command} ")),

@@ -32,6 +32,9 @@ pub fn decode(root: &Node, file: &str) -> Result<Platform, (Vec<SpecError>, Opti
     let Some(parts) = platform::platform(&mut cx, &At::root(root)) else {
         return Err((cx.errors, None));
     };
+    if parts.other_version() {
+        return Err((cx.errors, None));
+    }
     let mut broken = parts.broken();
     // A section with an error in it (an unknown field, say) may still decode: it is broken too.
     for error in &cx.errors {

@@ -41,6 +41,9 @@ pub struct Parts {
     /// Sections named by a misspelt top-level field (`netwrok`): absent here, but probably
     /// meant, so the rules that read them are not run on their absence.
     misspelt: Vec<&'static str>,
+    /// A `version` is written but is not one this build reads: the document may follow
+    /// another format, so no rule of this one is run on it.
+    other_version: bool,
 }
 
 impl Parts {
@@ -61,6 +64,11 @@ impl Parts {
             observability: self.observability?,
             repository: self.repository?,
         })
+    }
+
+    /// Whether the document is written in a version of the format this build does not read.
+    pub fn other_version(&self) -> bool {
+        self.other_version
     }
 
     /// The top-level fields that did not decode, by their spec names.
@@ -136,6 +144,7 @@ pub fn platform(cx: &mut Cx<'_>, root: &At<'_>) -> Option<Parts> {
         _ => Vec::new(),
     };
     let version = t.required(cx, "version", version);
+    let other_version = version.is_none() && t.get("version").is_some();
     let project = t.required(cx, "project", string);
     let top_region = t.optional(cx, "region", |cx, at| per_env(cx, at, string));
     let tags = t.or(cx, "tags", BTreeMap::new(), string_map);
@@ -174,6 +183,7 @@ pub fn platform(cx: &mut Cx<'_>, root: &At<'_>) -> Option<Parts> {
         observability,
         repository,
         misspelt,
+        other_version,
     })
 }
 
