@@ -9,6 +9,8 @@
 //! plan` writes is planned by real Terraform against the state, and adopt-judge must find
 //! nothing destroyed, replaced or created twice.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -410,6 +412,20 @@ fn adopt(tools: &Path, platform: &Platform) -> (Verdict, PlanReport) {
         .unwrap();
     let plan = format!("{}{}", text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{plan}");
+    // What `iacgen plan` says of the generated repository is what Terraform then plans.
+    let json = Command::new(env!("CARGO_BIN_EXE_iacgen"))
+        .args(["plan", spec_s, "--env", platform.env, "--state", state_s])
+        .arg("--out")
+        .arg(&repo)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert_eq!(json.status.code(), Some(2), "{}", text(&json.stderr));
+    support::assert_iacgen_counts_are_terraforms(
+        &serde_json::from_slice(&json.stdout).unwrap(),
+        &serde_json::from_slice(&std::fs::read(&plan_json).unwrap()).unwrap(),
+        &plan,
+    );
 
     let out = Command::new(tools.join("bin/adopt-judge"))
         .arg(&plan_json)

@@ -7,6 +7,8 @@
 //! roles, KMS, a secret with a name prefix) and `tests/fixtures/adopt/tam-single-nat` (one NAT
 //! gateway and TAM's shared private route table, a database tier with its DB subnet group).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -164,6 +166,15 @@ impl Adoption {
             .unwrap();
         let plan_text = format!("{}{}", text(&plan.stdout), text(&plan.stderr));
         assert_eq!(plan.status.code(), Some(0), "{plan_text}");
+        // What `iacgen plan` says of the generated repository is what Terraform then plans.
+        let out = self.out();
+        let report = self.plan(&[p("--out"), &out, p("--json")]);
+        assert_eq!(report.status.code(), Some(2), "{}", text(&report.stderr));
+        support::assert_iacgen_counts_are_terraforms(
+            &serde_json::from_slice(&report.stdout).unwrap(),
+            &serde_json::from_slice(&std::fs::read(&plan_json).unwrap()).unwrap(),
+            &plan_text,
+        );
         let judge = Command::new(tools.join("bin/adopt-judge"))
             .args([&plan_json, &self.state])
             .output()
