@@ -289,6 +289,77 @@ fn names_that_force_a_replacement_are_kept() {
     );
 }
 
+/// Both platforms run their service with `launch_type = "FARGATE"`, which iacgen would swap for
+/// a capacity provider strategy (a replacement, or a refusal without force_new_deployment,
+/// in the AWS provider). The launch type is kept: the generated service sets it and drops
+/// its strategy, and once kept nothing more is to keep.
+#[test]
+fn a_service_started_with_a_launch_type_keeps_it_instead_of_a_capacity_provider_strategy() {
+    for platform in [&FLAT, &TAM] {
+        let report = platform.report();
+        let keep = report
+            .keep
+            .iter()
+            .find(|k| k.key.to_string() == "aws_ecs_service.this.launch_type")
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: launch type not kept\n{}",
+                    platform.dir,
+                    report.to_text()
+                )
+            });
+        assert_eq!(keep.value, "FARGATE");
+        assert!(
+            keep.iacgen["capacity_provider_strategy"].is_array(),
+            "{:?}",
+            keep.iacgen
+        );
+
+        let spec = iacgen::spec::load_file(&platform.spec()).unwrap();
+        let kept = report.kept_with(&iacgen::model::kept::Kept::default());
+        let tree = iacgen::render_kept(&spec, &kept).unwrap_or_else(|p| panic!("{p:?}"));
+        let main = tree.get("modules/ecs-service/main.tf").unwrap();
+        assert!(
+            main.contains(r#"launch_type = lookup(var.kept, "aws_ecs_service.this.launch_type", null)"#)
+                && main.contains(
+                    "dynamic \"capacity_provider_strategy\" {\n    for_each = lookup(var.kept, \"aws_ecs_service.this.launch_type\", null) == null ? [1] : []"
+                ),
+            "{main}"
+        );
+        let inventory = state::inventory(&tree, platform.env).unwrap();
+        let service = inventory
+            .instances
+            .iter()
+            .find(|i| i.address.type_ == "aws_ecs_service")
+            .unwrap();
+        assert_eq!(service.arguments["launch_type"], "FARGATE");
+        assert!(!service.arguments.contains_key("capacity_provider_strategy"));
+        let again = state::plan(
+            &tree,
+            platform.env,
+            &platform.state(),
+            PlanOptions::default(),
+        )
+        .unwrap();
+        assert!(
+            !again
+                .keep
+                .iter()
+                .any(|k| k.address.type_ == "aws_ecs_service"),
+            "{}",
+            again.to_text()
+        );
+    }
+    // Without kept values nothing changes: the service uses the capacity provider strategy.
+    let spec = iacgen::spec::load_file(&FLAT.spec()).unwrap();
+    let main = iacgen::render(&spec).unwrap();
+    let main = main.get("modules/ecs-service/main.tf").unwrap();
+    assert!(
+        main.contains("  capacity_provider_strategy {") && !main.contains("launch_type"),
+        "{main}"
+    );
+}
+
 /// The one replacement accepted, a new task definition revision, is named in the report with
 /// what changes in the container definition.
 #[test]
@@ -421,10 +492,28 @@ fn adopt(tools: &Path, platform: &Platform) -> (Verdict, PlanReport) {
         .output()
         .unwrap();
     assert_eq!(json.status.code(), Some(2), "{}", text(&json.stderr));
+    let plan_doc: Value = serde_json::from_slice(&std::fs::read(&plan_json).unwrap()).unwrap();
     support::assert_iacgen_counts_are_terraforms(
         &serde_json::from_slice(&json.stdout).unwrap(),
-        &serde_json::from_slice(&std::fs::read(&plan_json).unwrap()).unwrap(),
+        &plan_doc,
         &plan,
+    );
+    // The service keeps its launch type and gets no capacity provider strategy, which the
+    // AWS provider would not apply in place.
+    let service = plan_doc["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rc| rc["type"] == "aws_ecs_service")
+        .unwrap();
+    assert_eq!(
+        service["change"]["after"]["launch_type"], "FARGATE",
+        "{plan}"
+    );
+    assert_eq!(
+        service["change"]["after"]["capacity_provider_strategy"],
+        serde_json::json!([]),
+        "{plan}"
     );
 
     let out = Command::new(tools.join("bin/adopt-judge"))

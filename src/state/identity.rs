@@ -125,7 +125,8 @@ pub(crate) fn force_new(type_: &str) -> &'static [&'static str] {
 /// definition's family keeps its new revision in the same task.
 pub(crate) fn kept_when_matched(type_: &str) -> &'static [&'static str] {
     match type_ {
-        "aws_ecs_cluster" | "aws_ecs_service" | "aws_sns_topic" => &["name"],
+        "aws_ecs_cluster" | "aws_sns_topic" => &["name"],
+        "aws_ecs_service" => &["name", "launch_type"],
         "aws_ecs_task_definition" => &["family"],
         "aws_cloudwatch_log_group" => &["name"],
         "aws_cloudwatch_metric_alarm" => &["alarm_name"],

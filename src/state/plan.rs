@@ -17,7 +17,7 @@ use super::instance::ResourceInstance;
 use super::inventory::{Facts, Inventory, ManagedInstance, Unexpanded, evaluate};
 use super::relations;
 use super::snapshot::{Format, State};
-use crate::model::kept::{Kept, KeptKey};
+use crate::model::kept::{Kept, KeptKey, kept_instead_of};
 use crate::tree::Tree;
 
 /// Rounds of matching; each can resolve references from the instances the previous one matched.
@@ -1041,25 +1041,25 @@ fn inline_routes(
     out
 }
 
-/// The [`force_new`] arguments of a matched instance whose known value differs from the
-/// state's: each must keep the state's value. Only instances of a module call (what iacgen
-/// generates) with no key or a string key can keep values.
-/// iacgen names a node group by a prefix and leaves its name unset: an existing group whose
-/// name does not start with iacgen's prefix keeps its name (which the module then sets instead
-/// of the prefix). What iacgen "would set" is then the prefix.
-fn unset_name<'a>(
-    inst: &'a ManagedInstance,
-    path: &str,
-    theirs: Option<&Json>,
-) -> Option<&'a Json> {
-    if inst.address.type_ != "aws_eks_node_group" || path != "node_group_name" {
-        return None;
-    }
-    let prefix = inst.arguments.get("node_group_name_prefix")?;
-    let name = theirs?.as_str()?;
-    (!name.starts_with(prefix.as_str()?)).then_some(prefix)
+/// iacgen sets another argument instead of `path` (`model::kept::KEPT_INSTEAD_OF`): that one,
+/// as `{argument: value}`, when the state's value of `path` is one iacgen's choice would not
+/// give, so that the state's value must be kept (and iacgen's choice unset). A node group name
+/// that starts with iacgen's prefix is one the prefix made; a service's launch type is never
+/// what a capacity provider strategy sets.
+fn set_instead(inst: &ManagedInstance, path: &str, theirs: Option<&Json>) -> Option<Json> {
+    let instead = kept_instead_of(&inst.address.type_, &[path])?;
+    let ours = inst.arguments.get(instead)?;
+    let value = theirs?.as_str().filter(|v| !v.is_empty())?;
+    let made_by_ours = ours
+        .as_str()
+        .is_some_and(|prefix| value.starts_with(prefix));
+    (!made_by_ours).then(|| serde_json::json!({ instead: ours }))
 }
 
+/// The [`force_new`] arguments of a matched instance whose known value differs from the
+/// state's, and those iacgen leaves unset for another ([`set_instead`]): each must keep the
+/// state's value. Only instances of a module call (what iacgen generates) with no key or a
+/// string key can keep values.
 fn keeps(inst: &ManagedInstance, recorded: &ResourceInstance) -> Vec<Keep> {
     let address = &inst.address;
     let [call] = address.module.0.as_slice() else {
@@ -1076,17 +1076,23 @@ fn keeps(inst: &ManagedInstance, recorded: &ResourceInstance) -> Vec<Keep> {
         .iter()
         .chain(kept_when_matched(&address.type_));
     for path in paths {
-        let (ours, theirs) = (lookup(&config, path), lookup(recorded.attributes(), path));
-        let (Some(ours), Some(theirs)) = (ours.or(unset_name(inst, path, theirs)), theirs) else {
-            continue;
+        let theirs = lookup(recorded.attributes(), path);
+        let ours = match lookup(&config, path) {
+            Some(ours) if ours.is_array() || ours.is_object() => continue,
+            Some(ours) => ours.clone(),
+            None => match set_instead(inst, path, theirs) {
+                Some(instead) => instead,
+                None => continue,
+            },
         };
+        let Some(theirs) = theirs else { continue };
         let text = match theirs {
             Json::String(s) => s.clone(),
             Json::Number(n) => n.to_string(),
             Json::Bool(b) => b.to_string(),
             _ => continue,
         };
-        if ours.is_array() || ours.is_object() || same_identity(ours, theirs) {
+        if same_identity(&ours, theirs) {
             continue;
         }
         out.push(Keep {
@@ -1099,7 +1105,7 @@ fn keeps(inst: &ManagedInstance, recorded: &ResourceInstance) -> Vec<Keep> {
                 path: path.split('.').map(str::to_string).collect(),
             },
             value: text,
-            iacgen: ours.clone(),
+            iacgen: ours,
         });
     }
     out
