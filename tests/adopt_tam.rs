@@ -245,10 +245,33 @@ fn eks_two_pools_keeps_what_would_replace_and_terraform_destroys_and_replaces_no
         );
     }
 
+    // TAM's control plane is in the intra subnets; the spec says so
+    // (`eks.control_plane_subnets: intra`), and the cluster keeps them.
+    let main = std::fs::read_to_string(adoption.out().join("modules/eks/main.tf")).unwrap();
+    assert!(
+        main.contains("subnet_ids              = var.control_plane_subnet_ids"),
+        "{main}"
+    );
+
     let Some(tools) = tools() else { return };
     let (code, verdict) = adoption.judge(&tools, "eu-west-1", "111111111111");
     assert!(verdict.contains(ZEROS), "{verdict}");
     assert_eq!(code, 0, "{verdict}");
+    let plan = state_json(&adoption.dir.path().join("plan.json"));
+    let cluster = plan["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rc| rc["type"] == "aws_eks_cluster")
+        .unwrap();
+    let subnets = |when: &str| cluster["change"][when]["vpc_config"][0]["subnet_ids"].clone();
+    assert_eq!(subnets("after"), subnets("before"), "{verdict}");
+    assert_eq!(subnets("before"), cluster_subnets(&old), "{verdict}");
+}
+
+/// The subnet IDs of the state's EKS cluster.
+fn cluster_subnets(state: &Value) -> Value {
+    instances(state, "aws_eks_cluster")[0]["vpc_config"][0]["subnet_ids"].clone()
 }
 
 #[test]
