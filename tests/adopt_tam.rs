@@ -224,6 +224,29 @@ fn eks_two_pools_keeps_what_would_replace_and_terraform_destroys_and_replaces_no
             "{pool}: {kept}"
         );
     }
+    // Each launch template keeps TAM's node security group: unset, Terraform would clear it
+    // (a new template version, and every node rolled).
+    for template in instances(&old, "aws_launch_template") {
+        let pool = template["name"]
+            .as_str()
+            .unwrap()
+            .split('-')
+            .next()
+            .unwrap();
+        let groups: Vec<&str> = template["vpc_security_group_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_str().unwrap())
+            .collect();
+        assert!(
+            kept.contains(&format!(
+                "\"aws_launch_template.node[{pool}].vpc_security_group_ids\": \"{}\"",
+                groups.join(",")
+            )),
+            "{pool}: {kept}"
+        );
+    }
     let secret = &instances(&old, "aws_secretsmanager_secret")[0];
     assert!(kept.contains(secret["name"].as_str().unwrap()), "{kept}");
     // With the kept values generated, nothing is left to keep and no stateful object is new.
@@ -252,6 +275,12 @@ fn eks_two_pools_keeps_what_would_replace_and_terraform_destroys_and_replaces_no
         main.contains("subnet_ids              = var.control_plane_subnet_ids"),
         "{main}"
     );
+    assert!(
+        main.contains(
+            "split(\n    \",\",\n    var.kept[\"aws_launch_template.node[${each.key}].vpc_security_group_ids\"],"
+        ),
+        "{main}"
+    );
 
     let Some(tools) = tools() else { return };
     let (code, verdict) = adoption.judge(&tools, "eu-west-1", "111111111111");
@@ -267,6 +296,15 @@ fn eks_two_pools_keeps_what_would_replace_and_terraform_destroys_and_replaces_no
     let subnets = |when: &str| cluster["change"][when]["vpc_config"][0]["subnet_ids"].clone();
     assert_eq!(subnets("after"), subnets("before"), "{verdict}");
     assert_eq!(subnets("before"), cluster_subnets(&old), "{verdict}");
+    for template in plan["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|rc| rc["type"] == "aws_launch_template")
+    {
+        let groups = |when: &str| template["change"][when]["vpc_security_group_ids"].clone();
+        assert_eq!(groups("after"), groups("before"), "{verdict}");
+    }
 }
 
 /// The subnet IDs of the state's EKS cluster.

@@ -37,6 +37,25 @@ pub const KEPT_INSTEAD_OF: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Arguments iacgen does not set that an existing object may have: a set of strings, which
+/// Terraform would clear (an update in place) where the configuration leaves it unset. Kept
+/// as one value, the strings joined by `,`, and set back with `split(",", ...)`: a launch
+/// template's `vpc_security_group_ids` (terraform-aws-modules puts its node security group
+/// there; cleared, the template gets a new version and every node group using it rolls its
+/// nodes).
+pub const KEPT_LISTS: &[(&str, &str)] = &[("aws_launch_template", "vpc_security_group_ids")];
+
+/// Whether the argument at `path` of `type_` is kept as a list ([`KEPT_LISTS`]).
+pub fn is_kept_list(type_: &str, path: &[impl AsRef<str>]) -> bool {
+    let [argument] = path else { return false };
+    KEPT_LISTS
+        .iter()
+        .any(|(t, a)| *t == type_ && *a == argument.as_ref())
+}
+
+/// The separator of a kept list's elements.
+pub const KEPT_LIST_SEPARATOR: &str = ",";
+
 /// What iacgen sets instead of the argument at `path` of `type_`, if anything (see
 /// [`KEPT_INSTEAD_OF`]).
 pub fn kept_instead_of(type_: &str, path: &[impl AsRef<str>]) -> Option<&'static str> {

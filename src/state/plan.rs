@@ -17,7 +17,7 @@ use super::instance::ResourceInstance;
 use super::inventory::{Facts, Inventory, ManagedInstance, Unexpanded, evaluate};
 use super::relations;
 use super::snapshot::{Format, State};
-use crate::model::kept::{Kept, KeptKey, kept_instead_of};
+use crate::model::kept::{KEPT_LIST_SEPARATOR, KEPT_LISTS, Kept, KeptKey, kept_instead_of};
 use crate::tree::Tree;
 
 /// Rounds of matching; each can resolve references from the instances the previous one matched.
@@ -537,7 +537,7 @@ impl Matcher<'_> {
                 if let [one] = candidates.as_slice() {
                     // A referrer that Terraform would replace for another target (a route's
                     // table) decides before one it would update (an association's table).
-                    let decides = force_new_reference(&address.type_, &r.argument);
+                    let decides = super::force_new::is_force_new(&address.type_, &r.argument);
                     if decides || weak {
                         proposals.push((!decides, r.target.clone(), *one));
                     }
@@ -822,19 +822,6 @@ fn scalar_text(v: &Json) -> Option<String> {
     }
 }
 
-/// Whether a reference argument of `type_` forces a replacement when it changes.
-fn force_new_reference(type_: &str, argument: &str) -> bool {
-    matches!(
-        (type_, argument),
-        ("aws_route", "route_table_id")
-            | ("aws_eks_cluster", "role_arn")
-            | (
-                "aws_eks_node_group",
-                "node_role_arn" | "launch_template.id" | "cluster_name"
-            )
-    ) || force_new(type_).contains(&argument)
-}
-
 /// [`same_identity`], with lists compared as sets (a DB subnet group's subnets), and an
 /// unknown element never equal.
 fn same_members(config: &Json, state: &Json) -> bool {
@@ -1072,6 +1059,32 @@ fn keeps(inst: &ManagedInstance, recorded: &ResourceInstance) -> Vec<Keep> {
     };
     let config = Json::Object(inst.arguments.clone());
     let mut out = Vec::new();
+    // Sets of strings iacgen leaves unset that the object has (`KEPT_LISTS`): unset, Terraform
+    // would clear them.
+    for (_, path) in KEPT_LISTS.iter().filter(|(t, _)| *t == address.type_) {
+        let theirs: Vec<&str> = lookup(recorded.attributes(), path)
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Json::as_str)
+            .collect();
+        let ours = lookup(&config, path).filter(|v| !v.is_null());
+        if theirs.is_empty() || ours.is_some_and(|v| same_members(v, &Json::from(theirs.clone()))) {
+            continue;
+        }
+        out.push(Keep {
+            address: address.clone(),
+            module: call.name.clone(),
+            key: KeptKey {
+                type_: address.type_.clone(),
+                name: address.name.clone(),
+                instance: instance.clone(),
+                path: vec![path.to_string()],
+            },
+            value: theirs.join(KEPT_LIST_SEPARATOR),
+            iacgen: ours.cloned().unwrap_or(Json::Null),
+        });
+    }
     let paths = force_new(&address.type_)
         .iter()
         .chain(kept_when_matched(&address.type_));

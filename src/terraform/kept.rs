@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use super::interface::Variable;
 use super::module::{Input, Module};
 use crate::hcl::{Block, Body, Expr, Item, Part, ex, obj, s, template};
-use crate::model::kept::{Kept, KeptKey, kept_instead_of};
+use crate::model::kept::{KEPT_LIST_SEPARATOR, Kept, KeptKey, is_kept_list, kept_instead_of};
 
 /// The module variable that carries kept values.
 pub const KEPT_VAR: &str = "kept";
@@ -280,6 +280,34 @@ fn wrap(main: &mut Body, type_: &str, name: &str, path: &[String]) {
                 .build(),
         ))
     };
+    if is_kept_list(type_, path) {
+        // `A = lookup(var.kept, KEY, null) == null ? <iacgen's value> : split(",", ...)`.
+        let key_text = crate::hcl::print_expr(&key);
+        let current = body.items.iter().find_map(|i| match i {
+            Item::Attr(k, v) if k == attr => Some(crate::hcl::print_expr(v)),
+            _ => None,
+        });
+        let value = ex(&format!(
+            "lookup(var.kept, {key_text}, null) == null ? {} : split({:?}, var.kept[{key_text}])",
+            current.as_deref().unwrap_or("null"),
+            KEPT_LIST_SEPARATOR
+        ));
+        if let Some(Item::Attr(_, v)) = body
+            .items
+            .iter_mut()
+            .find(|i| matches!(i, Item::Attr(k, _) if k == attr))
+        {
+            *v = value;
+        } else {
+            let at = body
+                .items
+                .iter()
+                .rposition(|i| matches!(i, Item::Attr(..)))
+                .map_or(0, |i| i + 1);
+            body.items.insert(at, Item::Attr(attr.clone(), value));
+        }
+        return;
+    }
     if let Some(Item::Attr(_, value)) = body
         .items
         .iter_mut()
