@@ -252,6 +252,109 @@ fn inline_security_group_rules_are_kept_not_created() {
     assert!(TAM.report().kept_inline().is_empty());
 }
 
+/// The flat state with every rule the service module would create already inline: the
+/// service's HTTPS and VPC egress, the load balancer's egress to the service, besides the two
+/// ingress rules the fixture has.
+fn every_rule_inline(dir: &Path) -> PathBuf {
+    let mut doc = FLAT.state_json();
+    let groups = doc["resources"].as_array_mut().unwrap();
+    let id = |groups: &Vec<Value>, name: &str| {
+        groups
+            .iter()
+            .find(|r| r["type"] == "aws_security_group" && r["name"] == name)
+            .unwrap()["instances"][0]["attributes"]["id"]
+            .clone()
+    };
+    let web = id(groups, "web");
+    let rule = |protocol: &str, port: i64, cidr: Option<&str>, group: Option<&Value>| {
+        serde_json::json!({
+            "cidr_blocks": cidr.map(|c| vec![c]).unwrap_or_default(),
+            "description": "",
+            "from_port": port,
+            "ipv6_cidr_blocks": [],
+            "prefix_list_ids": [],
+            "protocol": protocol,
+            "security_groups": group.map(|g| vec![g.clone()]).unwrap_or_default(),
+            "self": false,
+            "to_port": port,
+        })
+    };
+    for r in groups.iter_mut() {
+        let (type_, name) = (r["type"].clone(), r["name"].clone());
+        let attributes = &mut r["instances"][0]["attributes"];
+        match (type_.as_str(), name.as_str()) {
+            (Some("aws_security_group"), Some("web")) => {
+                let egress = attributes["egress"].as_array_mut().unwrap();
+                egress.push(rule("tcp", 443, Some("0.0.0.0/0"), None));
+                egress.push(rule("-1", 0, Some("10.70.0.0/16"), None));
+            }
+            (Some("aws_security_group"), Some("alb")) => {
+                let egress = attributes["egress"].as_array_mut().unwrap();
+                egress.push(rule("tcp", 8080, None, Some(&web)));
+            }
+            _ => {}
+        }
+    }
+    let path = dir.join("every-rule-inline.tfstate");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path
+}
+
+/// Every rule of the service module that exists inline is kept there, whatever resource
+/// declares it (a `for_each` rule, or a single one behind `count`), and the override names
+/// them all.
+#[test]
+fn every_rule_the_service_module_would_create_is_kept_when_it_exists_inline() {
+    let dir = tempfile::tempdir().unwrap();
+    let state_file = every_rule_inline(dir.path());
+    let platform = iacgen::spec::load_file(&FLAT.spec()).unwrap();
+    let tree = iacgen::render(&platform).unwrap();
+    let report = state::plan(
+        &tree,
+        FLAT.env,
+        &state::read_file(&state_file).unwrap(),
+        PlanOptions::default(),
+    )
+    .unwrap();
+    let file = state::kept_inline_file(&report);
+    for rule in [
+        "load_balancer[80]",
+        "load_balancer_to_service[web]",
+        "service_from_load_balancer[web]",
+        "service_https[0]",
+        "service_vpc[0]",
+    ] {
+        assert!(
+            file.contains(&format!("    {rule:?},\n")),
+            "{rule}: {file}\n{}",
+            report.to_text()
+        );
+    }
+    let created_rules: Vec<String> = report
+        .planned
+        .iter()
+        .filter(|p| p.address.type_.starts_with("aws_vpc_security_group_"))
+        .filter(|p| p.action == state::Action::Create && p.inline.is_none())
+        .map(|p| p.address.to_string())
+        .collect();
+    assert!(created_rules.is_empty(), "{created_rules:?}");
+
+    let Some(tools) = tools() else { return };
+    let (verdict, _) = adopt_state(&tools, &FLAT, &state_file);
+    assert_eq!(
+        verdict.counts.get("sg-rules-that-exist"),
+        Some(&0),
+        "{}",
+        verdict.output
+    );
+    assert_eq!(
+        verdict.counts.get("destroy"),
+        Some(&0),
+        "{}",
+        verdict.output
+    );
+}
+
 /// The values that would replace an object if iacgen changed them are listed with the
 /// existing value: the cluster's and service's names, the roles' names from a name_prefix,
 /// the security groups' names and descriptions.
@@ -426,10 +529,15 @@ struct Verdict {
 /// removed blocks and the inline-rules override; then the real plan against the old state,
 /// judged by adopt-judge with iacgen's report.
 fn adopt(tools: &Path, platform: &Platform) -> (Verdict, PlanReport) {
+    adopt_state(tools, platform, &platform.state_file())
+}
+
+/// [`adopt`] of another state of the platform.
+fn adopt_state(tools: &Path, platform: &Platform, state_file: &Path) -> (Verdict, PlanReport) {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("platform.yaml");
     std::fs::copy(platform.spec(), &spec).unwrap();
-    let state_file = platform.state_file();
+    let state_file = state_file.to_path_buf();
     let (spec_s, state_s) = (spec.to_str().unwrap(), state_file.to_str().unwrap());
 
     let (code, out) = iacgen(&[
@@ -538,7 +646,7 @@ fn adopt(tools: &Path, platform: &Platform) -> (Verdict, PlanReport) {
     let report = state::plan(
         &tree,
         platform.env,
-        &platform.state(),
+        &state::read_file(&state_file).unwrap(),
         PlanOptions::default(),
     )
     .unwrap();
