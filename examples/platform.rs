@@ -88,6 +88,7 @@ pub fn platform() -> Platform {
             ),
         allow_no_admins: false,
         support_type: SupportType::Standard,
+        control_plane_subnets: Tier::Private,
         addons: DEFAULT_EKS_ADDONS
             .iter()
             .map(|name| (name.to_string(), None))

@@ -9,6 +9,8 @@
 //! plan` writes is planned by real Terraform against the state, and adopt-judge must find
 //! nothing destroyed, replaced or created twice.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -250,6 +252,109 @@ fn inline_security_group_rules_are_kept_not_created() {
     assert!(TAM.report().kept_inline().is_empty());
 }
 
+/// The flat state with every rule the service module would create already inline: the
+/// service's HTTPS and VPC egress, the load balancer's egress to the service, besides the two
+/// ingress rules the fixture has.
+fn every_rule_inline(dir: &Path) -> PathBuf {
+    let mut doc = FLAT.state_json();
+    let groups = doc["resources"].as_array_mut().unwrap();
+    let id = |groups: &Vec<Value>, name: &str| {
+        groups
+            .iter()
+            .find(|r| r["type"] == "aws_security_group" && r["name"] == name)
+            .unwrap()["instances"][0]["attributes"]["id"]
+            .clone()
+    };
+    let web = id(groups, "web");
+    let rule = |protocol: &str, port: i64, cidr: Option<&str>, group: Option<&Value>| {
+        serde_json::json!({
+            "cidr_blocks": cidr.map(|c| vec![c]).unwrap_or_default(),
+            "description": "",
+            "from_port": port,
+            "ipv6_cidr_blocks": [],
+            "prefix_list_ids": [],
+            "protocol": protocol,
+            "security_groups": group.map(|g| vec![g.clone()]).unwrap_or_default(),
+            "self": false,
+            "to_port": port,
+        })
+    };
+    for r in groups.iter_mut() {
+        let (type_, name) = (r["type"].clone(), r["name"].clone());
+        let attributes = &mut r["instances"][0]["attributes"];
+        match (type_.as_str(), name.as_str()) {
+            (Some("aws_security_group"), Some("web")) => {
+                let egress = attributes["egress"].as_array_mut().unwrap();
+                egress.push(rule("tcp", 443, Some("0.0.0.0/0"), None));
+                egress.push(rule("-1", 0, Some("10.70.0.0/16"), None));
+            }
+            (Some("aws_security_group"), Some("alb")) => {
+                let egress = attributes["egress"].as_array_mut().unwrap();
+                egress.push(rule("tcp", 8080, None, Some(&web)));
+            }
+            _ => {}
+        }
+    }
+    let path = dir.join("every-rule-inline.tfstate");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path
+}
+
+/// Every rule of the service module that exists inline is kept there, whatever resource
+/// declares it (a `for_each` rule, or a single one behind `count`), and the override names
+/// them all.
+#[test]
+fn every_rule_the_service_module_would_create_is_kept_when_it_exists_inline() {
+    let dir = tempfile::tempdir().unwrap();
+    let state_file = every_rule_inline(dir.path());
+    let platform = iacgen::spec::load_file(&FLAT.spec()).unwrap();
+    let tree = iacgen::render(&platform).unwrap();
+    let report = state::plan(
+        &tree,
+        FLAT.env,
+        &state::read_file(&state_file).unwrap(),
+        PlanOptions::default(),
+    )
+    .unwrap();
+    let file = state::kept_inline_file(&report);
+    for rule in [
+        "load_balancer[80]",
+        "load_balancer_to_service[web]",
+        "service_from_load_balancer[web]",
+        "service_https[0]",
+        "service_vpc[0]",
+    ] {
+        assert!(
+            file.contains(&format!("    {rule:?},\n")),
+            "{rule}: {file}\n{}",
+            report.to_text()
+        );
+    }
+    let created_rules: Vec<String> = report
+        .planned
+        .iter()
+        .filter(|p| p.address.type_.starts_with("aws_vpc_security_group_"))
+        .filter(|p| p.action == state::Action::Create && p.inline.is_none())
+        .map(|p| p.address.to_string())
+        .collect();
+    assert!(created_rules.is_empty(), "{created_rules:?}");
+
+    let Some(tools) = tools() else { return };
+    let (verdict, _) = adopt_state(&tools, &FLAT, &state_file);
+    assert_eq!(
+        verdict.counts.get("sg-rules-that-exist"),
+        Some(&0),
+        "{}",
+        verdict.output
+    );
+    assert_eq!(
+        verdict.counts.get("destroy"),
+        Some(&0),
+        "{}",
+        verdict.output
+    );
+}
+
 /// The values that would replace an object if iacgen changed them are listed with the
 /// existing value: the cluster's and service's names, the roles' names from a name_prefix,
 /// the security groups' names and descriptions.
@@ -284,6 +389,77 @@ fn names_that_force_a_replacement_are_kept() {
     assert_eq!(
         get("secrets", "aws_secretsmanager_secret.this[api_token].name"),
         "storefront/api-token"
+    );
+}
+
+/// Both platforms run their service with `launch_type = "FARGATE"`, which iacgen would swap for
+/// a capacity provider strategy (a replacement, or a refusal without force_new_deployment,
+/// in the AWS provider). The launch type is kept: the generated service sets it and drops
+/// its strategy, and once kept nothing more is to keep.
+#[test]
+fn a_service_started_with_a_launch_type_keeps_it_instead_of_a_capacity_provider_strategy() {
+    for platform in [&FLAT, &TAM] {
+        let report = platform.report();
+        let keep = report
+            .keep
+            .iter()
+            .find(|k| k.key.to_string() == "aws_ecs_service.this.launch_type")
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: launch type not kept\n{}",
+                    platform.dir,
+                    report.to_text()
+                )
+            });
+        assert_eq!(keep.value, "FARGATE");
+        assert!(
+            keep.iacgen["capacity_provider_strategy"].is_array(),
+            "{:?}",
+            keep.iacgen
+        );
+
+        let spec = iacgen::spec::load_file(&platform.spec()).unwrap();
+        let kept = report.kept_with(&iacgen::model::kept::Kept::default());
+        let tree = iacgen::render_kept(&spec, &kept).unwrap_or_else(|p| panic!("{p:?}"));
+        let main = tree.get("modules/ecs-service/main.tf").unwrap();
+        assert!(
+            main.contains(r#"launch_type = lookup(var.kept, "aws_ecs_service.this.launch_type", null)"#)
+                && main.contains(
+                    "dynamic \"capacity_provider_strategy\" {\n    for_each = lookup(var.kept, \"aws_ecs_service.this.launch_type\", null) == null ? [1] : []"
+                ),
+            "{main}"
+        );
+        let inventory = state::inventory(&tree, platform.env).unwrap();
+        let service = inventory
+            .instances
+            .iter()
+            .find(|i| i.address.type_ == "aws_ecs_service")
+            .unwrap();
+        assert_eq!(service.arguments["launch_type"], "FARGATE");
+        assert!(!service.arguments.contains_key("capacity_provider_strategy"));
+        let again = state::plan(
+            &tree,
+            platform.env,
+            &platform.state(),
+            PlanOptions::default(),
+        )
+        .unwrap();
+        assert!(
+            !again
+                .keep
+                .iter()
+                .any(|k| k.address.type_ == "aws_ecs_service"),
+            "{}",
+            again.to_text()
+        );
+    }
+    // Without kept values nothing changes: the service uses the capacity provider strategy.
+    let spec = iacgen::spec::load_file(&FLAT.spec()).unwrap();
+    let main = iacgen::render(&spec).unwrap();
+    let main = main.get("modules/ecs-service/main.tf").unwrap();
+    assert!(
+        main.contains("  capacity_provider_strategy {") && !main.contains("launch_type"),
+        "{main}"
     );
 }
 
@@ -353,10 +529,15 @@ struct Verdict {
 /// removed blocks and the inline-rules override; then the real plan against the old state,
 /// judged by adopt-judge with iacgen's report.
 fn adopt(tools: &Path, platform: &Platform) -> (Verdict, PlanReport) {
+    adopt_state(tools, platform, &platform.state_file())
+}
+
+/// [`adopt`] of another state of the platform.
+fn adopt_state(tools: &Path, platform: &Platform, state_file: &Path) -> (Verdict, PlanReport) {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("platform.yaml");
     std::fs::copy(platform.spec(), &spec).unwrap();
-    let state_file = platform.state_file();
+    let state_file = state_file.to_path_buf();
     let (spec_s, state_s) = (spec.to_str().unwrap(), state_file.to_str().unwrap());
 
     let (code, out) = iacgen(&[
@@ -410,6 +591,38 @@ fn adopt(tools: &Path, platform: &Platform) -> (Verdict, PlanReport) {
         .unwrap();
     let plan = format!("{}{}", text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{plan}");
+    // What `iacgen plan` says of the generated repository is what Terraform then plans.
+    let json = Command::new(env!("CARGO_BIN_EXE_iacgen"))
+        .args(["plan", spec_s, "--env", platform.env, "--state", state_s])
+        .arg("--out")
+        .arg(&repo)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert_eq!(json.status.code(), Some(2), "{}", text(&json.stderr));
+    let plan_doc: Value = serde_json::from_slice(&std::fs::read(&plan_json).unwrap()).unwrap();
+    support::assert_iacgen_counts_are_terraforms(
+        &serde_json::from_slice(&json.stdout).unwrap(),
+        &plan_doc,
+        &plan,
+    );
+    // The service keeps its launch type and gets no capacity provider strategy, which the
+    // AWS provider would not apply in place.
+    let service = plan_doc["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rc| rc["type"] == "aws_ecs_service")
+        .unwrap();
+    assert_eq!(
+        service["change"]["after"]["launch_type"], "FARGATE",
+        "{plan}"
+    );
+    assert_eq!(
+        service["change"]["after"]["capacity_provider_strategy"],
+        serde_json::json!([]),
+        "{plan}"
+    );
 
     let out = Command::new(tools.join("bin/adopt-judge"))
         .arg(&plan_json)
@@ -433,7 +646,7 @@ fn adopt(tools: &Path, platform: &Platform) -> (Verdict, PlanReport) {
     let report = state::plan(
         &tree,
         platform.env,
-        &platform.state(),
+        &state::read_file(&state_file).unwrap(),
         PlanOptions::default(),
     )
     .unwrap();

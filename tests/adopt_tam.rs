@@ -7,6 +7,8 @@
 //! roles, KMS, a secret with a name prefix) and `tests/fixtures/adopt/tam-single-nat` (one NAT
 //! gateway and TAM's shared private route table, a database tier with its DB subnet group).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -164,6 +166,15 @@ impl Adoption {
             .unwrap();
         let plan_text = format!("{}{}", text(&plan.stdout), text(&plan.stderr));
         assert_eq!(plan.status.code(), Some(0), "{plan_text}");
+        // What `iacgen plan` says of the generated repository is what Terraform then plans.
+        let out = self.out();
+        let report = self.plan(&[p("--out"), &out, p("--json")]);
+        assert_eq!(report.status.code(), Some(2), "{}", text(&report.stderr));
+        support::assert_iacgen_counts_are_terraforms(
+            &serde_json::from_slice(&report.stdout).unwrap(),
+            &serde_json::from_slice(&std::fs::read(&plan_json).unwrap()).unwrap(),
+            &plan_text,
+        );
         let judge = Command::new(tools.join("bin/adopt-judge"))
             .args([&plan_json, &self.state])
             .output()
@@ -213,6 +224,29 @@ fn eks_two_pools_keeps_what_would_replace_and_terraform_destroys_and_replaces_no
             "{pool}: {kept}"
         );
     }
+    // Each launch template keeps TAM's node security group: unset, Terraform would clear it
+    // (a new template version, and every node rolled).
+    for template in instances(&old, "aws_launch_template") {
+        let pool = template["name"]
+            .as_str()
+            .unwrap()
+            .split('-')
+            .next()
+            .unwrap();
+        let groups: Vec<&str> = template["vpc_security_group_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_str().unwrap())
+            .collect();
+        assert!(
+            kept.contains(&format!(
+                "\"aws_launch_template.node[{pool}].vpc_security_group_ids\": \"{}\"",
+                groups.join(",")
+            )),
+            "{pool}: {kept}"
+        );
+    }
     let secret = &instances(&old, "aws_secretsmanager_secret")[0];
     assert!(kept.contains(secret["name"].as_str().unwrap()), "{kept}");
     // With the kept values generated, nothing is left to keep and no stateful object is new.
@@ -234,10 +268,48 @@ fn eks_two_pools_keeps_what_would_replace_and_terraform_destroys_and_replaces_no
         );
     }
 
+    // TAM's control plane is in the intra subnets; the spec says so
+    // (`eks.control_plane_subnets: intra`), and the cluster keeps them.
+    let main = std::fs::read_to_string(adoption.out().join("modules/eks/main.tf")).unwrap();
+    assert!(
+        main.contains("subnet_ids              = var.control_plane_subnet_ids"),
+        "{main}"
+    );
+    assert!(
+        main.contains(
+            "split(\n    \",\",\n    var.kept[\"aws_launch_template.node[${each.key}].vpc_security_group_ids\"],"
+        ),
+        "{main}"
+    );
+
     let Some(tools) = tools() else { return };
     let (code, verdict) = adoption.judge(&tools, "eu-west-1", "111111111111");
     assert!(verdict.contains(ZEROS), "{verdict}");
     assert_eq!(code, 0, "{verdict}");
+    let plan = state_json(&adoption.dir.path().join("plan.json"));
+    let cluster = plan["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rc| rc["type"] == "aws_eks_cluster")
+        .unwrap();
+    let subnets = |when: &str| cluster["change"][when]["vpc_config"][0]["subnet_ids"].clone();
+    assert_eq!(subnets("after"), subnets("before"), "{verdict}");
+    assert_eq!(subnets("before"), cluster_subnets(&old), "{verdict}");
+    for template in plan["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|rc| rc["type"] == "aws_launch_template")
+    {
+        let groups = |when: &str| template["change"][when]["vpc_security_group_ids"].clone();
+        assert_eq!(groups("after"), groups("before"), "{verdict}");
+    }
+}
+
+/// The subnet IDs of the state's EKS cluster.
+fn cluster_subnets(state: &Value) -> Value {
+    instances(state, "aws_eks_cluster")[0]["vpc_config"][0]["subnet_ids"].clone()
 }
 
 #[test]

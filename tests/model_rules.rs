@@ -172,6 +172,7 @@ fn example() -> Platform {
                 ),
             allow_no_admins: false,
             support_type: SupportType::Standard,
+            control_plane_subnets: Tier::Private,
             addons: DEFAULT_EKS_ADDONS
                 .iter()
                 .map(|a| (a.to_string(), None))
@@ -809,6 +810,17 @@ fn tiers_that_other_sections_need() {
         &[
             "network.subnets: EKS nodes and ECS tasks run in private subnets: add a `private` \
            tier (e.g. `private: { prefix: 20 }`)",
+        ],
+    );
+    // The control plane in the intra subnets needs an intra tier.
+    let mut p = example();
+    network(&mut p).subnets.remove(&Tier::Intra);
+    p.eks.as_mut().unwrap().control_plane_subnets = Tier::Intra;
+    assert_problems(
+        &p,
+        &[
+            "eks.control_plane_subnets: `intra` puts the EKS control plane in the network's intra \
+           subnets: add an `intra` tier (e.g. `intra: { prefix: 24 }`), or use `private`",
         ],
     );
 }

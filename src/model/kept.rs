@@ -13,6 +13,59 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// Arguments iacgen leaves unset because it sets another one instead, which the provider does
+/// not accept together with them: `(resource type, kept argument, what iacgen sets instead)`.
+/// The two are one choice, so keeping the argument unsets the other (an argument or a nested
+/// block) in the generated code, and `iacgen plan` keeps an existing object's value of it when
+/// iacgen's own choice would not produce that value:
+/// - a node group is named by `node_group_name_prefix`; a group whose name does not start
+///   with iacgen's prefix keeps its `node_group_name` (both are force-new);
+/// - an ECS service runs on its cluster's capacity providers (`capacity_provider_strategy`);
+///   a service started with `launch_type = "FARGATE"` keeps it, since the provider replaces the
+///   service (or, in newer versions, refuses without `force_new_deployment`) to move it from a
+///   launch type to a capacity provider strategy.
+pub const KEPT_INSTEAD_OF: &[(&str, &str, &str)] = &[
+    (
+        "aws_eks_node_group",
+        "node_group_name",
+        "node_group_name_prefix",
+    ),
+    (
+        "aws_ecs_service",
+        "launch_type",
+        "capacity_provider_strategy",
+    ),
+];
+
+/// Arguments iacgen does not set that an existing object may have: a set of strings, which
+/// Terraform would clear (an update in place) where the configuration leaves it unset. Kept
+/// as one value, the strings joined by `,`, and set back with `split(",", ...)`: a launch
+/// template's `vpc_security_group_ids` (terraform-aws-modules puts its node security group
+/// there; cleared, the template gets a new version and every node group using it rolls its
+/// nodes).
+pub const KEPT_LISTS: &[(&str, &str)] = &[("aws_launch_template", "vpc_security_group_ids")];
+
+/// Whether the argument at `path` of `type_` is kept as a list ([`KEPT_LISTS`]).
+pub fn is_kept_list(type_: &str, path: &[impl AsRef<str>]) -> bool {
+    let [argument] = path else { return false };
+    KEPT_LISTS
+        .iter()
+        .any(|(t, a)| *t == type_ && *a == argument.as_ref())
+}
+
+/// The separator of a kept list's elements.
+pub const KEPT_LIST_SEPARATOR: &str = ",";
+
+/// What iacgen sets instead of the argument at `path` of `type_`, if anything (see
+/// [`KEPT_INSTEAD_OF`]).
+pub fn kept_instead_of(type_: &str, path: &[impl AsRef<str>]) -> Option<&'static str> {
+    let [argument] = path else { return None };
+    KEPT_INSTEAD_OF
+        .iter()
+        .find(|(t, a, _)| *t == type_ && *a == argument.as_ref())
+        .map(|(_, _, instead)| *instead)
+}
+
 /// Every kept value: environment → module call name → key → value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Kept {

@@ -161,6 +161,10 @@ pub struct Eks {
     pub allow_no_admins: bool,
     /// Which EKS support the cluster stays on when its version leaves standard support.
     pub support_type: SupportType,
+    /// The subnet tier of the control plane's network interfaces: `Private` (the nodes'
+    /// subnets, the default) or `Intra` (no route to the internet; what terraform-aws-modules
+    /// platforms use, kept when adopting one since moving them is a change of the cluster).
+    pub control_plane_subnets: Tier,
     /// Add-on name → pinned version (`None`: the default for the cluster version).
     pub addons: BTreeMap<String, Option<String>>,
     pub node_pools: BTreeMap<String, NodePool>,

@@ -382,6 +382,15 @@ fn eks() -> Value {
                 ),
             ),
             (
+                "control_plane_subnets",
+                choice(
+                    "The subnet tier of the control plane's network interfaces: `private` \
+                     (default), the nodes' subnets; `intra`, the network's `intra` subnets (no \
+                     route to the internet), as terraform-aws-modules platforms have them.",
+                    &["private", "intra"],
+                ),
+            ),
+            (
                 "addons",
                 nullable(json!({
                     "description": format!(

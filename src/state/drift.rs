@@ -32,7 +32,7 @@ pub(crate) fn drift(config: &ManagedInstance, state: &ResourceInstance) -> Vec<D
         // them would report differences Terraform does not see.
         return Vec::new();
     }
-    let mut out = Vec::new();
+    let mut out = timeouts_drift(config, state);
     for (name, value) in &config.arguments {
         if config.ignore_changes.ignores_whole(name) || name.ends_with("_wo") || name == "timeouts"
         {
@@ -77,6 +77,41 @@ pub(crate) fn drift(config: &ManagedInstance, state: &ResourceInstance) -> Vec<D
         }
     }
     out
+}
+
+/// The `timeouts` block: the provider never fills it in, so a timeout the state records that
+/// the configuration does not set (terraform-aws-modules writes `timeouts { create = "5m" }` on
+/// its routes) is set back to null by `terraform plan`, an update in place, and the reverse.
+fn timeouts_drift(config: &ManagedInstance, state: &ResourceInstance) -> Vec<Drift> {
+    if config.ignore_changes.ignores_whole("timeouts") {
+        return Vec::new();
+    }
+    let set = |v: Option<&Json>| -> serde_json::Map<String, Json> {
+        let block = match v {
+            Some(Json::Array(items)) => items.first(),
+            other => other,
+        };
+        block
+            .and_then(Json::as_object)
+            .map(|o| {
+                o.iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let ours = set(config.arguments.get("timeouts"));
+    let theirs = set(state.attribute("timeouts"));
+    if ours == theirs {
+        return Vec::new();
+    }
+    vec![Drift {
+        argument: "timeouts".to_string(),
+        iacgen: Some(Json::Object(ours)),
+        state: Some(Json::Object(theirs)),
+        after_apply_from: None,
+    }]
 }
 
 /// A list of objects: blocks written several times, compared only as a whole by Terraform in
@@ -226,6 +261,32 @@ mod tests {
                     "scaling_config": [{"min_size": 1, "max_size": 3, "desired_size": 2}],
                     "ingress": [],
                 })
+            ),
+            none
+        );
+    }
+
+    #[test]
+    fn a_timeout_the_configuration_does_not_set_is_an_update_in_place() {
+        let none: Vec<String> = Vec::new();
+        assert_eq!(
+            drifted(
+                json!({"gateway_id": "igw-1"}),
+                json!({"gateway_id": "igw-1", "timeouts": {"create": "5m", "delete": null}})
+            ),
+            ["timeouts"]
+        );
+        assert_eq!(
+            drifted(
+                json!({"timeouts": [{"create": "5m"}]}),
+                json!({"timeouts": {"create": "5m", "delete": null}})
+            ),
+            none
+        );
+        assert_eq!(
+            drifted(
+                json!({"gateway_id": "igw-1"}),
+                json!({"gateway_id": "igw-1", "timeouts": null})
             ),
             none
         );

@@ -49,7 +49,7 @@ pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
         "aws_iam_openid_connect_provider" => &["url"],
         "aws_kms_key" => &["~description", "~tags.Name"],
         "aws_kms_alias" => &["name"],
-        "aws_db_subnet_group" | "aws_elasticache_subnet_group" => &["name"],
+        "aws_db_subnet_group" => &["name"],
         "aws_eks_cluster" => &["name"],
         // iacgen's node groups get a unique name from a prefix at creation (so that a
         // replacement can be created first): the name counts only when the configuration
@@ -86,17 +86,17 @@ pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
     }
 }
 
-/// Arguments whose change replaces the object (ForceNew in the AWS provider) and that iacgen
-/// can keep as they are (see `model::kept`): names, descriptions, a node group's role. A name
+/// Arguments whose change replaces the object (ForceNew in the AWS provider: a subset of
+/// `force_new.rs`'s table, which a test checks) and that iacgen can keep as they are (see `model::kept`): names, descriptions, a node group's role. A name
 /// among them is no proof of another object: matching by relationship may ignore it. Types
 /// whose name is what the object is (a log group, a topic) are not listed: another name is
 /// another object.
 pub(crate) fn force_new(type_: &str) -> &'static [&'static str] {
     match type_ {
-        "aws_iam_role" | "aws_iam_policy" | "aws_iam_instance_profile" => &["name", "path"],
+        "aws_iam_role" => &["name", "path"],
         "aws_security_group" => &["name", "description"],
         "aws_launch_template" | "aws_kms_alias" | "aws_secretsmanager_secret" => &["name"],
-        "aws_db_subnet_group" | "aws_elasticache_subnet_group" => &["name"],
+        "aws_db_subnet_group" => &["name"],
         "aws_eks_cluster" => &[
             "name",
             "role_arn",
@@ -125,7 +125,8 @@ pub(crate) fn force_new(type_: &str) -> &'static [&'static str] {
 /// definition's family keeps its new revision in the same task.
 pub(crate) fn kept_when_matched(type_: &str) -> &'static [&'static str] {
     match type_ {
-        "aws_ecs_cluster" | "aws_ecs_service" | "aws_sns_topic" => &["name"],
+        "aws_ecs_cluster" | "aws_sns_topic" => &["name"],
+        "aws_ecs_service" => &["name", "launch_type"],
         "aws_ecs_task_definition" => &["family"],
         "aws_cloudwatch_log_group" => &["name"],
         "aws_cloudwatch_metric_alarm" => &["alarm_name"],
@@ -210,6 +211,45 @@ fn scalar_text(v: &Json) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// What iacgen keeps is what the provider replaces for (`force_new.rs`, from the stub
+    /// provider's requires-replace.json): one table says which arguments force a
+    /// replacement, these only choose among them. A secret version's `secret_string_wo_version`
+    /// is the one exception (a new version, not a new secret, but a new generated value).
+    #[test]
+    fn kept_arguments_are_force_new_ones() {
+        for type_ in [
+            "aws_iam_role",
+            "aws_security_group",
+            "aws_launch_template",
+            "aws_kms_alias",
+            "aws_secretsmanager_secret",
+            "aws_db_subnet_group",
+            "aws_eks_cluster",
+            "aws_eks_node_group",
+            "aws_subnet",
+            "aws_kms_key",
+            "aws_ecs_cluster",
+            "aws_ecs_service",
+            "aws_sns_topic",
+            "aws_ecs_task_definition",
+            "aws_cloudwatch_log_group",
+            "aws_cloudwatch_metric_alarm",
+            "aws_lb",
+            "aws_lb_target_group",
+        ] {
+            for path in force_new(type_).iter().chain(kept_when_matched(type_)) {
+                assert!(
+                    crate::state::is_force_new(type_, path),
+                    "{type_}.{path} is kept but not force-new"
+                );
+            }
+        }
+        assert!(!crate::state::is_force_new(
+            "aws_secretsmanager_secret_version",
+            "secret_string_wo_version"
+        ));
+    }
 
     #[test]
     fn paths_reach_into_maps_and_single_blocks() {

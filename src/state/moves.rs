@@ -115,10 +115,13 @@ pub fn kept_inline_file(report: &PlanReport) -> String {
         body = body.blank().block(Block::new(
             "module",
             &[call.as_str()],
-            Body::new().attr(
-                "existing_rules",
-                Expr::Array(rules.into_iter().map(|r| s(&r)).collect()),
-            ),
+            Body::new()
+                .comment("checkov:skip=CKV_TF_1:An override of the module call in main.tf, which has its source.")
+                .comment("checkov:skip=CKV_TF_2:An override of the module call in main.tf, which has its source.")
+                .attr(
+                    "existing_rules",
+                    Expr::Array(rules.into_iter().map(|r| s(&r)).collect()),
+                ),
         ));
     }
     print_body(&body)

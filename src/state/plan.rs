@@ -17,7 +17,7 @@ use super::instance::ResourceInstance;
 use super::inventory::{Facts, Inventory, ManagedInstance, Unexpanded, evaluate};
 use super::relations;
 use super::snapshot::{Format, State};
-use crate::model::kept::{Kept, KeptKey};
+use crate::model::kept::{KEPT_LIST_SEPARATOR, KEPT_LISTS, Kept, KeptKey, kept_instead_of};
 use crate::tree::Tree;
 
 /// Rounds of matching; each can resolve references from the instances the previous one matched.
@@ -537,7 +537,7 @@ impl Matcher<'_> {
                 if let [one] = candidates.as_slice() {
                     // A referrer that Terraform would replace for another target (a route's
                     // table) decides before one it would update (an association's table).
-                    let decides = force_new_reference(&address.type_, &r.argument);
+                    let decides = super::force_new::is_force_new(&address.type_, &r.argument);
                     if decides || weak {
                         proposals.push((!decides, r.target.clone(), *one));
                     }
@@ -822,19 +822,6 @@ fn scalar_text(v: &Json) -> Option<String> {
     }
 }
 
-/// Whether a reference argument of `type_` forces a replacement when it changes.
-fn force_new_reference(type_: &str, argument: &str) -> bool {
-    matches!(
-        (type_, argument),
-        ("aws_route", "route_table_id")
-            | ("aws_eks_cluster", "role_arn")
-            | (
-                "aws_eks_node_group",
-                "node_role_arn" | "launch_template.id" | "cluster_name"
-            )
-    ) || force_new(type_).contains(&argument)
-}
-
 /// [`same_identity`], with lists compared as sets (a DB subnet group's subnets), and an
 /// unknown element never equal.
 fn same_members(config: &Json, state: &Json) -> bool {
@@ -1041,25 +1028,25 @@ fn inline_routes(
     out
 }
 
-/// The [`force_new`] arguments of a matched instance whose known value differs from the
-/// state's: each must keep the state's value. Only instances of a module call (what iacgen
-/// generates) with no key or a string key can keep values.
-/// iacgen names a node group by a prefix and leaves its name unset: an existing group whose
-/// name does not start with iacgen's prefix keeps its name (which the module then sets instead
-/// of the prefix). What iacgen "would set" is then the prefix.
-fn unset_name<'a>(
-    inst: &'a ManagedInstance,
-    path: &str,
-    theirs: Option<&Json>,
-) -> Option<&'a Json> {
-    if inst.address.type_ != "aws_eks_node_group" || path != "node_group_name" {
-        return None;
-    }
-    let prefix = inst.arguments.get("node_group_name_prefix")?;
-    let name = theirs?.as_str()?;
-    (!name.starts_with(prefix.as_str()?)).then_some(prefix)
+/// iacgen sets another argument instead of `path` (`model::kept::KEPT_INSTEAD_OF`): that one,
+/// as `{argument: value}`, when the state's value of `path` is one iacgen's choice would not
+/// give, so that the state's value must be kept (and iacgen's choice unset). A node group name
+/// that starts with iacgen's prefix is one the prefix made; a service's launch type is never
+/// what a capacity provider strategy sets.
+fn set_instead(inst: &ManagedInstance, path: &str, theirs: Option<&Json>) -> Option<Json> {
+    let instead = kept_instead_of(&inst.address.type_, &[path])?;
+    let ours = inst.arguments.get(instead)?;
+    let value = theirs?.as_str().filter(|v| !v.is_empty())?;
+    let made_by_ours = ours
+        .as_str()
+        .is_some_and(|prefix| value.starts_with(prefix));
+    (!made_by_ours).then(|| serde_json::json!({ instead: ours }))
 }
 
+/// The [`force_new`] arguments of a matched instance whose known value differs from the
+/// state's, and those iacgen leaves unset for another ([`set_instead`]): each must keep the
+/// state's value. Only instances of a module call (what iacgen generates) with no key or a
+/// string key can keep values.
 fn keeps(inst: &ManagedInstance, recorded: &ResourceInstance) -> Vec<Keep> {
     let address = &inst.address;
     let [call] = address.module.0.as_slice() else {
@@ -1072,21 +1059,53 @@ fn keeps(inst: &ManagedInstance, recorded: &ResourceInstance) -> Vec<Keep> {
     };
     let config = Json::Object(inst.arguments.clone());
     let mut out = Vec::new();
+    // Sets of strings iacgen leaves unset that the object has (`KEPT_LISTS`): unset, Terraform
+    // would clear them.
+    for (_, path) in KEPT_LISTS.iter().filter(|(t, _)| *t == address.type_) {
+        let theirs: Vec<&str> = lookup(recorded.attributes(), path)
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Json::as_str)
+            .collect();
+        let ours = lookup(&config, path).filter(|v| !v.is_null());
+        if theirs.is_empty() || ours.is_some_and(|v| same_members(v, &Json::from(theirs.clone()))) {
+            continue;
+        }
+        out.push(Keep {
+            address: address.clone(),
+            module: call.name.clone(),
+            key: KeptKey {
+                type_: address.type_.clone(),
+                name: address.name.clone(),
+                instance: instance.clone(),
+                path: vec![path.to_string()],
+            },
+            value: theirs.join(KEPT_LIST_SEPARATOR),
+            iacgen: ours.cloned().unwrap_or(Json::Null),
+        });
+    }
     let paths = force_new(&address.type_)
         .iter()
         .chain(kept_when_matched(&address.type_));
     for path in paths {
-        let (ours, theirs) = (lookup(&config, path), lookup(recorded.attributes(), path));
-        let (Some(ours), Some(theirs)) = (ours.or(unset_name(inst, path, theirs)), theirs) else {
-            continue;
+        let theirs = lookup(recorded.attributes(), path);
+        let ours = match lookup(&config, path) {
+            Some(ours) if ours.is_array() || ours.is_object() => continue,
+            Some(ours) => ours.clone(),
+            None => match set_instead(inst, path, theirs) {
+                Some(instead) => instead,
+                None => continue,
+            },
         };
+        let Some(theirs) = theirs else { continue };
         let text = match theirs {
             Json::String(s) => s.clone(),
             Json::Number(n) => n.to_string(),
             Json::Bool(b) => b.to_string(),
             _ => continue,
         };
-        if ours.is_array() || ours.is_object() || same_identity(ours, theirs) {
+        if same_identity(&ours, theirs) {
             continue;
         }
         out.push(Keep {
@@ -1099,7 +1118,7 @@ fn keeps(inst: &ManagedInstance, recorded: &ResourceInstance) -> Vec<Keep> {
                 path: path.split('.').map(str::to_string).collect(),
             },
             value: text,
-            iacgen: ours.clone(),
+            iacgen: ours,
         });
     }
     out

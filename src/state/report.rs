@@ -301,6 +301,11 @@ impl PlanReport {
                         None => {}
                     }
                 }
+                // A route its table holds inline: imported, not created (as the text's `<`).
+                if let Some((_, id)) = self.inline.iter().find(|(a, _)| *a == p.address) {
+                    entry["import_id"] = json!(id);
+                    entry["held_inline"] = json!(true);
+                }
                 if p.tainted {
                     entry["tainted"] = json!(true);
                 }
@@ -345,6 +350,7 @@ impl PlanReport {
                 "import": s.import,
                 "not_managed": s.not_managed,
                 "not_compared": s.not_compared,
+                "kept_inline": s.kept_inline,
             },
             "resources": resources,
             "keep": self.keep.iter().map(|k| json!({
@@ -368,10 +374,14 @@ impl PlanReport {
                 "from": from.to_string(),
                 "to": to.to_string(),
             })).collect::<Vec<_>>(),
-            "import": self.imports().iter().map(|(to, id)| json!({
-                "to": to.to_string(),
-                "id": id,
-            })).collect::<Vec<_>>(),
+            // What the summary's `import` counts: with --adopt every match, otherwise the
+            // objects of other states and the routes held inline.
+            "import": self.imports().into_iter()
+                .chain(if self.adopt { Vec::new() } else { self.inline_imports() })
+                .map(|(to, id)| json!({
+                    "to": to.to_string(),
+                    "id": id,
+                })).collect::<Vec<_>>(),
             "removed": self.removed(),
         })
     }

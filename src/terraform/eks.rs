@@ -13,7 +13,7 @@ use super::ecs::is_production_like;
 use super::interface::{Output, Variable};
 use super::module::{Input, Module};
 use crate::hcl::{Body, Expr, data, ex, num, obj, s, strings};
-use crate::model::{Eks, Platform};
+use crate::model::{Eks, Platform, Tier};
 use std::collections::BTreeMap;
 
 /// Builds the EKS module for `platform` (which must have `eks` and `network` sections).
@@ -67,7 +67,7 @@ fn inputs(platform: &Platform, eks: &Eks) -> Vec<Input> {
     let per_env = |f: &dyn Fn(&str) -> Expr| -> BTreeMap<String, Expr> {
         envs.iter().map(|e| (e.to_string(), f(e))).collect()
     };
-    vec![
+    let mut inputs = vec![
         Input::wired(
             Variable::new(
                 "name",
@@ -101,6 +101,25 @@ fn inputs(platform: &Platform, eks: &Eks) -> Vec<Input> {
             ),
             ex("values(module.network.private_subnet_ids)"),
         ),
+    ];
+    if eks.control_plane_subnets != Tier::Private {
+        let tier = eks.control_plane_subnets.name();
+        inputs.push(Input::wired(
+            Variable::new(
+                "control_plane_subnet_ids",
+                "list(string)",
+                &format!(
+                    "The {tier} subnets (at least two AZs) for the control plane's network interfaces (eks.control_plane_subnets)."
+                ),
+            )
+            .check(
+                "length(var.control_plane_subnet_ids) >= 2",
+                "EKS needs subnets in at least two availability zones.",
+            ),
+            ex(&format!("values(module.network.{tier}_subnet_ids)")),
+        ));
+    }
+    inputs.extend([
         Input::setting(
             Variable::new(
                 "kubernetes_version",
@@ -175,7 +194,8 @@ fn inputs(platform: &Platform, eks: &Eks) -> Vec<Input> {
                 }))
             }),
         ),
-    ]
+    ]);
+    inputs
 }
 
 fn outputs() -> Vec<Output> {

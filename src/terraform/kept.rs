@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use super::interface::Variable;
 use super::module::{Input, Module};
 use crate::hcl::{Block, Body, Expr, Item, Part, ex, obj, s, template};
-use crate::model::kept::{Kept, KeptKey};
+use crate::model::kept::{KEPT_LIST_SEPARATOR, Kept, KeptKey, is_kept_list, kept_instead_of};
 
 /// The module variable that carries kept values.
 pub const KEPT_VAR: &str = "kept";
@@ -132,7 +132,7 @@ pub fn apply(kept: &Kept, modules: &mut [Module], envs: &[String]) {
         arguments.dedup();
         for (type_, name, path) in arguments.iter() {
             wrap(&mut module.main, type_, name, path);
-            if let Some(sibling) = exclusive_with(type_, path) {
+            if let Some(sibling) = kept_instead_of(type_, path) {
                 unset_when_kept(&mut module.main, type_, name, path, sibling);
             }
         }
@@ -174,17 +174,10 @@ fn resource_mut<'a>(main: &'a mut Body, type_: &str, name: &str) -> Option<&'a m
     })
 }
 
-/// An argument that may not be set together with a kept one: a node group keeps its name, so
-/// it has no name prefix.
-fn exclusive_with(type_: &str, path: &[String]) -> Option<&'static str> {
-    match (type_, path) {
-        ("aws_eks_node_group", [arg]) if arg == "node_group_name" => Some("node_group_name_prefix"),
-        _ => None,
-    }
-}
-
 /// `sibling = <its value>` becomes `sibling = lookup(var.kept, KEY, null) == null ? <its value> :
-/// null`, KEY being the kept `path`: null where the kept value is set.
+/// null`, KEY being the kept `path`: null where the kept value is set. A `sibling { ... }`
+/// block becomes `dynamic "sibling"` with one instance where the kept value is not set, none
+/// where it is.
 fn unset_when_kept(main: &mut Body, type_: &str, name: &str, path: &[String], sibling: &str) {
     let Some(resource) = resource_mut(main, type_, name) else {
         return;
@@ -196,13 +189,28 @@ fn unset_when_kept(main: &mut Body, type_: &str, name: &str, path: &[String], si
         format!("\"{type_}.{name}.{}\"", path.join("."))
     };
     for item in resource.body.items.iter_mut() {
-        if let Item::Attr(attr, expr) = item
-            && attr.as_str() == sibling
-        {
-            let current = crate::hcl::print_expr(expr);
-            *expr = ex(&format!(
-                "lookup(var.kept, {key}, null) == null ? {current} : null"
-            ));
+        match item {
+            Item::Attr(attr, expr) if attr.as_str() == sibling => {
+                let current = crate::hcl::print_expr(expr);
+                *expr = ex(&format!(
+                    "lookup(var.kept, {key}, null) == null ? {current} : null"
+                ));
+            }
+            Item::Block(b) if b.ident == sibling && b.labels.is_empty() => {
+                let content = std::mem::take(&mut b.body);
+                *b = crate::hcl::block(
+                    "dynamic",
+                    &[sibling],
+                    Body::new()
+                        .attr(
+                            "for_each",
+                            ex(&format!("lookup(var.kept, {key}, null) == null ? [1] : []")),
+                        )
+                        .blank()
+                        .block(crate::hcl::block("content", &[], content)),
+                );
+            }
+            _ => {}
         }
     }
 }
@@ -272,6 +280,34 @@ fn wrap(main: &mut Body, type_: &str, name: &str, path: &[String]) {
                 .build(),
         ))
     };
+    if is_kept_list(type_, path) {
+        // `A = lookup(var.kept, KEY, null) == null ? <iacgen's value> : split(",", ...)`.
+        let key_text = crate::hcl::print_expr(&key);
+        let current = body.items.iter().find_map(|i| match i {
+            Item::Attr(k, v) if k == attr => Some(crate::hcl::print_expr(v)),
+            _ => None,
+        });
+        let value = ex(&format!(
+            "lookup(var.kept, {key_text}, null) == null ? {} : split({:?}, var.kept[{key_text}])",
+            current.as_deref().unwrap_or("null"),
+            KEPT_LIST_SEPARATOR
+        ));
+        if let Some(Item::Attr(_, v)) = body
+            .items
+            .iter_mut()
+            .find(|i| matches!(i, Item::Attr(k, _) if k == attr))
+        {
+            *v = value;
+        } else {
+            let at = body
+                .items
+                .iter()
+                .rposition(|i| matches!(i, Item::Attr(..)))
+                .map_or(0, |i| i + 1);
+            body.items.insert(at, Item::Attr(attr.clone(), value));
+        }
+        return;
+    }
     if let Some(Item::Attr(_, value)) = body
         .items
         .iter_mut()

@@ -111,3 +111,155 @@ pub fn resources<'a>(report: &'a Value, env: &str) -> Vec<&'a Value> {
         .filter(|r| r["custom"] == true)
         .collect()
 }
+
+/// What happens to each address by iacgen's `plan --json` report: `create`, `import`,
+/// `no-op`, `update`, `replace`, `forget` (not managed, kept by a written `removed` block) or
+/// `delete`, with ` (moved)` for a move.
+pub fn iacgen_actions(report: &Value) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for r in report["resources"].as_array().into_iter().flatten() {
+        let action = match r["action"].as_str() {
+            Some("create") if r["held_inline"] == true => "import",
+            Some("create") => "create",
+            Some("unchanged") => "no-op",
+            Some("drifted") => "update",
+            Some("replace") => "replace",
+            other => panic!("unknown action {other:?} in {r}"),
+        };
+        let moved = if r["moved"] == true { " (moved)" } else { "" };
+        out.insert(address_of(r), format!("{action}{moved}"));
+    }
+    let removed: Vec<&str> = report["removed"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    for u in report["not_managed"].as_array().into_iter().flatten() {
+        let address = address_of(u);
+        // `removed` blocks name resources and module calls without instance keys.
+        let bare = without_keys(&address);
+        let kept = removed
+            .iter()
+            .any(|r| bare == *r || bare.strip_prefix(r).is_some_and(|s| s.starts_with('.')));
+        let action = if kept { "forget" } else { "delete" };
+        out.insert(address, action.to_string());
+    }
+    out
+}
+
+/// `module.a["x"].aws_b.c[0]` → `module.a.aws_b.c`.
+fn without_keys(address: &str) -> String {
+    let mut out = String::new();
+    let (mut depth, mut quoted, mut escaped) = (0, false, false);
+    for c in address.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' if depth > 0 => quoted = !quoted,
+            '[' if !quoted => depth += 1,
+            ']' if !quoted => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn address_of(v: &Value) -> String {
+    v["address"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no address in {v}"))
+        .to_string()
+}
+
+/// The same from Terraform's plan (`terraform show -json`). An object being imported is
+/// `import` whatever the action: the offline stub provider imports an object as its ID alone
+/// (every other attribute null), so it plans an imported route as a replacement that the AWS
+/// provider, which reads the route back, does not plan.
+pub fn terraform_actions(plan: &Value) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for rc in plan["resource_changes"].as_array().into_iter().flatten() {
+        if rc["mode"] != "managed" {
+            continue;
+        }
+        let actions: Vec<&str> = rc["change"]["actions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let action = match actions.as_slice() {
+            _ if rc["change"]["importing"].is_object() => "import",
+            ["create"] => "create",
+            ["no-op"] => "no-op",
+            ["update"] => "update",
+            ["delete"] => "delete",
+            ["forget"] => "forget",
+            [_, _] => "replace",
+            other => panic!("unexpected actions {other:?} for {}", rc["address"]),
+        };
+        let moved = if rc["previous_address"].is_string() {
+            " (moved)"
+        } else {
+            ""
+        };
+        out.insert(address_of(rc), format!("{action}{moved}"));
+    }
+    out
+}
+
+/// Asserts that iacgen's report (`plan --json`) and Terraform's plan say the same of every
+/// address, and that the counts iacgen's summary prints are Terraform's: adopted (moved),
+/// imported, updated in place, replaced, created, unchanged, kept outside (forgotten) and
+/// destroyed.
+pub fn assert_iacgen_counts_are_terraforms(report: &Value, plan: &Value, context: &str) {
+    let ours = iacgen_actions(report);
+    let theirs = terraform_actions(plan);
+    let differ: Vec<String> = ours
+        .keys()
+        .chain(theirs.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter(|a| ours.get(*a) != theirs.get(*a))
+        .map(|a| {
+            format!(
+                "{a}: iacgen {}, terraform {}",
+                ours.get(a).map_or("-", String::as_str),
+                theirs.get(a).map_or("-", String::as_str)
+            )
+        })
+        .collect();
+    assert!(differ.is_empty(), "{}\n\n{context}", differ.join("\n"));
+    let tally = |actions: &std::collections::BTreeMap<String, String>, what: &str| {
+        actions
+            .values()
+            .filter(|a| a.split(' ').next() == Some(what))
+            .count()
+    };
+    let moved = theirs.values().filter(|a| a.ends_with("(moved)")).count();
+    let s = &report["summary"];
+    let printed = |key: &str| s[key].as_u64().unwrap_or(u64::MAX) as usize;
+    let forgotten = tally(&theirs, "forget");
+    assert_eq!(
+        [
+            ("moved", printed("moved")),
+            ("import", printed("import")),
+            ("update", printed("drifted")),
+            ("replace", printed("replace")),
+            ("create", printed("create")),
+            ("no-op", printed("unchanged")),
+            ("forget + delete", printed("not_managed")),
+        ],
+        [
+            ("moved", moved),
+            ("import", tally(&theirs, "import")),
+            ("update", tally(&theirs, "update")),
+            ("replace", tally(&theirs, "replace")),
+            ("create", tally(&theirs, "create")),
+            ("no-op", tally(&theirs, "no-op")),
+            ("forget + delete", forgotten + tally(&theirs, "delete")),
+        ],
+        "iacgen's summary (left) and Terraform's plan (right)\n\n{context}"
+    );
+}

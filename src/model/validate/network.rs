@@ -266,6 +266,17 @@ fn needed_tiers(c: &mut Checker, net: &Network) {
             ),
         );
     }
+    if p.eks
+        .as_ref()
+        .is_some_and(|e| e.control_plane_subnets == Tier::Intra)
+        && !has(Tier::Intra)
+    {
+        c.push(
+            path(&["eks", "control_plane_subnets"]),
+            "`intra` puts the EKS control plane in the network's intra subnets: add an `intra` \
+             tier (e.g. `intra: { prefix: 24 }`), or use `private`",
+        );
+    }
     let mut public_users = Vec::new();
     let nat_envs: Vec<&str> = c
         .envs

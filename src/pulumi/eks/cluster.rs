@@ -2,7 +2,7 @@
 //! group, the cluster, access entries, the OIDC provider and the add-ons.
 
 use super::{after, assume_role_policy};
-use crate::model::{Eks, SupportType};
+use crate::model::{Eks, SupportType, Tier};
 use crate::pulumi::component::{policy, resource, tags_named, tpl};
 use crate::pulumi::kms;
 use crate::pulumi::py::{self, Expr, Stmt, call, name, path, s, strs};
@@ -220,8 +220,13 @@ fn security_group() -> Vec<Stmt> {
 }
 
 fn cluster(eks: &Eks) -> Vec<Stmt> {
+    let subnets = if eks.control_plane_subnets == Tier::Private {
+        "args.subnet_ids"
+    } else {
+        "args.control_plane_subnet_ids"
+    };
     let mut vpc = vec![
-        ("subnet_ids", path("args.subnet_ids")),
+        ("subnet_ids", path(subnets)),
         ("security_group_ids", py::list([path("cluster_group.id")])),
         ("endpoint_private_access", Expr::Bool(true)),
         (

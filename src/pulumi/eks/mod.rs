@@ -14,7 +14,7 @@ use super::component::{
 };
 use super::kms;
 use super::py::{self, Expr, Stmt, call, name, path, s};
-use crate::model::{Eks, Platform};
+use crate::model::{Eks, Platform, Tier};
 use crate::terraform::ecs::is_production_like;
 use serde_json::{Value, json};
 
@@ -38,6 +38,14 @@ pub fn component(platform: &Platform, eks: &Eks, built: &[Component]) -> Option<
             values_list(network.output("private_subnet_ids")?),
         ),
     ];
+    if eks.control_plane_subnets != Tier::Private {
+        let output = format!("{}_subnet_ids", eks.control_plane_subnets.name());
+        args.push(Arg::wired(
+            "control_plane_subnet_ids",
+            "list[pulumi.Input[str]]",
+            values_list(network.output(&output)?),
+        ));
+    }
     args.extend(settings(platform, eks));
 
     let mut init = init_preamble("iacgen:eks:Eks", path("args.name"));

@@ -5,7 +5,7 @@ use super::values::{
     boolean, choice, cidr, list, map_of, per_env, string, string_map, strings, uint,
 };
 use crate::model::{
-    Capacity, DEFAULT_EKS_ADDONS, Eks, NodePool, PerEnv, SupportType, Taint, TaintEffect,
+    Capacity, DEFAULT_EKS_ADDONS, Eks, NodePool, PerEnv, SupportType, Taint, TaintEffect, Tier,
 };
 use std::collections::BTreeMap;
 
@@ -17,6 +17,7 @@ const FIELDS: &[&str] = &[
     "admins",
     "allow_no_admins",
     "support_type",
+    "control_plane_subnets",
     "addons",
     "node_pools",
 ];
@@ -54,6 +55,13 @@ pub fn eks(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Eks> {
             ],
         )
     });
+    let control_plane_subnets = t.or(cx, "control_plane_subnets", Tier::Private, |cx, at| {
+        choice(
+            cx,
+            at,
+            &[("private", Tier::Private), ("intra", Tier::Intra)],
+        )
+    });
     let default_addons = DEFAULT_EKS_ADDONS
         .iter()
         .map(|name| (name.to_string(), None))
@@ -68,6 +76,7 @@ pub fn eks(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Eks> {
         admins: admins?,
         allow_no_admins: allow_no_admins?,
         support_type: support_type?,
+        control_plane_subnets: control_plane_subnets?,
         addons: addons?,
         node_pools: node_pools?,
     })

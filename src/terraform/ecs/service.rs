@@ -372,6 +372,8 @@ fn security_groups() -> Body {
             "service_https",
             Body::new()
                 .comment("checkov:skip=CKV_AWS_382:Tasks call AWS APIs, ECR and third-party services over HTTPS; other egress stays inside the VPC.")
+                .attr("count", ex(r#"contains(var.existing_rules, "service_https[0]") ? 0 : 1"#))
+                .blank()
                 .attr("security_group_id", ex("aws_security_group.service.id"))
                 .attr("description", s("HTTPS to AWS APIs, ECR and the internet"))
                 .attr("cidr_ipv4", s("0.0.0.0/0"))
@@ -385,6 +387,8 @@ fn security_groups() -> Body {
             "aws_vpc_security_group_egress_rule",
             "service_vpc",
             Body::new()
+                .attr("count", ex(r#"contains(var.existing_rules, "service_vpc[0]") ? 0 : 1"#))
+                .blank()
                 .attr("security_group_id", ex("aws_security_group.service.id"))
                 .attr("description", s("Anything inside the VPC: databases, DNS, other services"))
                 .attr("cidr_ipv4", ex("var.vpc_cidr_block"))
@@ -431,7 +435,10 @@ fn load_balancer() -> Body {
             "aws_vpc_security_group_egress_rule",
             "load_balancer_to_service",
             Body::new()
-                .attr("for_each", ex("local.load_balancer"))
+                .attr(
+                    "for_each",
+                    ex(r#"{ for service, lb in local.load_balancer : service => lb if !contains(var.existing_rules, "load_balancer_to_service[${service}]") }"#),
+                )
                 .blank()
                 .attr("security_group_id", ex("aws_security_group.load_balancer[each.key].id"))
                 .attr("description", s("Container port of the service's tasks"))

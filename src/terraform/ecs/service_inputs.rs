@@ -277,7 +277,7 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
         Variable::new(
             "existing_rules",
             "set(string)",
-            "Security group rules that exist already, inline in an adopted security group, and are not created again: `service_from_load_balancer[<service>]`, `load_balancer[<port>]`.",
+            "Security group rules that exist already, inline in an adopted security group, and are not created again: `service_from_load_balancer[<service>]`, `load_balancer[<port>]`, `load_balancer_to_service[<service>]`, `service_https[0]`, `service_vpc[0]`.",
         ),
         ex("[]"),
     ));

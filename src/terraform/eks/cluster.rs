@@ -5,7 +5,7 @@ use super::super::common::{
     assume_role_policy, https_from_vpc, kms_key_for_logs, name_tags, short_retention_skip,
 };
 use crate::hcl::{Block, Body, block, data, ex, null, obj, resource, s, strings};
-use crate::model::{Eks, Platform, SupportType};
+use crate::model::{Eks, Platform, SupportType, Tier};
 
 /// Every control-plane log type EKS can send to CloudWatch.
 const LOG_TYPES: [&str; 5] = [
@@ -163,7 +163,14 @@ fn cluster(eks: &Eks) -> Block {
         }
     }
     let mut vpc = Body::new()
-        .attr("subnet_ids", ex("var.subnet_ids"))
+        .attr(
+            "subnet_ids",
+            ex(if eks.control_plane_subnets == Tier::Private {
+                "var.subnet_ids"
+            } else {
+                "var.control_plane_subnet_ids"
+            }),
+        )
         .attr("security_group_ids", ex("[aws_security_group.cluster.id]"))
         .attr("endpoint_private_access", true)
         .attr("endpoint_public_access", eks.endpoint_public_access);
