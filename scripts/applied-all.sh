@@ -8,7 +8,13 @@
 #
 #   scripts/applied-all.sh                        # every environment of every example
 #   scripts/applied-all.sh minimal ecs-https:prod # some specs (all their environments) or one
-#   APPLIED_ENVS=first scripts/applied-all.sh     # only the first environment of each spec
+#   APPLIED_ENVS=one scripts/applied-all.sh       # one environment per example (what CI runs)
+#
+# Environments with a committed applied state (tests/fixtures/applied/SPEC.ENV.tfstate) are
+# left out unless named: tests/applied_states.rs runs the same checks on those. With
+# APPLIED_ENVS=one, each example contributes the environment with the longest terraform.tfvars
+# (the most AZs, subnets and NAT gateways to apply, as a rule its production); the others
+# differ from it in values only, since every environment calls the same modules.
 #
 # JOBS (default 3) states are built at once: tf-fake-apply spends most of its time waiting on
 # Terraform and the stub provider's start-up, so three jobs keep a 2-core machine busy without
@@ -26,6 +32,10 @@ if [ -z "${IACGEN:-}" ]; then
   IACGEN=$ROOT/target/debug/iacgen
 fi
 case $IACGEN in /*) ;; *) IACGEN=$ROOT/$IACGEN ;; esac
+if [ ! -x "$tools/bin/tf-fake-apply" ] || [ ! -x "$tools/bin/tf-plan" ]; then
+  echo "no Terraform tools under $tools (run its setup.sh, or set IACGEN_TOOLS)" >&2
+  exit 2
+fi
 
 work=$(mktemp -d /tmp/iacgen-applied.XXXXXX)
 cleanup() {
@@ -65,13 +75,28 @@ for spec in "${specs[@]}"; do
   name=$(basename "${spec%.*}")
   [ -z "${spec_of[$name]:-}" ] || continue
   spec_of[$name]=$spec
-  "$IACGEN" generate "$spec" --out "$work/$name/code" >/dev/null
+  if ! "$IACGEN" generate "$spec" --out "$work/$name/code" >"$work/$name.generate.log" 2>&1; then
+    cat "$work/$name.generate.log" >&2
+    exit 1
+  fi
   cp -r "$work/$name/code" "$work/$name/apply"
   find "$work/$name/apply" -name '*.tf' -exec sed -i '/prevent_destroy *= *true/d' {} +
-  if [ $# -eq 0 ] || printf '%s\n' "$@" | grep -qx "$name"; then
-    envs=$(ls "$work/$name/code/environments")
-    [ "${APPLIED_ENVS:-all}" != first ] || envs=$(head -n1 <<<"$envs")
-    for env in $envs; do targets+=("$name:$env"); done
+  named=$( ([ $# -gt 0 ] && printf '%s\n' "$@" | grep -qx "$name") && echo yes || true)
+  if [ $# -eq 0 ] || [ -n "$named" ]; then
+    envs=()
+    for env in $(ls "$work/$name/code/environments"); do
+      if [ -z "$named" ] && [ -e "tests/fixtures/applied/$name.$env.tfstate" ]; then
+        echo "-- $name $env: committed applied state, checked by tests/applied_states.rs"
+        continue
+      fi
+      envs+=("$env")
+    done
+    if [ "${APPLIED_ENVS:-all}" = one ] && [ ${#envs[@]} -gt 1 ]; then
+      envs=("$(for env in "${envs[@]}"; do
+        echo "$(wc -c <"$work/$name/code/environments/$env/terraform.tfvars") $env"
+      done | sort -k1,1nr -k2 | head -n1 | cut -d' ' -f2)")
+    fi
+    for env in "${envs[@]}"; do targets+=("$name:$env"); done
   fi
 done
 
