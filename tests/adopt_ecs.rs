@@ -567,7 +567,10 @@ fn terraform_adopts_the_flat_worker_platform_with_secrets_and_alarms_destroying_
         "aws_secretsmanager_secret_version.db_password",
         "random_password.db",
     ] {
-        assert!(removed.contains(&format!("  - {kept_outside} ")), "{removed}");
+        assert!(
+            removed.contains(&format!("  - {kept_outside} ")),
+            "{removed}"
+        );
     }
 }
 
