@@ -1,7 +1,9 @@
 //! Adopting ECS/Fargate platforms iacgen did not write: a terraform-aws-modules root
-//! (tests/fixtures/adopt/tam-ecs-fargate, the state of shared/corpus/tam/ecs-fargate) and a
+//! (tests/fixtures/adopt/tam-ecs-fargate, the state of shared/corpus/tam/ecs-fargate), a
 //! flat hand-written root with inline routes and inline security group rules
-//! (tests/fixtures/adopt/flat-ecs, its root and the state tf-fake-apply made of it).
+//! (tests/fixtures/adopt/flat-ecs, its root and the state tf-fake-apply made of it), and a
+//! flat hand-written worker platform with flow logs, secrets, alarms and their topic
+//! (tests/fixtures/adopt/flat-secrets).
 //!
 //! Matching is by relationship (service → task definition → roles, log group, secret; service →
 //! target group → listener → load balancer → security group; alarm by its dimensions), never by
@@ -30,6 +32,15 @@ const FLAT: Platform = Platform {
     env: "prod",
     region: "eu-west-1",
     account: "333333333333",
+};
+
+/// A hand-written worker platform: flow logs, KMS-encrypted secrets with rotation and a
+/// replica, a Fargate service without a load balancer, its alarms and their topic.
+const SECRETS: Platform = Platform {
+    dir: "flat-secrets",
+    env: "prod",
+    region: "us-west-2",
+    account: "555555555555",
 };
 
 const TAM: Platform = Platform {
@@ -113,7 +124,7 @@ fn state_addresses(doc: &Value, type_: &str) -> Vec<String> {
 /// both platforms all have names iacgen would derive differently; every one of them is found.
 #[test]
 fn every_ecs_and_load_balancer_object_is_matched_whatever_its_name() {
-    for platform in [&FLAT, &TAM] {
+    for platform in [&FLAT, &TAM, &SECRETS] {
         let report = platform.report();
         let doc = platform.state_json();
         for type_ in [
@@ -121,13 +132,20 @@ fn every_ecs_and_load_balancer_object_is_matched_whatever_its_name() {
             "aws_ecs_service",
             "aws_ecs_task_definition",
             "aws_iam_role",
+            "aws_iam_role_policy",
             "aws_lb",
             "aws_lb_target_group",
             "aws_lb_listener",
             "aws_security_group",
             "aws_cloudwatch_log_group",
+            "aws_flow_log",
             "aws_secretsmanager_secret",
+            "aws_secretsmanager_secret_rotation",
+            "aws_kms_key",
+            "aws_kms_alias",
             "aws_cloudwatch_metric_alarm",
+            "aws_sns_topic",
+            "aws_sns_topic_subscription",
         ] {
             let found = matched(&report, type_);
             for address in state_addresses(&doc, type_) {
@@ -178,6 +196,83 @@ fn roles_and_security_groups_are_matched_by_what_uses_them() {
         logs["module.ecs.module.cluster.aws_cloudwatch_log_group.this[0]"],
         "module.ecs_cluster.aws_cloudwatch_log_group.exec"
     );
+}
+
+/// A flow log names the log group it writes to and the role it writes with; a role names its
+/// inline policies. Found through those, whatever they are called, and the names (and the
+/// flow log's aggregation interval, force-new like them) are kept.
+#[test]
+fn flow_log_groups_roles_and_inline_policies_are_found_through_what_uses_them() {
+    let report = SECRETS.report();
+    let logs = matched(&report, "aws_cloudwatch_log_group");
+    assert_eq!(
+        logs["aws_cloudwatch_log_group.flow_logs"],
+        "module.network.aws_cloudwatch_log_group.flow_logs"
+    );
+    let policies = matched(&report, "aws_iam_role_policy");
+    assert_eq!(
+        policies["aws_iam_role_policy.flow_logs"],
+        "module.network.aws_iam_role_policy.flow_logs"
+    );
+    assert_eq!(
+        policies["aws_iam_role_policy.worker_secrets"],
+        "module.service_worker.aws_iam_role_policy.execution"
+    );
+
+    let doc = SECRETS.state_json();
+    let attribute = |type_: &str, name: &str, argument: &str| -> String {
+        let r = doc["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["type"] == type_ && r["name"] == name)
+            .unwrap();
+        match &r["instances"][0]["attributes"][argument] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    };
+    let kept: BTreeMap<(String, String), String> = report
+        .keep
+        .iter()
+        .map(|k| ((k.module.clone(), k.key.to_string()), k.value.clone()))
+        .collect();
+    for (module, key, type_, name, argument) in [
+        (
+            "network",
+            "aws_cloudwatch_log_group.flow_logs.name",
+            "aws_cloudwatch_log_group",
+            "flow_logs",
+            "name",
+        ),
+        (
+            "network",
+            "aws_iam_role_policy.flow_logs.name",
+            "aws_iam_role_policy",
+            "flow_logs",
+            "name",
+        ),
+        (
+            "network",
+            "aws_flow_log.this.max_aggregation_interval",
+            "aws_flow_log",
+            "main",
+            "max_aggregation_interval",
+        ),
+        (
+            "service_worker",
+            "aws_iam_role_policy.execution.name",
+            "aws_iam_role_policy",
+            "worker_secrets",
+            "name",
+        ),
+    ] {
+        assert_eq!(
+            kept.get(&(module.to_string(), key.to_string())),
+            Some(&attribute(type_, name, argument)),
+            "{module} {key}: {kept:?}"
+        );
+    }
 }
 
 /// The flat root's route tables hold their default routes inline: iacgen imports them (ID
@@ -672,6 +767,26 @@ fn terraform_adopts_the_terraform_aws_modules_platform_destroying_replacing_dupl
     );
 }
 
+/// The worker platform as the flat one: only the stub's replacements of the imported routes.
+#[test]
+fn terraform_adopts_the_flat_worker_platform_with_secrets_and_alarms_destroying_nothing() {
+    let Some(tools) = tools() else { return };
+    let (verdict, report) = adopt(&tools, &SECRETS);
+    only_the_imported_routes_are_replaced(&verdict, &report);
+    // The existing password is not iacgen's to generate (the spec has no `generate`): its
+    // version stays in AWS as it is, with the random_password it came from.
+    let removed = report.to_text();
+    for kept_outside in [
+        "aws_secretsmanager_secret_version.db_password",
+        "random_password.db",
+    ] {
+        assert!(
+            removed.contains(&format!("  - {kept_outside} ")),
+            "{removed}"
+        );
+    }
+}
+
 /// The flat root's inline routes are imported. The shared stub provider imports an object as
 /// its ID alone (ImportResourceState returns `{id}`, everything else null), so Terraform plans
 /// each imported route as a replacement (route_table_id and destination_cidr_block are
@@ -681,6 +796,12 @@ fn terraform_adopts_the_terraform_aws_modules_platform_destroying_replacing_dupl
 fn terraform_adopts_the_flat_hand_written_platform_destroying_replacing_duplicating_nothing() {
     let Some(tools) = tools() else { return };
     let (verdict, report) = adopt(&tools, &FLAT);
+    only_the_imported_routes_are_replaced(&verdict, &report);
+}
+
+/// adopt-judge finds nothing but the replacements of the routes iacgen imports (the stub's, see
+/// above).
+fn only_the_imported_routes_are_replaced(verdict: &Verdict, report: &PlanReport) {
     let imported: Vec<String> = report
         .inline_imports()
         .iter()

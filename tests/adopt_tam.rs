@@ -4,8 +4,10 @@
 //! destroyed, nothing replaced, no second copy, no route or rule created twice.
 //!
 //! Platforms: `shared/corpus/tam/eks-two-pools` (per-AZ NAT, two node groups with their own
-//! roles, KMS, a secret with a name prefix) and `tests/fixtures/adopt/tam-single-nat` (one NAT
-//! gateway and TAM's shared private route table, a database tier with its DB subnet group).
+//! roles, KMS, a secret with a name prefix), `tests/fixtures/adopt/tam-single-nat` (one NAT
+//! gateway and TAM's shared private route table, a database tier with its DB subnet group) and
+//! `tests/fixtures/adopt/tam-per-az` (one NAT gateway per AZ, TAM's database route tables, a
+//! private endpoint with an admin access entry, an on-demand and a tainted spot node group).
 
 mod support;
 
@@ -357,6 +359,85 @@ fn tam_single_nat_with_a_database_tier_is_adopted_without_destroying_or_replacin
 
     let Some(tools) = tools() else { return };
     let (code, verdict) = adoption.judge(&tools, "us-east-2", "222222222222");
+    assert!(verdict.contains(ZEROS), "{verdict}");
+    assert_eq!(code, 0, "{verdict}");
+}
+
+#[test]
+fn tam_per_az_nat_with_a_database_route_table_and_two_node_groups_is_adopted_without_loss() {
+    let state = fixture("tam-per-az/terraform.tfstate");
+    let adoption = Adoption::new(&fixture("tam-per-az/platform.yaml"), "prod", &state);
+    let (kept, report) = adoption.run();
+
+    // Each NAT gateway and private route table is its AZ's, found by the subnet it sits in
+    // and the NAT gateway its default route leads to.
+    let old = state_json(&state);
+    for (i, nat) in instances(&old, "aws_nat_gateway").iter().enumerate() {
+        let subnet = instances(&old, "aws_subnet")
+            .into_iter()
+            .find(|s| s["id"] == nat["subnet_id"])
+            .unwrap();
+        let az = subnet["availability_zone"].as_str().unwrap();
+        assert!(
+            report.contains(&format!(
+                "module.vpc.aws_nat_gateway.this[{i}] -> module.network.aws_nat_gateway.this[\"{az}\"]"
+            )),
+            "{report}"
+        );
+    }
+    // Each node group keeps its name; the spot group keeps its own role (iacgen's node role is
+    // the first group's); the admin's access entry is found by its principal.
+    for group in instances(&old, "aws_eks_node_group") {
+        let pool = group["labels"]["role"].as_str().unwrap();
+        assert!(
+            kept.contains(&format!(
+                "\"aws_eks_node_group.this[{pool}].node_group_name\": \"{}\"",
+                group["node_group_name"].as_str().unwrap()
+            )),
+            "{pool}: {kept}"
+        );
+        if group["capacity_type"] == "SPOT" {
+            assert!(
+                kept.contains(&format!(
+                    "\"aws_eks_node_group.this[{pool}].node_role_arn\": \"{}\"",
+                    group["node_role_arn"].as_str().unwrap()
+                )),
+                "{kept}"
+            );
+        }
+    }
+    assert!(
+        report.contains("module.eks.aws_eks_access_entry.this[\"platform\"] -> module.eks.aws_eks_access_entry.admin[\"arn:aws:iam::444444444444:role/platform-admin\"]"),
+        "{report}"
+    );
+    // TAM's second database route table (one per NAT gateway) has no place in iacgen's one
+    // database table: it is kept in AWS, not destroyed.
+    assert!(
+        report.contains("  - module.vpc.aws_route_table.database[1] "),
+        "{report}"
+    );
+    assert!(!report.contains("To keep"), "{report}");
+    for stateful in [
+        "aws_eks_node_group",
+        "aws_eks_access_entry",
+        "aws_iam_role.",
+        "aws_launch_template",
+        "aws_security_group.",
+        "aws_nat_gateway",
+        "aws_route_table.",
+        "aws_db_subnet_group",
+        "module.eks.aws_kms_key.secrets",
+    ] {
+        assert!(
+            !report
+                .lines()
+                .any(|l| l.starts_with("  + ") && l.contains(stateful)),
+            "{stateful} would be created:\n{report}"
+        );
+    }
+
+    let Some(tools) = tools() else { return };
+    let (code, verdict) = adoption.judge(&tools, "ap-southeast-2", "444444444444");
     assert!(verdict.contains(ZEROS), "{verdict}");
     assert_eq!(code, 0, "{verdict}");
 }

@@ -430,6 +430,10 @@ fn the_same_address_in_another_roots_state_must_also_have_the_same_name() {
     let state = edited("own-state.tfstate", |doc| {
         let lg = resource_mut(doc, "aws_cloudwatch_log_group", "flow_logs");
         lg["instances"][0]["attributes"]["name"] = json!("/aws/vpc/someone-else/flow-logs");
+        // Its ARN says so too: the flow log, which writes to the ARN of demo-dev's group,
+        // does not name this one.
+        lg["instances"][0]["attributes"]["arn"] =
+            json!("arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vpc/someone-else/flow-logs");
     });
     let address = "module.network.aws_cloudwatch_log_group.flow_logs";
     // In the environment's own state the address decides: Terraform would replace it.

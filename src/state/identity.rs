@@ -110,6 +110,12 @@ pub(crate) fn force_new(type_: &str) -> &'static [&'static str] {
             "launch_template.id",
         ],
         "aws_subnet" => &["availability_zone"],
+        // An inline policy is found through its role (`role = aws_iam_role.x.id`); what the
+        // old root called it stays.
+        "aws_iam_role_policy" => &["name"],
+        // How often and what a flow log records: iacgen's 60 s and ALL, unless the log kept
+        // others (AWS's default interval is 600 s).
+        "aws_flow_log" => &["max_aggregation_interval", "traffic_type"],
         "aws_kms_key" => &["multi_region", "key_usage", "customer_master_key_spec"],
         // Not ForceNew, but a new version writes a new generated value into the secret.
         "aws_secretsmanager_secret_version" => &["secret_string_wo_version"],

@@ -16,7 +16,8 @@
 //!   listener → its load balancer; load balancer → its security group; cluster → the log group
 //!   of its execute-command configuration and its capacity providers;
 //! - service → the alarms on it (same `ServiceName` dimension and metric), alarm → the SNS topic
-//!   it notifies (`alarm_actions`).
+//!   it notifies (`alarm_actions`);
+//! - flow log → the log group it writes to (`log_destination`) and its role (`iam_role_arn`).
 //!
 //! iacgen's side of each link is the instance of the target type in the same module instance
 //! as the source (by resource name where a module has two of that type: a service's
@@ -126,6 +127,16 @@ pub(crate) fn proposals(
                 if let Some(group) = group {
                     let to = "aws_cloudwatch_log_group";
                     ctx.link(&mut out, inst, to, None, &["name"], group);
+                }
+            }
+            "aws_flow_log" => {
+                // The log group it writes to and the role it writes with, whatever their names.
+                for v in strings(s.attribute("log_destination")) {
+                    let to = "aws_cloudwatch_log_group";
+                    ctx.link(&mut out, inst, to, None, &["arn"], v.trim_end_matches(":*"));
+                }
+                for v in strings(s.attribute("iam_role_arn")) {
+                    ctx.link(&mut out, inst, "aws_iam_role", None, &["arn"], &v);
                 }
             }
             "aws_cloudwatch_metric_alarm" => {
