@@ -17,6 +17,11 @@ fn strings<const N: usize>(items: [&str; N]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
+/// An image in dev's ECR (staging and prod pull across accounts).
+fn image(repository_and_tag: &str) -> String {
+    format!("111111111111.dkr.ecr.us-east-1.amazonaws.com/{repository_and_tag}")
+}
+
 /// The rotation function of one account (each environment's account has its own).
 fn lambda(account: &str) -> String {
     format!("arn:aws:lambda:us-east-1:{account}:function:rotate-db")
@@ -31,18 +36,21 @@ pub fn platform() -> Platform {
         Environment {
             name: "dev".into(),
             account_id: Some("111111111111".into()),
+            role_arn: Some("arn:aws:iam::111111111111:role/terraform".into()),
             tags: BTreeMap::new(),
             protect: None,
         },
         Environment {
             name: "staging".into(),
             account_id: Some("222222222222".into()),
+            role_arn: Some("arn:aws:iam::222222222222:role/terraform".into()),
             tags: BTreeMap::new(),
             protect: None,
         },
         Environment {
             name: "prod".into(),
             account_id: Some("333333333333".into()),
+            role_arn: Some("arn:aws:iam::333333333333:role/terraform".into()),
             tags: map([("Compliance", "pci")]),
             protect: None,
         },
@@ -69,7 +77,7 @@ pub fn platform() -> Platform {
     };
 
     let eks = Eks {
-        version: "1.35".into(),
+        version: PerEnv::all("1.35".into()),
         endpoint_public_access: false,
         public_access_cidrs: Vec::new(),
         allow_world: false,
@@ -132,7 +140,9 @@ pub fn platform() -> Platform {
             (
                 "api".to_string(),
                 Service {
-                    image: "111111111111.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2".into(),
+                    // dev and staging run the new release; prod the last one until promoted.
+                    image: PerEnv::all(image("api:1.4.2")).with("prod", image("api:1.3.2")),
+                    deploy: Deploy::Iacgen,
                     cpu: PerEnv::all(512),
                     memory: PerEnv::all(1024),
                     port: Some(8080),
@@ -191,7 +201,9 @@ pub fn platform() -> Platform {
             (
                 "worker".to_string(),
                 Service {
-                    image: "111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:1.4.2".into(),
+                    image: PerEnv::all(image("worker:1.4.2")),
+                    // The worker's own pipeline deploys its images.
+                    deploy: Deploy::Pipeline,
                     cpu: PerEnv::all(256),
                     memory: PerEnv::all(512),
                     port: None,
@@ -253,9 +265,11 @@ pub fn platform() -> Platform {
         ]),
         tag_policy: strings(["Environment", "Service", "Owner", "CostCenter"]),
         backend: Some(S3Backend {
-            bucket: "acme-terraform-state".into(),
-            key_prefix: "payments".into(),
-            region: "us-east-1".into(),
+            // One central state bucket in the shared services account, read through its role.
+            role_arn: Some(PerEnv::all(
+                "arn:aws:iam::444444444444:role/terraform-state".into(),
+            )),
+            ..S3Backend::new("acme-terraform-state", "payments", "us-east-1")
         }),
         environments,
         network: Some(network),

@@ -701,23 +701,55 @@ fn adopt_state(tools: &Path, platform: &Platform, state_file: &Path) -> (Verdict
         &plan_doc,
         &plan,
     );
-    // The service keeps its launch type and gets no capacity provider strategy, which the
-    // AWS provider would not apply in place.
+    // The service keeps how it was started: a launch type and no capacity provider strategy
+    // (which the AWS provider would not apply in place), or the strategy it had.
     let service = plan_doc["resource_changes"]
         .as_array()
         .unwrap()
         .iter()
         .find(|rc| rc["type"] == "aws_ecs_service")
         .unwrap();
+    let state_doc: Value = serde_json::from_slice(&std::fs::read(&state_file).unwrap()).unwrap();
+    let before = state_doc["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["type"] == "aws_ecs_service")
+        .map(|r| &r["instances"][0]["attributes"])
+        .unwrap();
+    let after = &service["change"]["after"];
+    let launch_type = before["launch_type"].as_str().unwrap_or_default();
     assert_eq!(
-        service["change"]["after"]["launch_type"], "FARGATE",
+        after["launch_type"].as_str().unwrap_or_default(),
+        launch_type,
         "{plan}"
     );
-    assert_eq!(
-        service["change"]["after"]["capacity_provider_strategy"],
-        serde_json::json!([]),
-        "{plan}"
-    );
+    if launch_type.is_empty() {
+        let providers = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .into_iter()
+                .flatten()
+                .map(|s| {
+                    s["capacity_provider"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string()
+                })
+                .collect()
+        };
+        assert!(
+            providers(&before["capacity_provider_strategy"])
+                .iter()
+                .all(|p| providers(&after["capacity_provider_strategy"]).contains(p)),
+            "{plan}"
+        );
+    } else {
+        assert_eq!(
+            after["capacity_provider_strategy"],
+            serde_json::json!([]),
+            "{plan}"
+        );
+    }
 
     let out = Command::new(tools.join("bin/adopt-judge"))
         .arg(&plan_json)

@@ -29,6 +29,7 @@ fn env(name: &str, account: &str, tags: &[(&str, &str)]) -> Environment {
         name: name.into(),
         account_id: Some(account.into()),
         tags: map(tags),
+        role_arn: None,
         protect: None,
     }
 }
@@ -67,7 +68,8 @@ fn example() -> Platform {
         ..pool(&["m6i.xlarge", "m6a.xlarge"])
     };
     let service = |image: &str, cpu: u32, memory: u32| Service {
-        image: image.into(),
+        image: PerEnv::all(image.into()),
+        deploy: Deploy::Iacgen,
         cpu: PerEnv::all(cpu),
         memory: PerEnv::all(memory),
         port: None,
@@ -123,11 +125,11 @@ fn example() -> Platform {
             ("Service", "payments"),
         ]),
         tag_policy: strings(&["Environment", "Service", "Owner", "CostCenter"]),
-        backend: Some(S3Backend {
-            bucket: "acme-terraform-state".into(),
-            key_prefix: "payments".into(),
-            region: "us-east-1".into(),
-        }),
+        backend: Some(S3Backend::new(
+            "acme-terraform-state",
+            "payments",
+            "us-east-1",
+        )),
         environments: vec![
             env("dev", "111111111111", &[]),
             env("staging", "222222222222", &[]),
@@ -153,7 +155,7 @@ fn example() -> Platform {
             endpoints: strings(&["s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager"]),
         }),
         eks: Some(Eks {
-            version: "1.33".into(),
+            version: PerEnv::all("1.33".into()),
             endpoint_public_access: false,
             public_access_cidrs: Vec::new(),
             allow_world: false,
@@ -519,11 +521,7 @@ fn tag_set_merges_spec_environment_and_automatic_tags() {
 #[test]
 fn backend_bucket_prefix_and_region() {
     let mut p = example();
-    p.backend = Some(S3Backend {
-        bucket: "Acme_State".into(),
-        key_prefix: String::new(),
-        region: "useast1".into(),
-    });
+    p.backend = Some(S3Backend::new("Acme_State", "", "useast1"));
     assert_problems(
         &p,
         &[
@@ -851,7 +849,7 @@ fn flow_log_retention_and_endpoints() {
 fn eks_version_is_a_minor_version() {
     for bad in ["1.33.1", "v1.33", "2.0", "1."] {
         let mut p = example();
-        eks(&mut p).version = bad.into();
+        eks(&mut p).version = PerEnv::all(bad.into());
         assert_problems(
             &p,
             &[&format!(
@@ -1219,7 +1217,7 @@ fn fargate_cpu_sizes_and_per_env_pairs() {
 fn service_image_port_and_capacity() {
     let mut p = example();
     let worker = service(&mut p, "worker");
-    worker.image = " ".into();
+    worker.image = PerEnv::all(" ".into());
     // arm64 on Fargate Spot is valid (platform 1.4.0+).
     worker.architecture = Architecture::Arm64;
     worker.capacity = Capacity::Spot;
@@ -1370,7 +1368,7 @@ fn images_from_another_accounts_ecr_are_warned_about() {
     for e in &mut p.environments {
         e.account_id = Some("111111111111".into());
     }
-    service(&mut p, "worker").image = "nginx:1.27".into();
+    service(&mut p, "worker").image = PerEnv::all("nginx:1.27".into());
     assert!(warned_at(&p, "ecs.services.api.image").is_empty());
     assert!(warned_at(&p, "ecs.services.worker.image").is_empty());
 }
@@ -1726,8 +1724,8 @@ fn problems_come_in_document_order() {
     let mut p = example();
     p.observability.alarms.cpu_percent = 0;
     secret(&mut p, "db_password").description.clear();
-    service(&mut p, "worker").image.clear();
-    eks(&mut p).version = "latest".into();
+    service(&mut p, "worker").image = PerEnv::all(String::new());
+    eks(&mut p).version = PerEnv::all("latest".into());
     network(&mut p).endpoints.push("s3".into());
     p.environments[0].account_id = Some("1".into());
     p.tags.insert("aws:x".into(), "y".into());
@@ -1884,6 +1882,12 @@ proptest! {
         p.tags.insert(text[4].clone(), text[5].clone());
         p.tag_policy.push(text[6].clone());
         p.environments[0].account_id = Some(text[7].clone());
+        p.environments[1].role_arn = Some(text[11].clone());
+        if let Some(s3) = &mut p.backend {
+            s3.key = Some(PerEnv::all(text[5].clone()).with(&text[2], text[6].clone()));
+            s3.role_arn = Some(PerEnv::all(text[8].clone()));
+            s3.dynamodb_table = Some(PerEnv::none().with(&text[1], text[9].clone()));
+        }
         let prefix = small[0] % 33;
         let cidr = Ipv4Net::new(std::net::Ipv4Addr::from(addr), prefix).unwrap();
         let n = network(&mut p);
@@ -1897,7 +1901,7 @@ proptest! {
         n.endpoints.push(text[8].clone());
         n.azs = Some(PerEnv::all(vec![text[9].clone()]));
         let e = eks(&mut p);
-        e.version = text[10].clone();
+        e.version = PerEnv::all(text[10].clone()).with(&text[2], text[12].clone());
         e.endpoint_public_access = true;
         e.public_access_cidrs = vec![cidr];
         e.admins = e.admins.clone().with(&text[12], vec![text[11].clone()]);

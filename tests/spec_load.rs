@@ -76,8 +76,11 @@ fn spec_example_top_level_values() {
         ["Environment", "Service", "Owner", "CostCenter"]
     );
     let backend = p.backend.as_ref().expect("backend");
-    assert_eq!(backend.bucket, "acme-terraform-state");
-    assert_eq!(backend.key_prefix, "payments");
+    assert_eq!(
+        backend.bucket,
+        PerEnv::all("acme-terraform-state".to_string())
+    );
+    assert_eq!(backend.key_prefix, PerEnv::all("payments".to_string()));
     // Environment order is the file's order, not alphabetical.
     assert_eq!(p.env_names().collect::<Vec<_>>(), ENVS);
     let prod = p.environment("prod").expect("prod");
@@ -119,7 +122,7 @@ fn spec_example_network_resolves_per_environment() {
 fn spec_example_eks_pools_default_and_resolve() {
     let p = load_fixture("platform.yaml");
     let eks = p.eks.as_ref().expect("eks");
-    assert_eq!(eks.version, "1.33");
+    assert_eq!(eks.version, PerEnv::all("1.33".to_string()));
     assert!(!eks.endpoint_public_access);
     // No `addons` in the example: the four defaults, unpinned.
     assert_eq!(
@@ -209,8 +212,8 @@ fn minimal_spec_gets_spec_defaults() {
         Err(e) => panic!("{e}"),
     };
     assert_eq!(
-        p.backend.as_ref().map(|b| b.key_prefix.as_str()),
-        Some("shop")
+        p.backend.as_ref().and_then(|b| b.key_prefix.get("dev")),
+        Some(&"shop".to_string())
     );
     let net = p.network.as_ref().expect("network");
     assert_eq!(net.az_count, PerEnv::all(3));
@@ -621,7 +624,7 @@ fn the_same_mistakes_are_located_in_toml_and_json() {
                 6,
                 1,
                 "environments.dev.acount_id",
-                "unknown field `acount_id`, did you mean `account_id`? (valid: account_id, region, tags, protect)"
+                "unknown field `acount_id`, did you mean `account_id`? (valid: account_id, region, tags, protect, role_arn)"
             ),
             (
                 9,
@@ -653,7 +656,7 @@ fn the_same_mistakes_are_located_in_toml_and_json() {
                 5,
                 28,
                 "environments.dev.acount_id",
-                "unknown field `acount_id`, did you mean `account_id`? (valid: account_id, region, tags, protect)"
+                "unknown field `acount_id`, did you mean `account_id`? (valid: account_id, region, tags, protect, role_arn)"
             ),
             (
                 6,

@@ -62,8 +62,8 @@ module "service_api" {
   vpc_cidr_block       = module.network.vpc_cidr_block
   private_subnet_ids   = values(module.network.private_subnet_ids)
   public_subnet_ids    = values(module.network.public_subnet_ids)
-  image                = "111111111111.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2"
-  image_repository_arn = "arn:aws:ecr:us-east-1:111111111111:repository/api"
+  image                = var.service_api_image
+  image_repository_arn = var.service_api_image_repository_arn
   architecture         = "X86_64"
   capacity_provider    = "FARGATE"
   port                 = 8080
@@ -95,7 +95,7 @@ module "service_api" {
 }
 
 module "service_worker" {
-  source = "../../modules/ecs-service"
+  source = "../../modules/ecs-service-pipeline"
 
   name                              = local.name
   service                           = "worker"
@@ -108,8 +108,8 @@ module "service_worker" {
   vpc_cidr_block                    = module.network.vpc_cidr_block
   private_subnet_ids                = values(module.network.private_subnet_ids)
   public_subnet_ids                 = []
-  image                             = "111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:1.4.2"
-  image_repository_arn              = "arn:aws:ecr:us-east-1:111111111111:repository/worker"
+  image                             = var.service_worker_image
+  image_repository_arn              = var.service_worker_image_repository_arn
   architecture                      = "X86_64"
   capacity_provider                 = "FARGATE"
   port                              = null

@@ -2,6 +2,7 @@ project             = "payments"
 environment         = "prod"
 region              = "us-east-1"
 allowed_account_ids = ["333333333333"]
+assume_role_arn     = "arn:aws:iam::333333333333:role/terraform"
 tags = {
   Compliance  = "pci"
   CostCenter  = "4242"
@@ -64,13 +65,15 @@ node_pool_sizes = {
 ecs_log_retention_days = 365
 
 # module "service_api" (modules/ecs-service)
-service_api_cpu                 = 512
-service_api_memory              = 1024
-service_api_desired_count       = 3
-service_api_min_capacity        = 3
-service_api_max_capacity        = 10
-service_api_execution_role_name = "payments-prod-api-execution"
-service_api_task_role_name      = "payments-prod-api-task"
+service_api_image                = "111111111111.dkr.ecr.us-east-1.amazonaws.com/api:1.3.2"
+service_api_image_repository_arn = "arn:aws:ecr:us-east-1:111111111111:repository/api"
+service_api_cpu                  = 512
+service_api_memory               = 1024
+service_api_desired_count        = 3
+service_api_min_capacity         = 3
+service_api_max_capacity         = 10
+service_api_execution_role_name  = "payments-prod-api-execution"
+service_api_task_role_name       = "payments-prod-api-task"
 service_api_load_balancer = {
   name                = "payments-prod-api"
   target_group_name   = "payments-prod-api-6bdd"
@@ -84,14 +87,16 @@ service_api_load_balancer = {
   }
 }
 
-# module "service_worker" (modules/ecs-service)
-service_worker_cpu                 = 256
-service_worker_memory              = 512
-service_worker_desired_count       = 1
-service_worker_min_capacity        = 1
-service_worker_max_capacity        = 1
-service_worker_execution_role_name = "payments-prod-worker-execution"
-service_worker_task_role_name      = "payments-prod-worker-task"
+# module "service_worker" (modules/ecs-service-pipeline)
+service_worker_image                = "111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:1.4.2"
+service_worker_image_repository_arn = "arn:aws:ecr:us-east-1:111111111111:repository/worker"
+service_worker_cpu                  = 256
+service_worker_memory               = 512
+service_worker_desired_count        = 1
+service_worker_min_capacity         = 1
+service_worker_max_capacity         = 1
+service_worker_execution_role_name  = "payments-prod-worker-execution"
+service_worker_task_role_name       = "payments-prod-worker-task"
 
 # module "observability" (modules/observability)
 alarm_emails                  = ["oncall@example.com"]

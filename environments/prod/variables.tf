@@ -38,6 +38,16 @@ variable "allowed_account_ids" {
   }
 }
 
+variable "assume_role_arn" {
+  description = "IAM role of this environment's account that the AWS provider assumes."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.assume_role_arn))
+    error_message = "assume_role_arn must be an IAM role ARN such as arn:aws:iam::123456789012:role/terraform."
+  }
+}
+
 variable "tags" {
   description = "Tags on every taggable resource: the spec's, the environment's and the automatic Environment, Project and ManagedBy."
   type        = map(string)
@@ -279,6 +289,16 @@ variable "ecs_log_retention_days" {
   }
 }
 
+variable "service_api_image" {
+  description = "Container image, e.g. `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`."
+  type        = string
+}
+
+variable "service_api_image_repository_arn" {
+  description = "ECR repository of the image, which the task execution role may pull from (null for an image outside ECR)."
+  type        = string
+}
+
 variable "service_api_cpu" {
   description = "Fargate CPU units of a task (1024 = 1 vCPU)."
   type        = number
@@ -368,6 +388,16 @@ variable "service_api_load_balancer" {
     condition     = var.service_api_load_balancer == null ? true : length(var.service_api_load_balancer.name) <= 32 && length(var.service_api_load_balancer.target_group_name) <= 32
     error_message = "Load balancer and target group names may have at most 32 characters."
   }
+}
+
+variable "service_worker_image" {
+  description = "Container image, e.g. `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`."
+  type        = string
+}
+
+variable "service_worker_image_repository_arn" {
+  description = "ECR repository of the image, which the task execution role may pull from (null for an image outside ECR)."
+  type        = string
 }
 
 variable "service_worker_cpu" {

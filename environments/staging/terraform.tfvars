@@ -2,6 +2,7 @@ project             = "payments"
 environment         = "staging"
 region              = "us-east-1"
 allowed_account_ids = ["222222222222"]
+assume_role_arn     = "arn:aws:iam::222222222222:role/terraform"
 tags = {
   CostCenter  = "4242"
   Environment = "staging"
@@ -60,13 +61,15 @@ node_pool_sizes = {
 ecs_log_retention_days = 365
 
 # module "service_api" (modules/ecs-service)
-service_api_cpu                 = 512
-service_api_memory              = 1024
-service_api_desired_count       = 3
-service_api_min_capacity        = 3
-service_api_max_capacity        = 10
-service_api_execution_role_name = "payments-staging-api-execution"
-service_api_task_role_name      = "payments-staging-api-task"
+service_api_image                = "111111111111.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2"
+service_api_image_repository_arn = "arn:aws:ecr:us-east-1:111111111111:repository/api"
+service_api_cpu                  = 512
+service_api_memory               = 1024
+service_api_desired_count        = 3
+service_api_min_capacity         = 3
+service_api_max_capacity         = 10
+service_api_execution_role_name  = "payments-staging-api-execution"
+service_api_task_role_name       = "payments-staging-api-task"
 service_api_load_balancer = {
   name                = "payments-staging-api"
   target_group_name   = "payments-staging-api-6bdd"
@@ -80,14 +83,16 @@ service_api_load_balancer = {
   }
 }
 
-# module "service_worker" (modules/ecs-service)
-service_worker_cpu                 = 256
-service_worker_memory              = 512
-service_worker_desired_count       = 1
-service_worker_min_capacity        = 1
-service_worker_max_capacity        = 1
-service_worker_execution_role_name = "payments-staging-worker-execution"
-service_worker_task_role_name      = "payments-staging-worker-task"
+# module "service_worker" (modules/ecs-service-pipeline)
+service_worker_image                = "111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:1.4.2"
+service_worker_image_repository_arn = "arn:aws:ecr:us-east-1:111111111111:repository/worker"
+service_worker_cpu                  = 256
+service_worker_memory               = 512
+service_worker_desired_count        = 1
+service_worker_min_capacity         = 1
+service_worker_max_capacity         = 1
+service_worker_execution_role_name  = "payments-staging-worker-execution"
+service_worker_task_role_name       = "payments-staging-worker-task"
 
 # module "observability" (modules/observability)
 alarm_emails                  = ["oncall@example.com"]

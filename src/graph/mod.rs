@@ -235,7 +235,10 @@ fn eks(g: &mut Graph, platform: &Platform, env: &str, prefix: &str, group: Optio
         group,
         vec![
             format!("EKS cluster {prefix}"),
-            format!("Kubernetes {}", eks.version),
+            format!(
+                "Kubernetes {}",
+                eks.version.get(env).map_or("?", String::as_str)
+            ),
             access.into(),
         ],
     );

@@ -35,12 +35,66 @@ pub struct Platform {
     pub repository: Repository,
 }
 
-/// `backend.s3`: one state object per environment at `<key_prefix>/<env>/terraform.tfstate`.
+/// `backend.s3`: one state object per environment, by default at
+/// `<key_prefix>/<env>/terraform.tfstate`. Every field may differ per environment, so that
+/// each account can keep its state in a bucket of its own (or all in one central bucket).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct S3Backend {
+    pub bucket: PerEnv<String>,
+    pub key_prefix: PerEnv<String>,
+    /// The whole state key of an environment, instead of `<key_prefix>/<env>/terraform.tfstate`
+    /// (a state that already exists at another key).
+    pub key: Option<PerEnv<String>>,
+    pub region: PerEnv<String>,
+    /// A role Terraform assumes to read and write the state (the state bucket's account).
+    pub role_arn: Option<PerEnv<String>>,
+    /// A DynamoDB table that locks the state as well as the S3 lock file (a setup that still
+    /// uses one; Terraform deprecates DynamoDB locking).
+    pub dynamodb_table: Option<PerEnv<String>>,
+}
+
+/// Where one environment's state is: `backend.s3` resolved for that environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateLocation {
     pub bucket: String,
-    pub key_prefix: String,
+    pub key: String,
     pub region: String,
+    pub role_arn: Option<String>,
+    pub dynamodb_table: Option<String>,
+}
+
+impl S3Backend {
+    /// The same backend for every environment, keys under `key_prefix`.
+    pub fn new(bucket: &str, key_prefix: &str, region: &str) -> Self {
+        Self {
+            bucket: PerEnv::all(bucket.to_string()),
+            key_prefix: PerEnv::all(key_prefix.to_string()),
+            key: None,
+            region: PerEnv::all(region.to_string()),
+            role_arn: None,
+            dynamodb_table: None,
+        }
+    }
+
+    /// Where `env`'s state is (`None` when a required value is missing for it, which
+    /// validation reports).
+    pub fn location(&self, env: &str) -> Option<StateLocation> {
+        let key = match self.key.as_ref().and_then(|k| k.get(env)) {
+            Some(key) => key.clone(),
+            None => format!("{}/{env}/terraform.tfstate", self.key_prefix.get(env)?),
+        };
+        Some(StateLocation {
+            bucket: self.bucket.get(env)?.clone(),
+            key,
+            region: self.region.get(env)?.clone(),
+            role_arn: self.role_arn.as_ref().and_then(|r| r.get(env)).cloned(),
+            dynamodb_table: self
+                .dynamodb_table
+                .as_ref()
+                .and_then(|t| t.get(env))
+                .cloned(),
+        })
+    }
 }
 
 /// One deployment target (`environments.<name>`).
@@ -51,6 +105,8 @@ pub struct Environment {
     pub account_id: Option<String>,
     /// Extra tags for this environment only.
     pub tags: BTreeMap<String, String>,
+    /// An IAM role the AWS provider assumes for this environment (in its own account).
+    pub role_arn: Option<String>,
     /// Whether stateful resources (KMS keys, secrets, log groups, the EKS cluster) refuse to be
     /// destroyed; `None`: protected when the environment is production-like
     /// ([`super::naming::is_production_like`]).
@@ -146,8 +202,9 @@ pub struct FlowLogs {
 /// `eks`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Eks {
-    /// Kubernetes minor version, e.g. "1.33".
-    pub version: String,
+    /// Kubernetes minor version, e.g. "1.33"; per environment, so that an upgrade can go
+    /// through the environments one at a time.
+    pub version: PerEnv<String>,
     pub endpoint_public_access: bool,
     /// CIDRs allowed to reach a public endpoint.
     pub public_access_cidrs: Vec<Ipv4Net>,
@@ -275,7 +332,10 @@ pub enum Architecture {
 /// `ecs.services.<name>`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Service {
-    pub image: String,
+    /// Container image; per environment (staging on a release candidate, prod on the release).
+    pub image: PerEnv<String>,
+    /// Who deploys new images: iacgen's apply, or the application's own pipeline.
+    pub deploy: Deploy,
     /// Fargate CPU units (256 = 0.25 vCPU).
     pub cpu: PerEnv<u32>,
     /// MiB.
@@ -300,6 +360,27 @@ pub struct Service {
     /// Absolute paths in the container that are writable (each a task volume); the root
     /// filesystem stays read-only.
     pub writable_paths: Vec<String>,
+}
+
+/// Who rolls out a service's new task definitions (new images).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Deploy {
+    /// The task definition iacgen generates is what runs: an apply deploys the spec's image.
+    #[default]
+    Iacgen,
+    /// The application's pipeline registers task definition revisions and updates the
+    /// service; an apply does not switch the service back to iacgen's revision.
+    Pipeline,
+}
+
+impl Deploy {
+    /// The spec spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Deploy::Iacgen => "iacgen",
+            Deploy::Pipeline => "pipeline",
+        }
+    }
 }
 
 /// The health check grace period of a service that names none.

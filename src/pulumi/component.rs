@@ -56,6 +56,8 @@ pub enum ConfigKind {
     /// A number that may have a fraction (`2`, `0.5`).
     Float,
     Bool,
+    /// A string that some stacks leave out (`None` there): `config.get`.
+    OptionalStr,
 }
 
 impl ConfigKind {
@@ -66,6 +68,7 @@ impl ConfigKind {
             ConfigKind::Object => "require_object",
             ConfigKind::Float => "require_float",
             ConfigKind::Bool => "require_bool",
+            ConfigKind::OptionalStr => "get",
         }
     }
 }

@@ -119,6 +119,8 @@ struct Facts {
     backend: Option<BackendFacts>,
     /// CI applies only with remote state.
     apply: bool,
+    /// Some environment's provider assumes a role (`environments.<env>.role_arn`).
+    roles: bool,
     secrets: Vec<SecretFacts>,
     manual: Vec<SecretFacts>,
     layout: String,
@@ -198,8 +200,11 @@ struct ModuleFacts {
 
 #[derive(Serialize)]
 struct BackendFacts {
-    bucket: String,
-    region: String,
+    /// The state buckets, each once: `` `acme-state` (us-east-1) ``.
+    buckets: String,
+    several: bool,
+    /// Some environment also locks with a DynamoDB table.
+    dynamodb: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -228,12 +233,23 @@ impl Facts {
             environments.push(EnvFacts {
                 name: env.to_string(),
                 region: platform.region.get(env).cloned().unwrap_or_default(),
-                account: account.map_or("any".to_string(), |a| format!("`{a}`")),
-                state: match &platform.backend {
-                    Some(s3) => format!(
-                        "`s3://{}/{}/{env}/terraform.tfstate`",
-                        s3.bucket, s3.key_prefix
-                    ),
+                account: {
+                    let mut text = account.map_or("any".to_string(), |a| format!("`{a}`"));
+                    // The role the provider assumes there.
+                    if let Some(role) = platform.environment(env).and_then(|e| e.role_arn.as_ref())
+                    {
+                        text.push_str(&format!(" as `{role}`"));
+                    }
+                    text
+                },
+                state: match platform.backend.as_ref().and_then(|s3| s3.location(env)) {
+                    Some(state) => {
+                        let mut text = format!("`s3://{}/{}`", state.bucket, state.key);
+                        if let Some(role) = &state.role_arn {
+                            text.push_str(&format!(" as `{role}`"));
+                        }
+                        text
+                    }
                     None => format!("local: `environments/{env}/terraform.tfstate`"),
                 },
                 secret_prefix: naming::resource_prefix(&platform.project, env),
@@ -282,11 +298,25 @@ impl Facts {
             layout: layout(platform, modules),
             environments,
             modules: module_facts,
-            backend: platform.backend.as_ref().map(|s3| BackendFacts {
-                bucket: s3.bucket.clone(),
-                region: s3.region.clone(),
+            backend: platform.backend.as_ref().map(|s3| {
+                let buckets: Vec<String> = names
+                    .iter()
+                    .filter_map(|env| s3.location(env))
+                    .map(|state| format!("`{}` ({})", state.bucket, state.region))
+                    .fold(Vec::new(), |mut seen, b| {
+                        if !seen.contains(&b) {
+                            seen.push(b);
+                        }
+                        seen
+                    });
+                BackendFacts {
+                    several: buckets.len() > 1,
+                    buckets: buckets.join(", "),
+                    dynamodb: s3.dynamodb_table.is_some(),
+                }
             }),
             apply: platform.backend.is_some(),
+            roles: platform.environments.iter().any(|e| e.role_arn.is_some()),
             manual: secrets.iter().filter(|s| !s.generated).cloned().collect(),
             secrets,
             uses: actions::uses(),

@@ -85,21 +85,56 @@ pub fn schema() -> Value {
                         "s3",
                         table(
                             "S3 backend with native locking (`use_lockfile = true`); one state object \
-                     per environment.",
+                     per environment. Every field may differ per environment (a bucket in each \
+                     account, or one central bucket).",
                             &["bucket", "region"],
                             vec![
                                 (
                                     "bucket",
-                                    string("Name of an existing S3 bucket for the state."),
+                                    per_env(
+                                        "Name of an existing S3 bucket for the state.",
+                                        string("S3 bucket name."),
+                                    ),
                                 ),
                                 (
                                     "key_prefix",
-                                    string(
-                                        "State keys are `<key_prefix>/<env>/terraform.tfstate`. Default: \
-                             the project name.",
+                                    per_env(
+                                        "State keys are `<key_prefix>/<env>/terraform.tfstate`. \
+                                         Default: the project name.",
+                                        string("Key prefix."),
                                     ),
                                 ),
-                                ("region", region("Region of the state bucket.")),
+                                (
+                                    "key",
+                                    per_env(
+                                        "The whole state key of an environment, instead of \
+                                         `<key_prefix>/<env>/terraform.tfstate` (a state that \
+                                         exists at another key). Environments without one use \
+                                         the prefix.",
+                                        string("State object key."),
+                                    ),
+                                ),
+                                (
+                                    "region",
+                                    per_env("Region of the state bucket.", region("Region name.")),
+                                ),
+                                (
+                                    "role_arn",
+                                    per_env(
+                                        "IAM role Terraform assumes to read and write the state \
+                                         (`assume_role`), e.g. in a central state account. \
+                                         Pulumi: an AWS profile with that role.",
+                                        string("IAM role ARN."),
+                                    ),
+                                ),
+                                (
+                                    "dynamodb_table",
+                                    per_env(
+                                        "An existing DynamoDB table that also locks the state \
+                                         (deprecated by Terraform; S3 native locking stays on).",
+                                        string("DynamoDB table name."),
+                                    ),
+                                ),
                             ],
                         ),
                     )],
@@ -162,6 +197,13 @@ fn environments() -> Value {
                 region("Region of this environment, overriding the top-level `region`."),
             ),
             ("tags", tags("Extra tags for this environment only.")),
+            (
+                "role_arn",
+                string(
+                    "IAM role of this environment's own account that the AWS provider assumes \
+                     (Terraform `assume_role`, Pulumi `aws:assumeRoles`).",
+                ),
+            ),
             (
                 "protect",
                 boolean(
@@ -335,7 +377,11 @@ fn eks() -> Value {
         vec![
             (
                 "version",
-                string("Kubernetes minor version, e.g. \"1.33\" (quoted)."),
+                per_env(
+                    "Kubernetes minor version, e.g. \"1.33\" (quoted); per environment, to \
+                     upgrade one environment at a time.",
+                    string("Kubernetes minor version."),
+                ),
             ),
             (
                 "endpoint_public_access",
@@ -422,7 +468,19 @@ fn ecs() -> Value {
         vec![
             (
                 "image",
-                string("Container image, e.g. <account>.dkr.ecr.<region>.amazonaws.com/api:1.4.2."),
+                per_env(
+                    "Container image, e.g. <account>.dkr.ecr.<region>.amazonaws.com/api:1.4.2.",
+                    string("Container image."),
+                ),
+            ),
+            (
+                "deploy",
+                choice(
+                    "Who deploys new images: `iacgen` (an apply rolls out the spec's image) or \
+                     `pipeline` (the application's pipeline registers task definition revisions \
+                     and updates the service; an apply does not roll them back). Default iacgen.",
+                    &["iacgen", "pipeline"],
+                ),
             ),
             (
                 "cpu",

@@ -12,7 +12,7 @@ mod nodes;
 use super::ecs::is_production_like;
 use super::interface::{Output, Variable};
 use super::module::{Input, Module};
-use crate::hcl::{Body, Expr, data, ex, num, obj, s, strings};
+use crate::hcl::{Body, Expr, data, ex, null, num, obj, s, strings};
 use crate::model::{Eks, Platform, Tier};
 use std::collections::BTreeMap;
 
@@ -130,7 +130,7 @@ fn inputs(platform: &Platform, eks: &Eks) -> Vec<Input> {
                 r#"can(regex("^1\\.[0-9]+$", var.kubernetes_version))"#,
                 "kubernetes_version must be a Kubernetes minor version such as 1.33.",
             ),
-            per_env(&|_| s(&eks.version)),
+            per_env(&|e| eks.version.get(e).map_or_else(null, s)),
         ),
         Input::setting(
             super::common::retention_variable(

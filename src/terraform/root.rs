@@ -125,6 +125,21 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
             strings([account.clone()]),
         ));
     }
+    let role = environment.and_then(|e| e.role_arn.clone());
+    if let Some(role) = &role {
+        vars.push((
+            Variable::new(
+                "assume_role_arn",
+                "string",
+                "IAM role of this environment's account that the AWS provider assumes.",
+            )
+            .check(
+                r#"can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.assume_role_arn))"#,
+                "assume_role_arn must be an IAM role ARN such as arn:aws:iam::123456789012:role/terraform.",
+            ),
+            s(role),
+        ));
+    }
     vars.push((
         Variable::new("tags", "map(string)", "Tags on every taggable resource: the spec's, the environment's and the automatic Environment, Project and ManagedBy."),
         obj(tags::tag_set(platform, env).into_iter().map(|(k, v)| (k, s(v)))),
@@ -185,6 +200,15 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
     if account.is_some() {
         provider = provider.attr("allowed_account_ids", ex("var.allowed_account_ids"));
     }
+    if role.is_some() {
+        provider = provider.blank().block(block(
+            "assume_role",
+            &[],
+            Body::new()
+                .attr("role_arn", ex("var.assume_role_arn"))
+                .attr("session_name", ex(r#""iacgen-${var.environment}""#)),
+        ));
+    }
 
     let mut tree = Tree::new();
     let others = providers_used(modules.iter().map(|m| &m.main));
@@ -207,20 +231,24 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
 }
 
 fn backend(platform: &Platform, env: &str) -> Body {
-    let backend = match &platform.backend {
-        Some(s3) => block(
-            "backend",
-            &["s3"],
-            Body::new()
-                .attr("bucket", s(&s3.bucket))
-                .attr(
-                    "key",
-                    s(format!("{}/{env}/terraform.tfstate", s3.key_prefix)),
-                )
-                .attr("region", s(&s3.region))
+    // Backend settings cannot come from variables: each root spells out its own location.
+    let location = platform.backend.as_ref().and_then(|s3| s3.location(env));
+    let backend = match &location {
+        Some(state) => {
+            let mut body = Body::new()
+                .attr("bucket", s(&state.bucket))
+                .attr("key", s(&state.key))
+                .attr("region", s(&state.region))
                 .attr("encrypt", true)
-                .attr("use_lockfile", true),
-        ),
+                .attr("use_lockfile", true);
+            if let Some(table) = &state.dynamodb_table {
+                body = body.attr("dynamodb_table", s(table));
+            }
+            if let Some(role) = &state.role_arn {
+                body = body.attr("assume_role", obj([("role_arn", s(role))]));
+            }
+            block("backend", &["s3"], body)
+        }
         None => block(
             "backend",
             &["local"],
@@ -228,8 +256,18 @@ fn backend(platform: &Platform, env: &str) -> Body {
         ),
     };
     let body = Body::new().block(backend);
-    let comment = match &platform.backend {
-        Some(_) => "Remote state in S3, one object per environment, locked with S3 native locking.",
+    let comment = match &location {
+        Some(state) => match (&state.dynamodb_table, &state.role_arn) {
+            (Some(_), _) => {
+                "Remote state in S3, locked with S3 native locking and the DynamoDB table (Terraform deprecates the table)."
+            }
+            (None, Some(_)) => {
+                "Remote state in S3 (read and written with the role it assumes), locked with S3 native locking."
+            }
+            (None, None) => {
+                "Remote state in S3, one object per environment, locked with S3 native locking."
+            }
+        },
         None => "Local state: add `backend.s3` to the spec to keep state in S3 instead.",
     };
     Body::new()

@@ -30,6 +30,7 @@ class EcsServiceArgs:
     public_subnet_ids: list[pulumi.Input[str]]
     image: str
     image_repository_arn: str | None
+    pipeline_deploys: bool
     architecture: str
     capacity_provider: str
     port: int | None
@@ -535,11 +536,17 @@ class EcsService(pulumi.ComponentResource):
             self.target_group_arn = target_group.arn
             self.target_group_arn_suffix = target_group.arn_suffix
 
-        # Application Auto Scaling owns the running count (min_capacity..max_capacity).
+        # Application Auto Scaling owns the running count (min_capacity..max_capacity); with
+        # pipeline_deploys the application's pipeline owns the task definition revision the
+        # service runs, so an update does not roll its deploys back.
         service_options = pulumi.ResourceOptions(
             parent=self,
             depends_on=service_depends_on + exec_policies,
-            ignore_changes=["desired_count"],
+            ignore_changes=(
+                ["desired_count", "task_definition"]
+                if args.pipeline_deploys
+                else ["desired_count"]
+            ),
         )
         self.service = aws.ecs.Service(
             name,

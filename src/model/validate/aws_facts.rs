@@ -20,10 +20,10 @@ pub(super) fn check(c: &mut Checker, today: Date) {
     let facts = aws::facts();
     let p = c.p;
     c.value(&["region"], &p.region, |r| unknown_region(facts, r));
-    if let Some(s3) = &p.backend
-        && let Some(m) = unknown_region(facts, &s3.region)
-    {
-        c.push(path(&["backend", "s3", "region"]), m);
+    if let Some(s3) = &p.backend {
+        c.value(&["backend", "s3", "region"], &s3.region, |r| {
+            unknown_region(facts, r)
+        });
     }
     for (name, secret) in &p.secrets {
         for (i, region) in secret.replicas.iter().enumerate() {
@@ -33,14 +33,17 @@ pub(super) fn check(c: &mut Checker, today: Date) {
         }
     }
     zones(c, facts);
-    if let Some(eks) = &p.eks
-        && let Some(minor) = minor_version(&eks.version)
-    {
-        if let Some(message) = eks_error(facts, minor, today) {
-            c.push(path(&["eks", "version"]), message);
-        } else if let Some(message) = eks_warning(facts, minor, today) {
-            // Still runs, but costs more or will not for long.
-            c.warn(path(&["eks", "version"]), message);
+    if let Some(eks) = &p.eks {
+        for (at, prefix, version) in c.written(&["eks", "version"], &eks.version) {
+            let Some(minor) = minor_version(version) else {
+                continue;
+            };
+            if let Some(message) = eks_error(facts, minor, today) {
+                c.push(at, format!("{prefix}{message}"));
+            } else if let Some(message) = eks_warning(facts, minor, today) {
+                // Still runs, but costs more or will not for long.
+                c.warn(at, format!("{prefix}{message}"));
+            }
         }
     }
 }

@@ -205,6 +205,32 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Every written value of a per-env field with where it is written and the prefix its
+    /// messages take (`in <env>: ` for a named environment), as [`Checker::values`] reports:
+    /// for rules that report warnings too.
+    pub fn written<'v, T>(
+        &self,
+        field: &[&str],
+        value: &'v PerEnv<T>,
+    ) -> Vec<(Path, String, &'v T)> {
+        let mut out = Vec::new();
+        if let Some(default) = &value.default {
+            let mut at = path(field);
+            if value.varies() {
+                at.push("default".to_string());
+            }
+            out.push((at, String::new(), default));
+        }
+        for env in &self.envs {
+            if let Some(v) = value.by_env.get(*env) {
+                let mut at = path(field);
+                at.push(env.to_string());
+                out.push((at, format!("in {env}: "), v));
+            }
+        }
+        out
+    }
+
     /// [`Checker::values`] for a rule with at most one problem per value.
     pub fn value<T>(
         &mut self,

@@ -26,17 +26,17 @@ fn check_service(c: &mut Checker, name: &str, s: &Service) {
     if let Some(m) = syntax::name("service name", name, COMPONENT_NAME_MAX, &['-']) {
         c.push(path(&field(name, &[])), m);
     }
-    if s.image.trim().is_empty() {
-        c.push(
-            path(&field(name, &["image"])),
-            "image is empty: give a container image (like `nginx:1.27`)",
-        );
-    } else if s.image.chars().any(char::is_whitespace) {
-        c.push(
-            path(&field(name, &["image"])),
-            format!("image `{}` contains whitespace", s.image),
-        );
-    }
+    let image_field = field(name, &["image"]);
+    c.shape(&image_field, &s.image, true);
+    c.value(&image_field, &s.image, |image| {
+        if image.trim().is_empty() {
+            Some("image is empty: give a container image (like `nginx:1.27`)".to_string())
+        } else if image.chars().any(char::is_whitespace) {
+            Some(format!("image `{image}` contains whitespace"))
+        } else {
+            None
+        }
+    });
     size(c, name, s);
     image_account(c, name, s);
     // arm64 on Fargate Spot is allowed: the ECS API reference (CapacityProviderStrategyItem)
@@ -295,40 +295,49 @@ fn arn_account(arn: &str) -> Option<&str> {
 /// environment's account pull; iacgen grants the task execution role its side and cannot see
 /// the repository's. A central registry account is common, so this warns rather than refuses.
 fn image_account(c: &mut Checker, name: &str, s: &Service) {
-    let Some(repository) = ecr_repository_arn(&s.image) else {
-        return;
-    };
-    let Some(registry) = arn_account(&repository).map(str::to_string) else {
-        return;
-    };
     let image_field = field(name, &["image"]);
-    let others: Vec<String> = c
-        .envs
-        .iter()
-        .filter_map(|env| {
-            let account = c.p.environment(env)?.account_id.as_deref()?;
-            (account != registry).then(|| format!("{env} ({account})"))
-        })
-        .collect();
-    if others.is_empty() {
-        return;
+    // Each written image (the plain one, the `default`, an environment's own) against the
+    // accounts of the environments that run it.
+    for (at, _, image) in c.written(&image_field, &s.image) {
+        let Some(repository) = ecr_repository_arn(image) else {
+            continue;
+        };
+        let Some(registry) = arn_account(&repository).map(str::to_string) else {
+            continue;
+        };
+        let own = at.last().filter(|k| s.image.by_env.contains_key(*k));
+        let others: Vec<String> = c
+            .envs
+            .iter()
+            .filter(|env| match own {
+                Some(key) => key == *env,
+                None => !s.image.by_env.contains_key(**env),
+            })
+            .filter_map(|env| {
+                let account = c.p.environment(env)?.account_id.as_deref()?;
+                (account != registry).then(|| format!("{env} ({account})"))
+            })
+            .collect();
+        if others.is_empty() {
+            continue;
+        }
+        c.warn(
+            at,
+            format!(
+                "the image is in the ECR of account {registry}, but {} run{} in another \
+                 account: the repository's policy must allow {} to pull (ecr:BatchGetImage, \
+                 ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability); iacgen grants \
+                 only the task execution role's side",
+                list(&others),
+                if others.len() == 1 { "s" } else { "" },
+                if others.len() == 1 {
+                    "that account"
+                } else {
+                    "those accounts"
+                },
+            ),
+        );
     }
-    c.warn(
-        path(&image_field),
-        format!(
-            "the image is in the ECR of account {registry}, but {} run{} in another account: \
-             the repository's policy must allow {} to pull (ecr:BatchGetImage, \
-             ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability); iacgen grants only \
-             the task execution role's side",
-            list(&others),
-            if others.len() == 1 { "s" } else { "" },
-            if others.len() == 1 {
-                "that account"
-            } else {
-                "those accounts"
-            },
-        ),
-    );
 }
 
 fn autoscaling(c: &mut Checker, name: &str, a: &Autoscaling) {

@@ -14,7 +14,9 @@ const DISK_GB: std::ops::RangeInclusive<u32> = 20..=16384;
 
 pub(super) fn check(c: &mut Checker) {
     let Some(eks) = &c.p.eks else { return };
-    version(c, &eks.version);
+    let field = ["eks", "version"];
+    c.shape(&field, &eks.version, true);
+    c.value(&field, &eks.version, |v| version(v));
     endpoint(c, eks);
     admins(c, eks);
     for (name, version) in &eks.addons {
@@ -190,18 +192,13 @@ fn arn_account(arn: &str) -> Option<&str> {
 }
 
 /// A Kubernetes minor version, `1.N`.
-fn version(c: &mut Checker, v: &str) {
+fn version(v: &str) -> Option<String> {
     let ok = v.strip_prefix("1.").is_some_and(|minor| {
         !minor.is_empty()
             && minor.chars().all(|ch| ch.is_ascii_digit())
             && !(minor.len() > 1 && minor.starts_with('0'))
     });
-    if !ok {
-        c.push(
-            path(&["eks", "version"]),
-            format!("version `{v}` is not a Kubernetes minor version (like `1.33`)"),
-        );
-    }
+    (!ok).then(|| format!("version `{v}` is not a Kubernetes minor version (like `1.33`)"))
 }
 
 /// `v<major>.<minor>.<patch>-eksbuild.<n>`

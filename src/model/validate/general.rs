@@ -3,6 +3,7 @@
 use super::checker::{Checker, list, path};
 use super::syntax;
 use crate::model::tags::{RESERVED_KEYS, tag_set};
+use crate::model::{Environment, S3Backend, StateLocation};
 use std::collections::BTreeMap;
 
 /// Longest project and environment names: they start every resource name.
@@ -80,23 +81,124 @@ fn tag_policy(c: &mut Checker) {
 
 fn backend(c: &mut Checker) {
     let Some(s3) = &c.p.backend else { return };
-    if let Some(m) = syntax::bucket_name(&s3.bucket) {
-        c.push(path(&["backend", "s3", "bucket"]), m);
+    let field = |name: &'static str| ["backend", "s3", name];
+    c.shape(&field("bucket"), &s3.bucket, true);
+    c.value(&field("bucket"), &s3.bucket, |b| syntax::bucket_name(b));
+    c.shape(&field("key_prefix"), &s3.key_prefix, true);
+    c.value(&field("key_prefix"), &s3.key_prefix, |prefix| {
+        if prefix.is_empty() {
+            Some(
+                "key_prefix is empty: state keys are `<key_prefix>/<env>/terraform.tfstate`".into(),
+            )
+        } else {
+            state_path("key_prefix", prefix)
+        }
+    });
+    if let Some(key) = &s3.key {
+        c.shape(&field("key"), key, false);
+        c.value(&field("key"), key, |key| {
+            if key.is_empty() {
+                Some("key is empty: give the state object's key (like `payments/prod/terraform.tfstate`)".into())
+            } else {
+                state_path("key", key)
+            }
+        });
     }
-    let prefix = &s3.key_prefix;
-    if prefix.is_empty() {
-        c.push(
-            path(&["backend", "s3", "key_prefix"]),
-            "key_prefix is empty: state keys are `<key_prefix>/<env>/terraform.tfstate`",
-        );
-    } else if prefix.starts_with('/') || prefix.ends_with('/') || prefix.contains("//") {
-        c.push(
-            path(&["backend", "s3", "key_prefix"]),
-            format!("key_prefix `{prefix}` may not start or end with `/` or contain `//`"),
-        );
+    c.shape(&field("region"), &s3.region, true);
+    c.value(&field("region"), &s3.region, |r| syntax::region(r));
+    if let Some(roles) = &s3.role_arn {
+        // Any account: a central state account is the usual reason for a backend role.
+        c.shape(&field("role_arn"), roles, false);
+        c.value(&field("role_arn"), roles, |arn| {
+            syntax::iam_role_arn(arn).err()
+        });
     }
-    if let Some(m) = syntax::region(&s3.region) {
-        c.push(path(&["backend", "s3", "region"]), m);
+    if let Some(tables) = &s3.dynamodb_table {
+        c.shape(&field("dynamodb_table"), tables, false);
+        c.value(&field("dynamodb_table"), tables, |table| {
+            let ok = (3..=255).contains(&table.len())
+                && table
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || "_.-".contains(ch));
+            (!ok).then(|| {
+                format!(
+                    "`{table}` is not a DynamoDB table name (3 to 255 letters, digits, `_`, `.`, `-`)"
+                )
+            })
+        });
+    }
+    shared_state(c, s3);
+}
+
+/// A state key or key prefix: S3 keys of the form Terraform accepts.
+fn state_path(what: &str, value: &str) -> Option<String> {
+    (value.starts_with('/') || value.ends_with('/') || value.contains("//"))
+        .then(|| format!("{what} `{value}` may not start or end with `/` or contain `//`"))
+}
+
+/// Two environments writing one state object would overwrite each other's state.
+fn shared_state(c: &mut Checker, s3: &S3Backend) {
+    let mut seen: Vec<(&str, StateLocation)> = Vec::new();
+    for env in c.envs.clone() {
+        let Some(location) = s3.location(env) else {
+            continue;
+        };
+        if let Some((other, _)) = seen
+            .iter()
+            .find(|(_, l)| l.bucket == location.bucket && l.key == location.key)
+        {
+            // At the key that collides: the environment's own, the default, or the plain one.
+            let at = match s3.key.as_ref().filter(|k| k.get(env).is_some()) {
+                Some(key) => {
+                    let mut p = path(&["backend", "s3", "key"]);
+                    if key.by_env.contains_key(env) {
+                        p.push(env.to_string());
+                    } else if key.varies() {
+                        p.push("default".to_string());
+                    }
+                    p
+                }
+                None => path(&["backend", "s3"]),
+            };
+            c.push(
+                at,
+                format!(
+                    "{other} and {env} would keep their state in the same object \
+                     `s3://{}/{}`: give each environment a key of its own",
+                    location.bucket, location.key
+                ),
+            );
+            continue;
+        }
+        seen.push((env, location));
+    }
+}
+
+/// The role the provider assumes in an environment works in that environment's account:
+/// `allowed_account_ids` refuses any other, so a role of another account could never apply.
+fn provider_role(c: &mut Checker, env: &Environment) {
+    let Some(arn) = &env.role_arn else { return };
+    let at = path(&["environments", &env.name, "role_arn"]);
+    match syntax::iam_role_arn(arn) {
+        Err(m) => c.push(at, m),
+        Ok(account) => {
+            if let Some(expected) = env
+                .account_id
+                .as_deref()
+                .filter(|id| syntax::is_account_id(id))
+                && expected != account
+            {
+                c.push(
+                    at,
+                    format!(
+                        "the role is in account {account} but environment {} is account \
+                         {expected}: the provider may only run against {expected}, so assume \
+                         a role of that account (`arn:aws:iam::{expected}:role/<name>`)",
+                        env.name
+                    ),
+                );
+            }
+        }
     }
 }
 
@@ -134,5 +236,6 @@ fn environments(c: &mut Checker) {
             );
         }
         tags(c, &["environments", name, "tags"], &env.tags);
+        provider_role(c, env);
     }
 }

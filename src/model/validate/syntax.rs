@@ -120,6 +120,31 @@ pub(super) fn iam_principal_arn(s: &str) -> Option<String> {
     })
 }
 
+/// An IAM role ARN (`arn:aws:iam::123456789012:role/terraform`, paths allowed); returns the
+/// role's account.
+pub(super) fn iam_role_arn(s: &str) -> Result<&str, String> {
+    parse_arn(s)
+        .filter(|arn| {
+            let name = arn.resource.strip_prefix("role/");
+            arn.service == "iam"
+                && arn.region.is_empty()
+                && is_account_id(arn.account)
+                && name.is_some_and(|n| {
+                    !n.is_empty()
+                        && !n.ends_with('/')
+                        && n.len() <= 512
+                        && n.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_/-".contains(c))
+                })
+        })
+        .map(|arn| arn.account)
+        .ok_or_else(|| {
+            format!(
+                "`{s}` is not an IAM role ARN (like `arn:aws:iam::123456789012:role/terraform`)"
+            )
+        })
+}
+
 /// ACM certificate ARNs; returns the certificate's region.
 pub(super) fn acm_certificate_arn(s: &str) -> Result<&str, String> {
     parse_arn(s)

@@ -631,7 +631,9 @@ fn security_group() -> Vec<Stmt> {
 fn service() -> Vec<Stmt> {
     vec![
         Stmt::Comment(
-            "Application Auto Scaling owns the running count (min_capacity..max_capacity)."
+            "Application Auto Scaling owns the running count (min_capacity..max_capacity); with\n\
+             pipeline_deploys the application's pipeline owns the task definition revision the\n\
+             service runs, so an update does not roll its deploys back."
                 .to_string(),
         ),
         py::assign(
@@ -645,7 +647,14 @@ fn service() -> Vec<Stmt> {
                         "depends_on",
                         bin(name("service_depends_on"), Op::Add, name("exec_policies")),
                     ),
-                    ("ignore_changes", strs(["desired_count"])),
+                    (
+                        "ignore_changes",
+                        if_exp(
+                            strs(["desired_count", "task_definition"]),
+                            path("args.pipeline_deploys"),
+                            strs(["desired_count"]),
+                        ),
+                    ),
                 ],
             ),
         ),

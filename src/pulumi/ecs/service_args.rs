@@ -6,7 +6,7 @@
 use super::super::component::{Arg, Component, ConfigKind, by_env, output_of, values_list};
 use super::super::py::{self, Expr, name, s};
 use super::service;
-use crate::model::{Architecture, Capacity, Platform, Service};
+use crate::model::{Architecture, Capacity, Deploy, Platform, Service};
 use crate::terraform::ecs::{
     ServiceNames, call_name, ecr_repository_arn, is_production_like, secret_env_name, sizing,
     writable_volumes,
@@ -109,11 +109,25 @@ fn args(
                 py::list([])
             },
         ),
-        Arg::wired("image", "str", s(&svc.image)),
-        Arg::wired(
+        // Per environment, in the stack file, as in terraform.tfvars.
+        Arg::setting(
+            "image",
+            "str",
+            ConfigKind::Str,
+            by_env(platform, |e| json!(svc.image.get(e))),
+        ),
+        Arg::setting(
             "image_repository_arn",
             "str | None",
-            optional(ecr_repository_arn(&svc.image), s),
+            ConfigKind::OptionalStr,
+            by_env(platform, |e| {
+                json!(svc.image.get(e).and_then(|i| ecr_repository_arn(i)))
+            }),
+        ),
+        Arg::wired(
+            "pipeline_deploys",
+            "bool",
+            Expr::Bool(svc.deploy == Deploy::Pipeline),
         ),
         Arg::wired(
             "architecture",

@@ -99,7 +99,7 @@ fn settings(platform: &Platform, eks: &Eks) -> Vec<Arg> {
             "kubernetes_version",
             "str",
             ConfigKind::Str,
-            by_env(platform, |_| json!(eks.version)),
+            by_env(platform, |e| json!(eks.version.get(e))),
         ),
         Arg::setting(
             "cluster_log_retention_days",

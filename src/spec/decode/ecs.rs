@@ -5,7 +5,7 @@ use super::eks::capacity;
 use super::values::{boolean, choice, map_of, per_env, string, string_map, strings, uint};
 use crate::model::{
     AccessLogs, Architecture, Autoscaling, Capacity, DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
-    Ecs, LoadBalancer, PerEnv, Service,
+    Deploy, Ecs, LoadBalancer, PerEnv, Service,
 };
 use std::collections::BTreeMap;
 
@@ -25,6 +25,7 @@ const SERVICE_FIELDS: &[&str] = &[
     "health_check_grace_period_seconds",
     "exec",
     "writable_paths",
+    "deploy",
 ];
 
 /// CPU target of autoscaling that names no target: below the default 80% CPU alarm.
@@ -41,7 +42,14 @@ pub fn ecs(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Ecs> {
 fn service(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Service> {
     let t = Table::new(cx, at, SERVICE_FIELDS)?;
     let count = |cx: &mut Cx<'_>, at: &At<'_>| per_env(cx, at, uint::<u32>);
-    let image = t.required(cx, "image", string);
+    let image = t.required(cx, "image", |cx, at| per_env(cx, at, string));
+    let deploy = t.or(cx, "deploy", Deploy::Iacgen, |cx, at| {
+        choice(
+            cx,
+            at,
+            &[("iacgen", Deploy::Iacgen), ("pipeline", Deploy::Pipeline)],
+        )
+    });
     let cpu = t.or(cx, "cpu", PerEnv::all(256), count);
     let memory = t.or(cx, "memory", PerEnv::all(512), count);
     let port = t.optional(cx, "port", port);
@@ -85,6 +93,7 @@ fn service(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Service> {
     };
     Some(Service {
         image: image?,
+        deploy: deploy?,
         cpu: cpu?,
         memory: memory?,
         port: port?,

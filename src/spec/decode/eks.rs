@@ -35,7 +35,7 @@ const POOL_FIELDS: &[&str] = &[
 
 pub fn eks(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Eks> {
     let t = Table::new(cx, at, FIELDS)?;
-    let version = t.required(cx, "version", string);
+    let version = t.required(cx, "version", |cx, at| per_env(cx, at, string));
     let endpoint_public_access = t.or(cx, "endpoint_public_access", false, boolean);
     let public_access_cidrs = t.or(cx, "public_access_cidrs", Vec::new(), |cx, at| {
         list(cx, at, cidr)

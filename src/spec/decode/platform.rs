@@ -212,14 +212,38 @@ fn tag_policy(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Vec<String>> {
 fn backend(cx: &mut Cx<'_>, at: &At<'_>, project: &str) -> Option<S3Backend> {
     let t = Table::new(cx, at, &["s3"])?;
     t.required(cx, "s3", |cx, at| {
-        let t = Table::new(cx, at, &["bucket", "key_prefix", "region"])?;
-        let bucket = t.required(cx, "bucket", string);
-        let key_prefix = t.or(cx, "key_prefix", project.to_string(), string);
-        let region = t.required(cx, "region", string);
+        let t = Table::new(
+            cx,
+            at,
+            &[
+                "bucket",
+                "key_prefix",
+                "key",
+                "region",
+                "role_arn",
+                "dynamodb_table",
+            ],
+        )?;
+        let text = |cx: &mut Cx<'_>, at: &At<'_>| per_env(cx, at, string);
+        let bucket = t.required(cx, "bucket", text);
+        // Environments a per-environment key_prefix does not name keep the project.
+        let key_prefix = t
+            .or(cx, "key_prefix", PerEnv::all(project.to_string()), text)
+            .map(|mut prefix| {
+                prefix.default.get_or_insert_with(|| project.to_string());
+                prefix
+            });
+        let key = t.optional(cx, "key", text);
+        let region = t.required(cx, "region", text);
+        let role_arn = t.optional(cx, "role_arn", text);
+        let dynamodb_table = t.optional(cx, "dynamodb_table", text);
         Some(S3Backend {
             bucket: bucket?,
             key_prefix: key_prefix?,
+            key: key?,
             region: region?,
+            role_arn: role_arn?,
+            dynamodb_table: dynamodb_table?,
         })
     })
 }
@@ -231,8 +255,13 @@ fn environments(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Vec<EnvEntry>> {
     let decoded: Vec<Option<EnvEntry>> = entries(cx, at)?
         .into_iter()
         .map(|(key, at)| {
-            let t = Table::new(cx, &at, &["account_id", "region", "tags", "protect"])?;
+            let t = Table::new(
+                cx,
+                &at,
+                &["account_id", "region", "tags", "protect", "role_arn"],
+            )?;
             let account_id = t.optional(cx, "account_id", string);
+            let role_arn = t.optional(cx, "role_arn", string);
             let protect = t.optional(cx, "protect", boolean);
             let region = t.optional(cx, "region", string);
             let tags = t.or(cx, "tags", BTreeMap::new(), string_map);
@@ -240,6 +269,7 @@ fn environments(cx: &mut Cx<'_>, at: &At<'_>) -> Option<Vec<EnvEntry>> {
                 name: key.name.clone(),
                 account_id: account_id?,
                 tags: tags?,
+                role_arn: role_arn?,
                 protect: protect?,
             };
             Some((env, region?))

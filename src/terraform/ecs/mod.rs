@@ -15,27 +15,46 @@ pub use service_inputs::{
 use super::interface::Output;
 use super::module::Module;
 use crate::hcl::ex;
-use crate::model::{Ecs, Platform};
+use crate::model::{Deploy, Ecs, Platform};
 
 /// The cluster module and one service module call per service, in service-name order.
 /// Services are wired to the `network`, `ecs_cluster` and `secrets` module calls.
 pub fn modules(platform: &Platform, ecs: &Ecs) -> Vec<Module> {
     let mut modules = vec![cluster::module(platform)];
     for (name, svc) in &ecs.services {
+        let mut summary = "One ECS service on Fargate: task definition, task execution and task \
+                           roles, log group, security group, optionally an application load \
+                           balancer, and Application Auto Scaling."
+            .to_string();
+        if svc.deploy == Deploy::Pipeline {
+            summary.push_str(
+                " The application's own pipeline deploys its images: the service ignores \
+                 changes of its task definition, so an apply never switches it back to the \
+                 revision Terraform registered.\n\n\
+                 The same code as `modules/ecs-service` but for that one `lifecycle` setting, \
+                 which Terraform cannot set from a variable.",
+            );
+        }
         modules.push(Module {
-            dir: "ecs-service".to_string(),
+            dir: service_dir(svc.deploy).to_string(),
             name: call_name(name),
             var_prefix: format!("{}_", call_name(name)),
-            summary: "One ECS service on Fargate: task definition, task execution and task \
-                      roles, log group, security group, optionally an application load \
-                      balancer, and Application Auto Scaling."
-                .to_string(),
-            main: service::main(),
+            summary,
+            main: service::main(svc.deploy),
             inputs: service_inputs::inputs(platform, name, svc),
             outputs: outputs(),
         });
     }
     modules
+}
+
+/// The module directory of a service: one for services whose images iacgen's apply deploys,
+/// one for services whose own pipeline deploys them (`ignore_changes` must be a literal).
+pub fn service_dir(deploy: Deploy) -> &'static str {
+    match deploy {
+        Deploy::Iacgen => "ecs-service",
+        Deploy::Pipeline => "ecs-service-pipeline",
+    }
 }
 
 /// `service_<name>` with `-` replaced by `_`: the module call of a service.

@@ -4,6 +4,7 @@
 
 use super::super::common::{assume_role_policy, name_tags};
 use crate::hcl::Expr;
+use crate::model::Deploy;
 
 /// `merge(var.tags, { Name = <reference> })` for a name that is already an expression.
 fn tags_named(reference: &str) -> Expr {
@@ -11,8 +12,8 @@ fn tags_named(reference: &str) -> Expr {
 }
 use crate::hcl::{Block, Body, block, data, ex, num, resource, s, strings};
 
-/// `main.tf` of the module.
-pub fn main() -> Body {
+/// `main.tf` of the module for services that `deploy` deploys.
+pub fn main(deploy: Deploy) -> Body {
     Body::new()
         .block(data("aws_caller_identity", "current", Body::new()))
         .block(data("aws_partition", "current", Body::new()))
@@ -23,7 +24,7 @@ pub fn main() -> Body {
         .block(task_definition())
         .extend(security_groups())
         .extend(load_balancer())
-        .block(service())
+        .block(service(deploy))
         .extend(autoscaling())
 }
 
@@ -601,7 +602,17 @@ fn load_balancer() -> Body {
 /// TLS 1.3 and 1.2 with forward-secret ciphers only: the ELB policy AWS recommends.
 const TLS_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
-fn service() -> Block {
+fn service(deploy: Deploy) -> Block {
+    let lifecycle = match deploy {
+        Deploy::Iacgen => Body::new()
+            .comment("Application Auto Scaling owns the running count within min_capacity..max_capacity.")
+            .attr("ignore_changes", ex("[desired_count]")),
+        Deploy::Pipeline => Body::new()
+            .comment("Application Auto Scaling owns the running count within min_capacity..max_capacity; the")
+            .comment("application's pipeline owns the task definition revision the service runs (it registers")
+            .comment("new revisions and updates the service), so an apply does not roll its deploys back.")
+            .attr("ignore_changes", ex("[desired_count, task_definition]")),
+    };
     resource(
         "aws_ecs_service",
         "this",
@@ -660,13 +671,7 @@ fn service() -> Block {
             .blank()
             .attr("tags", tags_named("local.name"))
             .blank()
-            .block(block(
-                "lifecycle",
-                &[],
-                Body::new()
-                    .comment("Application Auto Scaling owns the running count within min_capacity..max_capacity.")
-                    .attr("ignore_changes", ex("[desired_count]")),
-            ))
+            .block(block("lifecycle", &[], lifecycle))
             .blank()
             .comment("A target group must belong to a load balancer before a service uses it: through the listener")
             .comment("that forwards to it, HTTP without a certificate, HTTPS with one (HTTP then only redirects).")

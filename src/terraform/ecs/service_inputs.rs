@@ -57,13 +57,14 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
             Variable::new("public_subnet_ids", "list(string)", "Public subnets for an internet-facing load balancer (empty otherwise)."),
             if public { ex("values(module.network.public_subnet_ids)") } else { ex("[]") },
         ),
-        Input::wired(
+        // Per environment (staging may run a release candidate): both in terraform.tfvars.
+        Input::setting(
             Variable::new("image", "string", "Container image, e.g. `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`."),
-            s(&svc.image),
+            per_env(&|e| svc.image.get(e).map_or_else(null, s)),
         ),
-        Input::wired(
+        Input::setting(
             Variable::new("image_repository_arn", "string", "ECR repository of the image, which the task execution role may pull from (null for an image outside ECR)."),
-            ecr_repository_arn(&svc.image).map_or_else(null, s),
+            per_env(&|e| svc.image.get(e).and_then(|i| ecr_repository_arn(i)).map_or_else(null, s)),
         ),
         Input::wired(
             Variable::new("architecture", "string", "CPU architecture of the task: `X86_64` or `ARM64`.")
