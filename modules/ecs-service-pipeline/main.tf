@@ -316,6 +316,8 @@ resource "aws_vpc_security_group_ingress_rule" "service_from_load_balancer" {
 
 resource "aws_vpc_security_group_egress_rule" "service_https" {
   # checkov:skip=CKV_AWS_382:Tasks call AWS APIs, ECR and third-party services over HTTPS; other egress stays inside the VPC.
+  count = contains(var.existing_rules, "service_https[0]") ? 0 : 1
+
   security_group_id = aws_security_group.service.id
   description       = "HTTPS to AWS APIs, ECR and the internet"
   cidr_ipv4         = "0.0.0.0/0"
@@ -329,6 +331,8 @@ resource "aws_vpc_security_group_egress_rule" "service_https" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "service_vpc" {
+  count = contains(var.existing_rules, "service_vpc[0]") ? 0 : 1
+
   security_group_id = aws_security_group.service.id
   description       = "Anything inside the VPC: databases, DNS, other services"
   cidr_ipv4         = var.vpc_cidr_block
@@ -371,7 +375,10 @@ resource "aws_vpc_security_group_ingress_rule" "load_balancer" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "load_balancer_to_service" {
-  for_each = local.load_balancer
+  for_each = {
+    for service, lb in local.load_balancer : service => lb
+    if !contains(var.existing_rules, "load_balancer_to_service[${service}]")
+  }
 
   security_group_id            = aws_security_group.load_balancer[each.key].id
   description                  = "Container port of the service's tasks"

@@ -250,6 +250,6 @@ variable "load_balancer" {
 }
 
 variable "existing_rules" {
-  description = "Security group rules that exist already, inline in an adopted security group, and are not created again: `service_from_load_balancer[<service>]`, `load_balancer[<port>]`."
+  description = "Security group rules that exist already, inline in an adopted security group, and are not created again: `service_from_load_balancer[<service>]`, `load_balancer[<port>]`, `load_balancer_to_service[<service>]`, `service_https[0]`, `service_vpc[0]`."
   type        = set(string)
 }
