@@ -3,6 +3,7 @@
 //! Pipeline: [`spec`] (file → located document → model) → [`model`] (typed, validated) →
 //! [`terraform`] (model → [`tree::Tree`] of files) → [`tree`] (write, diff).
 
+pub mod describe;
 pub mod graph;
 pub mod hcl;
 pub mod init;

@@ -94,20 +94,10 @@ pub fn assume_role_policy(id: &str, service: &str, same_account: bool) -> Block 
     )
 }
 
-/// checkov's CKV_AWS_338 wants a year of log retention. A shorter retention comes from the spec
-/// (a deliberate per-environment choice), so the skip names the environments and their values.
+/// The checkov skip for log retention shorter than a year (see
+/// [`crate::describe::short_retention_note`]).
 pub fn short_retention_skip(days_by_env: &[(String, u32)]) -> Option<String> {
-    let short: Vec<String> = days_by_env
-        .iter()
-        .filter(|(_, days)| *days < 365)
-        .map(|(env, days)| format!("{env} {days} days"))
-        .collect();
-    (!short.is_empty()).then(|| {
-        format!(
-            "checkov:skip=CKV_AWS_338:Retention is chosen per environment in the spec ({}).",
-            short.join(", ")
-        )
-    })
+    crate::describe::short_retention_note(days_by_env)
 }
 
 /// `aws_security_group.<id>` named `name` that admits HTTPS (443) from the VPC CIDR and nothing

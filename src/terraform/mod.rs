@@ -9,10 +9,10 @@ mod interface;
 pub mod kept;
 mod kms;
 mod module;
-mod network;
 mod observability;
 mod protect;
 mod readme;
+pub mod render;
 mod root;
 mod secrets;
 
@@ -28,7 +28,9 @@ use crate::tree::Tree;
 pub fn modules(platform: &Platform) -> Vec<Module> {
     let mut modules = Vec::new();
     if let Some(network) = &platform.network {
-        modules.push(network::module(platform, network));
+        modules.push(render::module(&crate::describe::network::component(
+            platform, network,
+        )));
     }
     if !platform.secrets.is_empty() {
         modules.push(secrets::module(platform));

@@ -1,0 +1,583 @@
+//! The target-neutral description of what a component manages: each AWS resource written once
+//! (its type, name, instances, arguments, tags, dependencies), the component's inputs and its
+//! outputs. `terraform::render` turns a description into a module, `pulumi::render` into a
+//! Python component; neither target adds or drops a resource or an argument of its own.
+//!
+//! Layering: the model → this → the renderers. Nothing here knows HCL or Python syntax, except
+//! the Terraform variable validations (`Check`), which only Terraform checks at plan time.
+
+pub mod kms;
+pub mod network;
+
+/// One component: a Terraform module call and its Pulumi component.
+#[derive(Debug, Clone)]
+pub struct Component {
+    /// `modules/<module>` and `components/<module>.py`.
+    pub module: String,
+    /// The module block in roots and the program's variable (`network`).
+    pub instance: String,
+    /// The Python class (`Network`).
+    pub class: String,
+    /// One sentence, ending with a full stop, for the module README and the Python docstring.
+    pub summary: String,
+    /// What the resources need to know about where they run, in the order Terraform reads it.
+    pub facts: Vec<Fact>,
+    pub items: Vec<Item>,
+    pub inputs: Vec<Input>,
+    pub outputs: Vec<Output>,
+}
+
+/// Facts about the account a program runs in: Terraform reads them with data sources, Pulumi
+/// with function calls or the `region` argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fact {
+    AccountId,
+    Partition,
+    Region,
+}
+
+/// A statement of a component, in order: what comes later may refer to what came before.
+#[derive(Debug, Clone)]
+pub enum Item {
+    Resource(Resource),
+    /// A named value computed once (`nat_azs`), with why it exists.
+    Local {
+        name: String,
+        comment: Option<String>,
+        value: Expr,
+    },
+}
+
+/// A resource, in the AWS provider's terms (Terraform's type names and argument names, which
+/// Pulumi's Python SDK shares; `pulumi::types` maps the types to classes).
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// `aws_vpc`
+    pub kind: &'static str,
+    /// Unique per kind within the component (`this`, `public`).
+    pub name: String,
+    /// What people call the object: its `Name` tag when tagged, and Pulumi's resource name
+    /// (which must be unique per kind and instance, so keyed resources use [`Expr::Key`]).
+    pub label: Expr,
+    /// `Some` for one instance per key (`for_each`).
+    pub keys: Option<Keys>,
+    pub args: Vec<(String, Expr)>,
+    pub tags: Tags,
+    pub depends_on: Vec<ResId>,
+    /// Annotations for Terraform's scanners (checkov skips, with their reasons).
+    pub notes: Vec<String>,
+}
+
+/// Which resource: kind and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResId {
+    pub kind: &'static str,
+    pub name: String,
+}
+
+/// The instances of a keyed resource: one per element of `over` (a set or a map), named by
+/// `key` (and `value` for a map's values) in the resource's expressions.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    pub over: Expr,
+    /// The name of the key (`az`, `service`), in Pulumi's loops and in [`Expr::Key`].
+    pub key: &'static str,
+    /// The name of the value when the resource uses it ([`Expr::Value`]).
+    pub value: Option<&'static str>,
+    /// Only the elements for which this holds.
+    pub filter: Option<Expr>,
+}
+
+/// The tags of a resource.
+#[derive(Debug, Clone)]
+pub enum Tags {
+    /// The type takes no tags.
+    None,
+    /// The environment's tags, `Name` (the label) and these extra ones.
+    Named(Vec<(&'static str, &'static str)>),
+}
+
+/// A value, target-neutral.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    List(Vec<Expr>),
+    /// Text with values in it.
+    Tmpl(Vec<Part>),
+    /// A component input (`name`, `vpc_cidr`).
+    Input(String),
+    Local(String),
+    /// A variable of the enclosing [`Expr::ForList`].
+    Var(&'static str),
+    Fact(Fact),
+    /// The key of the instance being described.
+    Key,
+    /// The value of the instance being described (see [`Keys::value`]).
+    Value,
+    /// `value.attr`
+    Attr(Box<Expr>, String),
+    /// An attribute of another resource; of its instance `at` when it is keyed.
+    Ref {
+        res: ResId,
+        at: Option<Box<Expr>>,
+        attr: String,
+    },
+    /// Every instance of a keyed resource, as keys over which another resource is keyed.
+    All(ResId),
+    /// The list of an attribute of every instance of a keyed resource; `var` names one.
+    Values {
+        res: ResId,
+        var: &'static str,
+        attr: String,
+    },
+    /// An attribute of every instance of a keyed resource, by key.
+    ByKey {
+        res: ResId,
+        key: &'static str,
+        var: &'static str,
+        attr: String,
+    },
+    /// Lists joined.
+    Concat(Vec<Expr>),
+    Index(Box<Expr>, Box<Expr>),
+    Bin(Box<Expr>, Op, Box<Expr>),
+    /// `cond ? then : otherwise`
+    Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `elt` for each element `var` (at position `index`) of the list `over` that passes
+    /// `filter`.
+    ForList {
+        over: Box<Expr>,
+        index: Option<&'static str>,
+        var: &'static str,
+        elt: Box<Expr>,
+        filter: Option<Box<Expr>>,
+    },
+    /// A list used as a set of keys.
+    ToSet(Box<Expr>),
+    /// An IAM policy document as JSON text.
+    Policy(Box<Policy>),
+}
+
+/// A part of a template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    Lit(String),
+    Expr(Expr),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    NotEq,
+    And,
+    Or,
+}
+
+/// An IAM policy document. Terraform writes it as an `aws_iam_policy_document` data source
+/// named `id`, placed before the resource that uses it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub id: String,
+    pub notes: Vec<String>,
+    pub statements: Vec<Statement>,
+}
+
+/// One `Allow` statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub sid: Option<&'static str>,
+    pub actions: Vec<&'static str>,
+    pub resources: Vec<Expr>,
+    /// `("Service", [...])`, `("AWS", [...])`
+    pub principals: Option<(&'static str, Vec<Expr>)>,
+    /// `(test, variable, values)`
+    pub conditions: Vec<(&'static str, &'static str, Vec<Expr>)>,
+}
+
+/// A component input.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: String,
+    pub ty: Type,
+    pub description: String,
+    pub source: Source,
+    pub checks: Vec<Check>,
+}
+
+/// Types of inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    Str,
+    Int,
+    StrList,
+    StrMap,
+}
+
+/// Where an input's value comes from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// `<project>-<environment>`, the prefix of every name.
+    Name,
+    /// The environment's merged tag set.
+    Tags,
+    /// A per-environment setting: each environment's value.
+    Setting(Vec<(String, Value)>),
+}
+
+/// A setting's value in one environment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Str(String),
+    Int(i64),
+    StrList(Vec<String>),
+    /// Ordered as given (AZ order).
+    StrMap(Vec<(String, String)>),
+}
+
+/// A rule on an input's value that Terraform checks before planning (Pulumi's stack config
+/// comes from iacgen, which validated the spec).
+#[derive(Debug, Clone)]
+pub enum Check {
+    /// A Terraform condition written by iacgen, and its message.
+    Terraform(String, String),
+    /// A CloudWatch Logs retention value.
+    Retention,
+}
+
+/// A component output.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub name: String,
+    pub description: String,
+    pub value: Expr,
+}
+
+impl Component {
+    /// Every resource, in order.
+    pub fn resources(&self) -> impl Iterator<Item = &Resource> {
+        self.items.iter().filter_map(|item| match item {
+            Item::Resource(r) => Some(r),
+            Item::Local { .. } => None,
+        })
+    }
+}
+
+impl Resource {
+    /// A resource with no arguments yet, tagged with its label.
+    pub fn new(kind: &'static str, name: &str, label: Expr) -> Self {
+        Self {
+            kind,
+            name: name.to_string(),
+            label,
+            keys: None,
+            args: Vec::new(),
+            tags: Tags::Named(Vec::new()),
+            depends_on: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn id(&self) -> ResId {
+        res(self.kind, &self.name)
+    }
+
+    pub fn arg(mut self, name: &str, value: Expr) -> Self {
+        self.args.push((name.to_string(), value));
+        self
+    }
+
+    pub fn keyed(mut self, keys: Keys) -> Self {
+        self.keys = Some(keys);
+        self
+    }
+
+    pub fn untagged(mut self) -> Self {
+        self.tags = Tags::None;
+        self
+    }
+
+    pub fn tags(mut self, extra: Vec<(&'static str, &'static str)>) -> Self {
+        self.tags = Tags::Named(extra);
+        self
+    }
+
+    pub fn after(mut self, other: ResId) -> Self {
+        self.depends_on.push(other);
+        self
+    }
+
+    pub fn note(mut self, text: String) -> Self {
+        self.notes.push(text);
+        self
+    }
+}
+
+impl ResId {
+    /// An attribute of the (single) resource.
+    pub fn attr(&self, attr: &str) -> Expr {
+        Expr::Ref {
+            res: self.clone(),
+            at: None,
+            attr: attr.to_string(),
+        }
+    }
+
+    /// An attribute of the instance at key `at`.
+    pub fn at(&self, at: Expr, attr: &str) -> Expr {
+        Expr::Ref {
+            res: self.clone(),
+            at: Some(Box::new(at)),
+            attr: attr.to_string(),
+        }
+    }
+}
+
+impl Keys {
+    /// One instance per element of the set `over`, named `key`.
+    pub fn set(over: Expr, key: &'static str) -> Self {
+        Self {
+            over,
+            key,
+            value: None,
+            filter: None,
+        }
+    }
+
+    /// One instance per entry of the map `over`.
+    pub fn map(over: Expr, key: &'static str, value: &'static str) -> Self {
+        Self {
+            over,
+            key,
+            value: Some(value),
+            filter: None,
+        }
+    }
+
+    pub fn only(mut self, filter: Expr) -> Self {
+        self.filter = Some(filter);
+        self
+    }
+}
+
+impl Input {
+    pub fn name() -> Self {
+        Self {
+            name: "name".to_string(),
+            ty: Type::Str,
+            description: "Prefix of every resource name: `<project>-<environment>`.".to_string(),
+            source: Source::Name,
+            checks: Vec::new(),
+        }
+    }
+
+    pub fn tags() -> Self {
+        Self {
+            name: "tags".to_string(),
+            ty: Type::StrMap,
+            description: "Tags for every taggable resource; `Name` is added per resource."
+                .to_string(),
+            source: Source::Tags,
+            checks: Vec::new(),
+        }
+    }
+
+    pub fn setting(name: &str, ty: Type, description: &str, values: Vec<(String, Value)>) -> Self {
+        Self {
+            name: name.to_string(),
+            ty,
+            description: description.to_string(),
+            source: Source::Setting(values),
+            checks: Vec::new(),
+        }
+    }
+
+    pub fn check(mut self, check: Check) -> Self {
+        self.checks.push(check);
+        self
+    }
+}
+
+impl Output {
+    pub fn new(name: &str, description: &str, value: Expr) -> Self {
+        Self {
+            name: name.to_string(),
+            description: description.to_string(),
+            value,
+        }
+    }
+}
+
+/// checkov's CKV_AWS_338 wants a year of log retention. A shorter retention comes from the spec
+/// (a deliberate per-environment choice), so the skip names the environments and their values.
+pub fn short_retention_note(days_by_env: &[(String, u32)]) -> Option<String> {
+    let short: Vec<String> = days_by_env
+        .iter()
+        .filter(|(_, days)| *days < 365)
+        .map(|(env, days)| format!("{env} {days} days"))
+        .collect();
+    (!short.is_empty()).then(|| {
+        format!(
+            "checkov:skip=CKV_AWS_338:Retention is chosen per environment in the spec ({}).",
+            short.join(", ")
+        )
+    })
+}
+
+// Terse constructors, so descriptions read like the resources they describe.
+
+pub fn res(kind: &'static str, name: &str) -> ResId {
+    ResId {
+        kind,
+        name: name.to_string(),
+    }
+}
+
+pub fn s(text: impl Into<String>) -> Expr {
+    Expr::Str(text.into())
+}
+
+pub fn input(name: &str) -> Expr {
+    Expr::Input(name.to_string())
+}
+
+pub fn local(name: &str) -> Expr {
+    Expr::Local(name.to_string())
+}
+
+pub fn strs<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Expr {
+    Expr::List(items.into_iter().map(|i| s(i.as_ref())).collect())
+}
+
+pub fn bin(left: Expr, op: Op, right: Expr) -> Expr {
+    Expr::Bin(Box::new(left), op, Box::new(right))
+}
+
+pub fn cond(test: Expr, then: Expr, otherwise: Expr) -> Expr {
+    Expr::Cond(Box::new(test), Box::new(then), Box::new(otherwise))
+}
+
+pub fn index(value: Expr, at: Expr) -> Expr {
+    Expr::Index(Box::new(value), Box::new(at))
+}
+
+pub fn policy(p: Policy) -> Expr {
+    Expr::Policy(Box::new(p))
+}
+
+/// A template from text written by iacgen (never user data): `{name}` is the `name` input,
+/// `{key}` the instance key, `{region}`/`{account_id}`/`{partition}` the facts; everything
+/// else is literal.
+pub fn tpl(template: &str) -> Expr {
+    let mut parts = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            parts.push(Part::Lit(rest[..open].to_string()));
+        }
+        let after = &rest[open + 1..];
+        let close = after.find('}').unwrap_or(after.len());
+        parts.push(Part::Expr(match &after[..close] {
+            "key" => Expr::Key,
+            "region" => Expr::Fact(Fact::Region),
+            "account_id" => Expr::Fact(Fact::AccountId),
+            "partition" => Expr::Fact(Fact::Partition),
+            other => input(other),
+        }));
+        rest = after.get(close + 1..).unwrap_or_default();
+    }
+    if !rest.is_empty() {
+        parts.push(Part::Lit(rest.to_string()));
+    }
+    Expr::Tmpl(parts)
+}
+
+impl Expr {
+    pub fn attr(self, attr: &str) -> Expr {
+        Expr::Attr(Box::new(self), attr.to_string())
+    }
+
+    /// Whether the value depends on the instance (its key or value).
+    pub fn per_instance(&self) -> bool {
+        let mut found = false;
+        self.walk(&mut |e| found |= matches!(e, Expr::Key | Expr::Value));
+        found
+    }
+
+    /// Calls `f` on this expression and every expression inside it.
+    pub fn walk(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        match self {
+            Expr::List(items) | Expr::Concat(items) => items.iter().for_each(|e| e.walk(f)),
+            Expr::Tmpl(parts) => parts.iter().for_each(|p| {
+                if let Part::Expr(e) = p {
+                    e.walk(f)
+                }
+            }),
+            Expr::Attr(e, _) | Expr::ToSet(e) => e.walk(f),
+            Expr::Ref { at, .. } => {
+                if let Some(at) = at {
+                    at.walk(f)
+                }
+            }
+            Expr::Index(a, b) | Expr::Bin(a, _, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
+            Expr::Cond(a, b, c) => {
+                a.walk(f);
+                b.walk(f);
+                c.walk(f);
+            }
+            Expr::ForList {
+                over, elt, filter, ..
+            } => {
+                over.walk(f);
+                elt.walk(f);
+                if let Some(filter) = filter {
+                    filter.walk(f);
+                }
+            }
+            Expr::Policy(p) => {
+                for st in &p.statements {
+                    st.resources.iter().for_each(|e| e.walk(f));
+                    if let Some((_, ps)) = &st.principals {
+                        ps.iter().for_each(|e| e.walk(f));
+                    }
+                    for (_, _, vs) in &st.conditions {
+                        vs.iter().for_each(|e| e.walk(f));
+                    }
+                }
+            }
+            Expr::Str(_)
+            | Expr::Int(_)
+            | Expr::Bool(_)
+            | Expr::Input(_)
+            | Expr::Local(_)
+            | Expr::Var(_)
+            | Expr::Fact(_)
+            | Expr::Key
+            | Expr::Value
+            | Expr::All(_)
+            | Expr::Values { .. }
+            | Expr::ByKey { .. } => {}
+        }
+    }
+
+    /// The resources this value refers to.
+    pub fn refs(&self) -> Vec<ResId> {
+        let mut out = Vec::new();
+        self.walk(&mut |e| match e {
+            Expr::Ref { res, .. }
+            | Expr::All(res)
+            | Expr::Values { res, .. }
+            | Expr::ByKey { res, .. } => out.push(res.clone()),
+            _ => {}
+        });
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,334 @@
+//! A [`describe::Component`] as a Terraform module: resources as blocks (`for_each` for keyed
+//! ones), neutral expressions as HCL, policy documents as `aws_iam_policy_document` data
+//! sources, facts as the `current` data sources, inputs as variables set per environment.
+
+use super::interface::{Output, Variable};
+use super::module::{Input, Module};
+use crate::describe::{
+    self, Check, Expr as D, Fact, Item, Keys, Op, Part, Policy, ResId, Resource, Source, Tags,
+    Type, Value,
+};
+use crate::hcl::{
+    Block, Body, Expr, block, data, escape_string, ex, num, obj, resource, s, strings,
+};
+
+/// The module of `component`.
+pub fn module(component: &describe::Component) -> Module {
+    let mut main = Body::new();
+    for fact in &component.facts {
+        main = main.block(data(fact_source(*fact).0, "current", Body::new()));
+    }
+    main = main.extend(body(&component.items));
+    Module {
+        dir: component.module.clone(),
+        name: component.instance.clone(),
+        var_prefix: String::new(),
+        summary: component.summary.clone(),
+        main,
+        inputs: component.inputs.iter().map(input).collect(),
+        outputs: component
+            .outputs
+            .iter()
+            .map(|o| Output::new(&o.name, &o.description, expr(&o.value)))
+            .collect(),
+    }
+}
+
+/// The blocks of `items`, each policy document just before the resource that uses it.
+pub fn body(items: &[Item]) -> Body {
+    let mut out = Body::new();
+    for item in items {
+        match item {
+            Item::Local {
+                name,
+                comment,
+                value,
+            } => {
+                let mut locals = Body::new();
+                if let Some(comment) = comment {
+                    locals = locals.comment(comment);
+                }
+                out = out.block(block("locals", &[], locals.attr(name, expr(value))));
+            }
+            Item::Resource(r) => {
+                for (_, value) in &r.args {
+                    value.walk(&mut |e| {
+                        if let D::Policy(p) = e {
+                            out.push(crate::hcl::Item::Block(policy_document(p)));
+                        }
+                    });
+                }
+                out = out.block(resource_block(r));
+            }
+        }
+    }
+    out
+}
+
+fn resource_block(r: &Resource) -> Block {
+    let mut body = Body::new();
+    for note in &r.notes {
+        body = body.comment(note);
+    }
+    // Groups separated by one blank line, as terraform-aws-modules and `terraform fmt` users
+    // write them: meta-arguments, arguments, tags, dependencies.
+    let mut groups: Vec<Vec<(String, Expr)>> = Vec::new();
+    if let Some(keys) = &r.keys {
+        groups.push(vec![("for_each".to_string(), for_each(keys))]);
+    }
+    groups.push(
+        r.args
+            .iter()
+            .map(|(name, value)| (name.clone(), expr(value)))
+            .collect(),
+    );
+    if let Tags::Named(extra) = &r.tags {
+        groups.push(vec![("tags".to_string(), tags(&r.label, extra))]);
+    }
+    if !r.depends_on.is_empty() {
+        let deps: Vec<String> = r.depends_on.iter().map(address).collect();
+        groups.push(vec![(
+            "depends_on".to_string(),
+            ex(&format!("[{}]", deps.join(", "))),
+        )]);
+    }
+    let mut first = true;
+    for group in groups.into_iter().filter(|g| !g.is_empty()) {
+        if !first {
+            body = body.blank();
+        }
+        first = false;
+        for (name, value) in group {
+            body = body.attr(&name, value);
+        }
+    }
+    resource(r.kind, &r.name, body)
+}
+
+fn for_each(keys: &Keys) -> Expr {
+    let over = text(&keys.over);
+    match (&keys.filter, keys.value) {
+        (Some(filter), Some(value)) => ex(&format!(
+            "{{ for {k}, {value} in {over} : {k} => {value} if {} }}",
+            text(filter),
+            k = keys.key
+        )),
+        (Some(filter), None) => ex(&format!(
+            "toset([for {k} in {over} : {k} if {}])",
+            text(filter),
+            k = keys.key
+        )),
+        (None, _) => ex(&over),
+    }
+}
+
+/// `merge(var.tags, { Name = <label>, extra... })`
+fn tags(label: &D, extra: &[(&str, &str)]) -> Expr {
+    if extra.is_empty() {
+        return ex(&format!("merge(var.tags, {{ Name = {} }})", text(label)));
+    }
+    let mut pairs = vec![("Name".to_string(), expr(label))];
+    pairs.extend(extra.iter().map(|(k, v)| (k.to_string(), s(*v))));
+    Expr::FuncCall(Box::new(
+        hcl::expr::FuncCall::builder("merge")
+            .arg(ex("var.tags"))
+            .arg(obj(pairs))
+            .build(),
+    ))
+}
+
+fn policy_document(p: &Policy) -> Block {
+    let mut body = Body::new();
+    for note in &p.notes {
+        body = body.comment(note);
+    }
+    for st in &p.statements {
+        let mut statement = Body::new();
+        if let Some(sid) = st.sid {
+            statement = statement.attr("sid", s(sid));
+        }
+        statement = statement.attr("actions", strings(st.actions.iter().copied()));
+        if !st.resources.is_empty() {
+            statement = statement.attr("resources", expr(&D::List(st.resources.clone())));
+        }
+        if st.principals.is_some() || !st.conditions.is_empty() {
+            statement = statement.blank();
+        }
+        if let Some((kind, principals)) = &st.principals {
+            statement = statement.block(block(
+                "principals",
+                &[],
+                Body::new()
+                    .attr("type", s(*kind))
+                    .attr("identifiers", expr(&D::List(principals.clone()))),
+            ));
+        }
+        for (test, variable, values) in &st.conditions {
+            statement = statement.block(block(
+                "condition",
+                &[],
+                Body::new()
+                    .attr("test", s(*test))
+                    .attr("variable", s(*variable))
+                    .attr("values", expr(&D::List(values.clone()))),
+            ));
+        }
+        body = body.block(block("statement", &[], statement));
+    }
+    data("aws_iam_policy_document", &p.id, body)
+}
+
+fn input(i: &describe::Input) -> Input {
+    let values = match &i.source {
+        Source::Name => return Input::name(),
+        Source::Tags => return Input::tags(),
+        Source::Setting(values) => values,
+    };
+    let ty = match i.ty {
+        Type::Str => "string",
+        Type::Int => "number",
+        Type::StrList => "list(string)",
+        Type::StrMap => "map(string)",
+    };
+    let mut var = Variable::new(&i.name, ty, &i.description);
+    for check in &i.checks {
+        var = match check {
+            Check::Terraform(condition, message) => var.check(condition, message),
+            Check::Retention => super::common::retention_variable(&i.name, &i.description),
+        };
+    }
+    Input::setting(
+        var,
+        values
+            .iter()
+            .map(|(env, v)| (env.clone(), value(v)))
+            .collect(),
+    )
+}
+
+fn value(v: &Value) -> Expr {
+    match v {
+        Value::Str(text) => s(text),
+        Value::Int(n) => num(*n),
+        Value::StrList(items) => strings(items),
+        Value::StrMap(pairs) => obj(pairs.iter().map(|(k, v)| (k.clone(), s(v)))),
+    }
+}
+
+fn fact_source(fact: Fact) -> (&'static str, &'static str) {
+    match fact {
+        Fact::AccountId => ("aws_caller_identity", "account_id"),
+        Fact::Partition => ("aws_partition", "partition"),
+        Fact::Region => ("aws_region", "region"),
+    }
+}
+
+fn address(r: &ResId) -> String {
+    format!("{}.{}", r.kind, r.name)
+}
+
+/// An expression as HCL: literals as values the printer escapes, the rest as iacgen's own
+/// code (user data in it is in string literals, escaped by [`text`]).
+pub fn expr(e: &D) -> Expr {
+    match e {
+        D::Str(t) => s(t),
+        D::Int(n) => num(*n),
+        D::Bool(b) => (*b).into(),
+        D::List(items) if items.iter().all(|i| matches!(i, D::Str(_))) => {
+            crate::hcl::list(items.iter().map(expr))
+        }
+        other => ex(&text(other)),
+    }
+}
+
+/// An expression as HCL source text.
+fn text(e: &D) -> String {
+    match e {
+        D::Str(t) => format!("\"{}\"", escape_string(t)),
+        D::Int(n) => n.to_string(),
+        D::Bool(b) => b.to_string(),
+        D::List(items) => format!("[{}]", join(items)),
+        D::Tmpl(parts) => {
+            let mut out = String::from("\"");
+            for part in parts {
+                match part {
+                    Part::Lit(t) => out.push_str(&escape_string(t)),
+                    Part::Expr(e) => out.push_str(&format!("${{{}}}", text(e))),
+                }
+            }
+            out.push('"');
+            out
+        }
+        D::Input(name) => format!("var.{name}"),
+        D::Local(name) => format!("local.{name}"),
+        D::Var(name) => name.to_string(),
+        D::Fact(fact) => {
+            let (source, attr) = fact_source(*fact);
+            format!("data.{source}.current.{attr}")
+        }
+        D::Key => "each.key".to_string(),
+        D::Value => "each.value".to_string(),
+        D::Attr(e, attr) => format!("{}.{attr}", text(e)),
+        D::Ref { res, at, attr } => match at {
+            Some(at) => format!("{}[{}].{attr}", address(res), text(at)),
+            None => format!("{}.{attr}", address(res)),
+        },
+        D::All(res) => address(res),
+        D::Values { res, var, attr } => format!("[for {var} in {} : {var}.{attr}]", address(res)),
+        D::ByKey {
+            res,
+            key,
+            var,
+            attr,
+        } => format!(
+            "{{ for {key}, {var} in {} : {key} => {var}.{attr} }}",
+            address(res)
+        ),
+        D::Concat(items) => format!("concat({})", join(items)),
+        D::Index(value, at) => format!("{}[{}]", text(value), text(at)),
+        D::Bin(left, op, right) => {
+            let side = |e: &D| match e {
+                // `a || (b && c)`: Terraform readers should not need the precedence table.
+                D::Bin(_, inner, _) if logical(*inner) && *inner != *op => format!("({})", text(e)),
+                _ => text(e),
+            };
+            let op = match op {
+                Op::Eq => "==",
+                Op::NotEq => "!=",
+                Op::And => "&&",
+                Op::Or => "||",
+            };
+            format!("{} {op} {}", side(left), side(right))
+        }
+        D::Cond(test, then, otherwise) => {
+            format!("{} ? {} : {}", text(test), text(then), text(otherwise))
+        }
+        D::ForList {
+            over,
+            index,
+            var,
+            elt,
+            filter,
+        } => {
+            let vars = match index {
+                Some(i) => format!("{i}, {var}"),
+                None => var.to_string(),
+            };
+            let filter = filter
+                .as_ref()
+                .map(|f| format!(" if {}", text(f)))
+                .unwrap_or_default();
+            format!("[for {vars} in {} : {}{filter}]", text(over), text(elt))
+        }
+        D::ToSet(e) => format!("toset({})", text(e)),
+        D::Policy(p) => format!("data.aws_iam_policy_document.{}.json", p.id),
+    }
+}
+
+fn logical(op: Op) -> bool {
+    matches!(op, Op::And | Op::Or)
+}
+
+fn join(items: &[D]) -> String {
+    items.iter().map(text).collect::<Vec<_>>().join(", ")
+}
