@@ -37,6 +37,9 @@ pub enum Fact {
 }
 
 /// A statement of a component, in order: what comes later may refer to what came before.
+// Items are built once per generation, a few dozen per component: boxing resources would only
+// add noise to every description.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Item {
     Resource(Resource),
@@ -64,6 +67,9 @@ pub struct Resource {
     pub args: Vec<(String, Expr)>,
     pub tags: Tags,
     pub depends_on: Vec<ResId>,
+    /// Values computed per instance and named, referred to as [`Expr::Var`]: Python binds them
+    /// in the loop (a long subscript is hard to read), Terraform writes them in place.
+    pub lets: Vec<(&'static str, Expr)>,
     /// Annotations for Terraform's scanners (checkov skips, with their reasons).
     pub notes: Vec<String>,
 }
@@ -109,7 +115,7 @@ pub enum Expr {
     /// A component input (`name`, `vpc_cidr`).
     Input(String),
     Local(String),
-    /// A variable of the enclosing [`Expr::ForList`].
+    /// A variable of the enclosing [`Expr::ForList`], or one of the resource's `lets`.
     Var(&'static str),
     Fact(Fact),
     /// The key of the instance being described.
@@ -275,6 +281,7 @@ impl Resource {
             args: Vec::new(),
             tags: Tags::Named(Vec::new()),
             depends_on: Vec::new(),
+            lets: Vec::new(),
             notes: Vec::new(),
         }
     }
@@ -305,6 +312,12 @@ impl Resource {
 
     pub fn after(mut self, other: ResId) -> Self {
         self.depends_on.push(other);
+        self
+    }
+
+    /// Names a per-instance value `name` ([`Expr::Var`]) in the arguments.
+    pub fn let_(mut self, name: &'static str, value: Expr) -> Self {
+        self.lets.push((name, value));
         self
     }
 
@@ -565,6 +578,65 @@ impl Expr {
         }
     }
 
+    /// A copy with every part for which `f` gives a replacement replaced.
+    pub fn map(&self, f: &dyn Fn(&Expr) -> Option<Expr>) -> Expr {
+        if let Some(e) = f(self) {
+            return e;
+        }
+        let m = |e: &Expr| Box::new(e.map(f));
+        let all = |items: &[Expr]| items.iter().map(|e| e.map(f)).collect::<Vec<_>>();
+        match self {
+            Expr::List(items) => Expr::List(all(items)),
+            Expr::Concat(items) => Expr::Concat(all(items)),
+            Expr::Tmpl(parts) => Expr::Tmpl(
+                parts
+                    .iter()
+                    .map(|p| match p {
+                        Part::Expr(e) => Part::Expr(e.map(f)),
+                        lit => lit.clone(),
+                    })
+                    .collect(),
+            ),
+            Expr::Attr(e, a) => Expr::Attr(m(e), a.clone()),
+            Expr::ToSet(e) => Expr::ToSet(m(e)),
+            Expr::Ref { res, at, attr } => Expr::Ref {
+                res: res.clone(),
+                at: at.as_ref().map(|e| m(e)),
+                attr: attr.clone(),
+            },
+            Expr::Index(a, b) => Expr::Index(m(a), m(b)),
+            Expr::Bin(a, op, b) => Expr::Bin(m(a), *op, m(b)),
+            Expr::Cond(a, b, c) => Expr::Cond(m(a), m(b), m(c)),
+            Expr::ForList {
+                over,
+                index,
+                var,
+                elt,
+                filter,
+            } => Expr::ForList {
+                over: m(over),
+                index: *index,
+                var,
+                elt: m(elt),
+                filter: filter.as_ref().map(|e| m(e)),
+            },
+            Expr::Policy(p) => {
+                let mut p = p.as_ref().clone();
+                for st in &mut p.statements {
+                    st.resources = all(&st.resources);
+                    if let Some((_, ps)) = &mut st.principals {
+                        *ps = all(ps);
+                    }
+                    for (_, _, vs) in &mut st.conditions {
+                        *vs = all(vs);
+                    }
+                }
+                Expr::Policy(Box::new(p))
+            }
+            other => other.clone(),
+        }
+    }
+
     /// The resources this value refers to.
     pub fn refs(&self) -> Vec<ResId> {
         let mut out = Vec::new();
@@ -578,6 +650,3 @@ impl Expr {
         out
     }
 }
-
-#[cfg(test)]
-mod tests;

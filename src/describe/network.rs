@@ -232,9 +232,10 @@ fn private_routing(tier: Tier, nat: bool) -> Vec<Item> {
                     )
                     .arg("route_table_id", tables.at(Expr::Key, "id"))
                     .arg("destination_cidr_block", s("0.0.0.0/0"))
+                    .let_("nat_az", nat_az)
                     .arg(
                         "nat_gateway_id",
-                        res("aws_nat_gateway", "this").at(nat_az, "id"),
+                        res("aws_nat_gateway", "this").at(Expr::Var("nat_az"), "id"),
                     )
                     .untagged(),
             ));

@@ -9,12 +9,13 @@ mod dashboard;
 mod ecs;
 mod eks;
 mod kms;
-mod network;
 mod observability;
 pub mod print;
 mod protect;
 pub mod py;
+pub mod render;
 mod secrets;
+mod types;
 mod width_table;
 mod yaml;
 
@@ -44,7 +45,9 @@ pub const PULUMI_RANDOM_VERSION: &str = "4.21.4";
 pub fn components(platform: &Platform) -> Vec<Component> {
     let mut components = Vec::new();
     if let Some(network) = &platform.network {
-        components.push(network::component(platform, network));
+        components.push(render::component(&crate::describe::network::component(
+            platform, network,
+        )));
     }
     if !platform.secrets.is_empty() {
         components.push(secrets::component(platform));

@@ -1,7 +1,6 @@
 //! Pieces several modules share: tags, KMS keys for log groups, retention variables.
 
 use super::interface::Variable;
-use super::kms::{Grant, key, key_policy};
 use crate::hcl::{Block, Body, Expr, block, data, ex, num, resource, s, strings};
 
 /// CloudWatch Logs' allowed retention values, in days.
@@ -34,31 +33,15 @@ pub fn retention_variable(name: &str, what: &str) -> Variable {
 }
 
 /// A customer-managed KMS key (with alias) that CloudWatch Logs in this account and region may
-/// use for log groups: `aws_kms_key.<id>`. The module must declare the `aws_caller_identity`,
-/// `aws_partition` and `aws_region` data sources named `current`.
+/// use for log groups: `aws_kms_key.<id>`, described once in [`crate::describe::kms`]. The
+/// module must declare the `aws_caller_identity`, `aws_partition` and `aws_region` data sources
+/// named `current`. `alias` and `description` are template text written by iacgen.
 pub fn kms_key_for_logs(id: &str, alias: &str, description: &str) -> Body {
-    let logs = Grant {
-        sid: "CloudWatchLogsUse",
-        actions: vec![
-            "kms:Decrypt*",
-            "kms:Describe*",
-            "kms:Encrypt*",
-            "kms:GenerateDataKey*",
-            "kms:ReEncrypt*",
-        ],
-        principal_type: "Service",
-        principals: ex(r#"["logs.${data.aws_region.current.region}.amazonaws.com"]"#),
-        conditions: vec![(
-            "ArnLike",
-            "kms:EncryptionContext:aws:logs:arn",
-            ex(
-                r#"["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:*"]"#,
-            ),
-        )],
-    };
-    Body::new()
-        .block(key_policy(id, &[logs]))
-        .extend(key(id, alias, description, false))
+    super::render::body(&crate::describe::kms::logs_key(
+        id,
+        super::render::template(alias),
+        super::render::template(description),
+    ))
 }
 
 /// `data.aws_iam_policy_document.<id>`: lets the AWS `service` assume a role; with

@@ -76,10 +76,19 @@ fn resource_block(r: &Resource) -> Block {
     if let Some(keys) = &r.keys {
         groups.push(vec![("for_each".to_string(), for_each(keys))]);
     }
+    // Per-instance values are written where they are used.
+    let inline = |e: &D| match e {
+        D::Var(name) => r
+            .lets
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone()),
+        _ => None,
+    };
     groups.push(
         r.args
             .iter()
-            .map(|(name, value)| (name.clone(), expr(value)))
+            .map(|(name, value)| (name.clone(), expr(&value.map(&inline))))
             .collect(),
     );
     if let Tags::Named(extra) = &r.tags {
@@ -331,4 +340,30 @@ fn logical(op: Op) -> bool {
 
 fn join(items: &[D]) -> String {
     items.iter().map(text).collect::<Vec<_>>().join(", ")
+}
+
+/// A description template from Terraform template text written by iacgen whose only
+/// interpolations are module inputs (`"${var.name}-logs"`), for the generators not yet
+/// described that share a described piece.
+///
+/// Panics on any other interpolation: the text is iacgen's own constant.
+pub fn template(text: &str) -> D {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("${") {
+        if open > 0 {
+            parts.push(Part::Lit(rest[..open].to_string()));
+        }
+        let after = &rest[open + 2..];
+        let close = after.find('}').unwrap_or(after.len());
+        match after[..close].strip_prefix("var.") {
+            Some(input) => parts.push(Part::Expr(D::Input(input.to_string()))),
+            None => panic!("iacgen bug: unsupported interpolation in {text:?}"),
+        }
+        rest = after.get(close + 1..).unwrap_or_default();
+    }
+    if !rest.is_empty() {
+        parts.push(Part::Lit(rest.to_string()));
+    }
+    D::Tmpl(parts)
 }

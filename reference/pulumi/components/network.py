@@ -9,8 +9,6 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.kms import logs_key
-
 
 @dataclass
 class NetworkArgs:
@@ -30,8 +28,8 @@ class NetworkArgs:
 
 
 class Network(pulumi.ComponentResource):
-    """The VPC of one environment: subnets per tier and AZ, gateways, routes, flow logs
-    and VPC endpoints.
+    """The VPC: subnets per tier across availability zones, internet and NAT gateways,
+    route tables, VPC flow logs and VPC endpoints.
     """
 
     def __init__(
@@ -44,6 +42,8 @@ class Network(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         name = args.name
         tags = args.tags
+        account_id = aws.get_caller_identity().account_id
+        partition = aws.get_partition().partition
         self.vpc = aws.ec2.Vpc(
             f"{name}-vpc",
             cidr_block=args.vpc_cidr,
@@ -52,8 +52,6 @@ class Network(pulumi.ComponentResource):
             tags={**tags, "Name": f"{name}-vpc"},
             opts=child,
         )
-        # Takes over the VPC's default security group and leaves it without rules, so
-        # nothing can use it by accident.
         aws.ec2.DefaultSecurityGroup(
             f"{name}-default",
             vpc_id=self.vpc.id,
@@ -112,7 +110,7 @@ class Network(pulumi.ComponentResource):
             tags={**tags, "Name": f"{name}-igw"},
             opts=child,
         )
-        public_table = aws.ec2.RouteTable(
+        public_route_table = aws.ec2.RouteTable(
             f"{name}-public",
             vpc_id=self.vpc.id,
             tags={**tags, "Name": f"{name}-public"},
@@ -120,7 +118,7 @@ class Network(pulumi.ComponentResource):
         )
         aws.ec2.Route(
             f"{name}-public-internet",
-            route_table_id=public_table.id,
+            route_table_id=public_route_table.id,
             destination_cidr_block="0.0.0.0/0",
             gateway_id=internet_gateway.id,
             opts=child,
@@ -129,7 +127,7 @@ class Network(pulumi.ComponentResource):
             aws.ec2.RouteTableAssociation(
                 f"{name}-public-{az}",
                 subnet_id=subnet.id,
-                route_table_id=public_table.id,
+                route_table_id=public_route_table.id,
                 opts=child,
             )
         # AZs that get a NAT gateway: every AZ, the first one, or none.
@@ -138,25 +136,22 @@ class Network(pulumi.ComponentResource):
             for i, az in enumerate(args.azs)
             if args.nat_mode == "per_az" or args.nat_mode == "single" and i == 0
         ]
-        after_internet_gateway = pulumi.ResourceOptions(
-            parent=self, depends_on=[internet_gateway]
-        )
-        self.nat_ips = {
+        self.nat_eips = {
             az: aws.ec2.Eip(
                 f"{name}-nat-{az}",
                 domain="vpc",
                 tags={**tags, "Name": f"{name}-nat-{az}"},
-                opts=after_internet_gateway,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[internet_gateway]),
             )
             for az in nat_azs
         }
         nat_gateways = {
             az: aws.ec2.NatGateway(
                 f"{name}-nat-{az}",
-                allocation_id=self.nat_ips[az].id,
+                allocation_id=self.nat_eips[az].id,
                 subnet_id=self.public_subnets[az].id,
                 tags={**tags, "Name": f"{name}-nat-{az}"},
-                opts=after_internet_gateway,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[internet_gateway]),
             )
             for az in nat_azs
         }
@@ -177,16 +172,16 @@ class Network(pulumi.ComponentResource):
                 opts=child,
             )
         if args.nat_mode != "none":
-            for az, table in self.private_route_tables.items():
+            for az, cidr in args.private_subnet_cidrs.items():
                 nat_az = az if args.nat_mode == "per_az" else args.azs[0]
                 aws.ec2.Route(
                     f"{name}-private-nat-{az}",
-                    route_table_id=table.id,
+                    route_table_id=self.private_route_tables[az].id,
                     destination_cidr_block="0.0.0.0/0",
                     nat_gateway_id=nat_gateways[nat_az].id,
                     opts=child,
                 )
-        database_table = aws.ec2.RouteTable(
+        database_route_table = aws.ec2.RouteTable(
             f"{name}-database",
             vpc_id=self.vpc.id,
             tags={**tags, "Name": f"{name}-database"},
@@ -196,7 +191,7 @@ class Network(pulumi.ComponentResource):
             aws.ec2.RouteTableAssociation(
                 f"{name}-database-{az}",
                 subnet_id=subnet.id,
-                route_table_id=database_table.id,
+                route_table_id=database_route_table.id,
                 opts=child,
             )
         self.database_subnet_group = aws.rds.SubnetGroup(
@@ -207,17 +202,59 @@ class Network(pulumi.ComponentResource):
             tags={**tags, "Name": f"{name}-database"},
             opts=child,
         )
-        account_id = aws.get_caller_identity().account_id
-        self.logs_key = logs_key(
+        self.logs_key = aws.kms.Key(
             f"{name}-logs",
-            f"VPC flow logs of {name}",
-            args.region,
-            tags,
-            pulumi.ResourceOptions.merge(
+            description=f"VPC flow logs of {name}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "AccountAdministers",
+                            "Effect": "Allow",
+                            "Action": "kms:*",
+                            "Resource": "*",
+                            "Principal": {
+                                "AWS": f"arn:{partition}:iam::{account_id}:root"
+                            },
+                        },
+                        {
+                            "Sid": "CloudWatchLogsUse",
+                            "Effect": "Allow",
+                            "Action": [
+                                "kms:Decrypt*",
+                                "kms:Describe*",
+                                "kms:Encrypt*",
+                                "kms:GenerateDataKey*",
+                                "kms:ReEncrypt*",
+                            ],
+                            "Resource": "*",
+                            "Principal": {
+                                "Service": f"logs.{args.region}.amazonaws.com"
+                            },
+                            "Condition": {
+                                "ArnLike": {
+                                    "kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{args.region}:{account_id}:log-group:*"
+                                }
+                            },
+                        },
+                    ],
+                }
+            ),
+            tags={**tags, "Name": f"{name}-logs"},
+            opts=pulumi.ResourceOptions.merge(
                 child, pulumi.ResourceOptions(protect=args.protect)
             ),
         )
-        self.flow_log_group = aws.cloudwatch.LogGroup(
+        aws.kms.Alias(
+            f"{name}-logs",
+            name=f"alias/{name}-logs",
+            target_key_id=self.logs_key.key_id,
+            opts=child,
+        )
+        self.flow_logs_log_group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs",
             name=f"/aws/vpc/{name}/flow-logs",
             retention_in_days=args.flow_log_retention_days,
@@ -263,9 +300,9 @@ class Network(pulumi.ComponentResource):
                                 "logs:DescribeLogStreams",
                                 "logs:PutLogEvents",
                             ],
-                            "Resource": [
-                                pulumi.Output.concat(self.flow_log_group.arn, ":*")
-                            ],
+                            "Resource": pulumi.Output.concat(
+                                self.flow_logs_log_group.arn, ":*"
+                            ),
                         }
                     ],
                 }
@@ -277,24 +314,26 @@ class Network(pulumi.ComponentResource):
             vpc_id=self.vpc.id,
             traffic_type="ALL",
             log_destination_type="cloud-watch-logs",
-            log_destination=self.flow_log_group.arn,
+            log_destination=self.flow_logs_log_group.arn,
             iam_role_arn=flow_logs_role.arn,
             max_aggregation_interval=60,
             tags={**tags, "Name": f"{name}-flow-logs"},
             opts=child,
         )
-        gateway_route_tables = [*self.private_route_tables.values(), database_table]
         for service in ["s3"]:
             aws.ec2.VpcEndpoint(
                 f"{name}-{service}",
                 vpc_id=self.vpc.id,
                 service_name=f"com.amazonaws.{args.region}.{service}",
                 vpc_endpoint_type="Gateway",
-                route_table_ids=[table.id for table in gateway_route_tables],
+                route_table_ids=[
+                    *[table.id for table in self.private_route_tables.values()],
+                    database_route_table.id,
+                ],
                 tags={**tags, "Name": f"{name}-{service}"},
                 opts=child,
             )
-        endpoints_group = aws.ec2.SecurityGroup(
+        endpoints_security_group = aws.ec2.SecurityGroup(
             f"{name}-vpc-endpoints",
             name=f"{name}-vpc-endpoints",
             description="HTTPS from inside the VPC to interface VPC endpoints",
@@ -304,7 +343,7 @@ class Network(pulumi.ComponentResource):
         )
         aws.vpc.SecurityGroupIngressRule(
             f"{name}-vpc-endpoints-https",
-            security_group_id=endpoints_group.id,
+            security_group_id=endpoints_security_group.id,
             description="HTTPS from the VPC",
             cidr_ipv4=self.vpc.cidr_block,
             ip_protocol="tcp",
@@ -320,32 +359,34 @@ class Network(pulumi.ComponentResource):
                 service_name=f"com.amazonaws.{args.region}.{service}",
                 vpc_endpoint_type="Interface",
                 subnet_ids=[subnet.id for subnet in self.private_subnets.values()],
-                security_group_ids=[endpoints_group.id],
+                security_group_ids=[endpoints_security_group.id],
                 private_dns_enabled=True,
                 tags={**tags, "Name": f"{name}-{service}"},
                 opts=child,
             )
+        self.azs = args.azs
         self.register_outputs(
             {
                 "vpc_id": self.vpc.id,
                 "vpc_cidr_block": self.vpc.cidr_block,
+                "azs": self.azs,
                 "public_subnet_ids": {
-                    az: value.id for az, value in self.public_subnets.items()
+                    az: subnet.id for az, subnet in self.public_subnets.items()
                 },
                 "private_subnet_ids": {
-                    az: value.id for az, value in self.private_subnets.items()
+                    az: subnet.id for az, subnet in self.private_subnets.items()
                 },
                 "database_subnet_ids": {
-                    az: value.id for az, value in self.database_subnets.items()
+                    az: subnet.id for az, subnet in self.database_subnets.items()
                 },
                 "private_route_table_ids": {
-                    az: value.id for az, value in self.private_route_tables.items()
+                    az: table.id for az, table in self.private_route_tables.items()
                 },
                 "nat_public_ips": {
-                    az: value.public_ip for az, value in self.nat_ips.items()
+                    az: eip.public_ip for az, eip in self.nat_eips.items()
                 },
                 "database_subnet_group_name": self.database_subnet_group.name,
-                "flow_log_group_name": self.flow_log_group.name,
+                "flow_log_group_name": self.flow_logs_log_group.name,
                 "logs_kms_key_arn": self.logs_key.arn,
             }
         )

@@ -1,0 +1,468 @@
+//! A [`describe::Component`] as a Pulumi Python component: each resource a constructor call
+//! (keyed ones in a dict comprehension, or a loop when nothing refers to them), neutral
+//! expressions as Python, policy documents as `json.dumps` (`pulumi.Output.json_dumps` when
+//! they hold outputs), inputs as the arguments dataclass read from stack config.
+
+use super::component::{
+    self, Arg, Component, ConfigKind, account_id, init_preamble, partition, tags_named,
+};
+use super::py::{self, Expr, Stmt, bin, call, dict_comp, if_exp, list_comp, name, path};
+use super::types;
+use crate::describe::{
+    self, Expr as D, Fact, Item, Op, Part, Policy, ResId, Resource, Source, Tags, Type, Value,
+};
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The Pulumi component of `component`.
+pub fn component(component: &describe::Component) -> Component {
+    let mut r = Renderer::new(component);
+    let mut init = init_preamble(
+        &format!("iacgen:{}:{}", component.module, component.class),
+        path("args.name"),
+    );
+    for fact in &component.facts {
+        match fact {
+            Fact::AccountId => init.push(account_id()),
+            Fact::Partition => init.push(partition()),
+            Fact::Region => {}
+        }
+    }
+    for item in &component.items {
+        init.extend(r.item(item));
+    }
+    let mut outputs: Vec<(String, Expr)> = Vec::new();
+    for o in &component.outputs {
+        let value = r.expr(&o.value);
+        if o.value.refs().is_empty() {
+            // The program reads outputs from the component object (`network.azs`), so a value
+            // made of inputs is kept on it.
+            let field = format!("self.{}", o.name);
+            init.push(py::assign(&field, value));
+            outputs.push((o.name.clone(), path(&field)));
+        } else {
+            outputs.push((o.name.clone(), value));
+        }
+    }
+    init.push(Component::register_outputs(&outputs));
+
+    let mut imports = Vec::new();
+    if r.json {
+        imports.push(py::import("json"));
+    }
+    imports.push(py::import_as("pulumi_aws", "aws"));
+    let class = component::class(
+        &component.class,
+        component::wrap(&component.summary, 80),
+        init,
+    );
+    Component {
+        module: component.module.clone(),
+        instance: component.instance.clone(),
+        prefix: String::new(),
+        class: component.class.clone(),
+        body: vec![Stmt::Class(class)],
+        imports,
+        summary: format!(
+            "{} (the counterpart of the Terraform module modules/{}).",
+            component.summary.trim_end_matches('.'),
+            component.module
+        ),
+        args: args(component),
+        outputs,
+    }
+}
+
+fn args(component: &describe::Component) -> Vec<Arg> {
+    let mut args = Vec::new();
+    for input in &component.inputs {
+        match &input.source {
+            Source::Name => args.push(Arg::wired("name", "str", name("name"))),
+            Source::Tags => {
+                args.push(Arg::wired("tags", "dict[str, str]", name("tags")));
+                // Terraform reads the region with a data source; a component is told it.
+                if component.facts.contains(&Fact::Region) {
+                    args.push(Arg::wired("region", "str", name("region")));
+                }
+            }
+            Source::Setting(values) => {
+                let (annotation, kind) = match input.ty {
+                    Type::Str => ("str", ConfigKind::Str),
+                    Type::Int => ("int", ConfigKind::Int),
+                    Type::StrList => ("list[str]", ConfigKind::Object),
+                    Type::StrMap => ("dict[str, str]", ConfigKind::Object),
+                };
+                let values: BTreeMap<String, serde_json::Value> = values
+                    .iter()
+                    .map(|(env, v)| (env.clone(), value(v)))
+                    .collect();
+                args.push(Arg::setting(&input.name, annotation, kind, values));
+            }
+        }
+    }
+    args
+}
+
+fn value(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Str(text) => json!(text),
+        Value::Int(n) => json!(n),
+        Value::StrList(items) => json!(items),
+        Value::StrMap(pairs) => {
+            serde_json::Value::Object(pairs.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
+        }
+    }
+}
+
+struct Renderer {
+    /// The variable of each resource something refers to (`self.` when an output does).
+    vars: BTreeMap<(String, String), String>,
+    /// The names of the key and value of the instance being rendered.
+    each: Option<(&'static str, Option<&'static str>)>,
+    /// Whether a policy went through `json.dumps`.
+    json: bool,
+}
+
+impl Renderer {
+    fn new(component: &describe::Component) -> Self {
+        let mut referenced = BTreeSet::new();
+        let note = |e: &D, set: &mut BTreeSet<(String, String)>| {
+            for r in e.refs() {
+                set.insert((r.kind.to_string(), r.name));
+            }
+        };
+        for item in &component.items {
+            match item {
+                Item::Local { value, .. } => note(value, &mut referenced),
+                Item::Resource(r) => {
+                    for (_, v) in &r.args {
+                        note(v, &mut referenced);
+                    }
+                    if let Some(keys) = &r.keys {
+                        note(&keys.over, &mut referenced);
+                    }
+                    for d in &r.depends_on {
+                        referenced.insert((d.kind.to_string(), d.name.clone()));
+                    }
+                }
+            }
+        }
+        let mut exported = BTreeSet::new();
+        for o in &component.outputs {
+            note(&o.value, &mut exported);
+        }
+        let mut vars = BTreeMap::new();
+        for r in component.resources() {
+            let key = (r.kind.to_string(), r.name.clone());
+            let noun = types::noun(r.kind);
+            let mut var = if r.name == "this" {
+                noun.to_string()
+            } else {
+                format!("{}_{noun}", r.name)
+            };
+            if r.keys.is_some() {
+                var.push('s');
+            }
+            if exported.contains(&key) {
+                vars.insert(key, format!("self.{var}"));
+            } else if referenced.contains(&key) {
+                vars.insert(key, var);
+            }
+        }
+        Self {
+            vars,
+            each: None,
+            json: false,
+        }
+    }
+
+    fn var(&self, r: &ResId) -> Option<&str> {
+        self.vars
+            .get(&(r.kind.to_string(), r.name.clone()))
+            .map(String::as_str)
+    }
+
+    fn base(&self, r: &ResId) -> Expr {
+        match self.var(r) {
+            Some(var) => path(var),
+            None => panic!(
+                "iacgen bug: {}.{} is referred to but not bound",
+                r.kind, r.name
+            ),
+        }
+    }
+
+    fn item(&mut self, item: &Item) -> Vec<Stmt> {
+        match item {
+            Item::Local {
+                name,
+                comment,
+                value,
+            } => {
+                let mut out = Vec::new();
+                if let Some(comment) = comment {
+                    out.push(Stmt::Comment(comment.clone()));
+                }
+                out.push(py::assign(name, self.expr(value)));
+                out
+            }
+            Item::Resource(r) => self.resource(r),
+        }
+    }
+
+    fn resource(&mut self, r: &Resource) -> Vec<Stmt> {
+        let var = self.var(&r.id()).map(str::to_string);
+        let Some(keys) = &r.keys else {
+            let call = self.call(r);
+            return vec![match var {
+                Some(var) => py::assign(&var, call),
+                None => Stmt::Expr(call),
+            }];
+        };
+        let (target, iter) = match (&keys.over, keys.value) {
+            (over, Some(value)) => (
+                format!("{}, {value}", keys.key),
+                self.expr(over).method("items", vec![]),
+            ),
+            (over, None) => (keys.key.to_string(), self.expr(over)),
+        };
+        self.each = Some((keys.key, keys.value));
+        let lets: Vec<Stmt> = r
+            .lets
+            .iter()
+            .map(|(n, v)| py::assign(n, self.expr(v)))
+            .collect();
+        let call = self.call(r);
+        let filter = keys
+            .filter
+            .as_ref()
+            .map(|f| (f.per_instance(), self.expr(f)));
+        self.each = None;
+        // A comprehension cannot bind names: its values are written in place.
+        let call = if var.is_some() && !r.lets.is_empty() {
+            let inline = |e: &D| match e {
+                D::Var(n) => r.lets.iter().find(|(l, _)| l == n).map(|(_, v)| v.clone()),
+                _ => None,
+            };
+            let inlined = Resource {
+                args: r
+                    .args
+                    .iter()
+                    .map(|(a, v)| (a.clone(), v.map(&inline)))
+                    .collect(),
+                ..r.clone()
+            };
+            self.each = Some((keys.key, keys.value));
+            let call = self.call(&inlined);
+            self.each = None;
+            call
+        } else {
+            call
+        };
+        let mut body = lets;
+        body.push(Stmt::Expr(call.clone()));
+        if let Some(var) = var {
+            let comp = dict_comp(name(keys.key), call, &target, iter, filter.map(|(_, f)| f));
+            return vec![py::assign(&var, comp)];
+        }
+        match filter {
+            Some((true, f)) => vec![Stmt::For {
+                target,
+                iter,
+                body: vec![Stmt::If { cond: f, body }],
+            }],
+            Some((false, f)) => vec![Stmt::If {
+                cond: f,
+                body: vec![Stmt::For { target, iter, body }],
+            }],
+            None => vec![Stmt::For { target, iter, body }],
+        }
+    }
+
+    /// `aws.<class>(label, args..., tags=..., opts=...)`
+    fn call(&mut self, r: &Resource) -> Expr {
+        let label = self.expr(&r.label);
+        let mut kwargs: Vec<(&str, Expr)> = r
+            .args
+            .iter()
+            .map(|(arg, v)| (arg.as_str(), self.expr(v)))
+            .collect();
+        if let Tags::Named(extra) = &r.tags {
+            kwargs.push(("tags", tags_named(label.clone(), extra)));
+        }
+        let opts = if r.depends_on.is_empty() {
+            name("child")
+        } else {
+            let deps = r
+                .depends_on
+                .iter()
+                .map(|d| self.base(d))
+                .collect::<Vec<_>>();
+            call(
+                path("pulumi.ResourceOptions"),
+                vec![],
+                vec![("parent", name("self")), ("depends_on", py::list(deps))],
+            )
+        };
+        kwargs.push(("opts", opts));
+        call(path(types::class(r.kind)), vec![label], kwargs)
+    }
+
+    fn expr(&mut self, e: &D) -> Expr {
+        match e {
+            D::Str(t) => py::s(t),
+            D::Int(n) => py::int(*n),
+            D::Bool(b) => Expr::Bool(*b),
+            D::List(items) => py::list(items.iter().map(|i| self.expr(i)).collect::<Vec<_>>()),
+            D::Tmpl(parts)
+                if parts
+                    .iter()
+                    .any(|p| matches!(p, Part::Expr(e) if !e.refs().is_empty())) =>
+            {
+                // Resource attributes are outputs, which an f-string would print as objects.
+                let args = parts
+                    .iter()
+                    .map(|p| match p {
+                        Part::Lit(t) => py::s(t),
+                        Part::Expr(e) => self.expr(e),
+                    })
+                    .collect();
+                call(path("pulumi.Output.concat"), args, vec![])
+            }
+            D::Tmpl(parts) => py::fstr(
+                parts
+                    .iter()
+                    .map(|p| match p {
+                        Part::Lit(t) => py::lit(t),
+                        Part::Expr(e) => py::part(self.expr(e)),
+                    })
+                    .collect(),
+            ),
+            D::Input(n) if n == "name" || n == "tags" => name(n),
+            D::Input(n) => path("args").attr(n),
+            D::Local(n) => name(n),
+            D::Var(n) => name(n),
+            D::Fact(Fact::AccountId) => name("account_id"),
+            D::Fact(Fact::Partition) => name("partition"),
+            D::Fact(Fact::Region) => path("args.region"),
+            D::Key => name(self.each.map(|(k, _)| k).unwrap_or("key")),
+            D::Value => name(self.each.and_then(|(_, v)| v).unwrap_or("value")),
+            D::Attr(e, a) => self.expr(e).attr(a),
+            D::Ref { res, at, attr } => {
+                let base = self.base(res);
+                match at {
+                    Some(at) => base.index(self.expr(at)).attr(attr),
+                    None => base.attr(attr),
+                }
+            }
+            D::All(res) => self.base(res),
+            D::Values { res, var, attr } => list_comp(
+                name(var).attr(attr),
+                var,
+                self.base(res).method("values", vec![]),
+                None,
+            ),
+            D::ByKey {
+                res,
+                key,
+                var,
+                attr,
+            } => dict_comp(
+                name(key),
+                name(var).attr(attr),
+                &format!("{key}, {var}"),
+                self.base(res).method("items", vec![]),
+                None,
+            ),
+            D::Concat(lists) => {
+                let mut items = Vec::new();
+                for list in lists {
+                    match list {
+                        D::List(inner) => items.extend(inner.iter().map(|i| self.expr(i))),
+                        other => items.push(Expr::Star(Box::new(self.expr(other)))),
+                    }
+                }
+                py::list(items)
+            }
+            D::Index(v, at) => self.expr(v).index(self.expr(at)),
+            D::Bin(l, op, r) => {
+                let op = match op {
+                    Op::Eq => py::Op::Eq,
+                    Op::NotEq => py::Op::NotEq,
+                    Op::And => py::Op::And,
+                    Op::Or => py::Op::Or,
+                };
+                bin(self.expr(l), op, self.expr(r))
+            }
+            D::Cond(test, then, otherwise) => {
+                if_exp(self.expr(then), self.expr(test), self.expr(otherwise))
+            }
+            D::ForList {
+                over,
+                index,
+                var,
+                elt,
+                filter,
+            } => {
+                let over = self.expr(over);
+                let (target, iter) = match index {
+                    Some(i) => (
+                        format!("{i}, {var}"),
+                        call(name("enumerate"), vec![over], vec![]),
+                    ),
+                    None => (var.to_string(), over),
+                };
+                let elt = self.expr(elt);
+                let filter = filter.as_ref().map(|f| self.expr(f));
+                list_comp(elt, &target, iter, filter)
+            }
+            // Python's lists of keys are already what `for` iterates.
+            D::ToSet(e) => self.expr(e),
+            D::Policy(p) => self.policy(p),
+        }
+    }
+
+    /// `json.dumps({...})`, or `pulumi.Output.json_dumps({...})` when the document holds
+    /// resource attributes (outputs).
+    fn policy(&mut self, p: &Policy) -> Expr {
+        let outputs = !D::Policy(Box::new(p.clone())).refs().is_empty();
+        // One value is written as a scalar, as AWS prints policies.
+        let one_or_many = |r: &mut Self, items: &[D]| match items {
+            [one] => r.expr(one),
+            many => py::list(many.iter().map(|i| r.expr(i)).collect::<Vec<_>>()),
+        };
+        let mut statements = Vec::new();
+        for st in &p.statements {
+            let mut fields: Vec<(String, Expr)> = Vec::new();
+            if let Some(sid) = st.sid {
+                fields.push(("Sid".to_string(), py::s(sid)));
+            }
+            fields.push(("Effect".to_string(), py::s("Allow")));
+            let actions: Vec<D> = st.actions.iter().map(|a| describe::s(*a)).collect();
+            fields.push(("Action".to_string(), one_or_many(self, &actions)));
+            if !st.resources.is_empty() {
+                fields.push(("Resource".to_string(), one_or_many(self, &st.resources)));
+            }
+            if let Some((kind, principals)) = &st.principals {
+                let value = one_or_many(self, principals);
+                fields.push(("Principal".to_string(), py::dict([(*kind, value)])));
+            }
+            if !st.conditions.is_empty() {
+                let mut tests: Vec<(String, Expr)> = Vec::new();
+                for (test, variable, values) in &st.conditions {
+                    let value = one_or_many(self, values);
+                    tests.push((test.to_string(), py::dict([(*variable, value)])));
+                }
+                fields.push(("Condition".to_string(), py::dict(tests)));
+            }
+            statements.push(py::dict(fields));
+        }
+        let doc = component::policy(statements);
+        if outputs {
+            call(path("pulumi.Output.json_dumps"), vec![doc], vec![])
+        } else {
+            self.json = true;
+            call(path("json.dumps"), vec![doc], vec![])
+        }
+    }
+}

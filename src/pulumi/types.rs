@@ -1,0 +1,80 @@
+//! The Pulumi side of the AWS provider's types: the Python class of each resource type, and the
+//! noun its variables are named after. Argument names need no table: pulumi-aws's Python SDK
+//! uses the Terraform provider's (snake_case) names.
+
+/// `(Terraform type, Python class, noun)`
+const TYPES: &[(&str, &str, &str)] = &[
+    (
+        "aws_cloudwatch_log_group",
+        "aws.cloudwatch.LogGroup",
+        "log_group",
+    ),
+    ("aws_db_subnet_group", "aws.rds.SubnetGroup", "subnet_group"),
+    (
+        "aws_default_security_group",
+        "aws.ec2.DefaultSecurityGroup",
+        "default_security_group",
+    ),
+    ("aws_eip", "aws.ec2.Eip", "eip"),
+    ("aws_flow_log", "aws.ec2.FlowLog", "flow_log"),
+    ("aws_iam_role", "aws.iam.Role", "role"),
+    ("aws_iam_role_policy", "aws.iam.RolePolicy", "policy"),
+    (
+        "aws_internet_gateway",
+        "aws.ec2.InternetGateway",
+        "internet_gateway",
+    ),
+    ("aws_kms_alias", "aws.kms.Alias", "alias"),
+    ("aws_kms_key", "aws.kms.Key", "key"),
+    ("aws_nat_gateway", "aws.ec2.NatGateway", "nat_gateway"),
+    ("aws_route", "aws.ec2.Route", "route"),
+    ("aws_route_table", "aws.ec2.RouteTable", "route_table"),
+    (
+        "aws_route_table_association",
+        "aws.ec2.RouteTableAssociation",
+        "association",
+    ),
+    (
+        "aws_security_group",
+        "aws.ec2.SecurityGroup",
+        "security_group",
+    ),
+    ("aws_subnet", "aws.ec2.Subnet", "subnet"),
+    ("aws_vpc", "aws.ec2.Vpc", "vpc"),
+    ("aws_vpc_endpoint", "aws.ec2.VpcEndpoint", "endpoint"),
+    (
+        "aws_vpc_security_group_ingress_rule",
+        "aws.vpc.SecurityGroupIngressRule",
+        "ingress_rule",
+    ),
+];
+
+/// The Python class of resource type `kind`.
+///
+/// Panics for a type missing from the table: that is a bug in iacgen (a description uses a
+/// type no one mapped), which every example's Pulumi test finds.
+pub fn class(kind: &str) -> &'static str {
+    lookup(kind).0
+}
+
+/// The noun of a variable holding a resource of type `kind` (`aws_route_table` → `route_table`).
+pub fn noun(kind: &str) -> &'static str {
+    lookup(kind).1
+}
+
+fn lookup(kind: &str) -> (&'static str, &'static str) {
+    match TYPES.iter().find(|(k, _, _)| *k == kind) {
+        Some((_, class, noun)) => (class, noun),
+        None => panic!("iacgen bug: no Pulumi class for resource type {kind}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TYPES;
+
+    #[test]
+    fn the_table_is_sorted_and_has_no_duplicates() {
+        assert!(TYPES.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+}
