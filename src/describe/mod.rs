@@ -43,12 +43,15 @@ pub enum Fact {
 #[derive(Debug, Clone)]
 pub enum Item {
     Resource(Resource),
-    /// A named value computed once (`nat_azs`), with why it exists.
-    Local {
-        name: String,
-        comment: Option<String>,
-        value: Expr,
-    },
+    Local(Local),
+}
+
+/// A named value computed once (`nat_azs`), with why it exists.
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub name: String,
+    pub comment: Option<String>,
+    pub value: Expr,
 }
 
 /// A resource, in the AWS provider's terms (Terraform's type names and argument names, which
@@ -151,19 +154,21 @@ pub enum Expr {
     Bin(Box<Expr>, Op, Box<Expr>),
     /// `cond ? then : otherwise`
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
-    /// `elt` for each element `var` (at position `index`) of the list `over` that passes
-    /// `filter`.
-    ForList {
-        over: Box<Expr>,
-        index: Option<&'static str>,
-        var: &'static str,
-        elt: Box<Expr>,
-        filter: Option<Box<Expr>>,
-    },
+    ForList(Box<ForList>),
     /// A list used as a set of keys.
     ToSet(Box<Expr>),
     /// An IAM policy document as JSON text.
     Policy(Box<Policy>),
+}
+
+/// `elt` for each element `var` (at position `index`) of the list `over` that passes `filter`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForList {
+    pub over: Expr,
+    pub index: Option<&'static str>,
+    pub var: &'static str,
+    pub elt: Expr,
+    pub filter: Option<Expr>,
 }
 
 /// A part of a template.
@@ -265,7 +270,7 @@ impl Component {
     pub fn resources(&self) -> impl Iterator<Item = &Resource> {
         self.items.iter().filter_map(|item| match item {
             Item::Resource(r) => Some(r),
-            Item::Local { .. } => None,
+            Item::Local(_) => None,
         })
     }
 }
@@ -483,21 +488,27 @@ pub fn policy(p: Policy) -> Expr {
 /// `{key}` the instance key, `{region}`/`{account_id}`/`{partition}` the facts; everything
 /// else is literal.
 pub fn tpl(template: &str) -> Expr {
+    template_with(template, "{", &|inner| match inner {
+        "key" => Expr::Key,
+        "region" => Expr::Fact(Fact::Region),
+        "account_id" => Expr::Fact(Fact::AccountId),
+        "partition" => Expr::Fact(Fact::Partition),
+        other => input(other),
+    })
+}
+
+/// A template from `text`, in which `open`...`}` is a value that `value` reads from the text
+/// between the braces.
+pub fn template_with(text: &str, open: &str, value: &dyn Fn(&str) -> Expr) -> Expr {
     let mut parts = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        if open > 0 {
-            parts.push(Part::Lit(rest[..open].to_string()));
+    let mut rest = text;
+    while let Some(start) = rest.find(open) {
+        if start > 0 {
+            parts.push(Part::Lit(rest[..start].to_string()));
         }
-        let after = &rest[open + 1..];
+        let after = &rest[start + open.len()..];
         let close = after.find('}').unwrap_or(after.len());
-        parts.push(Part::Expr(match &after[..close] {
-            "key" => Expr::Key,
-            "region" => Expr::Fact(Fact::Region),
-            "account_id" => Expr::Fact(Fact::AccountId),
-            "partition" => Expr::Fact(Fact::Partition),
-            other => input(other),
-        }));
+        parts.push(Part::Expr(value(&after[..close])));
         rest = after.get(close + 1..).unwrap_or_default();
     }
     if !rest.is_empty() {
@@ -543,12 +554,10 @@ impl Expr {
                 b.walk(f);
                 c.walk(f);
             }
-            Expr::ForList {
-                over, elt, filter, ..
-            } => {
-                over.walk(f);
-                elt.walk(f);
-                if let Some(filter) = filter {
+            Expr::ForList(l) => {
+                l.over.walk(f);
+                l.elt.walk(f);
+                if let Some(filter) = &l.filter {
                     filter.walk(f);
                 }
             }
@@ -607,19 +616,12 @@ impl Expr {
             Expr::Index(a, b) => Expr::Index(m(a), m(b)),
             Expr::Bin(a, op, b) => Expr::Bin(m(a), *op, m(b)),
             Expr::Cond(a, b, c) => Expr::Cond(m(a), m(b), m(c)),
-            Expr::ForList {
-                over,
-                index,
-                var,
-                elt,
-                filter,
-            } => Expr::ForList {
-                over: m(over),
-                index: *index,
-                var,
-                elt: m(elt),
-                filter: filter.as_ref().map(|e| m(e)),
-            },
+            Expr::ForList(l) => Expr::ForList(Box::new(ForList {
+                over: l.over.map(f),
+                elt: l.elt.map(f),
+                filter: l.filter.as_ref().map(|e| e.map(f)),
+                ..l.as_ref().clone()
+            })),
             Expr::Policy(p) => {
                 let mut p = p.as_ref().clone();
                 for st in &mut p.statements {

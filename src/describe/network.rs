@@ -160,12 +160,12 @@ fn public_routing() -> Vec<Item> {
 /// NAT gateways keyed by AZ: one per AZ, one in the first AZ, or none, per environment.
 fn nat_gateways() -> Vec<Item> {
     let mode_is = |m: &str| bin(input("nat_mode"), Op::Eq, s(m));
-    let nat_azs = Expr::ToSet(Box::new(Expr::ForList {
-        over: Box::new(input("azs")),
+    let nat_azs = Expr::ToSet(Box::new(Expr::ForList(Box::new(super::ForList {
+        over: input("azs"),
         index: Some("i"),
         var: "az",
-        elt: Box::new(Expr::Var("az")),
-        filter: Some(Box::new(bin(
+        elt: Expr::Var("az"),
+        filter: Some(bin(
             mode_is("per_az"),
             Op::Or,
             bin(
@@ -173,17 +173,17 @@ fn nat_gateways() -> Vec<Item> {
                 Op::And,
                 bin(Expr::Var("i"), Op::Eq, Expr::Int(0)),
             ),
-        ))),
-    }));
+        )),
+    }))));
     let igw = res("aws_internet_gateway", "this");
     vec![
-        Item::Local {
+        Item::Local(super::Local {
             name: "nat_azs".to_string(),
             comment: Some(
                 "AZs that get a NAT gateway: every AZ, the first one, or none.".to_string(),
             ),
             value: nat_azs,
-        },
+        }),
         Item::Resource(
             Resource::new("aws_eip", "nat", tpl("{name}-nat-{key}"))
                 .keyed(Keys::set(local("nat_azs"), "az"))

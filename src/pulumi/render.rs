@@ -133,7 +133,7 @@ impl Renderer {
         };
         for item in &component.items {
             match item {
-                Item::Local { value, .. } => note(value, &mut referenced),
+                Item::Local(local) => note(&local.value, &mut referenced),
                 Item::Resource(r) => {
                     for (_, v) in &r.args {
                         note(v, &mut referenced);
@@ -194,17 +194,13 @@ impl Renderer {
 
     fn item(&mut self, item: &Item) -> Vec<Stmt> {
         match item {
-            Item::Local {
-                name,
-                comment,
-                value,
-            } => {
-                let mut out = Vec::new();
-                if let Some(comment) = comment {
-                    out.push(Stmt::Comment(comment.clone()));
+            Item::Local(local) => {
+                let value = self.expr(&local.value);
+                let assign = py::assign(&local.name, value);
+                match &local.comment {
+                    Some(comment) => vec![Stmt::Comment(comment.clone()), assign],
+                    None => vec![assign],
                 }
-                out.push(py::assign(name, self.expr(value)));
-                out
             }
             Item::Resource(r) => self.resource(r),
         }
@@ -397,23 +393,17 @@ impl Renderer {
             D::Cond(test, then, otherwise) => {
                 if_exp(self.expr(then), self.expr(test), self.expr(otherwise))
             }
-            D::ForList {
-                over,
-                index,
-                var,
-                elt,
-                filter,
-            } => {
-                let over = self.expr(over);
-                let (target, iter) = match index {
+            D::ForList(l) => {
+                let over = self.expr(&l.over);
+                let (target, iter) = match l.index {
                     Some(i) => (
-                        format!("{i}, {var}"),
+                        format!("{i}, {}", l.var),
                         call(name("enumerate"), vec![over], vec![]),
                     ),
-                    None => (var.to_string(), over),
+                    None => (l.var.to_string(), over),
                 };
-                let elt = self.expr(elt);
-                let filter = filter.as_ref().map(|f| self.expr(f));
+                let elt = self.expr(&l.elt);
+                let filter = l.filter.as_ref().map(|f| self.expr(f));
                 list_comp(elt, &target, iter, filter)
             }
             // Python's lists of keys are already what `for` iterates.

@@ -73,7 +73,7 @@ impl Input {
             Variable::new(
                 "name",
                 "string",
-                "Prefix of every resource name: `<project>-<environment>`.",
+                &crate::describe::Input::name().description,
             ),
             ex("local.name"),
         )
@@ -85,7 +85,7 @@ impl Input {
             Variable::new(
                 "tags",
                 "map(string)",
-                "Tags for every taggable resource; `Name` is added per resource.",
+                &crate::describe::Input::tags().description,
             ),
             ex("var.tags"),
         )

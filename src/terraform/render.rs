@@ -39,16 +39,13 @@ pub fn body(items: &[Item]) -> Body {
     let mut out = Body::new();
     for item in items {
         match item {
-            Item::Local {
-                name,
-                comment,
-                value,
-            } => {
+            Item::Local(local) => {
                 let mut locals = Body::new();
-                if let Some(comment) = comment {
+                if let Some(comment) = &local.comment {
                     locals = locals.comment(comment);
                 }
-                out = out.block(block("locals", &[], locals.attr(name, expr(value))));
+                let locals = locals.attr(&local.name, expr(&local.value));
+                out = out.block(block("locals", &[], locals));
             }
             Item::Resource(r) => {
                 for (_, value) in &r.args {
@@ -312,22 +309,21 @@ fn text(e: &D) -> String {
         D::Cond(test, then, otherwise) => {
             format!("{} ? {} : {}", text(test), text(then), text(otherwise))
         }
-        D::ForList {
-            over,
-            index,
-            var,
-            elt,
-            filter,
-        } => {
-            let vars = match index {
-                Some(i) => format!("{i}, {var}"),
-                None => var.to_string(),
+        D::ForList(l) => {
+            let vars = match l.index {
+                Some(i) => format!("{i}, {}", l.var),
+                None => l.var.to_string(),
             };
-            let filter = filter
+            let filter = l
+                .filter
                 .as_ref()
                 .map(|f| format!(" if {}", text(f)))
                 .unwrap_or_default();
-            format!("[for {vars} in {} : {}{filter}]", text(over), text(elt))
+            format!(
+                "[for {vars} in {} : {}{filter}]",
+                text(&l.over),
+                text(&l.elt)
+            )
         }
         D::ToSet(e) => format!("toset({})", text(e)),
         D::Policy(p) => format!("data.aws_iam_policy_document.{}.json", p.id),
@@ -348,22 +344,8 @@ fn join(items: &[D]) -> String {
 ///
 /// Panics on any other interpolation: the text is iacgen's own constant.
 pub fn template(text: &str) -> D {
-    let mut parts = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find("${") {
-        if open > 0 {
-            parts.push(Part::Lit(rest[..open].to_string()));
-        }
-        let after = &rest[open + 2..];
-        let close = after.find('}').unwrap_or(after.len());
-        match after[..close].strip_prefix("var.") {
-            Some(input) => parts.push(Part::Expr(D::Input(input.to_string()))),
-            None => panic!("iacgen bug: unsupported interpolation in {text:?}"),
-        }
-        rest = after.get(close + 1..).unwrap_or_default();
-    }
-    if !rest.is_empty() {
-        parts.push(Part::Lit(rest.to_string()));
-    }
-    D::Tmpl(parts)
+    describe::template_with(text, "${", &|inner| match inner.strip_prefix("var.") {
+        Some(input) => D::Input(input.to_string()),
+        None => panic!("iacgen bug: unsupported interpolation in {text:?}"),
+    })
 }
