@@ -6,6 +6,7 @@
 //! Layering: the model → this → the renderers. Nothing here knows HCL or Python syntax, except
 //! the Terraform variable validations (`Check`), which only Terraform checks at plan time.
 
+pub mod aws;
 pub mod kms;
 pub mod network;
 

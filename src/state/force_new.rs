@@ -20,7 +20,8 @@ use super::instance::ResourceInstance;
 use super::inventory::{Inventory, ManagedInstance};
 use super::plan::{Action, Planned};
 
-/// `(resource type, force-new paths)`, sorted by type.
+/// `(resource type, force-new paths)`, sorted by type; the types a description creates have
+/// theirs in `describe::aws`.
 const FORCE_NEW: &[(&str, &[&str])] = &[
     (
         "aws_appautoscaling_policy",
@@ -45,8 +46,6 @@ const FORCE_NEW: &[(&str, &[&str])] = &[
         &["log_group_class", "name", "name_prefix"],
     ),
     ("aws_cloudwatch_metric_alarm", &["alarm_name"]),
-    ("aws_db_subnet_group", &["name", "name_prefix"]),
-    ("aws_default_security_group", &["vpc_id"]),
     ("aws_ecs_cluster", &["name"]),
     ("aws_ecs_cluster_capacity_providers", &["cluster_name"]),
     (
@@ -78,15 +77,6 @@ const FORCE_NEW: &[(&str, &[&str])] = &[
             "runtime_platform",
             "task_role_arn",
             "volume",
-        ],
-    ),
-    (
-        "aws_eip",
-        &[
-            "address",
-            "domain",
-            "network_border_group",
-            "public_ipv4_pool",
         ],
     ),
     (
@@ -133,41 +123,12 @@ const FORCE_NEW: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "aws_flow_log",
-        &[
-            "deliver_cross_account_role",
-            "destination_options",
-            "eni_id",
-            "iam_role_arn",
-            "log_destination",
-            "log_destination_type",
-            "log_format",
-            "max_aggregation_interval",
-            "subnet_id",
-            "traffic_type",
-            "transit_gateway_attachment_id",
-            "transit_gateway_id",
-            "vpc_id",
-        ],
-    ),
-    (
         "aws_iam_openid_connect_provider",
         &["client_id_list", "url"],
     ),
     ("aws_iam_role", &["name", "name_prefix", "path"]),
     ("aws_iam_role_policy", &["name", "name_prefix", "role"]),
     ("aws_iam_role_policy_attachment", &["policy_arn", "role"]),
-    ("aws_kms_alias", &["name", "name_prefix"]),
-    (
-        "aws_kms_key",
-        &[
-            "custom_key_store_id",
-            "customer_master_key_spec",
-            "key_usage",
-            "multi_region",
-            "xks_key_id",
-        ],
-    ),
     ("aws_kms_replica_key", &["primary_key_arn"]),
     (
         "aws_lambda_permission",
@@ -210,27 +171,6 @@ const FORCE_NEW: &[(&str, &[&str])] = &[
             "vpc_id",
         ],
     ),
-    (
-        "aws_nat_gateway",
-        &[
-            "allocation_id",
-            "connectivity_type",
-            "private_ip",
-            "secondary_private_ip_address_count",
-            "subnet_id",
-        ],
-    ),
-    (
-        "aws_route",
-        &[
-            "destination_cidr_block",
-            "destination_ipv6_cidr_block",
-            "destination_prefix_list_id",
-            "route_table_id",
-        ],
-    ),
-    ("aws_route_table", &["vpc_id"]),
-    ("aws_route_table_association", &["gateway_id", "subnet_id"]),
     ("aws_secretsmanager_secret", &["name", "name_prefix"]),
     ("aws_secretsmanager_secret_policy", &["secret_arn"]),
     ("aws_secretsmanager_secret_rotation", &["secret_id"]),
@@ -248,25 +188,6 @@ const FORCE_NEW: &[(&str, &[&str])] = &[
         "aws_sns_topic_subscription",
         &["endpoint", "protocol", "topic_arn"],
     ),
-    (
-        "aws_subnet",
-        &[
-            "availability_zone",
-            "availability_zone_id",
-            "cidr_block",
-            "ipv6_native",
-            "outpost_arn",
-            "vpc_id",
-        ],
-    ),
-    (
-        "aws_vpc",
-        &["cidr_block", "ipv4_ipam_pool_id", "ipv4_netmask_length"],
-    ),
-    (
-        "aws_vpc_endpoint",
-        &["service_name", "vpc_endpoint_type", "vpc_id"],
-    ),
     ("aws_vpc_security_group_egress_rule", &["security_group_id"]),
     (
         "aws_vpc_security_group_ingress_rule",
@@ -276,6 +197,9 @@ const FORCE_NEW: &[(&str, &[&str])] = &[
 
 /// The force-new paths of a resource type (empty for types not listed: none known).
 pub fn force_new_paths(type_: &str) -> &'static [&'static str] {
+    if let Some(facts) = crate::describe::aws::facts(type_) {
+        return facts.force_new;
+    }
     FORCE_NEW
         .binary_search_by(|(t, _)| t.cmp(&type_))
         .map_or(&[], |i| FORCE_NEW[i].1)

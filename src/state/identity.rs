@@ -14,20 +14,12 @@ use serde_json::Value as Json;
 /// The identifying argument paths of `type_`; empty when the type has none of its own (it is then
 /// matched by address or through a reference from a matched resource).
 pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
+    if let Some(facts) = crate::describe::aws::facts(type_) {
+        return facts.identity;
+    }
     match type_ {
-        "aws_vpc" => &["cidr_block"],
-        "aws_subnet" => &["cidr_block"],
-        "aws_internet_gateway" | "aws_egress_only_internet_gateway" => &["vpc_id"],
-        "aws_default_security_group" | "aws_default_route_table" | "aws_default_network_acl" => {
-            &["vpc_id"]
-        }
-        "aws_route_table" => &["vpc_id", "~tags.Name"],
-        "aws_route" => &["route_table_id", "destination_cidr_block"],
-        "aws_route_table_association" => &["subnet_id"],
-        "aws_nat_gateway" => &["subnet_id"],
-        "aws_eip" => &["~tags.Name"],
-        "aws_flow_log" => &["vpc_id", "log_destination_type"],
-        "aws_vpc_endpoint" => &["vpc_id", "service_name"],
+        "aws_egress_only_internet_gateway" => &["vpc_id"],
+        "aws_default_route_table" | "aws_default_network_acl" => &["vpc_id"],
         "aws_security_group" => &["vpc_id", "name"],
         "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => &[
             "security_group_id",
@@ -47,9 +39,6 @@ pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
         "aws_iam_role_policy" => &["role", "name"],
         "aws_iam_role_policy_attachment" => &["role", "policy_arn"],
         "aws_iam_openid_connect_provider" => &["url"],
-        "aws_kms_key" => &["~description", "~tags.Name"],
-        "aws_kms_alias" => &["name"],
-        "aws_db_subnet_group" => &["name"],
         "aws_eks_cluster" => &["name"],
         // iacgen's node groups get a unique name from a prefix at creation (so that a
         // replacement can be created first): the name counts only when the configuration

@@ -32,28 +32,20 @@ pub fn import_id(type_: &str, instance: &ResourceInstance) -> Result<String, Mis
                 attribute: names.join(" or "),
             })
     };
+    if let Some(facts) = crate::describe::aws::facts(type_) {
+        let (separator, parts) = facts.import_id;
+        let parts = parts
+            .iter()
+            .map(|names| first(names))
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(parts.join(separator));
+    }
     Ok(match type_ {
-        "aws_route" => format!(
-            "{}_{}",
-            get("route_table_id")?,
-            first(&[
-                "destination_cidr_block",
-                "destination_ipv6_cidr_block",
-                "destination_prefix_list_id",
-            ])?
-        ),
-        "aws_route_table_association" => format!(
-            "{}/{}",
-            first(&["subnet_id", "gateway_id"])?,
-            get("route_table_id")?
-        ),
         "aws_iam_role_policy" => format!("{}:{}", get("role")?, get("name")?),
         "aws_iam_role_policy_attachment" => format!("{}/{}", get("role")?, get("policy_arn")?),
         "aws_cloudwatch_log_group"
         | "aws_iam_role"
         | "aws_iam_instance_profile"
-        | "aws_kms_alias"
-        | "aws_db_subnet_group"
         | "aws_eks_cluster"
         | "aws_ecs_cluster"
         | "aws_ecr_repository"
@@ -63,8 +55,6 @@ pub fn import_id(type_: &str, instance: &ResourceInstance) -> Result<String, Mis
         }
         "aws_cloudwatch_metric_alarm" => get("alarm_name")?,
         "aws_cloudwatch_dashboard" => get("dashboard_name")?,
-        "aws_kms_key" => first(&["key_id", "id"])?,
-        "aws_eip" => first(&["allocation_id", "id"])?,
         "aws_eks_node_group" => format!("{}:{}", get("cluster_name")?, get("node_group_name")?),
         "aws_eks_addon" => format!("{}:{}", get("cluster_name")?, get("addon_name")?),
         "aws_eks_access_entry" => format!("{}:{}", get("cluster_name")?, get("principal_arn")?),
@@ -146,21 +136,15 @@ pub fn import_id(type_: &str, instance: &ResourceInstance) -> Result<String, Mis
 /// Whether [`import_id`] has a rule of its own for the type (otherwise it uses `id`, which is
 /// right for most types but was not checked against the type's documentation).
 pub fn has_known_format(type_: &str) -> bool {
-    KNOWN_ID_TYPES.contains(&type_) || KNOWN_SPECIAL_TYPES.contains(&type_)
+    crate::describe::aws::facts(type_).is_some()
+        || KNOWN_ID_TYPES.contains(&type_)
+        || KNOWN_SPECIAL_TYPES.contains(&type_)
 }
 
 /// Types whose import ID is documented as their `id` attribute.
-const KNOWN_ID_TYPES: [&str; 15] = [
+const KNOWN_ID_TYPES: [&str; 7] = [
     "aws_kms_replica_key",
-    "aws_vpc",
-    "aws_subnet",
-    "aws_route_table",
-    "aws_internet_gateway",
-    "aws_nat_gateway",
-    "aws_default_security_group",
     "aws_security_group",
-    "aws_flow_log",
-    "aws_vpc_endpoint",
     "aws_launch_template",
     "aws_default_route_table",
     "aws_egress_only_internet_gateway",
@@ -168,17 +152,13 @@ const KNOWN_ID_TYPES: [&str; 15] = [
     "aws_elasticache_subnet_group",
 ];
 
-const KNOWN_SPECIAL_TYPES: [&str; 46] = [
+const KNOWN_SPECIAL_TYPES: [&str; 40] = [
     "aws_lambda_permission",
-    "aws_route",
-    "aws_route_table_association",
     "aws_iam_role_policy",
     "aws_iam_role_policy_attachment",
     "aws_cloudwatch_log_group",
     "aws_iam_role",
     "aws_iam_instance_profile",
-    "aws_kms_alias",
-    "aws_db_subnet_group",
     "aws_eks_cluster",
     "aws_ecs_cluster",
     "aws_ecr_repository",
@@ -186,8 +166,6 @@ const KNOWN_SPECIAL_TYPES: [&str; 46] = [
     "aws_cloudwatch_log_metric_filter",
     "aws_cloudwatch_metric_alarm",
     "aws_cloudwatch_dashboard",
-    "aws_kms_key",
-    "aws_eip",
     "aws_eks_node_group",
     "aws_eks_addon",
     "aws_eks_access_entry",

@@ -1,0 +1,208 @@
+//! What tells one existing AWS object from another, per resource type the descriptions
+//! create, for `iacgen plan` (the state reader reads these rows before its own tables, which
+//! still hold the types not described yet, and the types several components share: roles,
+//! security groups and their rules, log groups).
+//!
+//! Force-new paths are the hashicorp/aws provider's `ForceNew` / `RequiresReplace` attributes
+//! (see `state/force_new.rs`); identities use `state/identity.rs`'s notation (`~` a hint, `?`
+//! optional); import IDs follow the "Import" section of each type's documentation.
+
+/// The facts of one resource type.
+#[derive(Debug)]
+pub struct TypeFacts {
+    pub kind: &'static str,
+    /// The ID `terraform import` takes: the parts joined by `.0`, each part the first of its
+    /// attributes the state records.
+    pub import_id: (&'static str, &'static [&'static [&'static str]]),
+    /// The arguments that identify an object, whatever its address.
+    pub identity: &'static [&'static str],
+    /// The arguments whose change replaces the object.
+    pub force_new: &'static [&'static str],
+}
+
+const ID: (&str, &[&[&str]]) = ("", &[&["id"]]);
+const NAME: (&str, &[&[&str]]) = ("", &[&["name"]]);
+
+/// Sorted by type.
+const TYPES: &[TypeFacts] = &[
+    TypeFacts {
+        kind: "aws_db_subnet_group",
+        import_id: NAME,
+        identity: &["name"],
+        force_new: &["name", "name_prefix"],
+    },
+    TypeFacts {
+        kind: "aws_default_security_group",
+        import_id: ID,
+        identity: &["vpc_id"],
+        force_new: &["vpc_id"],
+    },
+    TypeFacts {
+        kind: "aws_eip",
+        import_id: ("", &[&["allocation_id", "id"]]),
+        identity: &["~tags.Name"],
+        force_new: &[
+            "address",
+            "domain",
+            "network_border_group",
+            "public_ipv4_pool",
+        ],
+    },
+    TypeFacts {
+        kind: "aws_flow_log",
+        import_id: ID,
+        identity: &["vpc_id", "log_destination_type"],
+        force_new: &[
+            "deliver_cross_account_role",
+            "destination_options",
+            "eni_id",
+            "iam_role_arn",
+            "log_destination",
+            "log_destination_type",
+            "log_format",
+            "max_aggregation_interval",
+            "subnet_id",
+            "traffic_type",
+            "transit_gateway_attachment_id",
+            "transit_gateway_id",
+            "vpc_id",
+        ],
+    },
+    TypeFacts {
+        kind: "aws_internet_gateway",
+        import_id: ID,
+        identity: &["vpc_id"],
+        force_new: &[],
+    },
+    TypeFacts {
+        kind: "aws_kms_alias",
+        import_id: NAME,
+        identity: &["name"],
+        force_new: &["name", "name_prefix"],
+    },
+    TypeFacts {
+        kind: "aws_kms_key",
+        import_id: ("", &[&["key_id", "id"]]),
+        identity: &["~description", "~tags.Name"],
+        force_new: &[
+            "custom_key_store_id",
+            "customer_master_key_spec",
+            "key_usage",
+            "multi_region",
+            "xks_key_id",
+        ],
+    },
+    TypeFacts {
+        kind: "aws_nat_gateway",
+        import_id: ID,
+        identity: &["subnet_id"],
+        force_new: &[
+            "allocation_id",
+            "connectivity_type",
+            "private_ip",
+            "secondary_private_ip_address_count",
+            "subnet_id",
+        ],
+    },
+    TypeFacts {
+        kind: "aws_route",
+        import_id: (
+            "_",
+            &[
+                &["route_table_id"],
+                &[
+                    "destination_cidr_block",
+                    "destination_ipv6_cidr_block",
+                    "destination_prefix_list_id",
+                ],
+            ],
+        ),
+        identity: &["route_table_id", "destination_cidr_block"],
+        force_new: &[
+            "destination_cidr_block",
+            "destination_ipv6_cidr_block",
+            "destination_prefix_list_id",
+            "route_table_id",
+        ],
+    },
+    TypeFacts {
+        kind: "aws_route_table",
+        import_id: ID,
+        identity: &["vpc_id", "~tags.Name"],
+        force_new: &["vpc_id"],
+    },
+    TypeFacts {
+        kind: "aws_route_table_association",
+        import_id: ("/", &[&["subnet_id", "gateway_id"], &["route_table_id"]]),
+        identity: &["subnet_id"],
+        force_new: &["gateway_id", "subnet_id"],
+    },
+    TypeFacts {
+        kind: "aws_subnet",
+        import_id: ID,
+        identity: &["cidr_block"],
+        force_new: &[
+            "availability_zone",
+            "availability_zone_id",
+            "cidr_block",
+            "ipv6_native",
+            "outpost_arn",
+            "vpc_id",
+        ],
+    },
+    TypeFacts {
+        kind: "aws_vpc",
+        import_id: ID,
+        identity: &["cidr_block"],
+        force_new: &["cidr_block", "ipv4_ipam_pool_id", "ipv4_netmask_length"],
+    },
+    TypeFacts {
+        kind: "aws_vpc_endpoint",
+        import_id: ID,
+        identity: &["vpc_id", "service_name"],
+        force_new: &["service_name", "vpc_endpoint_type", "vpc_id"],
+    },
+];
+
+/// The facts of resource type `kind`, when a description owns them.
+pub fn facts(kind: &str) -> Option<&'static TypeFacts> {
+    TYPES
+        .binary_search_by(|f| f.kind.cmp(kind))
+        .ok()
+        .and_then(|i| TYPES.get(i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_sorted_for_lookup() {
+        assert!(TYPES.windows(2).all(|w| w[0].kind < w[1].kind));
+    }
+
+    /// Every type the network and KMS descriptions create, except those other components
+    /// share, has its facts here.
+    #[test]
+    fn the_described_types_have_facts() {
+        let shared = [
+            "aws_cloudwatch_log_group",
+            "aws_iam_role",
+            "aws_iam_role_policy",
+            "aws_security_group",
+            "aws_vpc_security_group_ingress_rule",
+        ];
+        let platform = crate::spec::load_file(std::path::Path::new("examples/platform.yaml"))
+            .unwrap_or_else(|e| panic!("the example loads: {e:?}"));
+        let Some(network) = platform.network.as_ref() else {
+            panic!("the example has a network");
+        };
+        for r in super::super::network::component(&platform, network).resources() {
+            assert!(
+                shared.contains(&r.kind) || facts(r.kind).is_some(),
+                "{} has no facts",
+                r.kind
+            );
+        }
+    }
+}
