@@ -872,8 +872,7 @@ fn generating_a_secret_that_already_has_a_value_is_reported_as_an_overwrite() {
     );
     assert_ne!(with_generate, original, "the fixture's secret moved");
     let state_file = SECRETS.state_file();
-    let run = |spec_text: &str| {
-        std::fs::write(&spec, spec_text).unwrap();
+    let plan = |extra: &[&str]| {
         let out = Command::new(env!("CARGO_BIN_EXE_iacgen"))
             .args([
                 "plan",
@@ -883,24 +882,16 @@ fn generating_a_secret_that_already_has_a_value_is_reported_as_an_overwrite() {
                 "--state",
             ])
             .arg(&state_file)
-            .arg("--json")
+            .args(extra)
             .output()
             .unwrap();
-        let text = Command::new(env!("CARGO_BIN_EXE_iacgen"))
-            .args([
-                "plan",
-                spec.to_str().unwrap(),
-                "--env",
-                SECRETS.env,
-                "--state",
-            ])
-            .arg(&state_file)
-            .output()
-            .unwrap();
-        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-        (json, String::from_utf8_lossy(&text.stdout).into_owned())
+        out.stdout
     };
-
+    let run = |spec_text: &str| {
+        std::fs::write(&spec, spec_text).unwrap();
+        let json: Value = serde_json::from_slice(&plan(&["--json"])).unwrap();
+        (json, text(&plan(&[])))
+    };
     let (json, report) = run(&with_generate);
     let address = "module.secrets.aws_secretsmanager_secret_version.generated[\"db_password\"]";
     assert_eq!(json["overwritten_secrets"], serde_json::json!([address]));
