@@ -38,22 +38,27 @@ pub fn logs_use() -> Statement {
     }
 }
 
-/// `aws_kms_key.<id>` named by its alias `alias` (a template), with the policy `<id>_key`
-/// made of [`account_administers`] and `grants`, and its `aws_kms_alias`. The component needs
-/// the account id, partition and region facts.
-pub fn key(id: &str, alias: Expr, description: Expr, grants: Vec<Statement>) -> Vec<Item> {
+/// The key policy `<id>_key`: [`account_administers`] and `grants`.
+pub fn key_policy(id: &str, grants: Vec<Statement>) -> Policy {
     // checkov reads `"*"` in a key policy as every resource; in a key policy it is the key.
     let reason = "A key policy applies to its own key only; \"*\" is that key.";
     let mut statements = vec![account_administers()];
     statements.extend(grants);
-    let key_policy = Policy {
+    Policy {
         id: format!("{id}_key"),
         notes: ["CKV_AWS_109", "CKV_AWS_111", "CKV_AWS_356"]
             .iter()
             .map(|check| format!("checkov:skip={check}:{reason}"))
             .collect(),
         statements,
-    };
+    }
+}
+
+/// `aws_kms_key.<id>` named by its alias `alias` (a template), with the policy `<id>_key`
+/// made of [`account_administers`] and `grants`, and its `aws_kms_alias`. The component needs
+/// the account id, partition and region facts.
+pub fn key(id: &str, alias: Expr, description: Expr, grants: Vec<Statement>) -> Vec<Item> {
+    let key_policy = key_policy(id, grants);
     let key = Resource::new("aws_kms_key", id, alias.clone())
         .arg("description", description)
         .arg("enable_key_rotation", Expr::Bool(true))

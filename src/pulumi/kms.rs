@@ -1,8 +1,8 @@
 //! `components/kms.py`: the customer-managed KMS key for log groups that several components
 //! create (the counterpart of the Terraform modules' `aws_kms_key` for logs).
 
-use super::component::{account_id, partition, policy, resource, tags_named, tpl};
-use super::py::{self, Expr, Function, Stmt, call, dict, name, param, path, s, strs};
+use super::component::{account_id, partition, resource, tags_named};
+use super::py::{self, Expr, Function, Stmt, call, dict, name, param, path, s};
 
 /// `key = logs_key(alias, description, region, tags, opts)` as a call from a component.
 pub fn logs_key_call(alias: Expr, description: Expr) -> Expr {
@@ -81,45 +81,18 @@ fn alias_name(alias: Expr) -> Expr {
 
 /// `components/kms.py`.
 pub fn file() -> py::Module {
-    let key_policy = policy([
-        account_administers(tpl("arn:{partition}:iam::{account_id}:root")),
-        dict([
-            ("Sid", s("CloudWatchLogsUse")),
-            ("Effect", s("Allow")),
-            (
-                "Action",
-                strs([
-                    "kms:Decrypt*",
-                    "kms:Describe*",
-                    "kms:Encrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:ReEncrypt*",
-                ]),
-            ),
-            ("Resource", s("*")),
-            (
-                "Principal",
-                dict([("Service", tpl("logs.{region}.amazonaws.com"))]),
-            ),
-            (
-                "Condition",
-                dict([(
-                    "ArnLike",
-                    dict([(
-                        "kms:EncryptionContext:aws:logs:arn",
-                        tpl("arn:{partition}:logs:{region}:{account_id}:log-group:*"),
-                    )]),
-                )]),
-            ),
-        ]),
-    ]);
+    // The same key policy as the network's logs key and Terraform's: one description.
+    let key_policy = super::render::policy_in_function(&crate::describe::kms::key_policy(
+        "logs",
+        vec![crate::describe::kms::logs_use()],
+    ));
     let mut body = vec![account_id(), partition()];
     body.extend(key_with_alias(
         "key",
         name("alias"),
         name("description"),
         vec![],
-        path("json.dumps").method_call(vec![key_policy]),
+        key_policy,
         "opts",
     ));
     body.push(Stmt::Return(name("key")));

@@ -121,6 +121,20 @@ struct Renderer {
     each: Option<(&'static str, Option<&'static str>)>,
     /// Whether a policy went through `json.dumps`.
     json: bool,
+    /// The region: the component's `args.region`, or a function's parameter.
+    region: Expr,
+}
+
+/// `json.dumps({...})` of policy `p` inside a function whose parameters and locals
+/// (`region`, `account_id`, `partition`) hold the facts: `components/kms.py`.
+pub fn policy_in_function(p: &Policy) -> Expr {
+    let mut r = Renderer {
+        vars: BTreeMap::new(),
+        each: None,
+        json: false,
+        region: name("region"),
+    };
+    r.policy(p)
 }
 
 impl Renderer {
@@ -173,6 +187,7 @@ impl Renderer {
             vars,
             each: None,
             json: false,
+            region: path("args.region"),
         }
     }
 
@@ -340,7 +355,7 @@ impl Renderer {
             D::Var(n) => name(n),
             D::Fact(Fact::AccountId) => name("account_id"),
             D::Fact(Fact::Partition) => name("partition"),
-            D::Fact(Fact::Region) => path("args.region"),
+            D::Fact(Fact::Region) => self.region.clone(),
             D::Key => name(self.each.map(|(k, _)| k).unwrap_or("key")),
             D::Value => name(self.each.and_then(|(_, v)| v).unwrap_or("value")),
             D::Attr(e, a) => self.expr(e).attr(a),
