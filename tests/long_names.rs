@@ -19,6 +19,7 @@ use std::process::Command;
 const LIMITS: &[(&str, &str, usize)] = &[
     ("aws_appautoscaling_policy", "name", 255),
     ("aws_cloudwatch_dashboard", "dashboard_name", 255),
+    ("aws_cloudwatch_event_rule", "name", 64),
     ("aws_cloudwatch_log_group", "name", 512),
     ("aws_cloudwatch_log_group", "name_prefix", 483),
     ("aws_cloudwatch_metric_alarm", "alarm_name", 255),
