@@ -545,7 +545,7 @@ fn endpoints(services: &[String], tiers: &[Tier]) -> Vec<Stmt> {
                 "aws.ec2.SecurityGroup",
                 tpl("{name}-vpc-endpoints"),
                 vec![
-                    ("name", tpl("{name}-vpc-endpoints")),
+                    ("name_prefix", tpl("{name}-vpc-endpoints-")),
                     (
                         "description",
                         s("HTTPS from inside the VPC to interface VPC endpoints"),
