@@ -159,7 +159,7 @@ pub fn https_from_vpc(
 /// adopted group keeps its name (a kept `name`, see `model::kept`) and is replaced delete-first.
 pub fn replaced_create_first() -> Body {
     Body::new()
-        .comment("A replacement is created first (unique name from name_prefix), so whatever uses the group moves to it before the old one is deleted.")
+        .comment("A replacement is created first, under a unique name (name_prefix): whatever uses the\ngroup moves to it before the old one is deleted.")
         .block(crate::hcl::block(
             "lifecycle",
             &[],
