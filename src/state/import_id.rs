@@ -62,6 +62,10 @@ pub fn import_id(type_: &str, instance: &ResourceInstance) -> Result<String, Mis
             format!("{}:{}", get("log_group_name")?, get("name")?)
         }
         "aws_cloudwatch_metric_alarm" => get("alarm_name")?,
+        // On the default event bus (the only one iacgen uses) a rule is its name, a target
+        // `<rule>/<target id>`.
+        "aws_cloudwatch_event_rule" => get("name")?,
+        "aws_cloudwatch_event_target" => format!("{}/{}", get("rule")?, get("target_id")?),
         "aws_cloudwatch_dashboard" => get("dashboard_name")?,
         "aws_kms_key" => first(&["key_id", "id"])?,
         "aws_eip" => first(&["allocation_id", "id"])?,
@@ -168,7 +172,7 @@ const KNOWN_ID_TYPES: [&str; 15] = [
     "aws_elasticache_subnet_group",
 ];
 
-const KNOWN_SPECIAL_TYPES: [&str; 46] = [
+const KNOWN_SPECIAL_TYPES: [&str; 48] = [
     "aws_lambda_permission",
     "aws_route",
     "aws_route_table_association",
@@ -186,6 +190,8 @@ const KNOWN_SPECIAL_TYPES: [&str; 46] = [
     "aws_cloudwatch_log_metric_filter",
     "aws_cloudwatch_metric_alarm",
     "aws_cloudwatch_dashboard",
+    "aws_cloudwatch_event_rule",
+    "aws_cloudwatch_event_target",
     "aws_kms_key",
     "aws_eip",
     "aws_eks_node_group",
