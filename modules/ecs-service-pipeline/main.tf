@@ -294,7 +294,8 @@ resource "aws_security_group" "service" {
     Name = "${local.name}-service"
   })
 
-  # A replacement is created first (unique name from name_prefix), so whatever uses the group moves to it before the old one is deleted.
+  # A replacement is created first, under a unique name (name_prefix): whatever uses the
+  # group moves to it before the old one is deleted.
   lifecycle {
     create_before_destroy = true
   }
@@ -359,7 +360,8 @@ resource "aws_security_group" "load_balancer" {
     Name = "${local.name}-alb"
   })
 
-  # A replacement is created first (unique name from name_prefix), so whatever uses the group moves to it before the old one is deleted.
+  # A replacement is created first, under a unique name (name_prefix): whatever uses the
+  # group moves to it before the old one is deleted.
   lifecycle {
     create_before_destroy = true
   }

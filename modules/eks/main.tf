@@ -167,7 +167,8 @@ resource "aws_security_group" "cluster" {
     Name = "${var.name}-eks-cluster"
   })
 
-  # A replacement is created first (unique name from name_prefix), so whatever uses the group moves to it before the old one is deleted.
+  # A replacement is created first, under a unique name (name_prefix): whatever uses the
+  # group moves to it before the old one is deleted.
   lifecycle {
     create_before_destroy = true
   }
