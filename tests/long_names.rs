@@ -45,7 +45,6 @@ const LIMITS: &[(&str, &str, usize)] = &[
     ("aws_lb_target_group", "name", 32),
     ("aws_lb_target_group", "name_prefix", 6),
     ("aws_secretsmanager_secret", "name", 512),
-    ("aws_security_group", "name", 255),
     ("aws_security_group", "name_prefix", 229),
     ("aws_sns_topic", "name", 256),
 ];
