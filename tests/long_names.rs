@@ -45,6 +45,7 @@ const LIMITS: &[(&str, &str, usize)] = &[
     ("aws_lb_target_group", "name", 32),
     ("aws_lb_target_group", "name_prefix", 6),
     ("aws_secretsmanager_secret", "name", 512),
+    ("aws_security_group", "name", 255),
     ("aws_security_group", "name_prefix", 229),
     ("aws_sns_topic", "name", 256),
 ];
@@ -277,7 +278,8 @@ fn every_generated_name_fits_its_aws_limit() {
         "aws_lb.name",
         "aws_lb_target_group.name",
         "aws_secretsmanager_secret.name",
-        "aws_security_group.name",
+        // Security groups too (create-before-destroy replacements).
+        "aws_security_group.name_prefix",
         "aws_sns_topic.name",
     ] {
         assert!(
