@@ -31,6 +31,10 @@ for target in "${targets[@]}"; do
     # object; Terraform refuses such a plan for a prevent_destroy resource. The state does not
     # record prevent_destroy, so the copy applied here goes without it.
     find "$out" -name '*.tf' -exec sed -i '/prevent_destroy *= *true/d' {} +
+    # A pipeline-deployed service ignores changes to its task_definition; a real apply still
+    # sets it at creation, but tf-fake-apply's settling plans then leave it "". The state does
+    # not record ignore_changes either, so the copy applied here goes without that entry.
+    find "$out" -name '*.tf' -exec sed -i 's/ignore_changes = \[desired_count, task_definition\]/ignore_changes = [desired_count]/' {} +
   fi
   root="$out/environments/$env"
   # The fakes' ARNs carry the environment's region and account, as a real apply's would.

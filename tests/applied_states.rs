@@ -183,3 +183,55 @@ fn terraform_plans_no_change_against_each_applied_state() {
         );
     }
 }
+
+/// A platform iacgen built before security groups were named from a prefix: each group is
+/// named exactly its `Name` tag. `iacgen plan` finds the groups by the prefix's stem, keeps
+/// their names (instead of `name_prefix`), and once kept replaces nothing: upgrading does not
+/// recreate security groups (issue 15, finding 9 with adoption's rule that an existing name wins).
+#[test]
+fn security_groups_named_before_prefixes_keep_their_names() {
+    let path = manifest_dir().join("tests/fixtures/applied/platform.dev.tfstate");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut raw: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut renamed = Vec::new();
+    for resource in raw["resources"].as_array_mut().into_iter().flatten() {
+        if resource["type"] != "aws_security_group" || resource["mode"] != "managed" {
+            continue;
+        }
+        for instance in resource["instances"].as_array_mut().into_iter().flatten() {
+            let attrs = &mut instance["attributes"];
+            let old_name = attrs["tags"]["Name"].as_str().unwrap().to_string();
+            let made = attrs["name"].as_str().unwrap().to_string();
+            assert!(made.starts_with(&format!("{old_name}-")), "{made}");
+            attrs["name"] = serde_json::json!(old_name.clone());
+            attrs["name_prefix"] = serde_json::json!("");
+            renamed.push(old_name);
+        }
+    }
+    assert!(renamed.len() >= 4, "{renamed:?}");
+    let old = state::read(serde_json::to_string(&raw).unwrap().as_bytes()).unwrap();
+
+    let platform = iacgen::spec::load_file(&spec_path("platform")).unwrap();
+    let tree = iacgen::render(&platform).unwrap();
+    let report = state::plan(&tree, "dev", &old, PlanOptions::default()).unwrap();
+    let mut kept_names: Vec<String> = report
+        .keep
+        .iter()
+        .filter(|k| k.key.type_ == "aws_security_group" && k.key.path == ["name"])
+        .map(|k| k.value.clone())
+        .collect();
+    kept_names.sort();
+    renamed.sort();
+    assert_eq!(kept_names, renamed, "{}", report.to_text());
+
+    let kept = report.kept_with(&iacgen::model::kept::Kept::default());
+    let tree = iacgen::render_kept(&platform, &kept).unwrap();
+    let report = state::plan(&tree, "dev", &old, PlanOptions::default()).unwrap();
+    let changed: Vec<String> = report
+        .planned
+        .iter()
+        .filter(|p| p.action != Action::Unchanged)
+        .map(|p| p.address.to_string())
+        .collect();
+    assert!(changed.is_empty(), "{changed:?}\n{}", report.to_text());
+}

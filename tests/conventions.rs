@@ -180,3 +180,50 @@ fn every_environment_gets_the_automatic_tags() {
         }
     }
 }
+
+/// Security groups are replaced create-first (issue 15, findings 9 and 17): what uses a group
+/// (tasks, load balancers, endpoints) blocks its deletion, so the new one must exist first,
+/// under a unique name. Terraform: `name_prefix` and `create_before_destroy`; Pulumi:
+/// `name_prefix` (Pulumi replaces create-first unless a fixed name collides).
+#[test]
+fn security_groups_are_named_from_a_prefix_and_replaced_create_first() {
+    let mut groups = 0;
+    for_each_generated_tf(|spec, path, body| {
+        for block in blocks(body, "resource") {
+            if block.labels().first().map(|l| l.as_str()) != Some("aws_security_group") {
+                continue;
+            }
+            groups += 1;
+            let at = format!("{spec}: {path}: {:?}", block.labels());
+            assert!(has_attr(block, "name_prefix"), "{at}: no name_prefix");
+            assert!(!has_attr(block, "name"), "{at}: a fixed name");
+            let create_first = blocks(block.body(), "lifecycle").iter().any(|l| {
+                l.body().attributes().any(|a| {
+                    a.key() == "create_before_destroy" && *a.expr() == hcl::Expression::Bool(true)
+                })
+            });
+            assert!(create_first, "{at}: not create_before_destroy");
+        }
+    });
+    assert!(groups > 0, "no security group in any example");
+
+    let mut constructors = 0;
+    for spec in examples() {
+        let platform = iacgen::spec::load_file(&spec).unwrap_or_else(|e| panic!("{e}"));
+        let tree = iacgen::render_pulumi(&platform).unwrap_or_else(|p| panic!("{p:?}"));
+        for (path, text) in tree.iter() {
+            for (at, _) in text.match_indices("aws.ec2.SecurityGroup(") {
+                constructors += 1;
+                let call = &text[at..];
+                let end = call.find("\n        )").unwrap_or(call.len());
+                let call = &call[..end];
+                assert!(
+                    call.contains("name_prefix=") && !call.contains("\n            name="),
+                    "{}: {path}: {call}",
+                    spec.display()
+                );
+            }
+        }
+    }
+    assert!(constructors > 0, "no Pulumi security group in any example");
+}

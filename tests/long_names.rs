@@ -19,6 +19,7 @@ use std::process::Command;
 const LIMITS: &[(&str, &str, usize)] = &[
     ("aws_appautoscaling_policy", "name", 255),
     ("aws_cloudwatch_dashboard", "dashboard_name", 255),
+    ("aws_cloudwatch_event_rule", "name", 64),
     ("aws_cloudwatch_log_group", "name", 512),
     ("aws_cloudwatch_log_group", "name_prefix", 483),
     ("aws_cloudwatch_metric_alarm", "alarm_name", 255),
@@ -277,7 +278,8 @@ fn every_generated_name_fits_its_aws_limit() {
         "aws_lb.name",
         "aws_lb_target_group.name",
         "aws_secretsmanager_secret.name",
-        "aws_security_group.name",
+        // Security groups too (create-before-destroy replacements).
+        "aws_security_group.name_prefix",
         "aws_sns_topic.name",
     ] {
         assert!(

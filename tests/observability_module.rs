@@ -434,3 +434,76 @@ fn nothing_to_watch_and_no_one_to_tell_means_no_observability_module() {
     let root = tree.get("environments/dev/main.tf").unwrap_or_default();
     assert!(!root.contains("observability"));
 }
+
+/// A deployment the circuit breaker rolls back (started by a pipeline or a task replacement,
+/// with no apply waiting) reaches the alarm topic through EventBridge, which the topic's policy
+/// and its key let publish; a platform without ECS services has none of it.
+#[test]
+fn failed_deployments_notify_the_alarm_topic() {
+    let tree = render(&platform_example::platform());
+    let main = parse(&tree, "modules/observability/main.tf");
+    let rules = blocks(&main, "resource", "aws_cloudwatch_event_rule");
+    let [rule] = rules.as_slice() else {
+        panic!("one event rule expected, got {}", rules.len());
+    };
+    assert_eq!(rule.labels()[1].as_str(), "deployment_failed");
+    let pattern = attr(rule.body(), "event_pattern")
+        .map(text)
+        .unwrap_or_default();
+    for part in [
+        r#"source        = ["aws.ecs"]"#,
+        r#""detail-type" = ["ECS Deployment State Change"]"#,
+        r#"eventName = ["SERVICE_DEPLOYMENT_FAILED"]"#,
+        // The environment's own services, by ARN in its cluster.
+        "for service in values(var.ecs_services) :",
+        ":service/${var.ecs_cluster_name}/${service}",
+    ] {
+        assert!(pattern.contains(part), "{part} not in {pattern}");
+    }
+    let targets = blocks(&main, "resource", "aws_cloudwatch_event_target");
+    let [target] = targets.as_slice() else {
+        panic!("one event target expected, got {}", targets.len());
+    };
+    assert_eq!(
+        attr(target.body(), "rule").map(text).as_deref(),
+        Some("aws_cloudwatch_event_rule.deployment_failed.name")
+    );
+    assert_eq!(
+        attr(target.body(), "arn").map(text).as_deref(),
+        Some("aws_sns_topic.alarms.arn")
+    );
+    // The topic lets this rule (and only it) publish; the key lets EventBridge encrypt.
+    let statement = |document: &str, sid: &str| -> String {
+        let doc = blocks(&main, "data", "aws_iam_policy_document")
+            .into_iter()
+            .find(|d| d.labels()[1].as_str() == document)
+            .unwrap_or_else(|| panic!("no policy document {document}"));
+        let found = doc
+            .body()
+            .blocks()
+            .find(|s| attr(s.body(), "sid").map(text).as_deref() == Some(&format!("\"{sid}\"")))
+            .unwrap_or_else(|| panic!("{document}: no statement {sid}"));
+        hcl::format::to_string(found.body()).unwrap_or_default()
+    };
+    let publish = statement("alarms_topic", "EventBridgePublish");
+    assert!(publish.contains("\"sns:Publish\""), "{publish}");
+    assert!(publish.contains("\"events.amazonaws.com\""), "{publish}");
+    assert!(
+        publish.contains("aws_cloudwatch_event_rule.deployment_failed.arn"),
+        "{publish}"
+    );
+    let key = statement("alarms_key", "EventBridgeUse");
+    assert!(key.contains("\"events.amazonaws.com\""), "{key}");
+    assert!(key.contains("kms:GenerateDataKey*"), "{key}");
+
+    // No ECS service: no rule and no EventBridge grant.
+    let tree = render_example("observability-alarms.yaml");
+    let main = parse(&tree, "modules/observability/main.tf");
+    assert!(blocks(&main, "resource", "aws_cloudwatch_event_rule").is_empty());
+    assert!(
+        !tree
+            .get("modules/observability/main.tf")
+            .unwrap_or_default()
+            .contains("events.amazonaws.com")
+    );
+}

@@ -131,3 +131,48 @@ fn pulumi_protects_each_stack_as_its_environment_says() {
         );
     }
 }
+
+/// Terraform cannot honour an environment's own `protect: false` while another environment
+/// protects (the modules, and their literal `prevent_destroy`, are shared): said, not silent.
+#[test]
+fn an_unprotected_environment_beside_a_protected_one_is_warned_about_for_terraform() {
+    let protect_warnings = |platform: &Platform| -> Vec<String> {
+        iacgen::model::validate::warnings(platform)
+            .into_iter()
+            .filter(|w| w.path.last().map(String::as_str) == Some("protect"))
+            .map(|w| w.to_string())
+            .collect()
+    };
+    let mut platform = platform_example::platform();
+    // Defaults only (prod protects, dev and staging do not say): what the README describes.
+    assert_eq!(protect_warnings(&platform), Vec::<String>::new());
+    let dev = platform
+        .environments
+        .iter()
+        .position(|e| e.name == "dev")
+        .expect("the example has dev");
+    platform.environments[dev].protect = Some(false);
+    let warnings = protect_warnings(&platform);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("environments.dev.protect: `protect: false` holds for Pulumi only")
+            && warnings[0].contains("because prod protects")
+            && warnings[0].contains("`dev` included"),
+        "{}",
+        warnings[0]
+    );
+    // When nobody protects, Terraform does what dev says: nothing to warn about.
+    for env in &mut platform.environments {
+        env.protect = Some(false);
+    }
+    assert_eq!(protect_warnings(&platform), Vec::<String>::new());
+    // The warning is a warning: the spec stays valid and generates.
+    platform.environments[dev].protect = Some(false);
+    let prod = platform
+        .environments
+        .iter()
+        .position(|e| e.name == "prod")
+        .expect("the example has prod");
+    platform.environments[prod].protect = Some(true);
+    assert!(iacgen::render(&platform).is_ok());
+}

@@ -507,3 +507,79 @@ fn dashboard_widgets_are_the_terraform_modules() {
         assert_eq!(pulumi, terraform, "{env}");
     }
 }
+
+/// Failed deployments reach the alarm topic as in Terraform: an EventBridge rule on
+/// `SERVICE_DEPLOYMENT_FAILED` of the stack's own services, targeting the topic, which the
+/// topic's policy lets the rule publish to and the topic's key lets EventBridge encrypt for.
+#[test]
+fn failed_deployments_notify_the_alarm_topic() {
+    let Some(tools) = support::tools() else {
+        return;
+    };
+    let platform = watched_platform();
+    let report = watched_report(&tools);
+    for env in platform.env_names() {
+        let rules = observed(report, env, "aws:cloudwatch/eventRule:EventRule");
+        let [rule] = rules.as_slice() else {
+            panic!("{env}: one event rule expected, got {}", rules.len());
+        };
+        let text = rule["inputs"]["eventPattern"].as_str().unwrap_or_default();
+        let pattern: Value =
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("{env}: {e}: {text}"));
+        assert_eq!(pattern["source"], serde_json::json!(["aws.ecs"]));
+        assert_eq!(
+            pattern["detail-type"],
+            serde_json::json!(["ECS Deployment State Change"])
+        );
+        assert_eq!(
+            pattern["detail"]["eventName"],
+            serde_json::json!(["SERVICE_DEPLOYMENT_FAILED"])
+        );
+        // One ARN per ECS service of the stack, in its cluster.
+        let services: BTreeSet<String> = support::resources(report, env)
+            .into_iter()
+            .filter(|r| r["type"] == "aws:ecs/service:Service")
+            .map(|r| r["inputs"]["name"].as_str().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(services.len(), 2, "{env}: {services:?}");
+        let arns = str_set(pattern["resources"].as_array().into_iter().flatten());
+        let expected: BTreeSet<String> = services
+            .iter()
+            .map(|svc| {
+                format!(
+                    "arn:aws:ecs:{}:123456789012:service/{}-{env}/{svc}",
+                    platform
+                        .region
+                        .get(env)
+                        .map(String::as_str)
+                        .unwrap_or_default(),
+                    platform.project
+                )
+            })
+            .collect();
+        assert_eq!(arns, expected, "{env}");
+
+        let topic = &stack(report, env)["outputs"]["alarm_topic_arn"];
+        let targets = observed(report, env, "aws:cloudwatch/eventTarget:EventTarget");
+        let [target] = targets.as_slice() else {
+            panic!("{env}: one event target expected, got {}", targets.len());
+        };
+        assert_eq!(&target["inputs"]["arn"], topic, "{env}");
+
+        let topic_policy = observed(report, env, "aws:sns/topicPolicy:TopicPolicy");
+        let publish = statement(&policy(topic_policy[0]), "EventBridgePublish").clone();
+        assert_eq!(publish["Principal"]["Service"], "events.amazonaws.com");
+        assert_eq!(publish["Action"], "sns:Publish");
+        let source = publish["Condition"]["ArnEquals"]["aws:SourceArn"].as_str();
+        assert!(
+            source.is_some_and(|s| s.contains("deploy-failed")),
+            "{env}: {source:?}"
+        );
+        let key = observed(report, env, KEY)
+            .into_iter()
+            .find(|k| k["name"].as_str().is_some_and(|n| n.ends_with("-alarms")))
+            .unwrap_or_else(|| panic!("{env}: no alarms key"));
+        let use_key = statement(&policy(key), "EventBridgeUse").clone();
+        assert_eq!(use_key["Principal"]["Service"], "events.amazonaws.com");
+    }
+}

@@ -17,7 +17,7 @@ use std::process::Command;
 use support::{read_json, run, tools};
 
 /// Pulumi resource type → Terraform resource type, for every type the components create.
-const TYPES: [(&str, &str); 50] = [
+const TYPES: [(&str, &str); 52] = [
     (
         "aws:appautoscaling/policy:Policy",
         "aws_appautoscaling_policy",
@@ -30,6 +30,14 @@ const TYPES: [(&str, &str); 50] = [
     (
         "aws:cloudwatch/dashboard:Dashboard",
         "aws_cloudwatch_dashboard",
+    ),
+    (
+        "aws:cloudwatch/eventRule:EventRule",
+        "aws_cloudwatch_event_rule",
+    ),
+    (
+        "aws:cloudwatch/eventTarget:EventTarget",
+        "aws_cloudwatch_event_target",
     ),
     (
         "aws:cloudwatch/logGroup:LogGroup",

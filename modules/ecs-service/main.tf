@@ -286,13 +286,19 @@ resource "aws_ecs_task_definition" "this" {
 }
 
 resource "aws_security_group" "service" {
-  name        = "${local.name}-service"
+  name_prefix = "${local.name}-service-"
   description = "ECS tasks of one service: traffic from its load balancer only"
   vpc_id      = var.vpc_id
 
   tags = merge(var.tags, {
     Name = "${local.name}-service"
   })
+
+  # A replacement is created first, under a unique name (name_prefix): whatever uses the
+  # group moves to it before the old one is deleted.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "service_from_load_balancer" {
@@ -346,13 +352,19 @@ resource "aws_vpc_security_group_egress_rule" "service_vpc" {
 resource "aws_security_group" "load_balancer" {
   for_each = local.load_balancer
 
-  name        = "${local.name}-alb"
+  name_prefix = "${local.name}-alb-"
   description = "Load balancer of one ECS service: listener ports in, container port out"
   vpc_id      = var.vpc_id
 
   tags = merge(var.tags, {
     Name = "${local.name}-alb"
   })
+
+  # A replacement is created first, under a unique name (name_prefix): whatever uses the
+  # group moves to it before the old one is deleted.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "load_balancer" {

@@ -159,13 +159,19 @@ resource "aws_iam_role_policy" "cluster_encryption" {
 }
 
 resource "aws_security_group" "cluster" {
-  name        = "${var.name}-eks-cluster"
+  name_prefix = "${var.name}-eks-cluster-"
   description = "Kubernetes API of the EKS cluster: HTTPS from inside the VPC"
   vpc_id      = var.vpc_id
 
   tags = merge(var.tags, {
     Name = "${var.name}-eks-cluster"
   })
+
+  # A replacement is created first, under a unique name (name_prefix): whatever uses the
+  # group moves to it before the old one is deleted.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "cluster_https" {

@@ -321,13 +321,19 @@ resource "aws_vpc_endpoint" "gateway" {
 }
 
 resource "aws_security_group" "endpoints" {
-  name        = "${var.name}-vpc-endpoints"
+  name_prefix = "${var.name}-vpc-endpoints-"
   description = "HTTPS from inside the VPC to interface VPC endpoints"
   vpc_id      = aws_vpc.this.id
 
   tags = merge(var.tags, {
     Name = "${var.name}-vpc-endpoints"
   })
+
+  # A replacement is created first, under a unique name (name_prefix): whatever uses the
+  # group moves to it before the old one is deleted.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "endpoints_https" {

@@ -31,6 +31,17 @@ data "aws_iam_policy_document" "alarms_key" {
       identifiers = ["cloudwatch.amazonaws.com"]
     }
   }
+
+  statement {
+    sid       = "EventBridgeUse"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+  }
 }
 
 resource "aws_kms_key" "alarms" {
@@ -107,6 +118,23 @@ data "aws_iam_policy_document" "alarms_topic" {
       values = [
         "arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:alarm:*",
       ]
+    }
+  }
+
+  statement {
+    sid       = "EventBridgePublish"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alarms.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_cloudwatch_event_rule.deployment_failed.arn]
     }
   }
 }
@@ -317,6 +345,31 @@ resource "aws_cloudwatch_metric_alarm" "node_pool_cpu" {
   tags = merge(var.tags, {
     Name = "${var.name}-${each.key}-nodes-cpu"
   })
+}
+
+resource "aws_cloudwatch_event_rule" "deployment_failed" {
+  name        = "${var.name}-deploy-failed"
+  description = "ECS deployments of this environment's services that failed (rolled back by the circuit breaker)"
+  event_pattern = jsonencode({
+    source        = ["aws.ecs"]
+    "detail-type" = ["ECS Deployment State Change"]
+    resources = [
+      for service in values(var.ecs_services) : "arn:${data.aws_partition.current.partition}:ecs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:service/${var.ecs_cluster_name}/${service}"
+    ]
+    detail = {
+      eventName = ["SERVICE_DEPLOYMENT_FAILED"]
+    }
+  })
+
+  tags = merge(var.tags, {
+    Name = "${var.name}-deploy-failed"
+  })
+}
+
+resource "aws_cloudwatch_event_target" "deployment_failed" {
+  rule      = aws_cloudwatch_event_rule.deployment_failed.name
+  target_id = "alarm-topic"
+  arn       = aws_sns_topic.alarms.arn
 }
 
 resource "aws_cloudwatch_dashboard" "this" {

@@ -76,6 +76,10 @@ pub struct Resource {
     pub lets: Vec<(&'static str, Expr)>,
     /// Annotations for Terraform's scanners (checkov skips, with their reasons).
     pub notes: Vec<String>,
+    /// A replacement is created before the old object is deleted (Terraform's
+    /// `create_before_destroy`; Pulumi replaces create-first by default). Needs a unique name
+    /// (a prefix) for the two to live side by side.
+    pub create_first: bool,
 }
 
 /// Which resource: kind and name.
@@ -289,6 +293,7 @@ impl Resource {
             depends_on: Vec::new(),
             lets: Vec::new(),
             notes: Vec::new(),
+            create_first: false,
         }
     }
 
@@ -329,6 +334,12 @@ impl Resource {
 
     pub fn note(mut self, text: String) -> Self {
         self.notes.push(text);
+        self
+    }
+
+    /// Replaced create-first (see [`Resource::create_first`]).
+    pub fn create_first(mut self) -> Self {
+        self.create_first = true;
         self
     }
 }

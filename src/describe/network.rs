@@ -390,12 +390,13 @@ fn endpoints(services: &[String], tiers: &[Tier]) -> Vec<Item> {
                     "endpoints",
                     tpl("{name}-vpc-endpoints"),
                 )
-                .arg("name", tpl("{name}-vpc-endpoints"))
+                .arg("name_prefix", tpl("{name}-vpc-endpoints-"))
                 .arg(
                     "description",
                     s("HTTPS from inside the VPC to interface VPC endpoints"),
                 )
-                .arg("vpc_id", vpc.attr("id")),
+                .arg("vpc_id", vpc.attr("id"))
+                .create_first(),
             ),
             Item::Resource(
                 Resource::new(

@@ -23,7 +23,10 @@ use std::fmt;
 /// - an ECS service runs on its cluster's capacity providers (`capacity_provider_strategy`);
 ///   a service started with `launch_type = "FARGATE"` keeps it, since the provider replaces the
 ///   service (or, in newer versions, refuses without `force_new_deployment`) to move it from a
-///   launch type to a capacity provider strategy.
+///   launch type to a capacity provider strategy;
+/// - a security group is named by `name_prefix` (so that a replacement can be created first);
+///   a group whose name does not start with iacgen's prefix (an adopted one, or one iacgen
+///   built before it named groups from a prefix) keeps its `name`.
 pub const KEPT_INSTEAD_OF: &[(&str, &str, &str)] = &[
     (
         "aws_eks_node_group",
@@ -35,6 +38,7 @@ pub const KEPT_INSTEAD_OF: &[(&str, &str, &str)] = &[
         "launch_type",
         "capacity_provider_strategy",
     ),
+    ("aws_security_group", "name", "name_prefix"),
 ];
 
 /// Arguments iacgen does not set that an existing object may have: a set of strings, which

@@ -35,6 +35,17 @@ impl<'a> Watched<'a> {
     }
 }
 
+/// For the READMEs: what besides the alarms reaches the topic (failed ECS deployments), or
+/// nothing when there is no ECS service.
+pub fn failed_deployments_note(watched: &Watched) -> &'static str {
+    if watched.services.is_empty() {
+        ""
+    } else {
+        " Failed ECS deployments (`SERVICE_DEPLOYMENT_FAILED`, rolled back by the circuit \
+         breaker) reach the same topic through an EventBridge rule."
+    }
+}
+
 /// Who the alarms notify, for the READMEs: the subscribers of the alarm topic, or why nobody.
 pub fn who_is_notified(platform: &Platform) -> String {
     let obs = &platform.observability;

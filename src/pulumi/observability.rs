@@ -38,7 +38,7 @@ pub fn component(platform: &Platform, built: &[Component]) -> Option<Component> 
             tpl("arn:{partition}:iam::{account_id}:root"),
         ),
     ]);
-    init.extend(topic());
+    init.extend(topic(!watched.services.is_empty()));
     init.extend(alarms(&watched));
     if obs.dashboard {
         init.push(py::assign(
@@ -87,8 +87,9 @@ pub fn component(platform: &Platform, built: &[Component]) -> Option<Component> 
             "Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions), \
              golden-signal CloudWatch alarms for every service and node pool, and the \
              environment's CloudWatch dashboard (the counterpart of the Terraform module \
-             modules/observability). {}",
-            crate::observability::who_is_notified(platform)
+             modules/observability). {}{}",
+            crate::observability::who_is_notified(platform),
+            crate::observability::failed_deployments_note(&watched)
         ),
         args,
         outputs,
@@ -111,12 +112,13 @@ fn class_doc(watched: &Watched) -> String {
     super::component::wrap(&doc, 84)
 }
 
-/// `{"Version": ..., "Statement": [...]}`
-/// The KMS key, the topic, who may publish to it, and the e-mail subscriptions.
-fn topic() -> Vec<Stmt> {
+/// The KMS key, the topic, who may publish to it, and the e-mail subscriptions. With
+/// `services`, EventBridge publishes their failed deployments too ([`failed_deployments`]).
+fn topic(services: bool) -> Vec<Stmt> {
     let account_root = || dict([("AWS", name("account_root"))]);
     let cloudwatch = || dict([("Service", s("cloudwatch.amazonaws.com"))]);
-    let key_policy = policy(vec![
+    let events = || dict([("Service", s("events.amazonaws.com"))]);
+    let mut key_statements = vec![
         kms::account_administers(name("account_root")),
         dict([
             ("Sid", s("CloudWatchAlarmsUse")),
@@ -125,8 +127,19 @@ fn topic() -> Vec<Stmt> {
             ("Resource", s("*")),
             ("Principal", cloudwatch()),
         ]),
-    ]);
-    let topic_policy = policy(vec![
+    ];
+    if services {
+        // EventBridge delivers to an encrypted topic only with the key, as CloudWatch does.
+        key_statements.push(dict([
+            ("Sid", s("EventBridgeUse")),
+            ("Effect", s("Allow")),
+            ("Action", strs(["kms:Decrypt", "kms:GenerateDataKey*"])),
+            ("Resource", s("*")),
+            ("Principal", events()),
+        ]));
+    }
+    let key_policy = policy(key_statements);
+    let mut topic_statements = vec![
         dict([
             ("Sid", s("AccountManages")),
             ("Effect", s("Allow")),
@@ -169,7 +182,24 @@ fn topic() -> Vec<Stmt> {
                 ]),
             ),
         ]),
-    ]);
+    ];
+    if services {
+        topic_statements.push(dict([
+            ("Sid", s("EventBridgePublish")),
+            ("Effect", s("Allow")),
+            ("Action", s("sns:Publish")),
+            ("Resource", path("self.alarm_topic.arn")),
+            ("Principal", events()),
+            (
+                "Condition",
+                dict([(
+                    "ArnEquals",
+                    dict([("aws:SourceArn", path("deployment_failed.arn"))]),
+                )]),
+            ),
+        ]));
+    }
+    let topic_policy = policy(topic_statements);
     let mut out = vec![Stmt::Comment(
         "CloudWatch alarms publish to an encrypted topic only if the key lets CloudWatch\n\
          use it (the AWS managed SNS key does not, hence a customer-managed key)."
@@ -183,20 +213,23 @@ fn topic() -> Vec<Stmt> {
         call(path("json.dumps"), vec![key_policy], vec![]),
         "child",
     ));
-    out.extend([
-        py::assign(
-            "self.alarm_topic",
-            resource(
-                "aws.sns.Topic",
-                tpl("{name}-alarms"),
-                vec![
-                    ("name", tpl("{name}-alarms")),
-                    ("kms_master_key_id", path("alarms_key.arn")),
-                    ("tags", tags_named(tpl("{name}-alarms"), &[])),
-                ],
-                "child",
-            ),
+    out.extend([py::assign(
+        "self.alarm_topic",
+        resource(
+            "aws.sns.Topic",
+            tpl("{name}-alarms"),
+            vec![
+                ("name", tpl("{name}-alarms")),
+                ("kms_master_key_id", path("alarms_key.arn")),
+                ("tags", tags_named(tpl("{name}-alarms"), &[])),
+            ],
+            "child",
         ),
+    )]);
+    if services {
+        out.extend(failed_deployments());
+    }
+    out.extend([
         Stmt::Expr(resource(
             "aws.sns.TopicPolicy",
             tpl("{name}-alarms"),
@@ -229,6 +262,75 @@ fn topic() -> Vec<Stmt> {
         },
     ]);
     out
+}
+
+/// Failed ECS deployments reach the alarm topic, as in the Terraform module: ECS reports a
+/// deployment the circuit breaker rolled back to EventBridge (`SERVICE_DEPLOYMENT_FAILED`),
+/// also when a pipeline or a task replacement started it and no `pulumi up` is waiting; the
+/// rule matches the environment's own services by ARN.
+fn failed_deployments() -> Vec<Stmt> {
+    let service_arn = call(
+        path("pulumi.Output.concat"),
+        vec![
+            tpl("arn:{partition}:ecs:{args.region}:{account_id}:service/"),
+            path("args.ecs_cluster_name"),
+            s("/"),
+            name("service_name"),
+        ],
+        vec![],
+    );
+    let pattern = dict([
+        ("source", strs(["aws.ecs"])),
+        ("detail-type", strs(["ECS Deployment State Change"])),
+        (
+            "resources",
+            py::list_comp(
+                service_arn,
+                "service_name",
+                path("args.ecs_services").method("values", vec![]),
+                None,
+            ),
+        ),
+        (
+            "detail",
+            dict([("eventName", strs(["SERVICE_DEPLOYMENT_FAILED"]))]),
+        ),
+    ]);
+    vec![
+        py::assign(
+            "deployment_failed",
+            resource(
+                "aws.cloudwatch.EventRule",
+                tpl("{name}-deploy-failed"),
+                vec![
+                    ("name", tpl("{name}-deploy-failed")),
+                    (
+                        "description",
+                        s(
+                            "ECS deployments of this environment's services that failed (rolled \
+                           back by the circuit breaker)",
+                        ),
+                    ),
+                    (
+                        "event_pattern",
+                        call(path("pulumi.Output.json_dumps"), vec![pattern], vec![]),
+                    ),
+                    ("tags", tags_named(tpl("{name}-deploy-failed"), &[])),
+                ],
+                "child",
+            ),
+        ),
+        Stmt::Expr(resource(
+            "aws.cloudwatch.EventTarget",
+            tpl("{name}-deploy-failed"),
+            vec![
+                ("rule", path("deployment_failed.name")),
+                ("target_id", s("alarm-topic")),
+                ("arn", path("self.alarm_topic.arn")),
+            ],
+            "child",
+        )),
+    ]
 }
 
 /// One metric alarm inside a loop whose key variable is `key`, notifying the topic on ALARM and

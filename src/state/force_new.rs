@@ -42,6 +42,14 @@ const FORCE_NEW: &[(&str, &[&str])] = &[
     ),
     ("aws_cloudwatch_dashboard", &["dashboard_name"]),
     (
+        "aws_cloudwatch_event_rule",
+        &["event_bus_name", "name", "name_prefix"],
+    ),
+    (
+        "aws_cloudwatch_event_target",
+        &["event_bus_name", "rule", "target_id"],
+    ),
+    (
         "aws_cloudwatch_log_group",
         &["log_group_class", "name", "name_prefix"],
     ),

@@ -35,6 +35,7 @@ pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
         "aws_cloudwatch_log_metric_filter" => &["log_group_name", "name"],
         "aws_cloudwatch_metric_alarm" => &["alarm_name"],
         "aws_cloudwatch_dashboard" => &["dashboard_name"],
+        "aws_cloudwatch_event_target" => &["rule", "target_id"],
         "aws_iam_role" | "aws_iam_policy" | "aws_iam_instance_profile" => &["name"],
         "aws_iam_role_policy" => &["role", "name"],
         "aws_iam_role_policy_attachment" => &["role", "policy_arn"],

@@ -54,6 +54,10 @@ pub fn import_id(type_: &str, instance: &ResourceInstance) -> Result<String, Mis
             format!("{}:{}", get("log_group_name")?, get("name")?)
         }
         "aws_cloudwatch_metric_alarm" => get("alarm_name")?,
+        // On the default event bus (the only one iacgen uses) a rule is its name, a target
+        // `<rule>/<target id>`.
+        "aws_cloudwatch_event_rule" => get("name")?,
+        "aws_cloudwatch_event_target" => format!("{}/{}", get("rule")?, get("target_id")?),
         "aws_cloudwatch_dashboard" => get("dashboard_name")?,
         "aws_eks_node_group" => format!("{}:{}", get("cluster_name")?, get("node_group_name")?),
         "aws_eks_addon" => format!("{}:{}", get("cluster_name")?, get("addon_name")?),
@@ -152,7 +156,7 @@ const KNOWN_ID_TYPES: [&str; 7] = [
     "aws_elasticache_subnet_group",
 ];
 
-const KNOWN_SPECIAL_TYPES: [&str; 40] = [
+const KNOWN_SPECIAL_TYPES: [&str; 42] = [
     "aws_lambda_permission",
     "aws_iam_role_policy",
     "aws_iam_role_policy_attachment",
@@ -166,6 +170,8 @@ const KNOWN_SPECIAL_TYPES: [&str; 40] = [
     "aws_cloudwatch_log_metric_filter",
     "aws_cloudwatch_metric_alarm",
     "aws_cloudwatch_dashboard",
+    "aws_cloudwatch_event_rule",
+    "aws_cloudwatch_event_target",
     "aws_eks_node_group",
     "aws_eks_addon",
     "aws_eks_access_entry",

@@ -660,6 +660,37 @@ impl Matcher<'_> {
                 })
                 .collect();
         }
+        // Named from a prefix (a security group): the object whose name the prefix made
+        // (`<prefix><unique suffix>`) or whose name is the prefix's stem (what iacgen named it
+        // before it used a prefix), agreeing on the other identifying arguments (the VPC).
+        if lookup(config, "name").is_none()
+            && let Some(prefix) = lookup(config, "name_prefix").and_then(Json::as_str)
+            && identity(type_).contains(&"name")
+        {
+            let others: Vec<(&str, &Json)> = identity(type_)
+                .iter()
+                .filter(|p| **p != "name")
+                .filter_map(|p| {
+                    let (path, strict) = parse_path(p);
+                    strict
+                        .then(|| lookup(config, path).map(|v| (path, v)))
+                        .flatten()
+                })
+                .collect();
+            return self
+                .free_of_type(type_)
+                .filter(|i| {
+                    let attrs = self.state[*i].attributes();
+                    let named = lookup(attrs, "name")
+                        .and_then(Json::as_str)
+                        .is_some_and(|name| name.starts_with(prefix) || same_stem(name, prefix));
+                    named
+                        && others.iter().all(|(p, v)| {
+                            lookup(attrs, p).is_some_and(|recorded| same_identity(v, recorded))
+                        })
+                })
+                .collect();
+        }
         if !(identity(type_) == ["name"] && force_new(type_).contains(&"name")) {
             return Vec::new();
         }

@@ -83,9 +83,9 @@ pub fn short_retention_skip(days_by_env: &[(String, u32)]) -> Option<String> {
     crate::describe::short_retention_note(days_by_env)
 }
 
-/// `aws_security_group.<id>` named `name` that admits HTTPS (443) from the VPC CIDR and nothing
-/// else: the front of a private endpoint (VPC interface endpoints, the EKS API). `vpc_id` and
-/// `vpc_cidr` are references written by iacgen.
+/// `aws_security_group.<id>` named from the prefix `<name>-` that admits HTTPS (443) from the
+/// VPC CIDR and nothing else: the front of a private endpoint (VPC interface endpoints, the EKS
+/// API). `vpc_id` and `vpc_cidr` are references written by iacgen.
 pub fn https_from_vpc(
     id: &str,
     name: &str,
@@ -99,11 +99,13 @@ pub fn https_from_vpc(
             "aws_security_group",
             id,
             Body::new()
-                .attr("name", ex(&format!("\"{name}\"")))
+                .attr("name_prefix", ex(&format!("\"{name}-\"")))
                 .attr("description", s(description))
                 .attr("vpc_id", ex(vpc_id))
                 .blank()
-                .attr("tags", name_tags(name)),
+                .attr("tags", name_tags(name))
+                .blank()
+                .extend(replaced_create_first()),
         ))
         .block(resource(
             "aws_vpc_security_group_ingress_rule",
@@ -120,5 +122,20 @@ pub fn https_from_vpc(
                 .attr("to_port", num(443))
                 .blank()
                 .attr("tags", name_tags(&format!("{name}-https"))),
+        ))
+}
+
+/// `lifecycle { create_before_destroy = true }` of a security group, with why: a group that
+/// must be replaced (a new description or VPC) is still attached to load balancers, tasks or
+/// endpoints, and AWS refuses to delete it until they move to the new one. Created first under
+/// a unique name (`name_prefix`), the new group takes their place, then the old one goes. An
+/// adopted group keeps its name (a kept `name`, see `model::kept`) and is replaced delete-first.
+pub fn replaced_create_first() -> Body {
+    Body::new()
+        .comment("A replacement is created first, under a unique name (name_prefix): whatever uses the\ngroup moves to it before the old one is deleted.")
+        .block(crate::hcl::block(
+            "lifecycle",
+            &[],
+            Body::new().attr("create_before_destroy", true),
         ))
 }

@@ -37,8 +37,11 @@ pub fn module(platform: &Platform) -> Option<Module> {
         .block(data("aws_caller_identity", "current", Body::new()))
         .block(data("aws_partition", "current", Body::new()))
         .block(data("aws_region", "current", Body::new()))
-        .extend(topic())
+        .extend(topic(!watched.services.is_empty()))
         .extend(alarms(&watched));
+    if !watched.services.is_empty() {
+        main = main.extend(failed_deployments());
+    }
     if obs.dashboard {
         main = main.block(dashboard(&watched));
     }
@@ -63,8 +66,9 @@ pub fn module(platform: &Platform) -> Option<Module> {
         summary: format!(
             "Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions), \
              golden-signal CloudWatch alarms for every service and node pool, and the \
-             environment's CloudWatch dashboard. {}",
-            crate::observability::who_is_notified(platform)
+             environment's CloudWatch dashboard. {}{}",
+            crate::observability::who_is_notified(platform),
+            crate::observability::failed_deployments_note(&watched)
         ),
         main,
         inputs: inputs(platform, &watched),
@@ -72,8 +76,9 @@ pub fn module(platform: &Platform) -> Option<Module> {
     })
 }
 
-/// The KMS key, the topic, who may publish to it, and the e-mail subscriptions.
-fn topic() -> Body {
+/// The KMS key, the topic, who may publish to it, and the e-mail subscriptions. With
+/// `services`, EventBridge publishes their failed deployments too ([`failed_deployments`]).
+fn topic(services: bool) -> Body {
     // CloudWatch alarms publish to an encrypted topic only if the key lets CloudWatch use it
     // (the AWS managed SNS key does not, hence a customer-managed key).
     let cloudwatch = Grant {
@@ -83,11 +88,115 @@ fn topic() -> Body {
         principals: strings(["cloudwatch.amazonaws.com"]),
         conditions: Vec::new(),
     };
+    let mut grants = vec![cloudwatch];
+    if services {
+        // EventBridge delivers to an encrypted topic only with the key, as CloudWatch does.
+        grants.push(Grant {
+            sid: "EventBridgeUse",
+            actions: vec!["kms:Decrypt", "kms:GenerateDataKey*"],
+            principal_type: "Service",
+            principals: strings(["events.amazonaws.com"]),
+            conditions: Vec::new(),
+        });
+    }
     let account_root = ex(
         r#"["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]"#,
     );
+    let mut topic_policy = Body::new()
+        .block(block(
+            "statement",
+            &[],
+            Body::new()
+                .attr("sid", s("AccountManages"))
+                .attr(
+                    "actions",
+                    strings([
+                        "sns:AddPermission",
+                        "sns:DeleteTopic",
+                        "sns:GetTopicAttributes",
+                        "sns:ListSubscriptionsByTopic",
+                        "sns:Publish",
+                        "sns:RemovePermission",
+                        "sns:SetTopicAttributes",
+                        "sns:Subscribe",
+                    ]),
+                )
+                .attr("resources", ex("[aws_sns_topic.alarms.arn]"))
+                .blank()
+                .block(block(
+                    "principals",
+                    &[],
+                    Body::new()
+                        .attr("type", s("AWS"))
+                        .attr("identifiers", account_root),
+                )),
+        ))
+        .block(block(
+            "statement",
+            &[],
+            Body::new()
+                .attr("sid", s("CloudWatchAlarmsPublish"))
+                .attr("actions", strings(["sns:Publish"]))
+                .attr("resources", ex("[aws_sns_topic.alarms.arn]"))
+                .blank()
+                .block(block(
+                    "principals",
+                    &[],
+                    Body::new()
+                        .attr("type", s("Service"))
+                        .attr("identifiers", strings(["cloudwatch.amazonaws.com"])),
+                ))
+                .block(block(
+                    "condition",
+                    &[],
+                    Body::new()
+                        .attr("test", s("StringEquals"))
+                        .attr("variable", s("aws:SourceAccount"))
+                        .attr("values", ex("[data.aws_caller_identity.current.account_id]")),
+                ))
+                .block(block(
+                    "condition",
+                    &[],
+                    Body::new()
+                        .attr("test", s("ArnLike"))
+                        .attr("variable", s("aws:SourceArn"))
+                        .attr(
+                            "values",
+                            ex(r#"["arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:alarm:*"]"#),
+                        ),
+                )),
+        ));
+    if services {
+        topic_policy = topic_policy.block(block(
+            "statement",
+            &[],
+            Body::new()
+                .attr("sid", s("EventBridgePublish"))
+                .attr("actions", strings(["sns:Publish"]))
+                .attr("resources", ex("[aws_sns_topic.alarms.arn]"))
+                .blank()
+                .block(block(
+                    "principals",
+                    &[],
+                    Body::new()
+                        .attr("type", s("Service"))
+                        .attr("identifiers", strings(["events.amazonaws.com"])),
+                ))
+                .block(block(
+                    "condition",
+                    &[],
+                    Body::new()
+                        .attr("test", s("ArnEquals"))
+                        .attr("variable", s("aws:SourceArn"))
+                        .attr(
+                            "values",
+                            ex("[aws_cloudwatch_event_rule.deployment_failed.arn]"),
+                        ),
+                )),
+        ));
+    }
     Body::new()
-        .block(key_policy("alarms", &[cloudwatch]))
+        .block(key_policy("alarms", &grants))
         .extend(key(
             "alarms",
             "${var.name}-alarms",
@@ -106,88 +215,70 @@ fn topic() -> Body {
         .block(data(
             "aws_iam_policy_document",
             "alarms_topic",
-            Body::new()
-                .block(block(
-                    "statement",
-                    &[],
-                    Body::new()
-                        .attr("sid", s("AccountManages"))
-                        .attr(
-                            "actions",
-                            strings([
-                                "sns:AddPermission",
-                                "sns:DeleteTopic",
-                                "sns:GetTopicAttributes",
-                                "sns:ListSubscriptionsByTopic",
-                                "sns:Publish",
-                                "sns:RemovePermission",
-                                "sns:SetTopicAttributes",
-                                "sns:Subscribe",
-                            ]),
-                        )
-                        .attr("resources", ex("[aws_sns_topic.alarms.arn]"))
-                        .blank()
-                        .block(block(
-                            "principals",
-                            &[],
-                            Body::new()
-                                .attr("type", s("AWS"))
-                                .attr("identifiers", account_root),
-                        )),
-                ))
-                .block(block(
-                    "statement",
-                    &[],
-                    Body::new()
-                        .attr("sid", s("CloudWatchAlarmsPublish"))
-                        .attr("actions", strings(["sns:Publish"]))
-                        .attr("resources", ex("[aws_sns_topic.alarms.arn]"))
-                        .blank()
-                        .block(block(
-                            "principals",
-                            &[],
-                            Body::new()
-                                .attr("type", s("Service"))
-                                .attr("identifiers", strings(["cloudwatch.amazonaws.com"])),
-                        ))
-                        .block(block(
-                            "condition",
-                            &[],
-                            Body::new()
-                                .attr("test", s("StringEquals"))
-                                .attr("variable", s("aws:SourceAccount"))
-                                .attr("values", ex("[data.aws_caller_identity.current.account_id]")),
-                        ))
-                        .block(block(
-                            "condition",
-                            &[],
-                            Body::new()
-                                .attr("test", s("ArnLike"))
-                                .attr("variable", s("aws:SourceArn"))
-                                .attr(
-                                    "values",
-                                    ex(r#"["arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:alarm:*"]"#),
-                                ),
-                        )),
-                )),
+            topic_policy,
         ))
         .block(resource(
             "aws_sns_topic_policy",
             "alarms",
             Body::new()
                 .attr("arn", ex("aws_sns_topic.alarms.arn"))
-                .attr("policy", ex("data.aws_iam_policy_document.alarms_topic.json")),
+                .attr(
+                    "policy",
+                    ex("data.aws_iam_policy_document.alarms_topic.json"),
+                ),
         ))
         .block(resource(
             "aws_sns_topic_subscription",
             "email",
             Body::new()
-                .comment("Each address gets a confirmation e-mail; it receives alarms once confirmed.")
+                .comment(
+                    "Each address gets a confirmation e-mail; it receives alarms once confirmed.",
+                )
                 .attr("for_each", ex("toset(var.alarm_emails)"))
                 .blank()
                 .attr("topic_arn", ex("aws_sns_topic.alarms.arn"))
                 .attr("protocol", s("email"))
                 .attr("endpoint", ex("each.key")),
+        ))
+}
+
+/// Failed ECS deployments reach the alarm topic. The circuit breaker rolls a failed deployment
+/// back and the apply waits for a steady state, but a deployment started outside Terraform (a
+/// pipeline, a scaling event replacing tasks) fails with nobody watching: ECS reports it to
+/// EventBridge as `SERVICE_DEPLOYMENT_FAILED`, which this rule forwards for the environment's
+/// own services (by service ARN, so other services in the account stay out).
+fn failed_deployments() -> Body {
+    Body::new()
+        .block(resource(
+            "aws_cloudwatch_event_rule",
+            "deployment_failed",
+            Body::new()
+                .attr("name", ex(r#""${var.name}-deploy-failed""#))
+                .attr(
+                    "description",
+                    s("ECS deployments of this environment's services that failed (rolled back by the circuit breaker)"),
+                )
+                .attr(
+                    "event_pattern",
+                    ex(r#"jsonencode({
+  source        = ["aws.ecs"]
+  "detail-type" = ["ECS Deployment State Change"]
+  resources     = [for service in values(var.ecs_services) : "arn:${data.aws_partition.current.partition}:ecs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:service/${var.ecs_cluster_name}/${service}"]
+  detail = {
+    eventName = ["SERVICE_DEPLOYMENT_FAILED"]
+  }
+})"#),
+                )
+                .blank()
+                .attr("tags", name_tags("${var.name}-deploy-failed")),
+        ))
+        .block(resource(
+            "aws_cloudwatch_event_target",
+            "deployment_failed",
+            Body::new()
+                .attr("rule", ex("aws_cloudwatch_event_rule.deployment_failed.name"))
+                .attr("target_id", s("alarm-topic"))
+                .attr("arn", ex("aws_sns_topic.alarms.arn")),
         ))
 }
 

@@ -108,6 +108,9 @@ fn resource_block(r: &Resource) -> Block {
             body = body.attr(&name, value);
         }
     }
+    if r.create_first {
+        body = body.blank().extend(super::common::replaced_create_first());
+    }
     resource(r.kind, &r.name, body)
 }
 

@@ -357,7 +357,7 @@ class EcsService(pulumi.ComponentResource):
 
         self.security_group = aws.ec2.SecurityGroup(
             f"{name}-service",
-            name=f"{name}-service",
+            name_prefix=f"{name}-service-",
             description="ECS tasks of one service: traffic from its load balancer only",
             vpc_id=args.vpc_id,
             tags={**tags, "Name": f"{name}-service"},
@@ -399,7 +399,7 @@ class EcsService(pulumi.ComponentResource):
                 )
             lb_group = aws.ec2.SecurityGroup(
                 f"{name}-alb",
-                name=f"{name}-alb",
+                name_prefix=f"{name}-alb-",
                 description="Load balancer of one ECS service: listener ports in, container port out",
                 vpc_id=args.vpc_id,
                 tags={**tags, "Name": f"{name}-alb"},

@@ -224,7 +224,7 @@ class Eks(pulumi.ComponentResource):
         # nodes use the cluster security group EKS creates itself.
         cluster_group = aws.ec2.SecurityGroup(
             f"{name}-eks-cluster",
-            name=f"{name}-eks-cluster",
+            name_prefix=f"{name}-eks-cluster-",
             description="Kubernetes API of the EKS cluster: HTTPS from inside the VPC",
             vpc_id=args.vpc_id,
             tags={**tags, "Name": f"{name}-eks-cluster"},

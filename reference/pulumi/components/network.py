@@ -335,7 +335,7 @@ class Network(pulumi.ComponentResource):
             )
         endpoints_security_group = aws.ec2.SecurityGroup(
             f"{name}-vpc-endpoints",
-            name=f"{name}-vpc-endpoints",
+            name_prefix=f"{name}-vpc-endpoints-",
             description="HTTPS from inside the VPC to interface VPC endpoints",
             vpc_id=self.vpc.id,
             tags={**tags, "Name": f"{name}-vpc-endpoints"},

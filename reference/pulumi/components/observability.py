@@ -3,7 +3,9 @@ golden-signal CloudWatch alarms for every service and node pool, and the
 environment's CloudWatch dashboard (the counterpart of the Terraform module
 modules/observability). Alarms notify the SNS topic `payments-<env>-alarms`, to
 which `oncall@example.com` is subscribed by e-mail (each address must confirm the
-e-mail AWS sends after the first apply).
+e-mail AWS sends after the first apply). Failed ECS deployments
+(`SERVICE_DEPLOYMENT_FAILED`, rolled back by the circuit breaker) reach the same
+topic through an EventBridge rule.
 """
 
 import json
@@ -81,6 +83,13 @@ class Observability(pulumi.ComponentResource):
                             "Resource": "*",
                             "Principal": {"Service": "cloudwatch.amazonaws.com"},
                         },
+                        {
+                            "Sid": "EventBridgeUse",
+                            "Effect": "Allow",
+                            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                            "Resource": "*",
+                            "Principal": {"Service": "events.amazonaws.com"},
+                        },
                     ],
                 }
             ),
@@ -100,6 +109,36 @@ class Observability(pulumi.ComponentResource):
             name=f"{name}-alarms",
             kms_master_key_id=alarms_key.arn,
             tags={**tags, "Name": f"{name}-alarms"},
+            opts=child,
+        )
+        deployment_failed = aws.cloudwatch.EventRule(
+            f"{name}-deploy-failed",
+            name=f"{name}-deploy-failed",
+            description="ECS deployments of this environment's services that failed (rolled back by the circuit breaker)",
+            event_pattern=pulumi.Output.json_dumps(
+                {
+                    "source": ["aws.ecs"],
+                    "detail-type": ["ECS Deployment State Change"],
+                    "resources": [
+                        pulumi.Output.concat(
+                            f"arn:{partition}:ecs:{args.region}:{account_id}:service/",
+                            args.ecs_cluster_name,
+                            "/",
+                            service_name,
+                        )
+                        for service_name in args.ecs_services.values()
+                    ],
+                    "detail": {"eventName": ["SERVICE_DEPLOYMENT_FAILED"]},
+                }
+            ),
+            tags={**tags, "Name": f"{name}-deploy-failed"},
+            opts=child,
+        )
+        aws.cloudwatch.EventTarget(
+            f"{name}-deploy-failed",
+            rule=deployment_failed.name,
+            target_id="alarm-topic",
+            arn=self.alarm_topic.arn,
             opts=child,
         )
         aws.sns.TopicPolicy(
@@ -136,6 +175,16 @@ class Observability(pulumi.ComponentResource):
                                 "ArnLike": {
                                     "aws:SourceArn": f"arn:{partition}:cloudwatch:{args.region}:{account_id}:alarm:*"
                                 },
+                            },
+                        },
+                        {
+                            "Sid": "EventBridgePublish",
+                            "Effect": "Allow",
+                            "Action": "sns:Publish",
+                            "Resource": self.alarm_topic.arn,
+                            "Principal": {"Service": "events.amazonaws.com"},
+                            "Condition": {
+                                "ArnEquals": {"aws:SourceArn": deployment_failed.arn}
                             },
                         },
                     ],

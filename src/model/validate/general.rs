@@ -238,4 +238,46 @@ fn environments(c: &mut Checker) {
         tags(c, &["environments", name, "tags"], &env.tags);
         provider_role(c, env);
     }
+    unprotected_but_shared(c);
+}
+
+/// `protect: false` that Terraform cannot honour: `prevent_destroy` must be a literal, and the
+/// modules are shared by every environment, so one protecting environment protects them all.
+/// Warned only where an environment says `false` itself: a production-like default that
+/// differs from dev's default is what the README describes, and warning about it would make
+/// every multi-environment spec print the same line on every run.
+fn unprotected_but_shared(c: &mut Checker) {
+    let p = c.p;
+    let protecting: Vec<&str> = p
+        .environments
+        .iter()
+        .filter(|env| env.protects())
+        .map(|env| env.name.as_str())
+        .collect();
+    if protecting.is_empty() {
+        return;
+    }
+    for env in p
+        .environments
+        .iter()
+        .filter(|env| env.protect == Some(false))
+    {
+        c.warn(
+            path(&["environments", &env.name, "protect"]),
+            format!(
+                "`protect: false` holds for Pulumi only: Terraform's modules are shared by every \
+                 environment and `prevent_destroy` must be a literal, so because {} {} its \
+                 stateful resources (KMS keys, secrets, log groups, the EKS cluster), they are \
+                 protected in every environment, `{}` included; to destroy them with \
+                 Terraform, set `protect: false` on every environment and regenerate",
+                list(&protecting),
+                if protecting.len() == 1 {
+                    "protects"
+                } else {
+                    "protect"
+                },
+                env.name
+            ),
+        );
+    }
 }

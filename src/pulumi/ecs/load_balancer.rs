@@ -108,7 +108,7 @@ pub fn statements() -> Vec<Stmt> {
                 "aws.ec2.SecurityGroup",
                 tpl("{name}-alb"),
                 vec![
-                    ("name", tpl("{name}-alb")),
+                    ("name_prefix", tpl("{name}-alb-")),
                     (
                         "description",
                         s(

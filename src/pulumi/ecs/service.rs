@@ -589,7 +589,7 @@ fn security_group() -> Vec<Stmt> {
                 "aws.ec2.SecurityGroup",
                 tpl("{name}-service"),
                 vec![
-                    ("name", tpl("{name}-service")),
+                    ("name_prefix", tpl("{name}-service-")),
                     (
                         "description",
                         s("ECS tasks of one service: traffic from its load balancer only"),

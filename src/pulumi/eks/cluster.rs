@@ -191,7 +191,7 @@ fn security_group() -> Vec<Stmt> {
                 "aws.ec2.SecurityGroup",
                 tpl("{name}-eks-cluster"),
                 vec![
-                    ("name", tpl("{name}-eks-cluster")),
+                    ("name_prefix", tpl("{name}-eks-cluster-")),
                     (
                         "description",
                         s("Kubernetes API of the EKS cluster: HTTPS from inside the VPC"),

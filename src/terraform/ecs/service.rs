@@ -2,7 +2,7 @@
 //! differs (a port and load balancer or not, secrets, autoscaling) comes in through variables,
 //! and optional parts are `for_each` over a map that is empty when the part is off.
 
-use super::super::common::{assume_role_policy, name_tags};
+use super::super::common::{assume_role_policy, name_tags, replaced_create_first};
 use crate::hcl::Expr;
 use crate::model::Deploy;
 
@@ -340,11 +340,13 @@ fn security_groups() -> Body {
             "aws_security_group",
             "service",
             Body::new()
-                .attr("name", ex(r#""${local.name}-service""#))
+                .attr("name_prefix", ex(r#""${local.name}-service-""#))
                 .attr("description", s("ECS tasks of one service: traffic from its load balancer only"))
                 .attr("vpc_id", ex("var.vpc_id"))
                 .blank()
-                .attr("tags", name_tags("${local.name}-service")),
+                .attr("tags", name_tags("${local.name}-service"))
+                .blank()
+                .extend(replaced_create_first()),
         ))
         .block(rule(
             "aws_vpc_security_group_ingress_rule",
@@ -407,11 +409,13 @@ fn load_balancer() -> Body {
             Body::new()
                 .attr("for_each", ex("local.load_balancer"))
                 .blank()
-                .attr("name", ex(r#""${local.name}-alb""#))
+                .attr("name_prefix", ex(r#""${local.name}-alb-""#))
                 .attr("description", s("Load balancer of one ECS service: listener ports in, container port out"))
                 .attr("vpc_id", ex("var.vpc_id"))
                 .blank()
-                .attr("tags", name_tags("${local.name}-alb")),
+                .attr("tags", name_tags("${local.name}-alb"))
+                .blank()
+                .extend(replaced_create_first()),
         ))
         .block(resource(
             "aws_vpc_security_group_ingress_rule",
