@@ -119,6 +119,19 @@ impl Roots {
         self.members.get(root)
     }
 
+    /// What a resource's arguments refer to, its `for_each` and `count` left out: what each
+    /// instance needs (`each` aside) once the instances are known.
+    pub fn of_arguments(resource: &ResourceConfig) -> Roots {
+        let mut roots = Roots::default();
+        for (_, expr) in &resource.attrs {
+            roots.expr(expr);
+        }
+        for block in &resource.blocks {
+            roots.body(block.body());
+        }
+        roots
+    }
+
     /// What one expression refers to.
     pub fn of_expr(expr: &Expression) -> Roots {
         let mut roots = Roots::default();

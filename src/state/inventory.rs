@@ -331,12 +331,13 @@ impl Evaluator<'_> {
     ) -> Option<Value> {
         let base = Address::managed(&resource.type_, &resource.name).in_module(path.clone());
         // Each instance gets a context of its own; with only what the resource refers to in it,
-        // that stays cheap however large the state attributes in scope are.
-        let mut ictx = frame.context(Some(&resource.roots));
+        // that stays cheap however large the state attributes in scope are. The map a
+        // `for_each` iterates is left out of it: every reference would copy it (`var.name`
+        // copies `var`), once per instance.
         let expansion = match expand(
             resource.for_each.as_ref(),
             resource.count.as_ref(),
-            &ictx,
+            &frame.context(Some(&resource.roots)),
             keys,
         ) {
             Ok(e) => e,
@@ -352,6 +353,7 @@ impl Evaluator<'_> {
             .for_each
             .as_ref()
             .and_then(|e| plain_resource(module, e));
+        let mut ictx = frame.context(Some(&Roots::of_arguments(resource)));
         let mut values = Vec::new();
         for (key, each, count) in expansion.instances() {
             // Declaring `each` or `count` again replaces the previous instance's.
