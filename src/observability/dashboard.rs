@@ -640,7 +640,7 @@ mod tests {
 
     #[test]
     fn no_dashboard_holds_more_than_cloudwatch_accepts_at_any_scale() {
-        for n in [1, 49, 50, 51, 1_000, 5_000] {
+        for n in [1_usize, 49, 50, 51, 1_000, 5_000] {
             let names: Vec<String> = (0..n).map(|i| format!("svc{i}")).collect();
             let all: Vec<&str> = names.iter().map(String::as_str).collect();
             let counts = widget_counts(&watched(&all, &all, &["general"]));

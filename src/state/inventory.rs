@@ -207,6 +207,7 @@ impl Evaluator<'_> {
             return ModuleRun::default();
         };
         let keys = KeySource {
+            vars: &vars,
             var_keys: &var_keys,
             locals: &module.locals,
         };
