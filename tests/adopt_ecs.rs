@@ -855,3 +855,53 @@ fn only_the_imported_routes_are_replaced(verdict: &Verdict, report: &PlanReport)
     expected.sort();
     assert_eq!(findings, expected, "{}", verdict.output);
 }
+
+/// The flat root's database password exists (a version written from a random_password). With
+/// `generate` in the spec, iacgen's version would write a new random value over it on the next
+/// apply: the report says so, by secret, and says how to keep the value. Without `generate`
+/// (the fixture's spec) it says nothing.
+#[test]
+fn generating_a_secret_that_already_has_a_value_is_reported_as_an_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("platform.yaml");
+    let original = std::fs::read_to_string(SECRETS.spec()).unwrap();
+    let with_generate = original.replacen(
+        "    description: Password of the jobs database\n",
+        "    description: Password of the jobs database\n    generate: {length: 32}\n",
+        1,
+    );
+    assert_ne!(with_generate, original, "the fixture's secret moved");
+    let state_file = SECRETS.state_file();
+    let plan = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_iacgen"))
+            .args([
+                "plan",
+                spec.to_str().unwrap(),
+                "--env",
+                SECRETS.env,
+                "--state",
+            ])
+            .arg(&state_file)
+            .args(extra)
+            .output()
+            .unwrap();
+        out.stdout
+    };
+    let run = |spec_text: &str| {
+        std::fs::write(&spec, spec_text).unwrap();
+        let json: Value = serde_json::from_slice(&plan(&["--json"])).unwrap();
+        (json, text(&plan(&[])))
+    };
+    let (json, report) = run(&with_generate);
+    let address = "module.secrets.aws_secretsmanager_secret_version.generated[\"db_password\"]";
+    assert_eq!(json["overwritten_secrets"], serde_json::json!([address]));
+    assert!(
+        report.contains("existing value `generate` would overwrite")
+            && report.contains(&format!("  ! {address}")),
+        "{report}"
+    );
+
+    let (json, report) = run(&original);
+    assert_eq!(json["overwritten_secrets"], serde_json::json!([]));
+    assert!(!report.contains("would overwrite"), "{report}");
+}

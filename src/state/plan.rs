@@ -208,6 +208,25 @@ impl PlanReport {
         }
     }
 
+    /// Secret versions that iacgen generates (`generate` in the spec) matched to a version in
+    /// the state whose value iacgen did not write (no write-only version): applying writes a
+    /// newly generated value over the one in use, which a user adopting a running platform
+    /// rarely wants and must be told.
+    pub fn overwritten_secrets(&self) -> Vec<&Planned> {
+        self.planned
+            .iter()
+            .filter(|p| p.address.type_ == "aws_secretsmanager_secret_version")
+            .filter(|p| p.state.is_some())
+            .filter(|p| {
+                p.drift.iter().any(|d| {
+                    d.argument == "secret_string_wo_version"
+                        && d.state == Some(Json::Null)
+                        && d.iacgen.as_ref().is_some_and(|v| !v.is_null())
+                })
+            })
+            .collect()
+    }
+
     /// Whether Terraform would change anything: the plan's exit code is 2 when it would.
     pub fn has_changes(&self) -> bool {
         let s = self.summary();

@@ -241,6 +241,16 @@ impl PlanReport {
                 );
             }
         }
+        let overwritten = self.overwritten_secrets();
+        if !overwritten.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nSecrets whose existing value `generate` would overwrite (the next apply writes a new random value; remove `generate` from the spec to keep the value):"
+            );
+            for p in overwritten {
+                let _ = writeln!(out, "  ! {}", p.address);
+            }
+        }
         super::replacement::replaced_section(&mut out, self, drift_lines);
         if !self.not_managed.is_empty() {
             let _ = writeln!(
@@ -340,6 +350,11 @@ impl PlanReport {
         json!({
             "environment": self.env,
             "adopt": self.adopt,
+            "overwritten_secrets": self
+                .overwritten_secrets()
+                .iter()
+                .map(|p| p.address.to_string())
+                .collect::<Vec<_>>(),
             "changes": self.has_changes(),
             "summary": {
                 "create": s.create,
