@@ -516,7 +516,8 @@ impl<'a> Frame<'a> {
     /// reference copies the whole object it starts from (`module.x.y` copies `module`), so a root
     /// with an output per service would otherwise copy every service's outputs for each.
     fn evaluate(&self, expr: &Expression) -> Option<Value> {
-        expr.evaluate(&self.context(Some(&Roots::of_expr(expr)))).ok()
+        expr.evaluate(&self.context(Some(&Roots::of_expr(expr))))
+            .ok()
     }
 
     /// An evaluation context with everything, or `only` the given roots.
