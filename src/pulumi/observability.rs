@@ -120,7 +120,8 @@ pub fn component(platform: &Platform, built: &[Component]) -> Option<Component> 
         summary: format!(
             "Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions), \
              golden-signal CloudWatch alarms for every service and node pool, and the \
-             environment's CloudWatch dashboard (the counterpart of the Terraform module \
+             environment's CloudWatch dashboards (an overview, and one per 50 services; the \
+             counterpart of the Terraform module \
              modules/observability). {}",
             crate::observability::who_is_notified(platform)
         ),

@@ -63,7 +63,7 @@ pub fn module(platform: &Platform) -> Option<Module> {
         summary: format!(
             "Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions), \
              golden-signal CloudWatch alarms for every service and node pool, and the \
-             environment's CloudWatch dashboard. {}",
+             environment's CloudWatch dashboards (an overview, and one per 50 services). {}",
             crate::observability::who_is_notified(platform)
         ),
         main,

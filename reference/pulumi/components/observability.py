@@ -1,9 +1,9 @@
 """Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions),
 golden-signal CloudWatch alarms for every service and node pool, and the
-environment's CloudWatch dashboard (the counterpart of the Terraform module
-modules/observability). Alarms notify the SNS topic `payments-<env>-alarms`, to
-which `oncall@example.com` is subscribed by e-mail (each address must confirm the
-e-mail AWS sends after the first apply).
+environment's CloudWatch dashboards (an overview, and one per 50 services; the
+counterpart of the Terraform module modules/observability). Alarms notify the SNS
+topic `payments-<env>-alarms`, to which `oncall@example.com` is subscribed by e-mail
+(each address must confirm the e-mail AWS sends after the first apply).
 """
 
 import json
