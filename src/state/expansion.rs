@@ -130,17 +130,35 @@ pub(crate) struct KeySource<'a> {
 impl KeySource<'_> {
     /// The keys of a `for_each` computed from the keys of unknown maps alone, as Terraform
     /// computes `chunklist(sort(keys(var.services)), 50)` before the services exist: the
-    /// expression is evaluated with every unknown value of those maps `null`. A key that
-    /// needed a value fails to evaluate (a function refuses `null`), and then nothing is known.
+    /// expression is evaluated with every unknown value of those maps replaced by a stand-in,
+    /// once per stand-in (`null`, `""`, another string); keys that come out differently
+    /// depend on the values (`if v != ""`), and then nothing is known.
     pub fn keys_from_known_keys(&self, expr: &Expression, ctx: &Context) -> Option<Vec<String>> {
         if self.var_keys.is_empty() {
             return None;
         }
+        let stand_ins = [
+            Value::Null,
+            Value::String(String::new()),
+            Value::String("\u{1}unknown".to_string()),
+        ];
+        let mut found: Option<Vec<String>> = None;
+        for stand_in in stand_ins {
+            let keys = self.keys_with(expr, ctx, &stand_in)?;
+            match &found {
+                Some(before) if *before != keys => return None,
+                _ => found = Some(keys),
+            }
+        }
+        found
+    }
+
+    fn keys_with(&self, expr: &Expression, ctx: &Context, stand_in: &Value) -> Option<Vec<String>> {
         let mut c = ctx.clone();
         let mut vars = self.vars.clone();
         for (name, keys) in self.var_keys {
-            let nulls = keys.iter().map(|k| (k.clone(), Value::Null)).collect();
-            vars.insert(name.clone(), Value::Object(nulls));
+            let values = keys.iter().map(|k| (k.clone(), stand_in.clone())).collect();
+            vars.insert(name.clone(), Value::Object(values));
         }
         c.declare_var("var", Value::Object(vars));
         let mut locals = Map::new();
