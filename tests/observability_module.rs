@@ -96,34 +96,132 @@ struct Widget {
     properties: String,
 }
 
-/// The widgets of the `jsonencode({ widgets = [...] })` dashboard body.
-fn dashboard_widgets(tree: &Tree) -> Vec<Widget> {
-    let main = parse(tree, "modules/observability/main.tf");
-    let dashboard = blocks(&main, "resource", "aws_cloudwatch_dashboard");
-    let [dashboard] = dashboard.as_slice() else {
-        panic!("expected one dashboard, found {}", dashboard.len());
+fn widget(w: &Expression, i: u64, name: Option<(&str, &str)>) -> Widget {
+    // A repeated section's rows are `<first> + 7 * i`.
+    let y = match field(w, "y") {
+        Some(Expression::Number(_)) => number(field(w, "y")),
+        Some(other) => {
+            let printed = text(other);
+            let (first, rest) = printed
+                .split_once(" + ")
+                .unwrap_or_else(|| panic!("row {printed}"));
+            let per = rest
+                .strip_suffix(" * i")
+                .unwrap_or_else(|| panic!("row {printed}"));
+            first.parse::<u64>().unwrap() + per.parse::<u64>().unwrap() * i
+        }
+        None => panic!("no y"),
     };
-    let Some(Expression::FuncCall(call)) = attr(dashboard.body(), "dashboard_body") else {
+    let mut properties = field(w, "properties").map(text).unwrap_or_default();
+    if let Some((var, value)) = name {
+        properties = properties
+            .replace(&format!("[{var}]"), &format!("[\"{value}\"]"))
+            .replace(&format!("${{{var}}}"), value);
+    }
+    Widget {
+        kind: match field(w, "type") {
+            Some(Expression::String(s)) => s.clone(),
+            other => panic!("widget type {other:?}"),
+        },
+        x: number(field(w, "x")),
+        y,
+        width: number(field(w, "width")),
+        height: number(field(w, "height")),
+        properties,
+    }
+}
+
+/// The widgets of a `jsonencode({ widgets = concat([...], flatten([for i, name in names :
+/// [...] if cond]), ...) })` dashboard body, the `for` expressions expanded over `names` as
+/// Terraform would (`load_balanced`: the names with a load balancer).
+fn expand(body: &Expression, names: &[String], load_balanced: &[String]) -> Vec<Widget> {
+    let Expression::FuncCall(call) = body else {
         panic!("dashboard_body is not a jsonencode(...) call");
     };
     assert_eq!(call.name.name.as_str(), "jsonencode");
-    let Some(Expression::Array(widgets)) = call.args.first().and_then(|a| field(a, "widgets"))
-    else {
-        panic!("dashboard_body has no widgets list");
+    let widgets = call.args.first().and_then(|a| field(a, "widgets"));
+    let parts: Vec<&Expression> = match widgets {
+        Some(Expression::Array(_)) => widgets.into_iter().collect(),
+        Some(Expression::FuncCall(concat)) if concat.name.name.as_str() == "concat" => {
+            concat.args.iter().collect()
+        }
+        other => panic!("widgets: {other:?}"),
     };
-    widgets
+    let mut out = Vec::new();
+    for part in parts {
+        match part {
+            Expression::Array(fixed) => out.extend(fixed.iter().map(|w| widget(w, 0, None))),
+            Expression::FuncCall(flatten) if flatten.name.name.as_str() == "flatten" => {
+                let Some(Expression::ForExpr(each)) = flatten.args.first() else {
+                    panic!("flatten of something else than a for expression");
+                };
+                let var = each.value_var.as_str();
+                let cond = each.cond_expr.as_ref().map(text).unwrap_or_default();
+                let Expression::Array(section) = &each.value_expr else {
+                    panic!("a section is a list of widgets");
+                };
+                for (i, name) in names.iter().enumerate() {
+                    let lb = load_balanced.contains(name);
+                    let included = match cond.as_str() {
+                        "" => true,
+                        c if c.starts_with('!') => !lb,
+                        _ => lb,
+                    };
+                    if included {
+                        let i = u64::try_from(i).unwrap();
+                        out.extend(section.iter().map(|w| widget(w, i, Some((var, name)))));
+                    }
+                }
+            }
+            other => panic!("widgets part {}", text(other)),
+        }
+    }
+    out
+}
+
+/// Each dashboard of `platform` as Terraform would create it: name (`this` or the service
+/// dashboard's number) and widgets.
+fn dashboards(tree: &Tree, platform: &Platform) -> Vec<(String, Vec<Widget>)> {
+    let main = parse(tree, "modules/observability/main.tf");
+    let mut services: Vec<String> = platform
+        .ecs
         .iter()
-        .map(|w| Widget {
-            kind: match field(w, "type") {
-                Some(Expression::String(s)) => s.clone(),
-                other => panic!("widget type {other:?}"),
-            },
-            x: number(field(w, "x")),
-            y: number(field(w, "y")),
-            width: number(field(w, "width")),
-            height: number(field(w, "height")),
-            properties: field(w, "properties").map(text).unwrap_or_default(),
-        })
+        .flat_map(|e| e.services.keys().cloned())
+        .collect();
+    services.sort();
+    let load_balanced: Vec<String> = platform
+        .ecs
+        .iter()
+        .flat_map(|e| e.services.iter())
+        .filter(|(_, s)| s.port.is_some())
+        .map(|(n, _)| n.clone())
+        .collect();
+    let pools: Vec<String> = platform
+        .eks
+        .iter()
+        .flat_map(|e| e.node_pools.keys().cloned())
+        .collect();
+    let mut out = Vec::new();
+    for dashboard in blocks(&main, "resource", "aws_cloudwatch_dashboard") {
+        let body = attr(dashboard.body(), "dashboard_body").expect("a dashboard body");
+        match dashboard.labels()[1].as_str() {
+            "this" => out.push(("this".to_string(), expand(body, &pools, &[]))),
+            "services" => {
+                for (n, page) in services.chunks(50).enumerate() {
+                    out.push(((n + 1).to_string(), expand(body, page, &load_balanced)));
+                }
+            }
+            other => panic!("dashboard {other}"),
+        }
+    }
+    out
+}
+
+/// Every widget of every dashboard of the complete example.
+fn dashboard_widgets(tree: &Tree, platform: &Platform) -> Vec<Widget> {
+    dashboards(tree, platform)
+        .into_iter()
+        .flat_map(|(_, widgets)| widgets)
         .collect()
 }
 
@@ -321,8 +419,24 @@ fn alarm_thresholds_come_from_the_spec() {
 
 #[test]
 fn dashboard_widgets_stay_on_the_grid_and_never_overlap() {
-    let tree = render(&platform_example::platform());
-    let widgets = dashboard_widgets(&tree);
+    let mut platform = platform_example::platform();
+    // More than one service dashboard, with services of both kinds on each.
+    let ecs = platform.ecs.as_mut().unwrap();
+    for i in 0..60 {
+        let from = if i % 2 == 0 { "api" } else { "worker" };
+        let svc = ecs.services[from].clone();
+        ecs.services.insert(format!("svc{i:02}"), svc);
+    }
+    let tree = render(&platform);
+    let all = dashboards(&tree, &platform);
+    assert_eq!(all.len(), 3, "the overview and two service dashboards");
+    for (name, widgets) in all {
+        assert!(widgets.len() <= 500, "dashboard {name}: CloudWatch's limit");
+        grid_check(&name, &widgets);
+    }
+}
+
+fn grid_check(name: &str, widgets: &[Widget]) {
     for (i, a) in widgets.iter().enumerate() {
         assert!(a.width >= 1 && a.height >= 1);
         assert!(
@@ -335,7 +449,7 @@ fn dashboard_widgets_stay_on_the_grid_and_never_overlap() {
                 || b.x + b.width <= a.x
                 || a.y + a.height <= b.y
                 || b.y + b.height <= a.y;
-            assert!(apart, "widgets {i} and {j} overlap");
+            assert!(apart, "{name}: widgets {i} and {j} overlap");
         }
     }
 }
@@ -344,7 +458,7 @@ fn dashboard_widgets_stay_on_the_grid_and_never_overlap() {
 fn dashboard_has_a_header_row_and_graphs_for_every_service_and_node_pool() {
     let platform = platform_example::platform();
     let tree = render(&platform);
-    let widgets = dashboard_widgets(&tree);
+    let widgets = dashboard_widgets(&tree, &platform);
     let header = |name: &str| {
         widgets
             .iter()
@@ -384,8 +498,10 @@ fn dashboard_has_a_header_row_and_graphs_for_every_service_and_node_pool() {
 
 #[test]
 fn without_services_the_dashboard_is_the_environment_header_and_alarms_go_to_every_address() {
-    let tree = render_example("observability-alarms.yaml");
-    let widgets = dashboard_widgets(&tree);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/observability-alarms.yaml");
+    let platform = iacgen::spec::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
+    let tree = render(&platform);
+    let widgets = dashboard_widgets(&tree, &platform);
     assert_eq!(widgets.len(), 1);
     assert_eq!((widgets[0].kind.as_str(), widgets[0].width), ("text", 24));
 

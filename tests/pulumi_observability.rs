@@ -340,18 +340,23 @@ fn dashboard_widgets_stay_on_the_grid_and_never_overlap() {
     let report = watched_report(&tools);
     for env in platform.env_names() {
         let dashboards = observed(report, env, DASHBOARD);
-        let widgets = dashboard_widgets(dashboards[0]);
-        assert!(widgets.len() > 1);
-        for (i, a) in widgets.iter().enumerate() {
-            let [x, y, w, h] = geometry(a);
-            assert!(
-                w >= 1 && h >= 1 && x + w <= 24,
-                "{env}: widget {i} leaves the grid"
-            );
-            for (j, b) in widgets.iter().enumerate().skip(i + 1) {
-                let [x2, y2, w2, h2] = geometry(b);
-                let apart = x + w <= x2 || x2 + w2 <= x || y + h <= y2 || y2 + h2 <= y;
-                assert!(apart, "{env}: widgets {i} and {j} overlap");
+        assert!(
+            dashboards.len() > 1,
+            "{env}: an overview and a service dashboard"
+        );
+        for widgets in dashboards.into_iter().map(dashboard_widgets) {
+            assert!(widgets.len() > 1);
+            for (i, a) in widgets.iter().enumerate() {
+                let [x, y, w, h] = geometry(a);
+                assert!(
+                    w >= 1 && h >= 1 && x + w <= 24,
+                    "{env}: widget {i} leaves the grid"
+                );
+                for (j, b) in widgets.iter().enumerate().skip(i + 1) {
+                    let [x2, y2, w2, h2] = geometry(b);
+                    let apart = x + w <= x2 || x2 + w2 <= x || y + h <= y2 || y2 + h2 <= y;
+                    assert!(apart, "{env}: widgets {i} and {j} overlap");
+                }
             }
         }
     }
@@ -383,7 +388,11 @@ fn dashboard_graphs_show_the_alarmed_metrics_and_thresholds() {
             })
             .map(|v| v.as_str().unwrap_or_default().to_string())
             .collect();
-        let widgets = dashboard_widgets(observed(report, env, DASHBOARD)[0]);
+        // The overview and the service dashboards together.
+        let widgets: Vec<Value> = observed(report, env, DASHBOARD)
+            .into_iter()
+            .flat_map(dashboard_widgets)
+            .collect();
         let mut graphed = BTreeSet::new();
         for widget in &widgets {
             let properties = &widget["properties"];
@@ -491,17 +500,37 @@ fn dashboard_widgets_are_the_terraform_modules() {
     else {
         panic!("dashboard_body is not jsonencode(...)")
     };
-    let terraform: Vec<Value> = literal(&call.args[0])["widgets"]
+    // The overview's widgets at fixed places: the first list of `concat(...)`; the repeated
+    // sections are `for` expressions, compared through what they draw in the test above.
+    let widgets = call.args.first().and_then(|a| match a {
+        Expression::Object(o) => o
+            .iter()
+            .find(|(k, _)| matches!(k, hcl::ObjectKey::Identifier(i) if i.as_str() == "widgets"))
+            .map(|(_, v)| v.clone()),
+        _ => None,
+    });
+    let fixed = match widgets {
+        Some(Expression::FuncCall(concat)) => concat.args.first().cloned(),
+        other => other,
+    };
+    let terraform: Vec<Value> = fixed
+        .map(|f| literal(&f))
+        .unwrap_or(Value::Null)
         .as_array()
         .into_iter()
         .flatten()
         .map(shape)
         .collect();
+    assert!(
+        !terraform.is_empty(),
+        "the overview has widgets at fixed places"
+    );
 
     let report = watched_report(&tools);
     for env in platform.env_names() {
         let pulumi: Vec<Value> = dashboard_widgets(observed(report, env, DASHBOARD)[0])
             .iter()
+            .take(terraform.len())
             .map(shape)
             .collect();
         assert_eq!(pulumi, terraform, "{env}");

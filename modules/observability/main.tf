@@ -372,464 +372,432 @@ resource "aws_cloudwatch_event_target" "deployment_failed" {
   arn       = aws_sns_topic.alarms.arn
 }
 
+locals {
+  # Services on dashboards of 50 each, sorted by name: CloudWatch accepts at most 500
+  # widgets on a dashboard.
+  service_dashboards = chunklist(sort(keys(var.ecs_services)), 50)
+}
+
 resource "aws_cloudwatch_dashboard" "this" {
   dashboard_name = var.name
   dashboard_body = jsonencode({
-    widgets = [
-      {
-        type   = "text"
-        x      = 0
-        y      = 0
-        width  = 24
-        height = 2
-        properties = {
-          markdown = "# ${var.name}\nAlarms notify the SNS topic `${aws_sns_topic.alarms.name}`."
-        }
-      },
-      {
-        type   = "text"
-        x      = 0
-        y      = 2
-        width  = 24
-        height = 1
-        properties = {
-          markdown = "## ECS service api"
-        }
-      },
-      {
-        type   = "metric"
-        x      = 0
-        y      = 3
-        width  = 6
-        height = 6
-        properties = {
-          title   = "Requests and 5xx responses"
-          region  = data.aws_region.current.region
-          view    = "timeSeries"
-          stacked = false
-          period  = 60
-          metrics = [
-            [
-              "AWS/ApplicationELB",
-              "RequestCount",
-              "LoadBalancer",
-              var.load_balancers["api"].alb_arn_suffix,
-              {
-                stat  = "Sum"
-                label = "Requests"
-              },
-            ],
-            [
-              "AWS/ApplicationELB",
-              "HTTPCode_Target_5XX_Count",
-              "LoadBalancer",
-              var.load_balancers["api"].alb_arn_suffix,
-              "TargetGroup",
-              var.load_balancers["api"].target_group_arn_suffix,
-              {
-                stat  = "Sum"
-                label = "Target 5xx"
-              },
-            ],
-            [
-              "AWS/ApplicationELB",
-              "HTTPCode_ELB_5XX_Count",
-              "LoadBalancer",
-              var.load_balancers["api"].alb_arn_suffix,
-              {
-                stat  = "Sum"
-                label = "Load balancer 5xx"
-              },
-            ],
-          ]
-        }
-      },
-      {
-        type   = "metric"
-        x      = 6
-        y      = 3
-        width  = 6
-        height = 6
-        properties = {
-          title   = "Target response time, p99 (s)"
-          region  = data.aws_region.current.region
-          view    = "timeSeries"
-          stacked = false
-          period  = 60
-          metrics = [
-            [
-              "AWS/ApplicationELB",
-              "TargetResponseTime",
-              "LoadBalancer",
-              var.load_balancers["api"].alb_arn_suffix,
-              "TargetGroup",
-              var.load_balancers["api"].target_group_arn_suffix,
-              {
-                stat  = "p99"
-                label = "p99"
-              },
-            ],
-          ]
-          annotations = {
-            horizontal = [
-              {
-                label = "Alarm threshold"
-                value = var.alarm_latency_p99_seconds
-              },
-            ]
+    widgets = concat(
+      [
+        {
+          type   = "text"
+          x      = 0
+          y      = 0
+          width  = 24
+          height = 2
+          properties = {
+            markdown = "# ${var.name}\nAlarms notify the SNS topic `${aws_sns_topic.alarms.name}`."
           }
-        }
-      },
-      {
-        type   = "metric"
-        x      = 12
-        y      = 3
-        width  = 6
-        height = 6
-        properties = {
-          title   = "CPU utilization (%)"
-          region  = data.aws_region.current.region
-          view    = "timeSeries"
-          stacked = false
-          period  = 60
-          metrics = [
-            [
-              "AWS/ECS",
-              "CPUUtilization",
-              "ClusterName",
-              var.ecs_cluster_name,
-              "ServiceName",
-              var.ecs_services["api"],
-              {
-                stat  = "Average"
-                label = "CPU"
-              },
-            ],
-          ]
-          annotations = {
-            horizontal = [
-              {
-                label = "Alarm threshold"
-                value = var.alarm_cpu_percent
-              },
-            ]
+        },
+        {
+          type   = "text"
+          x      = 0
+          y      = 2
+          width  = 24
+          height = 3
+          properties = {
+            markdown = "## ECS services\nOne dashboard per 50 services, sorted by name: ${join(" · ", [for n, services in local.service_dashboards : "[${services[0]} to ${services[length(services) - 1]}](#dashboards:name=${var.name}-services-${n + 1})"])}"
           }
-          yAxis = {
-            left = {
-              min = 0
-              max = 100
+        },
+      ],
+      flatten([
+        for i, pool in sort(keys(var.node_pools)) : [
+          {
+            type   = "text"
+            x      = 0
+            y      = 5 + 7 * i
+            width  = 24
+            height = 1
+            properties = {
+              markdown = "## EKS node pool ${pool} (cluster ${var.eks_cluster_name})"
             }
-          }
-        }
-      },
-      {
-        type   = "metric"
-        x      = 18
-        y      = 3
-        width  = 6
-        height = 6
-        properties = {
-          title   = "Memory utilization (%)"
-          region  = data.aws_region.current.region
-          view    = "timeSeries"
-          stacked = false
-          period  = 60
-          metrics = [
-            [
-              "AWS/ECS",
-              "MemoryUtilization",
-              "ClusterName",
-              var.ecs_cluster_name,
-              "ServiceName",
-              var.ecs_services["api"],
-              {
-                stat  = "Average"
-                label = "Memory"
-              },
-            ],
-          ]
-          annotations = {
-            horizontal = [
-              {
-                label = "Alarm threshold"
-                value = var.alarm_memory_percent
-              },
-            ]
-          }
-          yAxis = {
-            left = {
-              min = 0
-              max = 100
+          },
+          {
+            type   = "metric"
+            x      = 0
+            y      = 6 + 7 * i
+            width  = 12
+            height = 6
+            properties = {
+              title   = "Node CPU utilization (%)"
+              region  = data.aws_region.current.region
+              view    = "timeSeries"
+              stacked = false
+              period  = 60
+              metrics = [
+                [
+                  "AWS/EC2",
+                  "CPUUtilization",
+                  "AutoScalingGroupName",
+                  var.node_pools[pool],
+                  {
+                    stat  = "Average"
+                    label = "CPU"
+                  },
+                ],
+              ]
+              annotations = {
+                horizontal = [
+                  {
+                    label = "Alarm threshold"
+                    value = var.alarm_cpu_percent
+                  },
+                ]
+              }
+              yAxis = {
+                left = {
+                  min = 0
+                  max = 100
+                }
+              }
             }
-          }
-        }
-      },
-      {
-        type   = "text"
-        x      = 0
-        y      = 9
-        width  = 24
-        height = 1
-        properties = {
-          markdown = "## ECS service worker"
-        }
-      },
-      {
-        type   = "metric"
-        x      = 0
-        y      = 10
-        width  = 12
-        height = 6
-        properties = {
-          title   = "CPU utilization (%)"
-          region  = data.aws_region.current.region
-          view    = "timeSeries"
-          stacked = false
-          period  = 60
-          metrics = [
-            [
-              "AWS/ECS",
-              "CPUUtilization",
-              "ClusterName",
-              var.ecs_cluster_name,
-              "ServiceName",
-              var.ecs_services["worker"],
-              {
-                stat  = "Average"
-                label = "CPU"
-              },
-            ],
-          ]
-          annotations = {
-            horizontal = [
-              {
-                label = "Alarm threshold"
-                value = var.alarm_cpu_percent
-              },
-            ]
-          }
-          yAxis = {
-            left = {
-              min = 0
-              max = 100
+          },
+          {
+            type   = "metric"
+            x      = 12
+            y      = 6 + 7 * i
+            width  = 12
+            height = 6
+            properties = {
+              title   = "Node network (bytes)"
+              region  = data.aws_region.current.region
+              view    = "timeSeries"
+              stacked = false
+              period  = 60
+              metrics = [
+                [
+                  "AWS/EC2",
+                  "NetworkIn",
+                  "AutoScalingGroupName",
+                  var.node_pools[pool],
+                  {
+                    stat  = "Sum"
+                    label = "In"
+                  },
+                ],
+                [
+                  "AWS/EC2",
+                  "NetworkOut",
+                  "AutoScalingGroupName",
+                  var.node_pools[pool],
+                  {
+                    stat  = "Sum"
+                    label = "Out"
+                  },
+                ],
+              ]
             }
+          },
+        ]
+      ]),
+    )
+  })
+}
+
+resource "aws_cloudwatch_dashboard" "services" {
+  for_each = { for n, services in local.service_dashboards : tostring(n + 1) => services }
+
+  dashboard_name = "${var.name}-services-${each.key}"
+  dashboard_body = jsonencode({
+    widgets = concat(
+      [
+        {
+          type   = "text"
+          x      = 0
+          y      = 0
+          width  = 24
+          height = 2
+          properties = {
+            markdown = "# ${var.name}: ECS services, dashboard ${each.key}\nBack to the [overview](#dashboards:name=${var.name}). Alarms notify the SNS topic `${aws_sns_topic.alarms.name}`."
           }
-        }
-      },
-      {
-        type   = "metric"
-        x      = 12
-        y      = 10
-        width  = 12
-        height = 6
-        properties = {
-          title   = "Memory utilization (%)"
-          region  = data.aws_region.current.region
-          view    = "timeSeries"
-          stacked = false
-          period  = 60
-          metrics = [
-            [
-              "AWS/ECS",
-              "MemoryUtilization",
-              "ClusterName",
-              var.ecs_cluster_name,
-              "ServiceName",
-              var.ecs_services["worker"],
-              {
-                stat  = "Average"
-                label = "Memory"
-              },
-            ],
-          ]
-          annotations = {
-            horizontal = [
-              {
-                label = "Alarm threshold"
-                value = var.alarm_memory_percent
-              },
-            ]
-          }
-          yAxis = {
-            left = {
-              min = 0
-              max = 100
+        },
+      ],
+      flatten([
+        for i, service in each.value : [
+          {
+            type   = "text"
+            x      = 0
+            y      = 2 + 7 * i
+            width  = 24
+            height = 1
+            properties = {
+              markdown = "## ECS service ${service}"
             }
-          }
-        }
-      },
-      {
-        type   = "text"
-        x      = 0
-        y      = 16
-        width  = 24
-        height = 1
-        properties = {
-          markdown = "## EKS node pool apps (cluster ${var.eks_cluster_name})"
-        }
-      },
-      {
-        type   = "metric"
-        x      = 0
-        y      = 17
-        width  = 12
-        height = 6
-        properties = {
-          title   = "Node CPU utilization (%)"
-          region  = data.aws_region.current.region
-          view    = "timeSeries"
-          stacked = false
-          period  = 60
-          metrics = [
-            [
-              "AWS/EC2",
-              "CPUUtilization",
-              "AutoScalingGroupName",
-              var.node_pools["apps"],
-              {
-                stat  = "Average"
-                label = "CPU"
-              },
-            ],
-          ]
-          annotations = {
-            horizontal = [
-              {
-                label = "Alarm threshold"
-                value = var.alarm_cpu_percent
-              },
-            ]
-          }
-          yAxis = {
-            left = {
-              min = 0
-              max = 100
+          },
+          {
+            type   = "metric"
+            x      = 0
+            y      = 3 + 7 * i
+            width  = 6
+            height = 6
+            properties = {
+              title   = "Requests and 5xx responses"
+              region  = data.aws_region.current.region
+              view    = "timeSeries"
+              stacked = false
+              period  = 60
+              metrics = [
+                [
+                  "AWS/ApplicationELB",
+                  "RequestCount",
+                  "LoadBalancer",
+                  var.load_balancers[service].alb_arn_suffix,
+                  {
+                    stat  = "Sum"
+                    label = "Requests"
+                  },
+                ],
+                [
+                  "AWS/ApplicationELB",
+                  "HTTPCode_Target_5XX_Count",
+                  "LoadBalancer",
+                  var.load_balancers[service].alb_arn_suffix,
+                  "TargetGroup",
+                  var.load_balancers[service].target_group_arn_suffix,
+                  {
+                    stat  = "Sum"
+                    label = "Target 5xx"
+                  },
+                ],
+                [
+                  "AWS/ApplicationELB",
+                  "HTTPCode_ELB_5XX_Count",
+                  "LoadBalancer",
+                  var.load_balancers[service].alb_arn_suffix,
+                  {
+                    stat  = "Sum"
+                    label = "Load balancer 5xx"
+                  },
+                ],
+              ]
             }
-          }
-        }
-      },
-      {
-        type   = "metric"
-        x      = 12
-        y      = 17
-        width  = 12
-        height = 6
-        properties = {
-          title   = "Node network (bytes)"
-          region  = data.aws_region.current.region
-          view    = "timeSeries"
-          stacked = false
-          period  = 60
-          metrics = [
-            [
-              "AWS/EC2",
-              "NetworkIn",
-              "AutoScalingGroupName",
-              var.node_pools["apps"],
-              {
-                stat  = "Sum"
-                label = "In"
-              },
-            ],
-            [
-              "AWS/EC2",
-              "NetworkOut",
-              "AutoScalingGroupName",
-              var.node_pools["apps"],
-              {
-                stat  = "Sum"
-                label = "Out"
-              },
-            ],
-          ]
-        }
-      },
-      {
-        type   = "text"
-        x      = 0
-        y      = 23
-        width  = 24
-        height = 1
-        properties = {
-          markdown = "## EKS node pool system (cluster ${var.eks_cluster_name})"
-        }
-      },
-      {
-        type   = "metric"
-        x      = 0
-        y      = 24
-        width  = 12
-        height = 6
-        properties = {
-          title   = "Node CPU utilization (%)"
-          region  = data.aws_region.current.region
-          view    = "timeSeries"
-          stacked = false
-          period  = 60
-          metrics = [
-            [
-              "AWS/EC2",
-              "CPUUtilization",
-              "AutoScalingGroupName",
-              var.node_pools["system"],
-              {
-                stat  = "Average"
-                label = "CPU"
-              },
-            ],
-          ]
-          annotations = {
-            horizontal = [
-              {
-                label = "Alarm threshold"
-                value = var.alarm_cpu_percent
-              },
-            ]
-          }
-          yAxis = {
-            left = {
-              min = 0
-              max = 100
+          },
+          {
+            type   = "metric"
+            x      = 6
+            y      = 3 + 7 * i
+            width  = 6
+            height = 6
+            properties = {
+              title   = "Target response time, p99 (s)"
+              region  = data.aws_region.current.region
+              view    = "timeSeries"
+              stacked = false
+              period  = 60
+              metrics = [
+                [
+                  "AWS/ApplicationELB",
+                  "TargetResponseTime",
+                  "LoadBalancer",
+                  var.load_balancers[service].alb_arn_suffix,
+                  "TargetGroup",
+                  var.load_balancers[service].target_group_arn_suffix,
+                  {
+                    stat  = "p99"
+                    label = "p99"
+                  },
+                ],
+              ]
+              annotations = {
+                horizontal = [
+                  {
+                    label = "Alarm threshold"
+                    value = var.alarm_latency_p99_seconds
+                  },
+                ]
+              }
             }
-          }
-        }
-      },
-      {
-        type   = "metric"
-        x      = 12
-        y      = 24
-        width  = 12
-        height = 6
-        properties = {
-          title   = "Node network (bytes)"
-          region  = data.aws_region.current.region
-          view    = "timeSeries"
-          stacked = false
-          period  = 60
-          metrics = [
-            [
-              "AWS/EC2",
-              "NetworkIn",
-              "AutoScalingGroupName",
-              var.node_pools["system"],
-              {
-                stat  = "Sum"
-                label = "In"
-              },
-            ],
-            [
-              "AWS/EC2",
-              "NetworkOut",
-              "AutoScalingGroupName",
-              var.node_pools["system"],
-              {
-                stat  = "Sum"
-                label = "Out"
-              },
-            ],
-          ]
-        }
-      },
-    ]
+          },
+          {
+            type   = "metric"
+            x      = 12
+            y      = 3 + 7 * i
+            width  = 6
+            height = 6
+            properties = {
+              title   = "CPU utilization (%)"
+              region  = data.aws_region.current.region
+              view    = "timeSeries"
+              stacked = false
+              period  = 60
+              metrics = [
+                [
+                  "AWS/ECS",
+                  "CPUUtilization",
+                  "ClusterName",
+                  var.ecs_cluster_name,
+                  "ServiceName",
+                  var.ecs_services[service],
+                  {
+                    stat  = "Average"
+                    label = "CPU"
+                  },
+                ],
+              ]
+              annotations = {
+                horizontal = [
+                  {
+                    label = "Alarm threshold"
+                    value = var.alarm_cpu_percent
+                  },
+                ]
+              }
+              yAxis = {
+                left = {
+                  min = 0
+                  max = 100
+                }
+              }
+            }
+          },
+          {
+            type   = "metric"
+            x      = 18
+            y      = 3 + 7 * i
+            width  = 6
+            height = 6
+            properties = {
+              title   = "Memory utilization (%)"
+              region  = data.aws_region.current.region
+              view    = "timeSeries"
+              stacked = false
+              period  = 60
+              metrics = [
+                [
+                  "AWS/ECS",
+                  "MemoryUtilization",
+                  "ClusterName",
+                  var.ecs_cluster_name,
+                  "ServiceName",
+                  var.ecs_services[service],
+                  {
+                    stat  = "Average"
+                    label = "Memory"
+                  },
+                ],
+              ]
+              annotations = {
+                horizontal = [
+                  {
+                    label = "Alarm threshold"
+                    value = var.alarm_memory_percent
+                  },
+                ]
+              }
+              yAxis = {
+                left = {
+                  min = 0
+                  max = 100
+                }
+              }
+            }
+          },
+        ]
+        if contains(keys(var.load_balancers), service)
+      ]),
+      flatten([
+        for i, service in each.value : [
+          {
+            type   = "text"
+            x      = 0
+            y      = 2 + 7 * i
+            width  = 24
+            height = 1
+            properties = {
+              markdown = "## ECS service ${service}"
+            }
+          },
+          {
+            type   = "metric"
+            x      = 0
+            y      = 3 + 7 * i
+            width  = 12
+            height = 6
+            properties = {
+              title   = "CPU utilization (%)"
+              region  = data.aws_region.current.region
+              view    = "timeSeries"
+              stacked = false
+              period  = 60
+              metrics = [
+                [
+                  "AWS/ECS",
+                  "CPUUtilization",
+                  "ClusterName",
+                  var.ecs_cluster_name,
+                  "ServiceName",
+                  var.ecs_services[service],
+                  {
+                    stat  = "Average"
+                    label = "CPU"
+                  },
+                ],
+              ]
+              annotations = {
+                horizontal = [
+                  {
+                    label = "Alarm threshold"
+                    value = var.alarm_cpu_percent
+                  },
+                ]
+              }
+              yAxis = {
+                left = {
+                  min = 0
+                  max = 100
+                }
+              }
+            }
+          },
+          {
+            type   = "metric"
+            x      = 12
+            y      = 3 + 7 * i
+            width  = 12
+            height = 6
+            properties = {
+              title   = "Memory utilization (%)"
+              region  = data.aws_region.current.region
+              view    = "timeSeries"
+              stacked = false
+              period  = 60
+              metrics = [
+                [
+                  "AWS/ECS",
+                  "MemoryUtilization",
+                  "ClusterName",
+                  var.ecs_cluster_name,
+                  "ServiceName",
+                  var.ecs_services[service],
+                  {
+                    stat  = "Average"
+                    label = "Memory"
+                  },
+                ],
+              ]
+              annotations = {
+                horizontal = [
+                  {
+                    label = "Alarm threshold"
+                    value = var.alarm_memory_percent
+                  },
+                ]
+              }
+              yAxis = {
+                left = {
+                  min = 0
+                  max = 100
+                }
+              }
+            }
+          },
+        ]
+        if !contains(keys(var.load_balancers), service)
+      ]),
+    )
   })
 }

@@ -60,6 +60,40 @@ pub fn component(platform: &Platform, built: &[Component]) -> Option<Component> 
                 "child",
             ),
         ));
+        if !watched.services.is_empty() {
+            init.push(Stmt::For {
+                target: "number, services".to_string(),
+                iter: call(
+                    name("enumerate"),
+                    vec![
+                        call(name(dashboard::PAGES_FUNCTION), vec![name("args")], vec![]),
+                        py::int(1),
+                    ],
+                    vec![],
+                ),
+                body: vec![Stmt::Expr(resource(
+                    "aws.cloudwatch.Dashboard",
+                    tpl("{name}-services-{number}"),
+                    vec![
+                        ("dashboard_name", tpl("{name}-services-{number}")),
+                        (
+                            "dashboard_body",
+                            call(
+                                name(dashboard::SERVICES_FUNCTION),
+                                vec![
+                                    name("args"),
+                                    name("number"),
+                                    name("services"),
+                                    path("self.alarm_topic.name"),
+                                ],
+                                vec![],
+                            ),
+                        ),
+                    ],
+                    "child",
+                ))],
+            });
+        }
     }
 
     let mut outputs = vec![("alarm_topic_arn".to_string(), path("self.alarm_topic.arn"))];
@@ -74,7 +108,7 @@ pub fn component(platform: &Platform, built: &[Component]) -> Option<Component> 
     let class = component::class("Observability", class_doc(&watched), init);
     let mut body = vec![Stmt::Class(class)];
     if obs.dashboard {
-        body.push(dashboard::function(&watched));
+        body.extend(dashboard::functions(&watched));
     }
     Some(Component {
         module: "observability".to_string(),
@@ -86,7 +120,8 @@ pub fn component(platform: &Platform, built: &[Component]) -> Option<Component> 
         summary: format!(
             "Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions), \
              golden-signal CloudWatch alarms for every service and node pool, and the \
-             environment's CloudWatch dashboard (the counterpart of the Terraform module \
+             environment's CloudWatch dashboards (an overview, and one per 50 services; the \
+             counterpart of the Terraform module \
              modules/observability). {}{}",
             crate::observability::who_is_notified(platform),
             crate::observability::failed_deployments_note(&watched)

@@ -79,11 +79,13 @@ pub enum Op {
     Eq,
     NotEq,
     Add,
+    Mul,
     LtE,
     Lt,
     Gt,
     Is,
     IsNot,
+    In,
     NotIn,
 }
 
@@ -95,11 +97,13 @@ impl Op {
             Op::Eq => "==",
             Op::NotEq => "!=",
             Op::Add => "+",
+            Op::Mul => "*",
             Op::LtE => "<=",
             Op::Lt => "<",
             Op::Gt => ">",
             Op::Is => "is",
             Op::IsNot => "is not",
+            Op::In => "in",
             Op::NotIn => "not in",
         }
     }
@@ -108,8 +112,17 @@ impl Op {
         match self {
             Op::Or => 1,
             Op::And => 2,
-            Op::Eq | Op::NotEq | Op::LtE | Op::Lt | Op::Gt | Op::Is | Op::IsNot | Op::NotIn => 4,
+            Op::Eq
+            | Op::NotEq
+            | Op::LtE
+            | Op::Lt
+            | Op::Gt
+            | Op::Is
+            | Op::IsNot
+            | Op::In
+            | Op::NotIn => 4,
             Op::Add => 5,
+            Op::Mul => 6,
         }
     }
 }

@@ -92,13 +92,63 @@ pub(crate) struct ResourceConfig {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Roots {
     names: BTreeSet<String>,
+    /// For `var`, `local` and `module`: the attributes referred to (`var.x` → `x`), so that a
+    /// context holds only those. A root in `whole` is used otherwise too (`var` alone, an
+    /// index): it needs all of its attributes.
+    members: BTreeMap<String, BTreeSet<String>>,
+    whole: BTreeSet<String>,
     /// An expression this walker does not know: assume it may refer to anything.
     all: bool,
 }
 
+/// The roots whose attributes [`Roots::members`] narrows down: the ones with many attributes in
+/// a root module of many services (variables, module calls), where putting all of them in
+/// every call's context made `plan` quadratic.
+const NARROWED: [&str; 3] = ["var", "local", "module"];
+
 impl Roots {
     pub fn contains(&self, name: &str) -> bool {
         self.all || self.names.contains(name)
+    }
+
+    /// The only attributes of `root` referred to, or `None` when it may need all of them.
+    pub fn members(&self, root: &str) -> Option<&BTreeSet<String>> {
+        if self.all || self.whole.contains(root) {
+            return None;
+        }
+        self.members.get(root)
+    }
+
+    /// What a resource's arguments refer to, its `for_each` and `count` left out: what each
+    /// instance needs (`each` aside) once the instances are known.
+    pub fn of_arguments(resource: &ResourceConfig) -> Roots {
+        let mut roots = Roots::default();
+        for (_, expr) in &resource.attrs {
+            roots.expr(expr);
+        }
+        for block in &resource.blocks {
+            roots.body(block.body());
+        }
+        roots
+    }
+
+    /// What one expression refers to.
+    pub fn of_expr(expr: &Expression) -> Roots {
+        let mut roots = Roots::default();
+        roots.expr(expr);
+        roots
+    }
+
+    /// What a module call's arguments refer to.
+    pub fn of_call(call: &ModuleCall) -> Roots {
+        let mut roots = Roots::default();
+        for (_, expr) in &call.inputs {
+            roots.expr(expr);
+        }
+        for expr in call.for_each.iter().chain(call.count.iter()) {
+            roots.expr(expr);
+        }
+        roots
     }
 
     /// Whether it refers to resources of `type_` (conservatively: `all` does not count, so that
@@ -115,6 +165,7 @@ impl Roots {
             | Expression::String(_) => {}
             Expression::Variable(v) => {
                 self.names.insert(v.to_string());
+                self.whole.insert(v.to_string());
             }
             Expression::Array(items) => items.iter().for_each(|e| self.expr(e)),
             Expression::Object(object) => {
@@ -130,7 +181,18 @@ impl Roots {
                 Err(_) => self.all = true,
             },
             Expression::Traversal(t) => {
-                self.expr(&t.expr);
+                match (&t.expr, t.operators.first()) {
+                    (Expression::Variable(v), Some(TraversalOperator::GetAttr(member)))
+                        if NARROWED.contains(&v.as_str()) =>
+                    {
+                        self.names.insert(v.to_string());
+                        self.members
+                            .entry(v.to_string())
+                            .or_default()
+                            .insert(member.to_string());
+                    }
+                    _ => self.expr(&t.expr),
+                }
                 for op in &t.operators {
                     if let TraversalOperator::Index(e) = op {
                         self.expr(e);

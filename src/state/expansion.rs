@@ -81,6 +81,7 @@ pub(crate) fn expand(
             Err(_) => {
                 return keys
                     .keys(expr, ctx, 0)
+                    .or_else(|| keys.keys_from_known_keys(expr, ctx))
                     .map(|keys| Expansion::ForEach(keys.into_iter().map(|k| (k, None)).collect()))
                     .ok_or_else(|| "its for_each is known only after apply".to_string());
             }
@@ -119,12 +120,71 @@ pub(crate) fn expand(
 /// Where the keys of a map come from when its values are not all known: Terraform knows that
 /// `for_each = { a = module.x.id }` has the key `a` before apply, and so does this.
 pub(crate) struct KeySource<'a> {
+    /// This module's variables whose values are known.
+    pub vars: &'a Map<String, Value>,
     /// Keys of this module's variables whose values are unknown.
     pub var_keys: &'a BTreeMap<String, Vec<String>>,
     pub locals: &'a [(String, Expression)],
 }
 
 impl KeySource<'_> {
+    /// The keys of a `for_each` computed from the keys of unknown maps alone, as Terraform
+    /// computes `chunklist(sort(keys(var.services)), 50)` before the services exist: the
+    /// expression is evaluated with every unknown value of those maps replaced by a stand-in,
+    /// once per stand-in (`null`, `""`, another string); keys that come out differently
+    /// depend on the values (`if v != ""`), and then nothing is known.
+    pub fn keys_from_known_keys(&self, expr: &Expression, ctx: &Context) -> Option<Vec<String>> {
+        if self.var_keys.is_empty() {
+            return None;
+        }
+        let stand_ins = [
+            Value::Null,
+            Value::String(String::new()),
+            Value::String("\u{1}unknown".to_string()),
+        ];
+        let mut found: Option<Vec<String>> = None;
+        for stand_in in stand_ins {
+            let keys = self.keys_with(expr, ctx, &stand_in)?;
+            match &found {
+                Some(before) if *before != keys => return None,
+                _ => found = Some(keys),
+            }
+        }
+        found
+    }
+
+    fn keys_with(&self, expr: &Expression, ctx: &Context, stand_in: &Value) -> Option<Vec<String>> {
+        let mut c = ctx.clone();
+        let mut vars = self.vars.clone();
+        for (name, keys) in self.var_keys {
+            let values = keys.iter().map(|k| (k.clone(), stand_in.clone())).collect();
+            vars.insert(name.clone(), Value::Object(values));
+        }
+        c.declare_var("var", Value::Object(vars));
+        let mut locals = Map::new();
+        for (name, e) in self.locals {
+            c.declare_var("local", Value::Object(locals.clone()));
+            if let Ok(value) = e.evaluate(&c) {
+                locals.insert(name.clone(), value);
+            }
+        }
+        c.declare_var("local", Value::Object(locals));
+        let mut keys: Vec<String> = match expr.evaluate(&c).ok()? {
+            Value::Object(map) => map.into_iter().map(|(k, _)| k).collect(),
+            Value::Array(items) => items
+                .into_iter()
+                .map(|item| match item {
+                    Value::String(s) => Some(s),
+                    _ => None,
+                })
+                .collect::<Option<_>>()?,
+            _ => return None,
+        };
+        keys.sort();
+        keys.dedup();
+        Some(keys)
+    }
+
     pub fn keys(&self, expr: &Expression, ctx: &Context, depth: usize) -> Option<Vec<String>> {
         if depth > 8 {
             return None;

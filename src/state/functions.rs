@@ -26,6 +26,7 @@ pub(crate) fn declare(ctx: &mut Context) {
         ("base64encode", base64encode),
         ("ceil", ceil),
         ("chomp", chomp),
+        ("chunklist", chunklist),
         ("cidrhost", cidrhost),
         ("cidrnetmask", cidrnetmask),
         ("cidrsubnet", cidrsubnet),
@@ -648,6 +649,27 @@ fn sort(args: FuncArgs) -> Result<Value> {
         .collect::<Result<Vec<_>>>()?;
     items.sort();
     Ok(Value::Array(items.into_iter().map(Value::String).collect()))
+}
+
+/// `chunklist(list, size)`: the list cut into lists of `size` (the last one shorter).
+fn chunklist(args: FuncArgs) -> Result<Value> {
+    arity(&args, 2, 2)?;
+    let items = list(&args[0])?;
+    let size = integer(&args[1])?;
+    if size < 0 {
+        return Err("chunklist size must not be negative".into());
+    }
+    if size == 0 {
+        // Terraform: a size of 0 gives the whole list as one chunk.
+        return Ok(Value::Array(vec![Value::Array(items.to_vec())]));
+    }
+    let size = usize::try_from(size).map_err(|_| "chunklist size out of range")?;
+    Ok(Value::Array(
+        items
+            .chunks(size)
+            .map(|chunk| Value::Array(chunk.to_vec()))
+            .collect(),
+    ))
 }
 
 fn slice(args: FuncArgs) -> Result<Value> {

@@ -207,6 +207,7 @@ impl Evaluator<'_> {
             return ModuleRun::default();
         };
         let keys = KeySource {
+            vars: &vars,
             var_keys: &var_keys,
             locals: &module.locals,
         };
@@ -218,11 +219,11 @@ impl Evaluator<'_> {
         // pass found so far; the first pass that changes nothing is the result.
         for _ in 0..MAX_PASSES {
             let before = scope.clone();
-            let ctx = Frame::new(dir, &vars, &scope, &data).context(None);
+            let frame = Frame::new(dir, &vars, &scope, &data);
             scope.locals = module
                 .locals
                 .iter()
-                .filter_map(|(name, expr)| expr.evaluate(&ctx).ok().map(|v| (name.clone(), v)))
+                .filter_map(|(name, expr)| frame.evaluate(expr).map(|v| (name.clone(), v)))
                 .collect();
             let mut instances = Vec::new();
             let mut unexpanded = Vec::new();
@@ -244,7 +245,10 @@ impl Evaluator<'_> {
                 };
             }
             for call in &module.calls {
-                let ctx = Frame::new(dir, &vars, &scope, &data).context(None);
+                // Only what the call refers to: a root of many services has many calls, each
+                // seeing all variables and module outputs would make this quadratic.
+                let roots = Roots::of_call(call);
+                let ctx = Frame::new(dir, &vars, &scope, &data).context(Some(&roots));
                 match self.call(
                     call,
                     path,
@@ -257,11 +261,11 @@ impl Evaluator<'_> {
                     None => scope.modules.shift_remove(&call.name),
                 };
             }
-            let ctx = Frame::new(dir, &vars, &scope, &data).context(None);
+            let frame = Frame::new(dir, &vars, &scope, &data);
             run.outputs = module
                 .outputs
                 .iter()
-                .filter_map(|(name, expr)| expr.evaluate(&ctx).ok().map(|v| (name.clone(), v)))
+                .filter_map(|(name, expr)| frame.evaluate(expr).map(|v| (name.clone(), v)))
                 .collect();
             run.instances = instances;
             run.unexpanded = unexpanded;
@@ -328,12 +332,13 @@ impl Evaluator<'_> {
     ) -> Option<Value> {
         let base = Address::managed(&resource.type_, &resource.name).in_module(path.clone());
         // Each instance gets a context of its own; with only what the resource refers to in it,
-        // that stays cheap however large the state attributes in scope are.
-        let mut ictx = frame.context(Some(&resource.roots));
+        // that stays cheap however large the state attributes in scope are. The map a
+        // `for_each` iterates is left out of it: every reference would copy it (`var.name`
+        // copies `var`), once per instance.
         let expansion = match expand(
             resource.for_each.as_ref(),
             resource.count.as_ref(),
-            &ictx,
+            &frame.context(Some(&resource.roots)),
             keys,
         ) {
             Ok(e) => e,
@@ -349,6 +354,7 @@ impl Evaluator<'_> {
             .for_each
             .as_ref()
             .and_then(|e| plain_resource(module, e));
+        let mut ictx = frame.context(Some(&Roots::of_arguments(resource)));
         let mut values = Vec::new();
         for (key, each, count) in expansion.instances() {
             // Declaring `each` or `count` again replaces the previous instance's.
@@ -506,18 +512,38 @@ impl<'a> Frame<'a> {
         }
     }
 
+    /// The value of one expression, evaluated with only what it refers to in its context: a
+    /// reference copies the whole object it starts from (`module.x.y` copies `module`), so a root
+    /// with an output per service would otherwise copy every service's outputs for each.
+    fn evaluate(&self, expr: &Expression) -> Option<Value> {
+        expr.evaluate(&self.context(Some(&Roots::of_expr(expr))))
+            .ok()
+    }
+
     /// An evaluation context with everything, or `only` the given roots.
     fn context(&self, only: Option<&Roots>) -> Context<'static> {
         let wanted = |name: &str| only.is_none_or(|r| r.contains(name));
+        // The attributes of `root` that are wanted: only those referred to, when known.
+        let narrowed = |root: &str, all: &Map<String, Value>| -> Value {
+            match only.and_then(|r| r.members(root)) {
+                Some(members) => Value::Object(
+                    members
+                        .iter()
+                        .filter_map(|m| all.get(m).map(|v| (m.clone(), v.clone())))
+                        .collect(),
+                ),
+                None => Value::Object(all.clone()),
+            }
+        };
         let mut ctx = base_context();
         if wanted("var") {
-            ctx.declare_var("var", Value::Object(self.vars.clone()));
+            ctx.declare_var("var", narrowed("var", self.vars));
         }
         if wanted("local") {
-            ctx.declare_var("local", Value::Object(self.scope.locals.clone()));
+            ctx.declare_var("local", narrowed("local", &self.scope.locals));
         }
         if wanted("module") {
-            ctx.declare_var("module", Value::Object(self.scope.modules.clone()));
+            ctx.declare_var("module", narrowed("module", &self.scope.modules));
         }
         if wanted("data") {
             ctx.declare_var("data", self.data.clone());

@@ -16,7 +16,7 @@ use crate::model::{Alarms, Platform};
 use crate::observability::Watched;
 use crate::observability::dashboard::{self, Json, Value};
 use hcl::Identifier;
-use hcl::expr::{FuncCall, Traversal};
+use hcl::expr::{ForExpr, FuncCall, Traversal};
 use std::collections::BTreeMap;
 
 /// The name of the root's `module` block for an ECS service (the ecs-service contract).
@@ -43,7 +43,7 @@ pub fn module(platform: &Platform) -> Option<Module> {
         main = main.extend(failed_deployments());
     }
     if obs.dashboard {
-        main = main.block(dashboard(&watched));
+        main = main.extend(dashboards(&watched));
     }
 
     let mut outputs = vec![Output::new(
@@ -66,7 +66,7 @@ pub fn module(platform: &Platform) -> Option<Module> {
         summary: format!(
             "Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions), \
              golden-signal CloudWatch alarms for every service and node pool, and the \
-             environment's CloudWatch dashboard. {}{}",
+             environment's CloudWatch dashboards (an overview, and one per 50 services). {}{}",
             crate::observability::who_is_notified(platform),
             crate::observability::failed_deployments_note(&watched)
         ),
@@ -486,31 +486,108 @@ fn alarms(watched: &Watched) -> Body {
     Body::new().blocks(alarms.into_iter().map(Alarm::into_block))
 }
 
-/// `var.<map>["<key>"]` followed by attributes, built as a traversal so the key is escaped.
-fn var_entry(map: &str, key: &str, attrs: &[&str]) -> Expr {
+/// `var.<map>[<at>]` followed by attributes: the entry of a map input at a loop's name.
+fn var_entry(map: &str, at: &str, attrs: &[&str]) -> Expr {
     let mut builder = Traversal::builder(variable("var"))
         .attr(Identifier::unchecked(map))
-        .index(s(key));
+        .index(variable(at));
     for attr in attrs {
         builder = builder.attr(Identifier::unchecked(*attr));
     }
     Expr::Traversal(Box::new(builder.build()))
 }
 
-/// The dashboard body as HCL: `jsonencode` of the neutral description.
-fn dashboard(watched: &Watched) -> crate::hcl::Block {
-    let body = Expr::FuncCall(Box::new(
-        FuncCall::builder("jsonencode")
-            .arg(json(dashboard::body(watched)))
-            .build(),
-    ));
-    resource(
+/// The dashboards: the overview (`this`, named after the environment, as the one dashboard of
+/// earlier versions was) and, with ECS services, one dashboard per
+/// [`dashboard::SERVICES_PER_DASHBOARD`] services, `for_each` over the sorted service names cut
+/// into pages. Sections are `for` expressions over the names, so the module's code is the same
+/// for 1 or 1,000 services, and no dashboard exceeds CloudWatch's 500 widgets.
+fn dashboards(watched: &Watched) -> Body {
+    let mut out = Body::new();
+    let pages = dashboard::services(watched);
+    if pages.is_some() {
+        out = out.block(block(
+            "locals",
+            &[],
+            Body::new()
+                .comment(&format!(
+                    "Services on dashboards of {} each, sorted by name: CloudWatch accepts at most 500",
+                    dashboard::SERVICES_PER_DASHBOARD
+                ))
+                .comment("widgets on a dashboard.")
+                .attr(
+                    "service_dashboards",
+                    ex(&format!(
+                        "chunklist(sort(keys(var.ecs_services)), {})",
+                        dashboard::SERVICES_PER_DASHBOARD
+                    )),
+                ),
+        ));
+    }
+    out = out.block(resource(
         "aws_cloudwatch_dashboard",
         "this",
         Body::new()
             .attr("dashboard_name", ex("var.name"))
-            .attr("dashboard_body", body),
-    )
+            .attr("dashboard_body", body_expr(dashboard::overview(watched))),
+    ));
+    if let Some(page) = pages {
+        out = out.block(resource(
+            "aws_cloudwatch_dashboard",
+            "services",
+            Body::new()
+                .attr(
+                    "for_each",
+                    ex("{ for n, services in local.service_dashboards : tostring(n + 1) => services }"),
+                )
+                .blank()
+                .attr("dashboard_name", ex(r#""${var.name}-services-${each.key}""#))
+                .attr("dashboard_body", body_expr(page)),
+        ));
+    }
+    out
+}
+
+/// `jsonencode({ widgets = concat([...], flatten([for i, name in names : [...] if ...]), ...) })`
+fn body_expr(body: dashboard::Body) -> Expr {
+    let fixed = list(body.fixed.into_iter().map(json));
+    let widgets = if body.repeated.is_empty() {
+        fixed
+    } else {
+        let mut call = FuncCall::builder("concat").arg(fixed);
+        for repeat in body.repeated {
+            let names = match repeat.names {
+                dashboard::Names::PageServices => ex("each.value"),
+                dashboard::Names::NodePools => ex("sort(keys(var.node_pools))"),
+            };
+            let load_balanced = format!("contains(keys(var.load_balancers), {})", repeat.var);
+            let cond = match repeat.only {
+                dashboard::Only::All => None,
+                dashboard::Only::LoadBalanced => Some(ex(&load_balanced)),
+                dashboard::Only::NotLoadBalanced => Some(ex(&format!("!{load_balanced}"))),
+            };
+            let mut each = ForExpr::new(
+                Identifier::unchecked(repeat.var),
+                names,
+                list(repeat.widgets.into_iter().map(json)),
+            )
+            .with_key_var(Identifier::unchecked("i"));
+            if let Some(cond) = cond {
+                each = each.with_cond_expr(cond);
+            }
+            call = call.arg(Expr::FuncCall(Box::new(
+                FuncCall::builder("flatten")
+                    .arg(Expr::ForExpr(Box::new(each)))
+                    .build(),
+            )));
+        }
+        Expr::FuncCall(Box::new(call.build()))
+    };
+    Expr::FuncCall(Box::new(
+        FuncCall::builder("jsonencode")
+            .arg(obj([("widgets", widgets)]))
+            .build(),
+    ))
 }
 
 fn json(value: Json) -> Expr {
@@ -540,7 +617,13 @@ fn symbol(value: Value) -> Expr {
                 .attr(Identifier::unchecked(name))
                 .build(),
         )),
-        Value::Entry { map, key, field } => var_entry(map, &key, field.as_slice()),
+        Value::Entry { map, at, field } => var_entry(map, at, field.as_slice()),
+        Value::Name(var) => variable(var),
+        Value::Row(first) => ex(&format!("{first} + {} * i", dashboard::SECTION_HEIGHT)),
+        Value::Page => ex("each.key"),
+        Value::ServiceDashboardLinks => ex(
+            r#"join(" · ", [for n, services in local.service_dashboards : "[${services[0]} to ${services[length(services) - 1]}](#dashboards:name=${var.name}-services-${n + 1})"])"#,
+        ),
         Value::Region => ex("data.aws_region.current.region"),
         Value::TopicName => ex("aws_sns_topic.alarms.name"),
     }

@@ -1,11 +1,11 @@
 """Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions),
 golden-signal CloudWatch alarms for every service and node pool, and the
-environment's CloudWatch dashboard (the counterpart of the Terraform module
-modules/observability). Alarms notify the SNS topic `payments-<env>-alarms`, to
-which `oncall@example.com` is subscribed by e-mail (each address must confirm the
-e-mail AWS sends after the first apply). Failed ECS deployments
-(`SERVICE_DEPLOYMENT_FAILED`, rolled back by the circuit breaker) reach the same
-topic through an EventBridge rule.
+environment's CloudWatch dashboards (an overview, and one per 50 services; the
+counterpart of the Terraform module modules/observability). Alarms notify the SNS
+topic `payments-<env>-alarms`, to which `oncall@example.com` is subscribed by e-mail
+(each address must confirm the e-mail AWS sends after the first apply). Failed ECS
+deployments (`SERVICE_DEPLOYMENT_FAILED`, rolled back by the circuit breaker) reach
+the same topic through an EventBridge rule.
 """
 
 import json
@@ -369,6 +369,15 @@ class Observability(pulumi.ComponentResource):
             dashboard_body=dashboard_body(args, self.alarm_topic.name),
             opts=child,
         )
+        for number, services in enumerate(service_dashboards(args), 1):
+            aws.cloudwatch.Dashboard(
+                f"{name}-services-{number}",
+                dashboard_name=f"{name}-services-{number}",
+                dashboard_body=service_dashboard_body(
+                    args, number, services, self.alarm_topic.name
+                ),
+                opts=child,
+            )
         self.register_outputs(
             {
                 "alarm_topic_arn": self.alarm_topic.arn,
@@ -380,260 +389,52 @@ class Observability(pulumi.ComponentResource):
 def dashboard_body(
     args: ObservabilityArgs, topic_name: pulumi.Output[str]
 ) -> pulumi.Output[str]:
-    """The dashboard: a header row for the environment, then one section per ECS service
-    and EKS node pool. Positions on CloudWatch's 24-column grid are fixed by iacgen,
-    the same as in the Terraform module.
+    """The overview dashboard: a header row for the environment, links to the service
+    dashboards, then one section per EKS node pool. Positions on CloudWatch's 24-column
+    grid are fixed by iacgen, the same as in the Terraform module.
     """
-    return pulumi.Output.json_dumps(
+    links = " · ".join(
+        [
+            f"[{services[0]} to {services[-1]}](#dashboards:name={args.name}-services-{number})"
+            for number, services in enumerate(service_dashboards(args), 1)
+        ]
+    )
+    widgets = [
         {
-            "widgets": [
+            "type": "text",
+            "x": 0,
+            "y": 0,
+            "width": 24,
+            "height": 2,
+            "properties": {
+                "markdown": pulumi.Output.concat(
+                    f"# {args.name}\nAlarms notify the SNS topic `", topic_name, "`."
+                )
+            },
+        },
+        {
+            "type": "text",
+            "x": 0,
+            "y": 2,
+            "width": 24,
+            "height": 3,
+            "properties": {
+                "markdown": f"## ECS services\nOne dashboard per 50 services, sorted by name: {links}"
+            },
+        },
+    ]
+    for i, pool in enumerate(sorted(args.node_pools)):
+        widgets.extend(
+            [
                 {
                     "type": "text",
                     "x": 0,
-                    "y": 0,
-                    "width": 24,
-                    "height": 2,
-                    "properties": {
-                        "markdown": pulumi.Output.concat(
-                            f"# {args.name}\nAlarms notify the SNS topic `",
-                            topic_name,
-                            "`.",
-                        )
-                    },
-                },
-                {
-                    "type": "text",
-                    "x": 0,
-                    "y": 2,
-                    "width": 24,
-                    "height": 1,
-                    "properties": {"markdown": "## ECS service api"},
-                },
-                {
-                    "type": "metric",
-                    "x": 0,
-                    "y": 3,
-                    "width": 6,
-                    "height": 6,
-                    "properties": {
-                        "title": "Requests and 5xx responses",
-                        "region": args.region,
-                        "view": "timeSeries",
-                        "stacked": False,
-                        "period": 60,
-                        "metrics": [
-                            [
-                                "AWS/ApplicationELB",
-                                "RequestCount",
-                                "LoadBalancer",
-                                args.load_balancers["api"]["alb_arn_suffix"],
-                                {"stat": "Sum", "label": "Requests"},
-                            ],
-                            [
-                                "AWS/ApplicationELB",
-                                "HTTPCode_Target_5XX_Count",
-                                "LoadBalancer",
-                                args.load_balancers["api"]["alb_arn_suffix"],
-                                "TargetGroup",
-                                args.load_balancers["api"]["target_group_arn_suffix"],
-                                {"stat": "Sum", "label": "Target 5xx"},
-                            ],
-                            [
-                                "AWS/ApplicationELB",
-                                "HTTPCode_ELB_5XX_Count",
-                                "LoadBalancer",
-                                args.load_balancers["api"]["alb_arn_suffix"],
-                                {"stat": "Sum", "label": "Load balancer 5xx"},
-                            ],
-                        ],
-                    },
-                },
-                {
-                    "type": "metric",
-                    "x": 6,
-                    "y": 3,
-                    "width": 6,
-                    "height": 6,
-                    "properties": {
-                        "title": "Target response time, p99 (s)",
-                        "region": args.region,
-                        "view": "timeSeries",
-                        "stacked": False,
-                        "period": 60,
-                        "metrics": [
-                            [
-                                "AWS/ApplicationELB",
-                                "TargetResponseTime",
-                                "LoadBalancer",
-                                args.load_balancers["api"]["alb_arn_suffix"],
-                                "TargetGroup",
-                                args.load_balancers["api"]["target_group_arn_suffix"],
-                                {"stat": "p99", "label": "p99"},
-                            ]
-                        ],
-                        "annotations": {
-                            "horizontal": [
-                                {
-                                    "label": "Alarm threshold",
-                                    "value": args.alarm_latency_p99_seconds,
-                                }
-                            ]
-                        },
-                    },
-                },
-                {
-                    "type": "metric",
-                    "x": 12,
-                    "y": 3,
-                    "width": 6,
-                    "height": 6,
-                    "properties": {
-                        "title": "CPU utilization (%)",
-                        "region": args.region,
-                        "view": "timeSeries",
-                        "stacked": False,
-                        "period": 60,
-                        "metrics": [
-                            [
-                                "AWS/ECS",
-                                "CPUUtilization",
-                                "ClusterName",
-                                args.ecs_cluster_name,
-                                "ServiceName",
-                                args.ecs_services["api"],
-                                {"stat": "Average", "label": "CPU"},
-                            ]
-                        ],
-                        "annotations": {
-                            "horizontal": [
-                                {
-                                    "label": "Alarm threshold",
-                                    "value": args.alarm_cpu_percent,
-                                }
-                            ]
-                        },
-                        "yAxis": {"left": {"min": 0, "max": 100}},
-                    },
-                },
-                {
-                    "type": "metric",
-                    "x": 18,
-                    "y": 3,
-                    "width": 6,
-                    "height": 6,
-                    "properties": {
-                        "title": "Memory utilization (%)",
-                        "region": args.region,
-                        "view": "timeSeries",
-                        "stacked": False,
-                        "period": 60,
-                        "metrics": [
-                            [
-                                "AWS/ECS",
-                                "MemoryUtilization",
-                                "ClusterName",
-                                args.ecs_cluster_name,
-                                "ServiceName",
-                                args.ecs_services["api"],
-                                {"stat": "Average", "label": "Memory"},
-                            ]
-                        ],
-                        "annotations": {
-                            "horizontal": [
-                                {
-                                    "label": "Alarm threshold",
-                                    "value": args.alarm_memory_percent,
-                                }
-                            ]
-                        },
-                        "yAxis": {"left": {"min": 0, "max": 100}},
-                    },
-                },
-                {
-                    "type": "text",
-                    "x": 0,
-                    "y": 9,
-                    "width": 24,
-                    "height": 1,
-                    "properties": {"markdown": "## ECS service worker"},
-                },
-                {
-                    "type": "metric",
-                    "x": 0,
-                    "y": 10,
-                    "width": 12,
-                    "height": 6,
-                    "properties": {
-                        "title": "CPU utilization (%)",
-                        "region": args.region,
-                        "view": "timeSeries",
-                        "stacked": False,
-                        "period": 60,
-                        "metrics": [
-                            [
-                                "AWS/ECS",
-                                "CPUUtilization",
-                                "ClusterName",
-                                args.ecs_cluster_name,
-                                "ServiceName",
-                                args.ecs_services["worker"],
-                                {"stat": "Average", "label": "CPU"},
-                            ]
-                        ],
-                        "annotations": {
-                            "horizontal": [
-                                {
-                                    "label": "Alarm threshold",
-                                    "value": args.alarm_cpu_percent,
-                                }
-                            ]
-                        },
-                        "yAxis": {"left": {"min": 0, "max": 100}},
-                    },
-                },
-                {
-                    "type": "metric",
-                    "x": 12,
-                    "y": 10,
-                    "width": 12,
-                    "height": 6,
-                    "properties": {
-                        "title": "Memory utilization (%)",
-                        "region": args.region,
-                        "view": "timeSeries",
-                        "stacked": False,
-                        "period": 60,
-                        "metrics": [
-                            [
-                                "AWS/ECS",
-                                "MemoryUtilization",
-                                "ClusterName",
-                                args.ecs_cluster_name,
-                                "ServiceName",
-                                args.ecs_services["worker"],
-                                {"stat": "Average", "label": "Memory"},
-                            ]
-                        ],
-                        "annotations": {
-                            "horizontal": [
-                                {
-                                    "label": "Alarm threshold",
-                                    "value": args.alarm_memory_percent,
-                                }
-                            ]
-                        },
-                        "yAxis": {"left": {"min": 0, "max": 100}},
-                    },
-                },
-                {
-                    "type": "text",
-                    "x": 0,
-                    "y": 16,
+                    "y": 5 + 7 * i,
                     "width": 24,
                     "height": 1,
                     "properties": {
                         "markdown": pulumi.Output.concat(
-                            "## EKS node pool apps (cluster ",
+                            f"## EKS node pool {pool} (cluster ",
                             args.eks_cluster_name,
                             ")",
                         )
@@ -642,7 +443,7 @@ def dashboard_body(
                 {
                     "type": "metric",
                     "x": 0,
-                    "y": 17,
+                    "y": 6 + 7 * i,
                     "width": 12,
                     "height": 6,
                     "properties": {
@@ -656,7 +457,7 @@ def dashboard_body(
                                 "AWS/EC2",
                                 "CPUUtilization",
                                 "AutoScalingGroupName",
-                                args.node_pools["apps"],
+                                args.node_pools[pool],
                                 {"stat": "Average", "label": "CPU"},
                             ]
                         ],
@@ -674,7 +475,7 @@ def dashboard_body(
                 {
                     "type": "metric",
                     "x": 12,
-                    "y": 17,
+                    "y": 6 + 7 * i,
                     "width": 12,
                     "height": 6,
                     "properties": {
@@ -688,95 +489,295 @@ def dashboard_body(
                                 "AWS/EC2",
                                 "NetworkIn",
                                 "AutoScalingGroupName",
-                                args.node_pools["apps"],
+                                args.node_pools[pool],
                                 {"stat": "Sum", "label": "In"},
                             ],
                             [
                                 "AWS/EC2",
                                 "NetworkOut",
                                 "AutoScalingGroupName",
-                                args.node_pools["apps"],
-                                {"stat": "Sum", "label": "Out"},
-                            ],
-                        ],
-                    },
-                },
-                {
-                    "type": "text",
-                    "x": 0,
-                    "y": 23,
-                    "width": 24,
-                    "height": 1,
-                    "properties": {
-                        "markdown": pulumi.Output.concat(
-                            "## EKS node pool system (cluster ",
-                            args.eks_cluster_name,
-                            ")",
-                        )
-                    },
-                },
-                {
-                    "type": "metric",
-                    "x": 0,
-                    "y": 24,
-                    "width": 12,
-                    "height": 6,
-                    "properties": {
-                        "title": "Node CPU utilization (%)",
-                        "region": args.region,
-                        "view": "timeSeries",
-                        "stacked": False,
-                        "period": 60,
-                        "metrics": [
-                            [
-                                "AWS/EC2",
-                                "CPUUtilization",
-                                "AutoScalingGroupName",
-                                args.node_pools["system"],
-                                {"stat": "Average", "label": "CPU"},
-                            ]
-                        ],
-                        "annotations": {
-                            "horizontal": [
-                                {
-                                    "label": "Alarm threshold",
-                                    "value": args.alarm_cpu_percent,
-                                }
-                            ]
-                        },
-                        "yAxis": {"left": {"min": 0, "max": 100}},
-                    },
-                },
-                {
-                    "type": "metric",
-                    "x": 12,
-                    "y": 24,
-                    "width": 12,
-                    "height": 6,
-                    "properties": {
-                        "title": "Node network (bytes)",
-                        "region": args.region,
-                        "view": "timeSeries",
-                        "stacked": False,
-                        "period": 60,
-                        "metrics": [
-                            [
-                                "AWS/EC2",
-                                "NetworkIn",
-                                "AutoScalingGroupName",
-                                args.node_pools["system"],
-                                {"stat": "Sum", "label": "In"},
-                            ],
-                            [
-                                "AWS/EC2",
-                                "NetworkOut",
-                                "AutoScalingGroupName",
-                                args.node_pools["system"],
+                                args.node_pools[pool],
                                 {"stat": "Sum", "label": "Out"},
                             ],
                         ],
                     },
                 },
             ]
+        )
+    return pulumi.Output.json_dumps({"widgets": widgets})
+
+
+def service_dashboards(args: ObservabilityArgs) -> list[list[str]]:
+    """The service names, sorted, cut into dashboards of 50: CloudWatch accepts at most
+    500 widgets on a dashboard.
+    """
+    services = sorted(args.ecs_services)
+    return [services[start : start + 50] for start in range(0, len(services), 50)]
+
+
+def service_dashboard_body(
+    args: ObservabilityArgs,
+    number: int,
+    services: list[str],
+    topic_name: pulumi.Output[str],
+) -> pulumi.Output[str]:
+    """Service dashboard `number`: a header row, then one section per service of
+    `services`.
+    """
+    widgets = [
+        {
+            "type": "text",
+            "x": 0,
+            "y": 0,
+            "width": 24,
+            "height": 2,
+            "properties": {
+                "markdown": pulumi.Output.concat(
+                    f"# {args.name}: ECS services, dashboard {number}\nBack to the [overview](#dashboards:name={args.name}). Alarms notify the SNS topic `",
+                    topic_name,
+                    "`.",
+                )
+            },
         }
-    )
+    ]
+    for i, service in enumerate(services):
+        if service in args.load_balancers:
+            widgets.extend(
+                [
+                    {
+                        "type": "text",
+                        "x": 0,
+                        "y": 2 + 7 * i,
+                        "width": 24,
+                        "height": 1,
+                        "properties": {"markdown": f"## ECS service {service}"},
+                    },
+                    {
+                        "type": "metric",
+                        "x": 0,
+                        "y": 3 + 7 * i,
+                        "width": 6,
+                        "height": 6,
+                        "properties": {
+                            "title": "Requests and 5xx responses",
+                            "region": args.region,
+                            "view": "timeSeries",
+                            "stacked": False,
+                            "period": 60,
+                            "metrics": [
+                                [
+                                    "AWS/ApplicationELB",
+                                    "RequestCount",
+                                    "LoadBalancer",
+                                    args.load_balancers[service]["alb_arn_suffix"],
+                                    {"stat": "Sum", "label": "Requests"},
+                                ],
+                                [
+                                    "AWS/ApplicationELB",
+                                    "HTTPCode_Target_5XX_Count",
+                                    "LoadBalancer",
+                                    args.load_balancers[service]["alb_arn_suffix"],
+                                    "TargetGroup",
+                                    args.load_balancers[service][
+                                        "target_group_arn_suffix"
+                                    ],
+                                    {"stat": "Sum", "label": "Target 5xx"},
+                                ],
+                                [
+                                    "AWS/ApplicationELB",
+                                    "HTTPCode_ELB_5XX_Count",
+                                    "LoadBalancer",
+                                    args.load_balancers[service]["alb_arn_suffix"],
+                                    {"stat": "Sum", "label": "Load balancer 5xx"},
+                                ],
+                            ],
+                        },
+                    },
+                    {
+                        "type": "metric",
+                        "x": 6,
+                        "y": 3 + 7 * i,
+                        "width": 6,
+                        "height": 6,
+                        "properties": {
+                            "title": "Target response time, p99 (s)",
+                            "region": args.region,
+                            "view": "timeSeries",
+                            "stacked": False,
+                            "period": 60,
+                            "metrics": [
+                                [
+                                    "AWS/ApplicationELB",
+                                    "TargetResponseTime",
+                                    "LoadBalancer",
+                                    args.load_balancers[service]["alb_arn_suffix"],
+                                    "TargetGroup",
+                                    args.load_balancers[service][
+                                        "target_group_arn_suffix"
+                                    ],
+                                    {"stat": "p99", "label": "p99"},
+                                ]
+                            ],
+                            "annotations": {
+                                "horizontal": [
+                                    {
+                                        "label": "Alarm threshold",
+                                        "value": args.alarm_latency_p99_seconds,
+                                    }
+                                ]
+                            },
+                        },
+                    },
+                    {
+                        "type": "metric",
+                        "x": 12,
+                        "y": 3 + 7 * i,
+                        "width": 6,
+                        "height": 6,
+                        "properties": {
+                            "title": "CPU utilization (%)",
+                            "region": args.region,
+                            "view": "timeSeries",
+                            "stacked": False,
+                            "period": 60,
+                            "metrics": [
+                                [
+                                    "AWS/ECS",
+                                    "CPUUtilization",
+                                    "ClusterName",
+                                    args.ecs_cluster_name,
+                                    "ServiceName",
+                                    args.ecs_services[service],
+                                    {"stat": "Average", "label": "CPU"},
+                                ]
+                            ],
+                            "annotations": {
+                                "horizontal": [
+                                    {
+                                        "label": "Alarm threshold",
+                                        "value": args.alarm_cpu_percent,
+                                    }
+                                ]
+                            },
+                            "yAxis": {"left": {"min": 0, "max": 100}},
+                        },
+                    },
+                    {
+                        "type": "metric",
+                        "x": 18,
+                        "y": 3 + 7 * i,
+                        "width": 6,
+                        "height": 6,
+                        "properties": {
+                            "title": "Memory utilization (%)",
+                            "region": args.region,
+                            "view": "timeSeries",
+                            "stacked": False,
+                            "period": 60,
+                            "metrics": [
+                                [
+                                    "AWS/ECS",
+                                    "MemoryUtilization",
+                                    "ClusterName",
+                                    args.ecs_cluster_name,
+                                    "ServiceName",
+                                    args.ecs_services[service],
+                                    {"stat": "Average", "label": "Memory"},
+                                ]
+                            ],
+                            "annotations": {
+                                "horizontal": [
+                                    {
+                                        "label": "Alarm threshold",
+                                        "value": args.alarm_memory_percent,
+                                    }
+                                ]
+                            },
+                            "yAxis": {"left": {"min": 0, "max": 100}},
+                        },
+                    },
+                ]
+            )
+    for i, service in enumerate(services):
+        if service not in args.load_balancers:
+            widgets.extend(
+                [
+                    {
+                        "type": "text",
+                        "x": 0,
+                        "y": 2 + 7 * i,
+                        "width": 24,
+                        "height": 1,
+                        "properties": {"markdown": f"## ECS service {service}"},
+                    },
+                    {
+                        "type": "metric",
+                        "x": 0,
+                        "y": 3 + 7 * i,
+                        "width": 12,
+                        "height": 6,
+                        "properties": {
+                            "title": "CPU utilization (%)",
+                            "region": args.region,
+                            "view": "timeSeries",
+                            "stacked": False,
+                            "period": 60,
+                            "metrics": [
+                                [
+                                    "AWS/ECS",
+                                    "CPUUtilization",
+                                    "ClusterName",
+                                    args.ecs_cluster_name,
+                                    "ServiceName",
+                                    args.ecs_services[service],
+                                    {"stat": "Average", "label": "CPU"},
+                                ]
+                            ],
+                            "annotations": {
+                                "horizontal": [
+                                    {
+                                        "label": "Alarm threshold",
+                                        "value": args.alarm_cpu_percent,
+                                    }
+                                ]
+                            },
+                            "yAxis": {"left": {"min": 0, "max": 100}},
+                        },
+                    },
+                    {
+                        "type": "metric",
+                        "x": 12,
+                        "y": 3 + 7 * i,
+                        "width": 12,
+                        "height": 6,
+                        "properties": {
+                            "title": "Memory utilization (%)",
+                            "region": args.region,
+                            "view": "timeSeries",
+                            "stacked": False,
+                            "period": 60,
+                            "metrics": [
+                                [
+                                    "AWS/ECS",
+                                    "MemoryUtilization",
+                                    "ClusterName",
+                                    args.ecs_cluster_name,
+                                    "ServiceName",
+                                    args.ecs_services[service],
+                                    {"stat": "Average", "label": "Memory"},
+                                ]
+                            ],
+                            "annotations": {
+                                "horizontal": [
+                                    {
+                                        "label": "Alarm threshold",
+                                        "value": args.alarm_memory_percent,
+                                    }
+                                ]
+                            },
+                            "yAxis": {"left": {"min": 0, "max": 100}},
+                        },
+                    },
+                ]
+            )
+    return pulumi.Output.json_dumps({"widgets": widgets})
