@@ -50,24 +50,12 @@ pub fn assume_role_policy(id: &str, service: &str, same_account: bool) -> Block 
     let mut statement = Body::new()
         .attr("actions", strings(["sts:AssumeRole"]))
         .blank()
-        .block(block(
-            "principals",
-            &[],
-            Body::new()
-                .attr("type", s("Service"))
-                .attr("identifiers", strings([service])),
-        ));
+        .block(principals("Service", strings([service])));
     if same_account {
-        statement = statement.block(block(
-            "condition",
-            &[],
-            Body::new()
-                .attr("test", s("StringEquals"))
-                .attr("variable", s("aws:SourceAccount"))
-                .attr(
-                    "values",
-                    ex("[data.aws_caller_identity.current.account_id]"),
-                ),
+        statement = statement.block(condition(
+            "StringEquals",
+            "aws:SourceAccount",
+            ex("[data.aws_caller_identity.current.account_id]"),
         ));
     }
     data(
@@ -138,4 +126,28 @@ pub fn replaced_create_first() -> Body {
             &[],
             Body::new().attr("create_before_destroy", true),
         ))
+}
+
+/// A policy statement's `principals` block: who (`kind`: AWS, Service, ...) the statement is
+/// about.
+pub fn principals(kind: &str, identifiers: Expr) -> Block {
+    block(
+        "principals",
+        &[],
+        Body::new()
+            .attr("type", s(kind))
+            .attr("identifiers", identifiers),
+    )
+}
+
+/// A policy statement's `condition` block.
+pub fn condition(test: &str, variable: &str, values: Expr) -> Block {
+    block(
+        "condition",
+        &[],
+        Body::new()
+            .attr("test", s(test))
+            .attr("variable", s(variable))
+            .attr("values", values),
+    )
 }

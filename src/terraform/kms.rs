@@ -4,6 +4,7 @@
 
 use super::common::name_tags;
 use crate::hcl::{Block, Body, Expr, block, data, ex, num, resource, s, strings};
+use crate::terraform::common::{condition, principals};
 
 /// `arn:<partition>:iam::<account>:root`: in a key policy, "IAM policies of this account decide".
 const ACCOUNT_ROOT: &str = r#"["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]"#;
@@ -26,22 +27,9 @@ impl Grant {
             .attr("actions", strings(self.actions.iter().copied()))
             .attr("resources", strings(["*"]))
             .blank()
-            .block(block(
-                "principals",
-                &[],
-                Body::new()
-                    .attr("type", s(self.principal_type))
-                    .attr("identifiers", self.principals.clone()),
-            ));
+            .block(principals(self.principal_type, self.principals.clone()));
         for (test, variable, values) in &self.conditions {
-            body = body.block(block(
-                "condition",
-                &[],
-                Body::new()
-                    .attr("test", s(*test))
-                    .attr("variable", s(*variable))
-                    .attr("values", values.clone()),
-            ));
+            body = body.block(condition(*test, *variable, values.clone()));
         }
         block("statement", &[], body)
     }
@@ -58,13 +46,7 @@ pub fn key_policy(id: &str, grants: &[Grant]) -> Block {
             .attr("actions", strings(["kms:*"]))
             .attr("resources", strings(["*"]))
             .blank()
-            .block(block(
-                "principals",
-                &[],
-                Body::new()
-                    .attr("type", s("AWS"))
-                    .attr("identifiers", ex(ACCOUNT_ROOT)),
-            )),
+            .block(principals("AWS", ex(ACCOUNT_ROOT))),
     );
     let reason = "A key policy applies to its own key only; \"*\" is that key.";
     data(

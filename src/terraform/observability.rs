@@ -15,6 +15,7 @@ use crate::hcl::{
 use crate::model::{Alarms, Platform};
 use crate::observability::Watched;
 use crate::observability::dashboard::{self, Json, Value};
+use crate::terraform::common::{condition, principals};
 use hcl::Identifier;
 use hcl::expr::{ForExpr, FuncCall, Traversal};
 use std::collections::BTreeMap;
@@ -123,13 +124,7 @@ fn topic(services: bool) -> Body {
                 )
                 .attr("resources", ex("[aws_sns_topic.alarms.arn]"))
                 .blank()
-                .block(block(
-                    "principals",
-                    &[],
-                    Body::new()
-                        .attr("type", s("AWS"))
-                        .attr("identifiers", account_root),
-                )),
+                .block(principals("AWS", account_root)),
         ))
         .block(block(
             "statement",
@@ -139,31 +134,9 @@ fn topic(services: bool) -> Body {
                 .attr("actions", strings(["sns:Publish"]))
                 .attr("resources", ex("[aws_sns_topic.alarms.arn]"))
                 .blank()
-                .block(block(
-                    "principals",
-                    &[],
-                    Body::new()
-                        .attr("type", s("Service"))
-                        .attr("identifiers", strings(["cloudwatch.amazonaws.com"])),
-                ))
-                .block(block(
-                    "condition",
-                    &[],
-                    Body::new()
-                        .attr("test", s("StringEquals"))
-                        .attr("variable", s("aws:SourceAccount"))
-                        .attr("values", ex("[data.aws_caller_identity.current.account_id]")),
-                ))
-                .block(block(
-                    "condition",
-                    &[],
-                    Body::new()
-                        .attr("test", s("ArnLike"))
-                        .attr("variable", s("aws:SourceArn"))
-                        .attr(
-                            "values",
-                            ex(r#"["arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:alarm:*"]"#),
-                        ),
+                .block(principals("Service", strings(["cloudwatch.amazonaws.com"])))
+                .block(condition("StringEquals", "aws:SourceAccount", ex("[data.aws_caller_identity.current.account_id]")))
+                .block(condition("ArnLike", "aws:SourceArn", ex(r#"["arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:alarm:*"]"#),
                 )),
         ));
     if services {
@@ -175,23 +148,11 @@ fn topic(services: bool) -> Body {
                 .attr("actions", strings(["sns:Publish"]))
                 .attr("resources", ex("[aws_sns_topic.alarms.arn]"))
                 .blank()
-                .block(block(
-                    "principals",
-                    &[],
-                    Body::new()
-                        .attr("type", s("Service"))
-                        .attr("identifiers", strings(["events.amazonaws.com"])),
-                ))
-                .block(block(
-                    "condition",
-                    &[],
-                    Body::new()
-                        .attr("test", s("ArnEquals"))
-                        .attr("variable", s("aws:SourceArn"))
-                        .attr(
-                            "values",
-                            ex("[aws_cloudwatch_event_rule.deployment_failed.arn]"),
-                        ),
+                .block(principals("Service", strings(["events.amazonaws.com"])))
+                .block(condition(
+                    "ArnEquals",
+                    "aws:SourceArn",
+                    ex("[aws_cloudwatch_event_rule.deployment_failed.arn]"),
                 )),
         ));
     }

@@ -11,6 +11,7 @@ use crate::describe::{
 use crate::hcl::{
     Block, Body, Expr, block, data, escape_string, ex, num, obj, resource, s, strings,
 };
+use crate::terraform::common::{condition, principals};
 
 /// The module of `component`.
 pub fn module(component: &describe::Component) -> Module {
@@ -163,24 +164,12 @@ fn policy_document(p: &Policy) -> Block {
         if st.principals.is_some() || !st.conditions.is_empty() {
             statement = statement.blank();
         }
-        if let Some((kind, principals)) = &st.principals {
-            statement = statement.block(block(
-                "principals",
-                &[],
-                Body::new()
-                    .attr("type", s(*kind))
-                    .attr("identifiers", expr(&D::List(principals.clone()))),
-            ));
+        if let Some((kind, who)) = &st.principals {
+            statement = statement.block(principals(kind, expr(&D::List(who.clone()))));
         }
         for (test, variable, values) in &st.conditions {
-            statement = statement.block(block(
-                "condition",
-                &[],
-                Body::new()
-                    .attr("test", s(*test))
-                    .attr("variable", s(*variable))
-                    .attr("values", expr(&D::List(values.clone()))),
-            ));
+            statement =
+                statement.block(condition(*test, *variable, expr(&D::List(values.clone()))));
         }
         body = body.block(block("statement", &[], statement));
     }

@@ -10,6 +10,7 @@ use super::kms::{key, key_policy};
 use super::module::{Input, Module};
 use crate::hcl::{Body, Expr, block, data, ex, num, obj, resource, s, strings};
 use crate::model::{Platform, Secret, naming};
+use crate::terraform::common::{condition, principals};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Builds the secrets module for `platform` (which must have at least one secret).
@@ -241,31 +242,16 @@ fn secret_policy() -> Body {
                     .attr("actions", strings(["secretsmanager:*"]))
                     .attr("resources", strings(["*"]))
                     .blank()
-                    .block(block(
-                        "principals",
-                        &[],
-                        Body::new()
-                            .attr("type", s("AWS"))
-                            .attr("identifiers", strings(["*"])),
+                    .block(principals("AWS", strings(["*"])))
+                    .block(condition(
+                        "StringNotEquals",
+                        "aws:PrincipalAccount",
+                        ex("[data.aws_caller_identity.current.account_id]"),
                     ))
-                    .block(block(
-                        "condition",
-                        &[],
-                        Body::new()
-                            .attr("test", s("StringNotEquals"))
-                            .attr("variable", s("aws:PrincipalAccount"))
-                            .attr(
-                                "values",
-                                ex("[data.aws_caller_identity.current.account_id]"),
-                            ),
-                    ))
-                    .block(block(
-                        "condition",
-                        &[],
-                        Body::new()
-                            .attr("test", s("Bool"))
-                            .attr("variable", s("aws:PrincipalIsAWSService"))
-                            .attr("values", strings(["false"])),
+                    .block(condition(
+                        "Bool",
+                        "aws:PrincipalIsAWSService",
+                        strings(["false"]),
                     )),
             )),
         ))

@@ -5,6 +5,7 @@
 use super::super::common::{assume_role_policy, name_tags, replaced_create_first};
 use crate::hcl::Expr;
 use crate::model::Deploy;
+use crate::terraform::common::condition;
 
 /// `merge(var.tags, { Name = <reference> })` for a name that is already an expression.
 fn tags_named(reference: &str) -> Expr {
@@ -151,16 +152,7 @@ fn iam() -> Body {
                         .attr("actions", strings(["kms:Decrypt"]))
                         .attr("resources", ex("[statement.value]"))
                         .blank()
-                        .block(block(
-                            "condition",
-                            &[],
-                            Body::new()
-                                .attr("test", s("StringEquals"))
-                                .attr("variable", s("kms:ViaService"))
-                                .attr(
-                                    "values",
-                                    ex(r#"["secretsmanager.${data.aws_region.current.region}.amazonaws.com"]"#),
-                                ),
+                        .block(condition("StringEquals", "kms:ViaService", ex(r#"["secretsmanager.${data.aws_region.current.region}.amazonaws.com"]"#),
                         )),
                 )),
         ))
