@@ -29,7 +29,7 @@ impl Grant {
             .blank()
             .block(principals(self.principal_type, self.principals.clone()));
         for (test, variable, values) in &self.conditions {
-            body = body.block(condition(*test, *variable, values.clone()));
+            body = body.block(condition(test, variable, values.clone()));
         }
         block("statement", &[], body)
     }

@@ -168,8 +168,7 @@ fn policy_document(p: &Policy) -> Block {
             statement = statement.block(principals(kind, expr(&D::List(who.clone()))));
         }
         for (test, variable, values) in &st.conditions {
-            statement =
-                statement.block(condition(*test, *variable, expr(&D::List(values.clone()))));
+            statement = statement.block(condition(test, variable, expr(&D::List(values.clone()))));
         }
         body = body.block(block("statement", &[], statement));
     }
