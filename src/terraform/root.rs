@@ -146,6 +146,9 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
     ));
     // Where each module's settings start in `vars`, for headings in terraform.tfvars.
     let mut headings: Vec<(usize, String)> = Vec::new();
+    // Names declared so far: a set, as a platform of many services declares many thousands.
+    let mut declared: std::collections::HashSet<String> =
+        vars.iter().map(|(v, _)| v.name.clone()).collect();
     for module in modules {
         headings.push((
             vars.len(),
@@ -155,7 +158,7 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
             if let Source::Setting(values) = &input.source {
                 let mut var = input.var.clone();
                 var.rename(&module.root_var(&input.var.name));
-                if vars.iter().any(|(v, _)| v.name == var.name) {
+                if !declared.insert(var.name.clone()) {
                     continue;
                 }
                 let value = values.get(env).cloned().unwrap_or(Expr::Null);
