@@ -21,6 +21,8 @@ use crate::model::{Deploy, Ecs, Platform};
 /// Services are wired to the `network`, `ecs_cluster` and `secrets` module calls.
 pub fn modules(platform: &Platform, ecs: &Ecs) -> Vec<Module> {
     let mut modules = vec![cluster::module(platform)];
+    // Every service of one deploy kind runs the same module code: built once, copied.
+    let mut code: Vec<(Deploy, crate::hcl::Body)> = Vec::new();
     for (name, svc) in &ecs.services {
         let mut summary = "One ECS service on Fargate: task definition, task execution and task \
                            roles, log group, security group, optionally an application load \
@@ -40,7 +42,14 @@ pub fn modules(platform: &Platform, ecs: &Ecs) -> Vec<Module> {
             name: call_name(name),
             var_prefix: format!("{}_", call_name(name)),
             summary,
-            main: service::main(svc.deploy),
+            main: match code.iter().find(|(d, _)| *d == svc.deploy) {
+                Some((_, main)) => main.clone(),
+                None => {
+                    let main = service::main(svc.deploy);
+                    code.push((svc.deploy, main.clone()));
+                    main
+                }
+            },
             inputs: service_inputs::inputs(platform, name, svc),
             outputs: outputs(),
         });
