@@ -528,7 +528,16 @@ fn dashboard_widgets_are_the_terraform_modules() {
 
     let report = watched_report(&tools);
     for env in platform.env_names() {
-        let pulumi: Vec<Value> = dashboard_widgets(observed(report, env, DASHBOARD)[0])
+        // The overview, by its name: the order of resources in the report is Pulumi's.
+        let overview = observed(report, env, DASHBOARD)
+            .into_iter()
+            .find(|d| {
+                d["inputs"]["dashboardName"]
+                    .as_str()
+                    .is_some_and(|n| !n.contains("-services-"))
+            })
+            .unwrap_or_else(|| panic!("{env}: no overview dashboard"));
+        let pulumi: Vec<Value> = dashboard_widgets(overview)
             .iter()
             .take(terraform.len())
             .map(shape)
