@@ -65,6 +65,23 @@ pub enum Json {
     Text(Vec<Part>),
 }
 
+impl Json {
+    /// Every value of this JSON tree, text included, in order.
+    pub fn values(&self, out: &mut Vec<Value>) {
+        match self {
+            Json::Value(value) => out.push(value.clone()),
+            Json::List(items) => items.iter().for_each(|i| i.values(out)),
+            Json::Object(entries) => entries.iter().for_each(|(_, v)| v.values(out)),
+            Json::Text(parts) => parts.iter().for_each(|part| {
+                if let Part::Value(value) = part {
+                    out.push(value.clone());
+                }
+            }),
+            _ => {}
+        }
+    }
+}
+
 fn s(text: impl Into<String>) -> Json {
     Json::Str(text.into())
 }
@@ -213,6 +230,11 @@ pub struct Body {
 }
 
 /// A widget as CloudWatch reads it, at `x` and `y`.
+/// The text widget across the top of a dashboard.
+fn heading(parts: Vec<Part>) -> Json {
+    placed("text", 0, Json::Int(0), 24, 2, text(parts).properties)
+}
+
 fn placed(kind: &'static str, x: u32, y: Json, width: u32, height: u32, properties: Json) -> Json {
     obj([
         ("type", s(kind)),
@@ -345,21 +367,13 @@ fn lit(text: &str) -> Part {
 /// versions was, so its address and name stay): the environment, links to the service
 /// dashboards, then a section per node pool.
 pub fn overview(watched: &Watched) -> Body {
-    let mut fixed = vec![placed(
-        "text",
-        0,
-        Json::Int(0),
-        24,
-        2,
-        text(vec![
-            lit("# "),
-            Part::Value(Value::Setting("name")),
-            lit("\nAlarms notify the SNS topic `"),
-            Part::Value(Value::TopicName),
-            lit("`."),
-        ])
-        .properties,
-    )];
+    let mut fixed = vec![heading(vec![
+        lit("# "),
+        Part::Value(Value::Setting("name")),
+        lit("\nAlarms notify the SNS topic `"),
+        Part::Value(Value::TopicName),
+        lit("`."),
+    ])];
     let mut first = 2;
     if !watched.services.is_empty() {
         fixed.push(placed(
@@ -442,25 +456,17 @@ pub fn services(watched: &Watched) -> Option<Body> {
     if watched.services.is_empty() {
         return None;
     }
-    let header = placed(
-        "text",
-        0,
-        Json::Int(0),
-        24,
-        2,
-        text(vec![
-            lit("# "),
-            Part::Value(Value::Setting("name")),
-            lit(": ECS services, dashboard "),
-            Part::Value(Value::Page),
-            lit("\nBack to the [overview](#dashboards:name="),
-            Part::Value(Value::Setting("name")),
-            lit("). Alarms notify the SNS topic `"),
-            Part::Value(Value::TopicName),
-            lit("`."),
-        ])
-        .properties,
-    );
+    let header = heading(vec![
+        lit("# "),
+        Part::Value(Value::Setting("name")),
+        lit(": ECS services, dashboard "),
+        Part::Value(Value::Page),
+        lit("\nBack to the [overview](#dashboards:name="),
+        Part::Value(Value::Setting("name")),
+        lit("). Alarms notify the SNS topic `"),
+        Part::Value(Value::TopicName),
+        lit("`."),
+    ]);
     let section_header = || {
         text(vec![
             lit("## ECS service "),
@@ -567,21 +573,6 @@ mod tests {
         }
     }
 
-    /// Every value of the body.
-    fn values(json: &Json, out: &mut Vec<Value>) {
-        match json {
-            Json::Value(value) => out.push(value.clone()),
-            Json::List(items) => items.iter().for_each(|i| values(i, out)),
-            Json::Object(entries) => entries.iter().for_each(|(_, v)| values(v, out)),
-            Json::Text(parts) => parts.iter().for_each(|part| {
-                if let Part::Value(value) = part {
-                    out.push(value.clone());
-                }
-            }),
-            _ => {}
-        }
-    }
-
     #[test]
     fn a_load_balanced_service_gets_request_and_latency_graphs_beside_cpu_and_memory() {
         let page = services(&watched(&["api", "worker"], &["api"], &[])).unwrap();
@@ -628,7 +619,7 @@ mod tests {
         repeats.extend(overview(&w).repeated);
         for repeat in repeats {
             let mut found = Vec::new();
-            repeat.widgets.iter().for_each(|w| values(w, &mut found));
+            repeat.widgets.iter().for_each(|w| w.values(&mut found));
             for value in found {
                 match value {
                     Value::Entry { at, .. } | Value::Name(at) => assert_eq!(at, repeat.var),
@@ -654,7 +645,7 @@ mod tests {
     fn the_overview_links_the_service_dashboards_only_when_there_are_services() {
         let has_links = |w: &Watched| {
             let mut found = Vec::new();
-            overview(w).fixed.iter().for_each(|j| values(j, &mut found));
+            overview(w).fixed.iter().for_each(|j| j.values(&mut found));
             found.contains(&Value::ServiceDashboardLinks)
         };
         assert!(has_links(&watched(&["api"], &[], &[])));

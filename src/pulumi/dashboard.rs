@@ -94,7 +94,7 @@ fn text(parts: Vec<Part>) -> Expr {
 fn body(dashboard: Body) -> Vec<Stmt> {
     let mut out = Vec::new();
     let mut found = Vec::new();
-    dashboard.fixed.iter().for_each(|w| values(w, &mut found));
+    dashboard.fixed.iter().for_each(|w| w.values(&mut found));
     if found.contains(&Value::ServiceDashboardLinks) {
         let link = py::fstr(vec![
             py::lit("["),
@@ -164,21 +164,6 @@ fn body(dashboard: Body) -> Vec<Stmt> {
         vec![],
     )));
     out
-}
-
-/// Every value of a JSON tree, text included.
-fn values(json: &Json, out: &mut Vec<Value>) {
-    match json {
-        Json::Value(value) => out.push(value.clone()),
-        Json::List(items) => items.iter().for_each(|i| values(i, out)),
-        Json::Object(entries) => entries.iter().for_each(|(_, v)| values(v, out)),
-        Json::Text(parts) => parts.iter().for_each(|part| {
-            if let Part::Value(value) = part {
-                out.push(value.clone());
-            }
-        }),
-        _ => {}
-    }
 }
 
 /// The dashboard functions: the overview's, and with ECS services the service dashboards' and

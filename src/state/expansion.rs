@@ -169,20 +169,7 @@ impl KeySource<'_> {
             }
         }
         c.declare_var("local", Value::Object(locals));
-        let mut keys: Vec<String> = match expr.evaluate(&c).ok()? {
-            Value::Object(map) => map.into_iter().map(|(k, _)| k).collect(),
-            Value::Array(items) => items
-                .into_iter()
-                .map(|item| match item {
-                    Value::String(s) => Some(s),
-                    _ => None,
-                })
-                .collect::<Option<_>>()?,
-            _ => return None,
-        };
-        keys.sort();
-        keys.dedup();
-        Some(keys)
+        instance_keys(expr.evaluate(&c).ok()?)
     }
 
     pub fn keys(&self, expr: &Expression, ctx: &Context, depth: usize) -> Option<Vec<String>> {
@@ -190,20 +177,7 @@ impl KeySource<'_> {
             return None;
         }
         if let Ok(value) = expr.evaluate(ctx) {
-            let mut keys: Vec<String> = match value {
-                Value::Object(map) => map.into_iter().map(|(k, _)| k).collect(),
-                Value::Array(items) => items
-                    .into_iter()
-                    .map(|i| match i {
-                        Value::String(s) => Some(s),
-                        _ => None,
-                    })
-                    .collect::<Option<_>>()?,
-                _ => return None,
-            };
-            keys.sort();
-            keys.dedup();
-            return Some(keys);
+            return instance_keys(value);
         }
         let mut keys: Vec<String> = match expr {
             Expression::Object(object) => object
@@ -252,4 +226,23 @@ impl KeySource<'_> {
         keys.dedup();
         Some(keys)
     }
+}
+
+/// The instance keys a `for_each` value gives: a map's keys or a set of strings, sorted and
+/// without repeats; `None` for anything else.
+fn instance_keys(value: Value) -> Option<Vec<String>> {
+    let mut keys: Vec<String> = match value {
+        Value::Object(map) => map.into_iter().map(|(k, _)| k).collect(),
+        Value::Array(items) => items
+            .into_iter()
+            .map(|item| match item {
+                Value::String(s) => Some(s),
+                _ => None,
+            })
+            .collect::<Option<_>>()?,
+        _ => return None,
+    };
+    keys.sort();
+    keys.dedup();
+    Some(keys)
 }
