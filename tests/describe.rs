@@ -89,3 +89,90 @@ fn every_described_resource_is_rendered_by_both_targets() {
         );
     }
 }
+
+/// Nested blocks (one, repeated, one per element) and ignored changes are written once and
+/// come out as each target spells them: Terraform blocks and `dynamic`, Pulumi dicts and lists
+/// under the plural name.
+#[test]
+fn nested_blocks_are_described_once_for_both_targets() {
+    use describe::{Expr, Keys, block, input};
+    let platform = iacgen::spec::load_file(Path::new("examples/platform.yaml"))
+        .unwrap_or_else(|e| panic!("the example loads: {e:?}"));
+    let Some(network) = platform.network.as_ref() else {
+        panic!("the example has a network");
+    };
+    let mut component = describe::network::component(&platform, network);
+    component.items.push(Item::Resource(
+        Resource::new("aws_security_group", "demo", tpl("{name}-demo"))
+            .arg("vpc_id", res("aws_vpc", "this").attr("id"))
+            .arg(
+                "timeouts",
+                block(vec![("create", s("5m")), ("delete", s("15m"))]),
+            )
+            .comment("timeouts", "Deleting waits for network interfaces to go.")
+            .arg(
+                "egress",
+                Expr::Blocks(vec![block(vec![
+                    ("protocol", s("-1")),
+                    ("cidr_blocks", describe::strs(["0.0.0.0/0"])),
+                ])]),
+            )
+            .arg(
+                "ingress",
+                Expr::Dynamic(
+                    Box::new(Keys::set(input("azs"), "az")),
+                    vec![
+                        ("description".to_string(), Expr::Var("az")),
+                        ("protocol".to_string(), s("tcp")),
+                    ],
+                ),
+            )
+            .ignore_changes(vec!["description"], "The console edits it."),
+    ));
+
+    let terraform = iacgen::hcl::print_body(&iacgen::terraform::render::module(&component).main);
+    let expected = "  vpc_id = aws_vpc.this.id
+
+  # Deleting waits for network interfaces to go.
+  timeouts {
+    create = \"5m\"
+    delete = \"15m\"
+  }
+
+  egress {
+    protocol    = \"-1\"
+    cidr_blocks = [\"0.0.0.0/0\"]
+  }
+
+  dynamic \"ingress\" {
+    for_each = var.azs
+    iterator = az
+
+    content {
+      description = az.key
+      protocol    = \"tcp\"
+    }
+  }
+
+  tags = merge(var.tags, {
+    Name = \"${var.name}-demo\"
+  })
+
+  lifecycle {
+    # The console edits it.
+    ignore_changes = [description]
+  }
+}";
+    assert!(terraform.contains(expected), "{terraform}");
+
+    let pulumi =
+        iacgen::pulumi::print::module(&iacgen::pulumi::render::component(&component).file());
+    for expected in [
+        "timeouts={\"create\": \"5m\", \"delete\": \"15m\"},",
+        "egress=[{\"protocol\": \"-1\", \"cidr_blocks\": [\"0.0.0.0/0\"]}],",
+        "ingress=[{\"description\": az, \"protocol\": \"tcp\"} for az in args.azs],",
+        "ignore_changes=[\"description\"]",
+    ] {
+        assert!(pulumi.contains(expected), "{expected}\n{pulumi}");
+    }
+}

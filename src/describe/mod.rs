@@ -76,6 +76,11 @@ pub struct Resource {
     pub lets: Vec<(&'static str, Expr)>,
     /// Annotations for Terraform's scanners (checkov skips, with their reasons).
     pub notes: Vec<String>,
+    /// Why an argument has its value, written just before it: `(argument, comment)`.
+    pub comments: Vec<(String, String)>,
+    /// Attributes changed outside iacgen after creation that a plan must not revert
+    /// (Terraform's `ignore_changes`, Pulumi's `ignore_changes` option), and why.
+    pub ignore_changes: Option<(Vec<&'static str>, String)>,
     /// A replacement is created before the old object is deleted (Terraform's
     /// `create_before_destroy`; Pulumi replaces create-first by default). Needs a unique name
     /// (a prefix) for the two to live side by side.
@@ -91,7 +96,7 @@ pub struct ResId {
 
 /// The instances of a keyed resource: one per element of `over` (a set or a map), named by
 /// `key` (and `value` for a map's values) in the resource's expressions.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Keys {
     pub over: Expr,
     /// The name of the key (`az`, `service`), in Pulumi's loops and in [`Expr::Key`].
@@ -164,6 +169,25 @@ pub enum Expr {
     ToSet(Box<Expr>),
     /// An IAM policy document as JSON text.
     Policy(Box<Policy>),
+    /// No value: the provider's default.
+    Null,
+    /// An object (a map with fields of any type): Terraform `{ a = 1 }`, a Python dict.
+    Object(Vec<(String, Expr)>),
+    /// A field of an object value (a local, an input, an element of a map): Terraform
+    /// `x.field`, Python `x["field"]`. A resource's attribute is [`Expr::Attr`].
+    Field(Box<Expr>, String),
+    /// A nested block, as the value of the argument that names it: Terraform writes
+    /// `name { ... }`, Pulumi passes a dict. Only as an argument of a resource or a block.
+    Block(Vec<(String, Expr)>),
+    /// Repeated nested blocks of one name (each an [`Expr::Block`]): Terraform writes the
+    /// block once per element, Pulumi passes a list under the plural name
+    /// (`load_balancer` → `load_balancers`, see `pulumi::types::plural`). A block the provider
+    /// allows more than once is `Blocks` even when written once, so Pulumi gets a list.
+    Blocks(Vec<Expr>),
+    /// One nested block per element of `keys.over` (Terraform `dynamic`, a list comprehension
+    /// in Python): the content refers to the element as [`Expr::Var`] of `keys.key` and
+    /// `keys.value`.
+    Dynamic(Box<Keys>, Vec<(String, Expr)>),
 }
 
 /// `elt` for each element `var` (at position `index`) of the list `over` that passes `filter`.
@@ -293,6 +317,8 @@ impl Resource {
             depends_on: Vec::new(),
             lets: Vec::new(),
             notes: Vec::new(),
+            comments: Vec::new(),
+            ignore_changes: None,
             create_first: false,
         }
     }
@@ -335,6 +361,26 @@ impl Resource {
     pub fn note(mut self, text: String) -> Self {
         self.notes.push(text);
         self
+    }
+
+    /// A comment just before the argument `arg` (for a nested block: before the block).
+    pub fn comment(mut self, arg: &str, text: &str) -> Self {
+        self.comments.push((arg.to_string(), text.to_string()));
+        self
+    }
+
+    /// Changes to `attrs` after creation are not reverted, because of `why`.
+    pub fn ignore_changes(mut self, attrs: Vec<&'static str>, why: &str) -> Self {
+        self.ignore_changes = Some((attrs, why.to_string()));
+        self
+    }
+
+    /// The comment written before `arg`, if any.
+    pub fn comment_of(&self, arg: &str) -> Option<&str> {
+        self.comments
+            .iter()
+            .find(|(a, _)| a == arg)
+            .map(|(_, c)| c.as_str())
     }
 
     /// Replaced create-first (see [`Resource::create_first`]).
@@ -492,6 +538,30 @@ pub fn index(value: Expr, at: Expr) -> Expr {
     Expr::Index(Box::new(value), Box::new(at))
 }
 
+/// A nested block of these arguments (see [`Expr::Block`]).
+pub fn block(fields: Vec<(&str, Expr)>) -> Expr {
+    Expr::Block(
+        fields
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
+}
+
+/// An object of these fields (see [`Expr::Object`]).
+pub fn object(fields: Vec<(&str, Expr)>) -> Expr {
+    Expr::Object(
+        fields
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
+}
+
+fn map_fields(fields: &[(String, Expr)], f: &dyn Fn(&Expr) -> Option<Expr>) -> Vec<(String, Expr)> {
+    fields.iter().map(|(k, v)| (k.clone(), v.map(f))).collect()
+}
+
 pub fn policy(p: Policy) -> Expr {
     Expr::Policy(Box::new(p))
 }
@@ -584,7 +654,20 @@ impl Expr {
                     }
                 }
             }
+            Expr::Object(fields) | Expr::Block(fields) => {
+                fields.iter().for_each(|(_, e)| e.walk(f))
+            }
+            Expr::Blocks(items) => items.iter().for_each(|e| e.walk(f)),
+            Expr::Field(e, _) => e.walk(f),
+            Expr::Dynamic(keys, fields) => {
+                keys.over.walk(f);
+                if let Some(filter) = &keys.filter {
+                    filter.walk(f);
+                }
+                fields.iter().for_each(|(_, e)| e.walk(f));
+            }
             Expr::Str(_)
+            | Expr::Null
             | Expr::Int(_)
             | Expr::Bool(_)
             | Expr::Input(_)
@@ -619,6 +702,18 @@ impl Expr {
                     .collect(),
             ),
             Expr::Attr(e, a) => Expr::Attr(m(e), a.clone()),
+            Expr::Field(e, a) => Expr::Field(m(e), a.clone()),
+            Expr::Object(fields) => Expr::Object(map_fields(fields, f)),
+            Expr::Block(fields) => Expr::Block(map_fields(fields, f)),
+            Expr::Blocks(items) => Expr::Blocks(all(items)),
+            Expr::Dynamic(keys, fields) => Expr::Dynamic(
+                Box::new(Keys {
+                    over: keys.over.map(f),
+                    filter: keys.filter.as_ref().map(|e| e.map(f)),
+                    ..keys.as_ref().clone()
+                }),
+                map_fields(fields, f),
+            ),
             Expr::ToSet(e) => Expr::ToSet(m(e)),
             Expr::Ref { res, at, attr } => Expr::Ref {
                 res: res.clone(),
@@ -649,6 +744,16 @@ impl Expr {
             }
             other => other.clone(),
         }
+    }
+
+    /// A field of this object value (see [`Expr::Field`]).
+    pub fn field(self, field: &str) -> Expr {
+        Expr::Field(Box::new(self), field.to_string())
+    }
+
+    /// Whether this is a nested block (or several), which Terraform writes as blocks.
+    pub fn is_block(&self) -> bool {
+        matches!(self, Expr::Block(_) | Expr::Blocks(_) | Expr::Dynamic(..))
     }
 
     /// The resources this value refers to.

@@ -293,34 +293,71 @@ impl Renderer {
     /// `aws.<class>(label, args..., tags=..., opts=...)`
     fn call(&mut self, r: &Resource) -> Expr {
         let label = self.expr(&r.label);
-        let mut kwargs: Vec<(&str, Expr)> = r
-            .args
+        let fields = self.fields(&r.args);
+        let mut kwargs: Vec<(&str, Expr)> = fields
             .iter()
-            .map(|(arg, v)| (arg.as_str(), self.expr(v)))
+            .map(|(k, v)| (k.as_str(), v.clone()))
             .collect();
         if let Tags::Named(extra) = &r.tags {
             kwargs.push(("tags", tags_named(label.clone(), extra)));
         }
-        let opts = if r.depends_on.is_empty() {
+        let opts = if r.depends_on.is_empty() && r.ignore_changes.is_none() {
             name("child")
         } else {
-            let deps = r
-                .depends_on
-                .iter()
-                .map(|d| self.base(d))
-                .collect::<Vec<_>>();
-            call(
-                path("pulumi.ResourceOptions"),
-                vec![],
-                vec![("parent", name("self")), ("depends_on", py::list(deps))],
-            )
+            let mut opts = vec![("parent", name("self"))];
+            if !r.depends_on.is_empty() {
+                let deps = r.depends_on.iter().map(|d| self.base(d));
+                opts.push(("depends_on", py::list(deps.collect::<Vec<_>>())));
+            }
+            if let Some((attrs, _)) = &r.ignore_changes {
+                opts.push(("ignore_changes", py::strs(attrs)));
+            }
+            call(path("pulumi.ResourceOptions"), vec![], opts)
         };
         kwargs.push(("opts", opts));
         call(path(types::class(r.kind)), vec![label], kwargs)
     }
 
+    /// Arguments (or a nested block's fields) as Python names and values: a nested block as a
+    /// dict, repeated blocks as a list under the plural name.
+    fn fields(&mut self, fields: &[(String, D)]) -> Vec<(String, Expr)> {
+        fields
+            .iter()
+            .map(|(k, v)| match v {
+                D::Blocks(_) | D::Dynamic(..) => (types::plural(k), self.expr(v)),
+                _ => (k.clone(), self.expr(v)),
+            })
+            .collect()
+    }
+
+    fn dict(&mut self, fields: &[(String, D)]) -> Expr {
+        let items = self.fields(fields);
+        Expr::Dict(
+            items
+                .into_iter()
+                .map(|(k, v)| py::DictItem::Pair(py::s(k), v))
+                .collect(),
+        )
+    }
+
     fn expr(&mut self, e: &D) -> Expr {
         match e {
+            D::Null => Expr::None,
+            D::Object(fields) | D::Block(fields) => self.dict(fields),
+            D::Field(e, field) => self.expr(e).index(py::s(field)),
+            D::Blocks(items) => py::list(items.iter().map(|i| self.expr(i)).collect::<Vec<_>>()),
+            D::Dynamic(keys, content) => {
+                let (target, iter) = match keys.value {
+                    Some(value) => (
+                        format!("{}, {value}", keys.key),
+                        self.expr(&keys.over).method("items", vec![]),
+                    ),
+                    None => (keys.key.to_string(), self.expr(&keys.over)),
+                };
+                let elt = self.dict(content);
+                let filter = keys.filter.as_ref().map(|f| self.expr(f));
+                list_comp(elt, &target, iter, filter)
+            }
             D::Str(t) => py::s(t),
             D::Int(n) => py::int(*n),
             D::Bool(b) => Expr::Bool(*b),

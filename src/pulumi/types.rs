@@ -62,6 +62,19 @@ pub fn noun(kind: &str) -> &'static str {
     lookup(kind).1
 }
 
+/// The Python argument of repeated nested blocks `block` (Terraform's block name):
+/// pulumi-aws names a list of blocks in the plural (`load_balancer` → `load_balancers`,
+/// `capacity_provider_strategy` → `capacity_provider_strategies`).
+pub fn plural(block: &str) -> String {
+    if block.ends_with('s') {
+        block.to_string()
+    } else if let Some(stem) = block.strip_suffix('y') {
+        format!("{stem}ies")
+    } else {
+        format!("{block}s")
+    }
+}
+
 fn lookup(kind: &str) -> (&'static str, &'static str) {
     match TYPES.iter().find(|(k, _, _)| *k == kind) {
         Some((_, class, noun)) => (class, noun),
@@ -72,6 +85,17 @@ fn lookup(kind: &str) -> (&'static str, &'static str) {
 #[cfg(test)]
 mod tests {
     use super::TYPES;
+
+    #[test]
+    fn lists_of_blocks_are_named_as_pulumi_aws_names_them() {
+        assert_eq!(super::plural("load_balancer"), "load_balancers");
+        assert_eq!(
+            super::plural("capacity_provider_strategy"),
+            "capacity_provider_strategies"
+        );
+        assert_eq!(super::plural("metric_query"), "metric_queries");
+        assert_eq!(super::plural("tag_specifications"), "tag_specifications");
+    }
 
     #[test]
     fn the_table_is_sorted_and_has_no_duplicates() {

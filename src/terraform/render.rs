@@ -83,36 +83,110 @@ fn resource_block(r: &Resource) -> Block {
             .map(|(_, v)| v.clone()),
         _ => None,
     };
-    groups.push(
-        r.args
-            .iter()
-            .map(|(name, value)| (name.clone(), expr(&value.map(&inline))))
-            .collect(),
-    );
-    if let Tags::Named(extra) = &r.tags {
-        groups.push(vec![("tags".to_string(), tags(&r.label, extra))]);
-    }
-    if !r.depends_on.is_empty() {
-        let deps: Vec<String> = r.depends_on.iter().map(address).collect();
-        groups.push(vec![(
-            "depends_on".to_string(),
-            ex(&format!("[{}]", deps.join(", "))),
-        )]);
-    }
+    let args: Vec<(String, D)> = r
+        .args
+        .iter()
+        .map(|(name, value)| (name.clone(), value.map(&inline)))
+        .collect();
+    let (blocks, attrs): (Vec<_>, Vec<_>) = args.into_iter().partition(|(_, v)| v.is_block());
     let mut first = true;
-    for group in groups.into_iter().filter(|g| !g.is_empty()) {
-        if !first {
-            body = body.blank();
-        }
+    let mut gap = |body: Body| {
+        let body = if first { body } else { body.blank() };
         first = false;
+        body
+    };
+    for group in groups.into_iter().filter(|g| !g.is_empty()) {
+        body = gap(body);
         for (name, value) in group {
             body = body.attr(&name, value);
         }
     }
+    if !attrs.is_empty() {
+        body = gap(body).extend(fields(&attrs, &r.comments));
+    }
+    for (name, value) in &blocks {
+        body = gap(body);
+        if let Some(comment) = r.comment_of(name) {
+            body = body.comment(comment);
+        }
+        body = body.extend(nested(name, value));
+    }
+    if let Tags::Named(extra) = &r.tags {
+        body = gap(body).attr("tags", tags(&r.label, extra));
+    }
+    if let Some((attrs, why)) = &r.ignore_changes {
+        let list = ex(&format!("[{}]", attrs.join(", ")));
+        body = gap(body).block(block(
+            "lifecycle",
+            &[],
+            Body::new().comment(why).attr("ignore_changes", list),
+        ));
+    }
+    if !r.depends_on.is_empty() {
+        let deps: Vec<String> = r.depends_on.iter().map(address).collect();
+        body = gap(body).attr("depends_on", ex(&format!("[{}]", deps.join(", "))));
+    }
     if r.create_first {
-        body = body.blank().extend(super::common::replaced_create_first());
+        body = gap(body).extend(super::common::replaced_create_first());
     }
     resource(r.kind, &r.name, body)
+}
+
+/// Attributes in order, each after its comment, then nested blocks after a blank line.
+fn fields(fields: &[(String, D)], comments: &[(String, String)]) -> Body {
+    let mut body = Body::new();
+    for (name, value) in fields.iter().filter(|(_, v)| !v.is_block()) {
+        if let Some((_, c)) = comments.iter().find(|(arg, _)| arg == name) {
+            body = body.comment(c);
+        }
+        body = body.attr(name, expr(value));
+    }
+    for (name, value) in fields.iter().filter(|(_, v)| v.is_block()) {
+        if !body.is_empty() {
+            body = body.blank();
+        }
+        body = body.extend(nested(name, value));
+    }
+    body
+}
+
+/// The nested block(s) `name` of a block value: one, several, or `dynamic`.
+fn nested(name: &str, value: &D) -> Body {
+    match value {
+        D::Block(inner) => Body::new().block(block(name, &[], fields(inner, &[]))),
+        D::Blocks(items) => {
+            let mut body = Body::new();
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    body = body.blank();
+                }
+                body = body.extend(nested(name, item));
+            }
+            body
+        }
+        D::Dynamic(keys, content) => {
+            // Terraform names the element after the block unless `iterator` says otherwise.
+            let it: &'static str = keys.value.unwrap_or(keys.key);
+            let element = |e: &D| match e {
+                D::Var(v) if *v == keys.key => Some(D::Var(it).attr("key")),
+                D::Var(v) if Some(*v) == keys.value => Some(D::Var(it).attr("value")),
+                _ => None,
+            };
+            let content: Vec<(String, D)> = content
+                .iter()
+                .map(|(k, v)| (k.clone(), v.map(&element)))
+                .collect();
+            let mut head = Body::new().attr("for_each", for_each(keys));
+            if it != name {
+                head = head.attr("iterator", ex(it));
+            }
+            let inner = head
+                .blank()
+                .block(block("content", &[], fields(&content, &[])));
+            Body::new().block(block("dynamic", &[name], inner))
+        }
+        other => panic!("iacgen bug: {other:?} is not a block"),
+    }
 }
 
 fn for_each(keys: &Keys) -> Expr {
@@ -231,6 +305,7 @@ pub fn expr(e: &D) -> Expr {
         D::Str(t) => s(t),
         D::Int(n) => num(*n),
         D::Bool(b) => (*b).into(),
+        D::Object(fields) => obj(fields.iter().map(|(k, v)| (k.clone(), expr(v)))),
         D::List(items) if items.iter().all(|i| matches!(i, D::Str(_))) => {
             crate::hcl::list(items.iter().map(expr))
         }
@@ -317,6 +392,19 @@ fn text(e: &D) -> String {
             )
         }
         D::ToSet(e) => format!("toset({})", text(e)),
+        D::Null => "null".to_string(),
+        D::Field(e, field) => format!("{}.{field}", text(e)),
+        D::Object(fields) => format!(
+            "{{ {} }}",
+            fields
+                .iter()
+                .map(|(k, v)| format!("{k} = {}", text(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        D::Block(_) | D::Blocks(_) | D::Dynamic(..) => {
+            panic!("iacgen bug: a nested block is not a value")
+        }
         D::Policy(p) => format!("data.aws_iam_policy_document.{}.json", p.id),
     }
 }
