@@ -160,6 +160,7 @@ fn base_context() -> Context<'static> {
     BASE.get_or_init(|| {
         let mut ctx = Context::new();
         functions::declare(&mut ctx);
+        super::by_ref::declare(&mut ctx);
         ctx
     })
     .clone()
@@ -206,6 +207,9 @@ impl Evaluator<'_> {
         let Some(module) = self.config.modules.get(dir) else {
             return ModuleRun::default();
         };
+        // `__var` reads this instance's variables while its expressions are evaluated.
+        let vars = std::rc::Rc::new(vars);
+        let _scope = super::by_ref::Scope::enter(vars.clone());
         let keys = KeySource {
             vars: &vars,
             var_keys: &var_keys,
@@ -354,7 +358,8 @@ impl Evaluator<'_> {
             .for_each
             .as_ref()
             .and_then(|e| plain_resource(module, e));
-        let mut ictx = frame.context(Some(&Roots::of_arguments(resource)));
+        let (by_ref_attrs, by_ref_blocks, by_ref_roots) = &resource.by_ref;
+        let mut ictx = frame.context(Some(by_ref_roots));
         let mut values = Vec::new();
         for (key, each, count) in expansion.instances() {
             // Declaring `each` or `count` again replaces the previous instance's.
@@ -368,7 +373,7 @@ impl Evaluator<'_> {
                 index: key.clone(),
                 ..base.clone()
             };
-            let arguments = arguments(&resource.attrs, &resource.blocks, &ictx);
+            let arguments = arguments(by_ref_attrs, by_ref_blocks, &ictx);
             let mut named: Vec<(String, Expression)> = resource.attrs.clone();
             nested_arguments(&resource.blocks, "", &mut named);
             let references = named
@@ -526,10 +531,11 @@ impl<'a> Frame<'a> {
         // The attributes of `root` that are wanted: only those referred to, when known.
         let narrowed = |root: &str, all: &Map<String, Value>| -> Value {
             match only.and_then(|r| r.members(root)) {
-                Some(members) => Value::Object(
-                    members
+                Some(paths) => Value::Object(
+                    paths
+                        .children
                         .iter()
-                        .filter_map(|m| all.get(m).map(|v| (m.clone(), v.clone())))
+                        .filter_map(|(k, p)| all.get(k).map(|v| (k.clone(), p.narrow(v))))
                         .collect(),
                 ),
                 None => Value::Object(all.clone()),
