@@ -1,26 +1,31 @@
-//! Module variables read by reference. hcl-rs evaluates `var.x[k].y` by copying the whole `var`
-//! object first, then indexing it; inside a `for` over services that reads a map of every
-//! service (a dashboard of 50 services, an observability module of 1,000) that copy made `plan`
-//! quadratic. A resource's arguments are rewritten once so that such a reference becomes a call
-//! of `__var("x", k, "y")`, which walks the current module instance's variables in place and
-//! copies only the value it reaches.
+//! References read in place. hcl-rs evaluates `var.x[k].y` or `aws_secretsmanager_secret.this[k]`
+//! by copying the whole object the reference starts from (`var`, every secret), then indexing
+//! it; once per instance of a resource keyed by service, that copy made `plan` quadratic. A
+//! resource's arguments are rewritten once so that such a reference becomes a call of
+//! `__ref("var", "x", k, "y")`, which walks the values in scope in place and copies only the
+//! value it reaches.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use hcl::eval::{FuncArgs, FuncDef, ParamType};
-use hcl::expr::{FuncCall, TraversalOperator};
+use hcl::expr::{FuncCall, TemplateExpr, TraversalOperator};
+use hcl::template::{Element, Template};
 use hcl::{Expression, Map, Value};
 
 /// The function the rewritten references call.
-pub(crate) const FUNCTION: &str = "__var";
+pub(crate) const FUNCTION: &str = "__ref";
+
+/// Names a reference may start from that are not values in scope but bound per instance or
+/// by Terraform itself: left to hcl-rs.
+const NOT_IN_SCOPE: [&str; 5] = ["each", "count", "path", "terraform", "self"];
 
 thread_local! {
-    /// The variables of the module instances being evaluated, innermost last.
+    /// What the expressions being evaluated can refer to (root name → value), innermost last.
     static VARS: RefCell<Vec<Rc<Map<String, Value>>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// While alive, `__var` reads these variables (a module instance's, during its evaluation).
+/// While alive, `__ref` reads these values (root name → value: `var`, `local`, resource types).
 pub(crate) struct Scope;
 
 impl Scope {
@@ -54,12 +59,10 @@ fn lookup(args: FuncArgs) -> Result<Value, String> {
     };
     VARS.with(|vars| {
         let vars = vars.borrow();
-        let top = vars.last().ok_or("no module variables in scope")?;
-        let mut value = top
-            .get(name)
-            .ok_or_else(|| format!("unknown variable {name}"))?;
+        let top = vars.last().ok_or("nothing in scope")?;
+        let mut value = top.get(name).ok_or_else(|| format!("unknown {name}"))?;
         for key in path {
-            value = step(value, key).ok_or_else(|| format!("var.{name}: no element {key}"))?;
+            value = step(value, key).ok_or_else(|| format!("{name}: no element {key}"))?;
         }
         Ok(value.clone())
     })
@@ -76,9 +79,15 @@ fn step<'v>(value: &'v Value, key: &Value) -> Option<&'v Value> {
     }
 }
 
-/// `expr` with every `var.NAME` reference followed only by attributes and indexes turned into
-/// a `__var` call (the rest as it was: templates, splats).
+/// `expr` with every reference to a value in scope (`var.x`, `local.y`, `TYPE.NAME[k].attr`)
+/// followed only by attributes and indexes turned into a `__ref` call (the rest as it was:
+/// templates, splats, names a `for` binds).
 pub(crate) fn rewrite(expr: &Expression) -> Expression {
+    rewrite_in(expr, &[])
+}
+
+fn rewrite_in(expr: &Expression, bound: &[&str]) -> Expression {
+    let rewrite = |e: &Expression| rewrite_in(e, bound);
     match expr {
         Expression::Traversal(t) => {
             let plain = t.operators.iter().all(|op| {
@@ -91,9 +100,11 @@ pub(crate) fn rewrite(expr: &Expression) -> Expression {
             });
             match (&t.expr, t.operators.first()) {
                 (Expression::Variable(v), Some(TraversalOperator::GetAttr(_)))
-                    if v.as_str() == "var" && plain =>
+                    if plain
+                        && !NOT_IN_SCOPE.contains(&v.as_str())
+                        && !bound.contains(&v.as_str()) =>
                 {
-                    let mut call = FuncCall::builder(FUNCTION);
+                    let mut call = FuncCall::builder(FUNCTION).arg(v.to_string());
                     for op in &t.operators {
                         call = call.arg(match op {
                             TraversalOperator::GetAttr(a) => Expression::String(a.to_string()),
@@ -129,6 +140,7 @@ pub(crate) fn rewrite(expr: &Expression) -> Expression {
             Expression::FuncCall(Box::new(f))
         }
         Expression::Parenthesis(e) => Expression::Parenthesis(Box::new(rewrite(e))),
+        Expression::TemplateExpr(te) => rewrite_template(te, bound).unwrap_or_else(|| expr.clone()),
         Expression::Conditional(c) => {
             let mut c = c.as_ref().clone();
             c.cond_expr = rewrite(&c.cond_expr);
@@ -150,13 +162,44 @@ pub(crate) fn rewrite(expr: &Expression) -> Expression {
         Expression::ForExpr(f) => {
             let mut f = f.as_ref().clone();
             f.collection_expr = rewrite(&f.collection_expr);
-            f.key_expr = f.key_expr.as_ref().map(rewrite);
-            f.value_expr = rewrite(&f.value_expr);
-            f.cond_expr = f.cond_expr.as_ref().map(rewrite);
+            // The names the `for` binds shadow any value in scope of that name.
+            let mut inner: Vec<&str> = bound.to_vec();
+            inner.push(f.value_var.as_str());
+            if let Some(k) = &f.key_var {
+                inner.push(k.as_str());
+            }
+            let inner_rewrite = |e: &Expression| rewrite_in(e, &inner);
+            f.key_expr = f.key_expr.as_ref().map(inner_rewrite);
+            f.value_expr = inner_rewrite(&f.value_expr);
+            f.cond_expr = f.cond_expr.as_ref().map(inner_rewrite);
             Expression::ForExpr(Box::new(f))
         }
         other => other.clone(),
     }
+}
+
+/// A template whose interpolations are rewritten; `None` for one with directives (whose `for`
+/// binds names) or one that would not read back as the same template.
+fn rewrite_template(te: &TemplateExpr, bound: &[&str]) -> Option<Expression> {
+    let mut template = Template::from_expr(te).ok()?;
+    for element in template.elements_mut() {
+        match element {
+            Element::Literal(_) => {}
+            Element::Interpolation(i) => i.expr = rewrite_in(&i.expr, bound),
+            Element::Directive(_) => return None,
+        }
+    }
+    let text = template.to_string();
+    let rewritten = match te {
+        TemplateExpr::QuotedString(_) => TemplateExpr::QuotedString(text),
+        TemplateExpr::Heredoc(h) => {
+            let mut h = h.clone();
+            h.template = text;
+            TemplateExpr::Heredoc(h)
+        }
+    };
+    (Template::from_expr(&rewritten).ok()? == template)
+        .then(|| Expression::TemplateExpr(Box::new(rewritten)))
 }
 
 /// A body with every attribute rewritten (see [`rewrite`]), nested blocks included.
@@ -188,7 +231,9 @@ mod tests {
         let expected = attr.expr.evaluate(&plain).map_err(|e| e.to_string());
         let mut ctx = Context::new();
         declare(&mut ctx);
-        let _scope = Scope::enter(Rc::new(vars));
+        let mut roots = Map::new();
+        roots.insert("var".to_string(), Value::Object(vars));
+        let _scope = Scope::enter(Rc::new(roots));
         let rewritten = rewrite(&attr.expr);
         assert!(!format!("{rewritten:?}").contains("Variable(Identifier(\"var\"))"));
         let got = rewritten.evaluate(&ctx).map_err(|e| e.to_string());
@@ -227,5 +272,12 @@ mod tests {
         );
         assert_eq!(eval("var.names[1]", vars()), Ok(Value::from("web")));
         assert!(eval("var.lbs[\"db\"].arn", vars()).is_err());
+        assert_eq!(
+            eval(
+                "\"${var.name}: \\\"${var.lbs[\"web\"].arn}\\\" $${x}\"",
+                vars()
+            ),
+            Ok(Value::from("p-dev: \"w\" ${x}"))
+        );
     }
 }

@@ -207,9 +207,6 @@ impl Evaluator<'_> {
         let Some(module) = self.config.modules.get(dir) else {
             return ModuleRun::default();
         };
-        // `__var` reads this instance's variables while its expressions are evaluated.
-        let vars = std::rc::Rc::new(vars);
-        let _scope = super::by_ref::Scope::enter(vars.clone());
         let keys = KeySource {
             vars: &vars,
             var_keys: &var_keys,
@@ -358,7 +355,11 @@ impl Evaluator<'_> {
             .for_each
             .as_ref()
             .and_then(|e| plain_resource(module, e));
+        // References read in place (`state::by_ref`) from what the resource refers to, copied
+        // once for all instances; the context holds only what they do not cover.
         let (by_ref_attrs, by_ref_blocks, by_ref_roots) = &resource.by_ref;
+        let _scope =
+            super::by_ref::Scope::enter(std::rc::Rc::new(frame.values(Some(&resource.roots))));
         let mut ictx = frame.context(Some(by_ref_roots));
         let mut values = Vec::new();
         for (key, each, count) in expansion.instances() {
@@ -527,6 +528,22 @@ impl<'a> Frame<'a> {
 
     /// An evaluation context with everything, or `only` the given roots.
     fn context(&self, only: Option<&Roots>) -> Context<'static> {
+        let mut ctx = base_context();
+        for (name, value) in self.values(only) {
+            ctx.declare_var(name, value);
+        }
+        let mut path = Map::new();
+        path.insert("module".to_string(), Value::String(self.dir.to_string()));
+        ctx.declare_var("path", Value::Object(path));
+        let mut terraform = Map::new();
+        terraform.insert("workspace".to_string(), Value::from("default"));
+        ctx.declare_var("terraform", Value::Object(terraform));
+        ctx
+    }
+
+    /// The values in scope by root name (`var`, `local`, `module`, `data`, resource types):
+    /// everything, or `only` what the given roots refer to.
+    fn values(&self, only: Option<&Roots>) -> Map<String, Value> {
         let wanted = |name: &str| only.is_none_or(|r| r.contains(name));
         // The attributes of `root` that are wanted: only those referred to, when known.
         let narrowed = |root: &str, all: &Map<String, Value>| -> Value {
@@ -541,31 +558,28 @@ impl<'a> Frame<'a> {
                 None => Value::Object(all.clone()),
             }
         };
-        let mut ctx = base_context();
+        let mut values = Map::new();
         if wanted("var") {
-            ctx.declare_var("var", narrowed("var", self.vars));
+            values.insert("var".to_string(), narrowed("var", self.vars));
         }
         if wanted("local") {
-            ctx.declare_var("local", narrowed("local", &self.scope.locals));
+            values.insert("local".to_string(), narrowed("local", &self.scope.locals));
         }
         if wanted("module") {
-            ctx.declare_var("module", narrowed("module", &self.scope.modules));
+            values.insert(
+                "module".to_string(),
+                narrowed("module", &self.scope.modules),
+            );
         }
         if wanted("data") {
-            ctx.declare_var("data", self.data.clone());
+            values.insert("data".to_string(), self.data.clone());
         }
-        let mut path = Map::new();
-        path.insert("module".to_string(), Value::String(self.dir.to_string()));
-        ctx.declare_var("path", Value::Object(path));
-        let mut terraform = Map::new();
-        terraform.insert("workspace".to_string(), Value::from("default"));
-        ctx.declare_var("terraform", Value::Object(terraform));
         for (type_, names) in &self.scope.resources {
             if wanted(type_) {
-                ctx.declare_var(type_.as_str(), Value::Object(names.clone()));
+                values.insert(type_.clone(), Value::Object(names.clone()));
             }
         }
-        ctx
+        values
     }
 }
 
