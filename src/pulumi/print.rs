@@ -11,7 +11,14 @@ const INDENT: usize = 4;
 const NOT: u8 = 3;
 
 /// Modules of the standard library the generators import (isort's first section).
-const STDLIB: [&str; 5] = ["dataclasses", "hashlib", "ipaddress", "json", "typing"];
+const STDLIB: [&str; 6] = [
+    "collections",
+    "dataclasses",
+    "hashlib",
+    "ipaddress",
+    "json",
+    "typing",
+];
 
 /// Columns `line` takes as black measures them (its own table: wide characters count two,
 /// combining ones none; control characters never reach a line, they are escaped).

@@ -16,6 +16,44 @@ const TYPES: &[(&str, &str, &str)] = &[
         "default_security_group",
     ),
     ("aws_eip", "aws.ec2.Eip", "eip"),
+    (
+        "aws_autoscaling_group_tag",
+        "aws.autoscaling.Tag",
+        "asg_tag",
+    ),
+    (
+        "aws_eks_access_entry",
+        "aws.eks.AccessEntry",
+        "access_entry",
+    ),
+    (
+        "aws_eks_access_policy_association",
+        "aws.eks.AccessPolicyAssociation",
+        "access_policy",
+    ),
+    ("aws_eks_addon", "aws.eks.Addon", "addon"),
+    ("aws_eks_cluster", "aws.eks.Cluster", "cluster"),
+    ("aws_eks_node_group", "aws.eks.NodeGroup", "node_group"),
+    (
+        "aws_iam_openid_connect_provider",
+        "aws.iam.OpenIdConnectProvider",
+        "oidc_provider",
+    ),
+    (
+        "aws_iam_role_policy_attachment",
+        "aws.iam.RolePolicyAttachment",
+        "policy_attachment",
+    ),
+    (
+        "aws_launch_template",
+        "aws.ec2.LaunchTemplate",
+        "launch_template",
+    ),
+    (
+        "data.aws_eks_addon_version",
+        "aws.eks.get_addon_version_output",
+        "latest_addon",
+    ),
     ("aws_flow_log", "aws.ec2.FlowLog", "flow_log"),
     ("aws_iam_role", "aws.iam.Role", "role"),
     ("aws_iam_role_policy", "aws.iam.RolePolicy", "policy"),
@@ -72,6 +110,16 @@ pub fn plural(block: &str) -> String {
         format!("{stem}ies")
     } else {
         format!("{block}s")
+    }
+}
+
+/// The Python name of argument `arg`: pulumi-aws's own where it differs (a list named
+/// `..._list` in the provider is plural in Python).
+pub fn argument(arg: &str) -> &str {
+    match arg {
+        "client_id_list" => "client_id_lists",
+        "thumbprint_list" => "thumbprint_lists",
+        other => other,
     }
 }
 
