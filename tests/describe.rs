@@ -149,7 +149,7 @@ fn nested_blocks_are_described_once_for_both_targets() {
     iterator = az
 
     content {
-      description = az.key
+      description = az.value
       protocol    = \"tcp\"
     }
   }

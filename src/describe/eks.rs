@@ -510,11 +510,12 @@ fn nodes(eks: &Eks) -> Vec<Item> {
             // propagate these at launch.
             Resource::new("aws_autoscaling_group_tag", "node", tpl("{name}-{key}"))
                 .keyed(Keys::map(local("node_group_asg_tags"), "key", "tag"))
+                .let_("group", index(Expr::All(group), spec("pool")))
                 .arg(
                     "autoscaling_group_name",
                     Expr::Nth(
                         Box::new(Expr::Nth(
-                            Box::new(index(Expr::All(group), spec("pool"))),
+                            Box::new(Expr::Var("group")),
                             "resources".to_string(),
                             0,
                         )),

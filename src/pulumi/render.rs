@@ -40,7 +40,9 @@ pub fn component_in(component: &describe::Component, built: &[Component]) -> Com
     let mut outputs: Vec<(String, Expr)> = Vec::new();
     for o in &component.outputs {
         let value = r.expr(&o.value);
-        if o.value.refs().is_empty() {
+        // A map built in a comprehension is kept too, so that the program indexes a dict
+        // rather than a comprehension.
+        if o.value.refs().is_empty() || matches!(o.value, D::ForMap(_)) {
             // The program reads outputs from the component object (`network.azs`), so a value
             // made of inputs is kept on it.
             let field = format!("self.{}", o.name);
