@@ -170,7 +170,7 @@ const TYPES: &[TypeFacts] = &[
         kind: "aws_launch_template",
         import_id: ID,
         identity: &["name"],
-        force_new: &[],
+        force_new: &["name", "name_prefix"],
     },
     TypeFacts {
         kind: "aws_nat_gateway",

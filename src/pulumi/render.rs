@@ -68,11 +68,14 @@ pub fn component_in(component: &describe::Component, built: &[Component]) -> Com
     if r.any {
         imports.push(py::from_import("typing", &["Any"]));
     }
-    let class = component::class(
-        &component.class,
-        component::wrap(&component.summary, 80),
-        init,
-    );
+    // The first paragraph: the rest of a summary is about the Terraform module (its README).
+    let summary = component
+        .summary
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .trim_end();
+    let class = component::class(&component.class, component::wrap(summary, 80), init);
     Component {
         module: component.module.clone(),
         instance: component.instance.clone(),
@@ -82,7 +85,7 @@ pub fn component_in(component: &describe::Component, built: &[Component]) -> Com
         imports,
         summary: format!(
             "{} (the counterpart of the Terraform module modules/{}).",
-            component.summary.trim_end_matches('.'),
+            summary.trim_end_matches('.'),
             component.module
         ),
         args: args(component, built),

@@ -6,16 +6,7 @@ one managed node group per node pool (launch template with IMDSv2 and an encrypt
 gp3 root volume; tags on instances, volumes, network interfaces and the Auto Scaling
 group). A node group replaced by a new instance type, capacity type or AMI type is
 created before the old one is deleted, under a unique name from the prefix in
-`local.node_group_naming`. **Node group sizes.** `node_pool_sizes` sets each pool's
-min, desired and max size per environment, and Terraform keeps the desired size at
-the spec's value: a change made outside Terraform is undone by the next apply. A
-team that runs the cluster autoscaler (or anything else that resizes node groups)
-opts out by adding a file `modules/eks/autoscaler_override.tf` (iacgen never writes
-or deletes it; Terraform merges override files into the module): ```hcl resource
-"aws_eks_node_group" "this" { lifecycle { ignore_changes =
-[scaling_config[0].desired_size] } } ``` Min and max still come from the spec;
-desired is then only the size a new pool starts at (the counterpart of the Terraform
-module modules/eks).
+`local.node_group_naming` (the counterpart of the Terraform module modules/eks).
 """
 
 import collections
@@ -55,16 +46,7 @@ class Eks(pulumi.ComponentResource):
     IMDSv2 and an encrypted gp3 root volume; tags on instances, volumes, network
     interfaces and the Auto Scaling group). A node group replaced by a new instance
     type, capacity type or AMI type is created before the old one is deleted, under
-    a unique name from the prefix in `local.node_group_naming`. **Node group
-    sizes.** `node_pool_sizes` sets each pool's min, desired and max size per
-    environment, and Terraform keeps the desired size at the spec's value: a change
-    made outside Terraform is undone by the next apply. A team that runs the cluster
-    autoscaler (or anything else that resizes node groups) opts out by adding a file
-    `modules/eks/autoscaler_override.tf` (iacgen never writes or deletes it;
-    Terraform merges override files into the module): ```hcl resource
-    "aws_eks_node_group" "this" { lifecycle { ignore_changes =
-    [scaling_config[0].desired_size] } } ``` Min and max still come from the spec;
-    desired is then only the size a new pool starts at.
+    a unique name from the prefix in `local.node_group_naming`.
     """
 
     def __init__(
