@@ -44,7 +44,8 @@ fn a_resource_added_to_a_description_appears_in_both_targets() {
     assert!(pulumi.contains(expected), "{pulumi}");
 }
 
-/// Every resource of every example's network description is in both targets' output once.
+/// Every resource of every example's network and EKS descriptions is in both targets' output
+/// once.
 #[test]
 fn every_described_resource_is_rendered_by_both_targets() {
     for entry in std::fs::read_dir("examples").unwrap_or_else(|e| panic!("examples/: {e}")) {
@@ -54,40 +55,55 @@ fn every_described_resource_is_rendered_by_both_targets() {
         }
         let platform = iacgen::spec::load_file(&path)
             .unwrap_or_else(|e| panic!("{} loads: {e:?}", path.display()));
-        let Some(network) = platform.network.as_ref() else {
-            continue;
-        };
-        let component = describe::network::component(&platform, network);
-        let terraform =
-            iacgen::hcl::print_body(&iacgen::terraform::render::module(&component).main);
-        let pulumi =
-            iacgen::pulumi::print::module(&iacgen::pulumi::render::component(&component).file());
-        let resources: Vec<&Resource> = component.resources().collect();
-        for r in &resources {
-            let block = format!("resource \"{}\" \"{}\" {{", r.kind, r.name);
-            assert_eq!(
-                terraform.matches(&block).count(),
-                1,
-                "{}: {block}",
-                path.display()
-            );
+        let mut components = Vec::new();
+        if let Some(network) = platform.network.as_ref() {
+            components.push(describe::network::component(&platform, network));
         }
-        // One constructor call per described resource (keyed ones in a loop or comprehension).
-        let constructors = pulumi
-            .lines()
-            .filter(|l| {
-                let l = l.trim_start();
-                (l.starts_with("aws.") || l.contains(" = aws.") || l.starts_with("az: aws."))
-                    && l.ends_with('(')
-            })
-            .count();
+        if let Some(eks) = platform.eks.as_ref() {
+            components.push(describe::eks::component(&platform, eks));
+        }
+        for component in &components {
+            rendered_once(&path, component);
+        }
+    }
+}
+
+fn rendered_once(path: &Path, component: &describe::Component) {
+    let terraform = iacgen::hcl::print_body(&iacgen::terraform::render::module(component).main);
+    let pulumi =
+        iacgen::pulumi::print::module(&iacgen::pulumi::render::component(component).file());
+    let resources: Vec<&Resource> = component.resources().collect();
+    for r in &resources {
+        let block = match r.kind.strip_prefix("data.") {
+            Some(kind) => format!("data \"{kind}\" \"{}\" {{", r.name),
+            None => format!("resource \"{}\" \"{}\" {{", r.kind, r.name),
+        };
         assert_eq!(
-            constructors,
-            resources.len(),
-            "{}\n{pulumi}",
+            terraform.matches(&block).count(),
+            1,
+            "{}: {block}",
             path.display()
         );
     }
+    // One constructor call per described resource (keyed ones in a loop or comprehension,
+    // `key: aws.<class>(`).
+    let constructors = pulumi
+        .lines()
+        .filter(|l| {
+            let l = l.trim_start();
+            let keyed = l
+                .split_once(": aws.")
+                .is_some_and(|(key, _)| key.chars().all(|c| c.is_alphanumeric() || c == '_'));
+            (l.starts_with("aws.") || l.contains(" = aws.") || keyed) && l.ends_with('(')
+        })
+        .count();
+    assert_eq!(
+        constructors,
+        resources.len(),
+        "{} ({})\n{pulumi}",
+        path.display(),
+        component.module
+    );
 }
 
 /// Nested blocks (one, repeated, one per element) and ignored changes are written once and
@@ -149,7 +165,7 @@ fn nested_blocks_are_described_once_for_both_targets() {
     iterator = az
 
     content {
-      description = az.key
+      description = az.value
       protocol    = \"tcp\"
     }
   }

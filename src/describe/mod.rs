@@ -7,6 +7,7 @@
 //! the Terraform variable validations (`Check`), which only Terraform checks at plan time.
 
 pub mod aws;
+pub mod eks;
 pub mod kms;
 pub mod network;
 
@@ -188,6 +189,39 @@ pub enum Expr {
     /// in Python): the content refers to the element as [`Expr::Var`] of `keys.key` and
     /// `keys.value`.
     Dynamic(Box<Keys>, Vec<(String, Expr)>),
+    /// The first value unless it is null, else the second (Terraform `coalesce`).
+    Coalesce(Box<Expr>, Box<Expr>),
+    /// The environment's tags with `Name` set to this value, as a value (the tags of a
+    /// nested block; a resource's own tags are [`Resource::tags`]).
+    Tagged(Box<Expr>),
+    /// The single nested block `name` of a value: Terraform `x.name[0]`, Python `x.name`
+    /// (pulumi-aws flattens a block allowed at most once).
+    One(Box<Expr>, String),
+    /// Element `i` of the repeated nested block `name`: Terraform `x.name[i]`, Python
+    /// `x.<plural name>[i]`.
+    Nth(Box<Expr>, String, i64),
+    /// A map built element by element (Terraform `{ for ... : k => v }`, a dict comprehension).
+    ForMap(Box<ForMap>),
+    /// The keys of a map (Terraform `keys(m)`; in Python iterating the dict gives them).
+    MapKeys(Box<Expr>),
+    /// A list of maps merged into one (Terraform `merge(list...)`).
+    MergeAll(Box<Expr>),
+    /// The text, or when it is longer than `max` characters its start and a hash of the whole
+    /// (as `model::naming::shorten`): unique and stable within a name limit.
+    Shorten(Box<Expr>, i64),
+    /// A value the provider types as a string (a flag, a version number): Terraform converts
+    /// it, Python gets the string (`.apply(str)` for a resource attribute).
+    ToStr(Box<Expr>),
+}
+
+/// `key => elt` for each element `key` (and `value`, for a map) of `over`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForMap {
+    pub over: Expr,
+    pub key: &'static str,
+    pub value: Option<&'static str>,
+    pub key_expr: Expr,
+    pub elt: Expr,
 }
 
 /// `elt` for each element `var` (at position `index`) of the list `over` that passes `filter`.
@@ -253,6 +287,9 @@ pub enum Type {
     Int,
     StrList,
     StrMap,
+    Bool,
+    /// A map of objects whose fields (these) are whole numbers.
+    IntObjectMap(&'static [&'static str]),
 }
 
 /// Where an input's value comes from.
@@ -264,6 +301,13 @@ pub enum Source {
     Tags,
     /// A per-environment setting: each environment's value.
     Setting(Vec<(String, Value)>),
+    /// An output of another component, wired in the root (`module.network.vpc_id`); with
+    /// `values`, the values of that map output as a list.
+    Wired {
+        component: String,
+        output: String,
+        values: bool,
+    },
 }
 
 /// A setting's value in one environment.
@@ -274,6 +318,10 @@ pub enum Value {
     StrList(Vec<String>),
     /// Ordered as given (AZ order).
     StrMap(Vec<(String, String)>),
+    Bool(bool),
+    /// Not set (the provider's or the module's default).
+    Null,
+    IntObjectMap(Vec<(String, Vec<(&'static str, i64)>)>),
 }
 
 /// A rule on an input's value that Terraform checks before planning (Pulumi's stack config
@@ -666,6 +714,22 @@ impl Expr {
                 }
                 fields.iter().for_each(|(_, e)| e.walk(f));
             }
+            Expr::Coalesce(a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
+            Expr::Tagged(e)
+            | Expr::One(e, _)
+            | Expr::Nth(e, _, _)
+            | Expr::MapKeys(e)
+            | Expr::MergeAll(e)
+            | Expr::Shorten(e, _)
+            | Expr::ToStr(e) => e.walk(f),
+            Expr::ForMap(m) => {
+                m.over.walk(f);
+                m.key_expr.walk(f);
+                m.elt.walk(f);
+            }
             Expr::Str(_)
             | Expr::Null
             | Expr::Int(_)
@@ -742,6 +806,20 @@ impl Expr {
                 }
                 Expr::Policy(Box::new(p))
             }
+            Expr::Coalesce(a, b) => Expr::Coalesce(m(a), m(b)),
+            Expr::Tagged(e) => Expr::Tagged(m(e)),
+            Expr::One(e, b) => Expr::One(m(e), b.clone()),
+            Expr::Nth(e, b, i) => Expr::Nth(m(e), b.clone(), *i),
+            Expr::MapKeys(e) => Expr::MapKeys(m(e)),
+            Expr::MergeAll(e) => Expr::MergeAll(m(e)),
+            Expr::Shorten(e, max) => Expr::Shorten(m(e), *max),
+            Expr::ToStr(e) => Expr::ToStr(m(e)),
+            Expr::ForMap(fm) => Expr::ForMap(Box::new(ForMap {
+                over: fm.over.map(f),
+                key_expr: fm.key_expr.map(f),
+                elt: fm.elt.map(f),
+                ..fm.as_ref().clone()
+            })),
             other => other.clone(),
         }
     }
@@ -768,4 +846,26 @@ impl Expr {
         });
         out
     }
+}
+
+/// A data source (Terraform `data "<kind>"`, a Pulumi `get_..._output` call): a resource
+/// whose kind starts with `data.`, read rather than managed, untagged.
+pub fn data_source(kind: &'static str, name: &str) -> Resource {
+    Resource::new(kind, name, Expr::Null).untagged()
+}
+
+impl Resource {
+    /// Whether this is a [`data_source`].
+    pub fn is_data(&self) -> bool {
+        self.kind.starts_with("data.")
+    }
+}
+
+/// A local named `name`, with why it exists.
+pub fn local_item(name: &str, comment: Option<&str>, value: Expr) -> Item {
+    Item::Local(Local {
+        name: name.to_string(),
+        comment: comment.map(str::to_string),
+        value,
+    })
 }

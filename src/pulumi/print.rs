@@ -11,7 +11,14 @@ const INDENT: usize = 4;
 const NOT: u8 = 3;
 
 /// Modules of the standard library the generators import (isort's first section).
-const STDLIB: [&str; 5] = ["dataclasses", "hashlib", "ipaddress", "json", "typing"];
+const STDLIB: [&str; 6] = [
+    "collections",
+    "dataclasses",
+    "hashlib",
+    "ipaddress",
+    "json",
+    "typing",
+];
 
 /// Columns `line` takes as black measures them (its own table: wide characters count two,
 /// combining ones none; control characters never reach a line, they are escaped).
@@ -306,6 +313,19 @@ pub fn lines(e: &Expr, indent: usize, head: &str, tail: &str) -> Vec<String> {
         return vec![one];
     }
     match e {
+        // Black does not split an empty trailing call (`{...}.items()`): it splits the
+        // brackets before it.
+        Expr::Call(c)
+            if c.args.is_empty()
+                && c.kwargs.is_empty()
+                && matches!(&c.func, Expr::Attr(base, _)
+                    if matches!(base.as_ref(), Expr::Dict(_) | Expr::List(_) | Expr::Comp(_))) =>
+        {
+            let Expr::Attr(base, m) = &c.func else {
+                unreachable!("matched above")
+            };
+            lines(base, indent, head, &format!(".{m}(){tail}"))
+        }
         Expr::Call(c) => {
             let Call { func, args, kwargs } = c.as_ref();
             let mut items = plain(args);
@@ -380,6 +400,19 @@ pub fn lines(e: &Expr, indent: usize, head: &str, tail: &str) -> Vec<String> {
                 let text = operand(item, '"', min);
                 if text == flat(item, '"') {
                     out.extend(lines(item, inner, &prefix, ""));
+                } else if width(&format!("{}{prefix}{text}", pad(inner))) > WIDTH
+                    && matches!(item, Expr::IfExp(..))
+                {
+                    // Too long even so: split inside its parentheses.
+                    out.extend(parenthesized(item, inner, &prefix, "", |at| {
+                        let Expr::IfExp(then, cond, otherwise) = item else {
+                            return vec![flat(item, '"')];
+                        };
+                        let mut out = lines(then, at, "", "");
+                        out.extend(lines(cond, at, "if ", ""));
+                        out.extend(lines(otherwise, at, "else ", ""));
+                        out
+                    }));
                 } else {
                     out.push(format!("{}{prefix}{text}", pad(inner)));
                 }

@@ -16,6 +16,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The Pulumi component of `component`.
 pub fn component(component: &describe::Component) -> Component {
+    component_in(component, &[])
+}
+
+/// The Pulumi component of `component`, its wired inputs ([`Source::Wired`]) read from the
+/// outputs of the components `built` before it.
+pub fn component_in(component: &describe::Component, built: &[Component]) -> Component {
     let mut r = Renderer::new(component);
     let mut init = init_preamble(
         &format!("iacgen:{}:{}", component.module, component.class),
@@ -34,7 +40,9 @@ pub fn component(component: &describe::Component) -> Component {
     let mut outputs: Vec<(String, Expr)> = Vec::new();
     for o in &component.outputs {
         let value = r.expr(&o.value);
-        if o.value.refs().is_empty() {
+        // A map built in a comprehension is kept too, so that the program indexes a dict
+        // rather than a comprehension.
+        if o.value.refs().is_empty() || matches!(o.value, D::ForMap(_)) {
             // The program reads outputs from the component object (`network.azs`), so a value
             // made of inputs is kept on it.
             let field = format!("self.{}", o.name);
@@ -47,15 +55,27 @@ pub fn component(component: &describe::Component) -> Component {
     init.push(Component::register_outputs(&outputs));
 
     let mut imports = Vec::new();
+    if r.collections {
+        imports.push(py::import("collections"));
+    }
+    if r.hashlib {
+        imports.push(py::import("hashlib"));
+    }
     if r.json {
         imports.push(py::import("json"));
     }
     imports.push(py::import_as("pulumi_aws", "aws"));
-    let class = component::class(
-        &component.class,
-        component::wrap(&component.summary, 80),
-        init,
-    );
+    if r.any {
+        imports.push(py::from_import("typing", &["Any"]));
+    }
+    // The first paragraph: the rest of a summary is about the Terraform module (its README).
+    let summary = component
+        .summary
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .trim_end();
+    let class = component::class(&component.class, component::wrap(summary, 80), init);
     Component {
         module: component.module.clone(),
         instance: component.instance.clone(),
@@ -65,15 +85,15 @@ pub fn component(component: &describe::Component) -> Component {
         imports,
         summary: format!(
             "{} (the counterpart of the Terraform module modules/{}).",
-            component.summary.trim_end_matches('.'),
+            summary.trim_end_matches('.'),
             component.module
         ),
-        args: args(component),
+        args: args(component, built),
         outputs,
     }
 }
 
-fn args(component: &describe::Component) -> Vec<Arg> {
+fn args(component: &describe::Component, built: &[Component]) -> Vec<Arg> {
     let mut args = Vec::new();
     for input in &component.inputs {
         match &input.source {
@@ -91,12 +111,32 @@ fn args(component: &describe::Component) -> Vec<Arg> {
                     Type::Int => ("int", ConfigKind::Int),
                     Type::StrList => ("list[str]", ConfigKind::Object),
                     Type::StrMap => ("dict[str, str]", ConfigKind::Object),
+                    Type::Bool => ("bool", ConfigKind::Bool),
+                    Type::IntObjectMap(_) => ("dict[str, dict[str, int]]", ConfigKind::Object),
                 };
                 let values: BTreeMap<String, serde_json::Value> = values
                     .iter()
                     .map(|(env, v)| (env.clone(), value(v)))
                     .collect();
                 args.push(Arg::setting(&input.name, annotation, kind, values));
+            }
+            Source::Wired {
+                component: from,
+                output,
+                values,
+            } => {
+                // Validation makes sure the component wired from exists.
+                let Some(value) = component::output_of(built, from, output) else {
+                    continue;
+                };
+                let (annotation, value) = if *values {
+                    ("list[pulumi.Input[str]]", component::values_list(value))
+                } else if input.ty == Type::StrList {
+                    ("list[pulumi.Input[str]]", value)
+                } else {
+                    ("pulumi.Input[str]", value)
+                };
+                args.push(Arg::wired(&input.name, annotation, value));
             }
         }
     }
@@ -111,6 +151,17 @@ fn value(v: &Value) -> serde_json::Value {
         Value::StrMap(pairs) => {
             serde_json::Value::Object(pairs.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
         }
+        Value::Bool(b) => json!(b),
+        Value::Null => serde_json::Value::Null,
+        Value::IntObjectMap(entries) => serde_json::Value::Object(
+            entries
+                .iter()
+                .map(|(k, fields)| {
+                    let fields = fields.iter().map(|(f, n)| (f.to_string(), json!(n)));
+                    (k.clone(), serde_json::Value::Object(fields.collect()))
+                })
+                .collect(),
+        ),
     }
 }
 
@@ -121,6 +172,14 @@ struct Renderer {
     each: Option<(&'static str, Option<&'static str>)>,
     /// Whether a policy went through `json.dumps`.
     json: bool,
+    /// The keyed resources (dicts in Python).
+    keyed: BTreeSet<(String, String)>,
+    /// Whether a name was shortened with a hash (`hashlib`).
+    hashlib: bool,
+    /// Whether maps were merged (`collections.ChainMap`).
+    collections: bool,
+    /// Whether a local is typed with `Any`.
+    any: bool,
     /// The region: the component's `args.region`, or a function's parameter.
     region: Expr,
 }
@@ -132,6 +191,10 @@ pub fn policy_in_function(p: &Policy) -> Expr {
         vars: BTreeMap::new(),
         each: None,
         json: false,
+        keyed: BTreeSet::new(),
+        hashlib: false,
+        collections: false,
+        any: false,
         region: name("region"),
     };
     r.policy(p)
@@ -187,6 +250,14 @@ impl Renderer {
             vars,
             each: None,
             json: false,
+            keyed: component
+                .resources()
+                .filter(|r| r.keys.is_some())
+                .map(|r| (r.kind.to_string(), r.name.clone()))
+                .collect(),
+            hashlib: false,
+            collections: false,
+            any: false,
             region: path("args.region"),
         }
     }
@@ -211,7 +282,14 @@ impl Renderer {
         match item {
             Item::Local(local) => {
                 let value = self.expr(&local.value);
-                let assign = py::assign(&local.name, value);
+                // A map of objects holds fields of different types: typed as such, each
+                // field is the type its argument takes.
+                let assign = if is_object_map(&local.value) {
+                    self.any = true;
+                    py::assign_typed(&local.name, "dict[str, Any]", value)
+                } else {
+                    py::assign(&local.name, value)
+                };
                 match &local.comment {
                     Some(comment) => vec![Stmt::Comment(comment.clone()), assign],
                     None => vec![assign],
@@ -292,21 +370,49 @@ impl Renderer {
 
     /// `aws.<class>(label, args..., tags=..., opts=...)`
     fn call(&mut self, r: &Resource) -> Expr {
-        let label = self.expr(&r.label);
+        if r.is_data() {
+            let fields = self.fields(&r.args);
+            let kwargs = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.clone()))
+                .collect();
+            return call(path(types::class(r.kind)), vec![], kwargs);
+        }
+        let mut label = self.expr(&r.label);
+        if r.keys.is_some() && !r.label.per_instance() {
+            // Pulumi names are unique per instance; the `Name` tag may be shared.
+            let key = self.expr(&describe::Expr::Key);
+            label = match label {
+                Expr::FStr(mut parts) => {
+                    parts.extend([py::lit("-"), py::part(key)]);
+                    py::fstr(parts)
+                }
+                other => py::fstr(vec![py::part(other), py::lit("-"), py::part(key)]),
+            };
+        }
+        let tag_label = self.expr(&r.label);
         let fields = self.fields(&r.args);
         let mut kwargs: Vec<(&str, Expr)> = fields
             .iter()
             .map(|(k, v)| (k.as_str(), v.clone()))
             .collect();
         if let Tags::Named(extra) = &r.tags {
-            kwargs.push(("tags", tags_named(label.clone(), extra)));
+            kwargs.push(("tags", tags_named(tag_label, extra)));
         }
         let opts = if r.depends_on.is_empty() && r.ignore_changes.is_none() {
             name("child")
         } else {
             let mut opts = vec![("parent", name("self"))];
             if !r.depends_on.is_empty() {
-                let deps = r.depends_on.iter().map(|d| self.base(d));
+                // A keyed resource is a dict of resources: its values.
+                let deps = r.depends_on.iter().map(|d| {
+                    let base = self.base(d);
+                    if self.keyed.contains(&(d.kind.to_string(), d.name.clone())) {
+                        Expr::Star(Box::new(base.method("values", vec![])))
+                    } else {
+                        base
+                    }
+                });
                 opts.push(("depends_on", py::list(deps.collect::<Vec<_>>())));
             }
             if let Some((attrs, _)) = &r.ignore_changes {
@@ -325,7 +431,7 @@ impl Renderer {
             .iter()
             .map(|(k, v)| match v {
                 D::Blocks(_) | D::Dynamic(..) => (types::plural(k), self.expr(v)),
-                _ => (k.clone(), self.expr(v)),
+                _ => (types::argument(k).to_string(), self.expr(v)),
             })
             .collect()
     }
@@ -376,6 +482,26 @@ impl Renderer {
                     })
                     .collect();
                 call(path("pulumi.Output.concat"), args, vec![])
+            }
+            // A shortened name is a conditional holding an f-string: joined with `+`, as an
+            // f-string inside an f-string needs Python 3.12.
+            D::Tmpl(parts)
+                if parts
+                    .iter()
+                    .any(|p| matches!(p, Part::Expr(D::Shorten(..)))) =>
+            {
+                let mut out: Option<Expr> = None;
+                for p in parts {
+                    let e = match p {
+                        Part::Lit(t) => py::s(t),
+                        Part::Expr(e) => self.expr(e),
+                    };
+                    out = Some(match out {
+                        Some(left) => bin(left, py::Op::Add, e),
+                        None => e,
+                    });
+                }
+                out.unwrap_or_else(|| py::s(""))
             }
             D::Tmpl(parts) => py::fstr(
                 parts
@@ -461,6 +587,65 @@ impl Renderer {
             // Python's lists of keys are already what `for` iterates.
             D::ToSet(e) => self.expr(e),
             D::Policy(p) => self.policy(p),
+            D::Coalesce(a, b) => {
+                let a = self.expr(a);
+                let test = bin(a.clone(), py::Op::IsNot, Expr::None);
+                if_exp(a, test, self.expr(b))
+            }
+            D::Tagged(label) => tags_named(self.expr(label), &[]),
+            D::One(e, block) => self.expr(e).attr(block),
+            D::Nth(e, block, i) => self.expr(e).attr(&types::plural(block)).index(py::int(*i)),
+            D::ForMap(m) => {
+                let (target, iter) = match m.value {
+                    Some(v) => (
+                        format!("{}, {v}", m.key),
+                        self.expr(&m.over).method("items", vec![]),
+                    ),
+                    None => (m.key.to_string(), self.expr(&m.over)),
+                };
+                let key = self.expr(&m.key_expr);
+                let elt = self.expr(&m.elt);
+                dict_comp(key, elt, &target, iter, None)
+            }
+            // Iterating a dict gives its keys.
+            D::MapKeys(e) => self.expr(e),
+            D::MergeAll(e) => {
+                self.collections = true;
+                let maps = Expr::Star(Box::new(self.expr(e)));
+                call(
+                    name("dict"),
+                    vec![call(path("collections.ChainMap"), vec![maps], vec![])],
+                    vec![],
+                )
+            }
+            D::Shorten(e, max) => {
+                self.hashlib = true;
+                let full = self.expr(e);
+                let digest = call(
+                    path("hashlib.sha256"),
+                    vec![full.clone().method("encode", vec![])],
+                    vec![],
+                )
+                .method("hexdigest", vec![]);
+                let keep = py::slice(full.clone(), None, Some(py::int(max - SHORTEN_HASH - 1)))
+                    .method("rstrip", vec![py::s("-_")]);
+                let short = py::fstr(vec![
+                    py::part(keep),
+                    py::lit("-"),
+                    py::part(py::slice(digest, None, Some(py::int(SHORTEN_HASH)))),
+                ]);
+                let fits = bin(
+                    call(name("len"), vec![full.clone()], vec![]),
+                    py::Op::LtE,
+                    py::int(*max),
+                );
+                if_exp(full, fits, short)
+            }
+            D::ToStr(e) => match e.as_ref() {
+                D::Bool(b) => py::s(b.to_string()),
+                D::Int(n) => py::s(n.to_string()),
+                other => self.expr(other).method("apply", vec![name("str")]),
+            },
         }
     }
 
@@ -506,5 +691,18 @@ impl Renderer {
             self.json = true;
             call(path("json.dumps"), vec![doc], vec![])
         }
+    }
+}
+
+/// Hex digits of the hash a shortened name ends with (as `model::naming::shorten`).
+const SHORTEN_HASH: i64 = 8;
+
+/// Whether `e` is a map whose values are objects (see [`Renderer::item`]).
+fn is_object_map(e: &D) -> bool {
+    match e {
+        D::Object(fields) => {
+            !fields.is_empty() && fields.iter().all(|(_, v)| matches!(v, D::Object(_)))
+        }
+        _ => false,
     }
 }

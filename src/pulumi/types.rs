@@ -5,6 +5,11 @@
 /// `(Terraform type, Python class, noun)`
 const TYPES: &[(&str, &str, &str)] = &[
     (
+        "aws_autoscaling_group_tag",
+        "aws.autoscaling.Tag",
+        "asg_tag",
+    ),
+    (
         "aws_cloudwatch_log_group",
         "aws.cloudwatch.LogGroup",
         "log_group",
@@ -16,9 +21,32 @@ const TYPES: &[(&str, &str, &str)] = &[
         "default_security_group",
     ),
     ("aws_eip", "aws.ec2.Eip", "eip"),
+    (
+        "aws_eks_access_entry",
+        "aws.eks.AccessEntry",
+        "access_entry",
+    ),
+    (
+        "aws_eks_access_policy_association",
+        "aws.eks.AccessPolicyAssociation",
+        "access_policy",
+    ),
+    ("aws_eks_addon", "aws.eks.Addon", "addon"),
+    ("aws_eks_cluster", "aws.eks.Cluster", "cluster"),
+    ("aws_eks_node_group", "aws.eks.NodeGroup", "node_group"),
     ("aws_flow_log", "aws.ec2.FlowLog", "flow_log"),
+    (
+        "aws_iam_openid_connect_provider",
+        "aws.iam.OpenIdConnectProvider",
+        "oidc_provider",
+    ),
     ("aws_iam_role", "aws.iam.Role", "role"),
     ("aws_iam_role_policy", "aws.iam.RolePolicy", "policy"),
+    (
+        "aws_iam_role_policy_attachment",
+        "aws.iam.RolePolicyAttachment",
+        "policy_attachment",
+    ),
     (
         "aws_internet_gateway",
         "aws.ec2.InternetGateway",
@@ -26,6 +54,11 @@ const TYPES: &[(&str, &str, &str)] = &[
     ),
     ("aws_kms_alias", "aws.kms.Alias", "alias"),
     ("aws_kms_key", "aws.kms.Key", "key"),
+    (
+        "aws_launch_template",
+        "aws.ec2.LaunchTemplate",
+        "launch_template",
+    ),
     ("aws_nat_gateway", "aws.ec2.NatGateway", "nat_gateway"),
     ("aws_route", "aws.ec2.Route", "route"),
     ("aws_route_table", "aws.ec2.RouteTable", "route_table"),
@@ -46,6 +79,11 @@ const TYPES: &[(&str, &str, &str)] = &[
         "aws_vpc_security_group_ingress_rule",
         "aws.vpc.SecurityGroupIngressRule",
         "ingress_rule",
+    ),
+    (
+        "data.aws_eks_addon_version",
+        "aws.eks.get_addon_version_output",
+        "latest_addon",
     ),
 ];
 
@@ -72,6 +110,16 @@ pub fn plural(block: &str) -> String {
         format!("{stem}ies")
     } else {
         format!("{block}s")
+    }
+}
+
+/// The Python name of argument `arg`: pulumi-aws's own where it differs (a list named
+/// `..._list` in the provider is plural in Python).
+pub fn argument(arg: &str) -> &str {
+    match arg {
+        "client_id_list" => "client_id_lists",
+        "thumbprint_list" => "thumbprint_lists",
+        other => other,
     }
 }
 

@@ -38,16 +38,25 @@ pub fn module(component: &describe::Component) -> Module {
 /// The blocks of `items`, each policy document just before the resource that uses it.
 pub fn body(items: &[Item]) -> Body {
     let mut out = Body::new();
+    // Consecutive locals share one block, a blank line before each commented one.
+    let mut locals: Option<Body> = None;
     for item in items {
-        match item {
-            Item::Local(local) => {
-                let mut locals = Body::new();
-                if let Some(comment) = &local.comment {
-                    locals = locals.comment(comment);
+        if let Item::Local(local) = item {
+            let mut body = locals.take().unwrap_or_default();
+            if let Some(comment) = &local.comment {
+                if !body.is_empty() {
+                    body = body.blank();
                 }
-                let locals = locals.attr(&local.name, expr(&local.value));
-                out = out.block(block("locals", &[], locals));
+                body = body.comment(comment);
             }
+            locals = Some(body.attr(&local.name, expr(&local.value)));
+            continue;
+        }
+        if let Some(done) = locals.take() {
+            out = out.block(block("locals", &[], done));
+        }
+        match item {
+            Item::Local(_) => {}
             Item::Resource(r) => {
                 for (_, value) in &r.args {
                     value.walk(&mut |e| {
@@ -59,6 +68,9 @@ pub fn body(items: &[Item]) -> Body {
                 out = out.block(resource_block(r));
             }
         }
+    }
+    if let Some(done) = locals {
+        out = out.block(block("locals", &[], done));
     }
     out
 }
@@ -109,7 +121,15 @@ fn resource_block(r: &Resource) -> Block {
         if let Some(comment) = r.comment_of(name) {
             body = body.comment(comment);
         }
-        body = body.extend(nested(name, value));
+        let inner: Vec<(String, String)> = r
+            .comments
+            .iter()
+            .filter_map(|(arg, c)| {
+                arg.strip_prefix(&format!("{name}."))
+                    .map(|a| (a.to_string(), c.clone()))
+            })
+            .collect();
+        body = body.extend(nested_with(name, value, &inner));
     }
     if let Tags::Named(extra) = &r.tags {
         body = gap(body).attr("tags", tags(&r.label, extra));
@@ -126,10 +146,19 @@ fn resource_block(r: &Resource) -> Block {
         let deps: Vec<String> = r.depends_on.iter().map(address).collect();
         body = gap(body).attr("depends_on", ex(&format!("[{}]", deps.join(", "))));
     }
-    if r.create_first {
+    if let (true, Some(why)) = (r.create_first, r.comment_of("lifecycle")) {
+        body = gap(body).comment(why).block(block(
+            "lifecycle",
+            &[],
+            Body::new().attr("create_before_destroy", true),
+        ));
+    } else if r.create_first {
         body = gap(body).extend(super::common::replaced_create_first());
     }
-    resource(r.kind, &r.name, body)
+    match r.kind.strip_prefix("data.") {
+        Some(kind) => data(kind, &r.name, body),
+        None => resource(r.kind, &r.name, body),
+    }
 }
 
 /// Attributes in order, each after its comment, then nested blocks after a blank line.
@@ -152,8 +181,13 @@ fn fields(fields: &[(String, D)], comments: &[(String, String)]) -> Body {
 
 /// The nested block(s) `name` of a block value: one, several, or `dynamic`.
 fn nested(name: &str, value: &D) -> Body {
+    nested_with(name, value, &[])
+}
+
+/// [`nested`], with comments on the fields of a single block (`(field, comment)`).
+fn nested_with(name: &str, value: &D, comments: &[(String, String)]) -> Body {
     match value {
-        D::Block(inner) => Body::new().block(block(name, &[], fields(inner, &[]))),
+        D::Block(inner) => Body::new().block(block(name, &[], fields(inner, comments))),
         D::Blocks(items) => {
             let mut body = Body::new();
             for (i, item) in items.iter().enumerate() {
@@ -168,6 +202,10 @@ fn nested(name: &str, value: &D) -> Body {
             // Terraform names the element after the block unless `iterator` says otherwise.
             let it: &'static str = keys.value.unwrap_or(keys.key);
             let element = |e: &D| match e {
+                // Over a list or a set, the element is `value` (`key` is its index).
+                D::Var(v) if *v == keys.key && keys.value.is_none() => {
+                    Some(D::Var(it).attr("value"))
+                }
                 D::Var(v) if *v == keys.key => Some(D::Var(it).attr("key")),
                 D::Var(v) if Some(*v) == keys.value => Some(D::Var(it).attr("value")),
                 _ => None,
@@ -250,17 +288,53 @@ fn policy_document(p: &Policy) -> Block {
 }
 
 fn input(i: &describe::Input) -> Input {
+    let ty = match i.ty {
+        Type::Str => "string".to_string(),
+        Type::Int => "number".to_string(),
+        Type::StrList => "list(string)".to_string(),
+        Type::StrMap => "map(string)".to_string(),
+        Type::Bool => "bool".to_string(),
+        Type::IntObjectMap(fields) => format!(
+            "map(object({{ {} }}))",
+            fields
+                .iter()
+                .map(|f| format!("{f} = number"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     let values = match &i.source {
+        // A component may say more about the name (`eks`: it is also the cluster's).
+        Source::Name if i.description != describe::Input::name().description => {
+            return Input::wired(
+                Variable::new("name", "string", &i.description),
+                ex("local.name"),
+            );
+        }
         Source::Name => return Input::name(),
         Source::Tags => return Input::tags(),
         Source::Setting(values) => values,
+        Source::Wired {
+            component,
+            output,
+            values,
+        } => {
+            let mut var = Variable::new(&i.name, &ty, &i.description);
+            for check in &i.checks {
+                if let Check::Terraform(condition, message) = check {
+                    var = var.check(condition, message);
+                }
+            }
+            let value = format!("module.{component}.{output}");
+            let value = if *values {
+                format!("values({value})")
+            } else {
+                value
+            };
+            return Input::wired(var, ex(&value));
+        }
     };
-    let ty = match i.ty {
-        Type::Str => "string",
-        Type::Int => "number",
-        Type::StrList => "list(string)",
-        Type::StrMap => "map(string)",
-    };
+    let ty = ty.as_str();
     let mut var = Variable::new(&i.name, ty, &i.description);
     for check in &i.checks {
         var = match check {
@@ -283,6 +357,14 @@ fn value(v: &Value) -> Expr {
         Value::Int(n) => num(*n),
         Value::StrList(items) => strings(items),
         Value::StrMap(pairs) => obj(pairs.iter().map(|(k, v)| (k.clone(), s(v)))),
+        Value::Bool(b) => (*b).into(),
+        Value::Null => crate::hcl::null(),
+        Value::IntObjectMap(entries) => obj(entries.iter().map(|(k, fields)| {
+            (
+                k.clone(),
+                obj(fields.iter().map(|(f, n)| (f.to_string(), num(*n)))),
+            )
+        })),
     }
 }
 
@@ -294,6 +376,7 @@ fn fact_source(fact: Fact) -> (&'static str, &'static str) {
     }
 }
 
+/// `kind.name`; a data source's kind is written `data.<type>` already.
 fn address(r: &ResId) -> String {
     format!("{}.{}", r.kind, r.name)
 }
@@ -406,8 +489,37 @@ fn text(e: &D) -> String {
             panic!("iacgen bug: a nested block is not a value")
         }
         D::Policy(p) => format!("data.aws_iam_policy_document.{}.json", p.id),
+        D::Coalesce(a, b) => format!("coalesce({}, {})", text(a), text(b)),
+        D::Tagged(label) => format!("merge(var.tags, {{ Name = {} }})", text(label)),
+        D::One(e, block) => format!("{}.{block}[0]", text(e)),
+        D::Nth(e, block, i) => format!("{}.{block}[{i}]", text(e)),
+        D::ForMap(m) => {
+            let vars = match m.value {
+                Some(v) => format!("{}, {v}", m.key),
+                None => m.key.to_string(),
+            };
+            format!(
+                "{{ for {vars} in {} : {} => {} }}",
+                text(&m.over),
+                text(&m.key_expr),
+                text(&m.elt)
+            )
+        }
+        D::MapKeys(e) => format!("keys({})", text(e)),
+        D::MergeAll(e) => format!("merge({}...)", text(e)),
+        D::Shorten(e, max) => {
+            let full = text(e);
+            let keep = max - SHORTEN_HASH - 1;
+            format!(
+                r#"length({full}) <= {max} ? {full} : "${{replace(substr({full}, 0, {keep}), "/[-_]+$/", "")}}-${{substr(sha256({full}), 0, {SHORTEN_HASH})}}""#
+            )
+        }
+        D::ToStr(e) => text(e),
     }
 }
+
+/// Hex digits of the hash a shortened name ends with (as `model::naming::shorten`).
+const SHORTEN_HASH: i64 = 8;
 
 fn logical(op: Op) -> bool {
     matches!(op, Op::And | Op::Or)
