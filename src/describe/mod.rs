@@ -7,6 +7,7 @@
 //! the Terraform variable validations (`Check`), which only Terraform checks at plan time.
 
 pub mod aws;
+pub mod ecs_service;
 pub mod kms;
 pub mod network;
 
@@ -188,6 +189,16 @@ pub enum Expr {
     /// in Python): the content refers to the element as [`Expr::Var`] of `keys.key` and
     /// `keys.value`.
     Dynamic(Box<Keys>, Vec<(String, Expr)>),
+    /// `value` only when `cond` holds. As the one resource of a policy [`Statement`] it makes
+    /// the whole statement conditional: Terraform writes a `dynamic "statement"` whose
+    /// `for_each` is empty otherwise, Python splices the statement into the list or not.
+    /// `value` is the statement's list of resources.
+    When(Box<Expr>, Box<Expr>),
+    /// The number of elements of a list or map: Terraform `length(x)`, Python `len(x)`.
+    Length(Box<Expr>),
+    /// The distinct values of a map, sorted: Terraform `sort(distinct(values(x)))`, Python
+    /// the same of the values as one output (a component's map values are outputs).
+    SortedValues(Box<Expr>),
 }
 
 /// `elt` for each element `var` (at position `index`) of the list `over` that passes `filter`.
@@ -658,7 +669,11 @@ impl Expr {
                 fields.iter().for_each(|(_, e)| e.walk(f))
             }
             Expr::Blocks(items) => items.iter().for_each(|e| e.walk(f)),
-            Expr::Field(e, _) => e.walk(f),
+            Expr::Field(e, _) | Expr::Length(e) | Expr::SortedValues(e) => e.walk(f),
+            Expr::When(a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
             Expr::Dynamic(keys, fields) => {
                 keys.over.walk(f);
                 if let Some(filter) = &keys.filter {
@@ -715,6 +730,9 @@ impl Expr {
                 map_fields(fields, f),
             ),
             Expr::ToSet(e) => Expr::ToSet(m(e)),
+            Expr::Length(e) => Expr::Length(m(e)),
+            Expr::SortedValues(e) => Expr::SortedValues(m(e)),
+            Expr::When(a, b) => Expr::When(m(a), m(b)),
             Expr::Ref { res, at, attr } => Expr::Ref {
                 res: res.clone(),
                 at: at.as_ref().map(|e| m(e)),
@@ -767,5 +785,22 @@ impl Expr {
             _ => {}
         });
         out
+    }
+}
+
+/// `value` only when `cond` holds (see [`Expr::When`]).
+pub fn when(cond: Expr, value: Expr) -> Expr {
+    Expr::When(Box::new(cond), Box::new(value))
+}
+
+/// The opposite of a condition made of comparisons, `&&` and `||` (De Morgan), for a target
+/// that writes the absent case first (Terraform's `absent ? [] : [x]`).
+pub fn negate(cond: &Expr) -> Expr {
+    match cond {
+        Expr::Bin(a, Op::Eq, b) => bin(a.as_ref().clone(), Op::NotEq, b.as_ref().clone()),
+        Expr::Bin(a, Op::NotEq, b) => bin(a.as_ref().clone(), Op::Eq, b.as_ref().clone()),
+        Expr::Bin(a, Op::And, b) => bin(negate(a), Op::Or, negate(b)),
+        Expr::Bin(a, Op::Or, b) => bin(negate(a), Op::And, negate(b)),
+        other => bin(other.clone(), Op::Eq, Expr::Bool(false)),
     }
 }
