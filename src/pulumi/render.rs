@@ -521,8 +521,10 @@ impl Renderer {
     fn policy(&mut self, p: &Policy) -> Expr {
         let mut outputs = false;
         D::Policy(Box::new(p.clone())).walk(&mut |e| {
-            outputs |= matches!(e, D::Ref { .. } | D::All(_) | D::Values { .. } | D::ByKey { .. })
-                || self.is_output(e)
+            outputs |= matches!(
+                e,
+                D::Ref { .. } | D::All(_) | D::Values { .. } | D::ByKey { .. }
+            ) || self.is_output(e)
         });
         // One value is written as a scalar, as AWS prints policies.
         let one_or_many = |r: &mut Self, items: &[D]| match items {
