@@ -192,3 +192,35 @@ fn nested_blocks_are_described_once_for_both_targets() {
         assert!(pulumi.contains(expected), "{expected}\n{pulumi}");
     }
 }
+
+/// The ECS service's described part (log group, roles, policies) is in the committed
+/// reference output of both targets once: both Terraform module directories (the pipeline
+/// variant shares the description) and the Python component.
+#[test]
+fn every_described_ecs_service_resource_is_rendered_by_both_targets() {
+    let read = |p: &str| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let items = describe::ecs_service::logs_and_roles();
+    let resources: Vec<&Resource> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Resource(r) => Some(r),
+            Item::Local(_) => None,
+        })
+        .collect();
+    for dir in ["modules/ecs-service", "modules/ecs-service-pipeline"] {
+        let terraform = read(&format!("{dir}/main.tf"));
+        for r in &resources {
+            let block = format!("resource \"{}\" \"{}\" {{", r.kind, r.name);
+            assert_eq!(terraform.matches(&block).count(), 1, "{dir}: {block}");
+        }
+    }
+    let pulumi = read("reference/pulumi/components/ecs_service.py");
+    for (kind, class) in [
+        ("aws_cloudwatch_log_group", "aws.cloudwatch.LogGroup("),
+        ("aws_iam_role", "aws.iam.Role("),
+        ("aws_iam_role_policy", "aws.iam.RolePolicy("),
+    ] {
+        let described = resources.iter().filter(|r| r.kind == kind).count();
+        assert_eq!(pulumi.matches(class).count(), described, "{class}");
+    }
+}

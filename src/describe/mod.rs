@@ -8,6 +8,7 @@
 
 pub mod aws;
 pub mod eks;
+pub mod ecs_service;
 pub mod kms;
 pub mod network;
 
@@ -86,6 +87,9 @@ pub struct Resource {
     /// `create_before_destroy`; Pulumi replaces create-first by default). Needs a unique name
     /// (a prefix) for the two to live side by side.
     pub create_first: bool,
+    /// Pulumi's name for the resource when it is not the label: a name stacks already hold
+    /// (a changed name is a new URN, so Pulumi would replace the object).
+    pub pulumi_name: Option<Expr>,
 }
 
 /// Which resource: kind and name.
@@ -212,6 +216,16 @@ pub enum Expr {
     /// A value the provider types as a string (a flag, a version number): Terraform converts
     /// it, Python gets the string (`.apply(str)` for a resource attribute).
     ToStr(Box<Expr>),
+    /// `value` only when `cond` holds. As the one resource of a policy [`Statement`] it makes
+    /// the whole statement conditional: Terraform writes a `dynamic "statement"` whose
+    /// `for_each` is empty otherwise, Python splices the statement into the list or not.
+    /// `value` is the statement's list of resources.
+    When(Box<Expr>, Box<Expr>),
+    /// The number of elements of a list or map: Terraform `length(x)`, Python `len(x)`.
+    Length(Box<Expr>),
+    /// The distinct values of a map, sorted: Terraform `sort(distinct(values(x)))`, Python
+    /// the same of the values as one output (a component's map values are outputs).
+    SortedValues(Box<Expr>),
 }
 
 /// `key => elt` for each element `key` (and `value`, for a map) of `over`.
@@ -368,6 +382,7 @@ impl Resource {
             comments: Vec::new(),
             ignore_changes: None,
             create_first: false,
+            pulumi_name: None,
         }
     }
 
@@ -434,6 +449,12 @@ impl Resource {
     /// Replaced create-first (see [`Resource::create_first`]).
     pub fn create_first(mut self) -> Self {
         self.create_first = true;
+        self
+    }
+
+    /// Pulumi names the resource `name` (see [`Resource::pulumi_name`]).
+    pub fn pulumi_name(mut self, name: Expr) -> Self {
+        self.pulumi_name = Some(name);
         self
     }
 }
@@ -706,7 +727,11 @@ impl Expr {
                 fields.iter().for_each(|(_, e)| e.walk(f))
             }
             Expr::Blocks(items) => items.iter().for_each(|e| e.walk(f)),
-            Expr::Field(e, _) => e.walk(f),
+            Expr::Field(e, _) | Expr::Length(e) | Expr::SortedValues(e) => e.walk(f),
+            Expr::When(a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
             Expr::Dynamic(keys, fields) => {
                 keys.over.walk(f);
                 if let Some(filter) = &keys.filter {
@@ -779,6 +804,9 @@ impl Expr {
                 map_fields(fields, f),
             ),
             Expr::ToSet(e) => Expr::ToSet(m(e)),
+            Expr::Length(e) => Expr::Length(m(e)),
+            Expr::SortedValues(e) => Expr::SortedValues(m(e)),
+            Expr::When(a, b) => Expr::When(m(a), m(b)),
             Expr::Ref { res, at, attr } => Expr::Ref {
                 res: res.clone(),
                 at: at.as_ref().map(|e| m(e)),
@@ -868,4 +896,20 @@ pub fn local_item(name: &str, comment: Option<&str>, value: Expr) -> Item {
         comment: comment.map(str::to_string),
         value,
     })
+}
+/// `value` only when `cond` holds (see [`Expr::When`]).
+pub fn when(cond: Expr, value: Expr) -> Expr {
+    Expr::When(Box::new(cond), Box::new(value))
+}
+
+/// The opposite of a condition made of comparisons, `&&` and `||` (De Morgan), for a target
+/// that writes the absent case first (Terraform's `absent ? [] : [x]`).
+pub fn negate(cond: &Expr) -> Expr {
+    match cond {
+        Expr::Bin(a, Op::Eq, b) => bin(a.as_ref().clone(), Op::NotEq, b.as_ref().clone()),
+        Expr::Bin(a, Op::NotEq, b) => bin(a.as_ref().clone(), Op::Eq, b.as_ref().clone()),
+        Expr::Bin(a, Op::And, b) => bin(negate(a), Op::Or, negate(b)),
+        Expr::Bin(a, Op::Or, b) => bin(negate(a), Op::And, negate(b)),
+        other => bin(other.clone(), Op::Eq, Expr::Bool(false)),
+    }
 }

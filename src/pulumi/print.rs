@@ -328,6 +328,17 @@ pub fn lines(e: &Expr, indent: usize, head: &str, tail: &str) -> Vec<String> {
         }
         Expr::Call(c) => {
             let Call { func, args, kwargs } = c.as_ref();
+            // `a(...).m(...)` whose line up to the last bracket is still too long: black splits
+            // the earlier call and keeps the method call after its closing bracket.
+            let open = format!("{}{head}{}(", pad(indent), flat(func, '"'));
+            if let Expr::Attr(base, method) = func
+                && matches!(base.as_ref(), Expr::Call(_))
+                && width(&open) > WIDTH
+            {
+                let call = flat(e, '"');
+                let rest = &call[flat(func, '"').len()..];
+                return lines(base, indent, head, &format!(".{method}{rest}{tail}"));
+            }
             let mut items = plain(args);
             items.extend(kwargs.iter().map(|(k, v)| (format!("{k}="), v.clone())));
             bracketed(
@@ -521,7 +532,21 @@ fn comprehension(c: &Comp, indent: usize, head: &str, tail: &str) -> Vec<String>
         Some(k) => out.extend(lines(&c.elt, inner, &format!("{}: ", flat(k, '"')), "")),
         None => out.extend(lines(&c.elt, inner, "", "")),
     }
-    out.extend(lines(&c.iter, inner, &format!("for {} in ", c.target), ""));
+    let for_in = format!("for {} in ", c.target);
+    match &c.iter {
+        // A conditional needs its parentheses there.
+        Expr::IfExp(..) => {
+            let line = format!("{}{for_in}({})", pad(inner), flat(&c.iter, '"'));
+            if width(&line) <= WIDTH {
+                out.push(line);
+            } else {
+                out.extend(parenthesized(&c.iter, inner, &for_in, "", |i| {
+                    lines(&c.iter, i, "", "")
+                }));
+            }
+        }
+        iter => out.extend(lines(iter, inner, &for_in, "")),
+    }
     if let Some(cond) = &c.cond {
         out.extend(lines(cond, inner, "if ", ""));
     }
@@ -617,7 +642,7 @@ pub fn flat(e: &Expr, quote: char) -> String {
             format!(
                 "{head} for {} in {}{cond}{close}",
                 c.target,
-                flat(&c.iter, quote)
+                operand(&c.iter, quote, 1)
             )
         }
         Expr::BinOp(l, op, r) => {

@@ -182,6 +182,8 @@ struct Renderer {
     any: bool,
     /// The region: the component's `args.region`, or a function's parameter.
     region: Expr,
+    /// Inputs whose values are outputs of other components (formatted with `Output.concat`).
+    output_inputs: BTreeSet<String>,
 }
 
 /// `json.dumps({...})` of policy `p` inside a function whose parameters and locals
@@ -196,19 +198,35 @@ pub fn policy_in_function(p: &Policy) -> Expr {
         collections: false,
         any: false,
         region: name("region"),
+        output_inputs: BTreeSet::new(),
     };
     r.policy(p)
 }
 
 impl Renderer {
     fn new(component: &describe::Component) -> Self {
-        let mut referenced = BTreeSet::new();
+        let mut exported = BTreeSet::new();
+        for o in &component.outputs {
+            for r in o.value.refs() {
+                exported.insert((r.kind.to_string(), r.name));
+            }
+        }
+        Self::of_items(&component.items, exported, BTreeSet::new())
+    }
+
+    /// The variables of `items`' resources: `self.` for those in `exported`, a local for those
+    /// something refers to (in `items` or `referenced`).
+    fn of_items(
+        items: &[Item],
+        exported: BTreeSet<(String, String)>,
+        mut referenced: BTreeSet<(String, String)>,
+    ) -> Self {
         let note = |e: &D, set: &mut BTreeSet<(String, String)>| {
             for r in e.refs() {
                 set.insert((r.kind.to_string(), r.name));
             }
         };
-        for item in &component.items {
+        for item in items {
             match item {
                 Item::Local(local) => note(&local.value, &mut referenced),
                 Item::Resource(r) => {
@@ -224,12 +242,12 @@ impl Renderer {
                 }
             }
         }
-        let mut exported = BTreeSet::new();
-        for o in &component.outputs {
-            note(&o.value, &mut exported);
-        }
         let mut vars = BTreeMap::new();
-        for r in component.resources() {
+        let resources = items.iter().filter_map(|item| match item {
+            Item::Resource(r) => Some(r),
+            Item::Local(_) => None,
+        });
+        for r in resources {
             let key = (r.kind.to_string(), r.name.clone());
             let noun = types::noun(r.kind);
             let mut var = if r.name == "this" {
@@ -238,7 +256,11 @@ impl Renderer {
                 format!("{}_{noun}", r.name)
             };
             if r.keys.is_some() {
-                var.push('s');
+                // `exec_policy` → `exec_policies`, `nat_gateway` → `nat_gateways`.
+                var = match var.strip_suffix('y') {
+                    Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{stem}ies"),
+                    _ => var + "s",
+                };
             }
             if exported.contains(&key) {
                 vars.insert(key, format!("self.{var}"));
@@ -250,15 +272,19 @@ impl Renderer {
             vars,
             each: None,
             json: false,
-            keyed: component
-                .resources()
-                .filter(|r| r.keys.is_some())
+            keyed: items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Resource(r) if r.keys.is_some() => Some(r),
+                    _ => None,
+                })
                 .map(|r| (r.kind.to_string(), r.name.clone()))
                 .collect(),
             hashlib: false,
             collections: false,
             any: false,
             region: path("args.region"),
+            output_inputs: BTreeSet::new(),
         }
     }
 
@@ -378,7 +404,7 @@ impl Renderer {
                 .collect();
             return call(path(types::class(r.kind)), vec![], kwargs);
         }
-        let mut label = self.expr(&r.label);
+        let mut label = self.expr(r.pulumi_name.as_ref().unwrap_or(&r.label));
         if r.keys.is_some() && !r.label.per_instance() {
             // Pulumi names are unique per instance; the `Name` tag may be shared.
             let key = self.expr(&describe::Expr::Key);
@@ -469,9 +495,10 @@ impl Renderer {
             D::Bool(b) => Expr::Bool(*b),
             D::List(items) => py::list(items.iter().map(|i| self.expr(i)).collect::<Vec<_>>()),
             D::Tmpl(parts)
-                if parts
-                    .iter()
-                    .any(|p| matches!(p, Part::Expr(e) if !e.refs().is_empty())) =>
+                if parts.iter().any(|p| match p {
+                    Part::Expr(e) => !e.refs().is_empty() || self.is_output(e),
+                    Part::Lit(_) => false,
+                }) =>
             {
                 // Resource attributes are outputs, which an f-string would print as objects.
                 let args = parts
@@ -560,11 +587,13 @@ impl Renderer {
             }
             D::Index(v, at) => self.expr(v).index(self.expr(at)),
             D::Bin(l, op, r) => {
-                let op = match op {
-                    Op::Eq => py::Op::Eq,
-                    Op::NotEq => py::Op::NotEq,
-                    Op::And => py::Op::And,
-                    Op::Or => py::Op::Or,
+                let op = match (op, r.as_ref()) {
+                    (Op::Eq, D::Null) => py::Op::Is,
+                    (Op::NotEq, D::Null) => py::Op::IsNot,
+                    (Op::Eq, _) => py::Op::Eq,
+                    (Op::NotEq, _) => py::Op::NotEq,
+                    (Op::And, _) => py::Op::And,
+                    (Op::Or, _) => py::Op::Or,
                 };
                 bin(self.expr(l), op, self.expr(r))
             }
@@ -646,13 +675,45 @@ impl Renderer {
                 D::Int(n) => py::s(n.to_string()),
                 other => self.expr(other).method("apply", vec![name("str")]),
             },
+            D::Length(e) => call(name("len"), vec![self.expr(e)], vec![]),
+            // The values are outputs: sorted once all are known.
+            D::SortedValues(e) => call(
+                path("pulumi.Output.all"),
+                vec![Expr::Star(Box::new(self.expr(e).method("values", vec![])))],
+                vec![],
+            )
+            .method(
+                "apply",
+                vec![py::lambda(
+                    &["values"],
+                    call(
+                        name("sorted"),
+                        vec![call(name("set"), vec![name("values")], vec![])],
+                        vec![],
+                    ),
+                )],
+            ),
+            D::When(..) => {
+                panic!("iacgen bug: a condition on a value is only for policy statements")
+            }
         }
+    }
+
+    /// Whether `e` is an input that holds another component's output.
+    fn is_output(&self, e: &D) -> bool {
+        matches!(e, D::Input(n) if self.output_inputs.contains(n))
     }
 
     /// `json.dumps({...})`, or `pulumi.Output.json_dumps({...})` when the document holds
     /// resource attributes (outputs).
     fn policy(&mut self, p: &Policy) -> Expr {
-        let outputs = !D::Policy(Box::new(p.clone())).refs().is_empty();
+        let mut outputs = false;
+        D::Policy(Box::new(p.clone())).walk(&mut |e| {
+            outputs |= matches!(
+                e,
+                D::Ref { .. } | D::All(_) | D::Values { .. } | D::ByKey { .. }
+            ) || self.is_output(e)
+        });
         // One value is written as a scalar, as AWS prints policies.
         let one_or_many = |r: &mut Self, items: &[D]| match items {
             [one] => r.expr(one),
@@ -667,7 +728,17 @@ impl Renderer {
             fields.push(("Effect".to_string(), py::s("Allow")));
             let actions: Vec<D> = st.actions.iter().map(|a| describe::s(*a)).collect();
             fields.push(("Action".to_string(), one_or_many(self, &actions)));
-            if !st.resources.is_empty() {
+            let only = match st.resources.as_slice() {
+                [D::When(cond, value)] => Some((cond, value)),
+                _ => None,
+            };
+            if let Some((_, value)) = only {
+                let resources = match value.as_ref() {
+                    D::List(items) => one_or_many(self, items),
+                    other => self.expr(other),
+                };
+                fields.push(("Resource".to_string(), resources));
+            } else if !st.resources.is_empty() {
                 fields.push(("Resource".to_string(), one_or_many(self, &st.resources)));
             }
             if let Some((kind, principals)) = &st.principals {
@@ -682,7 +753,16 @@ impl Renderer {
                 }
                 fields.push(("Condition".to_string(), py::dict(tests)));
             }
-            statements.push(py::dict(fields));
+            let statement = py::dict(fields);
+            statements.push(match only {
+                // In the list only when the condition holds.
+                Some((cond, _)) => Expr::Star(Box::new(if_exp(
+                    py::list([statement]),
+                    self.expr(cond),
+                    py::list([]),
+                ))),
+                None => statement,
+            });
         }
         let doc = component::policy(statements);
         if outputs {
@@ -705,4 +785,24 @@ fn is_object_map(e: &D) -> bool {
         }
         _ => false,
     }
+}
+
+/// The statements of `items` inside a component written by hand around them: resources in
+/// `exported` are bound to `self.<var>`, those in `referenced` (used by the hand-written code)
+/// to locals; `output_inputs` are the inputs whose values are other components' outputs.
+/// Facts are the caller's (`account_id`, `partition`, `args.region`).
+pub fn statements(
+    items: &[Item],
+    exported: &[ResId],
+    referenced: &[ResId],
+    output_inputs: &[&str],
+) -> Vec<Stmt> {
+    let set = |ids: &[ResId]| {
+        ids.iter()
+            .map(|r| (r.kind.to_string(), r.name.clone()))
+            .collect::<BTreeSet<_>>()
+    };
+    let mut r = Renderer::of_items(items, set(exported), set(referenced));
+    r.output_inputs = output_inputs.iter().map(|i| i.to_string()).collect();
+    items.iter().flat_map(|item| r.item(item)).collect()
 }

@@ -1,7 +1,7 @@
 //! Pieces several modules share: tags, KMS keys for log groups, retention variables.
 
 use super::interface::Variable;
-use crate::hcl::{Block, Body, Expr, block, data, ex, s, strings};
+use crate::hcl::{Block, Body, Expr, block, ex, s};
 
 /// CloudWatch Logs' allowed retention values, in days.
 pub const RETENTION_DAYS: [u32; 22] = [
@@ -42,27 +42,6 @@ pub fn kms_key_for_logs(id: &str, alias: &str, description: &str) -> Body {
         super::render::template(alias),
         super::render::template(description),
     ))
-}
-
-/// `data.aws_iam_policy_document.<id>`: lets the AWS `service` assume a role; with
-/// `same_account`, only on behalf of this account (confused-deputy protection).
-pub fn assume_role_policy(id: &str, service: &str, same_account: bool) -> Block {
-    let mut statement = Body::new()
-        .attr("actions", strings(["sts:AssumeRole"]))
-        .blank()
-        .block(principals("Service", strings([service])));
-    if same_account {
-        statement = statement.block(condition(
-            "StringEquals",
-            "aws:SourceAccount",
-            ex("[data.aws_caller_identity.current.account_id]"),
-        ));
-    }
-    data(
-        "aws_iam_policy_document",
-        id,
-        Body::new().block(block("statement", &[], statement)),
-    )
 }
 
 /// `lifecycle { create_before_destroy = true }` of a security group, with why: a group that

@@ -40,6 +40,8 @@ pub fn body(items: &[Item]) -> Body {
     let mut out = Body::new();
     // Consecutive locals share one block, a blank line before each commented one.
     let mut locals: Option<Body> = None;
+    // A document two resources use (a role's trust policy) is written once, before the first.
+    let mut written: Vec<String> = Vec::new();
     for item in items {
         if let Item::Local(local) = item {
             let mut body = locals.take().unwrap_or_default();
@@ -60,7 +62,10 @@ pub fn body(items: &[Item]) -> Body {
             Item::Resource(r) => {
                 for (_, value) in &r.args {
                     value.walk(&mut |e| {
-                        if let D::Policy(p) = e {
+                        if let D::Policy(p) = e
+                            && !written.contains(&p.id)
+                        {
+                            written.push(p.id.clone());
                             out.push(crate::hcl::Item::Block(policy_document(p)));
                         }
                     });
@@ -270,7 +275,18 @@ fn policy_document(p: &Policy) -> Block {
             statement = statement.attr("sid", s(sid));
         }
         statement = statement.attr("actions", strings(st.actions.iter().copied()));
-        if !st.resources.is_empty() {
+        // A conditional statement: `dynamic`, over one element (the resources) or none.
+        let only = match st.resources.as_slice() {
+            [D::When(cond, value)] => Some((cond, value)),
+            _ => None,
+        };
+        if let Some((_, value)) = only {
+            let each = match value.as_ref() {
+                D::List(items) if items.len() == 1 => "[statement.value]",
+                _ => "statement.value",
+            };
+            statement = statement.attr("resources", ex(each));
+        } else if !st.resources.is_empty() {
             statement = statement.attr("resources", expr(&D::List(st.resources.clone())));
         }
         if st.principals.is_some() || !st.conditions.is_empty() {
@@ -282,7 +298,27 @@ fn policy_document(p: &Policy) -> Block {
         for (test, variable, values) in &st.conditions {
             statement = statement.block(condition(test, variable, expr(&D::List(values.clone()))));
         }
-        body = body.block(block("statement", &[], statement));
+        body = match only {
+            Some((cond, value)) => {
+                let element = match value.as_ref() {
+                    D::List(items) if items.len() == 1 => text(&items[0]),
+                    other => text(other),
+                };
+                let head = Body::new().attr(
+                    "for_each",
+                    ex(&format!(
+                        "{} ? [] : [{element}]",
+                        text(&describe::negate(cond))
+                    )),
+                );
+                body.block(block(
+                    "dynamic",
+                    &["statement"],
+                    head.blank().block(block("content", &[], statement)),
+                ))
+            }
+            None => body.block(block("statement", &[], statement)),
+        };
     }
     data("aws_iam_policy_document", &p.id, body)
 }
@@ -515,6 +551,9 @@ fn text(e: &D) -> String {
             )
         }
         D::ToStr(e) => text(e),
+        D::Length(e) => format!("length({})", text(e)),
+        D::SortedValues(e) => format!("sort(distinct(values({})))", text(e)),
+        D::When(..) => panic!("iacgen bug: a condition on a value is only for policy statements"),
     }
 }
 

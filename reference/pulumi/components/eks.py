@@ -263,7 +263,7 @@ class Eks(pulumi.ComponentResource):
             ),
         )
         cluster_admins = args.cluster_admins
-        admin_access_entrys = {
+        admin_access_entries = {
             principal_arn: aws.eks.AccessEntry(
                 f"{name}-admin-{principal_arn}",
                 cluster_name=self.cluster.name,
@@ -278,7 +278,7 @@ class Eks(pulumi.ComponentResource):
             aws.eks.AccessPolicyAssociation(
                 f"{name}-admin-{principal_arn}",
                 cluster_name=self.cluster.name,
-                principal_arn=admin_access_entrys[principal_arn].principal_arn,
+                principal_arn=admin_access_entries[principal_arn].principal_arn,
                 policy_arn=f"arn:{partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
                 access_scope={"type": "cluster"},
                 opts=child,
