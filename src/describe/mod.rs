@@ -9,6 +9,7 @@
 pub mod aws;
 pub mod kms;
 pub mod network;
+pub mod observability;
 
 /// One component: a Terraform module call and its Pulumi component.
 #[derive(Debug, Clone)]
@@ -85,6 +86,8 @@ pub struct Resource {
     /// `create_before_destroy`; Pulumi replaces create-first by default). Needs a unique name
     /// (a prefix) for the two to live side by side.
     pub create_first: bool,
+    /// Arguments that start a group of related ones: Terraform leaves a blank line before each.
+    pub groups: Vec<String>,
 }
 
 /// Which resource: kind and name.
@@ -188,6 +191,28 @@ pub enum Expr {
     /// in Python): the content refers to the element as [`Expr::Var`] of `keys.key` and
     /// `keys.value`.
     Dynamic(Box<Keys>, Vec<(String, Expr)>),
+    /// A value as a JSON document: Terraform `jsonencode(v)`, Python
+    /// `pulumi.Output.json_dumps(v)` (the value may hold outputs).
+    Json(Box<Expr>),
+    /// The elements of the lists the loop yields, in order: Terraform `flatten([for ...])`,
+    /// Python `sum([...], [])`.
+    Flatten(Box<ForList>),
+    /// The keys of a map, sorted.
+    SortedKeys(Box<Expr>),
+    /// The values of a map, in key order.
+    MapValues(Box<Expr>),
+    /// Whether the map (first) has the key (second).
+    Has(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    /// Strings joined with a separator.
+    Join(String, Box<Expr>),
+    /// The last element of a list.
+    Last(Box<Expr>),
+    /// A list cut into lists of at most this many elements, in order.
+    Chunks(Box<Expr>, i64),
+    /// A list as a map from each element's position (from 1, as a string) to the element:
+    /// resources keyed by position.
+    Numbered(Box<Expr>),
 }
 
 /// `elt` for each element `var` (at position `index`) of the list `over` that passes `filter`.
@@ -213,6 +238,8 @@ pub enum Op {
     NotEq,
     And,
     Or,
+    Add,
+    Mul,
 }
 
 /// An IAM policy document. Terraform writes it as an `aws_iam_policy_document` data source
@@ -253,6 +280,10 @@ pub enum Type {
     Int,
     StrList,
     StrMap,
+    /// A number, possibly fractional.
+    Num,
+    /// A map of objects with these string fields.
+    ObjMap(&'static [&'static str]),
 }
 
 /// Where an input's value comes from.
@@ -264,6 +295,8 @@ pub enum Source {
     Tags,
     /// A per-environment setting: each environment's value.
     Setting(Vec<(String, Value)>),
+    /// Outputs of other components, known only during deployment (Pulumi `Output`s).
+    Wired(Wire),
 }
 
 /// A setting's value in one environment.
@@ -274,6 +307,7 @@ pub enum Value {
     StrList(Vec<String>),
     /// Ordered as given (AZ order).
     StrMap(Vec<(String, String)>),
+    Num(f64),
 }
 
 /// A rule on an input's value that Terraform checks before planning (Pulumi's stack config
@@ -320,6 +354,7 @@ impl Resource {
             comments: Vec::new(),
             ignore_changes: None,
             create_first: false,
+            groups: Vec::new(),
         }
     }
 
@@ -666,6 +701,19 @@ impl Expr {
                 }
                 fields.iter().for_each(|(_, e)| e.walk(f));
             }
+            Expr::Json(e)
+            | Expr::SortedKeys(e)
+            | Expr::MapValues(e)
+            | Expr::Not(e)
+            | Expr::Join(_, e)
+            | Expr::Last(e)
+            | Expr::Chunks(e, _)
+            | Expr::Numbered(e) => e.walk(f),
+            Expr::Has(a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
+            Expr::Flatten(l) => Expr::ForList(l.clone()).walk(f),
             Expr::Str(_)
             | Expr::Null
             | Expr::Int(_)
@@ -742,6 +790,19 @@ impl Expr {
                 }
                 Expr::Policy(Box::new(p))
             }
+            Expr::Json(e) => Expr::Json(m(e)),
+            Expr::SortedKeys(e) => Expr::SortedKeys(m(e)),
+            Expr::MapValues(e) => Expr::MapValues(m(e)),
+            Expr::Not(e) => Expr::Not(m(e)),
+            Expr::Join(sep, e) => Expr::Join(sep.clone(), m(e)),
+            Expr::Last(e) => Expr::Last(m(e)),
+            Expr::Chunks(e, n) => Expr::Chunks(m(e), *n),
+            Expr::Numbered(e) => Expr::Numbered(m(e)),
+            Expr::Has(a, b) => Expr::Has(m(a), m(b)),
+            Expr::Flatten(l) => match Expr::ForList(l.clone()).map(f) {
+                Expr::ForList(l) => Expr::Flatten(l),
+                other => other,
+            },
             other => other.clone(),
         }
     }
@@ -767,5 +828,54 @@ impl Expr {
             _ => {}
         });
         out
+    }
+}
+
+/// Where a wired input's value comes from: other components' outputs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Wire {
+    /// Output `.1` of the component instance `.0` (`module.ecs_cluster.cluster_name`).
+    Output(String, String),
+    /// The entry at a key of a map.
+    Entry(Box<Wire>, String),
+    /// A map (or an object) of wires, by key.
+    Map(Vec<(String, Wire)>),
+}
+
+impl Input {
+    /// An input wired from other components' outputs.
+    pub fn wired(name: &str, ty: Type, description: &str, wire: Wire) -> Self {
+        Self {
+            name: name.to_string(),
+            ty,
+            description: description.to_string(),
+            source: Source::Wired(wire),
+            checks: Vec::new(),
+        }
+    }
+}
+
+impl Component {
+    /// Whether input `name` is wired (known only during deployment).
+    pub fn wired(&self, name: &str) -> bool {
+        self.inputs
+            .iter()
+            .any(|i| i.name == name && matches!(i.source, Source::Wired(_)))
+    }
+}
+
+pub fn not(e: Expr) -> Expr {
+    Expr::Not(Box::new(e))
+}
+
+pub fn json(e: Expr) -> Expr {
+    Expr::Json(Box::new(e))
+}
+
+impl Resource {
+    /// Argument `arg` starts a group of related arguments (see [`Resource::groups`]).
+    pub fn group(mut self, arg: &str) -> Self {
+        self.groups.push(arg.to_string());
+        self
     }
 }

@@ -3,7 +3,7 @@
 //! language (`jsonencode(...)` in HCL, `pulumi.Output.json_dumps(...)` in Python).
 
 use super::Watched;
-use crate::terraform::dashboard::{Section, Tile, layout};
+use super::layout::{Section, Tile, layout};
 
 /// A value known only to the generated code: an input of the module or component, a resource
 /// attribute, or a variable of the loop that repeats a section for each service or node pool.
@@ -35,16 +35,6 @@ pub enum Value {
     TopicName,
 }
 
-impl Value {
-    /// Whether the value is known only during deployment (a Pulumi `Output`).
-    pub fn deferred(&self) -> bool {
-        matches!(
-            self,
-            Value::Wired(_) | Value::Entry { .. } | Value::Region | Value::TopicName
-        )
-    }
-}
-
 /// A piece of text with values in it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Part {
@@ -65,6 +55,7 @@ pub enum Json {
     Text(Vec<Part>),
 }
 
+#[cfg(test)]
 impl Json {
     /// Every value of this JSON tree, text included, in order.
     pub fn values(&self, out: &mut Vec<Value>) {

@@ -5,11 +5,9 @@
 //! modules for the same spec and environment.
 
 pub mod component;
-mod dashboard;
 mod ecs;
 mod eks;
 mod kms;
-mod observability;
 pub mod print;
 mod protect;
 pub mod py;
@@ -61,7 +59,9 @@ pub fn components(platform: &Platform) -> Vec<Component> {
         let ecs = ecs::components(platform, ecs, &components);
         components.extend(ecs);
     }
-    if let Some(observability) = observability::component(platform, &components) {
+    if let Some(observability) = crate::describe::observability::component(platform)
+        .and_then(|c| render::component_in(&c, &components))
+    {
         components.push(observability);
     }
     components

@@ -2,14 +2,12 @@
 //! per environment under `environments/<env>/`.
 
 mod common;
-pub(crate) mod dashboard;
 pub mod ecs;
 mod eks;
 mod interface;
 pub mod kept;
 mod kms;
 mod module;
-mod observability;
 mod protect;
 mod readme;
 pub mod render;
@@ -41,8 +39,8 @@ pub fn modules(platform: &Platform) -> Vec<Module> {
     if let Some(ecs) = &platform.ecs {
         modules.extend(ecs::modules(platform, ecs));
     }
-    if let Some(observability) = observability::module(platform) {
-        modules.push(observability);
+    if let Some(observability) = crate::describe::observability::component(platform) {
+        modules.push(render::module(&observability));
     }
     modules
 }
