@@ -216,7 +216,8 @@ struct Renderer {
     json: bool,
     /// The region: the component's `args.region`, or a function's parameter.
     region: Expr,
-    /// Inputs wired from other components: outputs, never formatted into an f-string.
+    /// Inputs wired from other components, and loop variables over their values: outputs,
+    /// never formatted into an f-string.
     wired: BTreeSet<String>,
     /// Inputs that are numbers, formatted as Terraform prints them (`2`, `0.5`).
     floats: BTreeSet<String>,
@@ -547,8 +548,17 @@ impl Renderer {
                     ),
                     None => (l.var.to_string(), over),
                 };
+                // The values of a wired map are outputs.
+                let outputs = matches!(&l.over, D::MapValues(m)
+                    if matches!(m.as_ref(), D::Input(n) if self.wired.contains(n)));
+                if outputs {
+                    self.wired.insert(l.var.to_string());
+                }
                 let elt = self.expr(&l.elt);
                 let filter = l.filter.as_ref().map(|f| self.expr(f));
+                if outputs {
+                    self.wired.remove(l.var);
+                }
                 list_comp(elt, &target, iter, filter)
             }
             // Python's lists of keys are already what `for` iterates.
@@ -613,6 +623,7 @@ impl Renderer {
             e.walk(&mut |e| {
                 found |= match e {
                     D::Input(n) => r.wired.contains(n),
+                    D::Var(v) => r.wired.contains(*v),
                     D::Str(_) | D::Tmpl(_) | D::Join(..) => true,
                     _ => false,
                 }
