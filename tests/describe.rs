@@ -44,7 +44,8 @@ fn a_resource_added_to_a_description_appears_in_both_targets() {
     assert!(pulumi.contains(expected), "{pulumi}");
 }
 
-/// Every resource of every example's network description is in both targets' output once.
+/// Every resource of every example's described components (network, observability) is in both
+/// targets' output once.
 #[test]
 fn every_described_resource_is_rendered_by_both_targets() {
     for entry in std::fs::read_dir("examples").unwrap_or_else(|e| panic!("examples/: {e}")) {
@@ -54,39 +55,46 @@ fn every_described_resource_is_rendered_by_both_targets() {
         }
         let platform = iacgen::spec::load_file(&path)
             .unwrap_or_else(|e| panic!("{} loads: {e:?}", path.display()));
-        let Some(network) = platform.network.as_ref() else {
-            continue;
-        };
-        let component = describe::network::component(&platform, network);
-        let terraform =
-            iacgen::hcl::print_body(&iacgen::terraform::render::module(&component).main);
-        let pulumi =
-            iacgen::pulumi::print::module(&iacgen::pulumi::render::component(&component).file());
-        let resources: Vec<&Resource> = component.resources().collect();
-        for r in &resources {
-            let block = format!("resource \"{}\" \"{}\" {{", r.kind, r.name);
+        let mut components = Vec::new();
+        if let Some(network) = platform.network.as_ref() {
+            components.push(describe::network::component(&platform, network));
+        }
+        components.extend(describe::observability::component(&platform));
+        // The components an observability component's inputs are wired from.
+        let built = iacgen::pulumi::components(&platform);
+        for component in &components {
+            let terraform =
+                iacgen::hcl::print_body(&iacgen::terraform::render::module(component).main);
+            let rendered = iacgen::pulumi::render::component_in(component, &built)
+                .unwrap_or_else(|| panic!("{}: {} renders", path.display(), component.module));
+            let pulumi = iacgen::pulumi::print::module(&rendered.file());
+            let resources: Vec<&Resource> = component.resources().collect();
+            for r in &resources {
+                let block = format!("resource \"{}\" \"{}\" {{", r.kind, r.name);
+                assert_eq!(
+                    terraform.matches(&block).count(),
+                    1,
+                    "{}: {block}",
+                    path.display()
+                );
+            }
+            // One constructor call per described resource (keyed ones in a loop or
+            // comprehension).
+            let constructors = pulumi
+                .lines()
+                .filter(|l| {
+                    let l = l.trim_start();
+                    (l.starts_with("aws.") || l.contains(" = aws.") || l.starts_with("az: aws."))
+                        && l.ends_with('(')
+                })
+                .count();
             assert_eq!(
-                terraform.matches(&block).count(),
-                1,
-                "{}: {block}",
+                constructors,
+                resources.len(),
+                "{}\n{pulumi}",
                 path.display()
             );
         }
-        // One constructor call per described resource (keyed ones in a loop or comprehension).
-        let constructors = pulumi
-            .lines()
-            .filter(|l| {
-                let l = l.trim_start();
-                (l.starts_with("aws.") || l.contains(" = aws.") || l.starts_with("az: aws."))
-                    && l.ends_with('(')
-            })
-            .count();
-        assert_eq!(
-            constructors,
-            resources.len(),
-            "{}\n{pulumi}",
-            path.display()
-        );
     }
 }
 

@@ -1,6 +1,7 @@
 //! The CloudWatch dashboard of an environment as a JSON tree whose non-constant values are
-//! symbolic ([`Value`]): built once here, rendered by each target to its own expression
-//! language (`jsonencode(...)` in HCL, `pulumi.Output.json_dumps(...)` in Python).
+//! symbolic ([`Value`]): built once here, made a JSON document expression of the observability
+//! description (`describe/observability.rs`), which each renderer writes in its own language
+//! (`jsonencode(...)` in HCL, `pulumi.Output.json_dumps(...)` in Python).
 
 use super::Watched;
 use super::layout::{Section, Tile, layout};

@@ -347,9 +347,13 @@ pub fn expr(e: &D) -> Expr {
         D::Object(fields) => Expr::Object(
             fields
                 .iter()
-                .map(|(k, v)| match k.contains('-') {
-                    true => (crate::hcl::ObjectKey::Expression(s(k)), expr(v)),
-                    false => (crate::hcl::key(k.clone()), expr(v)),
+                .map(|(k, v)| {
+                    let key = if k.contains('-') {
+                        crate::hcl::ObjectKey::Expression(s(k))
+                    } else {
+                        crate::hcl::key(k.clone())
+                    };
+                    (key, expr(v))
                 })
                 .collect(),
         ),
@@ -453,9 +457,12 @@ fn text(e: &D) -> String {
             "{{ {} }}",
             fields
                 .iter()
-                .map(|(k, v)| match crate::hcl::is_identifier(k) {
-                    true => format!("{k} = {}", text(v)),
-                    false => format!("\"{}\" = {}", escape_string(k), text(v)),
+                .map(|(k, v)| {
+                    if crate::hcl::is_identifier(k) && !k.contains('-') {
+                        format!("{k} = {}", text(v))
+                    } else {
+                        format!("\"{}\" = {}", escape_string(k), text(v))
+                    }
                 })
                 .collect::<Vec<_>>()
                 .join(", ")
