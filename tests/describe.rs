@@ -44,8 +44,8 @@ fn a_resource_added_to_a_description_appears_in_both_targets() {
     assert!(pulumi.contains(expected), "{pulumi}");
 }
 
-/// Every resource of every example's network and EKS descriptions is in both targets' output
-/// once.
+/// Every resource of every example's described components (network, EKS, observability) is
+/// in both targets' output once.
 #[test]
 fn every_described_resource_is_rendered_by_both_targets() {
     for entry in std::fs::read_dir("examples").unwrap_or_else(|e| panic!("examples/: {e}")) {
@@ -62,16 +62,24 @@ fn every_described_resource_is_rendered_by_both_targets() {
         if let Some(eks) = platform.eks.as_ref() {
             components.push(describe::eks::component(&platform, eks));
         }
+        components.extend(describe::observability::component(&platform));
+        // The components the wired inputs come from.
+        let built = iacgen::pulumi::components(&platform);
         for component in &components {
-            rendered_once(&path, component);
+            rendered_once(&path, component, &built);
         }
     }
 }
 
-fn rendered_once(path: &Path, component: &describe::Component) {
+fn rendered_once(
+    path: &Path,
+    component: &describe::Component,
+    built: &[iacgen::pulumi::component::Component],
+) {
     let terraform = iacgen::hcl::print_body(&iacgen::terraform::render::module(component).main);
-    let pulumi =
-        iacgen::pulumi::print::module(&iacgen::pulumi::render::component(component).file());
+    let rendered = iacgen::pulumi::render::component_in(component, built)
+        .unwrap_or_else(|| panic!("{}: {} renders", path.display(), component.module));
+    let pulumi = iacgen::pulumi::print::module(&rendered.file());
     let resources: Vec<&Resource> = component.resources().collect();
     for r in &resources {
         let block = match r.kind.strip_prefix("data.") {

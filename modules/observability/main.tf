@@ -166,11 +166,14 @@ resource "aws_cloudwatch_metric_alarm" "error_rate" {
   # No requests in a period means no errors.
   treat_missing_data = "notBreaching"
 
+  alarm_actions = [aws_sns_topic.alarms.arn]
+  ok_actions    = [aws_sns_topic.alarms.arn]
+
+  # The error rate: 5xx counts are absent, not zero, when nothing failed. Below the minimum
+  # request count the rate is 0: a few errors among a handful of requests are noise.
   metric_query {
-    id    = "error_rate"
-    label = "5xx responses (% of requests)"
-    # 5xx counts are absent, not zero, when nothing failed. Below the minimum
-    # request count the rate is 0: a few errors among a handful of requests are noise.
+    id          = "error_rate"
+    label       = "5xx responses (% of requests)"
     expression  = "IF(requests >= ${var.alarm_error_rate_min_requests}, 100 * (FILL(target_5xx, 0) + FILL(elb_5xx, 0)) / requests, 0)"
     return_data = true
   }
@@ -217,9 +220,6 @@ resource "aws_cloudwatch_metric_alarm" "error_rate" {
       }
     }
   }
-
-  alarm_actions = [aws_sns_topic.alarms.arn]
-  ok_actions    = [aws_sns_topic.alarms.arn]
 
   tags = merge(var.tags, {
     Name = "${var.name}-${each.key}-5xx-rate"

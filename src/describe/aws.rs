@@ -22,9 +22,34 @@ pub struct TypeFacts {
 
 const ID: (&str, &[&[&str]]) = ("", &[&["id"]]);
 const NAME: (&str, &[&[&str]]) = ("", &[&["name"]]);
+const ARN: (&str, &[&[&str]]) = ("", &[&["arn", "id"]]);
 
 /// Sorted by type.
 const TYPES: &[TypeFacts] = &[
+    TypeFacts {
+        kind: "aws_cloudwatch_dashboard",
+        import_id: ("", &[&["dashboard_name"]]),
+        identity: &["dashboard_name"],
+        force_new: &["dashboard_name"],
+    },
+    TypeFacts {
+        kind: "aws_cloudwatch_event_rule",
+        import_id: NAME,
+        identity: &["name"],
+        force_new: &["event_bus_name", "name", "name_prefix"],
+    },
+    TypeFacts {
+        kind: "aws_cloudwatch_event_target",
+        import_id: ("/", &[&["rule"], &["target_id"]]),
+        identity: &["rule", "target_id"],
+        force_new: &["event_bus_name", "rule", "target_id"],
+    },
+    TypeFacts {
+        kind: "aws_cloudwatch_metric_alarm",
+        import_id: ("", &[&["alarm_name"]]),
+        identity: &["alarm_name"],
+        force_new: &["alarm_name"],
+    },
     TypeFacts {
         kind: "aws_db_subnet_group",
         import_id: NAME,
@@ -218,6 +243,24 @@ const TYPES: &[TypeFacts] = &[
         force_new: &["gateway_id", "subnet_id"],
     },
     TypeFacts {
+        kind: "aws_sns_topic",
+        import_id: ARN,
+        identity: &["name"],
+        force_new: &["fifo_topic", "name", "name_prefix"],
+    },
+    TypeFacts {
+        kind: "aws_sns_topic_policy",
+        import_id: ARN,
+        identity: &["arn"],
+        force_new: &["arn"],
+    },
+    TypeFacts {
+        kind: "aws_sns_topic_subscription",
+        import_id: ARN,
+        identity: &["topic_arn", "protocol", "endpoint"],
+        force_new: &["endpoint", "protocol", "topic_arn"],
+    },
+    TypeFacts {
         kind: "aws_subnet",
         import_id: ID,
         identity: &["cidr_block"],
@@ -261,8 +304,8 @@ mod tests {
         assert!(TYPES.windows(2).all(|w| w[0].kind < w[1].kind));
     }
 
-    /// Every type the network, KMS and EKS descriptions create, except those other components
-    /// share, has its facts here.
+    /// Every type the network, EKS, observability and KMS descriptions create, except those
+    /// other components share, has its facts here.
     #[test]
     fn the_described_types_have_facts() {
         let shared = [
@@ -284,9 +327,11 @@ mod tests {
         };
         let network = super::super::network::component(&platform, network);
         let eks = super::super::eks::component(&platform, eks);
+        let observability = super::super::observability::component(&platform);
         for r in network
             .resources()
             .chain(eks.resources())
+            .chain(observability.iter().flat_map(|c| c.resources()))
             .filter(|r| !r.is_data())
         {
             assert!(

@@ -7,7 +7,7 @@
 
 use super::{
     Check, Component, Expr, Fact, ForList, ForMap, Input, Item, Keys, Output, Part, Policy,
-    Resource, Source, Statement, Type, Value, block, data_source, index, input, kms, local,
+    Resource, Source, Statement, Type, Value, Wire, block, data_source, index, input, kms, local,
     local_item, object, policy, res, s, strs, tpl,
 };
 use crate::model::ec2::eks_ami_type;
@@ -731,11 +731,14 @@ fn inputs(platform: &Platform, eks: &Eks) -> Vec<Input> {
         name: name.to_string(),
         ty,
         description: description.to_string(),
-        source: Source::Wired {
-            component: "network".to_string(),
-            output: output.to_string(),
-            values,
-        },
+        source: Source::Wired({
+            let output = Wire::Output("network".to_string(), output.to_string());
+            if values {
+                Wire::Values(Box::new(output))
+            } else {
+                output
+            }
+        }),
         checks: Vec::new(),
     };
     let two_azs = |name: &str| {

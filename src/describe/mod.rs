@@ -7,10 +7,11 @@
 //! the Terraform variable validations (`Check`), which only Terraform checks at plan time.
 
 pub mod aws;
-pub mod eks;
 pub mod ecs_service;
+pub mod eks;
 pub mod kms;
 pub mod network;
+pub mod observability;
 
 /// One component: a Terraform module call and its Pulumi component.
 #[derive(Debug, Clone)]
@@ -90,6 +91,8 @@ pub struct Resource {
     /// Pulumi's name for the resource when it is not the label: a name stacks already hold
     /// (a changed name is a new URN, so Pulumi would replace the object).
     pub pulumi_name: Option<Expr>,
+    /// Arguments that start a group of related ones: Terraform leaves a blank line before each.
+    pub groups: Vec<String>,
 }
 
 /// Which resource: kind and name.
@@ -226,6 +229,28 @@ pub enum Expr {
     /// The distinct values of a map, sorted: Terraform `sort(distinct(values(x)))`, Python
     /// the same of the values as one output (a component's map values are outputs).
     SortedValues(Box<Expr>),
+    /// A value as a JSON document: Terraform `jsonencode(v)`, Python
+    /// `pulumi.Output.json_dumps(v)` (the value may hold outputs).
+    Json(Box<Expr>),
+    /// The elements of the lists the loop yields, in order: Terraform `flatten([for ...])`,
+    /// Python `sum([...], [])`.
+    Flatten(Box<ForList>),
+    /// The keys of a map, sorted.
+    SortedKeys(Box<Expr>),
+    /// The values of a map, in key order.
+    MapValues(Box<Expr>),
+    /// Whether the map (first) has the key (second).
+    Has(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    /// Strings joined with a separator.
+    Join(String, Box<Expr>),
+    /// The last element of a list.
+    Last(Box<Expr>),
+    /// A list cut into lists of at most this many elements, in order.
+    Chunks(Box<Expr>, i64),
+    /// A list as a map from each element's position (from 1, as a string) to the element:
+    /// resources keyed by position.
+    Numbered(Box<Expr>),
 }
 
 /// `key => elt` for each element `key` (and `value`, for a map) of `over`.
@@ -261,6 +286,8 @@ pub enum Op {
     NotEq,
     And,
     Or,
+    Add,
+    Mul,
 }
 
 /// An IAM policy document. Terraform writes it as an `aws_iam_policy_document` data source
@@ -304,6 +331,10 @@ pub enum Type {
     Bool,
     /// A map of objects whose fields (these) are whole numbers.
     IntObjectMap(&'static [&'static str]),
+    /// A number, possibly fractional.
+    Num,
+    /// A map of objects with these string fields.
+    ObjMap(&'static [&'static str]),
 }
 
 /// Where an input's value comes from.
@@ -315,13 +346,8 @@ pub enum Source {
     Tags,
     /// A per-environment setting: each environment's value.
     Setting(Vec<(String, Value)>),
-    /// An output of another component, wired in the root (`module.network.vpc_id`); with
-    /// `values`, the values of that map output as a list.
-    Wired {
-        component: String,
-        output: String,
-        values: bool,
-    },
+    /// Outputs of other components, known only during deployment (Pulumi `Output`s).
+    Wired(Wire),
 }
 
 /// A setting's value in one environment.
@@ -336,6 +362,7 @@ pub enum Value {
     /// Not set (the provider's or the module's default).
     Null,
     IntObjectMap(Vec<(String, Vec<(&'static str, i64)>)>),
+    Num(f64),
 }
 
 /// A rule on an input's value that Terraform checks before planning (Pulumi's stack config
@@ -383,6 +410,7 @@ impl Resource {
             ignore_changes: None,
             create_first: false,
             pulumi_name: None,
+            groups: Vec::new(),
         }
     }
 
@@ -755,6 +783,19 @@ impl Expr {
                 m.key_expr.walk(f);
                 m.elt.walk(f);
             }
+            Expr::Json(e)
+            | Expr::SortedKeys(e)
+            | Expr::MapValues(e)
+            | Expr::Not(e)
+            | Expr::Join(_, e)
+            | Expr::Last(e)
+            | Expr::Chunks(e, _)
+            | Expr::Numbered(e) => e.walk(f),
+            Expr::Has(a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
+            Expr::Flatten(l) => Expr::ForList(l.clone()).walk(f),
             Expr::Str(_)
             | Expr::Null
             | Expr::Int(_)
@@ -848,6 +889,19 @@ impl Expr {
                 elt: fm.elt.map(f),
                 ..fm.as_ref().clone()
             })),
+            Expr::Json(e) => Expr::Json(m(e)),
+            Expr::SortedKeys(e) => Expr::SortedKeys(m(e)),
+            Expr::MapValues(e) => Expr::MapValues(m(e)),
+            Expr::Not(e) => Expr::Not(m(e)),
+            Expr::Join(sep, e) => Expr::Join(sep.clone(), m(e)),
+            Expr::Last(e) => Expr::Last(m(e)),
+            Expr::Chunks(e, n) => Expr::Chunks(m(e), *n),
+            Expr::Numbered(e) => Expr::Numbered(m(e)),
+            Expr::Has(a, b) => Expr::Has(m(a), m(b)),
+            Expr::Flatten(l) => match Expr::ForList(l.clone()).map(f) {
+                Expr::ForList(l) => Expr::Flatten(l),
+                other => other,
+            },
             other => other.clone(),
         }
     }
@@ -897,6 +951,7 @@ pub fn local_item(name: &str, comment: Option<&str>, value: Expr) -> Item {
         value,
     })
 }
+
 /// `value` only when `cond` holds (see [`Expr::When`]).
 pub fn when(cond: Expr, value: Expr) -> Expr {
     Expr::When(Box::new(cond), Box::new(value))
@@ -911,5 +966,56 @@ pub fn negate(cond: &Expr) -> Expr {
         Expr::Bin(a, Op::And, b) => bin(negate(a), Op::Or, negate(b)),
         Expr::Bin(a, Op::Or, b) => bin(negate(a), Op::And, negate(b)),
         other => bin(other.clone(), Op::Eq, Expr::Bool(false)),
+    }
+}
+
+/// Where a wired input's value comes from: other components' outputs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Wire {
+    /// Output `.1` of the component instance `.0` (`module.ecs_cluster.cluster_name`).
+    Output(String, String),
+    /// The entry at a key of a map.
+    Entry(Box<Wire>, String),
+    /// A map (or an object) of wires, by key.
+    Map(Vec<(String, Wire)>),
+    /// The values of a map, as a list (Terraform `values(...)`).
+    Values(Box<Wire>),
+}
+
+impl Input {
+    /// An input wired from other components' outputs.
+    pub fn wired(name: &str, ty: Type, description: &str, wire: Wire) -> Self {
+        Self {
+            name: name.to_string(),
+            ty,
+            description: description.to_string(),
+            source: Source::Wired(wire),
+            checks: Vec::new(),
+        }
+    }
+}
+
+impl Component {
+    /// Whether input `name` is wired (known only during deployment).
+    pub fn wired(&self, name: &str) -> bool {
+        self.inputs
+            .iter()
+            .any(|i| i.name == name && matches!(i.source, Source::Wired(_)))
+    }
+}
+
+pub fn not(e: Expr) -> Expr {
+    Expr::Not(Box::new(e))
+}
+
+pub fn json(e: Expr) -> Expr {
+    Expr::Json(Box::new(e))
+}
+
+impl Resource {
+    /// Argument `arg` starts a group of related arguments (see [`Resource::groups`]).
+    pub fn group(mut self, arg: &str) -> Self {
+        self.groups.push(arg.to_string());
+        self
     }
 }

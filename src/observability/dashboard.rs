@@ -1,9 +1,10 @@
 //! The CloudWatch dashboard of an environment as a JSON tree whose non-constant values are
-//! symbolic ([`Value`]): built once here, rendered by each target to its own expression
-//! language (`jsonencode(...)` in HCL, `pulumi.Output.json_dumps(...)` in Python).
+//! symbolic ([`Value`]): built once here, made a JSON document expression of the observability
+//! description (`describe/observability.rs`), which each renderer writes in its own language
+//! (`jsonencode(...)` in HCL, `pulumi.Output.json_dumps(...)` in Python).
 
 use super::Watched;
-use crate::terraform::dashboard::{Section, Tile, layout};
+use super::layout::{Section, Tile, layout};
 
 /// A value known only to the generated code: an input of the module or component, a resource
 /// attribute, or a variable of the loop that repeats a section for each service or node pool.
@@ -35,16 +36,6 @@ pub enum Value {
     TopicName,
 }
 
-impl Value {
-    /// Whether the value is known only during deployment (a Pulumi `Output`).
-    pub fn deferred(&self) -> bool {
-        matches!(
-            self,
-            Value::Wired(_) | Value::Entry { .. } | Value::Region | Value::TopicName
-        )
-    }
-}
-
 /// A piece of text with values in it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Part {
@@ -65,6 +56,7 @@ pub enum Json {
     Text(Vec<Part>),
 }
 
+#[cfg(test)]
 impl Json {
     /// Every value of this JSON tree, text included, in order.
     pub fn values(&self, out: &mut Vec<Value>) {

@@ -3,6 +3,7 @@
 //! or Python.
 
 pub mod dashboard;
+pub mod layout;
 
 use crate::model::Platform;
 

@@ -5,10 +5,8 @@
 //! modules for the same spec and environment.
 
 pub mod component;
-mod dashboard;
 mod ecs;
 mod kms;
-mod observability;
 pub mod print;
 mod protect;
 pub mod py;
@@ -55,15 +53,20 @@ pub fn components(platform: &Platform) -> Vec<Component> {
     if let Some(eks) = &platform.eks
         && components.iter().any(|c| c.instance == "network")
     {
-        let eks =
-            render::component_in(&crate::describe::eks::component(platform, eks), &components);
-        components.push(eks);
+        // Validation makes sure of the outputs it is wired to as well.
+        if let Some(eks) =
+            render::component_in(&crate::describe::eks::component(platform, eks), &components)
+        {
+            components.push(eks);
+        }
     }
     if let Some(ecs) = &platform.ecs {
         let ecs = ecs::components(platform, ecs, &components);
         components.extend(ecs);
     }
-    if let Some(observability) = observability::component(platform, &components) {
+    if let Some(observability) = crate::describe::observability::component(platform)
+        .and_then(|c| render::component_in(&c, &components))
+    {
         components.push(observability);
     }
     components

@@ -14,14 +14,16 @@ use crate::describe::{
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The Pulumi component of `component`.
+/// The Pulumi component of `component`, which has no wired inputs.
 pub fn component(component: &describe::Component) -> Component {
     component_in(component, &[])
+        .unwrap_or_else(|| panic!("iacgen bug: {} has wired inputs", component.module))
 }
 
-/// The Pulumi component of `component`, its wired inputs ([`Source::Wired`]) read from the
-/// outputs of the components `built` before it.
-pub fn component_in(component: &describe::Component, built: &[Component]) -> Component {
+/// The Pulumi component of `component`, its wired inputs taken from the outputs of the
+/// components in `built`; `None` when one of those is missing.
+pub fn component_in(component: &describe::Component, built: &[Component]) -> Option<Component> {
+    let args = args(component, built)?;
     let mut r = Renderer::new(component);
     let mut init = init_preamble(
         &format!("iacgen:{}:{}", component.module, component.class),
@@ -34,7 +36,7 @@ pub fn component_in(component: &describe::Component, built: &[Component]) -> Com
             Fact::Region => {}
         }
     }
-    for item in &component.items {
+    for item in in_dependency_order(&component.items) {
         init.extend(r.item(item));
     }
     let mut outputs: Vec<(String, Expr)> = Vec::new();
@@ -76,7 +78,7 @@ pub fn component_in(component: &describe::Component, built: &[Component]) -> Com
         .unwrap_or_default()
         .trim_end();
     let class = component::class(&component.class, component::wrap(summary, 80), init);
-    Component {
+    Some(Component {
         module: component.module.clone(),
         instance: component.instance.clone(),
         prefix: String::new(),
@@ -88,12 +90,66 @@ pub fn component_in(component: &describe::Component, built: &[Component]) -> Com
             summary.trim_end_matches('.'),
             component.module
         ),
-        args: args(component, built),
+        args,
         outputs,
-    }
+    })
 }
 
-fn args(component: &describe::Component, built: &[Component]) -> Vec<Arg> {
+/// The items with each one after the items it refers to: Python runs in order, while
+/// Terraform (and so a description) may name a resource before the one it refers to (a topic
+/// policy naming the rule that publishes). Otherwise in the description's order.
+fn in_dependency_order(items: &[Item]) -> Vec<&Item> {
+    let id = |item: &Item| match item {
+        Item::Resource(r) => (r.kind.to_string(), r.name.clone()),
+        Item::Local(l) => ("local".to_string(), l.name.clone()),
+    };
+    let needs = |item: &Item| {
+        let mut out = BTreeSet::new();
+        let mut note = |e: &D| {
+            for r in e.refs() {
+                out.insert((r.kind.to_string(), r.name));
+            }
+            e.walk(&mut |e| {
+                if let D::Local(name) = e {
+                    out.insert(("local".to_string(), name.clone()));
+                }
+            });
+        };
+        match item {
+            Item::Local(l) => note(&l.value),
+            Item::Resource(r) => {
+                r.args.iter().for_each(|(_, v)| note(v));
+                r.lets.iter().for_each(|(_, v)| note(v));
+                if let Some(keys) = &r.keys {
+                    note(&keys.over);
+                }
+                for d in &r.depends_on {
+                    out.insert((d.kind.to_string(), d.name.clone()));
+                }
+            }
+        }
+        out.remove(&id(item));
+        out
+    };
+    let known: BTreeSet<_> = items.iter().map(id).collect();
+    let mut done = BTreeSet::new();
+    let mut out = Vec::new();
+    let mut pending: Vec<&Item> = items.iter().collect();
+    while !pending.is_empty() {
+        let ready = pending.iter().position(|item| {
+            needs(item)
+                .iter()
+                .all(|n| done.contains(n) || !known.contains(n))
+        });
+        // A cycle cannot be written in Python either: keep the order given.
+        let item = pending.remove(ready.unwrap_or(0));
+        done.insert(id(item));
+        out.push(item);
+    }
+    out
+}
+
+fn args(component: &describe::Component, built: &[Component]) -> Option<Vec<Arg>> {
     let mut args = Vec::new();
     for input in &component.inputs {
         match &input.source {
@@ -113,6 +169,8 @@ fn args(component: &describe::Component, built: &[Component]) -> Vec<Arg> {
                     Type::StrMap => ("dict[str, str]", ConfigKind::Object),
                     Type::Bool => ("bool", ConfigKind::Bool),
                     Type::IntObjectMap(_) => ("dict[str, dict[str, int]]", ConfigKind::Object),
+                    Type::Num => ("float", ConfigKind::Float),
+                    Type::ObjMap(_) => ("dict[str, dict[str, str]]", ConfigKind::Object),
                 };
                 let values: BTreeMap<String, serde_json::Value> = values
                     .iter()
@@ -120,27 +178,38 @@ fn args(component: &describe::Component, built: &[Component]) -> Vec<Arg> {
                     .collect();
                 args.push(Arg::setting(&input.name, annotation, kind, values));
             }
-            Source::Wired {
-                component: from,
-                output,
-                values,
-            } => {
-                // Validation makes sure the component wired from exists.
-                let Some(value) = component::output_of(built, from, output) else {
-                    continue;
+            Source::Wired(wire) => {
+                let annotation = match input.ty {
+                    Type::Str => "pulumi.Input[str]",
+                    Type::Int => "pulumi.Input[int]",
+                    Type::Num => "pulumi.Input[float]",
+                    Type::StrList => "list[pulumi.Input[str]]",
+                    Type::StrMap => "dict[str, pulumi.Input[str]]",
+                    Type::ObjMap(_) => "dict[str, dict[str, pulumi.Input[str]]]",
+                    Type::Bool => "pulumi.Input[bool]",
+                    Type::IntObjectMap(_) => "dict[str, dict[str, pulumi.Input[int]]]",
                 };
-                let (annotation, value) = if *values {
-                    ("list[pulumi.Input[str]]", component::values_list(value))
-                } else if input.ty == Type::StrList {
-                    ("list[pulumi.Input[str]]", value)
-                } else {
-                    ("pulumi.Input[str]", value)
-                };
-                args.push(Arg::wired(&input.name, annotation, value));
+                args.push(Arg::wired(&input.name, annotation, wired(wire, built)?));
             }
         }
     }
-    args
+    Some(args)
+}
+
+/// A wired value in `__main__.py`: outputs of the components in `built`.
+fn wired(wire: &describe::Wire, built: &[Component]) -> Option<Expr> {
+    Some(match wire {
+        describe::Wire::Output(instance, output) => component::output_of(built, instance, output)?,
+        describe::Wire::Entry(map, key) => wired(map, built)?.index(py::s(key)),
+        describe::Wire::Values(map) => component::values_list(wired(map, built)?),
+        describe::Wire::Map(pairs) => {
+            let mut items = Vec::new();
+            for (k, w) in pairs {
+                items.push((k.as_str(), wired(w, built)?));
+            }
+            py::dict(items)
+        }
+    })
 }
 
 fn value(v: &Value) -> serde_json::Value {
@@ -162,6 +231,9 @@ fn value(v: &Value) -> serde_json::Value {
                 })
                 .collect(),
         ),
+        // Whole numbers as integers, as Terraform's tfvars have them.
+        Value::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => json!(*n as i64),
+        Value::Num(n) => json!(n),
     }
 }
 
@@ -184,6 +256,11 @@ struct Renderer {
     region: Expr,
     /// Inputs whose values are outputs of other components (formatted with `Output.concat`).
     output_inputs: BTreeSet<String>,
+    /// Inputs wired from other components, and loop variables over their values: outputs,
+    /// never formatted into an f-string.
+    wired: BTreeSet<String>,
+    /// Inputs that are numbers, formatted as Terraform prints them (`2`, `0.5`).
+    floats: BTreeSet<String>,
 }
 
 /// `json.dumps({...})` of policy `p` inside a function whose parameters and locals
@@ -199,6 +276,8 @@ pub fn policy_in_function(p: &Policy) -> Expr {
         any: false,
         region: name("region"),
         output_inputs: BTreeSet::new(),
+        wired: BTreeSet::new(),
+        floats: BTreeSet::new(),
     };
     r.policy(p)
 }
@@ -211,7 +290,18 @@ impl Renderer {
                 exported.insert((r.kind.to_string(), r.name));
             }
         }
-        Self::of_items(&component.items, exported, BTreeSet::new())
+        let mut r = Self::of_items(&component.items, exported, BTreeSet::new());
+        let inputs = |f: &dyn Fn(&describe::Input) -> bool| {
+            component
+                .inputs
+                .iter()
+                .filter(|i| f(i))
+                .map(|i| i.name.clone())
+                .collect()
+        };
+        r.wired = inputs(&|i| matches!(i.source, Source::Wired(_)));
+        r.floats = inputs(&|i| i.ty == Type::Num);
+        r
     }
 
     /// The variables of `items`' resources: `self.` for those in `exported`, a local for those
@@ -285,6 +375,8 @@ impl Renderer {
             any: false,
             region: path("args.region"),
             output_inputs: BTreeSet::new(),
+            wired: BTreeSet::new(),
+            floats: BTreeSet::new(),
         }
     }
 
@@ -335,6 +427,11 @@ impl Renderer {
             }];
         };
         let (target, iter) = match (&keys.over, keys.value) {
+            // Numbered from 1 as Terraform's keys are ("1", "2", ...).
+            (D::Numbered(list), Some(value)) => (
+                format!("{}, {value}", keys.key),
+                call(name("enumerate"), vec![self.expr(list), py::int(1)], vec![]),
+            ),
             (over, Some(value)) => (
                 format!("{}, {value}", keys.key),
                 self.expr(over).method("items", vec![]),
@@ -420,7 +517,7 @@ impl Renderer {
         let fields = self.fields(&r.args);
         let mut kwargs: Vec<(&str, Expr)> = fields
             .iter()
-            .map(|(k, v)| (k.as_str(), v.clone()))
+            .map(|(k, v)| (types::renamed(r.kind, k), v.clone()))
             .collect();
         if let Tags::Named(extra) = &r.tags {
             kwargs.push(("tags", tags_named(tag_label, extra)));
@@ -494,22 +591,6 @@ impl Renderer {
             D::Int(n) => py::int(*n),
             D::Bool(b) => Expr::Bool(*b),
             D::List(items) => py::list(items.iter().map(|i| self.expr(i)).collect::<Vec<_>>()),
-            D::Tmpl(parts)
-                if parts.iter().any(|p| match p {
-                    Part::Expr(e) => !e.refs().is_empty() || self.is_output(e),
-                    Part::Lit(_) => false,
-                }) =>
-            {
-                // Resource attributes are outputs, which an f-string would print as objects.
-                let args = parts
-                    .iter()
-                    .map(|p| match p {
-                        Part::Lit(t) => py::s(t),
-                        Part::Expr(e) => self.expr(e),
-                    })
-                    .collect();
-                call(path("pulumi.Output.concat"), args, vec![])
-            }
             // A shortened name is a conditional holding an f-string: joined with `+`, as an
             // f-string inside an f-string needs Python 3.12.
             D::Tmpl(parts)
@@ -530,15 +611,7 @@ impl Renderer {
                 }
                 out.unwrap_or_else(|| py::s(""))
             }
-            D::Tmpl(parts) => py::fstr(
-                parts
-                    .iter()
-                    .map(|p| match p {
-                        Part::Lit(t) => py::lit(t),
-                        Part::Expr(e) => py::part(self.expr(e)),
-                    })
-                    .collect(),
-            ),
+            D::Tmpl(parts) => self.template(parts),
             D::Input(n) if n == "name" || n == "tags" => name(n),
             D::Input(n) => path("args").attr(n),
             D::Local(n) => name(n),
@@ -594,6 +667,8 @@ impl Renderer {
                     (Op::NotEq, _) => py::Op::NotEq,
                     (Op::And, _) => py::Op::And,
                     (Op::Or, _) => py::Op::Or,
+                    (Op::Add, _) => py::Op::Add,
+                    (Op::Mul, _) => py::Op::Mul,
                 };
                 bin(self.expr(l), op, self.expr(r))
             }
@@ -609,8 +684,17 @@ impl Renderer {
                     ),
                     None => (l.var.to_string(), over),
                 };
+                // The values of a wired map are outputs.
+                let outputs = matches!(&l.over, D::MapValues(m)
+                    if matches!(m.as_ref(), D::Input(n) if self.wired.contains(n)));
+                if outputs {
+                    self.wired.insert(l.var.to_string());
+                }
                 let elt = self.expr(&l.elt);
                 let filter = l.filter.as_ref().map(|f| self.expr(f));
+                if outputs {
+                    self.wired.remove(l.var);
+                }
                 list_comp(elt, &target, iter, filter)
             }
             // Python's lists of keys are already what `for` iterates.
@@ -696,12 +780,115 @@ impl Renderer {
             D::When(..) => {
                 panic!("iacgen bug: a condition on a value is only for policy statements")
             }
+            D::Json(value) => call(
+                path("pulumi.Output.json_dumps"),
+                vec![self.expr(value)],
+                vec![],
+            ),
+            // Lists joined: `sum([[...] for ...], [])`.
+            D::Flatten(l) => call(
+                name("sum"),
+                vec![self.expr(&D::ForList(l.clone())), py::list(Vec::new())],
+                vec![],
+            ),
+            D::SortedKeys(map) => call(name("sorted"), vec![self.expr(map)], vec![]),
+            D::MapValues(map) => self.expr(map).method("values", vec![]),
+            D::Has(map, key) => bin(self.expr(key), py::Op::In, self.expr(map)),
+            D::Not(e) => match e.as_ref() {
+                D::Has(map, key) => bin(self.expr(key), py::Op::NotIn, self.expr(map)),
+                other => Expr::Not(Box::new(self.expr(other))),
+            },
+            D::Join(sep, list) => py::s(sep).method("join", vec![self.expr(list)]),
+            D::Last(list) => self.expr(list).index(py::int(-1)),
+            D::Chunks(list, n) => {
+                let list = self.expr(list);
+                let n = py::int(*n);
+                let range = call(
+                    name("range"),
+                    vec![
+                        py::int(0),
+                        call(name("len"), vec![list.clone()], vec![]),
+                        n.clone(),
+                    ],
+                    vec![],
+                );
+                let end = bin(name("start"), py::Op::Add, n);
+                list_comp(
+                    py::slice(list, Some(name("start")), Some(end)),
+                    "start",
+                    range,
+                    None,
+                )
+            }
+            D::Numbered(list) => dict_comp(
+                call(name("str"), vec![name("n")], vec![]),
+                name("item"),
+                "n, item",
+                call(name("enumerate"), vec![self.expr(list), py::int(1)], vec![]),
+                None,
+            ),
+        }
+    }
+
+    /// Text with values: an f-string, or `pulumi.Output.concat` of f-strings and the values that
+    /// cannot go in one: outputs (which an f-string would print as objects) and values with
+    /// quotes of their own (inside an f-string they need Python 3.12).
+    fn template(&mut self, parts: &[Part]) -> Expr {
+        let apart = |r: &Self, e: &D| {
+            let mut found = !e.refs().is_empty();
+            e.walk(&mut |e| {
+                found |= match e {
+                    D::Input(n) => r.wired.contains(n) || r.output_inputs.contains(n),
+                    D::Var(v) => r.wired.contains(*v),
+                    D::Str(_) | D::Tmpl(_) | D::Join(..) => true,
+                    _ => false,
+                }
+            });
+            found
+        };
+        let mut pieces = Vec::new();
+        let mut run: Vec<py::FPart> = Vec::new();
+        let flush = |run: &mut Vec<py::FPart>, pieces: &mut Vec<Expr>| {
+            let literal: Option<String> = run
+                .iter()
+                .map(|part| match part {
+                    py::FPart::Lit(text) => Some(text.as_str()),
+                    _ => None,
+                })
+                .collect();
+            match literal {
+                _ if run.is_empty() => {}
+                Some(text) => {
+                    pieces.push(py::s(text));
+                    run.clear();
+                }
+                None => pieces.push(py::fstr(std::mem::take(run))),
+            }
+        };
+        for part in parts {
+            match part {
+                Part::Lit(text) => run.push(py::lit(text)),
+                Part::Expr(e) if apart(self, e) => {
+                    flush(&mut run, &mut pieces);
+                    pieces.push(self.expr(e));
+                }
+                // `g` prints 2 and 0.5 as Terraform does, not 2.0.
+                Part::Expr(D::Input(n)) if self.floats.contains(n) => {
+                    run.push(py::part_spec(self.expr(&D::Input(n.clone())), "g"))
+                }
+                Part::Expr(e) => run.push(py::part(self.expr(e))),
+            }
+        }
+        flush(&mut run, &mut pieces);
+        match <[Expr; 1]>::try_from(pieces) {
+            Ok([only]) => only,
+            Err(pieces) => call(path("pulumi.Output.concat"), pieces, vec![]),
         }
     }
 
     /// Whether `e` is an input that holds another component's output.
     fn is_output(&self, e: &D) -> bool {
-        matches!(e, D::Input(n) if self.output_inputs.contains(n))
+        matches!(e, D::Input(n) if self.output_inputs.contains(n) || self.wired.contains(n))
     }
 
     /// `json.dumps({...})`, or `pulumi.Output.json_dumps({...})` when the document holds

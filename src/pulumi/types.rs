@@ -1,6 +1,6 @@
 //! The Pulumi side of the AWS provider's types: the Python class of each resource type, and the
-//! noun its variables are named after. Argument names need no table: pulumi-aws's Python SDK
-//! uses the Terraform provider's (snake_case) names.
+//! noun its variables are named after. Argument names are the Terraform provider's
+//! (snake_case) names, but for the few pulumi-aws renamed ([`renamed`], [`argument`]).
 
 /// `(Terraform type, Python class, noun)`
 const TYPES: &[(&str, &str, &str)] = &[
@@ -10,9 +10,29 @@ const TYPES: &[(&str, &str, &str)] = &[
         "asg_tag",
     ),
     (
+        "aws_cloudwatch_dashboard",
+        "aws.cloudwatch.Dashboard",
+        "dashboard",
+    ),
+    (
+        "aws_cloudwatch_event_rule",
+        "aws.cloudwatch.EventRule",
+        "rule",
+    ),
+    (
+        "aws_cloudwatch_event_target",
+        "aws.cloudwatch.EventTarget",
+        "target",
+    ),
+    (
         "aws_cloudwatch_log_group",
         "aws.cloudwatch.LogGroup",
         "log_group",
+    ),
+    (
+        "aws_cloudwatch_metric_alarm",
+        "aws.cloudwatch.MetricAlarm",
+        "alarm",
     ),
     ("aws_db_subnet_group", "aws.rds.SubnetGroup", "subnet_group"),
     (
@@ -72,6 +92,17 @@ const TYPES: &[(&str, &str, &str)] = &[
         "aws.ec2.SecurityGroup",
         "security_group",
     ),
+    ("aws_sns_topic", "aws.sns.Topic", "topic"),
+    (
+        "aws_sns_topic_policy",
+        "aws.sns.TopicPolicy",
+        "topic_policy",
+    ),
+    (
+        "aws_sns_topic_subscription",
+        "aws.sns.TopicSubscription",
+        "subscription",
+    ),
     ("aws_subnet", "aws.ec2.Subnet", "subnet"),
     ("aws_vpc", "aws.ec2.Vpc", "vpc"),
     ("aws_vpc_endpoint", "aws.ec2.VpcEndpoint", "endpoint"),
@@ -86,6 +117,21 @@ const TYPES: &[(&str, &str, &str)] = &[
         "latest_addon",
     ),
 ];
+
+/// `(Terraform type, Terraform argument, Python argument)` where pulumi-aws renamed one.
+const ARGUMENTS: &[(&str, &str, &str)] = &[
+    ("aws_cloudwatch_metric_alarm", "alarm_name", "name"),
+    ("aws_sns_topic_subscription", "topic_arn", "topic"),
+];
+
+/// The Python name of argument `arg` of resource type `kind`: the Terraform name, except where
+/// pulumi-aws renamed it.
+pub fn renamed<'a>(kind: &str, arg: &'a str) -> &'a str {
+    ARGUMENTS
+        .iter()
+        .find(|(k, a, _)| *k == kind && *a == arg)
+        .map_or(arg, |(_, _, python)| python)
+}
 
 /// The Python class of resource type `kind`.
 ///

@@ -2,13 +2,11 @@
 //! per environment under `environments/<env>/`.
 
 mod common;
-pub(crate) mod dashboard;
 pub mod ecs;
 mod interface;
 pub mod kept;
 mod kms;
 mod module;
-mod observability;
 mod protect;
 mod readme;
 pub mod render;
@@ -42,8 +40,8 @@ pub fn modules(platform: &Platform) -> Vec<Module> {
     if let Some(ecs) = &platform.ecs {
         modules.extend(ecs::modules(platform, ecs));
     }
-    if let Some(observability) = observability::module(platform) {
-        modules.push(observability);
+    if let Some(observability) = crate::describe::observability::component(platform) {
+        modules.push(render::module(&observability));
     }
     modules
 }

@@ -115,11 +115,17 @@ fn resource_block(r: &Resource) -> Block {
     for group in groups.into_iter().filter(|g| !g.is_empty()) {
         body = gap(body);
         for (name, value) in group {
+            if let Some(comment) = r.comment_of(&name) {
+                body = body.comment(comment);
+            }
             body = body.attr(&name, value);
         }
     }
-    if !attrs.is_empty() {
-        body = gap(body).extend(fields(&attrs, &r.comments));
+    // Groups of related arguments, each after a blank line.
+    let mut start = 0;
+    for end in (1..=attrs.len()).filter(|&i| i == attrs.len() || r.groups.contains(&attrs[i].0)) {
+        body = gap(body).extend(fields(&attrs[start..end], &r.comments));
+        start = end;
     }
     for (name, value) in &blocks {
         body = gap(body);
@@ -245,6 +251,14 @@ fn for_each(keys: &Keys) -> Expr {
             text(filter),
             k = keys.key
         )),
+        // Keyed by position: named as the loop's value.
+        (None, Some(value)) if matches!(keys.over, D::Numbered(_)) => match &keys.over {
+            D::Numbered(list) => ex(&format!(
+                "{{ for n, {value} in {} : tostring(n + 1) => {value} }}",
+                text(list)
+            )),
+            _ => ex(&over),
+        },
         (None, _) => ex(&over),
     }
 }
@@ -326,65 +340,45 @@ fn policy_document(p: &Policy) -> Block {
 fn input(i: &describe::Input) -> Input {
     let ty = match i.ty {
         Type::Str => "string".to_string(),
-        Type::Int => "number".to_string(),
+        Type::Int | Type::Num => "number".to_string(),
         Type::StrList => "list(string)".to_string(),
         Type::StrMap => "map(string)".to_string(),
         Type::Bool => "bool".to_string(),
-        Type::IntObjectMap(fields) => format!(
-            "map(object({{ {} }}))",
-            fields
-                .iter()
-                .map(|f| format!("{f} = number"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    let values = match &i.source {
-        // A component may say more about the name (`eks`: it is also the cluster's).
-        Source::Name if i.description != describe::Input::name().description => {
-            return Input::wired(
-                Variable::new("name", "string", &i.description),
-                ex("local.name"),
-            );
+        Type::IntObjectMap(fields) => {
+            let fields: Vec<String> = fields.iter().map(|f| format!("{f} = number")).collect();
+            format!("map(object({{ {} }}))", fields.join(", "))
         }
-        Source::Name => return Input::name(),
-        Source::Tags => return Input::tags(),
-        Source::Setting(values) => values,
-        Source::Wired {
-            component,
-            output,
-            values,
-        } => {
-            let mut var = Variable::new(&i.name, &ty, &i.description);
-            for check in &i.checks {
-                if let Check::Terraform(condition, message) = check {
-                    var = var.check(condition, message);
-                }
-            }
-            let value = format!("module.{component}.{output}");
-            let value = if *values {
-                format!("values({value})")
-            } else {
-                value
-            };
-            return Input::wired(var, ex(&value));
+        Type::ObjMap(fields) => {
+            let fields: Vec<String> = fields.iter().map(|f| format!("{f} = string")).collect();
+            format!("map(object({{ {} }}))", fields.join(", "))
         }
     };
-    let ty = ty.as_str();
-    let mut var = Variable::new(&i.name, ty, &i.description);
+    // A component may say more about the name (`eks`: it is also the cluster's).
+    if matches!(i.source, Source::Name) && i.description != describe::Input::name().description {
+        return Input::wired(
+            Variable::new("name", "string", &i.description),
+            ex("local.name"),
+        );
+    }
+    let mut var = Variable::new(&i.name, &ty, &i.description);
     for check in &i.checks {
         var = match check {
             Check::Terraform(condition, message) => var.check(condition, message),
             Check::Retention => super::common::retention_variable(&i.name, &i.description),
         };
     }
-    Input::setting(
-        var,
-        values
-            .iter()
-            .map(|(env, v)| (env.clone(), value(v)))
-            .collect(),
-    )
+    match &i.source {
+        Source::Name => Input::name(),
+        Source::Tags => Input::tags(),
+        Source::Wired(wire) => Input::wired(var, wired(wire)),
+        Source::Setting(values) => Input::setting(
+            var,
+            values
+                .iter()
+                .map(|(env, v)| (env.clone(), value(v)))
+                .collect(),
+        ),
+    }
 }
 
 fn value(v: &Value) -> Expr {
@@ -393,6 +387,9 @@ fn value(v: &Value) -> Expr {
         Value::Int(n) => num(*n),
         Value::StrList(items) => strings(items),
         Value::StrMap(pairs) => obj(pairs.iter().map(|(k, v)| (k.clone(), s(v)))),
+        // Whole numbers without a fraction, as people write them in tfvars.
+        Value::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => num(*n as i64),
+        Value::Num(n) => hcl::Number::from_f64(*n).map_or(Expr::Null, Expr::Number),
         Value::Bool(b) => (*b).into(),
         Value::Null => crate::hcl::null(),
         Value::IntObjectMap(entries) => obj(entries.iter().map(|(k, fields)| {
@@ -401,6 +398,28 @@ fn value(v: &Value) -> Expr {
                 obj(fields.iter().map(|(f, n)| (f.to_string(), num(*n)))),
             )
         })),
+    }
+}
+
+/// A wired value in a root: other modules' outputs.
+fn wired(wire: &describe::Wire) -> Expr {
+    use hcl::expr::Traversal;
+    match wire {
+        describe::Wire::Output(module, output) => Expr::Traversal(Box::new(
+            Traversal::builder(hcl::Variable::unchecked("module"))
+                .attr(hcl::Identifier::unchecked(module))
+                .attr(hcl::Identifier::unchecked(output))
+                .build(),
+        )),
+        describe::Wire::Entry(map, key) => Expr::Traversal(Box::new(
+            Traversal::builder(wired(map)).index(s(key)).build(),
+        )),
+        describe::Wire::Map(pairs) => obj(pairs.iter().map(|(k, w)| (k.clone(), wired(w)))),
+        describe::Wire::Values(map) => Expr::FuncCall(Box::new(
+            hcl::expr::FuncCall::builder("values")
+                .arg(wired(map))
+                .build(),
+        )),
     }
 }
 
@@ -428,7 +447,36 @@ pub fn expr(e: &D) -> Expr {
         D::List(items) if items.iter().all(|i| matches!(i, D::Str(_))) => {
             crate::hcl::list(items.iter().map(expr))
         }
+        D::Json(value) => Expr::FuncCall(Box::new(
+            hcl::expr::FuncCall::builder("jsonencode")
+                .arg(json_expr(value))
+                .build(),
+        )),
         other => ex(&text(other)),
+    }
+}
+
+/// A value inside `jsonencode(...)`: a key with a dash is quoted there, as the JSON field
+/// names AWS defines (`detail-type`) read better as strings.
+fn json_expr(e: &D) -> Expr {
+    match e {
+        D::Object(fields) => Expr::Object(
+            fields
+                .iter()
+                .map(|(k, v)| {
+                    let key = if k.contains('-') {
+                        crate::hcl::ObjectKey::Expression(s(k))
+                    } else {
+                        crate::hcl::key(k.clone())
+                    };
+                    (key, json_expr(v))
+                })
+                .collect(),
+        ),
+        D::List(items) if !items.iter().all(|i| matches!(i, D::Str(_))) => {
+            crate::hcl::list(items.iter().map(json_expr))
+        }
+        other => expr(other),
     }
 }
 
@@ -481,6 +529,7 @@ fn text(e: &D) -> String {
             let side = |e: &D| match e {
                 // `a || (b && c)`: Terraform readers should not need the precedence table.
                 D::Bin(_, inner, _) if logical(*inner) && *inner != *op => format!("({})", text(e)),
+                D::Bin(_, Op::Add, _) if *op == Op::Mul => format!("({})", text(e)),
                 _ => text(e),
             };
             let op = match op {
@@ -488,6 +537,8 @@ fn text(e: &D) -> String {
                 Op::NotEq => "!=",
                 Op::And => "&&",
                 Op::Or => "||",
+                Op::Add => "+",
+                Op::Mul => "*",
             };
             format!("{} {op} {}", side(left), side(right))
         }
@@ -517,7 +568,13 @@ fn text(e: &D) -> String {
             "{{ {} }}",
             fields
                 .iter()
-                .map(|(k, v)| format!("{k} = {}", text(v)))
+                .map(|(k, v)| {
+                    if crate::hcl::is_identifier(k) && !k.contains('-') {
+                        format!("{k} = {}", text(v))
+                    } else {
+                        format!("\"{}\" = {}", escape_string(k), text(v))
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -554,6 +611,25 @@ fn text(e: &D) -> String {
         D::Length(e) => format!("length({})", text(e)),
         D::SortedValues(e) => format!("sort(distinct(values({})))", text(e)),
         D::When(..) => panic!("iacgen bug: a condition on a value is only for policy statements"),
+        D::Json(value) => format!("jsonencode({})", text(value)),
+        D::Flatten(l) => format!("flatten({})", text(&D::ForList(l.clone()))),
+        D::SortedKeys(map) => format!("sort(keys({}))", text(map)),
+        D::MapValues(map) => format!("values({})", text(map)),
+        D::Has(map, key) => format!("contains(keys({}), {})", text(map), text(key)),
+        D::Not(e) => match e.as_ref() {
+            D::Bin(..) => format!("!({})", text(e)),
+            _ => format!("!{}", text(e)),
+        },
+        D::Join(sep, list) => format!("join(\"{}\", {})", escape_string(sep), text(list)),
+        D::Last(list) => {
+            let list = text(list);
+            format!("{list}[length({list}) - 1]")
+        }
+        D::Chunks(list, n) => format!("chunklist({}, {n})", text(list)),
+        D::Numbered(list) => format!(
+            "{{ for n, item in {} : tostring(n + 1) => item }}",
+            text(list)
+        ),
     }
 }
 

@@ -1,11 +1,11 @@
 """Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions),
 golden-signal CloudWatch alarms for every service and node pool, and the
-environment's CloudWatch dashboards (an overview, and one per 50 services; the
-counterpart of the Terraform module modules/observability). Alarms notify the SNS
-topic `payments-<env>-alarms`, to which `oncall@example.com` is subscribed by e-mail
-(each address must confirm the e-mail AWS sends after the first apply). Failed ECS
-deployments (`SERVICE_DEPLOYMENT_FAILED`, rolled back by the circuit breaker) reach
-the same topic through an EventBridge rule.
+environment's CloudWatch dashboards (an overview, and one per 50 services). Alarms
+notify the SNS topic `payments-<env>-alarms`, to which `oncall@example.com` is
+subscribed by e-mail (each address must confirm the e-mail AWS sends after the first
+apply). Failed ECS deployments (`SERVICE_DEPLOYMENT_FAILED`, rolled back by the
+circuit breaker) reach the same topic through an EventBridge rule (the counterpart
+of the Terraform module modules/observability).
 """
 
 import json
@@ -37,10 +37,14 @@ class ObservabilityArgs:
 
 
 class Observability(pulumi.ComponentResource):
-    """Alarm notifications, alarms and the dashboard of one environment. Alarms notify the
-    topic when they fire and when they recover. `load_balancers` maps each load-balanced
-    service to the ARN suffixes of its load balancer and target group (`alb_arn_suffix`,
-    `target_group_arn_suffix`), the CloudWatch dimensions of its requests.
+    """Alarm notifications (a KMS-encrypted SNS topic with e-mail subscriptions),
+    golden-signal CloudWatch alarms for every service and node pool, and the
+    environment's CloudWatch dashboards (an overview, and one per 50 services).
+    Alarms notify the SNS topic `payments-<env>-alarms`, to which
+    `oncall@example.com` is subscribed by e-mail (each address must confirm the
+    e-mail AWS sends after the first apply). Failed ECS deployments
+    (`SERVICE_DEPLOYMENT_FAILED`, rolled back by the circuit breaker) reach the same
+    topic through an EventBridge rule.
     """
 
     def __init__(
@@ -57,9 +61,6 @@ class Observability(pulumi.ComponentResource):
         tags = args.tags
         account_id = aws.get_caller_identity().account_id
         partition = aws.get_partition().partition
-        account_root = f"arn:{partition}:iam::{account_id}:root"
-        # CloudWatch alarms publish to an encrypted topic only if the key lets CloudWatch
-        # use it (the AWS managed SNS key does not, hence a customer-managed key).
         alarms_key = aws.kms.Key(
             f"{name}-alarms",
             description=f"Alarm notifications of {name}",
@@ -74,7 +75,9 @@ class Observability(pulumi.ComponentResource):
                             "Effect": "Allow",
                             "Action": "kms:*",
                             "Resource": "*",
-                            "Principal": {"AWS": account_root},
+                            "Principal": {
+                                "AWS": f"arn:{partition}:iam::{account_id}:root"
+                            },
                         },
                         {
                             "Sid": "CloudWatchAlarmsUse",
@@ -104,107 +107,22 @@ class Observability(pulumi.ComponentResource):
             target_key_id=alarms_key.key_id,
             opts=child,
         )
-        self.alarm_topic = aws.sns.Topic(
+        self.alarms_topic = aws.sns.Topic(
             f"{name}-alarms",
             name=f"{name}-alarms",
             kms_master_key_id=alarms_key.arn,
             tags={**tags, "Name": f"{name}-alarms"},
             opts=child,
         )
-        deployment_failed = aws.cloudwatch.EventRule(
-            f"{name}-deploy-failed",
-            name=f"{name}-deploy-failed",
-            description="ECS deployments of this environment's services that failed (rolled back by the circuit breaker)",
-            event_pattern=pulumi.Output.json_dumps(
-                {
-                    "source": ["aws.ecs"],
-                    "detail-type": ["ECS Deployment State Change"],
-                    "resources": [
-                        pulumi.Output.concat(
-                            f"arn:{partition}:ecs:{args.region}:{account_id}:service/",
-                            args.ecs_cluster_name,
-                            "/",
-                            service_name,
-                        )
-                        for service_name in args.ecs_services.values()
-                    ],
-                    "detail": {"eventName": ["SERVICE_DEPLOYMENT_FAILED"]},
-                }
-            ),
-            tags={**tags, "Name": f"{name}-deploy-failed"},
-            opts=child,
-        )
-        aws.cloudwatch.EventTarget(
-            f"{name}-deploy-failed",
-            rule=deployment_failed.name,
-            target_id="alarm-topic",
-            arn=self.alarm_topic.arn,
-            opts=child,
-        )
-        aws.sns.TopicPolicy(
-            f"{name}-alarms",
-            arn=self.alarm_topic.arn,
-            policy=pulumi.Output.json_dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Sid": "AccountManages",
-                            "Effect": "Allow",
-                            "Action": [
-                                "sns:AddPermission",
-                                "sns:DeleteTopic",
-                                "sns:GetTopicAttributes",
-                                "sns:ListSubscriptionsByTopic",
-                                "sns:Publish",
-                                "sns:RemovePermission",
-                                "sns:SetTopicAttributes",
-                                "sns:Subscribe",
-                            ],
-                            "Resource": self.alarm_topic.arn,
-                            "Principal": {"AWS": account_root},
-                        },
-                        {
-                            "Sid": "CloudWatchAlarmsPublish",
-                            "Effect": "Allow",
-                            "Action": "sns:Publish",
-                            "Resource": self.alarm_topic.arn,
-                            "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                            "Condition": {
-                                "StringEquals": {"aws:SourceAccount": account_id},
-                                "ArnLike": {
-                                    "aws:SourceArn": f"arn:{partition}:cloudwatch:{args.region}:{account_id}:alarm:*"
-                                },
-                            },
-                        },
-                        {
-                            "Sid": "EventBridgePublish",
-                            "Effect": "Allow",
-                            "Action": "sns:Publish",
-                            "Resource": self.alarm_topic.arn,
-                            "Principal": {"Service": "events.amazonaws.com"},
-                            "Condition": {
-                                "ArnEquals": {"aws:SourceArn": deployment_failed.arn}
-                            },
-                        },
-                    ],
-                }
-            ),
-            opts=child,
-        )
-        # Each address gets a confirmation e-mail; it receives alarms once confirmed.
         for email in args.alarm_emails:
             aws.sns.TopicSubscription(
                 f"{name}-alarms-{email}",
-                topic=self.alarm_topic.arn,
+                topic=self.alarms_topic.arn,
                 protocol="email",
                 endpoint=email,
                 opts=child,
             )
         for service, load_balancer in args.load_balancers.items():
-            # No requests in a period means no errors; 5xx counts are absent, not zero, when
-            # nothing failed. Below the minimum request count the rate is 0: a few
-            # errors among a handful of requests are noise.
             aws.cloudwatch.MetricAlarm(
                 f"{name}-{service}-5xx-rate",
                 name=f"{name}-{service}-5xx-rate",
@@ -259,13 +177,12 @@ class Observability(pulumi.ComponentResource):
                         },
                     },
                 ],
-                alarm_actions=[self.alarm_topic.arn],
-                ok_actions=[self.alarm_topic.arn],
+                alarm_actions=[self.alarms_topic.arn],
+                ok_actions=[self.alarms_topic.arn],
                 tags={**tags, "Name": f"{name}-{service}-5xx-rate"},
                 opts=child,
             )
-            # No requests in a period means nothing was slow. A p99 of a handful of requests is
-            # noise: keep the state until there are enough.
+        for service, load_balancer in args.load_balancers.items():
             aws.cloudwatch.MetricAlarm(
                 f"{name}-{service}-p99-latency",
                 name=f"{name}-{service}-p99-latency",
@@ -284,14 +201,12 @@ class Observability(pulumi.ComponentResource):
                     "TargetGroup": load_balancer["target_group_arn_suffix"],
                 },
                 evaluate_low_sample_count_percentiles="ignore",
-                alarm_actions=[self.alarm_topic.arn],
-                ok_actions=[self.alarm_topic.arn],
+                alarm_actions=[self.alarms_topic.arn],
+                ok_actions=[self.alarms_topic.arn],
                 tags={**tags, "Name": f"{name}-{service}-p99-latency"},
                 opts=child,
             )
         for service, service_name in args.ecs_services.items():
-            # No data means no running task: not high use, but worth seeing, so the alarm shows
-            # INSUFFICIENT_DATA.
             aws.cloudwatch.MetricAlarm(
                 f"{name}-{service}-cpu",
                 name=f"{name}-{service}-cpu",
@@ -309,13 +224,12 @@ class Observability(pulumi.ComponentResource):
                     "ClusterName": args.ecs_cluster_name,
                     "ServiceName": service_name,
                 },
-                alarm_actions=[self.alarm_topic.arn],
-                ok_actions=[self.alarm_topic.arn],
+                alarm_actions=[self.alarms_topic.arn],
+                ok_actions=[self.alarms_topic.arn],
                 tags={**tags, "Name": f"{name}-{service}-cpu"},
                 opts=child,
             )
-            # No data means no running task: not high use, but worth seeing, so the alarm shows
-            # INSUFFICIENT_DATA.
+        for service, service_name in args.ecs_services.items():
             aws.cloudwatch.MetricAlarm(
                 f"{name}-{service}-memory",
                 name=f"{name}-{service}-memory",
@@ -333,13 +247,12 @@ class Observability(pulumi.ComponentResource):
                     "ClusterName": args.ecs_cluster_name,
                     "ServiceName": service_name,
                 },
-                alarm_actions=[self.alarm_topic.arn],
-                ok_actions=[self.alarm_topic.arn],
+                alarm_actions=[self.alarms_topic.arn],
+                ok_actions=[self.alarms_topic.arn],
                 tags={**tags, "Name": f"{name}-{service}-memory"},
                 opts=child,
             )
         for pool, group_name in args.node_pools.items():
-            # No data means no node in the pool (scaled to zero): not high use, but worth seeing.
             aws.cloudwatch.MetricAlarm(
                 f"{name}-{pool}-nodes-cpu",
                 name=f"{name}-{pool}-nodes-cpu",
@@ -358,426 +271,547 @@ class Observability(pulumi.ComponentResource):
                 statistic="Average",
                 period=300,
                 dimensions={"AutoScalingGroupName": group_name},
-                alarm_actions=[self.alarm_topic.arn],
-                ok_actions=[self.alarm_topic.arn],
+                alarm_actions=[self.alarms_topic.arn],
+                ok_actions=[self.alarms_topic.arn],
                 tags={**tags, "Name": f"{name}-{pool}-nodes-cpu"},
                 opts=child,
             )
+        deployment_failed_rule = aws.cloudwatch.EventRule(
+            f"{name}-deploy-failed",
+            name=f"{name}-deploy-failed",
+            description="ECS deployments of this environment's services that failed (rolled back by the circuit breaker)",
+            event_pattern=pulumi.Output.json_dumps(
+                {
+                    "source": ["aws.ecs"],
+                    "detail-type": ["ECS Deployment State Change"],
+                    "resources": [
+                        pulumi.Output.concat(
+                            f"arn:{partition}:ecs:{args.region}:{account_id}:service/",
+                            args.ecs_cluster_name,
+                            "/",
+                            service,
+                        )
+                        for service in args.ecs_services.values()
+                    ],
+                    "detail": {"eventName": ["SERVICE_DEPLOYMENT_FAILED"]},
+                }
+            ),
+            tags={**tags, "Name": f"{name}-deploy-failed"},
+            opts=child,
+        )
+        aws.sns.TopicPolicy(
+            f"{name}-alarms",
+            arn=self.alarms_topic.arn,
+            policy=pulumi.Output.json_dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "AccountManages",
+                            "Effect": "Allow",
+                            "Action": [
+                                "sns:AddPermission",
+                                "sns:DeleteTopic",
+                                "sns:GetTopicAttributes",
+                                "sns:ListSubscriptionsByTopic",
+                                "sns:Publish",
+                                "sns:RemovePermission",
+                                "sns:SetTopicAttributes",
+                                "sns:Subscribe",
+                            ],
+                            "Resource": self.alarms_topic.arn,
+                            "Principal": {
+                                "AWS": f"arn:{partition}:iam::{account_id}:root"
+                            },
+                        },
+                        {
+                            "Sid": "CloudWatchAlarmsPublish",
+                            "Effect": "Allow",
+                            "Action": "sns:Publish",
+                            "Resource": self.alarms_topic.arn,
+                            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                            "Condition": {
+                                "StringEquals": {"aws:SourceAccount": account_id},
+                                "ArnLike": {
+                                    "aws:SourceArn": f"arn:{partition}:cloudwatch:{args.region}:{account_id}:alarm:*"
+                                },
+                            },
+                        },
+                        {
+                            "Sid": "EventBridgePublish",
+                            "Effect": "Allow",
+                            "Action": "sns:Publish",
+                            "Resource": self.alarms_topic.arn,
+                            "Principal": {"Service": "events.amazonaws.com"},
+                            "Condition": {
+                                "ArnEquals": {
+                                    "aws:SourceArn": deployment_failed_rule.arn
+                                }
+                            },
+                        },
+                    ],
+                }
+            ),
+            opts=child,
+        )
+        aws.cloudwatch.EventTarget(
+            f"{name}-deploy-failed",
+            rule=deployment_failed_rule.name,
+            target_id="alarm-topic",
+            arn=self.alarms_topic.arn,
+            opts=child,
+        )
+        # Services on dashboards of 50 each, sorted by name: CloudWatch accepts at most 500
+        # widgets on a dashboard.
+        service_dashboards = [
+            sorted(args.ecs_services)[start : start + 50]
+            for start in range(0, len(sorted(args.ecs_services)), 50)
+        ]
         self.dashboard = aws.cloudwatch.Dashboard(
             name,
             dashboard_name=name,
-            dashboard_body=dashboard_body(args, self.alarm_topic.name),
+            dashboard_body=pulumi.Output.json_dumps(
+                {
+                    "widgets": [
+                        {
+                            "type": "text",
+                            "x": 0,
+                            "y": 0,
+                            "width": 24,
+                            "height": 2,
+                            "properties": {
+                                "markdown": pulumi.Output.concat(
+                                    f"# {name}\nAlarms notify the SNS topic `",
+                                    self.alarms_topic.name,
+                                    "`.",
+                                )
+                            },
+                        },
+                        {
+                            "type": "text",
+                            "x": 0,
+                            "y": 2,
+                            "width": 24,
+                            "height": 3,
+                            "properties": {
+                                "markdown": pulumi.Output.concat(
+                                    "## ECS services\nOne dashboard per 50 services, sorted by name: ",
+                                    " · ".join(
+                                        [
+                                            f"[{services[0]} to {services[-1]}](#dashboards:name={name}-services-{n + 1})"
+                                            for n, services in enumerate(
+                                                service_dashboards
+                                            )
+                                        ]
+                                    ),
+                                )
+                            },
+                        },
+                        *sum(
+                            [
+                                [
+                                    {
+                                        "type": "text",
+                                        "x": 0,
+                                        "y": 5 + 7 * i,
+                                        "width": 24,
+                                        "height": 1,
+                                        "properties": {
+                                            "markdown": pulumi.Output.concat(
+                                                f"## EKS node pool {pool} (cluster ",
+                                                args.eks_cluster_name,
+                                                ")",
+                                            )
+                                        },
+                                    },
+                                    {
+                                        "type": "metric",
+                                        "x": 0,
+                                        "y": 6 + 7 * i,
+                                        "width": 12,
+                                        "height": 6,
+                                        "properties": {
+                                            "title": "Node CPU utilization (%)",
+                                            "region": args.region,
+                                            "view": "timeSeries",
+                                            "stacked": False,
+                                            "period": 60,
+                                            "metrics": [
+                                                [
+                                                    "AWS/EC2",
+                                                    "CPUUtilization",
+                                                    "AutoScalingGroupName",
+                                                    args.node_pools[pool],
+                                                    {"stat": "Average", "label": "CPU"},
+                                                ]
+                                            ],
+                                            "annotations": {
+                                                "horizontal": [
+                                                    {
+                                                        "label": "Alarm threshold",
+                                                        "value": args.alarm_cpu_percent,
+                                                    }
+                                                ]
+                                            },
+                                            "yAxis": {"left": {"min": 0, "max": 100}},
+                                        },
+                                    },
+                                    {
+                                        "type": "metric",
+                                        "x": 12,
+                                        "y": 6 + 7 * i,
+                                        "width": 12,
+                                        "height": 6,
+                                        "properties": {
+                                            "title": "Node network (bytes)",
+                                            "region": args.region,
+                                            "view": "timeSeries",
+                                            "stacked": False,
+                                            "period": 60,
+                                            "metrics": [
+                                                [
+                                                    "AWS/EC2",
+                                                    "NetworkIn",
+                                                    "AutoScalingGroupName",
+                                                    args.node_pools[pool],
+                                                    {"stat": "Sum", "label": "In"},
+                                                ],
+                                                [
+                                                    "AWS/EC2",
+                                                    "NetworkOut",
+                                                    "AutoScalingGroupName",
+                                                    args.node_pools[pool],
+                                                    {"stat": "Sum", "label": "Out"},
+                                                ],
+                                            ],
+                                        },
+                                    },
+                                ]
+                                for i, pool in enumerate(sorted(args.node_pools))
+                            ],
+                            [],
+                        ),
+                    ]
+                }
+            ),
             opts=child,
         )
-        for number, services in enumerate(service_dashboards(args), 1):
+        for number, services in enumerate(service_dashboards, 1):
             aws.cloudwatch.Dashboard(
                 f"{name}-services-{number}",
                 dashboard_name=f"{name}-services-{number}",
-                dashboard_body=service_dashboard_body(
-                    args, number, services, self.alarm_topic.name
+                dashboard_body=pulumi.Output.json_dumps(
+                    {
+                        "widgets": [
+                            {
+                                "type": "text",
+                                "x": 0,
+                                "y": 0,
+                                "width": 24,
+                                "height": 2,
+                                "properties": {
+                                    "markdown": pulumi.Output.concat(
+                                        f"# {name}: ECS services, dashboard {number}\nBack to the [overview](#dashboards:name={name}). Alarms notify the SNS topic `",
+                                        self.alarms_topic.name,
+                                        "`.",
+                                    )
+                                },
+                            },
+                            *sum(
+                                [
+                                    [
+                                        {
+                                            "type": "text",
+                                            "x": 0,
+                                            "y": 2 + 7 * i,
+                                            "width": 24,
+                                            "height": 1,
+                                            "properties": {
+                                                "markdown": f"## ECS service {service}"
+                                            },
+                                        },
+                                        {
+                                            "type": "metric",
+                                            "x": 0,
+                                            "y": 3 + 7 * i,
+                                            "width": 6,
+                                            "height": 6,
+                                            "properties": {
+                                                "title": "Requests and 5xx responses",
+                                                "region": args.region,
+                                                "view": "timeSeries",
+                                                "stacked": False,
+                                                "period": 60,
+                                                "metrics": [
+                                                    [
+                                                        "AWS/ApplicationELB",
+                                                        "RequestCount",
+                                                        "LoadBalancer",
+                                                        args.load_balancers[service][
+                                                            "alb_arn_suffix"
+                                                        ],
+                                                        {
+                                                            "stat": "Sum",
+                                                            "label": "Requests",
+                                                        },
+                                                    ],
+                                                    [
+                                                        "AWS/ApplicationELB",
+                                                        "HTTPCode_Target_5XX_Count",
+                                                        "LoadBalancer",
+                                                        args.load_balancers[service][
+                                                            "alb_arn_suffix"
+                                                        ],
+                                                        "TargetGroup",
+                                                        args.load_balancers[service][
+                                                            "target_group_arn_suffix"
+                                                        ],
+                                                        {
+                                                            "stat": "Sum",
+                                                            "label": "Target 5xx",
+                                                        },
+                                                    ],
+                                                    [
+                                                        "AWS/ApplicationELB",
+                                                        "HTTPCode_ELB_5XX_Count",
+                                                        "LoadBalancer",
+                                                        args.load_balancers[service][
+                                                            "alb_arn_suffix"
+                                                        ],
+                                                        {
+                                                            "stat": "Sum",
+                                                            "label": "Load balancer 5xx",
+                                                        },
+                                                    ],
+                                                ],
+                                            },
+                                        },
+                                        {
+                                            "type": "metric",
+                                            "x": 6,
+                                            "y": 3 + 7 * i,
+                                            "width": 6,
+                                            "height": 6,
+                                            "properties": {
+                                                "title": "Target response time, p99 (s)",
+                                                "region": args.region,
+                                                "view": "timeSeries",
+                                                "stacked": False,
+                                                "period": 60,
+                                                "metrics": [
+                                                    [
+                                                        "AWS/ApplicationELB",
+                                                        "TargetResponseTime",
+                                                        "LoadBalancer",
+                                                        args.load_balancers[service][
+                                                            "alb_arn_suffix"
+                                                        ],
+                                                        "TargetGroup",
+                                                        args.load_balancers[service][
+                                                            "target_group_arn_suffix"
+                                                        ],
+                                                        {"stat": "p99", "label": "p99"},
+                                                    ]
+                                                ],
+                                                "annotations": {
+                                                    "horizontal": [
+                                                        {
+                                                            "label": "Alarm threshold",
+                                                            "value": args.alarm_latency_p99_seconds,
+                                                        }
+                                                    ]
+                                                },
+                                            },
+                                        },
+                                        {
+                                            "type": "metric",
+                                            "x": 12,
+                                            "y": 3 + 7 * i,
+                                            "width": 6,
+                                            "height": 6,
+                                            "properties": {
+                                                "title": "CPU utilization (%)",
+                                                "region": args.region,
+                                                "view": "timeSeries",
+                                                "stacked": False,
+                                                "period": 60,
+                                                "metrics": [
+                                                    [
+                                                        "AWS/ECS",
+                                                        "CPUUtilization",
+                                                        "ClusterName",
+                                                        args.ecs_cluster_name,
+                                                        "ServiceName",
+                                                        args.ecs_services[service],
+                                                        {
+                                                            "stat": "Average",
+                                                            "label": "CPU",
+                                                        },
+                                                    ]
+                                                ],
+                                                "annotations": {
+                                                    "horizontal": [
+                                                        {
+                                                            "label": "Alarm threshold",
+                                                            "value": args.alarm_cpu_percent,
+                                                        }
+                                                    ]
+                                                },
+                                                "yAxis": {
+                                                    "left": {"min": 0, "max": 100}
+                                                },
+                                            },
+                                        },
+                                        {
+                                            "type": "metric",
+                                            "x": 18,
+                                            "y": 3 + 7 * i,
+                                            "width": 6,
+                                            "height": 6,
+                                            "properties": {
+                                                "title": "Memory utilization (%)",
+                                                "region": args.region,
+                                                "view": "timeSeries",
+                                                "stacked": False,
+                                                "period": 60,
+                                                "metrics": [
+                                                    [
+                                                        "AWS/ECS",
+                                                        "MemoryUtilization",
+                                                        "ClusterName",
+                                                        args.ecs_cluster_name,
+                                                        "ServiceName",
+                                                        args.ecs_services[service],
+                                                        {
+                                                            "stat": "Average",
+                                                            "label": "Memory",
+                                                        },
+                                                    ]
+                                                ],
+                                                "annotations": {
+                                                    "horizontal": [
+                                                        {
+                                                            "label": "Alarm threshold",
+                                                            "value": args.alarm_memory_percent,
+                                                        }
+                                                    ]
+                                                },
+                                                "yAxis": {
+                                                    "left": {"min": 0, "max": 100}
+                                                },
+                                            },
+                                        },
+                                    ]
+                                    for i, service in enumerate(services)
+                                    if service in args.load_balancers
+                                ],
+                                [],
+                            ),
+                            *sum(
+                                [
+                                    [
+                                        {
+                                            "type": "text",
+                                            "x": 0,
+                                            "y": 2 + 7 * i,
+                                            "width": 24,
+                                            "height": 1,
+                                            "properties": {
+                                                "markdown": f"## ECS service {service}"
+                                            },
+                                        },
+                                        {
+                                            "type": "metric",
+                                            "x": 0,
+                                            "y": 3 + 7 * i,
+                                            "width": 12,
+                                            "height": 6,
+                                            "properties": {
+                                                "title": "CPU utilization (%)",
+                                                "region": args.region,
+                                                "view": "timeSeries",
+                                                "stacked": False,
+                                                "period": 60,
+                                                "metrics": [
+                                                    [
+                                                        "AWS/ECS",
+                                                        "CPUUtilization",
+                                                        "ClusterName",
+                                                        args.ecs_cluster_name,
+                                                        "ServiceName",
+                                                        args.ecs_services[service],
+                                                        {
+                                                            "stat": "Average",
+                                                            "label": "CPU",
+                                                        },
+                                                    ]
+                                                ],
+                                                "annotations": {
+                                                    "horizontal": [
+                                                        {
+                                                            "label": "Alarm threshold",
+                                                            "value": args.alarm_cpu_percent,
+                                                        }
+                                                    ]
+                                                },
+                                                "yAxis": {
+                                                    "left": {"min": 0, "max": 100}
+                                                },
+                                            },
+                                        },
+                                        {
+                                            "type": "metric",
+                                            "x": 12,
+                                            "y": 3 + 7 * i,
+                                            "width": 12,
+                                            "height": 6,
+                                            "properties": {
+                                                "title": "Memory utilization (%)",
+                                                "region": args.region,
+                                                "view": "timeSeries",
+                                                "stacked": False,
+                                                "period": 60,
+                                                "metrics": [
+                                                    [
+                                                        "AWS/ECS",
+                                                        "MemoryUtilization",
+                                                        "ClusterName",
+                                                        args.ecs_cluster_name,
+                                                        "ServiceName",
+                                                        args.ecs_services[service],
+                                                        {
+                                                            "stat": "Average",
+                                                            "label": "Memory",
+                                                        },
+                                                    ]
+                                                ],
+                                                "annotations": {
+                                                    "horizontal": [
+                                                        {
+                                                            "label": "Alarm threshold",
+                                                            "value": args.alarm_memory_percent,
+                                                        }
+                                                    ]
+                                                },
+                                                "yAxis": {
+                                                    "left": {"min": 0, "max": 100}
+                                                },
+                                            },
+                                        },
+                                    ]
+                                    for i, service in enumerate(services)
+                                    if service not in args.load_balancers
+                                ],
+                                [],
+                            ),
+                        ]
+                    }
                 ),
                 opts=child,
             )
         self.register_outputs(
             {
-                "alarm_topic_arn": self.alarm_topic.arn,
+                "alarm_topic_arn": self.alarms_topic.arn,
                 "dashboard_name": self.dashboard.dashboard_name,
             }
         )
-
-
-def dashboard_body(
-    args: ObservabilityArgs, topic_name: pulumi.Output[str]
-) -> pulumi.Output[str]:
-    """The overview dashboard: a header row for the environment, links to the service
-    dashboards, then one section per EKS node pool. Positions on CloudWatch's 24-column
-    grid are fixed by iacgen, the same as in the Terraform module.
-    """
-    links = " · ".join(
-        [
-            f"[{services[0]} to {services[-1]}](#dashboards:name={args.name}-services-{number})"
-            for number, services in enumerate(service_dashboards(args), 1)
-        ]
-    )
-    widgets = [
-        {
-            "type": "text",
-            "x": 0,
-            "y": 0,
-            "width": 24,
-            "height": 2,
-            "properties": {
-                "markdown": pulumi.Output.concat(
-                    f"# {args.name}\nAlarms notify the SNS topic `", topic_name, "`."
-                )
-            },
-        },
-        {
-            "type": "text",
-            "x": 0,
-            "y": 2,
-            "width": 24,
-            "height": 3,
-            "properties": {
-                "markdown": f"## ECS services\nOne dashboard per 50 services, sorted by name: {links}"
-            },
-        },
-    ]
-    for i, pool in enumerate(sorted(args.node_pools)):
-        widgets.extend(
-            [
-                {
-                    "type": "text",
-                    "x": 0,
-                    "y": 5 + 7 * i,
-                    "width": 24,
-                    "height": 1,
-                    "properties": {
-                        "markdown": pulumi.Output.concat(
-                            f"## EKS node pool {pool} (cluster ",
-                            args.eks_cluster_name,
-                            ")",
-                        )
-                    },
-                },
-                {
-                    "type": "metric",
-                    "x": 0,
-                    "y": 6 + 7 * i,
-                    "width": 12,
-                    "height": 6,
-                    "properties": {
-                        "title": "Node CPU utilization (%)",
-                        "region": args.region,
-                        "view": "timeSeries",
-                        "stacked": False,
-                        "period": 60,
-                        "metrics": [
-                            [
-                                "AWS/EC2",
-                                "CPUUtilization",
-                                "AutoScalingGroupName",
-                                args.node_pools[pool],
-                                {"stat": "Average", "label": "CPU"},
-                            ]
-                        ],
-                        "annotations": {
-                            "horizontal": [
-                                {
-                                    "label": "Alarm threshold",
-                                    "value": args.alarm_cpu_percent,
-                                }
-                            ]
-                        },
-                        "yAxis": {"left": {"min": 0, "max": 100}},
-                    },
-                },
-                {
-                    "type": "metric",
-                    "x": 12,
-                    "y": 6 + 7 * i,
-                    "width": 12,
-                    "height": 6,
-                    "properties": {
-                        "title": "Node network (bytes)",
-                        "region": args.region,
-                        "view": "timeSeries",
-                        "stacked": False,
-                        "period": 60,
-                        "metrics": [
-                            [
-                                "AWS/EC2",
-                                "NetworkIn",
-                                "AutoScalingGroupName",
-                                args.node_pools[pool],
-                                {"stat": "Sum", "label": "In"},
-                            ],
-                            [
-                                "AWS/EC2",
-                                "NetworkOut",
-                                "AutoScalingGroupName",
-                                args.node_pools[pool],
-                                {"stat": "Sum", "label": "Out"},
-                            ],
-                        ],
-                    },
-                },
-            ]
-        )
-    return pulumi.Output.json_dumps({"widgets": widgets})
-
-
-def service_dashboards(args: ObservabilityArgs) -> list[list[str]]:
-    """The service names, sorted, cut into dashboards of 50: CloudWatch accepts at most
-    500 widgets on a dashboard.
-    """
-    services = sorted(args.ecs_services)
-    return [services[start : start + 50] for start in range(0, len(services), 50)]
-
-
-def service_dashboard_body(
-    args: ObservabilityArgs,
-    number: int,
-    services: list[str],
-    topic_name: pulumi.Output[str],
-) -> pulumi.Output[str]:
-    """Service dashboard `number`: a header row, then one section per service of
-    `services`.
-    """
-    widgets = [
-        {
-            "type": "text",
-            "x": 0,
-            "y": 0,
-            "width": 24,
-            "height": 2,
-            "properties": {
-                "markdown": pulumi.Output.concat(
-                    f"# {args.name}: ECS services, dashboard {number}\nBack to the [overview](#dashboards:name={args.name}). Alarms notify the SNS topic `",
-                    topic_name,
-                    "`.",
-                )
-            },
-        }
-    ]
-    for i, service in enumerate(services):
-        if service in args.load_balancers:
-            widgets.extend(
-                [
-                    {
-                        "type": "text",
-                        "x": 0,
-                        "y": 2 + 7 * i,
-                        "width": 24,
-                        "height": 1,
-                        "properties": {"markdown": f"## ECS service {service}"},
-                    },
-                    {
-                        "type": "metric",
-                        "x": 0,
-                        "y": 3 + 7 * i,
-                        "width": 6,
-                        "height": 6,
-                        "properties": {
-                            "title": "Requests and 5xx responses",
-                            "region": args.region,
-                            "view": "timeSeries",
-                            "stacked": False,
-                            "period": 60,
-                            "metrics": [
-                                [
-                                    "AWS/ApplicationELB",
-                                    "RequestCount",
-                                    "LoadBalancer",
-                                    args.load_balancers[service]["alb_arn_suffix"],
-                                    {"stat": "Sum", "label": "Requests"},
-                                ],
-                                [
-                                    "AWS/ApplicationELB",
-                                    "HTTPCode_Target_5XX_Count",
-                                    "LoadBalancer",
-                                    args.load_balancers[service]["alb_arn_suffix"],
-                                    "TargetGroup",
-                                    args.load_balancers[service][
-                                        "target_group_arn_suffix"
-                                    ],
-                                    {"stat": "Sum", "label": "Target 5xx"},
-                                ],
-                                [
-                                    "AWS/ApplicationELB",
-                                    "HTTPCode_ELB_5XX_Count",
-                                    "LoadBalancer",
-                                    args.load_balancers[service]["alb_arn_suffix"],
-                                    {"stat": "Sum", "label": "Load balancer 5xx"},
-                                ],
-                            ],
-                        },
-                    },
-                    {
-                        "type": "metric",
-                        "x": 6,
-                        "y": 3 + 7 * i,
-                        "width": 6,
-                        "height": 6,
-                        "properties": {
-                            "title": "Target response time, p99 (s)",
-                            "region": args.region,
-                            "view": "timeSeries",
-                            "stacked": False,
-                            "period": 60,
-                            "metrics": [
-                                [
-                                    "AWS/ApplicationELB",
-                                    "TargetResponseTime",
-                                    "LoadBalancer",
-                                    args.load_balancers[service]["alb_arn_suffix"],
-                                    "TargetGroup",
-                                    args.load_balancers[service][
-                                        "target_group_arn_suffix"
-                                    ],
-                                    {"stat": "p99", "label": "p99"},
-                                ]
-                            ],
-                            "annotations": {
-                                "horizontal": [
-                                    {
-                                        "label": "Alarm threshold",
-                                        "value": args.alarm_latency_p99_seconds,
-                                    }
-                                ]
-                            },
-                        },
-                    },
-                    {
-                        "type": "metric",
-                        "x": 12,
-                        "y": 3 + 7 * i,
-                        "width": 6,
-                        "height": 6,
-                        "properties": {
-                            "title": "CPU utilization (%)",
-                            "region": args.region,
-                            "view": "timeSeries",
-                            "stacked": False,
-                            "period": 60,
-                            "metrics": [
-                                [
-                                    "AWS/ECS",
-                                    "CPUUtilization",
-                                    "ClusterName",
-                                    args.ecs_cluster_name,
-                                    "ServiceName",
-                                    args.ecs_services[service],
-                                    {"stat": "Average", "label": "CPU"},
-                                ]
-                            ],
-                            "annotations": {
-                                "horizontal": [
-                                    {
-                                        "label": "Alarm threshold",
-                                        "value": args.alarm_cpu_percent,
-                                    }
-                                ]
-                            },
-                            "yAxis": {"left": {"min": 0, "max": 100}},
-                        },
-                    },
-                    {
-                        "type": "metric",
-                        "x": 18,
-                        "y": 3 + 7 * i,
-                        "width": 6,
-                        "height": 6,
-                        "properties": {
-                            "title": "Memory utilization (%)",
-                            "region": args.region,
-                            "view": "timeSeries",
-                            "stacked": False,
-                            "period": 60,
-                            "metrics": [
-                                [
-                                    "AWS/ECS",
-                                    "MemoryUtilization",
-                                    "ClusterName",
-                                    args.ecs_cluster_name,
-                                    "ServiceName",
-                                    args.ecs_services[service],
-                                    {"stat": "Average", "label": "Memory"},
-                                ]
-                            ],
-                            "annotations": {
-                                "horizontal": [
-                                    {
-                                        "label": "Alarm threshold",
-                                        "value": args.alarm_memory_percent,
-                                    }
-                                ]
-                            },
-                            "yAxis": {"left": {"min": 0, "max": 100}},
-                        },
-                    },
-                ]
-            )
-    for i, service in enumerate(services):
-        if service not in args.load_balancers:
-            widgets.extend(
-                [
-                    {
-                        "type": "text",
-                        "x": 0,
-                        "y": 2 + 7 * i,
-                        "width": 24,
-                        "height": 1,
-                        "properties": {"markdown": f"## ECS service {service}"},
-                    },
-                    {
-                        "type": "metric",
-                        "x": 0,
-                        "y": 3 + 7 * i,
-                        "width": 12,
-                        "height": 6,
-                        "properties": {
-                            "title": "CPU utilization (%)",
-                            "region": args.region,
-                            "view": "timeSeries",
-                            "stacked": False,
-                            "period": 60,
-                            "metrics": [
-                                [
-                                    "AWS/ECS",
-                                    "CPUUtilization",
-                                    "ClusterName",
-                                    args.ecs_cluster_name,
-                                    "ServiceName",
-                                    args.ecs_services[service],
-                                    {"stat": "Average", "label": "CPU"},
-                                ]
-                            ],
-                            "annotations": {
-                                "horizontal": [
-                                    {
-                                        "label": "Alarm threshold",
-                                        "value": args.alarm_cpu_percent,
-                                    }
-                                ]
-                            },
-                            "yAxis": {"left": {"min": 0, "max": 100}},
-                        },
-                    },
-                    {
-                        "type": "metric",
-                        "x": 12,
-                        "y": 3 + 7 * i,
-                        "width": 12,
-                        "height": 6,
-                        "properties": {
-                            "title": "Memory utilization (%)",
-                            "region": args.region,
-                            "view": "timeSeries",
-                            "stacked": False,
-                            "period": 60,
-                            "metrics": [
-                                [
-                                    "AWS/ECS",
-                                    "MemoryUtilization",
-                                    "ClusterName",
-                                    args.ecs_cluster_name,
-                                    "ServiceName",
-                                    args.ecs_services[service],
-                                    {"stat": "Average", "label": "Memory"},
-                                ]
-                            ],
-                            "annotations": {
-                                "horizontal": [
-                                    {
-                                        "label": "Alarm threshold",
-                                        "value": args.alarm_memory_percent,
-                                    }
-                                ]
-                            },
-                            "yAxis": {"left": {"min": 0, "max": 100}},
-                        },
-                    },
-                ]
-            )
-    return pulumi.Output.json_dumps({"widgets": widgets})
