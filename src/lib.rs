@@ -36,7 +36,8 @@ pub fn render(platform: &Platform) -> Result<Tree, Vec<Problem>> {
 /// not have are problems too.
 pub fn render_kept(platform: &Platform, kept: &model::kept::Kept) -> Result<Tree, Vec<Problem>> {
     let mut problems = model::validate::validate(platform);
-    if problems.is_empty() {
+    // The modules are built again by the compiler: only kept values need them here.
+    if problems.is_empty() && !kept.environments.is_empty() {
         let modules = terraform::modules(platform);
         problems.extend(
             terraform::kept::problems(kept, &modules)

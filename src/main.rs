@@ -968,7 +968,7 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
                 format_args!("iacgen: writing {}", target.dir(&dir).display()),
             );
             let summary =
-                iacgen::output::generate_from(&tree, &target.dir(&dir), force, inputs.as_deref())
+                iacgen::output::generate_from(tree, &target.dir(&dir), force, inputs.as_deref())
                     .map_err(|e| format!("error: {e}"))?;
             for path in &summary.created {
                 out.note(format_args!("  created   {path}"))?;

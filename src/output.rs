@@ -235,7 +235,14 @@ impl Change {
 /// What generating `tree` into `out` would change, file by file (the manifest itself is
 /// bookkeeping and never listed). Sorted by path.
 pub fn changes(tree: &Tree, out: &Path) -> Result<Vec<Change>, OutputError> {
-    let tree = &with_foreign_entries(tree, out)?;
+    let merged = with_foreign_entries(tree, out)?;
+    scan(merged.as_ref().unwrap_or(tree), out, true)
+}
+
+/// [`changes`] of a tree whose shared files already hold the foreign entries on disk; without
+/// `texts`, the changes name the files only (their texts empty), which is all `generate` needs.
+fn scan(tree: &Tree, out: &Path, texts: bool) -> Result<Vec<Change>, OutputError> {
+    let text = |t: &str| if texts { t.to_string() } else { String::new() };
     let manifest = Manifest::read(out)?.unwrap_or_default();
     let edited = |path: &str, bytes: &[u8]| manifest.edited(tree, path, bytes);
     let mut changes = Vec::new();
@@ -246,14 +253,14 @@ pub fn changes(tree: &Tree, out: &Path) -> Result<Vec<Change>, OutputError> {
         match read_optional(&out.join(path))? {
             None => changes.push(Change::Created {
                 path: path.to_string(),
-                new: new.to_string(),
+                new: text(new),
             }),
             Some(old) if old == new.as_bytes() => {}
             Some(old) => changes.push(Change::Changed {
                 path: path.to_string(),
                 hand_edited: edited(path, &old) || !manifest.files.contains_key(path),
-                old: String::from_utf8_lossy(&old).into_owned(),
-                new: new.to_string(),
+                old: text(&String::from_utf8_lossy(&old)),
+                new: text(new),
             }),
         }
     }
@@ -265,7 +272,7 @@ pub fn changes(tree: &Tree, out: &Path) -> Result<Vec<Change>, OutputError> {
             changes.push(Change::Removed {
                 path: path.clone(),
                 hand_edited: edited(path, &old),
-                old: String::from_utf8_lossy(&old).into_owned(),
+                old: text(&String::from_utf8_lossy(&old)),
             });
         }
     }
@@ -276,8 +283,10 @@ pub fn changes(tree: &Tree, out: &Path) -> Result<Vec<Change>, OutputError> {
 /// `tree` with what another tool wrote into its shared files on disk kept: each shared file
 /// gets the top-level entries of its copy on disk that iacgen does not own (a Pulumi stack
 /// file's `secretsprovider`, `encryptedkey`, `encryptionsalt`), as they are on disk.
-fn with_foreign_entries(tree: &Tree, out: &Path) -> Result<Tree, OutputError> {
-    let mut merged = tree.clone();
+/// `None` when there is nothing to keep (no shared file, or none on disk), so that the tree
+/// need not be copied.
+fn with_foreign_entries(tree: &Tree, out: &Path) -> Result<Option<Tree>, OutputError> {
+    let mut merged: Option<Tree> = None;
     for (path, generated) in tree.iter() {
         let Some(owned) = tree.owned_keys(path) else {
             continue;
@@ -289,7 +298,9 @@ fn with_foreign_entries(tree: &Tree, out: &Path) -> Result<Tree, OutputError> {
             continue;
         };
         if let Some(foreign) = shared_file::foreign_entries(text, owned) {
-            merged.insert(path, shared_file::with_foreign(generated, &foreign));
+            merged
+                .get_or_insert_with(|| tree.clone())
+                .insert(path, shared_file::with_foreign(generated, &foreign));
         }
     }
     Ok(merged)
@@ -317,18 +328,22 @@ fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
 /// longer generates. Refuses, naming every file, to overwrite or delete a file that someone
 /// edited since iacgen wrote it, or a file iacgen did not write, unless `force`.
 pub fn generate(tree: &Tree, out: &Path, force: bool) -> Result<WriteSummary, OutputError> {
-    generate_from(tree, out, force, None)
+    generate_from(tree.clone(), out, force, None)
 }
 
 /// [`generate`], recording the fingerprint of the inputs (see [`unchanged`]) in the manifest.
+/// Takes the tree, so that a large one is not copied on the way to disk.
 pub fn generate_from(
-    tree: &Tree,
+    tree: Tree,
     out: &Path,
     force: bool,
     inputs: Option<&str>,
 ) -> Result<WriteSummary, OutputError> {
-    let changes = changes(tree, out)?;
-    let tree = &with_foreign_entries(tree, out)?;
+    let mut tree = match with_foreign_entries(&tree, out)? {
+        Some(merged) => merged,
+        None => tree,
+    };
+    let changes = scan(&tree, out, false)?;
     let conflicts: Vec<Conflict> = changes
         .iter()
         .filter_map(|c| match c {
@@ -367,11 +382,10 @@ pub fn generate_from(
         .filter(|c| matches!(c, Change::Removed { .. }))
         .map(|c| c.path().to_string())
         .collect();
-    let mut full = tree.clone();
-    let mut manifest = Manifest::of(tree);
+    let mut manifest = Manifest::of(&tree);
     manifest.inputs = inputs.map(str::to_string);
-    full.insert(MANIFEST_PATH, manifest.to_json());
-    let mut summary = tree::write_and_remove(&full, &removed, out)?;
+    tree.insert(MANIFEST_PATH, manifest.to_json());
+    let mut summary = tree::write_and_remove(&tree, &removed, out)?;
     summary.created.retain(|p| p != MANIFEST_PATH);
     summary.changed.retain(|p| p != MANIFEST_PATH);
     summary.unchanged.retain(|p| p != MANIFEST_PATH);

@@ -121,6 +121,7 @@ pub fn apply(kept: &Kept, modules: &mut [Module], envs: &[String]) {
             .or_default()
             .extend(kept.arguments(&module.name));
     }
+    let mut wrapped: BTreeMap<String, std::rc::Rc<Body>> = BTreeMap::new();
     for module in modules.iter_mut() {
         let Some(arguments) = per_dir.get_mut(&module.dir) else {
             continue;
@@ -130,10 +131,18 @@ pub fn apply(kept: &Kept, modules: &mut [Module], envs: &[String]) {
         }
         arguments.sort();
         arguments.dedup();
-        for (type_, name, path) in arguments.iter() {
-            wrap(&mut module.main, type_, name, path);
-            if let Some(sibling) = kept_instead_of(type_, path) {
-                unset_when_kept(&mut module.main, type_, name, path, sibling);
+        // Once per directory: its calls share one body.
+        match wrapped.get(&module.dir) {
+            Some(main) => module.main = main.clone(),
+            None => {
+                let main = std::rc::Rc::make_mut(&mut module.main);
+                for (type_, name, path) in arguments.iter() {
+                    wrap(main, type_, name, path);
+                    if let Some(sibling) = kept_instead_of(type_, path) {
+                        unset_when_kept(main, type_, name, path, sibling);
+                    }
+                }
+                wrapped.insert(module.dir.clone(), module.main.clone());
             }
         }
         let values: BTreeMap<String, Expr> = envs

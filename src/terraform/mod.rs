@@ -56,8 +56,17 @@ pub fn compile(platform: &Platform) -> Tree {
 pub fn compile_kept(platform: &Platform, kept: &Kept) -> Tree {
     let mut modules = modules(platform);
     if platform.protects_any() {
+        // Once per directory: its calls share one body.
+        let mut protected: std::collections::BTreeMap<String, std::rc::Rc<crate::hcl::Body>> =
+            std::collections::BTreeMap::new();
         for module in &mut modules {
-            protect::protect(&mut module.main);
+            match protected.get(&module.dir) {
+                Some(main) => module.main = main.clone(),
+                None => {
+                    protect::protect(std::rc::Rc::make_mut(&mut module.main));
+                    protected.insert(module.dir.clone(), module.main.clone());
+                }
+            }
         }
     }
     let envs: Vec<String> = platform.env_names().map(str::to_string).collect();
@@ -102,7 +111,7 @@ fn module_files(module: &Module) -> Tree {
     );
     tree.insert(
         "versions.tf",
-        print_body(&root::versions_file(&root::providers_used([&module.main]))),
+        print_body(&root::versions_file(&root::providers_used([&*module.main]))),
     );
     tree.insert("README.md", readme::module_readme(module));
     tree

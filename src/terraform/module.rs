@@ -3,6 +3,7 @@
 use super::interface::{Output, Variable};
 use crate::hcl::{Body, Expr, ex};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// One reusable module under `modules/<dir>/`, with what each root passes to it.
 pub struct Module {
@@ -16,8 +17,9 @@ pub struct Module {
     pub var_prefix: String,
     /// One sentence for the module README.
     pub summary: String,
-    /// `main.tf`
-    pub main: Body,
+    /// `main.tf`, shared by the calls of one directory (a platform of many services has one
+    /// `ecs-service` body, not one per call).
+    pub main: Rc<Body>,
     pub inputs: Vec<Input>,
     pub outputs: Vec<Output>,
 }

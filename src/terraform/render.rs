@@ -25,7 +25,7 @@ pub fn module(component: &describe::Component) -> Module {
         name: component.instance.clone(),
         var_prefix: String::new(),
         summary: component.summary.clone(),
-        main,
+        main: main.into(),
         inputs: component.inputs.iter().map(input).collect(),
         outputs: component
             .outputs

@@ -214,7 +214,7 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
     }
 
     let mut tree = Tree::new();
-    let others = providers_used(modules.iter().map(|m| &m.main));
+    let others = providers_used(modules.iter().map(|m| &*m.main));
     tree.insert("versions.tf", print_body(&versions_file(&others)));
     tree.insert(
         "providers.tf",

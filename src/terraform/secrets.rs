@@ -58,7 +58,7 @@ pub fn module(platform: &Platform) -> Module {
         name: "secrets".to_string(),
         var_prefix: String::new(),
         summary: summary(platform),
-        main,
+        main: main.into(),
         inputs: inputs(platform),
         outputs: outputs(),
     }

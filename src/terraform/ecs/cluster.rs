@@ -69,7 +69,7 @@ pub fn module(platform: &Platform) -> Module {
                   FARGATE_SPOT capacity providers, ECS Exec session logging, and the KMS key \
                   that encrypts the ECS log groups."
             .to_string(),
-        main,
+        main: main.into(),
         inputs: vec![
             Input::name(),
             Input::tags(),

@@ -22,7 +22,7 @@ use crate::model::{Deploy, Ecs, Platform};
 pub fn modules(platform: &Platform, ecs: &Ecs) -> Vec<Module> {
     let mut modules = vec![cluster::module(platform)];
     // Every service of one deploy kind runs the same module code: built once, copied.
-    let mut code: Vec<(Deploy, crate::hcl::Body)> = Vec::new();
+    let mut code: Vec<(Deploy, std::rc::Rc<crate::hcl::Body>)> = Vec::new();
     for (name, svc) in &ecs.services {
         let mut summary = "One ECS service on Fargate: task definition, task execution and task \
                            roles, log group, security group, optionally an application load \
@@ -45,7 +45,7 @@ pub fn modules(platform: &Platform, ecs: &Ecs) -> Vec<Module> {
             main: match code.iter().find(|(d, _)| *d == svc.deploy) {
                 Some((_, main)) => main.clone(),
                 None => {
-                    let main = service::main(svc.deploy);
+                    let main = std::rc::Rc::new(service::main(svc.deploy));
                     code.push((svc.deploy, main.clone()));
                     main
                 }
