@@ -9,6 +9,7 @@
 pub mod aws;
 pub mod kms;
 pub mod network;
+pub mod secrets;
 
 /// One component: a Terraform module call and its Pulumi component.
 #[derive(Debug, Clone)]
@@ -85,6 +86,9 @@ pub struct Resource {
     /// `create_before_destroy`; Pulumi replaces create-first by default). Needs a unique name
     /// (a prefix) for the two to live side by side.
     pub create_first: bool,
+    /// Arguments written once, when the object is created, and kept out of the state where
+    /// the target can (see [`Resource::write_only`]).
+    pub write_only: Vec<String>,
 }
 
 /// Which resource: kind and name.
@@ -105,6 +109,8 @@ pub struct Keys {
     pub value: Option<&'static str>,
     /// Only the elements for which this holds.
     pub filter: Option<Expr>,
+    /// `over` is a list whose elements are named `key` (see [`Keys::list`]).
+    pub list: bool,
 }
 
 /// The tags of a resource.
@@ -234,6 +240,8 @@ pub struct Statement {
     pub principals: Option<(&'static str, Vec<Expr>)>,
     /// `(test, variable, values)`
     pub conditions: Vec<(&'static str, &'static str, Vec<Expr>)>,
+    /// A `Deny` statement (an `Allow` one when false).
+    pub deny: bool,
 }
 
 /// A component input.
@@ -253,6 +261,7 @@ pub enum Type {
     Int,
     StrList,
     StrMap,
+    IntMap,
 }
 
 /// Where an input's value comes from.
@@ -274,6 +283,8 @@ pub enum Value {
     StrList(Vec<String>),
     /// Ordered as given (AZ order).
     StrMap(Vec<(String, String)>),
+    /// Ordered as given.
+    IntMap(Vec<(String, i64)>),
 }
 
 /// A rule on an input's value that Terraform checks before planning (Pulumi's stack config
@@ -320,6 +331,7 @@ impl Resource {
             comments: Vec::new(),
             ignore_changes: None,
             create_first: false,
+            write_only: Vec::new(),
         }
     }
 
@@ -418,6 +430,7 @@ impl Keys {
             key,
             value: None,
             filter: None,
+            list: false,
         }
     }
 
@@ -428,6 +441,7 @@ impl Keys {
             key,
             value: Some(value),
             filter: None,
+            list: false,
         }
     }
 
@@ -768,4 +782,35 @@ impl Expr {
         });
         out
     }
+}
+
+impl Resource {
+    /// `arg` is written once, when the object is created, and kept out of the state where the
+    /// target can: Terraform passes the write-only `<arg>_wo` and `<arg>_wo_version = 1` (a
+    /// comment on `<arg>_wo_version` is written before it); Pulumi records every input in its
+    /// state, write-only ones included, so it passes `<arg>` (a secret output stays encrypted
+    /// there) and ignores later changes to it.
+    pub fn write_only(mut self, arg: &str) -> Self {
+        self.write_only.push(arg.to_string());
+        self
+    }
+}
+
+impl Keys {
+    /// One element per element of the list `over` (repeated blocks only: resources are keyed
+    /// by sets and maps), named `var`.
+    pub fn list(over: Expr, var: &'static str) -> Self {
+        Self {
+            list: true,
+            ..Self::set(over, var)
+        }
+    }
+}
+
+/// Whether Terraform opens objects of type `kind` anew in each run and never stores them (an
+/// `ephemeral` block, referred to as `ephemeral.<kind>.<name>`): iacgen's random passwords,
+/// so that no generated value is in a plan or a state. Pulumi has no ephemeral resources: it
+/// creates them as resources (a password's result is a secret output, encrypted in its state).
+pub fn ephemeral(kind: &str) -> bool {
+    kind == "random_password"
 }

@@ -51,6 +51,9 @@ pub fn component(component: &describe::Component) -> Component {
         imports.push(py::import("json"));
     }
     imports.push(py::import_as("pulumi_aws", "aws"));
+    if component.resources().any(|r| r.kind.starts_with("random_")) {
+        imports.push(py::import_as("pulumi_random", "random"));
+    }
     let class = component::class(
         &component.class,
         component::wrap(&component.summary, 80),
@@ -91,6 +94,7 @@ fn args(component: &describe::Component) -> Vec<Arg> {
                     Type::Int => ("int", ConfigKind::Int),
                     Type::StrList => ("list[str]", ConfigKind::Object),
                     Type::StrMap => ("dict[str, str]", ConfigKind::Object),
+                    Type::IntMap => ("dict[str, int]", ConfigKind::Object),
                 };
                 let values: BTreeMap<String, serde_json::Value> = values
                     .iter()
@@ -111,6 +115,9 @@ fn value(v: &Value) -> serde_json::Value {
         Value::StrMap(pairs) => {
             serde_json::Value::Object(pairs.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
         }
+        Value::IntMap(pairs) => {
+            serde_json::Value::Object(pairs.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
+        }
     }
 }
 
@@ -123,6 +130,12 @@ struct Renderer {
     json: bool,
     /// The region: the component's `args.region`, or a function's parameter.
     region: Expr,
+    /// The keyed resources (a dict of instances in Python).
+    keyed: BTreeSet<(String, String)>,
+    /// The ids of the policies several resources use, bound to a variable before the first.
+    shared: BTreeSet<String>,
+    /// The shared policies bound so far.
+    bound: BTreeSet<String>,
 }
 
 /// `json.dumps({...})` of policy `p` inside a function whose parameters and locals
@@ -133,6 +146,9 @@ pub fn policy_in_function(p: &Policy) -> Expr {
         each: None,
         json: false,
         region: name("region"),
+        keyed: BTreeSet::new(),
+        shared: BTreeSet::new(),
+        bound: BTreeSet::new(),
     };
     r.policy(p)
 }
@@ -183,11 +199,32 @@ impl Renderer {
                 vars.insert(key, var);
             }
         }
+        let mut policies: BTreeMap<String, usize> = BTreeMap::new();
+        for r in component.resources() {
+            for (_, v) in &r.args {
+                v.walk(&mut |e| {
+                    if let D::Policy(p) = e {
+                        *policies.entry(p.id.clone()).or_default() += 1;
+                    }
+                });
+            }
+        }
         Self {
             vars,
             each: None,
             json: false,
             region: path("args.region"),
+            keyed: component
+                .resources()
+                .filter(|r| r.keys.is_some())
+                .map(|r| (r.kind.to_string(), r.name.clone()))
+                .collect(),
+            shared: policies
+                .into_iter()
+                .filter(|(_, n)| *n > 1)
+                .map(|(id, _)| id)
+                .collect(),
+            bound: BTreeSet::new(),
         }
     }
 
@@ -222,6 +259,34 @@ impl Renderer {
     }
 
     fn resource(&mut self, r: &Resource) -> Vec<Stmt> {
+        let mut out = self.bind_shared_policies(r);
+        out.extend(self.instances(r));
+        out
+    }
+
+    /// `<id>_policy = json.dumps(...)` for each policy of `r` that other resources use too,
+    /// the first time one does.
+    fn bind_shared_policies(&mut self, r: &Resource) -> Vec<Stmt> {
+        let mut policies = Vec::new();
+        for (_, v) in &r.args {
+            v.walk(&mut |e| {
+                if let D::Policy(p) = e {
+                    policies.push(p.as_ref().clone());
+                }
+            });
+        }
+        let mut out = Vec::new();
+        for p in policies {
+            if self.shared.contains(&p.id) && !self.bound.contains(&p.id) {
+                let value = self.policy(&p);
+                out.push(py::assign(&format!("{}_policy", p.id), value));
+                self.bound.insert(p.id);
+            }
+        }
+        out
+    }
+
+    fn instances(&mut self, r: &Resource) -> Vec<Stmt> {
         let var = self.var(&r.id()).map(str::to_string);
         let Some(keys) = &r.keys else {
             let call = self.call(r);
@@ -296,21 +361,35 @@ impl Renderer {
         let fields = self.fields(&r.args);
         let mut kwargs: Vec<(&str, Expr)> = fields
             .iter()
-            .map(|(k, v)| (k.as_str(), v.clone()))
+            .map(|(k, v)| (types::argument(r.kind, k), v.clone()))
             .collect();
         if let Tags::Named(extra) = &r.tags {
             kwargs.push(("tags", tags_named(label.clone(), extra)));
         }
-        let opts = if r.depends_on.is_empty() && r.ignore_changes.is_none() {
+        // A write-only argument is written once (see `Resource::write_only`).
+        let mut ignored: Vec<&str> = r
+            .ignore_changes
+            .iter()
+            .flat_map(|(attrs, _)| attrs.iter().copied())
+            .collect();
+        ignored.extend(r.write_only.iter().map(String::as_str));
+        let opts = if r.depends_on.is_empty() && ignored.is_empty() {
             name("child")
         } else {
             let mut opts = vec![("parent", name("self"))];
             if !r.depends_on.is_empty() {
-                let deps = r.depends_on.iter().map(|d| self.base(d));
+                let deps = r.depends_on.iter().map(|d| {
+                    // Every instance of a keyed resource.
+                    if self.keyed.contains(&(d.kind.to_string(), d.name.clone())) {
+                        Expr::Star(Box::new(self.base(d).method("values", vec![])))
+                    } else {
+                        self.base(d)
+                    }
+                });
                 opts.push(("depends_on", py::list(deps.collect::<Vec<_>>())));
             }
-            if let Some((attrs, _)) = &r.ignore_changes {
-                opts.push(("ignore_changes", py::strs(attrs)));
+            if !ignored.is_empty() {
+                opts.push(("ignore_changes", py::strs(ignored)));
             }
             call(path("pulumi.ResourceOptions"), vec![], opts)
         };
@@ -460,6 +539,7 @@ impl Renderer {
             }
             // Python's lists of keys are already what `for` iterates.
             D::ToSet(e) => self.expr(e),
+            D::Policy(p) if self.bound.contains(&p.id) => name(&format!("{}_policy", p.id)),
             D::Policy(p) => self.policy(p),
         }
     }
@@ -479,7 +559,8 @@ impl Renderer {
             if let Some(sid) = st.sid {
                 fields.push(("Sid".to_string(), py::s(sid)));
             }
-            fields.push(("Effect".to_string(), py::s("Allow")));
+            let effect = if st.deny { "Deny" } else { "Allow" };
+            fields.push(("Effect".to_string(), py::s(effect)));
             let actions: Vec<D> = st.actions.iter().map(|a| describe::s(*a)).collect();
             fields.push(("Action".to_string(), one_or_many(self, &actions)));
             if !st.resources.is_empty() {

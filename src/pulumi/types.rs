@@ -26,6 +26,12 @@ const TYPES: &[(&str, &str, &str)] = &[
     ),
     ("aws_kms_alias", "aws.kms.Alias", "alias"),
     ("aws_kms_key", "aws.kms.Key", "key"),
+    ("aws_kms_replica_key", "aws.kms.ReplicaKey", "replica_key"),
+    (
+        "aws_lambda_permission",
+        "aws.lambda_.Permission",
+        "permission",
+    ),
     ("aws_nat_gateway", "aws.ec2.NatGateway", "nat_gateway"),
     ("aws_route", "aws.ec2.Route", "route"),
     ("aws_route_table", "aws.ec2.RouteTable", "route_table"),
@@ -39,6 +45,26 @@ const TYPES: &[(&str, &str, &str)] = &[
         "aws.ec2.SecurityGroup",
         "security_group",
     ),
+    (
+        "aws_secretsmanager_secret",
+        "aws.secretsmanager.Secret",
+        "secret",
+    ),
+    (
+        "aws_secretsmanager_secret_policy",
+        "aws.secretsmanager.SecretPolicy",
+        "secret_policy",
+    ),
+    (
+        "aws_secretsmanager_secret_rotation",
+        "aws.secretsmanager.SecretRotation",
+        "rotation",
+    ),
+    (
+        "aws_secretsmanager_secret_version",
+        "aws.secretsmanager.SecretVersion",
+        "secret_version",
+    ),
     ("aws_subnet", "aws.ec2.Subnet", "subnet"),
     ("aws_vpc", "aws.ec2.Vpc", "vpc"),
     ("aws_vpc_endpoint", "aws.ec2.VpcEndpoint", "endpoint"),
@@ -47,6 +73,7 @@ const TYPES: &[(&str, &str, &str)] = &[
         "aws.vpc.SecurityGroupIngressRule",
         "ingress_rule",
     ),
+    ("random_password", "random.RandomPassword", "password"),
 ];
 
 /// The Python class of resource type `kind`.
@@ -79,6 +106,15 @@ fn lookup(kind: &str) -> (&'static str, &'static str) {
     match TYPES.iter().find(|(k, _, _)| *k == kind) {
         Some((_, class, noun)) => (class, noun),
         None => panic!("iacgen bug: no Pulumi class for resource type {kind}"),
+    }
+}
+
+/// The Python argument of Terraform argument `arg` of type `kind`: the same name, but for the
+/// few pulumi-aws renames.
+pub fn argument<'a>(kind: &str, arg: &'a str) -> &'a str {
+    match (kind, arg) {
+        ("aws_lambda_permission", "function_name") => "function",
+        _ => arg,
     }
 }
 

@@ -33,7 +33,9 @@ pub fn modules(platform: &Platform) -> Vec<Module> {
         )));
     }
     if !platform.secrets.is_empty() {
-        modules.push(secrets::module(platform));
+        modules.push(render::module(&crate::describe::secrets::component(
+            platform,
+        )));
     }
     if let Some(eks) = &platform.eks {
         modules.push(eks::module(platform, eks));

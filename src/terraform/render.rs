@@ -36,22 +36,33 @@ pub fn module(component: &describe::Component) -> Module {
 }
 
 /// The blocks of `items`, each policy document just before the resource that uses it.
+/// Consecutive locals share one `locals` block, a blank line between them; a policy document
+/// that several resources use (by its id) is written once, before the first.
 pub fn body(items: &[Item]) -> Body {
     let mut out = Body::new();
+    let mut written = std::collections::BTreeSet::new();
+    let mut locals: Option<Body> = None;
     for item in items {
         match item {
             Item::Local(local) => {
-                let mut locals = Body::new();
+                let mut body = match locals.take() {
+                    Some(body) => body.blank(),
+                    None => Body::new(),
+                };
                 if let Some(comment) = &local.comment {
-                    locals = locals.comment(comment);
+                    body = body.comment(comment);
                 }
-                let locals = locals.attr(&local.name, expr(&local.value));
-                out = out.block(block("locals", &[], locals));
+                locals = Some(body.attr(&local.name, expr(&local.value)));
             }
             Item::Resource(r) => {
+                if let Some(body) = locals.take() {
+                    out = out.block(block("locals", &[], body));
+                }
                 for (_, value) in &r.args {
                     value.walk(&mut |e| {
-                        if let D::Policy(p) = e {
+                        if let D::Policy(p) = e
+                            && written.insert(p.id.clone())
+                        {
                             out.push(crate::hcl::Item::Block(policy_document(p)));
                         }
                     });
@@ -59,6 +70,9 @@ pub fn body(items: &[Item]) -> Body {
                 out = out.block(resource_block(r));
             }
         }
+    }
+    if let Some(body) = locals {
+        out = out.block(block("locals", &[], body));
     }
     out
 }
@@ -83,10 +97,29 @@ fn resource_block(r: &Resource) -> Block {
             .map(|(_, v)| v.clone()),
         _ => None,
     };
-    let args: Vec<(String, D)> = r
-        .args
+    // A write-only argument is `<arg>_wo`, written once: `<arg>_wo_version` stays 1.
+    let wo = |name: &str| r.write_only.iter().any(|w| w == name);
+    let mut args: Vec<(String, D)> = Vec::new();
+    for (name, value) in &r.args {
+        let value = value.map(&inline);
+        if wo(name) {
+            args.push((format!("{name}_wo"), value));
+            args.push((format!("{name}_wo_version"), D::Int(1)));
+        } else {
+            args.push((name.clone(), value));
+        }
+    }
+    let comments: Vec<(String, String)> = r
+        .comments
         .iter()
-        .map(|(name, value)| (name.clone(), value.map(&inline)))
+        .map(|(arg, c)| {
+            let arg = if wo(arg) {
+                format!("{arg}_wo")
+            } else {
+                arg.clone()
+            };
+            (arg, c.clone())
+        })
         .collect();
     let (blocks, attrs): (Vec<_>, Vec<_>) = args.into_iter().partition(|(_, v)| v.is_block());
     let mut first = true;
@@ -102,7 +135,7 @@ fn resource_block(r: &Resource) -> Block {
         }
     }
     if !attrs.is_empty() {
-        body = gap(body).extend(fields(&attrs, &r.comments));
+        body = gap(body).extend(fields(&attrs, &comments));
     }
     for (name, value) in &blocks {
         body = gap(body);
@@ -128,6 +161,9 @@ fn resource_block(r: &Resource) -> Block {
     }
     if r.create_first {
         body = gap(body).extend(super::common::replaced_create_first());
+    }
+    if describe::ephemeral(r.kind) {
+        return block("ephemeral", &[r.kind, &r.name], body);
     }
     resource(r.kind, &r.name, body)
 }
@@ -168,6 +204,8 @@ fn nested(name: &str, value: &D) -> Body {
             // Terraform names the element after the block unless `iterator` says otherwise.
             let it: &'static str = keys.value.unwrap_or(keys.key);
             let element = |e: &D| match e {
+                // A list's element is its `value` (its `key` is the index).
+                D::Var(v) if *v == keys.key && keys.list => Some(D::Var(it).attr("value")),
                 D::Var(v) if *v == keys.key => Some(D::Var(it).attr("key")),
                 D::Var(v) if Some(*v) == keys.value => Some(D::Var(it).attr("value")),
                 _ => None,
@@ -231,6 +269,9 @@ fn policy_document(p: &Policy) -> Block {
         if let Some(sid) = st.sid {
             statement = statement.attr("sid", s(sid));
         }
+        if st.deny {
+            statement = statement.attr("effect", s("Deny"));
+        }
         statement = statement.attr("actions", strings(st.actions.iter().copied()));
         if !st.resources.is_empty() {
             statement = statement.attr("resources", expr(&D::List(st.resources.clone())));
@@ -260,6 +301,7 @@ fn input(i: &describe::Input) -> Input {
         Type::Int => "number",
         Type::StrList => "list(string)",
         Type::StrMap => "map(string)",
+        Type::IntMap => "map(number)",
     };
     let mut var = Variable::new(&i.name, ty, &i.description);
     for check in &i.checks {
@@ -283,6 +325,7 @@ fn value(v: &Value) -> Expr {
         Value::Int(n) => num(*n),
         Value::StrList(items) => strings(items),
         Value::StrMap(pairs) => obj(pairs.iter().map(|(k, v)| (k.clone(), s(v)))),
+        Value::IntMap(pairs) => obj(pairs.iter().map(|(k, v)| (k.clone(), num(*v)))),
     }
 }
 
@@ -295,6 +338,9 @@ fn fact_source(fact: Fact) -> (&'static str, &'static str) {
 }
 
 fn address(r: &ResId) -> String {
+    if describe::ephemeral(r.kind) {
+        return format!("ephemeral.{}.{}", r.kind, r.name);
+    }
     format!("{}.{}", r.kind, r.name)
 }
 
