@@ -44,7 +44,8 @@ fn a_resource_added_to_a_description_appears_in_both_targets() {
     assert!(pulumi.contains(expected), "{pulumi}");
 }
 
-/// Every resource of every example's network description is in both targets' output once.
+/// Every resource of every example's network and secrets descriptions is in both targets'
+/// output once.
 #[test]
 fn every_described_resource_is_rendered_by_both_targets() {
     for entry in std::fs::read_dir("examples").unwrap_or_else(|e| panic!("examples/: {e}")) {
@@ -54,40 +55,61 @@ fn every_described_resource_is_rendered_by_both_targets() {
         }
         let platform = iacgen::spec::load_file(&path)
             .unwrap_or_else(|e| panic!("{} loads: {e:?}", path.display()));
-        let Some(network) = platform.network.as_ref() else {
-            continue;
-        };
-        let component = describe::network::component(&platform, network);
-        let terraform =
-            iacgen::hcl::print_body(&iacgen::terraform::render::module(&component).main);
-        let pulumi =
-            iacgen::pulumi::print::module(&iacgen::pulumi::render::component(&component).file());
-        let resources: Vec<&Resource> = component.resources().collect();
-        for r in &resources {
-            let block = format!("resource \"{}\" \"{}\" {{", r.kind, r.name);
-            assert_eq!(
-                terraform.matches(&block).count(),
-                1,
-                "{}: {block}",
-                path.display()
-            );
+        let mut components = Vec::new();
+        if let Some(network) = platform.network.as_ref() {
+            components.push(describe::network::component(&platform, network));
         }
-        // One constructor call per described resource (keyed ones in a loop or comprehension).
-        let constructors = pulumi
-            .lines()
-            .filter(|l| {
-                let l = l.trim_start();
-                (l.starts_with("aws.") || l.contains(" = aws.") || l.starts_with("az: aws."))
-                    && l.ends_with('(')
-            })
-            .count();
+        if !platform.secrets.is_empty() {
+            components.push(describe::secrets::component(&platform));
+        }
+        for component in &components {
+            rendered_once(&path, component);
+        }
+    }
+}
+
+fn rendered_once(path: &Path, component: &describe::Component) {
+    let terraform = iacgen::hcl::print_body(&iacgen::terraform::render::module(component).main);
+    let pulumi =
+        iacgen::pulumi::print::module(&iacgen::pulumi::render::component(component).file());
+    let resources: Vec<&Resource> = component.resources().collect();
+    for r in &resources {
+        let mode = if describe::ephemeral(r.kind) {
+            "ephemeral"
+        } else {
+            "resource"
+        };
+        let block = format!("{mode} \"{}\" \"{}\" {{", r.kind, r.name);
         assert_eq!(
-            constructors,
-            resources.len(),
-            "{}\n{pulumi}",
+            terraform.matches(&block).count(),
+            1,
+            "{}: {block}",
             path.display()
         );
     }
+    // One constructor call per described resource (keyed ones in a loop or comprehension:
+    // `key: aws.x.Y(`, `var = aws.x.Y(`).
+    let constructors = pulumi
+        .lines()
+        .filter(|l| {
+            let l = l.trim_start();
+            let call = l
+                .split_once(": ")
+                .or_else(|| l.split_once(" = "))
+                .filter(|(head, _)| {
+                    head.chars()
+                        .all(|c| c.is_alphanumeric() || "_.".contains(c))
+                })
+                .map_or(l, |(_, rest)| rest);
+            (call.starts_with("aws.") || call.starts_with("random.")) && call.ends_with('(')
+        })
+        .count();
+    assert_eq!(
+        constructors,
+        resources.len(),
+        "{}\n{pulumi}",
+        path.display()
+    );
 }
 
 /// Nested blocks (one, repeated, one per element) and ignored changes are written once and

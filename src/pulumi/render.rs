@@ -34,9 +34,9 @@ pub fn component(component: &describe::Component) -> Component {
     let mut outputs: Vec<(String, Expr)> = Vec::new();
     for o in &component.outputs {
         let value = r.expr(&o.value);
-        if o.value.refs().is_empty() {
+        if o.value.refs().is_empty() || !matches!(o.value, D::Ref { .. }) {
             // The program reads outputs from the component object (`network.azs`), so a value
-            // made of inputs is kept on it.
+            // made of inputs, or computed (a map of attributes), is kept on it.
             let field = format!("self.{}", o.name);
             init.push(py::assign(&field, value));
             outputs.push((o.name.clone(), path(&field)));
