@@ -99,11 +99,6 @@ pub fn import_id(type_: &str, instance: &ResourceInstance) -> Result<String, Mis
             get("scalable_dimension")?,
             get("name")?
         ),
-        "aws_secretsmanager_secret_rotation" => first(&["secret_id", "id"])?,
-        "aws_secretsmanager_secret_policy" => first(&["secret_arn", "id"])?,
-        "aws_secretsmanager_secret_version" => {
-            format!("{}|{}", get("secret_id")?, get("version_id")?)
-        }
         "aws_iam_openid_connect_provider"
         | "aws_iam_policy"
         | "aws_ecs_task_definition"
@@ -111,7 +106,6 @@ pub fn import_id(type_: &str, instance: &ResourceInstance) -> Result<String, Mis
         | "aws_lb_target_group"
         | "aws_lb_listener"
         | "aws_lb_listener_rule"
-        | "aws_secretsmanager_secret"
         | "aws_sns_topic"
         | "aws_sns_topic_subscription" => first(&["arn", "id"])?,
         "aws_sns_topic_policy" => first(&["arn", "id"])?,
@@ -146,8 +140,7 @@ pub fn has_known_format(type_: &str) -> bool {
 }
 
 /// Types whose import ID is documented as their `id` attribute.
-const KNOWN_ID_TYPES: [&str; 7] = [
-    "aws_kms_replica_key",
+const KNOWN_ID_TYPES: [&str; 6] = [
     "aws_security_group",
     "aws_launch_template",
     "aws_default_route_table",
@@ -156,7 +149,7 @@ const KNOWN_ID_TYPES: [&str; 7] = [
     "aws_elasticache_subnet_group",
 ];
 
-const KNOWN_SPECIAL_TYPES: [&str; 42] = [
+const KNOWN_SPECIAL_TYPES: [&str; 38] = [
     "aws_lambda_permission",
     "aws_iam_role_policy",
     "aws_iam_role_policy_attachment",
@@ -182,9 +175,6 @@ const KNOWN_SPECIAL_TYPES: [&str; 42] = [
     "aws_ecs_service",
     "aws_appautoscaling_target",
     "aws_appautoscaling_policy",
-    "aws_secretsmanager_secret_rotation",
-    "aws_secretsmanager_secret_policy",
-    "aws_secretsmanager_secret_version",
     "aws_iam_openid_connect_provider",
     "aws_iam_policy",
     "aws_ecs_task_definition",
@@ -192,7 +182,6 @@ const KNOWN_SPECIAL_TYPES: [&str; 42] = [
     "aws_lb_target_group",
     "aws_lb_listener",
     "aws_lb_listener_rule",
-    "aws_secretsmanager_secret",
     "aws_sns_topic",
     "aws_sns_topic_subscription",
     "aws_sns_topic_policy",
