@@ -86,8 +86,7 @@ fn topic(services: bool) -> Body {
         sid: "CloudWatchAlarmsUse",
         actions: vec!["kms:Decrypt", "kms:GenerateDataKey*"],
         principal_type: "Service",
-        principals: strings(["cloudwatch.amazonaws.com"]),
-        conditions: Vec::new(),
+        principals: vec!["cloudwatch.amazonaws.com"],
     };
     let mut grants = vec![cloudwatch];
     if services {
@@ -96,8 +95,7 @@ fn topic(services: bool) -> Body {
             sid: "EventBridgeUse",
             actions: vec!["kms:Decrypt", "kms:GenerateDataKey*"],
             principal_type: "Service",
-            principals: strings(["events.amazonaws.com"]),
-            conditions: Vec::new(),
+            principals: vec!["events.amazonaws.com"],
         });
     }
     let account_root = ex(

@@ -77,7 +77,7 @@ pub fn body(items: &[Item]) -> Body {
     out
 }
 
-fn resource_block(r: &Resource) -> Block {
+pub(crate) fn resource_block(r: &Resource) -> Block {
     let mut body = Body::new();
     for note in &r.notes {
         body = body.comment(note);
@@ -259,7 +259,7 @@ fn tags(label: &D, extra: &[(&str, &str)]) -> Expr {
     ))
 }
 
-fn policy_document(p: &Policy) -> Block {
+pub(crate) fn policy_document(p: &Policy) -> Block {
     let mut body = Body::new();
     for note in &p.notes {
         body = body.comment(note);
