@@ -41,11 +41,6 @@ const TYPES: &[(&str, &str, &str)] = &[
         "association",
     ),
     (
-        "aws_security_group",
-        "aws.ec2.SecurityGroup",
-        "security_group",
-    ),
-    (
         "aws_secretsmanager_secret",
         "aws.secretsmanager.Secret",
         "secret",
@@ -64,6 +59,11 @@ const TYPES: &[(&str, &str, &str)] = &[
         "aws_secretsmanager_secret_version",
         "aws.secretsmanager.SecretVersion",
         "secret_version",
+    ),
+    (
+        "aws_security_group",
+        "aws.ec2.SecurityGroup",
+        "security_group",
     ),
     ("aws_subnet", "aws.ec2.Subnet", "subnet"),
     ("aws_vpc", "aws.ec2.Vpc", "vpc"),
