@@ -257,7 +257,7 @@ enum DiffFormat {
     Json,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum Target {
     Terraform,
     Pulumi,
@@ -392,6 +392,43 @@ fn render(
     let kept = load_kept(spec, &platform)?;
     let tree = render_with(spec, &platform, &kept, target)?;
     Ok((platform, tree))
+}
+
+/// The fingerprint of what `generate` reads (see `output::inputs_fingerprint`): this program,
+/// the target, the spec's and the output's paths, the spec and its kept values. `None` when
+/// one of them cannot be read, which only costs the fast path.
+fn generation_inputs(spec: &Path, dir: &Path, target: Target) -> Option<String> {
+    // The program by its size and modification time (each build writes it anew): hashing
+    // its bytes would cost more than the run it saves for a small spec.
+    let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+    let built = exe
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let program = format!(
+        "{} {} {} {}",
+        env!("CARGO_PKG_VERSION"),
+        exe.len(),
+        built.as_secs(),
+        built.subsec_nanos()
+    );
+    let spec_path = std::fs::canonicalize(spec).ok()?;
+    let spec_bytes = std::fs::read(spec).ok()?;
+    let kept = match std::fs::read(iacgen::spec::kept_path(spec)) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => b"no kept values".to_vec(),
+        Err(_) => return None,
+    };
+    let out = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    Some(iacgen::output::inputs_fingerprint(&[
+        program.as_bytes(),
+        format!("{target:?}").as_bytes(),
+        spec_path.to_string_lossy().as_bytes(),
+        out.to_string_lossy().as_bytes(),
+        &spec_bytes,
+        &kept,
+    ]))
 }
 
 /// The kept values beside the spec (`<spec name>.kept.yaml`), none when there is no such file.
@@ -908,14 +945,31 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
             force,
             target,
         } => {
-            let (platform, mut tree) = render(&spec, target, ReportFormat::Text, out)?;
+            let platform = load(&spec, ReportFormat::Text, out)?;
+            let kept = load_kept(&spec, &platform)?;
+            // The same inputs as the last generate, and its files as it wrote them: nothing
+            // to compile or write (the spec was still read and checked above).
+            let inputs = generation_inputs(&spec, &dir, target);
+            if let Some(unchanged) = inputs
+                .as_deref()
+                .and_then(|i| iacgen::output::unchanged(&target.dir(&dir), i))
+            {
+                out.note(format_args!(
+                    "{}: 0 created, 0 changed, 0 removed, {unchanged} unchanged (the spec, its \
+                     kept values and iacgen are those of the last generate)",
+                    dir.display()
+                ))?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let mut tree = render_with(&spec, &platform, &kept, target)?;
             let copied = with_spec(&mut tree, &platform, &spec, &dir, target)?;
             progress(
                 out.quiet(),
                 format_args!("iacgen: writing {}", target.dir(&dir).display()),
             );
-            let summary = iacgen::output::generate(&tree, &target.dir(&dir), force)
-                .map_err(|e| format!("error: {e}"))?;
+            let summary =
+                iacgen::output::generate_from(&tree, &target.dir(&dir), force, inputs.as_deref())
+                    .map_err(|e| format!("error: {e}"))?;
             for path in &summary.created {
                 out.note(format_args!("  created   {path}"))?;
             }

@@ -17,6 +17,44 @@ pub const MANIFEST_PATH: &str = ".iacgen/manifest.json";
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
     pub files: BTreeMap<String, String>,
+    /// The fingerprint of what that generation read ([`inputs_fingerprint`]), when known.
+    pub inputs: Option<String>,
+}
+
+/// A fingerprint of everything a generation's output depends on: the program itself, the
+/// target, where the spec and the output are, and the bytes of every file read. Two runs with
+/// the same fingerprint write the same files.
+pub fn inputs_fingerprint(parts: &[&[u8]]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        // Length-prefixed, so that moving bytes from one part to the next changes the hash.
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    let mut out = String::with_capacity(64);
+    for byte in hasher.finalize().iter() {
+        let _ = write!(out, "{byte:02x}");
+    }
+    out
+}
+
+/// Whether generating with `inputs` would change nothing in `out`: the last generation there
+/// read the same inputs (so it would write the same files), and every file it wrote is on disk
+/// as it wrote it (a hand edit, a deleted file or a file shared with another tool takes the
+/// full path, which reports it). Returns how many files are unchanged, `None` when that
+/// cannot be told this cheaply.
+pub fn unchanged(out: &Path, inputs: &str) -> Option<usize> {
+    let manifest = Manifest::read(out).ok()??;
+    if manifest.inputs.as_deref() != Some(inputs) || manifest.files.is_empty() {
+        return None;
+    }
+    for (path, hash) in &manifest.files {
+        let bytes = fs::read(out.join(path)).ok()?;
+        if sha256_hex(&bytes) != *hash {
+            return None;
+        }
+    }
+    Some(manifest.files.len())
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -46,6 +84,7 @@ impl Manifest {
                     )
                 })
                 .collect(),
+            inputs: None,
         }
     }
 
@@ -67,11 +106,17 @@ impl Manifest {
     }
 
     pub fn to_json(&self) -> String {
-        let value = serde_json::json!({
+        let mut value = serde_json::json!({
             "generator": "iacgen",
             "version": 1,
             "files": self.files,
         });
+        if let (Some(inputs), Some(map)) = (&self.inputs, value.as_object_mut()) {
+            map.insert(
+                "inputs".to_string(),
+                serde_json::Value::from(inputs.clone()),
+            );
+        }
         let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
         text.push('\n');
         text
@@ -102,6 +147,10 @@ impl Manifest {
                 .ok_or_else(|| bad(&format!("the hash of {path} is not a string")))?;
             manifest.files.insert(path.clone(), hash.to_string());
         }
+        manifest.inputs = value
+            .get("inputs")
+            .and_then(|i| i.as_str())
+            .map(str::to_string);
         Ok(Some(manifest))
     }
 }
@@ -268,6 +317,16 @@ fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
 /// longer generates. Refuses, naming every file, to overwrite or delete a file that someone
 /// edited since iacgen wrote it, or a file iacgen did not write, unless `force`.
 pub fn generate(tree: &Tree, out: &Path, force: bool) -> Result<WriteSummary, OutputError> {
+    generate_from(tree, out, force, None)
+}
+
+/// [`generate`], recording the fingerprint of the inputs (see [`unchanged`]) in the manifest.
+pub fn generate_from(
+    tree: &Tree,
+    out: &Path,
+    force: bool,
+    inputs: Option<&str>,
+) -> Result<WriteSummary, OutputError> {
     let changes = changes(tree, out)?;
     let tree = &with_foreign_entries(tree, out)?;
     let conflicts: Vec<Conflict> = changes
@@ -309,7 +368,9 @@ pub fn generate(tree: &Tree, out: &Path, force: bool) -> Result<WriteSummary, Ou
         .map(|c| c.path().to_string())
         .collect();
     let mut full = tree.clone();
-    full.insert(MANIFEST_PATH, Manifest::of(tree).to_json());
+    let mut manifest = Manifest::of(tree);
+    manifest.inputs = inputs.map(str::to_string);
+    full.insert(MANIFEST_PATH, manifest.to_json());
     let mut summary = tree::write_and_remove(&full, &removed, out)?;
     summary.created.retain(|p| p != MANIFEST_PATH);
     summary.changed.retain(|p| p != MANIFEST_PATH);

@@ -729,3 +729,63 @@ fn validate_reports_structural_and_semantic_problems_in_one_run_in_every_format(
         "{stdout}"
     );
 }
+
+/// A second generate with nothing changed compiles and writes nothing, and says so; a change
+/// to the spec or to a generated file takes the full path (which still refuses a hand edit).
+#[test]
+fn generate_again_with_nothing_changed_writes_nothing_and_still_guards_hand_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("platform.yaml");
+    fs::copy(example("minimal.yaml"), &spec).unwrap();
+    let out = dir.path().join("infra");
+    let run = || {
+        iacgen(&[
+            "generate",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let first = run();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let manifest = out.join(".iacgen/manifest.json");
+    let before = fs::metadata(&manifest).unwrap().modified().unwrap();
+    let count = files(&out).len() - 1;
+
+    let again = run();
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stdout).contains(&format!(
+            "0 created, 0 changed, 0 removed, {count} unchanged (the spec, its kept values and \
+             iacgen are those of the last generate)"
+        )),
+        "{}",
+        text(&again.stdout)
+    );
+    assert_eq!(fs::metadata(&manifest).unwrap().modified().unwrap(), before);
+
+    // A deleted file is written again.
+    let main = out.join("modules/network/main.tf");
+    let written = fs::read_to_string(&main).unwrap();
+    fs::remove_file(&main).unwrap();
+    let o = run();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("created   modules/network/main.tf"));
+    assert_eq!(fs::read_to_string(&main).unwrap(), written);
+
+    // A hand edit is refused, as without the fast path.
+    fs::write(&main, format!("{written}# mine\n")).unwrap();
+    let o = run();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("modules/network/main.tf: edited by hand"));
+    fs::write(&main, &written).unwrap();
+
+    // A changed spec is compiled again.
+    let yaml = fs::read_to_string(&spec).unwrap();
+    fs::write(&spec, format!("{yaml}\n# a comment changes no output\n")).unwrap();
+    let o = run();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!text(&o.stdout).contains("are those of the last generate"));
+    let o = run();
+    assert!(text(&o.stdout).contains("are those of the last generate"));
+}

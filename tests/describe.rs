@@ -44,8 +44,8 @@ fn a_resource_added_to_a_description_appears_in_both_targets() {
     assert!(pulumi.contains(expected), "{pulumi}");
 }
 
-/// Every resource of every example's network and secrets descriptions is in both targets'
-/// output once.
+/// Every resource of every example's network, EKS and secrets descriptions is in both
+/// targets' output once.
 #[test]
 fn every_described_resource_is_rendered_by_both_targets() {
     for entry in std::fs::read_dir("examples").unwrap_or_else(|e| panic!("examples/: {e}")) {
@@ -58,6 +58,9 @@ fn every_described_resource_is_rendered_by_both_targets() {
         let mut components = Vec::new();
         if let Some(network) = platform.network.as_ref() {
             components.push(describe::network::component(&platform, network));
+        }
+        if let Some(eks) = platform.eks.as_ref() {
+            components.push(describe::eks::component(&platform, eks));
         }
         if !platform.secrets.is_empty() {
             components.push(describe::secrets::component(&platform));
@@ -74,12 +77,13 @@ fn rendered_once(path: &Path, component: &describe::Component) {
         iacgen::pulumi::print::module(&iacgen::pulumi::render::component(component).file());
     let resources: Vec<&Resource> = component.resources().collect();
     for r in &resources {
-        let mode = if describe::ephemeral(r.kind) {
-            "ephemeral"
-        } else {
-            "resource"
+        let block = match r.kind.strip_prefix("data.") {
+            Some(kind) => format!("data \"{kind}\" \"{}\" {{", r.name),
+            None if describe::ephemeral(r.kind) => {
+                format!("ephemeral \"{}\" \"{}\" {{", r.kind, r.name)
+            }
+            None => format!("resource \"{}\" \"{}\" {{", r.kind, r.name),
         };
-        let block = format!("{mode} \"{}\" \"{}\" {{", r.kind, r.name);
         assert_eq!(
             terraform.matches(&block).count(),
             1,
@@ -107,8 +111,9 @@ fn rendered_once(path: &Path, component: &describe::Component) {
     assert_eq!(
         constructors,
         resources.len(),
-        "{}\n{pulumi}",
-        path.display()
+        "{} ({})\n{pulumi}",
+        path.display(),
+        component.module
     );
 }
 
@@ -171,7 +176,7 @@ fn nested_blocks_are_described_once_for_both_targets() {
     iterator = az
 
     content {
-      description = az.key
+      description = az.value
       protocol    = \"tcp\"
     }
   }
@@ -196,5 +201,37 @@ fn nested_blocks_are_described_once_for_both_targets() {
         "ignore_changes=[\"description\"]",
     ] {
         assert!(pulumi.contains(expected), "{expected}\n{pulumi}");
+    }
+}
+
+/// The ECS service's described part (log group, roles, policies) is in the committed
+/// reference output of both targets once: both Terraform module directories (the pipeline
+/// variant shares the description) and the Python component.
+#[test]
+fn every_described_ecs_service_resource_is_rendered_by_both_targets() {
+    let read = |p: &str| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let items = describe::ecs_service::logs_and_roles();
+    let resources: Vec<&Resource> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Resource(r) => Some(r),
+            Item::Local(_) => None,
+        })
+        .collect();
+    for dir in ["modules/ecs-service", "modules/ecs-service-pipeline"] {
+        let terraform = read(&format!("{dir}/main.tf"));
+        for r in &resources {
+            let block = format!("resource \"{}\" \"{}\" {{", r.kind, r.name);
+            assert_eq!(terraform.matches(&block).count(), 1, "{dir}: {block}");
+        }
+    }
+    let pulumi = read("reference/pulumi/components/ecs_service.py");
+    for (kind, class) in [
+        ("aws_cloudwatch_log_group", "aws.cloudwatch.LogGroup("),
+        ("aws_iam_role", "aws.iam.Role("),
+        ("aws_iam_role_policy", "aws.iam.RolePolicy("),
+    ] {
+        let described = resources.iter().filter(|r| r.kind == kind).count();
+        assert_eq!(pulumi.matches(class).count(), described, "{class}");
     }
 }

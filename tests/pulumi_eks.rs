@@ -263,8 +263,9 @@ fn unpinned_add_ons_follow_the_cluster_version() {
         .flatten()
         .find(|s| s["stack"] == "prod")
         .unwrap_or_else(|| panic!("no prod stack"));
-    // One lookup per unpinned add-on, for the cluster's own version (an output of the cluster,
-    // so a version bump reaches the add-ons), newest build first.
+    // One lookup per add-on, as the Terraform module's data source (a pinned one uses its pin),
+    // for the cluster's own version (an output of the cluster, so a version bump reaches the
+    // add-ons), newest build first.
     let lookups: BTreeMap<&str, &Value> = stack["invokes"]
         .as_array()
         .into_iter()
@@ -272,8 +273,9 @@ fn unpinned_add_ons_follow_the_cluster_version() {
         .filter(|i| i["token"] == "aws:eks/getAddonVersion:getAddonVersion")
         .filter_map(|i| Some((i["args"]["addonName"].as_str()?, &i["args"])))
         .collect();
-    let unpinned: BTreeSet<&str> = ["eks-pod-identity-agent", "kube-proxy"].into();
-    assert_eq!(lookups.keys().copied().collect::<BTreeSet<_>>(), unpinned);
+    let addons: BTreeSet<&str> =
+        ["coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"].into();
+    assert_eq!(lookups.keys().copied().collect::<BTreeSet<_>>(), addons);
     let cluster = one(&report, "prod", "eks/cluster:Cluster");
     for args in lookups.values() {
         assert_eq!(args["kubernetesVersion"], cluster["inputs"]["version"]);

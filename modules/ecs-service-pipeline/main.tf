@@ -71,6 +71,7 @@ resource "aws_iam_role" "execution" {
 
 data "aws_iam_policy_document" "execution" {
   # Pull the image, when it is in ECR: login has no resource-level permissions.
+  # Read exactly this service's secrets, and decrypt them with their key.
   dynamic "statement" {
     for_each = var.image_repository_arn == null ? [] : ["*"]
 
@@ -101,7 +102,6 @@ data "aws_iam_policy_document" "execution" {
     resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
   }
 
-  # Read exactly this service's secrets, and decrypt them with their key.
   dynamic "statement" {
     for_each = length(var.secrets) == 0 ? [] : [sort(distinct(values(var.secrets)))]
 

@@ -219,10 +219,7 @@ pulumi.export(
 )
 pulumi.export("oidc_provider_arn", eks.oidc_provider.arn)
 pulumi.export("node_role_arn", eks.node_role.arn)
-pulumi.export(
-    "node_group_names",
-    {pool: group.node_group_name for pool, group in eks.node_groups.items()},
-)
+pulumi.export("node_group_names", eks.node_group_names)
 pulumi.export(
     "node_group_autoscaling_group_names", eks.node_group_autoscaling_group_names
 )

@@ -7,6 +7,8 @@
 //! the Terraform variable validations (`Check`), which only Terraform checks at plan time.
 
 pub mod aws;
+pub mod ecs_service;
+pub mod eks;
 pub mod kms;
 pub mod network;
 pub mod secrets;
@@ -89,6 +91,9 @@ pub struct Resource {
     /// Arguments written once, when the object is created, and kept out of the state where
     /// the target can (see [`Resource::write_only`]).
     pub write_only: Vec<String>,
+    /// Pulumi's name for the resource when it is not the label: a name stacks already hold
+    /// (a changed name is a new URN, so Pulumi would replace the object).
+    pub pulumi_name: Option<Expr>,
 }
 
 /// Which resource: kind and name.
@@ -109,8 +114,6 @@ pub struct Keys {
     pub value: Option<&'static str>,
     /// Only the elements for which this holds.
     pub filter: Option<Expr>,
-    /// `over` is a list whose elements are named `key` (see [`Keys::list`]).
-    pub list: bool,
 }
 
 /// The tags of a resource.
@@ -194,6 +197,49 @@ pub enum Expr {
     /// in Python): the content refers to the element as [`Expr::Var`] of `keys.key` and
     /// `keys.value`.
     Dynamic(Box<Keys>, Vec<(String, Expr)>),
+    /// The first value unless it is null, else the second (Terraform `coalesce`).
+    Coalesce(Box<Expr>, Box<Expr>),
+    /// The environment's tags with `Name` set to this value, as a value (the tags of a
+    /// nested block; a resource's own tags are [`Resource::tags`]).
+    Tagged(Box<Expr>),
+    /// The single nested block `name` of a value: Terraform `x.name[0]`, Python `x.name`
+    /// (pulumi-aws flattens a block allowed at most once).
+    One(Box<Expr>, String),
+    /// Element `i` of the repeated nested block `name`: Terraform `x.name[i]`, Python
+    /// `x.<plural name>[i]`.
+    Nth(Box<Expr>, String, i64),
+    /// A map built element by element (Terraform `{ for ... : k => v }`, a dict comprehension).
+    ForMap(Box<ForMap>),
+    /// The keys of a map (Terraform `keys(m)`; in Python iterating the dict gives them).
+    MapKeys(Box<Expr>),
+    /// A list of maps merged into one (Terraform `merge(list...)`).
+    MergeAll(Box<Expr>),
+    /// The text, or when it is longer than `max` characters its start and a hash of the whole
+    /// (as `model::naming::shorten`): unique and stable within a name limit.
+    Shorten(Box<Expr>, i64),
+    /// A value the provider types as a string (a flag, a version number): Terraform converts
+    /// it, Python gets the string (`.apply(str)` for a resource attribute).
+    ToStr(Box<Expr>),
+    /// `value` only when `cond` holds. As the one resource of a policy [`Statement`] it makes
+    /// the whole statement conditional: Terraform writes a `dynamic "statement"` whose
+    /// `for_each` is empty otherwise, Python splices the statement into the list or not.
+    /// `value` is the statement's list of resources.
+    When(Box<Expr>, Box<Expr>),
+    /// The number of elements of a list or map: Terraform `length(x)`, Python `len(x)`.
+    Length(Box<Expr>),
+    /// The distinct values of a map, sorted: Terraform `sort(distinct(values(x)))`, Python
+    /// the same of the values as one output (a component's map values are outputs).
+    SortedValues(Box<Expr>),
+}
+
+/// `key => elt` for each element `key` (and `value`, for a map) of `over`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForMap {
+    pub over: Expr,
+    pub key: &'static str,
+    pub value: Option<&'static str>,
+    pub key_expr: Expr,
+    pub elt: Expr,
 }
 
 /// `elt` for each element `var` (at position `index`) of the list `over` that passes `filter`.
@@ -262,6 +308,9 @@ pub enum Type {
     StrList,
     StrMap,
     IntMap,
+    Bool,
+    /// A map of objects whose fields (these) are whole numbers.
+    IntObjectMap(&'static [&'static str]),
 }
 
 /// Where an input's value comes from.
@@ -273,6 +322,13 @@ pub enum Source {
     Tags,
     /// A per-environment setting: each environment's value.
     Setting(Vec<(String, Value)>),
+    /// An output of another component, wired in the root (`module.network.vpc_id`); with
+    /// `values`, the values of that map output as a list.
+    Wired {
+        component: String,
+        output: String,
+        values: bool,
+    },
 }
 
 /// A setting's value in one environment.
@@ -285,6 +341,10 @@ pub enum Value {
     StrMap(Vec<(String, String)>),
     /// Ordered as given.
     IntMap(Vec<(String, i64)>),
+    Bool(bool),
+    /// Not set (the provider's or the module's default).
+    Null,
+    IntObjectMap(Vec<(String, Vec<(&'static str, i64)>)>),
 }
 
 /// A rule on an input's value that Terraform checks before planning (Pulumi's stack config
@@ -332,6 +392,7 @@ impl Resource {
             ignore_changes: None,
             create_first: false,
             write_only: Vec::new(),
+            pulumi_name: None,
         }
     }
 
@@ -400,6 +461,12 @@ impl Resource {
         self.create_first = true;
         self
     }
+
+    /// Pulumi names the resource `name` (see [`Resource::pulumi_name`]).
+    pub fn pulumi_name(mut self, name: Expr) -> Self {
+        self.pulumi_name = Some(name);
+        self
+    }
 }
 
 impl ResId {
@@ -423,14 +490,14 @@ impl ResId {
 }
 
 impl Keys {
-    /// One instance per element of the set `over`, named `key`.
+    /// One instance per element of the set (or, for repeated blocks, the list) `over`, named
+    /// `key`.
     pub fn set(over: Expr, key: &'static str) -> Self {
         Self {
             over,
             key,
             value: None,
             filter: None,
-            list: false,
         }
     }
 
@@ -441,7 +508,6 @@ impl Keys {
             key,
             value: Some(value),
             filter: None,
-            list: false,
         }
     }
 
@@ -672,13 +738,33 @@ impl Expr {
                 fields.iter().for_each(|(_, e)| e.walk(f))
             }
             Expr::Blocks(items) => items.iter().for_each(|e| e.walk(f)),
-            Expr::Field(e, _) => e.walk(f),
+            Expr::Field(e, _) | Expr::Length(e) | Expr::SortedValues(e) => e.walk(f),
+            Expr::When(a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
             Expr::Dynamic(keys, fields) => {
                 keys.over.walk(f);
                 if let Some(filter) = &keys.filter {
                     filter.walk(f);
                 }
                 fields.iter().for_each(|(_, e)| e.walk(f));
+            }
+            Expr::Coalesce(a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
+            Expr::Tagged(e)
+            | Expr::One(e, _)
+            | Expr::Nth(e, _, _)
+            | Expr::MapKeys(e)
+            | Expr::MergeAll(e)
+            | Expr::Shorten(e, _)
+            | Expr::ToStr(e) => e.walk(f),
+            Expr::ForMap(m) => {
+                m.over.walk(f);
+                m.key_expr.walk(f);
+                m.elt.walk(f);
             }
             Expr::Str(_)
             | Expr::Null
@@ -729,6 +815,9 @@ impl Expr {
                 map_fields(fields, f),
             ),
             Expr::ToSet(e) => Expr::ToSet(m(e)),
+            Expr::Length(e) => Expr::Length(m(e)),
+            Expr::SortedValues(e) => Expr::SortedValues(m(e)),
+            Expr::When(a, b) => Expr::When(m(a), m(b)),
             Expr::Ref { res, at, attr } => Expr::Ref {
                 res: res.clone(),
                 at: at.as_ref().map(|e| m(e)),
@@ -756,6 +845,20 @@ impl Expr {
                 }
                 Expr::Policy(Box::new(p))
             }
+            Expr::Coalesce(a, b) => Expr::Coalesce(m(a), m(b)),
+            Expr::Tagged(e) => Expr::Tagged(m(e)),
+            Expr::One(e, b) => Expr::One(m(e), b.clone()),
+            Expr::Nth(e, b, i) => Expr::Nth(m(e), b.clone(), *i),
+            Expr::MapKeys(e) => Expr::MapKeys(m(e)),
+            Expr::MergeAll(e) => Expr::MergeAll(m(e)),
+            Expr::Shorten(e, max) => Expr::Shorten(m(e), *max),
+            Expr::ToStr(e) => Expr::ToStr(m(e)),
+            Expr::ForMap(fm) => Expr::ForMap(Box::new(ForMap {
+                over: fm.over.map(f),
+                key_expr: fm.key_expr.map(f),
+                elt: fm.elt.map(f),
+                ..fm.as_ref().clone()
+            })),
             other => other.clone(),
         }
     }
@@ -796,21 +899,48 @@ impl Resource {
     }
 }
 
-impl Keys {
-    /// One element per element of the list `over` (repeated blocks only: resources are keyed
-    /// by sets and maps), named `var`.
-    pub fn list(over: Expr, var: &'static str) -> Self {
-        Self {
-            list: true,
-            ..Self::set(over, var)
-        }
-    }
-}
-
 /// Whether Terraform opens objects of type `kind` anew in each run and never stores them (an
 /// `ephemeral` block, referred to as `ephemeral.<kind>.<name>`): iacgen's random passwords,
 /// so that no generated value is in a plan or a state. Pulumi has no ephemeral resources: it
 /// creates them as resources (a password's result is a secret output, encrypted in its state).
 pub fn ephemeral(kind: &str) -> bool {
     kind == "random_password"
+}
+
+/// A data source (Terraform `data "<kind>"`, a Pulumi `get_..._output` call): a resource
+/// whose kind starts with `data.`, read rather than managed, untagged.
+pub fn data_source(kind: &'static str, name: &str) -> Resource {
+    Resource::new(kind, name, Expr::Null).untagged()
+}
+
+impl Resource {
+    /// Whether this is a [`data_source`].
+    pub fn is_data(&self) -> bool {
+        self.kind.starts_with("data.")
+    }
+}
+
+/// A local named `name`, with why it exists.
+pub fn local_item(name: &str, comment: Option<&str>, value: Expr) -> Item {
+    Item::Local(Local {
+        name: name.to_string(),
+        comment: comment.map(str::to_string),
+        value,
+    })
+}
+/// `value` only when `cond` holds (see [`Expr::When`]).
+pub fn when(cond: Expr, value: Expr) -> Expr {
+    Expr::When(Box::new(cond), Box::new(value))
+}
+
+/// The opposite of a condition made of comparisons, `&&` and `||` (De Morgan), for a target
+/// that writes the absent case first (Terraform's `absent ? [] : [x]`).
+pub fn negate(cond: &Expr) -> Expr {
+    match cond {
+        Expr::Bin(a, Op::Eq, b) => bin(a.as_ref().clone(), Op::NotEq, b.as_ref().clone()),
+        Expr::Bin(a, Op::NotEq, b) => bin(a.as_ref().clone(), Op::Eq, b.as_ref().clone()),
+        Expr::Bin(a, Op::And, b) => bin(negate(a), Op::Or, negate(b)),
+        Expr::Bin(a, Op::Or, b) => bin(negate(a), Op::And, negate(b)),
+        other => bin(other.clone(), Op::Eq, Expr::Bool(false)),
+    }
 }

@@ -186,7 +186,7 @@ fn secret(replicated: bool, unrotated: bool) -> Resource {
         secret = secret.arg(
             "replica",
             Expr::Dynamic(
-                Box::new(Keys::list(Expr::Value.field("replicas"), "replica")),
+                Box::new(Keys::set(Expr::Value.field("replicas"), "replica")),
                 vec![
                     ("region".to_string(), Expr::Var("replica")),
                     (

@@ -7,7 +7,6 @@
 pub mod component;
 mod dashboard;
 mod ecs;
-mod eks;
 mod kms;
 mod observability;
 pub mod print;
@@ -52,10 +51,13 @@ pub fn components(platform: &Platform) -> Vec<Component> {
     if !platform.secrets.is_empty() {
         components.push(secrets::component(platform));
     }
+    // Validation makes sure a platform with `eks` has a network to wire it to.
     if let Some(eks) = &platform.eks
-        && let Some(component) = eks::component(platform, eks, &components)
+        && components.iter().any(|c| c.instance == "network")
     {
-        components.push(component);
+        let eks =
+            render::component_in(&crate::describe::eks::component(platform, eks), &components);
+        components.push(eks);
     }
     if let Some(ecs) = &platform.ecs {
         let ecs = ecs::components(platform, ecs, &components);

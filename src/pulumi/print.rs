@@ -11,7 +11,14 @@ const INDENT: usize = 4;
 const NOT: u8 = 3;
 
 /// Modules of the standard library the generators import (isort's first section).
-const STDLIB: [&str; 5] = ["dataclasses", "hashlib", "ipaddress", "json", "typing"];
+const STDLIB: [&str; 6] = [
+    "collections",
+    "dataclasses",
+    "hashlib",
+    "ipaddress",
+    "json",
+    "typing",
+];
 
 /// Columns `line` takes as black measures them (its own table: wide characters count two,
 /// combining ones none; control characters never reach a line, they are escaped).
@@ -306,8 +313,32 @@ pub fn lines(e: &Expr, indent: usize, head: &str, tail: &str) -> Vec<String> {
         return vec![one];
     }
     match e {
+        // Black does not split an empty trailing call (`{...}.items()`): it splits the
+        // brackets before it.
+        Expr::Call(c)
+            if c.args.is_empty()
+                && c.kwargs.is_empty()
+                && matches!(&c.func, Expr::Attr(base, _)
+                    if matches!(base.as_ref(), Expr::Dict(_) | Expr::List(_) | Expr::Comp(_))) =>
+        {
+            let Expr::Attr(base, m) = &c.func else {
+                unreachable!("matched above")
+            };
+            lines(base, indent, head, &format!(".{m}(){tail}"))
+        }
         Expr::Call(c) => {
             let Call { func, args, kwargs } = c.as_ref();
+            // `a(...).m(...)` whose line up to the last bracket is still too long: black splits
+            // the earlier call and keeps the method call after its closing bracket.
+            let open = format!("{}{head}{}(", pad(indent), flat(func, '"'));
+            if let Expr::Attr(base, method) = func
+                && matches!(base.as_ref(), Expr::Call(_))
+                && width(&open) > WIDTH
+            {
+                let call = flat(e, '"');
+                let rest = &call[flat(func, '"').len()..];
+                return lines(base, indent, head, &format!(".{method}{rest}{tail}"));
+            }
             let mut items = plain(args);
             items.extend(kwargs.iter().map(|(k, v)| (format!("{k}="), v.clone())));
             bracketed(
@@ -380,6 +411,19 @@ pub fn lines(e: &Expr, indent: usize, head: &str, tail: &str) -> Vec<String> {
                 let text = operand(item, '"', min);
                 if text == flat(item, '"') {
                     out.extend(lines(item, inner, &prefix, ""));
+                } else if width(&format!("{}{prefix}{text}", pad(inner))) > WIDTH
+                    && matches!(item, Expr::IfExp(..))
+                {
+                    // Too long even so: split inside its parentheses.
+                    out.extend(parenthesized(item, inner, &prefix, "", |at| {
+                        let Expr::IfExp(then, cond, otherwise) = item else {
+                            return vec![flat(item, '"')];
+                        };
+                        let mut out = lines(then, at, "", "");
+                        out.extend(lines(cond, at, "if ", ""));
+                        out.extend(lines(otherwise, at, "else ", ""));
+                        out
+                    }));
                 } else {
                     out.push(format!("{}{prefix}{text}", pad(inner)));
                 }
@@ -488,7 +532,21 @@ fn comprehension(c: &Comp, indent: usize, head: &str, tail: &str) -> Vec<String>
         Some(k) => out.extend(lines(&c.elt, inner, &format!("{}: ", flat(k, '"')), "")),
         None => out.extend(lines(&c.elt, inner, "", "")),
     }
-    out.extend(lines(&c.iter, inner, &format!("for {} in ", c.target), ""));
+    let for_in = format!("for {} in ", c.target);
+    match &c.iter {
+        // A conditional needs its parentheses there.
+        Expr::IfExp(..) => {
+            let line = format!("{}{for_in}({})", pad(inner), flat(&c.iter, '"'));
+            if width(&line) <= WIDTH {
+                out.push(line);
+            } else {
+                out.extend(parenthesized(&c.iter, inner, &for_in, "", |i| {
+                    lines(&c.iter, i, "", "")
+                }));
+            }
+        }
+        iter => out.extend(lines(iter, inner, &for_in, "")),
+    }
     if let Some(cond) = &c.cond {
         out.extend(lines(cond, inner, "if ", ""));
     }
@@ -584,7 +642,7 @@ pub fn flat(e: &Expr, quote: char) -> String {
             format!(
                 "{head} for {} in {}{cond}{close}",
                 c.target,
-                flat(&c.iter, quote)
+                operand(&c.iter, quote, 1)
             )
         }
         Expr::BinOp(l, op, r) => {

@@ -16,6 +16,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The Pulumi component of `component`.
 pub fn component(component: &describe::Component) -> Component {
+    component_in(component, &[])
+}
+
+/// The Pulumi component of `component`, its wired inputs ([`Source::Wired`]) read from the
+/// outputs of the components `built` before it.
+pub fn component_in(component: &describe::Component, built: &[Component]) -> Component {
     let mut r = Renderer::new(component);
     let mut init = init_preamble(
         &format!("iacgen:{}:{}", component.module, component.class),
@@ -34,7 +40,9 @@ pub fn component(component: &describe::Component) -> Component {
     let mut outputs: Vec<(String, Expr)> = Vec::new();
     for o in &component.outputs {
         let value = r.expr(&o.value);
-        if o.value.refs().is_empty() || !matches!(o.value, D::Ref { .. }) {
+        // A map computed from resources (an attribute by key, a map built in a comprehension)
+        // is kept too, so that the program indexes a dict rather than a comprehension.
+        if o.value.refs().is_empty() || matches!(o.value, D::ByKey { .. } | D::ForMap(_)) {
             // The program reads outputs from the component object (`network.azs`), so a value
             // made of inputs, or computed (a map of attributes), is kept on it.
             let field = format!("self.{}", o.name);
@@ -47,6 +55,12 @@ pub fn component(component: &describe::Component) -> Component {
     init.push(Component::register_outputs(&outputs));
 
     let mut imports = Vec::new();
+    if r.collections {
+        imports.push(py::import("collections"));
+    }
+    if r.hashlib {
+        imports.push(py::import("hashlib"));
+    }
     if r.json {
         imports.push(py::import("json"));
     }
@@ -54,11 +68,17 @@ pub fn component(component: &describe::Component) -> Component {
     if component.resources().any(|r| r.kind.starts_with("random_")) {
         imports.push(py::import_as("pulumi_random", "random"));
     }
-    let class = component::class(
-        &component.class,
-        component::wrap(&component.summary, 80),
-        init,
-    );
+    if r.any {
+        imports.push(py::from_import("typing", &["Any"]));
+    }
+    // The first paragraph: the rest of a summary is about the Terraform module (its README).
+    let summary = component
+        .summary
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .trim_end();
+    let class = component::class(&component.class, component::wrap(summary, 80), init);
     Component {
         module: component.module.clone(),
         instance: component.instance.clone(),
@@ -68,15 +88,15 @@ pub fn component(component: &describe::Component) -> Component {
         imports,
         summary: format!(
             "{} (the counterpart of the Terraform module modules/{}).",
-            component.summary.trim_end_matches('.'),
+            summary.trim_end_matches('.'),
             component.module
         ),
-        args: args(component),
+        args: args(component, built),
         outputs,
     }
 }
 
-fn args(component: &describe::Component) -> Vec<Arg> {
+fn args(component: &describe::Component, built: &[Component]) -> Vec<Arg> {
     let mut args = Vec::new();
     for input in &component.inputs {
         match &input.source {
@@ -95,12 +115,32 @@ fn args(component: &describe::Component) -> Vec<Arg> {
                     Type::StrList => ("list[str]", ConfigKind::Object),
                     Type::StrMap => ("dict[str, str]", ConfigKind::Object),
                     Type::IntMap => ("dict[str, int]", ConfigKind::Object),
+                    Type::Bool => ("bool", ConfigKind::Bool),
+                    Type::IntObjectMap(_) => ("dict[str, dict[str, int]]", ConfigKind::Object),
                 };
                 let values: BTreeMap<String, serde_json::Value> = values
                     .iter()
                     .map(|(env, v)| (env.clone(), value(v)))
                     .collect();
                 args.push(Arg::setting(&input.name, annotation, kind, values));
+            }
+            Source::Wired {
+                component: from,
+                output,
+                values,
+            } => {
+                // Validation makes sure the component wired from exists.
+                let Some(value) = component::output_of(built, from, output) else {
+                    continue;
+                };
+                let (annotation, value) = if *values {
+                    ("list[pulumi.Input[str]]", component::values_list(value))
+                } else if input.ty == Type::StrList {
+                    ("list[pulumi.Input[str]]", value)
+                } else {
+                    ("pulumi.Input[str]", value)
+                };
+                args.push(Arg::wired(&input.name, annotation, value));
             }
         }
     }
@@ -118,6 +158,17 @@ fn value(v: &Value) -> serde_json::Value {
         Value::IntMap(pairs) => {
             serde_json::Value::Object(pairs.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
         }
+        Value::Bool(b) => json!(b),
+        Value::Null => serde_json::Value::Null,
+        Value::IntObjectMap(entries) => serde_json::Value::Object(
+            entries
+                .iter()
+                .map(|(k, fields)| {
+                    let fields = fields.iter().map(|(f, n)| (f.to_string(), json!(n)));
+                    (k.clone(), serde_json::Value::Object(fields.collect()))
+                })
+                .collect(),
+        ),
     }
 }
 
@@ -128,14 +179,18 @@ struct Renderer {
     each: Option<(&'static str, Option<&'static str>)>,
     /// Whether a policy went through `json.dumps`.
     json: bool,
+    /// The keyed resources (dicts in Python).
+    keyed: BTreeSet<(String, String)>,
+    /// Whether a name was shortened with a hash (`hashlib`).
+    hashlib: bool,
+    /// Whether maps were merged (`collections.ChainMap`).
+    collections: bool,
+    /// Whether a local is typed with `Any`.
+    any: bool,
     /// The region: the component's `args.region`, or a function's parameter.
     region: Expr,
-    /// The keyed resources (a dict of instances in Python).
-    keyed: BTreeSet<(String, String)>,
-    /// The ids of the policies several resources use, bound to a variable before the first.
-    shared: BTreeSet<String>,
-    /// The shared policies bound so far.
-    bound: BTreeSet<String>,
+    /// Inputs whose values are outputs of other components (formatted with `Output.concat`).
+    output_inputs: BTreeSet<String>,
 }
 
 /// `json.dumps({...})` of policy `p` inside a function whose parameters and locals
@@ -145,23 +200,40 @@ pub fn policy_in_function(p: &Policy) -> Expr {
         vars: BTreeMap::new(),
         each: None,
         json: false,
-        region: name("region"),
         keyed: BTreeSet::new(),
-        shared: BTreeSet::new(),
-        bound: BTreeSet::new(),
+        hashlib: false,
+        collections: false,
+        any: false,
+        region: name("region"),
+        output_inputs: BTreeSet::new(),
     };
     r.policy(p)
 }
 
 impl Renderer {
     fn new(component: &describe::Component) -> Self {
-        let mut referenced = BTreeSet::new();
+        let mut exported = BTreeSet::new();
+        for o in &component.outputs {
+            for r in o.value.refs() {
+                exported.insert((r.kind.to_string(), r.name));
+            }
+        }
+        Self::of_items(&component.items, exported, BTreeSet::new())
+    }
+
+    /// The variables of `items`' resources: `self.` for those in `exported`, a local for those
+    /// something refers to (in `items` or `referenced`).
+    fn of_items(
+        items: &[Item],
+        exported: BTreeSet<(String, String)>,
+        mut referenced: BTreeSet<(String, String)>,
+    ) -> Self {
         let note = |e: &D, set: &mut BTreeSet<(String, String)>| {
             for r in e.refs() {
                 set.insert((r.kind.to_string(), r.name));
             }
         };
-        for item in &component.items {
+        for item in items {
             match item {
                 Item::Local(local) => note(&local.value, &mut referenced),
                 Item::Resource(r) => {
@@ -177,12 +249,12 @@ impl Renderer {
                 }
             }
         }
-        let mut exported = BTreeSet::new();
-        for o in &component.outputs {
-            note(&o.value, &mut exported);
-        }
         let mut vars = BTreeMap::new();
-        for r in component.resources() {
+        let resources = items.iter().filter_map(|item| match item {
+            Item::Resource(r) => Some(r),
+            Item::Local(_) => None,
+        });
+        for r in resources {
             let key = (r.kind.to_string(), r.name.clone());
             let noun = types::noun(r.kind);
             let mut var = if r.name == "this" {
@@ -191,7 +263,11 @@ impl Renderer {
                 format!("{}_{noun}", r.name)
             };
             if r.keys.is_some() {
-                var.push('s');
+                // `exec_policy` → `exec_policies`, `nat_gateway` → `nat_gateways`.
+                var = match var.strip_suffix('y') {
+                    Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{stem}ies"),
+                    _ => var + "s",
+                };
             }
             if exported.contains(&key) {
                 vars.insert(key, format!("self.{var}"));
@@ -199,32 +275,23 @@ impl Renderer {
                 vars.insert(key, var);
             }
         }
-        let mut policies: BTreeMap<String, usize> = BTreeMap::new();
-        for r in component.resources() {
-            for (_, v) in &r.args {
-                v.walk(&mut |e| {
-                    if let D::Policy(p) = e {
-                        *policies.entry(p.id.clone()).or_default() += 1;
-                    }
-                });
-            }
-        }
         Self {
             vars,
             each: None,
             json: false,
-            region: path("args.region"),
-            keyed: component
-                .resources()
-                .filter(|r| r.keys.is_some())
+            keyed: items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Resource(r) if r.keys.is_some() => Some(r),
+                    _ => None,
+                })
                 .map(|r| (r.kind.to_string(), r.name.clone()))
                 .collect(),
-            shared: policies
-                .into_iter()
-                .filter(|(_, n)| *n > 1)
-                .map(|(id, _)| id)
-                .collect(),
-            bound: BTreeSet::new(),
+            hashlib: false,
+            collections: false,
+            any: false,
+            region: path("args.region"),
+            output_inputs: BTreeSet::new(),
         }
     }
 
@@ -248,7 +315,14 @@ impl Renderer {
         match item {
             Item::Local(local) => {
                 let value = self.expr(&local.value);
-                let assign = py::assign(&local.name, value);
+                // A map of objects holds fields of different types: typed as such, each
+                // field is the type its argument takes.
+                let assign = if is_object_map(&local.value) {
+                    self.any = true;
+                    py::assign_typed(&local.name, "dict[str, Any]", value)
+                } else {
+                    py::assign(&local.name, value)
+                };
                 match &local.comment {
                     Some(comment) => vec![Stmt::Comment(comment.clone()), assign],
                     None => vec![assign],
@@ -259,34 +333,6 @@ impl Renderer {
     }
 
     fn resource(&mut self, r: &Resource) -> Vec<Stmt> {
-        let mut out = self.bind_shared_policies(r);
-        out.extend(self.instances(r));
-        out
-    }
-
-    /// `<id>_policy = json.dumps(...)` for each policy of `r` that other resources use too,
-    /// the first time one does.
-    fn bind_shared_policies(&mut self, r: &Resource) -> Vec<Stmt> {
-        let mut policies = Vec::new();
-        for (_, v) in &r.args {
-            v.walk(&mut |e| {
-                if let D::Policy(p) = e {
-                    policies.push(p.as_ref().clone());
-                }
-            });
-        }
-        let mut out = Vec::new();
-        for p in policies {
-            if self.shared.contains(&p.id) && !self.bound.contains(&p.id) {
-                let value = self.policy(&p);
-                out.push(py::assign(&format!("{}_policy", p.id), value));
-                self.bound.insert(p.id);
-            }
-        }
-        out
-    }
-
-    fn instances(&mut self, r: &Resource) -> Vec<Stmt> {
         let var = self.var(&r.id()).map(str::to_string);
         let Some(keys) = &r.keys else {
             let call = self.call(r);
@@ -357,14 +403,34 @@ impl Renderer {
 
     /// `aws.<class>(label, args..., tags=..., opts=...)`
     fn call(&mut self, r: &Resource) -> Expr {
-        let label = self.expr(&r.label);
+        if r.is_data() {
+            let fields = self.fields(&r.args);
+            let kwargs = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.clone()))
+                .collect();
+            return call(path(types::class(r.kind)), vec![], kwargs);
+        }
+        let mut label = self.expr(r.pulumi_name.as_ref().unwrap_or(&r.label));
+        if r.keys.is_some() && !r.label.per_instance() {
+            // Pulumi names are unique per instance; the `Name` tag may be shared.
+            let key = self.expr(&describe::Expr::Key);
+            label = match label {
+                Expr::FStr(mut parts) => {
+                    parts.extend([py::lit("-"), py::part(key)]);
+                    py::fstr(parts)
+                }
+                other => py::fstr(vec![py::part(other), py::lit("-"), py::part(key)]),
+            };
+        }
+        let tag_label = self.expr(&r.label);
         let fields = self.fields(&r.args);
         let mut kwargs: Vec<(&str, Expr)> = fields
             .iter()
             .map(|(k, v)| (types::argument(r.kind, k), v.clone()))
             .collect();
         if let Tags::Named(extra) = &r.tags {
-            kwargs.push(("tags", tags_named(label.clone(), extra)));
+            kwargs.push(("tags", tags_named(tag_label, extra)));
         }
         // A write-only argument is written once (see `Resource::write_only`).
         let mut ignored: Vec<&str> = r
@@ -378,12 +444,13 @@ impl Renderer {
         } else {
             let mut opts = vec![("parent", name("self"))];
             if !r.depends_on.is_empty() {
+                // A keyed resource is a dict of resources: its values.
                 let deps = r.depends_on.iter().map(|d| {
-                    // Every instance of a keyed resource.
+                    let base = self.base(d);
                     if self.keyed.contains(&(d.kind.to_string(), d.name.clone())) {
-                        Expr::Star(Box::new(self.base(d).method("values", vec![])))
+                        Expr::Star(Box::new(base.method("values", vec![])))
                     } else {
-                        self.base(d)
+                        base
                     }
                 });
                 opts.push(("depends_on", py::list(deps.collect::<Vec<_>>())));
@@ -404,7 +471,7 @@ impl Renderer {
             .iter()
             .map(|(k, v)| match v {
                 D::Blocks(_) | D::Dynamic(..) => (types::plural(k), self.expr(v)),
-                _ => (k.clone(), self.expr(v)),
+                _ => (types::argument("", k).to_string(), self.expr(v)),
             })
             .collect()
     }
@@ -442,9 +509,10 @@ impl Renderer {
             D::Bool(b) => Expr::Bool(*b),
             D::List(items) => py::list(items.iter().map(|i| self.expr(i)).collect::<Vec<_>>()),
             D::Tmpl(parts)
-                if parts
-                    .iter()
-                    .any(|p| matches!(p, Part::Expr(e) if !e.refs().is_empty())) =>
+                if parts.iter().any(|p| match p {
+                    Part::Expr(e) => !e.refs().is_empty() || self.is_output(e),
+                    Part::Lit(_) => false,
+                }) =>
             {
                 // Resource attributes are outputs, which an f-string would print as objects.
                 let args = parts
@@ -455,6 +523,26 @@ impl Renderer {
                     })
                     .collect();
                 call(path("pulumi.Output.concat"), args, vec![])
+            }
+            // A shortened name is a conditional holding an f-string: joined with `+`, as an
+            // f-string inside an f-string needs Python 3.12.
+            D::Tmpl(parts)
+                if parts
+                    .iter()
+                    .any(|p| matches!(p, Part::Expr(D::Shorten(..)))) =>
+            {
+                let mut out: Option<Expr> = None;
+                for p in parts {
+                    let e = match p {
+                        Part::Lit(t) => py::s(t),
+                        Part::Expr(e) => self.expr(e),
+                    };
+                    out = Some(match out {
+                        Some(left) => bin(left, py::Op::Add, e),
+                        None => e,
+                    });
+                }
+                out.unwrap_or_else(|| py::s(""))
             }
             D::Tmpl(parts) => py::fstr(
                 parts
@@ -513,11 +601,13 @@ impl Renderer {
             }
             D::Index(v, at) => self.expr(v).index(self.expr(at)),
             D::Bin(l, op, r) => {
-                let op = match op {
-                    Op::Eq => py::Op::Eq,
-                    Op::NotEq => py::Op::NotEq,
-                    Op::And => py::Op::And,
-                    Op::Or => py::Op::Or,
+                let op = match (op, r.as_ref()) {
+                    (Op::Eq, D::Null) => py::Op::Is,
+                    (Op::NotEq, D::Null) => py::Op::IsNot,
+                    (Op::Eq, _) => py::Op::Eq,
+                    (Op::NotEq, _) => py::Op::NotEq,
+                    (Op::And, _) => py::Op::And,
+                    (Op::Or, _) => py::Op::Or,
                 };
                 bin(self.expr(l), op, self.expr(r))
             }
@@ -539,15 +629,105 @@ impl Renderer {
             }
             // Python's lists of keys are already what `for` iterates.
             D::ToSet(e) => self.expr(e),
-            D::Policy(p) if self.bound.contains(&p.id) => name(&format!("{}_policy", p.id)),
             D::Policy(p) => self.policy(p),
+            D::Coalesce(a, b) => {
+                let a = self.expr(a);
+                let test = bin(a.clone(), py::Op::IsNot, Expr::None);
+                if_exp(a, test, self.expr(b))
+            }
+            D::Tagged(label) => tags_named(self.expr(label), &[]),
+            D::One(e, block) => self.expr(e).attr(block),
+            D::Nth(e, block, i) => self.expr(e).attr(&types::plural(block)).index(py::int(*i)),
+            D::ForMap(m) => {
+                let (target, iter) = match m.value {
+                    Some(v) => (
+                        format!("{}, {v}", m.key),
+                        self.expr(&m.over).method("items", vec![]),
+                    ),
+                    None => (m.key.to_string(), self.expr(&m.over)),
+                };
+                let key = self.expr(&m.key_expr);
+                let elt = self.expr(&m.elt);
+                dict_comp(key, elt, &target, iter, None)
+            }
+            // Iterating a dict gives its keys.
+            D::MapKeys(e) => self.expr(e),
+            D::MergeAll(e) => {
+                self.collections = true;
+                let maps = Expr::Star(Box::new(self.expr(e)));
+                call(
+                    name("dict"),
+                    vec![call(path("collections.ChainMap"), vec![maps], vec![])],
+                    vec![],
+                )
+            }
+            D::Shorten(e, max) => {
+                self.hashlib = true;
+                let full = self.expr(e);
+                let digest = call(
+                    path("hashlib.sha256"),
+                    vec![full.clone().method("encode", vec![])],
+                    vec![],
+                )
+                .method("hexdigest", vec![]);
+                let keep = py::slice(full.clone(), None, Some(py::int(max - SHORTEN_HASH - 1)))
+                    .method("rstrip", vec![py::s("-_")]);
+                let short = py::fstr(vec![
+                    py::part(keep),
+                    py::lit("-"),
+                    py::part(py::slice(digest, None, Some(py::int(SHORTEN_HASH)))),
+                ]);
+                let fits = bin(
+                    call(name("len"), vec![full.clone()], vec![]),
+                    py::Op::LtE,
+                    py::int(*max),
+                );
+                if_exp(full, fits, short)
+            }
+            D::ToStr(e) => match e.as_ref() {
+                D::Bool(b) => py::s(b.to_string()),
+                D::Int(n) => py::s(n.to_string()),
+                other => self.expr(other).method("apply", vec![name("str")]),
+            },
+            D::Length(e) => call(name("len"), vec![self.expr(e)], vec![]),
+            // The values are outputs: sorted once all are known.
+            D::SortedValues(e) => call(
+                path("pulumi.Output.all"),
+                vec![Expr::Star(Box::new(self.expr(e).method("values", vec![])))],
+                vec![],
+            )
+            .method(
+                "apply",
+                vec![py::lambda(
+                    &["values"],
+                    call(
+                        name("sorted"),
+                        vec![call(name("set"), vec![name("values")], vec![])],
+                        vec![],
+                    ),
+                )],
+            ),
+            D::When(..) => {
+                panic!("iacgen bug: a condition on a value is only for policy statements")
+            }
         }
+    }
+
+    /// Whether `e` is an input that holds another component's output.
+    fn is_output(&self, e: &D) -> bool {
+        matches!(e, D::Input(n) if self.output_inputs.contains(n))
     }
 
     /// `json.dumps({...})`, or `pulumi.Output.json_dumps({...})` when the document holds
     /// resource attributes (outputs).
     fn policy(&mut self, p: &Policy) -> Expr {
-        let outputs = !D::Policy(Box::new(p.clone())).refs().is_empty();
+        let mut outputs = false;
+        D::Policy(Box::new(p.clone())).walk(&mut |e| {
+            outputs |= matches!(
+                e,
+                D::Ref { .. } | D::All(_) | D::Values { .. } | D::ByKey { .. }
+            ) || self.is_output(e)
+        });
         // One value is written as a scalar, as AWS prints policies.
         let one_or_many = |r: &mut Self, items: &[D]| match items {
             [one] => r.expr(one),
@@ -563,7 +743,17 @@ impl Renderer {
             fields.push(("Effect".to_string(), py::s(effect)));
             let actions: Vec<D> = st.actions.iter().map(|a| describe::s(*a)).collect();
             fields.push(("Action".to_string(), one_or_many(self, &actions)));
-            if !st.resources.is_empty() {
+            let only = match st.resources.as_slice() {
+                [D::When(cond, value)] => Some((cond, value)),
+                _ => None,
+            };
+            if let Some((_, value)) = only {
+                let resources = match value.as_ref() {
+                    D::List(items) => one_or_many(self, items),
+                    other => self.expr(other),
+                };
+                fields.push(("Resource".to_string(), resources));
+            } else if !st.resources.is_empty() {
                 fields.push(("Resource".to_string(), one_or_many(self, &st.resources)));
             }
             if let Some((kind, principals)) = &st.principals {
@@ -578,7 +768,16 @@ impl Renderer {
                 }
                 fields.push(("Condition".to_string(), py::dict(tests)));
             }
-            statements.push(py::dict(fields));
+            let statement = py::dict(fields);
+            statements.push(match only {
+                // In the list only when the condition holds.
+                Some((cond, _)) => Expr::Star(Box::new(if_exp(
+                    py::list([statement]),
+                    self.expr(cond),
+                    py::list([]),
+                ))),
+                None => statement,
+            });
         }
         let doc = component::policy(statements);
         if outputs {
@@ -588,4 +787,37 @@ impl Renderer {
             call(path("json.dumps"), vec![doc], vec![])
         }
     }
+}
+
+/// Hex digits of the hash a shortened name ends with (as `model::naming::shorten`).
+const SHORTEN_HASH: i64 = 8;
+
+/// Whether `e` is a map whose values are objects (see [`Renderer::item`]).
+fn is_object_map(e: &D) -> bool {
+    match e {
+        D::Object(fields) => {
+            !fields.is_empty() && fields.iter().all(|(_, v)| matches!(v, D::Object(_)))
+        }
+        _ => false,
+    }
+}
+
+/// The statements of `items` inside a component written by hand around them: resources in
+/// `exported` are bound to `self.<var>`, those in `referenced` (used by the hand-written code)
+/// to locals; `output_inputs` are the inputs whose values are other components' outputs.
+/// Facts are the caller's (`account_id`, `partition`, `args.region`).
+pub fn statements(
+    items: &[Item],
+    exported: &[ResId],
+    referenced: &[ResId],
+    output_inputs: &[&str],
+) -> Vec<Stmt> {
+    let set = |ids: &[ResId]| {
+        ids.iter()
+            .map(|r| (r.kind.to_string(), r.name.clone()))
+            .collect::<BTreeSet<_>>()
+    };
+    let mut r = Renderer::of_items(items, set(exported), set(referenced));
+    r.output_inputs = output_inputs.iter().map(|i| i.to_string()).collect();
+    items.iter().flat_map(|item| r.item(item)).collect()
 }

@@ -5,6 +5,11 @@
 /// `(Terraform type, Python class, noun)`
 const TYPES: &[(&str, &str, &str)] = &[
     (
+        "aws_autoscaling_group_tag",
+        "aws.autoscaling.Tag",
+        "asg_tag",
+    ),
+    (
         "aws_cloudwatch_log_group",
         "aws.cloudwatch.LogGroup",
         "log_group",
@@ -16,9 +21,32 @@ const TYPES: &[(&str, &str, &str)] = &[
         "default_security_group",
     ),
     ("aws_eip", "aws.ec2.Eip", "eip"),
+    (
+        "aws_eks_access_entry",
+        "aws.eks.AccessEntry",
+        "access_entry",
+    ),
+    (
+        "aws_eks_access_policy_association",
+        "aws.eks.AccessPolicyAssociation",
+        "access_policy",
+    ),
+    ("aws_eks_addon", "aws.eks.Addon", "addon"),
+    ("aws_eks_cluster", "aws.eks.Cluster", "cluster"),
+    ("aws_eks_node_group", "aws.eks.NodeGroup", "node_group"),
     ("aws_flow_log", "aws.ec2.FlowLog", "flow_log"),
+    (
+        "aws_iam_openid_connect_provider",
+        "aws.iam.OpenIdConnectProvider",
+        "oidc_provider",
+    ),
     ("aws_iam_role", "aws.iam.Role", "role"),
     ("aws_iam_role_policy", "aws.iam.RolePolicy", "policy"),
+    (
+        "aws_iam_role_policy_attachment",
+        "aws.iam.RolePolicyAttachment",
+        "policy_attachment",
+    ),
     (
         "aws_internet_gateway",
         "aws.ec2.InternetGateway",
@@ -31,6 +59,11 @@ const TYPES: &[(&str, &str, &str)] = &[
         "aws_lambda_permission",
         "aws.lambda_.Permission",
         "permission",
+    ),
+    (
+        "aws_launch_template",
+        "aws.ec2.LaunchTemplate",
+        "launch_template",
     ),
     ("aws_nat_gateway", "aws.ec2.NatGateway", "nat_gateway"),
     ("aws_route", "aws.ec2.Route", "route"),
@@ -73,6 +106,11 @@ const TYPES: &[(&str, &str, &str)] = &[
         "aws.vpc.SecurityGroupIngressRule",
         "ingress_rule",
     ),
+    (
+        "data.aws_eks_addon_version",
+        "aws.eks.get_addon_version_output",
+        "latest_addon",
+    ),
     ("random_password", "random.RandomPassword", "password"),
 ];
 
@@ -109,10 +147,13 @@ fn lookup(kind: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// The Python argument of Terraform argument `arg` of type `kind`: the same name, but for the
-/// few pulumi-aws renames.
+/// The Python name of argument `arg` of type `kind` (a nested block's field: any type):
+/// pulumi-aws's own where it differs (a list named `..._list` in the provider is plural in
+/// Python, a few arguments are renamed).
 pub fn argument<'a>(kind: &str, arg: &'a str) -> &'a str {
     match (kind, arg) {
+        (_, "client_id_list") => "client_id_lists",
+        (_, "thumbprint_list") => "thumbprint_lists",
         ("aws_lambda_permission", "function_name") => "function",
         _ => arg,
     }

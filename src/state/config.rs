@@ -86,16 +86,20 @@ pub(crate) struct ResourceConfig {
     /// The names its expressions start from (`var`, `local`, `aws_vpc`, ...): evaluating it
     /// needs only these in scope.
     pub roots: Roots,
+    /// `attrs` and `blocks` as evaluated, with references to variables read in place
+    /// (`state::by_ref`), and what those refer to besides.
+    pub by_ref: (Vec<(String, Expression)>, Vec<Block>, Roots),
 }
 
 /// Root names of variables that a set of expressions refers to.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Roots {
     names: BTreeSet<String>,
-    /// For `var`, `local` and `module`: the attributes referred to (`var.x` → `x`), so that a
-    /// context holds only those. A root in `whole` is used otherwise too (`var` alone, an
-    /// index): it needs all of its attributes.
-    members: BTreeMap<String, BTreeSet<String>>,
+    /// For `var`, `local` and `module`: the paths referred to (`var.x` → `x`,
+    /// `module.secrets.secret_arns["db"]` → `secrets`, `secret_arns`, `db`), so that a context
+    /// holds only those. A root in `whole` is used otherwise too (`var` alone, an index): it
+    /// needs all of its attributes.
+    members: BTreeMap<String, Paths>,
     whole: BTreeSet<String>,
     /// An expression this walker does not know: assume it may refer to anything.
     all: bool,
@@ -106,30 +110,49 @@ pub(crate) struct Roots {
 /// every call's context made `plan` quadratic.
 const NARROWED: [&str; 3] = ["var", "local", "module"];
 
+/// The parts of an object value that expressions refer to, as a tree of attribute names and
+/// constant keys. A node reached by a whole reference (or one this walker cannot follow
+/// further, such as an index computed per instance) needs everything under it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Paths {
+    pub whole: bool,
+    pub children: BTreeMap<String, Paths>,
+}
+
+impl Paths {
+    fn add(&mut self, path: &[String]) {
+        match path.split_first() {
+            None => self.whole = true,
+            Some((first, rest)) => self.children.entry(first.clone()).or_default().add(rest),
+        }
+    }
+
+    /// The part of `value` these paths refer to: a reference copies the object it starts from,
+    /// so copying only what is referred to keeps a context small however large the value.
+    pub fn narrow(&self, value: &hcl::Value) -> hcl::Value {
+        match value {
+            hcl::Value::Object(all) if !self.whole => hcl::Value::Object(
+                self.children
+                    .iter()
+                    .filter_map(|(k, p)| all.get(k).map(|v| (k.clone(), p.narrow(v))))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+}
+
 impl Roots {
     pub fn contains(&self, name: &str) -> bool {
         self.all || self.names.contains(name)
     }
 
-    /// The only attributes of `root` referred to, or `None` when it may need all of them.
-    pub fn members(&self, root: &str) -> Option<&BTreeSet<String>> {
+    /// The only parts of `root` referred to, or `None` when it may need all of them.
+    pub fn members(&self, root: &str) -> Option<&Paths> {
         if self.all || self.whole.contains(root) {
             return None;
         }
         self.members.get(root)
-    }
-
-    /// What a resource's arguments refer to, its `for_each` and `count` left out: what each
-    /// instance needs (`each` aside) once the instances are known.
-    pub fn of_arguments(resource: &ResourceConfig) -> Roots {
-        let mut roots = Roots::default();
-        for (_, expr) in &resource.attrs {
-            roots.expr(expr);
-        }
-        for block in &resource.blocks {
-            roots.body(block.body());
-        }
-        roots
     }
 
     /// What one expression refers to.
@@ -182,14 +205,22 @@ impl Roots {
             },
             Expression::Traversal(t) => {
                 match (&t.expr, t.operators.first()) {
-                    (Expression::Variable(v), Some(TraversalOperator::GetAttr(member)))
+                    (Expression::Variable(v), Some(TraversalOperator::GetAttr(_)))
                         if NARROWED.contains(&v.as_str()) =>
                     {
                         self.names.insert(v.to_string());
-                        self.members
-                            .entry(v.to_string())
-                            .or_default()
-                            .insert(member.to_string());
+                        // The attribute names and constant keys from the start, up to the
+                        // first operator whose key is not known here.
+                        let path: Vec<String> = t
+                            .operators
+                            .iter()
+                            .map_while(|op| match op {
+                                TraversalOperator::GetAttr(a) => Some(a.to_string()),
+                                TraversalOperator::Index(Expression::String(k)) => Some(k.clone()),
+                                _ => None,
+                            })
+                            .collect();
+                        self.members.entry(v.to_string()).or_default().add(&path);
                     }
                     _ => self.expr(&t.expr),
                 }
@@ -530,23 +561,43 @@ fn resource(type_: String, name: String, body: &Body) -> ResourceConfig {
         .unwrap_or_default();
     let mut roots = Roots::default();
     roots.body(body);
+    let attrs: Vec<(String, Expression)> = body
+        .attributes()
+        .filter(|a| !META_ARGUMENTS.contains(&a.key()))
+        .map(|a| (a.key().to_string(), a.expr().clone()))
+        .collect();
+    let blocks: Vec<Block> = body
+        .blocks()
+        .filter(|b| !META_BLOCKS.contains(&b.identifier()))
+        .cloned()
+        .collect();
+    let by_ref_attrs: Vec<(String, Expression)> = attrs
+        .iter()
+        .map(|(n, e)| (n.clone(), super::by_ref::rewrite(e)))
+        .collect();
+    let by_ref_blocks: Vec<Block> = blocks
+        .iter()
+        .map(|b| {
+            let mut b = b.clone();
+            b.body = super::by_ref::rewrite_body(&b.body);
+            b
+        })
+        .collect();
+    let mut by_ref_roots = Roots::default();
+    by_ref_attrs.iter().for_each(|(_, e)| by_ref_roots.expr(e));
+    by_ref_blocks
+        .iter()
+        .for_each(|b| by_ref_roots.body(b.body()));
     ResourceConfig {
         type_,
         name,
         for_each: attr(body, "for_each"),
         count: attr(body, "count"),
-        attrs: body
-            .attributes()
-            .filter(|a| !META_ARGUMENTS.contains(&a.key()))
-            .map(|a| (a.key().to_string(), a.expr().clone()))
-            .collect(),
-        blocks: body
-            .blocks()
-            .filter(|b| !META_BLOCKS.contains(&b.identifier()))
-            .cloned()
-            .collect(),
+        attrs,
+        blocks,
         ignore_changes,
         roots,
+        by_ref: (by_ref_attrs, by_ref_blocks, by_ref_roots),
     }
 }
 

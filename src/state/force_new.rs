@@ -87,56 +87,8 @@ const FORCE_NEW: &[(&str, &[&str])] = &[
             "volume",
         ],
     ),
-    (
-        "aws_eks_access_entry",
-        &["cluster_name", "principal_arn", "type"],
-    ),
-    (
-        "aws_eks_access_policy_association",
-        &[
-            "access_scope",
-            "cluster_name",
-            "policy_arn",
-            "principal_arn",
-        ],
-    ),
-    ("aws_eks_addon", &["addon_name", "cluster_name"]),
-    (
-        "aws_eks_cluster",
-        &[
-            "access_config.bootstrap_cluster_creator_admin_permissions",
-            "kubernetes_network_config.ip_family",
-            "kubernetes_network_config.service_ipv4_cidr",
-            "name",
-            "outpost_config.control_plane_instance_type",
-            "outpost_config.control_plane_placement.group_name",
-            "role_arn",
-        ],
-    ),
-    (
-        "aws_eks_node_group",
-        &[
-            "ami_type",
-            "capacity_type",
-            "cluster_name",
-            "disk_size",
-            "instance_types",
-            "launch_template.id",
-            "launch_template.name",
-            "node_group_name",
-            "node_group_name_prefix",
-            "node_role_arn",
-            "remote_access",
-            "subnet_ids",
-        ],
-    ),
-    (
-        "aws_iam_openid_connect_provider",
-        &["client_id_list", "url"],
-    ),
     ("aws_iam_role", &["name", "name_prefix", "path"]),
     ("aws_iam_role_policy", &["name", "name_prefix", "role"]),
-    ("aws_iam_role_policy_attachment", &["policy_arn", "role"]),
     (
         "aws_lambda_permission",
         &[
@@ -153,7 +105,6 @@ const FORCE_NEW: &[(&str, &[&str])] = &[
             "statement_id_prefix",
         ],
     ),
-    ("aws_launch_template", &["name", "name_prefix"]),
     (
         "aws_lb",
         &[

@@ -38,18 +38,7 @@ pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
         "aws_cloudwatch_event_target" => &["rule", "target_id"],
         "aws_iam_role" | "aws_iam_policy" | "aws_iam_instance_profile" => &["name"],
         "aws_iam_role_policy" => &["role", "name"],
-        "aws_iam_role_policy_attachment" => &["role", "policy_arn"],
-        "aws_iam_openid_connect_provider" => &["url"],
-        "aws_eks_cluster" => &["name"],
-        // iacgen's node groups get a unique name from a prefix at creation (so that a
-        // replacement can be created first): the name counts only when the configuration
-        // knows it (a kept name); otherwise the cluster and the closest arguments decide.
-        "aws_eks_node_group" => &["cluster_name", "?node_group_name"],
-        "aws_eks_addon" => &["cluster_name", "addon_name"],
-        "aws_eks_access_entry" => &["cluster_name", "principal_arn"],
-        "aws_eks_access_policy_association" => &["cluster_name", "principal_arn", "policy_arn"],
         "aws_eks_pod_identity_association" => &["cluster_name", "namespace", "service_account"],
-        "aws_launch_template" => &["name"],
         "aws_autoscaling_group_tag" => &["autoscaling_group_name", "tag.key"],
         "aws_ecs_cluster" => &["name"],
         "aws_ecs_cluster_capacity_providers" => &["cluster_name"],

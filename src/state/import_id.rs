@@ -42,11 +42,9 @@ pub fn import_id(type_: &str, instance: &ResourceInstance) -> Result<String, Mis
     }
     Ok(match type_ {
         "aws_iam_role_policy" => format!("{}:{}", get("role")?, get("name")?),
-        "aws_iam_role_policy_attachment" => format!("{}/{}", get("role")?, get("policy_arn")?),
         "aws_cloudwatch_log_group"
         | "aws_iam_role"
         | "aws_iam_instance_profile"
-        | "aws_eks_cluster"
         | "aws_ecs_cluster"
         | "aws_ecr_repository"
         | "aws_ssm_parameter" => get("name")?,
@@ -59,15 +57,6 @@ pub fn import_id(type_: &str, instance: &ResourceInstance) -> Result<String, Mis
         "aws_cloudwatch_event_rule" => get("name")?,
         "aws_cloudwatch_event_target" => format!("{}/{}", get("rule")?, get("target_id")?),
         "aws_cloudwatch_dashboard" => get("dashboard_name")?,
-        "aws_eks_node_group" => format!("{}:{}", get("cluster_name")?, get("node_group_name")?),
-        "aws_eks_addon" => format!("{}:{}", get("cluster_name")?, get("addon_name")?),
-        "aws_eks_access_entry" => format!("{}:{}", get("cluster_name")?, get("principal_arn")?),
-        "aws_eks_access_policy_association" => format!(
-            "{}#{}#{}",
-            get("cluster_name")?,
-            get("principal_arn")?,
-            get("policy_arn")?
-        ),
         "aws_eks_pod_identity_association" => {
             format!("{},{}", get("cluster_name")?, get("association_id")?)
         }
@@ -99,8 +88,7 @@ pub fn import_id(type_: &str, instance: &ResourceInstance) -> Result<String, Mis
             get("scalable_dimension")?,
             get("name")?
         ),
-        "aws_iam_openid_connect_provider"
-        | "aws_iam_policy"
+        "aws_iam_policy"
         | "aws_ecs_task_definition"
         | "aws_lb"
         | "aws_lb_target_group"
@@ -140,23 +128,20 @@ pub fn has_known_format(type_: &str) -> bool {
 }
 
 /// Types whose import ID is documented as their `id` attribute.
-const KNOWN_ID_TYPES: [&str; 6] = [
+const KNOWN_ID_TYPES: [&str; 5] = [
     "aws_security_group",
-    "aws_launch_template",
     "aws_default_route_table",
     "aws_egress_only_internet_gateway",
     "aws_default_network_acl",
     "aws_elasticache_subnet_group",
 ];
 
-const KNOWN_SPECIAL_TYPES: [&str; 38] = [
+const KNOWN_SPECIAL_TYPES: [&str; 31] = [
     "aws_lambda_permission",
     "aws_iam_role_policy",
-    "aws_iam_role_policy_attachment",
     "aws_cloudwatch_log_group",
     "aws_iam_role",
     "aws_iam_instance_profile",
-    "aws_eks_cluster",
     "aws_ecs_cluster",
     "aws_ecr_repository",
     "aws_ssm_parameter",
@@ -165,17 +150,12 @@ const KNOWN_SPECIAL_TYPES: [&str; 38] = [
     "aws_cloudwatch_dashboard",
     "aws_cloudwatch_event_rule",
     "aws_cloudwatch_event_target",
-    "aws_eks_node_group",
-    "aws_eks_addon",
-    "aws_eks_access_entry",
-    "aws_eks_access_policy_association",
     "aws_eks_pod_identity_association",
     "aws_autoscaling_group_tag",
     "aws_ecs_cluster_capacity_providers",
     "aws_ecs_service",
     "aws_appautoscaling_target",
     "aws_appautoscaling_policy",
-    "aws_iam_openid_connect_provider",
     "aws_iam_policy",
     "aws_ecs_task_definition",
     "aws_lb",

@@ -160,6 +160,7 @@ fn base_context() -> Context<'static> {
     BASE.get_or_init(|| {
         let mut ctx = Context::new();
         functions::declare(&mut ctx);
+        super::by_ref::declare(&mut ctx);
         ctx
     })
     .clone()
@@ -354,7 +355,12 @@ impl Evaluator<'_> {
             .for_each
             .as_ref()
             .and_then(|e| plain_resource(module, e));
-        let mut ictx = frame.context(Some(&Roots::of_arguments(resource)));
+        // References read in place (`state::by_ref`) from what the resource refers to, copied
+        // once for all instances; the context holds only what they do not cover.
+        let (by_ref_attrs, by_ref_blocks, by_ref_roots) = &resource.by_ref;
+        let _scope =
+            super::by_ref::Scope::enter(std::rc::Rc::new(frame.values(Some(&resource.roots))));
+        let mut ictx = frame.context(Some(by_ref_roots));
         let mut values = Vec::new();
         for (key, each, count) in expansion.instances() {
             // Declaring `each` or `count` again replaces the previous instance's.
@@ -368,7 +374,7 @@ impl Evaluator<'_> {
                 index: key.clone(),
                 ..base.clone()
             };
-            let arguments = arguments(&resource.attrs, &resource.blocks, &ictx);
+            let arguments = arguments(by_ref_attrs, by_ref_blocks, &ictx);
             let mut named: Vec<(String, Expression)> = resource.attrs.clone();
             nested_arguments(&resource.blocks, "", &mut named);
             let references = named
@@ -522,31 +528,9 @@ impl<'a> Frame<'a> {
 
     /// An evaluation context with everything, or `only` the given roots.
     fn context(&self, only: Option<&Roots>) -> Context<'static> {
-        let wanted = |name: &str| only.is_none_or(|r| r.contains(name));
-        // The attributes of `root` that are wanted: only those referred to, when known.
-        let narrowed = |root: &str, all: &Map<String, Value>| -> Value {
-            match only.and_then(|r| r.members(root)) {
-                Some(members) => Value::Object(
-                    members
-                        .iter()
-                        .filter_map(|m| all.get(m).map(|v| (m.clone(), v.clone())))
-                        .collect(),
-                ),
-                None => Value::Object(all.clone()),
-            }
-        };
         let mut ctx = base_context();
-        if wanted("var") {
-            ctx.declare_var("var", narrowed("var", self.vars));
-        }
-        if wanted("local") {
-            ctx.declare_var("local", narrowed("local", &self.scope.locals));
-        }
-        if wanted("module") {
-            ctx.declare_var("module", narrowed("module", &self.scope.modules));
-        }
-        if wanted("data") {
-            ctx.declare_var("data", self.data.clone());
+        for (name, value) in self.values(only) {
+            ctx.declare_var(name, value);
         }
         let mut path = Map::new();
         path.insert("module".to_string(), Value::String(self.dir.to_string()));
@@ -554,12 +538,48 @@ impl<'a> Frame<'a> {
         let mut terraform = Map::new();
         terraform.insert("workspace".to_string(), Value::from("default"));
         ctx.declare_var("terraform", Value::Object(terraform));
+        ctx
+    }
+
+    /// The values in scope by root name (`var`, `local`, `module`, `data`, resource types):
+    /// everything, or `only` what the given roots refer to.
+    fn values(&self, only: Option<&Roots>) -> Map<String, Value> {
+        let wanted = |name: &str| only.is_none_or(|r| r.contains(name));
+        // The attributes of `root` that are wanted: only those referred to, when known.
+        let narrowed = |root: &str, all: &Map<String, Value>| -> Value {
+            match only.and_then(|r| r.members(root)) {
+                Some(paths) => Value::Object(
+                    paths
+                        .children
+                        .iter()
+                        .filter_map(|(k, p)| all.get(k).map(|v| (k.clone(), p.narrow(v))))
+                        .collect(),
+                ),
+                None => Value::Object(all.clone()),
+            }
+        };
+        let mut values = Map::new();
+        if wanted("var") {
+            values.insert("var".to_string(), narrowed("var", self.vars));
+        }
+        if wanted("local") {
+            values.insert("local".to_string(), narrowed("local", &self.scope.locals));
+        }
+        if wanted("module") {
+            values.insert(
+                "module".to_string(),
+                narrowed("module", &self.scope.modules),
+            );
+        }
+        if wanted("data") {
+            values.insert("data".to_string(), self.data.clone());
+        }
         for (type_, names) in &self.scope.resources {
             if wanted(type_) {
-                ctx.declare_var(type_.as_str(), Value::Object(names.clone()));
+                values.insert(type_.clone(), Value::Object(names.clone()));
             }
         }
-        ctx
+        values
     }
 }
 

@@ -11,6 +11,7 @@
 //! `import` and `removed` blocks that let Terraform adopt the existing objects.
 
 mod address;
+mod by_ref;
 mod config;
 mod deferred;
 mod detect;

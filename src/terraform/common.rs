@@ -1,7 +1,7 @@
 //! Pieces several modules share: tags, KMS keys for log groups, retention variables.
 
 use super::interface::Variable;
-use crate::hcl::{Block, Body, Expr, block, data, ex, num, resource, s, strings};
+use crate::hcl::{Block, Body, Expr, block, ex, s};
 
 /// CloudWatch Logs' allowed retention values, in days.
 pub const RETENTION_DAYS: [u32; 22] = [
@@ -42,75 +42,6 @@ pub fn kms_key_for_logs(id: &str, alias: &str, description: &str) -> Body {
         super::render::template(alias),
         super::render::template(description),
     ))
-}
-
-/// `data.aws_iam_policy_document.<id>`: lets the AWS `service` assume a role; with
-/// `same_account`, only on behalf of this account (confused-deputy protection).
-pub fn assume_role_policy(id: &str, service: &str, same_account: bool) -> Block {
-    let mut statement = Body::new()
-        .attr("actions", strings(["sts:AssumeRole"]))
-        .blank()
-        .block(principals("Service", strings([service])));
-    if same_account {
-        statement = statement.block(condition(
-            "StringEquals",
-            "aws:SourceAccount",
-            ex("[data.aws_caller_identity.current.account_id]"),
-        ));
-    }
-    data(
-        "aws_iam_policy_document",
-        id,
-        Body::new().block(block("statement", &[], statement)),
-    )
-}
-
-/// The checkov skip for log retention shorter than a year (see
-/// [`crate::describe::short_retention_note`]).
-pub fn short_retention_skip(days_by_env: &[(String, u32)]) -> Option<String> {
-    crate::describe::short_retention_note(days_by_env)
-}
-
-/// `aws_security_group.<id>` named from the prefix `<name>-` that admits HTTPS (443) from the
-/// VPC CIDR and nothing else: the front of a private endpoint (VPC interface endpoints, the EKS
-/// API). `vpc_id` and `vpc_cidr` are references written by iacgen.
-pub fn https_from_vpc(
-    id: &str,
-    name: &str,
-    description: &str,
-    vpc_id: &str,
-    vpc_cidr: &str,
-    rule_description: &str,
-) -> Body {
-    Body::new()
-        .block(resource(
-            "aws_security_group",
-            id,
-            Body::new()
-                .attr("name_prefix", ex(&format!("\"{name}-\"")))
-                .attr("description", s(description))
-                .attr("vpc_id", ex(vpc_id))
-                .blank()
-                .attr("tags", name_tags(name))
-                .blank()
-                .extend(replaced_create_first()),
-        ))
-        .block(resource(
-            "aws_vpc_security_group_ingress_rule",
-            &format!("{id}_https"),
-            Body::new()
-                .attr(
-                    "security_group_id",
-                    ex(&format!("aws_security_group.{id}.id")),
-                )
-                .attr("description", s(rule_description))
-                .attr("cidr_ipv4", ex(vpc_cidr))
-                .attr("ip_protocol", s("tcp"))
-                .attr("from_port", num(443))
-                .attr("to_port", num(443))
-                .blank()
-                .attr("tags", name_tags(&format!("{name}-https"))),
-        ))
 }
 
 /// `lifecycle { create_before_destroy = true }` of a security group, with why: a group that

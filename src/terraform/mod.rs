@@ -4,7 +4,6 @@
 mod common;
 pub(crate) mod dashboard;
 pub mod ecs;
-mod eks;
 mod interface;
 pub mod kept;
 mod kms;
@@ -38,7 +37,9 @@ pub fn modules(platform: &Platform) -> Vec<Module> {
         )));
     }
     if let Some(eks) = &platform.eks {
-        modules.push(eks::module(platform, eks));
+        modules.push(render::module(&crate::describe::eks::component(
+            platform, eks,
+        )));
     }
     if let Some(ecs) = &platform.ecs {
         modules.extend(ecs::modules(platform, ecs));

@@ -36,33 +36,36 @@ pub fn module(component: &describe::Component) -> Module {
 }
 
 /// The blocks of `items`, each policy document just before the resource that uses it.
-/// Consecutive locals share one `locals` block, a blank line between them; a policy document
-/// that several resources use (by its id) is written once, before the first.
 pub fn body(items: &[Item]) -> Body {
     let mut out = Body::new();
-    let mut written = std::collections::BTreeSet::new();
+    // Consecutive locals share one block, a blank line before each commented one.
     let mut locals: Option<Body> = None;
+    // A document two resources use (a role's trust policy) is written once, before the first.
+    let mut written: Vec<String> = Vec::new();
     for item in items {
-        match item {
-            Item::Local(local) => {
-                let mut body = match locals.take() {
-                    Some(body) => body.blank(),
-                    None => Body::new(),
-                };
-                if let Some(comment) = &local.comment {
-                    body = body.comment(comment);
+        if let Item::Local(local) = item {
+            let mut body = locals.take().unwrap_or_default();
+            if let Some(comment) = &local.comment {
+                if !body.is_empty() {
+                    body = body.blank();
                 }
-                locals = Some(body.attr(&local.name, expr(&local.value)));
+                body = body.comment(comment);
             }
+            locals = Some(body.attr(&local.name, expr(&local.value)));
+            continue;
+        }
+        if let Some(done) = locals.take() {
+            out = out.block(block("locals", &[], done));
+        }
+        match item {
+            Item::Local(_) => {}
             Item::Resource(r) => {
-                if let Some(body) = locals.take() {
-                    out = out.block(block("locals", &[], body));
-                }
                 for (_, value) in &r.args {
                     value.walk(&mut |e| {
                         if let D::Policy(p) = e
-                            && written.insert(p.id.clone())
+                            && !written.contains(&p.id)
                         {
+                            written.push(p.id.clone());
                             out.push(crate::hcl::Item::Block(policy_document(p)));
                         }
                     });
@@ -71,8 +74,8 @@ pub fn body(items: &[Item]) -> Body {
             }
         }
     }
-    if let Some(body) = locals {
-        out = out.block(block("locals", &[], body));
+    if let Some(done) = locals {
+        out = out.block(block("locals", &[], done));
     }
     out
 }
@@ -142,7 +145,15 @@ pub(crate) fn resource_block(r: &Resource) -> Block {
         if let Some(comment) = r.comment_of(name) {
             body = body.comment(comment);
         }
-        body = body.extend(nested(name, value));
+        let inner: Vec<(String, String)> = r
+            .comments
+            .iter()
+            .filter_map(|(arg, c)| {
+                arg.strip_prefix(&format!("{name}."))
+                    .map(|a| (a.to_string(), c.clone()))
+            })
+            .collect();
+        body = body.extend(nested_with(name, value, &inner));
     }
     if let Tags::Named(extra) = &r.tags {
         body = gap(body).attr("tags", tags(&r.label, extra));
@@ -159,13 +170,22 @@ pub(crate) fn resource_block(r: &Resource) -> Block {
         let deps: Vec<String> = r.depends_on.iter().map(address).collect();
         body = gap(body).attr("depends_on", ex(&format!("[{}]", deps.join(", "))));
     }
-    if r.create_first {
+    if let (true, Some(why)) = (r.create_first, r.comment_of("lifecycle")) {
+        body = gap(body).comment(why).block(block(
+            "lifecycle",
+            &[],
+            Body::new().attr("create_before_destroy", true),
+        ));
+    } else if r.create_first {
         body = gap(body).extend(super::common::replaced_create_first());
     }
     if describe::ephemeral(r.kind) {
         return block("ephemeral", &[r.kind, &r.name], body);
     }
-    resource(r.kind, &r.name, body)
+    match r.kind.strip_prefix("data.") {
+        Some(kind) => data(kind, &r.name, body),
+        None => resource(r.kind, &r.name, body),
+    }
 }
 
 /// Attributes in order, each after its comment, then nested blocks after a blank line.
@@ -188,8 +208,13 @@ fn fields(fields: &[(String, D)], comments: &[(String, String)]) -> Body {
 
 /// The nested block(s) `name` of a block value: one, several, or `dynamic`.
 fn nested(name: &str, value: &D) -> Body {
+    nested_with(name, value, &[])
+}
+
+/// [`nested`], with comments on the fields of a single block (`(field, comment)`).
+fn nested_with(name: &str, value: &D, comments: &[(String, String)]) -> Body {
     match value {
-        D::Block(inner) => Body::new().block(block(name, &[], fields(inner, &[]))),
+        D::Block(inner) => Body::new().block(block(name, &[], fields(inner, comments))),
         D::Blocks(items) => {
             let mut body = Body::new();
             for (i, item) in items.iter().enumerate() {
@@ -204,8 +229,10 @@ fn nested(name: &str, value: &D) -> Body {
             // Terraform names the element after the block unless `iterator` says otherwise.
             let it: &'static str = keys.value.unwrap_or(keys.key);
             let element = |e: &D| match e {
-                // A list's element is its `value` (its `key` is the index).
-                D::Var(v) if *v == keys.key && keys.list => Some(D::Var(it).attr("value")),
+                // Over a list or a set, the element is `value` (`key` is its index).
+                D::Var(v) if *v == keys.key && keys.value.is_none() => {
+                    Some(D::Var(it).attr("value"))
+                }
                 D::Var(v) if *v == keys.key => Some(D::Var(it).attr("key")),
                 D::Var(v) if Some(*v) == keys.value => Some(D::Var(it).attr("value")),
                 _ => None,
@@ -273,7 +300,18 @@ pub(crate) fn policy_document(p: &Policy) -> Block {
             statement = statement.attr("effect", s("Deny"));
         }
         statement = statement.attr("actions", strings(st.actions.iter().copied()));
-        if !st.resources.is_empty() {
+        // A conditional statement: `dynamic`, over one element (the resources) or none.
+        let only = match st.resources.as_slice() {
+            [D::When(cond, value)] => Some((cond, value)),
+            _ => None,
+        };
+        if let Some((_, value)) = only {
+            let each = match value.as_ref() {
+                D::List(items) if items.len() == 1 => "[statement.value]",
+                _ => "statement.value",
+            };
+            statement = statement.attr("resources", ex(each));
+        } else if !st.resources.is_empty() {
             statement = statement.attr("resources", expr(&D::List(st.resources.clone())));
         }
         if st.principals.is_some() || !st.conditions.is_empty() {
@@ -285,24 +323,80 @@ pub(crate) fn policy_document(p: &Policy) -> Block {
         for (test, variable, values) in &st.conditions {
             statement = statement.block(condition(test, variable, expr(&D::List(values.clone()))));
         }
-        body = body.block(block("statement", &[], statement));
+        body = match only {
+            Some((cond, value)) => {
+                let element = match value.as_ref() {
+                    D::List(items) if items.len() == 1 => text(&items[0]),
+                    other => text(other),
+                };
+                let head = Body::new().attr(
+                    "for_each",
+                    ex(&format!(
+                        "{} ? [] : [{element}]",
+                        text(&describe::negate(cond))
+                    )),
+                );
+                body.block(block(
+                    "dynamic",
+                    &["statement"],
+                    head.blank().block(block("content", &[], statement)),
+                ))
+            }
+            None => body.block(block("statement", &[], statement)),
+        };
     }
     data("aws_iam_policy_document", &p.id, body)
 }
 
 fn input(i: &describe::Input) -> Input {
+    let ty = match i.ty {
+        Type::Str => "string".to_string(),
+        Type::Int => "number".to_string(),
+        Type::StrList => "list(string)".to_string(),
+        Type::StrMap => "map(string)".to_string(),
+        Type::IntMap => "map(number)".to_string(),
+        Type::Bool => "bool".to_string(),
+        Type::IntObjectMap(fields) => format!(
+            "map(object({{ {} }}))",
+            fields
+                .iter()
+                .map(|f| format!("{f} = number"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     let values = match &i.source {
+        // A component may say more about the name (`eks`: it is also the cluster's).
+        Source::Name if i.description != describe::Input::name().description => {
+            return Input::wired(
+                Variable::new("name", "string", &i.description),
+                ex("local.name"),
+            );
+        }
         Source::Name => return Input::name(),
         Source::Tags => return Input::tags(),
         Source::Setting(values) => values,
+        Source::Wired {
+            component,
+            output,
+            values,
+        } => {
+            let mut var = Variable::new(&i.name, &ty, &i.description);
+            for check in &i.checks {
+                if let Check::Terraform(condition, message) = check {
+                    var = var.check(condition, message);
+                }
+            }
+            let value = format!("module.{component}.{output}");
+            let value = if *values {
+                format!("values({value})")
+            } else {
+                value
+            };
+            return Input::wired(var, ex(&value));
+        }
     };
-    let ty = match i.ty {
-        Type::Str => "string",
-        Type::Int => "number",
-        Type::StrList => "list(string)",
-        Type::StrMap => "map(string)",
-        Type::IntMap => "map(number)",
-    };
+    let ty = ty.as_str();
     let mut var = Variable::new(&i.name, ty, &i.description);
     for check in &i.checks {
         var = match check {
@@ -326,6 +420,14 @@ fn value(v: &Value) -> Expr {
         Value::StrList(items) => strings(items),
         Value::StrMap(pairs) => obj(pairs.iter().map(|(k, v)| (k.clone(), s(v)))),
         Value::IntMap(pairs) => obj(pairs.iter().map(|(k, v)| (k.clone(), num(*v)))),
+        Value::Bool(b) => (*b).into(),
+        Value::Null => crate::hcl::null(),
+        Value::IntObjectMap(entries) => obj(entries.iter().map(|(k, fields)| {
+            (
+                k.clone(),
+                obj(fields.iter().map(|(f, n)| (f.to_string(), num(*n)))),
+            )
+        })),
     }
 }
 
@@ -337,6 +439,7 @@ fn fact_source(fact: Fact) -> (&'static str, &'static str) {
     }
 }
 
+/// `kind.name`; a data source's kind is written `data.<type>` already.
 fn address(r: &ResId) -> String {
     if describe::ephemeral(r.kind) {
         return format!("ephemeral.{}.{}", r.kind, r.name);
@@ -452,8 +555,40 @@ fn text(e: &D) -> String {
             panic!("iacgen bug: a nested block is not a value")
         }
         D::Policy(p) => format!("data.aws_iam_policy_document.{}.json", p.id),
+        D::Coalesce(a, b) => format!("coalesce({}, {})", text(a), text(b)),
+        D::Tagged(label) => format!("merge(var.tags, {{ Name = {} }})", text(label)),
+        D::One(e, block) => format!("{}.{block}[0]", text(e)),
+        D::Nth(e, block, i) => format!("{}.{block}[{i}]", text(e)),
+        D::ForMap(m) => {
+            let vars = match m.value {
+                Some(v) => format!("{}, {v}", m.key),
+                None => m.key.to_string(),
+            };
+            format!(
+                "{{ for {vars} in {} : {} => {} }}",
+                text(&m.over),
+                text(&m.key_expr),
+                text(&m.elt)
+            )
+        }
+        D::MapKeys(e) => format!("keys({})", text(e)),
+        D::MergeAll(e) => format!("merge({}...)", text(e)),
+        D::Shorten(e, max) => {
+            let full = text(e);
+            let keep = max - SHORTEN_HASH - 1;
+            format!(
+                r#"length({full}) <= {max} ? {full} : "${{replace(substr({full}, 0, {keep}), "/[-_]+$/", "")}}-${{substr(sha256({full}), 0, {SHORTEN_HASH})}}""#
+            )
+        }
+        D::ToStr(e) => text(e),
+        D::Length(e) => format!("length({})", text(e)),
+        D::SortedValues(e) => format!("sort(distinct(values({})))", text(e)),
+        D::When(..) => panic!("iacgen bug: a condition on a value is only for policy statements"),
     }
 }
+
+/// Hex digits of the hash a shortened name ends with (as `model::naming::shorten`).
+const SHORTEN_HASH: i64 = 8;
 
 fn logical(op: Op) -> bool {
     matches!(op, Op::And | Op::Or)

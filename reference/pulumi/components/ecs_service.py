@@ -125,6 +125,7 @@ class EcsService(pulumi.ComponentResource):
                 "desired_count must be between min_capacity and max_capacity."
             )
         account_id = aws.get_caller_identity().account_id
+        partition = aws.get_partition().partition
 
         self.log_group = aws.cloudwatch.LogGroup(
             f"/ecs/{name}",
@@ -136,111 +137,134 @@ class EcsService(pulumi.ComponentResource):
                 child, pulumi.ResourceOptions(protect=args.protect)
             ),
         )
-
-        assume_role_policy = json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Action": "sts:AssumeRole",
-                        "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-                        "Condition": {
-                            "StringEquals": {"aws:SourceAccount": account_id}
-                        },
-                    }
-                ],
-            }
-        )
         execution_role = aws.iam.Role(
             args.execution_role_name,
             name=args.execution_role_name,
             description=f"ECS task execution role of {name}",
-            assume_role_policy=assume_role_policy,
+            assume_role_policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "sts:AssumeRole",
+                            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                            "Condition": {
+                                "StringEquals": {"aws:SourceAccount": account_id}
+                            },
+                        }
+                    ],
+                }
+            ),
             tags={**tags, "Name": args.execution_role_name},
             opts=child,
         )
-        # Pull the image, when it is in ECR: login has no resource-level permissions.
-        statements: list[dict[str, object]] = []
-        if args.image_repository_arn is not None:
-            statements.append(
-                {
-                    "Sid": "EcrLogin",
-                    "Effect": "Allow",
-                    "Action": "ecr:GetAuthorizationToken",
-                    "Resource": "*",
-                }
-            )
-            statements.append(
-                {
-                    "Sid": "PullImage",
-                    "Effect": "Allow",
-                    "Action": [
-                        "ecr:BatchCheckLayerAvailability",
-                        "ecr:BatchGetImage",
-                        "ecr:GetDownloadUrlForLayer",
-                    ],
-                    "Resource": args.image_repository_arn,
-                }
-            )
-        statements.append(
-            {
-                "Sid": "WriteLogs",
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": pulumi.Output.concat(self.log_group.arn, ":*"),
-            }
-        )
-        # Read exactly this service's secrets, and decrypt them with their key.
-        if args.secrets:
-            statements.append(
-                {
-                    "Sid": "ReadSecrets",
-                    "Effect": "Allow",
-                    "Action": "secretsmanager:GetSecretValue",
-                    "Resource": pulumi.Output.all(*args.secrets.values()).apply(
-                        lambda arns: sorted(set(arns))
-                    ),
-                }
-            )
-            if args.secrets_kms_key_arn is not None:
-                statements.append(
-                    {
-                        "Sid": "DecryptSecrets",
-                        "Effect": "Allow",
-                        "Action": "kms:Decrypt",
-                        "Resource": args.secrets_kms_key_arn,
-                        "Condition": {
-                            "StringEquals": {
-                                "kms:ViaService": f"secretsmanager.{args.region}.amazonaws.com"
-                            }
-                        },
-                    }
-                )
         execution_policy = aws.iam.RolePolicy(
             f"{name}-pull-image-write-logs-read-secrets",
             name="pull-image-write-logs-read-secrets",
             role=execution_role.id,
             policy=pulumi.Output.json_dumps(
-                {"Version": "2012-10-17", "Statement": statements}
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        *(
+                            [
+                                {
+                                    "Sid": "EcrLogin",
+                                    "Effect": "Allow",
+                                    "Action": "ecr:GetAuthorizationToken",
+                                    "Resource": "*",
+                                }
+                            ]
+                            if args.image_repository_arn is not None
+                            else []
+                        ),
+                        *(
+                            [
+                                {
+                                    "Sid": "PullImage",
+                                    "Effect": "Allow",
+                                    "Action": [
+                                        "ecr:BatchCheckLayerAvailability",
+                                        "ecr:BatchGetImage",
+                                        "ecr:GetDownloadUrlForLayer",
+                                    ],
+                                    "Resource": args.image_repository_arn,
+                                }
+                            ]
+                            if args.image_repository_arn is not None
+                            else []
+                        ),
+                        {
+                            "Sid": "WriteLogs",
+                            "Effect": "Allow",
+                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            "Resource": pulumi.Output.concat(self.log_group.arn, ":*"),
+                        },
+                        *(
+                            [
+                                {
+                                    "Sid": "ReadSecrets",
+                                    "Effect": "Allow",
+                                    "Action": "secretsmanager:GetSecretValue",
+                                    "Resource": pulumi.Output.all(
+                                        *args.secrets.values()
+                                    ).apply(lambda values: sorted(set(values))),
+                                }
+                            ]
+                            if len(args.secrets) != 0
+                            else []
+                        ),
+                        *(
+                            [
+                                {
+                                    "Sid": "DecryptSecrets",
+                                    "Effect": "Allow",
+                                    "Action": "kms:Decrypt",
+                                    "Resource": args.secrets_kms_key_arn,
+                                    "Condition": {
+                                        "StringEquals": {
+                                            "kms:ViaService": f"secretsmanager.{args.region}.amazonaws.com"
+                                        }
+                                    },
+                                }
+                            ]
+                            if (
+                                len(args.secrets) != 0
+                                and args.secrets_kms_key_arn is not None
+                            )
+                            else []
+                        ),
+                    ],
+                }
             ),
             opts=child,
         )
-        # The application's own role: no permissions until you attach some.
         self.task_role = aws.iam.Role(
             args.task_role_name,
             name=args.task_role_name,
             description=f"ECS task role of {name}",
-            assume_role_policy=assume_role_policy,
+            assume_role_policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "sts:AssumeRole",
+                            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                            "Condition": {
+                                "StringEquals": {"aws:SourceAccount": account_id}
+                            },
+                        }
+                    ],
+                }
+            ),
             tags={**tags, "Name": args.task_role_name},
             opts=child,
         )
-        exec_policies: list[pulumi.Resource] = []
-        if args.exec:
-            # ECS Exec: SSM channels (no resource-level permissions), session logs and key.
-            partition = aws.get_partition().partition
-            exec_policy = aws.iam.RolePolicy(
-                f"{name}-ecs-exec",
+        exec_policies = {
+            feature: aws.iam.RolePolicy(
+                f"{name}-ecs-exec-{feature}",
                 name="ecs-exec",
                 role=self.task_role.id,
                 policy=pulumi.Output.json_dumps(
@@ -273,7 +297,11 @@ class EcsService(pulumi.ComponentResource):
                                     "logs:PutLogEvents",
                                 ],
                                 "Resource": pulumi.Output.concat(
-                                    f"arn:{partition}:logs:{args.region}:",
+                                    "arn:",
+                                    partition,
+                                    ":logs:",
+                                    args.region,
+                                    ":",
                                     account_id,
                                     ":log-group:",
                                     args.exec_log_group_name,
@@ -291,7 +319,8 @@ class EcsService(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
-            exec_policies.append(exec_policy)
+            for feature in (["exec"] if args.exec else [])
+        }
 
         task_definition = aws.ecs.TaskDefinition(
             name,
@@ -541,7 +570,7 @@ class EcsService(pulumi.ComponentResource):
         # service runs, so an update does not roll its deploys back.
         service_options = pulumi.ResourceOptions(
             parent=self,
-            depends_on=service_depends_on + exec_policies,
+            depends_on=service_depends_on + list(exec_policies.values()),
             ignore_changes=(
                 ["desired_count", "task_definition"]
                 if args.pipeline_deploys

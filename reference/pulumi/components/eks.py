@@ -1,20 +1,22 @@
 """An EKS cluster in the private subnets: secrets encrypted with a customer-managed KMS
 key, every control-plane log type in a KMS-encrypted log group, a private API
-endpoint unless the spec opens it to listed CIDRs, access entries for the spec's
-admins, an OIDC provider for IRSA, the add-ons, and one managed node group per node
-pool (launch template with IMDSv2 and an encrypted gp3 root volume; tags on
-instances, volumes, network interfaces and the Auto Scaling group). The counterpart
-of the Terraform module modules/eks.
+endpoint unless the spec opens it to listed CIDRs, access entries for `eks.admins`
+(authentication mode `API`), an OIDC provider for IRSA, the add-ons of the spec, and
+one managed node group per node pool (launch template with IMDSv2 and an encrypted
+gp3 root volume; tags on instances, volumes, network interfaces and the Auto Scaling
+group). A node group replaced by a new instance type, capacity type or AMI type is
+created before the old one is deleted, under a unique name from the prefix in
+`local.node_group_naming` (the counterpart of the Terraform module modules/eks).
 """
 
+import collections
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-
-from components.kms import logs_key
 
 
 @dataclass
@@ -35,77 +37,16 @@ class EksArgs:
     protect: bool
 
 
-@dataclass(frozen=True)
-class NodePool:
-    """A node pool of the spec; its sizes come from the stack config."""
-
-    instance_types: list[str]
-    capacity_type: str
-    ami_type: str
-    disk_size_gb: int
-    labels: dict[str, str]
-    taints: list[aws.eks.NodeGroupTaintArgs]
-
-
-NODE_POOLS: dict[str, NodePool] = {
-    "apps": NodePool(
-        instance_types=["m6i.xlarge", "m6a.xlarge"],
-        capacity_type="SPOT",
-        ami_type="AL2023_x86_64_STANDARD",
-        disk_size_gb=50,
-        labels={},
-        taints=[],
-    ),
-    "system": NodePool(
-        instance_types=["m6i.large"],
-        capacity_type="ON_DEMAND",
-        ami_type="AL2023_x86_64_STANDARD",
-        disk_size_gb=50,
-        labels={"role": "system"},
-        taints=[
-            aws.eks.NodeGroupTaintArgs(
-                key="CriticalAddonsOnly", value="true", effect="NO_SCHEDULE"
-            )
-        ],
-    ),
-}
-
-# Add-on name => pinned version (None: the newest for the cluster's Kubernetes version).
-ADDON_VERSIONS: dict[str, str | None] = {
-    "coredns": None,
-    "eks-pod-identity-agent": None,
-    "kube-proxy": None,
-    "vpc-cni": None,
-}
-
-
-def pool_name(name: str, pool: str) -> str:
-    """The name of a pool's launch template and tags, "<name>-<pool>". One over EKS's
-    63 characters keeps its start and ends in a hash of the whole name, so it stays
-    unique and stable.
-    """
-    full = f"{name}-{pool}"
-    if len(full) <= 63:
-        return full
-    digest = hashlib.sha256(full.encode()).hexdigest()
-    return f"{full[:54].rstrip('-_')}-{digest[:8]}"
-
-
-def node_group_name_prefix(name: str, pool: str) -> str:
-    """The node group name prefix of a pool, "<name>-<pool>-", shortened like pool_name so
-    that the provider's 26-character unique suffix fits in EKS's 63 characters.
-    A replaced node group gets a new name, so it is created before the old one is deleted.
-    """
-    full = f"{name}-{pool}"
-    if len(full) <= 36:
-        return f"{full}-"
-    digest = hashlib.sha256(full.encode()).hexdigest()
-    return f"{full[:27].rstrip('-_')}-{digest[:8]}-"
-
-
 class Eks(pulumi.ComponentResource):
-    """The EKS cluster of one environment with its IAM, encryption, logs, access entries,
-    OIDC provider, add-ons and one managed node group per node pool.
+    """An EKS cluster in the private subnets: secrets encrypted with a customer-managed
+    KMS key, every control-plane log type in a KMS-encrypted log group, a private
+    API endpoint unless the spec opens it to listed CIDRs, access entries for
+    `eks.admins` (authentication mode `API`), an OIDC provider for IRSA, the add-ons
+    of the spec, and one managed node group per node pool (launch template with
+    IMDSv2 and an encrypted gp3 root volume; tags on instances, volumes, network
+    interfaces and the Auto Scaling group). A node group replaced by a new instance
+    type, capacity type or AMI type is created before the old one is deleted, under
+    a unique name from the prefix in `local.node_group_naming`.
     """
 
     def __init__(
@@ -152,22 +93,63 @@ class Eks(pulumi.ComponentResource):
             target_key_id=secrets_key.key_id,
             opts=child,
         )
-        logs_kms_key = logs_key(
+        logs_key = aws.kms.Key(
             f"{name}-eks-logs",
-            f"EKS control-plane logs of {name}",
-            args.region,
-            tags,
-            pulumi.ResourceOptions.merge(
+            description=f"EKS control-plane logs of {name}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "AccountAdministers",
+                            "Effect": "Allow",
+                            "Action": "kms:*",
+                            "Resource": "*",
+                            "Principal": {
+                                "AWS": f"arn:{partition}:iam::{account_id}:root"
+                            },
+                        },
+                        {
+                            "Sid": "CloudWatchLogsUse",
+                            "Effect": "Allow",
+                            "Action": [
+                                "kms:Decrypt*",
+                                "kms:Describe*",
+                                "kms:Encrypt*",
+                                "kms:GenerateDataKey*",
+                                "kms:ReEncrypt*",
+                            ],
+                            "Resource": "*",
+                            "Principal": {
+                                "Service": f"logs.{args.region}.amazonaws.com"
+                            },
+                            "Condition": {
+                                "ArnLike": {
+                                    "kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{args.region}:{account_id}:log-group:*"
+                                }
+                            },
+                        },
+                    ],
+                }
+            ),
+            tags={**tags, "Name": f"{name}-eks-logs"},
+            opts=pulumi.ResourceOptions.merge(
                 child, pulumi.ResourceOptions(protect=args.protect)
             ),
         )
-        # EKS writes control-plane logs to /aws/eks/<cluster>/cluster; creating the group
-        # first gives it retention and encryption.
-        log_group = aws.cloudwatch.LogGroup(
+        aws.kms.Alias(
+            f"{name}-eks-logs",
+            name=f"alias/{name}-eks-logs",
+            target_key_id=logs_key.key_id,
+            opts=child,
+        )
+        cluster_log_group = aws.cloudwatch.LogGroup(
             f"{name}-eks-cluster",
             name=f"/aws/eks/{name}/cluster",
             retention_in_days=args.cluster_log_retention_days,
-            kms_key_id=logs_kms_key.arn,
+            kms_key_id=logs_key.arn,
             tags={**tags, "Name": f"{name}-eks-cluster"},
             opts=pulumi.ResourceOptions.merge(
                 child, pulumi.ResourceOptions(protect=args.protect)
@@ -191,13 +173,13 @@ class Eks(pulumi.ComponentResource):
             tags={**tags, "Name": f"{name}-eks-cluster"},
             opts=child,
         )
-        cluster_policy = aws.iam.RolePolicyAttachment(
+        cluster_policy_attachment = aws.iam.RolePolicyAttachment(
             f"{name}-eks-cluster-AmazonEKSClusterPolicy",
             role=cluster_role.name,
             policy_arn=f"arn:{partition}:iam::aws:policy/AmazonEKSClusterPolicy",
             opts=child,
         )
-        cluster_encryption = aws.iam.RolePolicy(
+        cluster_encryption_policy = aws.iam.RolePolicy(
             f"{name}-encrypt-kubernetes-secrets",
             name="encrypt-kubernetes-secrets",
             role=cluster_role.id,
@@ -220,9 +202,7 @@ class Eks(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        # Lets the VPC (bastions, CI runners, peered tooling) reach the private endpoint;
-        # nodes use the cluster security group EKS creates itself.
-        cluster_group = aws.ec2.SecurityGroup(
+        cluster_security_group = aws.ec2.SecurityGroup(
             f"{name}-eks-cluster",
             name_prefix=f"{name}-eks-cluster-",
             description="Kubernetes API of the EKS cluster: HTTPS from inside the VPC",
@@ -232,7 +212,7 @@ class Eks(pulumi.ComponentResource):
         )
         aws.vpc.SecurityGroupIngressRule(
             f"{name}-eks-cluster-https",
-            security_group_id=cluster_group.id,
+            security_group_id=cluster_security_group.id,
             description="Kubernetes API from the VPC",
             cidr_ipv4=args.vpc_cidr_block,
             ip_protocol="tcp",
@@ -241,13 +221,6 @@ class Eks(pulumi.ComponentResource):
             tags={**tags, "Name": f"{name}-eks-cluster-https"},
             opts=child,
         )
-        after_cluster_iam = pulumi.ResourceOptions(
-            parent=self, depends_on=[cluster_policy, cluster_encryption, log_group]
-        )
-        # Authentication by access entries only: admins are the spec's, not whoever ran
-        # Pulumi first. Deletion protection is on in production-like environments.
-        # Standard support only: EKS upgrades a version that leaves it, rather than
-        # billing extended support.
         self.cluster = aws.eks.Cluster(
             name,
             name=name,
@@ -261,30 +234,37 @@ class Eks(pulumi.ComponentResource):
                 "scheduler",
             ],
             deletion_protection=args.cluster_deletion_protection,
-            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type="STANDARD"),
-            vpc_config=aws.eks.ClusterVpcConfigArgs(
-                subnet_ids=args.subnet_ids,
-                security_group_ids=[cluster_group.id],
-                endpoint_private_access=True,
-                endpoint_public_access=False,
-            ),
-            access_config=aws.eks.ClusterAccessConfigArgs(
-                authentication_mode="API",
-                bootstrap_cluster_creator_admin_permissions=False,
-            ),
-            encryption_config=aws.eks.ClusterEncryptionConfigArgs(
-                resources=["secrets"],
-                provider=aws.eks.ClusterEncryptionConfigProviderArgs(
-                    key_arn=secrets_key.arn
-                ),
-            ),
+            vpc_config={
+                "subnet_ids": args.subnet_ids,
+                "security_group_ids": [cluster_security_group.id],
+                "endpoint_private_access": True,
+                "endpoint_public_access": False,
+            },
+            access_config={
+                "authentication_mode": "API",
+                "bootstrap_cluster_creator_admin_permissions": False,
+            },
+            upgrade_policy={"support_type": "STANDARD"},
+            encryption_config={
+                "resources": ["secrets"],
+                "provider": {"key_arn": secrets_key.arn},
+            },
             tags={**tags, "Name": name},
             opts=pulumi.ResourceOptions.merge(
-                after_cluster_iam, pulumi.ResourceOptions(protect=args.protect)
+                pulumi.ResourceOptions(
+                    parent=self,
+                    depends_on=[
+                        cluster_policy_attachment,
+                        cluster_encryption_policy,
+                        cluster_log_group,
+                    ],
+                ),
+                pulumi.ResourceOptions(protect=args.protect),
             ),
         )
-        for principal_arn in args.cluster_admins:
-            entry = aws.eks.AccessEntry(
+        cluster_admins = args.cluster_admins
+        admin_access_entries = {
+            principal_arn: aws.eks.AccessEntry(
                 f"{name}-admin-{principal_arn}",
                 cluster_name=self.cluster.name,
                 principal_arn=principal_arn,
@@ -292,17 +272,17 @@ class Eks(pulumi.ComponentResource):
                 tags={**tags, "Name": f"{name}-admin"},
                 opts=child,
             )
+            for principal_arn in cluster_admins
+        }
+        for principal_arn in cluster_admins:
             aws.eks.AccessPolicyAssociation(
                 f"{name}-admin-{principal_arn}",
                 cluster_name=self.cluster.name,
-                principal_arn=entry.principal_arn,
+                principal_arn=admin_access_entries[principal_arn].principal_arn,
                 policy_arn=f"arn:{partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
-                access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(
-                    type="cluster"
-                ),
+                access_scope={"type": "cluster"},
                 opts=child,
             )
-        # IAM trusts the EKS issuer through AWS's own root CAs, so no thumbprint is needed.
         self.oidc_provider = aws.iam.OpenIdConnectProvider(
             f"{name}-eks-irsa",
             url=self.cluster.identities[0].oidcs[0].issuer,
@@ -328,8 +308,8 @@ class Eks(pulumi.ComponentResource):
             tags={**tags, "Name": f"{name}-eks-node"},
             opts=child,
         )
-        node_policies = [
-            aws.iam.RolePolicyAttachment(
+        node_policy_attachments = {
+            policy: aws.iam.RolePolicyAttachment(
                 f"{name}-eks-node-{policy}",
                 role=self.node_role.name,
                 policy_arn=f"arn:{partition}:iam::aws:policy/{policy}",
@@ -340,117 +320,205 @@ class Eks(pulumi.ComponentResource):
                 "AmazonEKSWorkerNodePolicy",
                 "AmazonEKS_CNI_Policy",
             ]
-        ]
-        after_node_policies = pulumi.ResourceOptions(
-            parent=self, depends_on=node_policies
+        }
+        node_pools: dict[str, Any] = {
+            "apps": {
+                "instance_types": ["m6i.xlarge", "m6a.xlarge"],
+                "capacity_type": "SPOT",
+                "ami_type": "AL2023_x86_64_STANDARD",
+                "disk_size_gb": 50,
+                "labels": {},
+                "taints": [],
+            },
+            "system": {
+                "instance_types": ["m6i.large"],
+                "capacity_type": "ON_DEMAND",
+                "ami_type": "AL2023_x86_64_STANDARD",
+                "disk_size_gb": 50,
+                "labels": {"role": "system"},
+                "taints": [
+                    {
+                        "key": "CriticalAddonsOnly",
+                        "value": "true",
+                        "effect": "NO_SCHEDULE",
+                    }
+                ],
+            },
+        }
+        # "<name>-<pool>" names the pool's launch template and tags. One over EKS's 63 characters keeps its
+        # start and ends in a hash of the whole name, so it stays unique and stable.
+        node_pool_full_names = {pool: f"{name}-{pool}" for pool in node_pools}
+        node_pool_names = {
+            pool: (
+                full
+                if len(full) <= 63
+                else f"{full[:54].rstrip('-_')}-{hashlib.sha256(full.encode()).hexdigest()[:8]}"
+            )
+            for pool, full in node_pool_full_names.items()
+        }
+        # How each node group is named, in one place. A new instance type, capacity type or AMI type
+        # replaces a node group, and the new group is created before the old one is deleted, so it
+        # needs a name of its own: the provider appends a unique 26-character suffix to the prefix
+        # "<name>-<pool>-" (shortened like the names above, to 36 characters). A group that must
+        # keep an existing name (an adopted one) gets { name = "<its name>", prefix = null } here; its
+        # replacement then deletes the old group first.
+        node_group_naming = {
+            pool: {
+                "name": None,
+                "prefix": (
+                    (
+                        full
+                        if len(full) <= 36
+                        else f"{full[:27].rstrip('-_')}-{hashlib.sha256(full.encode()).hexdigest()[:8]}"
+                    )
+                    + "-"
+                ),
+            }
+            for pool, full in node_pool_full_names.items()
+        }
+        # One Auto Scaling group tag per pool and tag key: EKS does not pass node group tags on.
+        node_group_asg_tags = dict(
+            collections.ChainMap(
+                *[
+                    {
+                        f"{pool}/{key}": {"pool": pool, "key": key, "value": value}
+                        for key, value in {
+                            **tags,
+                            "Name": node_pool_names[pool],
+                        }.items()
+                    }
+                    for pool in node_pools
+                ]
+            )
         )
-        self.node_groups: dict[str, aws.eks.NodeGroup] = {}
-        self.node_group_autoscaling_group_names: dict[str, pulumi.Output[str]] = {}
-        for pool, pool_spec in NODE_POOLS.items():
-            base_name = pool_name(name, pool)
-            pool_tags = {**tags, "Name": base_name}
-            size = args.node_pool_sizes[pool]
-            # IMDSv2 only, with a hop limit of 1 so pods cannot borrow the node role (they
-            # use IRSA or EKS Pod Identity), and an encrypted gp3 root volume.
-            template = aws.ec2.LaunchTemplate(
-                base_name,
-                name=base_name,
+        node_launch_templates = {
+            pool: aws.ec2.LaunchTemplate(
+                node_pool_names[pool],
+                name=node_pool_names[pool],
                 description=f"Nodes of the {pool} pool of {name}",
                 update_default_version=True,
-                metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
-                    http_endpoint="enabled",
-                    http_tokens="required",
-                    http_put_response_hop_limit=1,
-                ),
+                metadata_options={
+                    "http_endpoint": "enabled",
+                    "http_tokens": "required",
+                    "http_put_response_hop_limit": 1,
+                },
                 block_device_mappings=[
-                    aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
-                        device_name="/dev/xvda",
-                        ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
-                            volume_size=pool_spec.disk_size_gb,
-                            volume_type="gp3",
-                            encrypted="true",
-                            delete_on_termination="true",
-                        ),
-                    )
+                    {
+                        "device_name": "/dev/xvda",
+                        "ebs": {
+                            "volume_size": spec["disk_size_gb"],
+                            "volume_type": "gp3",
+                            "encrypted": "true",
+                            "delete_on_termination": "true",
+                        },
+                    }
                 ],
                 tag_specifications=[
-                    aws.ec2.LaunchTemplateTagSpecificationArgs(
-                        resource_type="instance", tags=pool_tags
-                    ),
-                    aws.ec2.LaunchTemplateTagSpecificationArgs(
-                        resource_type="volume", tags=pool_tags
-                    ),
-                    aws.ec2.LaunchTemplateTagSpecificationArgs(
-                        resource_type="network-interface", tags=pool_tags
-                    ),
+                    {
+                        "resource_type": "instance",
+                        "tags": {**tags, "Name": node_pool_names[pool]},
+                    },
+                    {
+                        "resource_type": "volume",
+                        "tags": {**tags, "Name": node_pool_names[pool]},
+                    },
+                    {
+                        "resource_type": "network-interface",
+                        "tags": {**tags, "Name": node_pool_names[pool]},
+                    },
                 ],
-                tags=pool_tags,
+                tags={**tags, "Name": node_pool_names[pool]},
                 opts=child,
             )
-            # Desired size follows the stack config. To hand it to an autoscaler, add
-            # ignore_changes=["scalingConfig.desiredSize"] to this node group's options.
-            group = aws.eks.NodeGroup(
-                base_name,
+            for pool, spec in node_pools.items()
+        }
+        self.node_groups = {
+            pool: aws.eks.NodeGroup(
+                node_pool_names[pool],
                 cluster_name=self.cluster.name,
-                node_group_name_prefix=node_group_name_prefix(name, pool),
+                node_group_name=node_group_naming[pool]["name"],
+                node_group_name_prefix=node_group_naming[pool]["prefix"],
                 node_role_arn=self.node_role.arn,
                 subnet_ids=args.subnet_ids,
                 version=self.cluster.version,
-                ami_type=pool_spec.ami_type,
-                capacity_type=pool_spec.capacity_type,
-                instance_types=pool_spec.instance_types,
-                labels=pool_spec.labels,
-                launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
-                    id=template.id, version=template.latest_version.apply(str)
+                ami_type=spec["ami_type"],
+                capacity_type=spec["capacity_type"],
+                instance_types=spec["instance_types"],
+                labels=spec["labels"],
+                launch_template={
+                    "id": node_launch_templates[pool].id,
+                    "version": node_launch_templates[pool].latest_version.apply(str),
+                },
+                scaling_config={
+                    "min_size": args.node_pool_sizes[pool]["min"],
+                    "desired_size": args.node_pool_sizes[pool]["desired"],
+                    "max_size": args.node_pool_sizes[pool]["max"],
+                },
+                update_config={"max_unavailable_percentage": 25},
+                taints=[
+                    {
+                        "key": taint["key"],
+                        "value": taint["value"],
+                        "effect": taint["effect"],
+                    }
+                    for taint in spec["taints"]
+                ],
+                tags={**tags, "Name": node_pool_names[pool]},
+                opts=pulumi.ResourceOptions(
+                    parent=self, depends_on=[*node_policy_attachments.values()]
                 ),
-                scaling_config=aws.eks.NodeGroupScalingConfigArgs(
-                    min_size=size["min"],
-                    desired_size=size["desired"],
-                    max_size=size["max"],
-                ),
-                update_config=aws.eks.NodeGroupUpdateConfigArgs(
-                    max_unavailable_percentage=25
-                ),
-                taints=pool_spec.taints,
-                tags=pool_tags,
-                opts=after_node_policies,
             )
-            self.node_groups[pool] = group
-            asg_name = group.resources[0].autoscaling_groups[0].name
-            self.node_group_autoscaling_group_names[pool] = asg_name
-            # EKS does not pass node group tags on to the Auto Scaling group: one tag per
-            # key. The launch template already tags instances, so none propagates.
-            for key, value in pool_tags.items():
-                aws.autoscaling.Tag(
-                    f"{name}-{pool}/{key}",
-                    autoscaling_group_name=asg_name,
-                    tag=aws.autoscaling.TagTagArgs(
-                        key=key, value=value, propagate_at_launch=False
-                    ),
-                    opts=child,
-                )
-        after_node_groups = pulumi.ResourceOptions(
-            parent=self, depends_on=list(self.node_groups.values())
-        )
-        for addon, version in ADDON_VERSIONS.items():
+            for pool, spec in node_pools.items()
+        }
+        for key, tag in node_group_asg_tags.items():
+            group = self.node_groups[tag["pool"]]
+            aws.autoscaling.Tag(
+                f"{name}-{key}",
+                autoscaling_group_name=group.resources[0].autoscaling_groups[0].name,
+                tag={
+                    "key": tag["key"],
+                    "value": tag["value"],
+                    "propagate_at_launch": False,
+                },
+                opts=child,
+            )
+        # Add-on name => pinned version (null: the newest for the cluster's Kubernetes version).
+        addon_versions = {
+            "coredns": None,
+            "eks-pod-identity-agent": None,
+            "kube-proxy": None,
+            "vpc-cni": None,
+        }
+        latest_addons = {
+            addon: aws.eks.get_addon_version_output(
+                addon_name=addon,
+                kubernetes_version=self.cluster.version,
+                most_recent=True,
+            )
+            for addon, version in addon_versions.items()
+        }
+        for addon, version in addon_versions.items():
             aws.eks.Addon(
                 f"{name}-{addon}",
                 cluster_name=self.cluster.name,
                 addon_name=addon,
                 addon_version=(
-                    version
-                    if version is not None
-                    else aws.eks.get_addon_version_output(
-                        addon_name=addon,
-                        kubernetes_version=self.cluster.version,
-                        most_recent=True,
-                    ).version
+                    version if version is not None else latest_addons[addon].version
                 ),
                 resolve_conflicts_on_create="OVERWRITE",
                 resolve_conflicts_on_update="PRESERVE",
                 tags={**tags, "Name": f"{name}-{addon}"},
-                opts=after_node_groups,
+                opts=pulumi.ResourceOptions(
+                    parent=self, depends_on=[*self.node_groups.values()]
+                ),
             )
+        self.node_group_names = {
+            pool: group.node_group_name for pool, group in self.node_groups.items()
+        }
+        self.node_group_autoscaling_group_names = {
+            pool: group.resources[0].autoscaling_groups[0].name
+            for pool, group in self.node_groups.items()
+        }
         self.register_outputs(
             {
                 "cluster_name": self.cluster.name,
@@ -459,10 +527,7 @@ class Eks(pulumi.ComponentResource):
                 "cluster_security_group_id": self.cluster.vpc_config.cluster_security_group_id,
                 "oidc_provider_arn": self.oidc_provider.arn,
                 "node_role_arn": self.node_role.arn,
-                "node_group_names": {
-                    pool: group.node_group_name
-                    for pool, group in self.node_groups.items()
-                },
+                "node_group_names": self.node_group_names,
                 "node_group_autoscaling_group_names": self.node_group_autoscaling_group_names,
             }
         )

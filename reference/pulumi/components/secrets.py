@@ -5,6 +5,7 @@ Terraform module modules/secrets).
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -49,12 +50,12 @@ class Secrets(pulumi.ComponentResource):
         partition = aws.get_partition().partition
         # Every secret of the spec. Values are never here: generated ones are made when
         # the secret is created, the others are set by hand after the first deployment.
-        secrets = {
+        secrets: dict[str, Any] = {
             "db_password": {"description": "Primary database password"},
             "stripe_api_key": {"description": "Stripe API key, set out of band"},
         }
         # Secrets whose value is generated, and the password rules.
-        generated = {"db_password": {"length": 32, "special": True}}
+        generated: dict[str, Any] = {"db_password": {"length": 32, "special": True}}
         # Secrets a Lambda function rotates, and how often (days); the function of each
         # environment is the input rotation_lambda_arns.
         rotated = {"db_password": 30}

@@ -5,9 +5,9 @@
 
 use super::super::component::{self, account_id, init_preamble, resource, tags_named, tpl};
 use super::super::py::{
-    self, DictItem, Expr, Op, Stmt, bin, call, check, dict, if_exp, lambda, list_comp, name, path,
-    s, strs,
+    self, DictItem, Expr, Op, Stmt, bin, call, check, dict, if_exp, list_comp, name, path, s, strs,
 };
+use super::super::render;
 use super::load_balancer;
 use crate::model::fargate::{self, MemoryChoice, TASK_SIZES};
 
@@ -102,24 +102,10 @@ pub fn body() -> Vec<Stmt> {
             "desired_count must be between min_capacity and max_capacity.",
         ),
         account_id(),
-        Stmt::Blank,
-        py::assign(
-            "self.log_group",
-            resource(
-                "aws.cloudwatch.LogGroup",
-                tpl("/ecs/{name}"),
-                vec![
-                    ("name", tpl("/ecs/{name}")),
-                    ("retention_in_days", path("args.log_retention_days")),
-                    ("kms_key_id", path("args.logs_kms_key_arn")),
-                    ("tags", tags_named(name("name"), &[])),
-                ],
-                "child",
-            ),
-        ),
+        component::partition(),
         Stmt::Blank,
     ]);
-    init.extend(roles());
+    init.extend(logs_and_roles());
     init.push(Stmt::Blank);
     init.push(task_definition());
     init.push(Stmt::Blank);
@@ -186,266 +172,16 @@ fn fargate_table() -> Expr {
     )
 }
 
-/// One IAM policy statement, keys in the order of the provider's policy documents.
-fn statement(sid: &str, action: Expr, resource: Expr) -> Vec<(&'static str, Expr)> {
-    vec![
-        ("Sid", s(sid)),
-        ("Effect", s("Allow")),
-        ("Action", action),
-        ("Resource", resource),
-    ]
-}
-
-fn append_statement(items: Vec<(&'static str, Expr)>) -> Stmt {
-    Stmt::Expr(name("statements").method("append", vec![dict(items)]))
-}
-
-fn roles() -> Vec<Stmt> {
-    let assume = dict([
-        ("Version", s("2012-10-17")),
-        (
-            "Statement",
-            py::list([dict([
-                ("Effect", s("Allow")),
-                ("Action", s("sts:AssumeRole")),
-                (
-                    "Principal",
-                    dict([("Service", s("ecs-tasks.amazonaws.com"))]),
-                ),
-                (
-                    "Condition",
-                    dict([(
-                        "StringEquals",
-                        dict([("aws:SourceAccount", name("account_id"))]),
-                    )]),
-                ),
-            ])]),
-        ),
-    ]);
-    let role = |var: &str, name_arg: &str, description: &str| {
-        py::assign(
-            var,
-            resource(
-                "aws.iam.Role",
-                path(name_arg),
-                vec![
-                    ("name", path(name_arg)),
-                    ("description", tpl(description)),
-                    ("assume_role_policy", name("assume_role_policy")),
-                    ("tags", tags_named(path(name_arg), &[])),
-                ],
-                "child",
-            ),
-        )
-    };
-    let mut decrypt = statement(
-        "DecryptSecrets",
-        s("kms:Decrypt"),
-        path("args.secrets_kms_key_arn"),
-    );
-    decrypt.push((
-        "Condition",
-        dict([(
-            "StringEquals",
-            dict([(
-                "kms:ViaService",
-                tpl("secretsmanager.{args.region}.amazonaws.com"),
-            )]),
-        )]),
-    ));
-    let secret_arns = call(
-        path("pulumi.Output.all"),
-        vec![Expr::Star(Box::new(
-            path("args.secrets").method("values", vec![]),
-        ))],
-        vec![],
+/// The log group and the roles, from their description: the code below refers to the log
+/// group and task role (`self.`), the execution role and both role policies.
+fn logs_and_roles() -> Vec<Stmt> {
+    use crate::describe::ecs_service as d;
+    render::statements(
+        &d::logs_and_roles(),
+        &[d::log_group(), d::task_role()],
+        &[d::execution_role(), d::execution_policy(), d::exec_policy()],
+        &d::OUTPUT_INPUTS,
     )
-    .method(
-        "apply",
-        vec![lambda(
-            &["arns"],
-            call(
-                name("sorted"),
-                vec![call(name("set"), vec![name("arns")], vec![])],
-                vec![],
-            ),
-        )],
-    );
-    vec![
-        py::assign(
-            "assume_role_policy",
-            call(path("json.dumps"), vec![assume], vec![]),
-        ),
-        role(
-            "execution_role",
-            "args.execution_role_name",
-            "ECS task execution role of {name}",
-        ),
-        Stmt::Comment(
-            "Pull the image, when it is in ECR: login has no resource-level permissions."
-                .to_string(),
-        ),
-        py::assign_typed("statements", "list[dict[str, object]]", py::list([])),
-        Stmt::If {
-            cond: bin(path("args.image_repository_arn"), Op::IsNot, Expr::None),
-            body: vec![
-                append_statement(statement(
-                    "EcrLogin",
-                    s("ecr:GetAuthorizationToken"),
-                    s("*"),
-                )),
-                append_statement(statement(
-                    "PullImage",
-                    strs([
-                        "ecr:BatchCheckLayerAvailability",
-                        "ecr:BatchGetImage",
-                        "ecr:GetDownloadUrlForLayer",
-                    ]),
-                    path("args.image_repository_arn"),
-                )),
-            ],
-        },
-        append_statement(statement(
-            "WriteLogs",
-            strs(["logs:CreateLogStream", "logs:PutLogEvents"]),
-            call(
-                path("pulumi.Output.concat"),
-                vec![path("self.log_group.arn"), s(":*")],
-                vec![],
-            ),
-        )),
-        Stmt::Comment(
-            "Read exactly this service's secrets, and decrypt them with their key.".to_string(),
-        ),
-        Stmt::If {
-            cond: path("args.secrets"),
-            body: vec![
-                append_statement(statement(
-                    "ReadSecrets",
-                    s("secretsmanager:GetSecretValue"),
-                    secret_arns,
-                )),
-                Stmt::If {
-                    cond: bin(path("args.secrets_kms_key_arn"), Op::IsNot, Expr::None),
-                    body: vec![append_statement(decrypt)],
-                },
-            ],
-        },
-        py::assign(
-            "execution_policy",
-            resource(
-                "aws.iam.RolePolicy",
-                tpl("{name}-pull-image-write-logs-read-secrets"),
-                vec![
-                    ("name", s("pull-image-write-logs-read-secrets")),
-                    ("role", path("execution_role.id")),
-                    (
-                        "policy",
-                        call(
-                            path("pulumi.Output.json_dumps"),
-                            vec![dict([
-                                ("Version", s("2012-10-17")),
-                                ("Statement", name("statements")),
-                            ])],
-                            vec![],
-                        ),
-                    ),
-                ],
-                "child",
-            ),
-        ),
-        Stmt::Comment(
-            "The application's own role: no permissions until you attach some.".to_string(),
-        ),
-        role(
-            "self.task_role",
-            "args.task_role_name",
-            "ECS task role of {name}",
-        ),
-        py::assign_typed("exec_policies", "list[pulumi.Resource]", py::list([])),
-        Stmt::If {
-            cond: path("args.exec"),
-            body: exec_policy(),
-        },
-    ]
-}
-
-/// ECS Exec: the task role opens the SSM channels, logs the session to the cluster's exec log
-/// group and decrypts with the cluster's key (which encrypts the sessions).
-fn exec_policy() -> Vec<Stmt> {
-    let log_group_arn = call(
-        path("pulumi.Output.concat"),
-        vec![
-            tpl("arn:{partition}:logs:{args.region}:"),
-            name("account_id"),
-            s(":log-group:"),
-            path("args.exec_log_group_name"),
-            s(":*"),
-        ],
-        vec![],
-    );
-    let statements = py::list([
-        dict(statement(
-            "ExecChannels",
-            strs([
-                "ssmmessages:CreateControlChannel",
-                "ssmmessages:CreateDataChannel",
-                "ssmmessages:OpenControlChannel",
-                "ssmmessages:OpenDataChannel",
-            ]),
-            s("*"),
-        )),
-        dict(statement(
-            "ExecFindLogGroup",
-            s("logs:DescribeLogGroups"),
-            s("*"),
-        )),
-        dict(statement(
-            "ExecWriteSessionLogs",
-            strs([
-                "logs:CreateLogStream",
-                "logs:DescribeLogStreams",
-                "logs:PutLogEvents",
-            ]),
-            log_group_arn,
-        )),
-        dict(statement(
-            "ExecSessionKey",
-            s("kms:Decrypt"),
-            path("args.logs_kms_key_arn"),
-        )),
-    ]);
-    vec![
-        Stmt::Comment(
-            "ECS Exec: SSM channels (no resource-level permissions), session logs and key."
-                .to_string(),
-        ),
-        component::partition(),
-        py::assign(
-            "exec_policy",
-            resource(
-                "aws.iam.RolePolicy",
-                tpl("{name}-ecs-exec"),
-                vec![
-                    ("name", s("ecs-exec")),
-                    ("role", path("self.task_role.id")),
-                    (
-                        "policy",
-                        call(
-                            path("pulumi.Output.json_dumps"),
-                            vec![dict([
-                                ("Version", s("2012-10-17")),
-                                ("Statement", statements),
-                            ])],
-                            vec![],
-                        ),
-                    ),
-                ],
-                "child",
-            ),
-        ),
-        Stmt::Expr(name("exec_policies").method("append", vec![name("exec_policy")])),
-    ]
 }
 
 fn task_definition() -> Stmt {
@@ -645,7 +381,15 @@ fn service() -> Vec<Stmt> {
                     ("parent", name("self")),
                     (
                         "depends_on",
-                        bin(name("service_depends_on"), Op::Add, name("exec_policies")),
+                        bin(
+                            name("service_depends_on"),
+                            Op::Add,
+                            call(
+                                name("list"),
+                                vec![name("exec_policies").method("values", vec![])],
+                                vec![],
+                            ),
+                        ),
                     ),
                     (
                         "ignore_changes",

@@ -2,10 +2,9 @@
 //! differs (a port and load balancer or not, secrets, autoscaling) comes in through variables,
 //! and optional parts are `for_each` over a map that is empty when the part is off.
 
-use super::super::common::{assume_role_policy, name_tags, replaced_create_first};
+use super::super::common::{name_tags, replaced_create_first};
 use crate::hcl::Expr;
 use crate::model::Deploy;
-use crate::terraform::common::condition;
 
 /// `merge(var.tags, { Name = <reference> })` for a name that is already an expression.
 fn tags_named(reference: &str) -> Expr {
@@ -20,8 +19,9 @@ pub fn main(deploy: Deploy) -> Body {
         .block(data("aws_partition", "current", Body::new()))
         .block(data("aws_region", "current", Body::new()))
         .block(locals())
-        .block(log_group())
-        .extend(iam())
+        .extend(crate::terraform::render::body(
+            &crate::describe::ecs_service::logs_and_roles(),
+        ))
         .block(task_definition())
         .extend(security_groups())
         .extend(load_balancer())
@@ -60,181 +60,8 @@ fn locals() -> Block {
     )
 }
 
-/// Log retention is the spec's choice per environment, often short outside production.
-pub(super) const RETENTION_SKIP: &str = "checkov:skip=CKV_AWS_338:Retention is the spec's observability.log_retention_days for each environment; shorter than a year is a deliberate choice there.";
-
-fn log_group() -> Block {
-    resource(
-        "aws_cloudwatch_log_group",
-        "this",
-        Body::new()
-            .comment(RETENTION_SKIP)
-            .attr("name", ex(r#""/ecs/${local.name}""#))
-            .attr("retention_in_days", ex("var.log_retention_days"))
-            .attr("kms_key_id", ex("var.logs_kms_key_arn"))
-            .blank()
-            .attr("tags", tags_named("local.name")),
-    )
-}
-
-fn iam() -> Body {
-    let statement = |body: Body| block("statement", &[], body);
-    let dynamic_statement = |for_each: &str, content: Body| {
-        block(
-            "dynamic",
-            &["statement"],
-            Body::new()
-                .attr("for_each", ex(for_each))
-                .blank()
-                .block(block("content", &[], content)),
-        )
-    };
-    Body::new()
-        .block(assume_role_policy(
-            "assume",
-            "ecs-tasks.amazonaws.com",
-            true,
-        ))
-        .block(resource(
-            "aws_iam_role",
-            "execution",
-            Body::new()
-                .attr("name", ex("var.execution_role_name"))
-                .attr("description", ex(r#""ECS task execution role of ${local.name}""#))
-                .attr("assume_role_policy", ex("data.aws_iam_policy_document.assume.json"))
-                .blank()
-                .attr("tags", tags_named("var.execution_role_name")),
-        ))
-        .block(data(
-            "aws_iam_policy_document",
-            "execution",
-            Body::new()
-                .comment("Pull the image, when it is in ECR: login has no resource-level permissions.")
-                .block(dynamic_statement(
-                    "var.image_repository_arn == null ? [] : [\"*\"]",
-                    Body::new()
-                        .attr("sid", s("EcrLogin"))
-                        .attr("actions", strings(["ecr:GetAuthorizationToken"]))
-                        .attr("resources", ex("[statement.value]")),
-                ))
-                .block(dynamic_statement(
-                    "var.image_repository_arn == null ? [] : [var.image_repository_arn]",
-                    Body::new()
-                        .attr("sid", s("PullImage"))
-                        .attr(
-                            "actions",
-                            strings([
-                                "ecr:BatchCheckLayerAvailability",
-                                "ecr:BatchGetImage",
-                                "ecr:GetDownloadUrlForLayer",
-                            ]),
-                        )
-                        .attr("resources", ex("[statement.value]")),
-                ))
-                .block(statement(
-                    Body::new()
-                        .attr("sid", s("WriteLogs"))
-                        .attr("actions", strings(["logs:CreateLogStream", "logs:PutLogEvents"]))
-                        .attr("resources", ex(r#"["${aws_cloudwatch_log_group.this.arn}:*"]"#)),
-                ))
-                .comment("Read exactly this service's secrets, and decrypt them with their key.")
-                .block(dynamic_statement(
-                    "length(var.secrets) == 0 ? [] : [sort(distinct(values(var.secrets)))]",
-                    Body::new()
-                        .attr("sid", s("ReadSecrets"))
-                        .attr("actions", strings(["secretsmanager:GetSecretValue"]))
-                        .attr("resources", ex("statement.value")),
-                ))
-                .block(dynamic_statement(
-                    "length(var.secrets) == 0 || var.secrets_kms_key_arn == null ? [] : [var.secrets_kms_key_arn]",
-                    Body::new()
-                        .attr("sid", s("DecryptSecrets"))
-                        .attr("actions", strings(["kms:Decrypt"]))
-                        .attr("resources", ex("[statement.value]"))
-                        .blank()
-                        .block(condition("StringEquals", "kms:ViaService", ex(r#"["secretsmanager.${data.aws_region.current.region}.amazonaws.com"]"#),
-                        )),
-                )),
-        ))
-        .block(resource(
-            "aws_iam_role_policy",
-            "execution",
-            Body::new()
-                .attr("name", s("pull-image-write-logs-read-secrets"))
-                .attr("role", ex("aws_iam_role.execution.id"))
-                .attr("policy", ex("data.aws_iam_policy_document.execution.json")),
-        ))
-        .block(resource(
-            "aws_iam_role",
-            "task",
-            Body::new()
-                .comment("The application's own role: no permissions until you attach some.")
-                .attr("name", ex("var.task_role_name"))
-                .attr("description", ex(r#""ECS task role of ${local.name}""#))
-                .attr("assume_role_policy", ex("data.aws_iam_policy_document.assume.json"))
-                .blank()
-                .attr("tags", tags_named("var.task_role_name")),
-        ))
-        .extend(exec_policy())
-}
-
-/// ECS Exec, when the service asks for it: the task role opens the SSM channels, logs the
-/// session to the cluster's exec log group and decrypts with the cluster's key (which
-/// encrypts the sessions).
-fn exec_policy() -> Body {
-    let statement = |sid: &str, actions: &[&str], resources: &str| {
-        block(
-            "statement",
-            &[],
-            Body::new()
-                .attr("sid", s(sid))
-                .attr("actions", strings(actions.iter().copied()))
-                .attr("resources", ex(resources)),
-        )
-    };
-    Body::new()
-        .block(data(
-            "aws_iam_policy_document",
-            "exec",
-            Body::new()
-                .comment("The SSM message channels have no resource-level permissions.")
-                .block(statement(
-                    "ExecChannels",
-                    &[
-                        "ssmmessages:CreateControlChannel",
-                        "ssmmessages:CreateDataChannel",
-                        "ssmmessages:OpenControlChannel",
-                        "ssmmessages:OpenDataChannel",
-                    ],
-                    r#"["*"]"#,
-                ))
-                .block(statement(
-                    "ExecFindLogGroup",
-                    &["logs:DescribeLogGroups"],
-                    r#"["*"]"#,
-                ))
-                .block(statement(
-                    "ExecWriteSessionLogs",
-                    &["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-                    r#"["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:${var.exec_log_group_name}:*"]"#,
-                ))
-                .block(statement(
-                    "ExecSessionKey",
-                    &["kms:Decrypt"],
-                    "[var.logs_kms_key_arn]",
-                )),
-        ))
-        .block(resource(
-            "aws_iam_role_policy",
-            "exec",
-            Body::new()
-                .attr("for_each", ex(r#"var.exec ? toset(["exec"]) : toset([])"#))
-                .blank()
-                .attr("name", s("ecs-exec"))
-                .attr("role", ex("aws_iam_role.task.id"))
-                .attr("policy", ex("data.aws_iam_policy_document.exec.json")),
-        ))
-}
+/// Log retention is the spec's choice per environment (the cluster's log group shares it).
+pub(super) use crate::describe::ecs_service::RETENTION_SKIP;
 
 fn task_definition() -> Block {
     resource(
