@@ -46,6 +46,8 @@ fn a_resource_added_to_a_description_appears_in_both_targets() {
 
 /// Every resource of every example's described components (network, EKS, observability) is
 /// in both targets' output once.
+/// Every resource of every example's network, EKS and secrets descriptions is in both
+/// targets' output once.
 #[test]
 fn every_described_resource_is_rendered_by_both_targets() {
     for entry in std::fs::read_dir("examples").unwrap_or_else(|e| panic!("examples/: {e}")) {
@@ -65,6 +67,9 @@ fn every_described_resource_is_rendered_by_both_targets() {
         components.extend(describe::observability::component(&platform));
         // The components the wired inputs come from.
         let built = iacgen::pulumi::components(&platform);
+        if !platform.secrets.is_empty() {
+            components.push(describe::secrets::component(&platform));
+        }
         for component in &components {
             rendered_once(&path, component, &built);
         }
@@ -84,6 +89,9 @@ fn rendered_once(
     for r in &resources {
         let block = match r.kind.strip_prefix("data.") {
             Some(kind) => format!("data \"{kind}\" \"{}\" {{", r.name),
+            None if describe::ephemeral(r.kind) => {
+                format!("ephemeral \"{}\" \"{}\" {{", r.kind, r.name)
+            }
             None => format!("resource \"{}\" \"{}\" {{", r.kind, r.name),
         };
         assert_eq!(
@@ -93,16 +101,21 @@ fn rendered_once(
             path.display()
         );
     }
-    // One constructor call per described resource (keyed ones in a loop or comprehension,
-    // `key: aws.<class>(`).
+    // One constructor call per described resource (keyed ones in a loop or comprehension:
+    // `key: aws.x.Y(`, `var = aws.x.Y(`).
     let constructors = pulumi
         .lines()
         .filter(|l| {
             let l = l.trim_start();
-            let keyed = l
-                .split_once(": aws.")
-                .is_some_and(|(key, _)| key.chars().all(|c| c.is_alphanumeric() || c == '_'));
-            (l.starts_with("aws.") || l.contains(" = aws.") || keyed) && l.ends_with('(')
+            let call = l
+                .split_once(": ")
+                .or_else(|| l.split_once(" = "))
+                .filter(|(head, _)| {
+                    head.chars()
+                        .all(|c| c.is_alphanumeric() || "_.".contains(c))
+                })
+                .map_or(l, |(_, rest)| rest);
+            (call.starts_with("aws.") || call.starts_with("random.")) && call.ends_with('(')
         })
         .count();
     assert_eq!(

@@ -206,8 +206,14 @@ fn every_secret_is_encrypted_with_the_component_key_and_closed_to_other_accounts
             let deny = &document["Statement"][0];
             assert_eq!(deny["Effect"], "Deny", "{env} {name}");
             assert_eq!(deny["Principal"], json!({"AWS": "*"}), "{env} {name}");
+            // The account, one value (a string or a one-element list: IAM reads both alike).
+            let account = &deny["Condition"]["StringNotEquals"]["aws:PrincipalAccount"];
+            let account = account
+                .as_array()
+                .and_then(|a| a.first())
+                .unwrap_or(account);
             assert!(
-                deny["Condition"]["StringNotEquals"]["aws:PrincipalAccount"].is_array(),
+                account.as_str().is_some_and(|a| !a.is_empty()),
                 "{env} {name}: {document}"
             );
         }

@@ -5,8 +5,8 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  # Every secret of the spec. Values are never here: generated ones are made at
-  # apply time, the others are set by hand after the first apply.
+  # Every secret of the spec. Values are never here: generated ones are made when
+  # the secret is created, the others are set by hand after the first deployment.
   secrets = {
     db_password = {
       description = "Primary database password"
@@ -16,7 +16,7 @@ locals {
     }
   }
 
-  # Secrets whose value Terraform generates, and the password rules.
+  # Secrets whose value is generated, and the password rules.
   generated = {
     db_password = {
       length  = 32
@@ -25,7 +25,7 @@ locals {
   }
 
   # Secrets a Lambda function rotates, and how often (days); the function of each
-  # environment is in var.rotation_lambda_arns.
+  # environment is the input rotation_lambda_arns.
   rotated = {
     db_password = 30
   }

@@ -56,7 +56,7 @@ eks = Eks(
         region=region,
         vpc_id=network.vpc.id,
         vpc_cidr_block=network.vpc.cidr_block,
-        subnet_ids=[subnet.id for subnet in network.private_subnets.values()],
+        subnet_ids=list(network.private_subnet_ids.values()),
         kubernetes_version=config.require("kubernetesVersion"),
         cluster_log_retention_days=config.require_int("clusterLogRetentionDays"),
         cluster_deletion_protection=config.require_bool("clusterDeletionProtection"),
@@ -90,8 +90,8 @@ service_api = EcsService(
         log_retention_days=config.require_int("ecsLogRetentionDays"),
         vpc_id=network.vpc.id,
         vpc_cidr_block=network.vpc.cidr_block,
-        private_subnet_ids=[subnet.id for subnet in network.private_subnets.values()],
-        public_subnet_ids=[subnet.id for subnet in network.public_subnets.values()],
+        private_subnet_ids=list(network.private_subnet_ids.values()),
+        public_subnet_ids=list(network.public_subnet_ids.values()),
         image=config.require("serviceApiImage"),
         image_repository_arn=config.get("serviceApiImageRepositoryArn"),
         pipeline_deploys=False,
@@ -105,7 +105,7 @@ service_api = EcsService(
         command=[],
         environment={"LOG_LEVEL": "info"},
         secrets={"DB_PASSWORD": secrets.secret_arns["db_password"]},
-        secrets_kms_key_arn=secrets.key.arn,
+        secrets_kms_key_arn=secrets.secrets_key.arn,
         cpu=config.require_int("serviceApiCpu"),
         memory=config.require_int("serviceApiMemory"),
         desired_count=config.require_int("serviceApiDesiredCount"),
@@ -133,7 +133,7 @@ service_worker = EcsService(
         log_retention_days=config.require_int("ecsLogRetentionDays"),
         vpc_id=network.vpc.id,
         vpc_cidr_block=network.vpc.cidr_block,
-        private_subnet_ids=[subnet.id for subnet in network.private_subnets.values()],
+        private_subnet_ids=list(network.private_subnet_ids.values()),
         public_subnet_ids=[],
         image=config.require("serviceWorkerImage"),
         image_repository_arn=config.get("serviceWorkerImageRepositoryArn"),
@@ -198,33 +198,17 @@ observability = Observability(
 pulumi.export("vpc_id", network.vpc.id)
 pulumi.export("vpc_cidr_block", network.vpc.cidr_block)
 pulumi.export("azs", network.azs)
-pulumi.export(
-    "public_subnet_ids",
-    {az: subnet.id for az, subnet in network.public_subnets.items()},
-)
-pulumi.export(
-    "private_subnet_ids",
-    {az: subnet.id for az, subnet in network.private_subnets.items()},
-)
-pulumi.export(
-    "database_subnet_ids",
-    {az: subnet.id for az, subnet in network.database_subnets.items()},
-)
-pulumi.export(
-    "private_route_table_ids",
-    {az: table.id for az, table in network.private_route_tables.items()},
-)
-pulumi.export(
-    "nat_public_ips", {az: eip.public_ip for az, eip in network.nat_eips.items()}
-)
+pulumi.export("public_subnet_ids", network.public_subnet_ids)
+pulumi.export("private_subnet_ids", network.private_subnet_ids)
+pulumi.export("database_subnet_ids", network.database_subnet_ids)
+pulumi.export("private_route_table_ids", network.private_route_table_ids)
+pulumi.export("nat_public_ips", network.nat_public_ips)
 pulumi.export("database_subnet_group_name", network.database_subnet_group.name)
 pulumi.export("flow_log_group_name", network.flow_logs_log_group.name)
 pulumi.export("logs_kms_key_arn", network.logs_key.arn)
 pulumi.export("secret_arns", secrets.secret_arns)
-pulumi.export(
-    "secret_names", {secret: value.name for secret, value in secrets.secrets.items()}
-)
-pulumi.export("kms_key_arn", secrets.key.arn)
+pulumi.export("secret_names", secrets.secret_names)
+pulumi.export("kms_key_arn", secrets.secrets_key.arn)
 pulumi.export("cluster_name", eks.cluster.name)
 pulumi.export("cluster_endpoint", eks.cluster.endpoint)
 pulumi.export(

@@ -113,9 +113,6 @@ const TYPES: &[TypeFacts] = &[
             "role_arn",
         ],
     },
-    // iacgen's node groups get a unique name from a prefix at creation (so that a replacement
-    // can be created first): the name counts only when the configuration knows it (a kept
-    // name); otherwise the cluster and the closest arguments decide.
     TypeFacts {
         kind: "aws_eks_node_group",
         import_id: (":", &[&["cluster_name"], &["node_group_name"]]),
@@ -192,6 +189,12 @@ const TYPES: &[TypeFacts] = &[
         ],
     },
     TypeFacts {
+        kind: "aws_kms_replica_key",
+        import_id: ID,
+        identity: &["primary_key_arn"],
+        force_new: &["primary_key_arn"],
+    },
+    TypeFacts {
         kind: "aws_launch_template",
         import_id: ID,
         identity: &["name"],
@@ -241,6 +244,30 @@ const TYPES: &[TypeFacts] = &[
         import_id: ("/", &[&["subnet_id", "gateway_id"], &["route_table_id"]]),
         identity: &["subnet_id"],
         force_new: &["gateway_id", "subnet_id"],
+    },
+    TypeFacts {
+        kind: "aws_secretsmanager_secret",
+        import_id: ("", &[&["arn", "id"]]),
+        identity: &["name"],
+        force_new: &["name", "name_prefix"],
+    },
+    TypeFacts {
+        kind: "aws_secretsmanager_secret_policy",
+        import_id: ("", &[&["secret_arn", "id"]]),
+        identity: &["secret_arn"],
+        force_new: &["secret_arn"],
+    },
+    TypeFacts {
+        kind: "aws_secretsmanager_secret_rotation",
+        import_id: ("", &[&["secret_id", "id"]]),
+        identity: &["secret_id"],
+        force_new: &["secret_id"],
+    },
+    TypeFacts {
+        kind: "aws_secretsmanager_secret_version",
+        import_id: ("|", &[&["secret_id"], &["version_id"]]),
+        identity: &["secret_id"],
+        force_new: &["secret_binary", "secret_id", "secret_string"],
     },
     TypeFacts {
         kind: "aws_sns_topic",
@@ -304,8 +331,8 @@ mod tests {
         assert!(TYPES.windows(2).all(|w| w[0].kind < w[1].kind));
     }
 
-    /// Every type the network, EKS, observability and KMS descriptions create, except those
-    /// other components share, has its facts here.
+    /// Every type the network, KMS, EKS, secrets and observability descriptions create, except
+    /// those other components share, has its facts here.
     #[test]
     fn the_described_types_have_facts() {
         let shared = [
@@ -325,13 +352,19 @@ mod tests {
         let Some(eks) = platform.eks.as_ref() else {
             panic!("the example has EKS");
         };
-        let network = super::super::network::component(&platform, network);
-        let eks = super::super::eks::component(&platform, eks);
+        let described = [
+            super::super::network::component(&platform, network),
+            super::super::eks::component(&platform, eks),
+            super::super::secrets::component(&platform),
+        ];
         let observability = super::super::observability::component(&platform);
-        for r in network
-            .resources()
-            .chain(eks.resources())
-            .chain(observability.iter().flat_map(|c| c.resources()))
+        // aws_lambda_permission's import ID depends on an optional qualifier: the state
+        // reader's own rule. A random password is ephemeral: never in a state.
+        let shared = [&shared[..], &["aws_lambda_permission", "random_password"]].concat();
+        for r in described
+            .iter()
+            .chain(observability.iter())
+            .flat_map(|c| c.resources())
             .filter(|r| !r.is_data())
         {
             assert!(

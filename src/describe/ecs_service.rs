@@ -49,6 +49,7 @@ fn statement(sid: &'static str, actions: Vec<&'static str>, resources: Vec<Expr>
         resources,
         principals: None,
         conditions: Vec::new(),
+        deny: false,
     }
 }
 
@@ -100,6 +101,7 @@ pub fn logs_and_roles() -> Vec<Item> {
                 "aws:SourceAccount",
                 vec![Expr::Fact(Fact::AccountId)],
             )],
+            deny: false,
         }],
     });
     let role = |name: &str, label: &str, description: &str| {

@@ -105,6 +105,7 @@ fn assume(id: &str, service: &str) -> Expr {
             resources: Vec::new(),
             principals: Some(("Service", vec![s(service)])),
             conditions: Vec::new(),
+            deny: false,
         }],
     })
 }
@@ -150,6 +151,7 @@ fn control_plane(platform: &Platform, eks: &Eks) -> Vec<Item> {
             resources: vec![res("aws_kms_key", "secrets").attr("arn")],
             principals: None,
             conditions: Vec::new(),
+            deny: false,
         }],
     };
     let resources = [

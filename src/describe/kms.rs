@@ -12,6 +12,7 @@ pub fn account_administers() -> Statement {
         resources: vec![s("*")],
         principals: Some(("AWS", vec![tpl("arn:{partition}:iam::{account_id}:root")])),
         conditions: Vec::new(),
+        deny: false,
     }
 }
 
@@ -35,6 +36,7 @@ pub fn logs_use() -> Statement {
                 "arn:{partition}:logs:{region}:{account_id}:log-group:*",
             )],
         )],
+        deny: false,
     }
 }
 
@@ -58,12 +60,26 @@ pub fn key_policy(id: &str, grants: Vec<Statement>) -> Policy {
 /// made of [`account_administers`] and `grants`, and its `aws_kms_alias`. The component needs
 /// the account id, partition and region facts.
 pub fn key(id: &str, alias: Expr, description: Expr, grants: Vec<Statement>) -> Vec<Item> {
+    key_with(id, alias, description, grants, Vec::new())
+}
+
+/// [`key`] with `extra` arguments (`multi_region`), written before the policy.
+pub fn key_with(
+    id: &str,
+    alias: Expr,
+    description: Expr,
+    grants: Vec<Statement>,
+    extra: Vec<(&str, Expr)>,
+) -> Vec<Item> {
     let key_policy = key_policy(id, grants);
-    let key = Resource::new("aws_kms_key", id, alias.clone())
+    let mut key = Resource::new("aws_kms_key", id, alias.clone())
         .arg("description", description)
         .arg("enable_key_rotation", Expr::Bool(true))
-        .arg("deletion_window_in_days", Expr::Int(30))
-        .arg("policy", policy(key_policy));
+        .arg("deletion_window_in_days", Expr::Int(30));
+    for (name, value) in extra {
+        key = key.arg(name, value);
+    }
+    let key = key.arg("policy", policy(key_policy));
     let mut alias_name = vec![Part::Lit("alias/".to_string())];
     match alias.clone() {
         Expr::Tmpl(parts) => alias_name.extend(parts),

@@ -12,6 +12,7 @@ pub mod eks;
 pub mod kms;
 pub mod network;
 pub mod observability;
+pub mod secrets;
 
 /// One component: a Terraform module call and its Pulumi component.
 #[derive(Debug, Clone)]
@@ -88,6 +89,9 @@ pub struct Resource {
     /// `create_before_destroy`; Pulumi replaces create-first by default). Needs a unique name
     /// (a prefix) for the two to live side by side.
     pub create_first: bool,
+    /// Arguments written once, when the object is created, and kept out of the state where
+    /// the target can (see [`Resource::write_only`]).
+    pub write_only: Vec<String>,
     /// Pulumi's name for the resource when it is not the label: a name stacks already hold
     /// (a changed name is a new URN, so Pulumi would replace the object).
     pub pulumi_name: Option<Expr>,
@@ -309,6 +313,8 @@ pub struct Statement {
     pub principals: Option<(&'static str, Vec<Expr>)>,
     /// `(test, variable, values)`
     pub conditions: Vec<(&'static str, &'static str, Vec<Expr>)>,
+    /// A `Deny` statement (an `Allow` one when false).
+    pub deny: bool,
 }
 
 /// A component input.
@@ -328,6 +334,7 @@ pub enum Type {
     Int,
     StrList,
     StrMap,
+    IntMap,
     Bool,
     /// A map of objects whose fields (these) are whole numbers.
     IntObjectMap(&'static [&'static str]),
@@ -358,6 +365,8 @@ pub enum Value {
     StrList(Vec<String>),
     /// Ordered as given (AZ order).
     StrMap(Vec<(String, String)>),
+    /// Ordered as given.
+    IntMap(Vec<(String, i64)>),
     Bool(bool),
     /// Not set (the provider's or the module's default).
     Null,
@@ -409,6 +418,7 @@ impl Resource {
             comments: Vec::new(),
             ignore_changes: None,
             create_first: false,
+            write_only: Vec::new(),
             pulumi_name: None,
             groups: Vec::new(),
         }
@@ -508,7 +518,8 @@ impl ResId {
 }
 
 impl Keys {
-    /// One instance per element of the set `over`, named `key`.
+    /// One instance per element of the set (or, for repeated blocks, the list) `over`, named
+    /// `key`.
     pub fn set(over: Expr, key: &'static str) -> Self {
         Self {
             over,
@@ -928,6 +939,26 @@ impl Expr {
         });
         out
     }
+}
+
+impl Resource {
+    /// `arg` is written once, when the object is created, and kept out of the state where the
+    /// target can: Terraform passes the write-only `<arg>_wo` and `<arg>_wo_version = 1` (a
+    /// comment on `<arg>_wo_version` is written before it); Pulumi records every input in its
+    /// state, write-only ones included, so it passes `<arg>` (a secret output stays encrypted
+    /// there) and ignores later changes to it.
+    pub fn write_only(mut self, arg: &str) -> Self {
+        self.write_only.push(arg.to_string());
+        self
+    }
+}
+
+/// Whether Terraform opens objects of type `kind` anew in each run and never stores them (an
+/// `ephemeral` block, referred to as `ephemeral.<kind>.<name>`): iacgen's random passwords,
+/// so that no generated value is in a plan or a state. Pulumi has no ephemeral resources: it
+/// creates them as resources (a password's result is a secret output, encrypted in its state).
+pub fn ephemeral(kind: &str) -> bool {
+    kind == "random_password"
 }
 
 /// A data source (Terraform `data "<kind>"`, a Pulumi `get_..._output` call): a resource

@@ -270,6 +270,7 @@ fn flow_log_items(platform: &Platform, network: &Network) -> Vec<Item> {
                 "aws:SourceAccount",
                 vec![Expr::Fact(Fact::AccountId)],
             )],
+            deny: false,
         }],
     };
     let write = Policy {
@@ -288,6 +289,7 @@ fn flow_log_items(platform: &Platform, network: &Network) -> Vec<Item> {
             ])],
             principals: None,
             conditions: Vec::new(),
+            deny: false,
         }],
     };
     let mut log_group = Resource::new(

@@ -79,6 +79,7 @@ fn service(principal: &str) -> Option<(&'static str, Vec<Expr>)> {
 fn topic(services: bool) -> Vec<Item> {
     let use_key = |sid, principal: &str| Statement {
         sid: Some(sid),
+        deny: false,
         actions: vec!["kms:Decrypt", "kms:GenerateDataKey*"],
         resources: vec![s("*")],
         principals: service(principal),
@@ -95,6 +96,7 @@ fn topic(services: bool) -> Vec<Item> {
     let mut statements = vec![
         Statement {
             sid: Some("AccountManages"),
+            deny: false,
             actions: vec![
                 "sns:AddPermission",
                 "sns:DeleteTopic",
@@ -111,6 +113,7 @@ fn topic(services: bool) -> Vec<Item> {
         },
         Statement {
             sid: Some("CloudWatchAlarmsPublish"),
+            deny: false,
             actions: vec!["sns:Publish"],
             resources: vec![topic.attr("arn")],
             principals: service("cloudwatch.amazonaws.com"),
@@ -133,6 +136,7 @@ fn topic(services: bool) -> Vec<Item> {
     if services {
         statements.push(Statement {
             sid: Some("EventBridgePublish"),
+            deny: false,
             actions: vec!["sns:Publish"],
             resources: vec![topic.attr("arn")],
             principals: service("events.amazonaws.com"),

@@ -2,7 +2,7 @@
 //! create (the counterpart of the Terraform modules' `aws_kms_key` for logs).
 
 use super::component::{account_id, partition, resource, tags_named};
-use super::py::{self, Expr, Function, Stmt, call, dict, name, param, path, s};
+use super::py::{self, Expr, Function, Stmt, call, name, param, path};
 
 /// `key = logs_key(alias, description, region, tags, opts)` as a call from a component.
 pub fn logs_key_call(alias: Expr, description: Expr) -> Expr {
@@ -22,18 +22,6 @@ pub fn logs_key_call(alias: Expr, description: Expr) -> Expr {
 /// The import a component needs to call [`logs_key_call`].
 pub fn import() -> py::Import {
     py::from_import("components.kms", &["logs_key"])
-}
-
-/// The key policy statement that lets the account administer a key through IAM policies;
-/// `root` is the account root ARN (`arn:<partition>:iam::<account>:root`).
-pub fn account_administers(root: Expr) -> Expr {
-    dict([
-        ("Sid", s("AccountAdministers")),
-        ("Effect", s("Allow")),
-        ("Action", s("kms:*")),
-        ("Resource", s("*")),
-        ("Principal", dict([("AWS", root)])),
-    ])
 }
 
 /// `<var> = aws.kms.Key(<alias>, ...)`, rotated, with a 30-day deletion window, `policy` and

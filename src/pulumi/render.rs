@@ -42,11 +42,11 @@ pub fn component_in(component: &describe::Component, built: &[Component]) -> Opt
     let mut outputs: Vec<(String, Expr)> = Vec::new();
     for o in &component.outputs {
         let value = r.expr(&o.value);
-        // A map built in a comprehension is kept too, so that the program indexes a dict
-        // rather than a comprehension.
-        if o.value.refs().is_empty() || matches!(o.value, D::ForMap(_)) {
+        // A map computed from resources (an attribute by key, a map built in a comprehension)
+        // is kept too, so that the program indexes a dict rather than a comprehension.
+        if o.value.refs().is_empty() || matches!(o.value, D::ByKey { .. } | D::ForMap(_)) {
             // The program reads outputs from the component object (`network.azs`), so a value
-            // made of inputs is kept on it.
+            // made of inputs, or computed (a map of attributes), is kept on it.
             let field = format!("self.{}", o.name);
             init.push(py::assign(&field, value));
             outputs.push((o.name.clone(), path(&field)));
@@ -67,6 +67,9 @@ pub fn component_in(component: &describe::Component, built: &[Component]) -> Opt
         imports.push(py::import("json"));
     }
     imports.push(py::import_as("pulumi_aws", "aws"));
+    if component.resources().any(|r| r.kind.starts_with("random_")) {
+        imports.push(py::import_as("pulumi_random", "random"));
+    }
     if r.any {
         imports.push(py::from_import("typing", &["Any"]));
     }
@@ -167,6 +170,7 @@ fn args(component: &describe::Component, built: &[Component]) -> Option<Vec<Arg>
                     Type::Int => ("int", ConfigKind::Int),
                     Type::StrList => ("list[str]", ConfigKind::Object),
                     Type::StrMap => ("dict[str, str]", ConfigKind::Object),
+                    Type::IntMap => ("dict[str, int]", ConfigKind::Object),
                     Type::Bool => ("bool", ConfigKind::Bool),
                     Type::IntObjectMap(_) => ("dict[str, dict[str, int]]", ConfigKind::Object),
                     Type::Num => ("float", ConfigKind::Float),
@@ -188,6 +192,7 @@ fn args(component: &describe::Component, built: &[Component]) -> Option<Vec<Arg>
                     Type::ObjMap(_) => "dict[str, dict[str, pulumi.Input[str]]]",
                     Type::Bool => "pulumi.Input[bool]",
                     Type::IntObjectMap(_) => "dict[str, dict[str, pulumi.Input[int]]]",
+                    Type::IntMap => "dict[str, pulumi.Input[int]]",
                 };
                 args.push(Arg::wired(&input.name, annotation, wired(wire, built)?));
             }
@@ -218,6 +223,9 @@ fn value(v: &Value) -> serde_json::Value {
         Value::Int(n) => json!(n),
         Value::StrList(items) => json!(items),
         Value::StrMap(pairs) => {
+            serde_json::Value::Object(pairs.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
+        }
+        Value::IntMap(pairs) => {
             serde_json::Value::Object(pairs.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
         }
         Value::Bool(b) => json!(b),
@@ -517,12 +525,19 @@ impl Renderer {
         let fields = self.fields(&r.args);
         let mut kwargs: Vec<(&str, Expr)> = fields
             .iter()
-            .map(|(k, v)| (types::renamed(r.kind, k), v.clone()))
+            .map(|(k, v)| (types::argument(r.kind, k), v.clone()))
             .collect();
         if let Tags::Named(extra) = &r.tags {
             kwargs.push(("tags", tags_named(tag_label, extra)));
         }
-        let opts = if r.depends_on.is_empty() && r.ignore_changes.is_none() {
+        // A write-only argument is written once (see `Resource::write_only`).
+        let mut ignored: Vec<&str> = r
+            .ignore_changes
+            .iter()
+            .flat_map(|(attrs, _)| attrs.iter().copied())
+            .collect();
+        ignored.extend(r.write_only.iter().map(String::as_str));
+        let opts = if r.depends_on.is_empty() && ignored.is_empty() {
             name("child")
         } else {
             let mut opts = vec![("parent", name("self"))];
@@ -538,8 +553,8 @@ impl Renderer {
                 });
                 opts.push(("depends_on", py::list(deps.collect::<Vec<_>>())));
             }
-            if let Some((attrs, _)) = &r.ignore_changes {
-                opts.push(("ignore_changes", py::strs(attrs)));
+            if !ignored.is_empty() {
+                opts.push(("ignore_changes", py::strs(ignored)));
             }
             call(path("pulumi.ResourceOptions"), vec![], opts)
         };
@@ -554,7 +569,7 @@ impl Renderer {
             .iter()
             .map(|(k, v)| match v {
                 D::Blocks(_) | D::Dynamic(..) => (types::plural(k), self.expr(v)),
-                _ => (types::argument(k).to_string(), self.expr(v)),
+                _ => (types::argument("", k).to_string(), self.expr(v)),
             })
             .collect()
     }
@@ -912,7 +927,8 @@ impl Renderer {
             if let Some(sid) = st.sid {
                 fields.push(("Sid".to_string(), py::s(sid)));
             }
-            fields.push(("Effect".to_string(), py::s("Allow")));
+            let effect = if st.deny { "Deny" } else { "Allow" };
+            fields.push(("Effect".to_string(), py::s(effect)));
             let actions: Vec<D> = st.actions.iter().map(|a| describe::s(*a)).collect();
             fields.push(("Action".to_string(), one_or_many(self, &actions)));
             let only = match st.resources.as_slice() {

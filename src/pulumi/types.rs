@@ -74,6 +74,12 @@ const TYPES: &[(&str, &str, &str)] = &[
     ),
     ("aws_kms_alias", "aws.kms.Alias", "alias"),
     ("aws_kms_key", "aws.kms.Key", "key"),
+    ("aws_kms_replica_key", "aws.kms.ReplicaKey", "replica_key"),
+    (
+        "aws_lambda_permission",
+        "aws.lambda_.Permission",
+        "permission",
+    ),
     (
         "aws_launch_template",
         "aws.ec2.LaunchTemplate",
@@ -86,6 +92,26 @@ const TYPES: &[(&str, &str, &str)] = &[
         "aws_route_table_association",
         "aws.ec2.RouteTableAssociation",
         "association",
+    ),
+    (
+        "aws_secretsmanager_secret",
+        "aws.secretsmanager.Secret",
+        "secret",
+    ),
+    (
+        "aws_secretsmanager_secret_policy",
+        "aws.secretsmanager.SecretPolicy",
+        "secret_policy",
+    ),
+    (
+        "aws_secretsmanager_secret_rotation",
+        "aws.secretsmanager.SecretRotation",
+        "rotation",
+    ),
+    (
+        "aws_secretsmanager_secret_version",
+        "aws.secretsmanager.SecretVersion",
+        "secret_version",
     ),
     (
         "aws_security_group",
@@ -116,6 +142,7 @@ const TYPES: &[(&str, &str, &str)] = &[
         "aws.eks.get_addon_version_output",
         "latest_addon",
     ),
+    ("random_password", "random.RandomPassword", "password"),
 ];
 
 /// `(Terraform type, Terraform argument, Python argument)` where pulumi-aws renamed one.
@@ -159,20 +186,22 @@ pub fn plural(block: &str) -> String {
     }
 }
 
-/// The Python name of argument `arg`: pulumi-aws's own where it differs (a list named
-/// `..._list` in the provider is plural in Python).
-pub fn argument(arg: &str) -> &str {
-    match arg {
-        "client_id_list" => "client_id_lists",
-        "thumbprint_list" => "thumbprint_lists",
-        other => other,
-    }
-}
-
 fn lookup(kind: &str) -> (&'static str, &'static str) {
     match TYPES.iter().find(|(k, _, _)| *k == kind) {
         Some((_, class, noun)) => (class, noun),
         None => panic!("iacgen bug: no Pulumi class for resource type {kind}"),
+    }
+}
+
+/// The Python name of argument `arg` of type `kind` (a nested block's field: any type):
+/// pulumi-aws's own where it differs (a list named `..._list` in the provider is plural in
+/// Python, a few arguments are renamed).
+pub fn argument<'a>(kind: &str, arg: &'a str) -> &'a str {
+    match (kind, arg) {
+        (_, "client_id_list") => "client_id_lists",
+        (_, "thumbprint_list") => "thumbprint_lists",
+        ("aws_lambda_permission", "function_name") => "function",
+        _ => renamed(kind, arg),
     }
 }
 

@@ -89,7 +89,6 @@ const FORCE_NEW: &[(&str, &[&str])] = &[
     ),
     ("aws_iam_role", &["name", "name_prefix", "path"]),
     ("aws_iam_role_policy", &["name", "name_prefix", "role"]),
-    ("aws_kms_replica_key", &["primary_key_arn"]),
     (
         "aws_lambda_permission",
         &[
@@ -129,13 +128,6 @@ const FORCE_NEW: &[(&str, &[&str])] = &[
             "target_type",
             "vpc_id",
         ],
-    ),
-    ("aws_secretsmanager_secret", &["name", "name_prefix"]),
-    ("aws_secretsmanager_secret_policy", &["secret_arn"]),
-    ("aws_secretsmanager_secret_rotation", &["secret_id"]),
-    (
-        "aws_secretsmanager_secret_version",
-        &["secret_binary", "secret_id", "secret_string"],
     ),
     (
         "aws_security_group",

@@ -88,18 +88,12 @@ pub fn import_id(type_: &str, instance: &ResourceInstance) -> Result<String, Mis
             get("scalable_dimension")?,
             get("name")?
         ),
-        "aws_secretsmanager_secret_rotation" => first(&["secret_id", "id"])?,
-        "aws_secretsmanager_secret_policy" => first(&["secret_arn", "id"])?,
-        "aws_secretsmanager_secret_version" => {
-            format!("{}|{}", get("secret_id")?, get("version_id")?)
-        }
         "aws_iam_policy"
         | "aws_ecs_task_definition"
         | "aws_lb"
         | "aws_lb_target_group"
         | "aws_lb_listener"
         | "aws_lb_listener_rule"
-        | "aws_secretsmanager_secret"
         | "aws_sns_topic"
         | "aws_sns_topic_subscription" => first(&["arn", "id"])?,
         "aws_sns_topic_policy" => first(&["arn", "id"])?,
@@ -134,8 +128,7 @@ pub fn has_known_format(type_: &str) -> bool {
 }
 
 /// Types whose import ID is documented as their `id` attribute.
-const KNOWN_ID_TYPES: [&str; 6] = [
-    "aws_kms_replica_key",
+const KNOWN_ID_TYPES: [&str; 5] = [
     "aws_security_group",
     "aws_default_route_table",
     "aws_egress_only_internet_gateway",
@@ -143,7 +136,7 @@ const KNOWN_ID_TYPES: [&str; 6] = [
     "aws_elasticache_subnet_group",
 ];
 
-const KNOWN_SPECIAL_TYPES: [&str; 35] = [
+const KNOWN_SPECIAL_TYPES: [&str; 31] = [
     "aws_lambda_permission",
     "aws_iam_role_policy",
     "aws_cloudwatch_log_group",
@@ -163,16 +156,12 @@ const KNOWN_SPECIAL_TYPES: [&str; 35] = [
     "aws_ecs_service",
     "aws_appautoscaling_target",
     "aws_appautoscaling_policy",
-    "aws_secretsmanager_secret_rotation",
-    "aws_secretsmanager_secret_policy",
-    "aws_secretsmanager_secret_version",
     "aws_iam_policy",
     "aws_ecs_task_definition",
     "aws_lb",
     "aws_lb_target_group",
     "aws_lb_listener",
     "aws_lb_listener_rule",
-    "aws_secretsmanager_secret",
     "aws_sns_topic",
     "aws_sns_topic_subscription",
     "aws_sns_topic_policy",

@@ -5,7 +5,6 @@ mod common;
 pub mod ecs;
 mod interface;
 pub mod kept;
-mod kms;
 mod module;
 mod protect;
 mod readme;
@@ -30,7 +29,9 @@ pub fn modules(platform: &Platform) -> Vec<Module> {
         )));
     }
     if !platform.secrets.is_empty() {
-        modules.push(secrets::module(platform));
+        modules.push(render::module(&crate::describe::secrets::component(
+            platform,
+        )));
     }
     if let Some(eks) = &platform.eks {
         modules.push(render::module(&crate::describe::eks::component(

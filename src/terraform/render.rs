@@ -80,7 +80,7 @@ pub fn body(items: &[Item]) -> Body {
     out
 }
 
-fn resource_block(r: &Resource) -> Block {
+pub(crate) fn resource_block(r: &Resource) -> Block {
     let mut body = Body::new();
     for note in &r.notes {
         body = body.comment(note);
@@ -100,10 +100,29 @@ fn resource_block(r: &Resource) -> Block {
             .map(|(_, v)| v.clone()),
         _ => None,
     };
-    let args: Vec<(String, D)> = r
-        .args
+    // A write-only argument is `<arg>_wo`, written once: `<arg>_wo_version` stays 1.
+    let wo = |name: &str| r.write_only.iter().any(|w| w == name);
+    let mut args: Vec<(String, D)> = Vec::new();
+    for (name, value) in &r.args {
+        let value = value.map(&inline);
+        if wo(name) {
+            args.push((format!("{name}_wo"), value));
+            args.push((format!("{name}_wo_version"), D::Int(1)));
+        } else {
+            args.push((name.clone(), value));
+        }
+    }
+    let comments: Vec<(String, String)> = r
+        .comments
         .iter()
-        .map(|(name, value)| (name.clone(), value.map(&inline)))
+        .map(|(arg, c)| {
+            let arg = if wo(arg) {
+                format!("{arg}_wo")
+            } else {
+                arg.clone()
+            };
+            (arg, c.clone())
+        })
         .collect();
     let (blocks, attrs): (Vec<_>, Vec<_>) = args.into_iter().partition(|(_, v)| v.is_block());
     let mut first = true;
@@ -124,7 +143,7 @@ fn resource_block(r: &Resource) -> Block {
     // Groups of related arguments, each after a blank line.
     let mut start = 0;
     for end in (1..=attrs.len()).filter(|&i| i == attrs.len() || r.groups.contains(&attrs[i].0)) {
-        body = gap(body).extend(fields(&attrs[start..end], &r.comments));
+        body = gap(body).extend(fields(&attrs[start..end], &comments));
         start = end;
     }
     for (name, value) in &blocks {
@@ -165,6 +184,9 @@ fn resource_block(r: &Resource) -> Block {
         ));
     } else if r.create_first {
         body = gap(body).extend(super::common::replaced_create_first());
+    }
+    if describe::ephemeral(r.kind) {
+        return block("ephemeral", &[r.kind, &r.name], body);
     }
     match r.kind.strip_prefix("data.") {
         Some(kind) => data(kind, &r.name, body),
@@ -278,7 +300,7 @@ fn tags(label: &D, extra: &[(&str, &str)]) -> Expr {
     ))
 }
 
-fn policy_document(p: &Policy) -> Block {
+pub(crate) fn policy_document(p: &Policy) -> Block {
     let mut body = Body::new();
     for note in &p.notes {
         body = body.comment(note);
@@ -287,6 +309,9 @@ fn policy_document(p: &Policy) -> Block {
         let mut statement = Body::new();
         if let Some(sid) = st.sid {
             statement = statement.attr("sid", s(sid));
+        }
+        if st.deny {
+            statement = statement.attr("effect", s("Deny"));
         }
         statement = statement.attr("actions", strings(st.actions.iter().copied()));
         // A conditional statement: `dynamic`, over one element (the resources) or none.
@@ -343,6 +368,7 @@ fn input(i: &describe::Input) -> Input {
         Type::Int | Type::Num => "number".to_string(),
         Type::StrList => "list(string)".to_string(),
         Type::StrMap => "map(string)".to_string(),
+        Type::IntMap => "map(number)".to_string(),
         Type::Bool => "bool".to_string(),
         Type::IntObjectMap(fields) => {
             let fields: Vec<String> = fields.iter().map(|f| format!("{f} = number")).collect();
@@ -390,6 +416,7 @@ fn value(v: &Value) -> Expr {
         // Whole numbers without a fraction, as people write them in tfvars.
         Value::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => num(*n as i64),
         Value::Num(n) => hcl::Number::from_f64(*n).map_or(Expr::Null, Expr::Number),
+        Value::IntMap(pairs) => obj(pairs.iter().map(|(k, v)| (k.clone(), num(*v)))),
         Value::Bool(b) => (*b).into(),
         Value::Null => crate::hcl::null(),
         Value::IntObjectMap(entries) => obj(entries.iter().map(|(k, fields)| {
@@ -433,6 +460,9 @@ fn fact_source(fact: Fact) -> (&'static str, &'static str) {
 
 /// `kind.name`; a data source's kind is written `data.<type>` already.
 fn address(r: &ResId) -> String {
+    if describe::ephemeral(r.kind) {
+        return format!("ephemeral.{}.{}", r.kind, r.name);
+    }
     format!("{}.{}", r.kind, r.name)
 }
 

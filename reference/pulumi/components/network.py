@@ -365,26 +365,29 @@ class Network(pulumi.ComponentResource):
                 opts=child,
             )
         self.azs = args.azs
+        self.public_subnet_ids = {
+            az: subnet.id for az, subnet in self.public_subnets.items()
+        }
+        self.private_subnet_ids = {
+            az: subnet.id for az, subnet in self.private_subnets.items()
+        }
+        self.database_subnet_ids = {
+            az: subnet.id for az, subnet in self.database_subnets.items()
+        }
+        self.private_route_table_ids = {
+            az: table.id for az, table in self.private_route_tables.items()
+        }
+        self.nat_public_ips = {az: eip.public_ip for az, eip in self.nat_eips.items()}
         self.register_outputs(
             {
                 "vpc_id": self.vpc.id,
                 "vpc_cidr_block": self.vpc.cidr_block,
                 "azs": self.azs,
-                "public_subnet_ids": {
-                    az: subnet.id for az, subnet in self.public_subnets.items()
-                },
-                "private_subnet_ids": {
-                    az: subnet.id for az, subnet in self.private_subnets.items()
-                },
-                "database_subnet_ids": {
-                    az: subnet.id for az, subnet in self.database_subnets.items()
-                },
-                "private_route_table_ids": {
-                    az: table.id for az, table in self.private_route_tables.items()
-                },
-                "nat_public_ips": {
-                    az: eip.public_ip for az, eip in self.nat_eips.items()
-                },
+                "public_subnet_ids": self.public_subnet_ids,
+                "private_subnet_ids": self.private_subnet_ids,
+                "database_subnet_ids": self.database_subnet_ids,
+                "private_route_table_ids": self.private_route_table_ids,
+                "nat_public_ips": self.nat_public_ips,
                 "database_subnet_group_name": self.database_subnet_group.name,
                 "flow_log_group_name": self.flow_logs_log_group.name,
                 "logs_kms_key_arn": self.logs_key.arn,

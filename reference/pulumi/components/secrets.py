@@ -5,6 +5,7 @@ Terraform module modules/secrets).
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -21,29 +22,6 @@ class SecretsArgs:
     recovery_window_days: dict[str, int]
     rotation_lambda_arns: dict[str, str]
     protect: bool
-
-
-@dataclass(frozen=True)
-class Password:
-    """How a generated value is made."""
-
-    length: int
-    special: bool
-
-
-# Every secret of the spec and its description. Values are never here: generated
-# ones are made at deployment, the others are set by hand after the first update.
-SECRETS: dict[str, str] = {
-    "db_password": "Primary database password",
-    "stripe_api_key": "Stripe API key, set out of band",
-}
-
-# Secrets whose value is generated, and the password rules.
-GENERATED: dict[str, Password] = {"db_password": Password(length=32, special=True)}
-
-# Secrets a Lambda function rotates, and how often (days); the function of each
-# stack is in args.rotation_lambda_arns.
-ROTATED: dict[str, int] = {"db_password": 30}
 
 
 class Secrets(pulumi.ComponentResource):
@@ -70,28 +48,38 @@ class Secrets(pulumi.ComponentResource):
         tags = args.tags
         account_id = aws.get_caller_identity().account_id
         partition = aws.get_partition().partition
-        # Only the account's IAM policies open the key (no wildcard grant): the readers
-        # are the principals given kms:Decrypt on it, such as the ECS task execution roles.
-        key_policy = json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "AccountAdministers",
-                        "Effect": "Allow",
-                        "Action": "kms:*",
-                        "Resource": "*",
-                        "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
-                    }
-                ],
-            }
-        )
-        self.key = aws.kms.Key(
+        # Every secret of the spec. Values are never here: generated ones are made when
+        # the secret is created, the others are set by hand after the first deployment.
+        secrets: dict[str, Any] = {
+            "db_password": {"description": "Primary database password"},
+            "stripe_api_key": {"description": "Stripe API key, set out of band"},
+        }
+        # Secrets whose value is generated, and the password rules.
+        generated: dict[str, Any] = {"db_password": {"length": 32, "special": True}}
+        # Secrets a Lambda function rotates, and how often (days); the function of each
+        # environment is the input rotation_lambda_arns.
+        rotated = {"db_password": 30}
+        self.secrets_key = aws.kms.Key(
             f"{name}-secrets",
             description=f"Secrets Manager secrets of {name}",
             enable_key_rotation=True,
             deletion_window_in_days=30,
-            policy=key_policy,
+            policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "AccountAdministers",
+                            "Effect": "Allow",
+                            "Action": "kms:*",
+                            "Resource": "*",
+                            "Principal": {
+                                "AWS": f"arn:{partition}:iam::{account_id}:root"
+                            },
+                        }
+                    ],
+                }
+            ),
             tags={**tags, "Name": f"{name}-secrets"},
             opts=pulumi.ResourceOptions.merge(
                 child, pulumi.ResourceOptions(protect=args.protect)
@@ -100,78 +88,72 @@ class Secrets(pulumi.ComponentResource):
         aws.kms.Alias(
             f"{name}-secrets",
             name=f"alias/{name}-secrets",
-            target_key_id=self.key.key_id,
+            target_key_id=self.secrets_key.key_id,
             opts=child,
         )
         self.secrets = {
             secret: aws.secretsmanager.Secret(
                 f"{name}/{secret}",
                 name=f"{name}/{secret}",
-                description=description,
-                kms_key_id=self.key.arn,
+                description=value["description"],
+                kms_key_id=self.secrets_key.arn,
                 recovery_window_in_days=args.recovery_window_days[secret],
                 tags={**tags, "Name": f"{name}/{secret}"},
                 opts=pulumi.ResourceOptions.merge(
                     child, pulumi.ResourceOptions(protect=args.protect)
                 ),
             )
-            for secret, description in SECRETS.items()
+            for secret, value in secrets.items()
         }
-        self.secret_arns = {secret: value.arn for secret, value in self.secrets.items()}
-        # Nobody outside this account may use a secret (AWS services acting for it still
-        # can), and Secrets Manager refuses any later public policy.
-        secret_policy = json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "DenyOtherAccounts",
-                        "Effect": "Deny",
-                        "Action": "secretsmanager:*",
-                        "Resource": "*",
-                        "Principal": {"AWS": "*"},
-                        "Condition": {
-                            "StringNotEquals": {"aws:PrincipalAccount": [account_id]},
-                            "Bool": {"aws:PrincipalIsAWSService": ["false"]},
-                        },
-                    }
-                ],
-            }
-        )
-        for secret, value in self.secrets.items():
+        for secret, value in secrets.items():
             aws.secretsmanager.SecretPolicy(
                 f"{name}/{secret}",
-                secret_arn=value.arn,
-                policy=secret_policy,
+                secret_arn=self.secrets[secret].arn,
+                policy=json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Sid": "DenyOtherAccounts",
+                                "Effect": "Deny",
+                                "Action": "secretsmanager:*",
+                                "Resource": "*",
+                                "Principal": {"AWS": "*"},
+                                "Condition": {
+                                    "StringNotEquals": {
+                                        "aws:PrincipalAccount": account_id
+                                    },
+                                    "Bool": {"aws:PrincipalIsAWSService": "false"},
+                                },
+                            }
+                        ],
+                    }
+                ),
                 block_public_policy=True,
                 opts=child,
             )
-        # Written once, when the secret is created; later values come from rotation (as
-        # Terraform's secret_string_wo_version = 1).
-        written_once = pulumi.ResourceOptions(
-            parent=self, ignore_changes=["secret_string"]
-        )
-        versions: list[aws.secretsmanager.SecretVersion] = []
-        for secret, rules in GENERATED.items():
-            # A secret output: the stack's secrets provider encrypts it in the state.
-            password = random.RandomPassword(
+        generated_passwords = {
+            secret: random.RandomPassword(
                 f"{name}/{secret}",
-                length=rules.length,
-                special=rules.special,
+                length=rules["length"],
+                special=rules["special"],
                 opts=child,
             )
-            versions.append(
-                aws.secretsmanager.SecretVersion(
-                    f"{name}/{secret}",
-                    secret_id=self.secrets[secret].id,
-                    secret_string=password.result,
-                    opts=written_once,
-                )
+            for secret, rules in generated.items()
+        }
+        generated_secret_versions = {
+            secret: aws.secretsmanager.SecretVersion(
+                f"{name}/{secret}",
+                secret_id=self.secrets[secret].id,
+                secret_string=generated_passwords[secret].result,
+                opts=pulumi.ResourceOptions(
+                    parent=self, ignore_changes=["secret_string"]
+                ),
             )
-        for secret, days in ROTATED.items():
-            # A statement ID prefix, not a name: several secrets and environments may
-            # share one function.
-            permission = aws.lambda_.Permission(
+            for secret, rules in generated.items()
+        }
+        rotation_permissions = {
+            secret: aws.lambda_.Permission(
                 f"{name}/{secret}",
                 statement_id_prefix="SecretsManagerRotation-",
                 action="lambda:InvokeFunction",
@@ -180,26 +162,29 @@ class Secrets(pulumi.ComponentResource):
                 source_arn=self.secrets[secret].arn,
                 opts=child,
             )
-            # The first rotation waits for the schedule: a secret set by hand may have
-            # no value yet.
+            for secret, days in rotated.items()
+        }
+        for secret, days in rotated.items():
             aws.secretsmanager.SecretRotation(
                 f"{name}/{secret}",
                 secret_id=self.secrets[secret].id,
                 rotation_lambda_arn=args.rotation_lambda_arns[secret],
                 rotate_immediately=False,
-                rotation_rules=aws.secretsmanager.SecretRotationRotationRulesArgs(
-                    automatically_after_days=days
-                ),
+                rotation_rules={"automatically_after_days": days},
                 opts=pulumi.ResourceOptions(
-                    parent=self, depends_on=[permission, *versions]
+                    parent=self,
+                    depends_on=[
+                        *rotation_permissions.values(),
+                        *generated_secret_versions.values(),
+                    ],
                 ),
             )
+        self.secret_arns = {name: secret.arn for name, secret in self.secrets.items()}
+        self.secret_names = {name: secret.name for name, secret in self.secrets.items()}
         self.register_outputs(
             {
                 "secret_arns": self.secret_arns,
-                "secret_names": {
-                    secret: value.name for secret, value in self.secrets.items()
-                },
-                "kms_key_arn": self.key.arn,
+                "secret_names": self.secret_names,
+                "kms_key_arn": self.secrets_key.arn,
             }
         )
