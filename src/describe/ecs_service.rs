@@ -87,23 +87,11 @@ pub fn logs_and_roles() -> Vec<Item> {
         .arg("retention_in_days", input("log_retention_days"))
         .arg("kms_key_id", input("logs_kms_key_arn"));
 
-    let assume = policy(Policy {
-        id: "assume".to_string(),
-        notes: Vec::new(),
-        statements: vec![Statement {
-            sid: None,
-            actions: vec!["sts:AssumeRole"],
-            resources: Vec::new(),
-            principals: Some(("Service", vec![s("ecs-tasks.amazonaws.com")])),
-            // Only on behalf of this account (confused-deputy protection).
-            conditions: vec![(
-                "StringEquals",
-                "aws:SourceAccount",
-                vec![Expr::Fact(Fact::AccountId)],
-            )],
-            deny: false,
-        }],
-    });
+    let assume = policy(super::assume_role(
+        "assume",
+        "ecs-tasks.amazonaws.com",
+        true,
+    ));
     let role = |name: &str, label: &str, description: &str| {
         Resource::new("aws_iam_role", name, input(label))
             .arg("name", input(label))

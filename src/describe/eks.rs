@@ -96,18 +96,7 @@ pub fn log_retention(platform: &Platform) -> Vec<(String, u32)> {
 
 /// `data.aws_iam_policy_document.<id>`: lets the AWS `service` assume a role.
 fn assume(id: &str, service: &str) -> Expr {
-    policy(Policy {
-        id: id.to_string(),
-        notes: Vec::new(),
-        statements: vec![Statement {
-            sid: None,
-            actions: vec!["sts:AssumeRole"],
-            resources: Vec::new(),
-            principals: Some(("Service", vec![s(service)])),
-            conditions: Vec::new(),
-            deny: false,
-        }],
-    })
+    policy(super::assume_role(id, service, false))
 }
 
 fn control_plane(platform: &Platform, eks: &Eks) -> Vec<Item> {

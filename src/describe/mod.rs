@@ -1050,3 +1050,29 @@ impl Resource {
         self
     }
 }
+
+/// `data.aws_iam_policy_document.<id>`: lets the AWS `service` assume a role; with
+/// `same_account`, only on behalf of this account (confused-deputy protection).
+pub fn assume_role(id: &str, service: &str, same_account: bool) -> Policy {
+    let conditions = if same_account {
+        vec![(
+            "StringEquals",
+            "aws:SourceAccount",
+            vec![Expr::Fact(Fact::AccountId)],
+        )]
+    } else {
+        Vec::new()
+    };
+    Policy {
+        id: id.to_string(),
+        notes: Vec::new(),
+        statements: vec![Statement {
+            sid: None,
+            actions: vec!["sts:AssumeRole"],
+            resources: Vec::new(),
+            principals: Some(("Service", vec![s(service)])),
+            conditions,
+            deny: false,
+        }],
+    }
+}

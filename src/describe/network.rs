@@ -256,23 +256,7 @@ fn flow_log_items(platform: &Platform, network: &Network) -> Vec<Item> {
     let mut items = kms::logs_key("logs", tpl("{name}-logs"), tpl("VPC flow logs of {name}"));
     let group = res("aws_cloudwatch_log_group", "flow_logs");
     let role = res("aws_iam_role", "flow_logs");
-    let assume = Policy {
-        id: "flow_logs_assume".to_string(),
-        notes: Vec::new(),
-        statements: vec![Statement {
-            sid: None,
-            actions: vec!["sts:AssumeRole"],
-            resources: Vec::new(),
-            principals: Some(("Service", vec![s("vpc-flow-logs.amazonaws.com")])),
-            // Only on behalf of this account (confused-deputy protection).
-            conditions: vec![(
-                "StringEquals",
-                "aws:SourceAccount",
-                vec![Expr::Fact(Fact::AccountId)],
-            )],
-            deny: false,
-        }],
-    };
+    let assume = super::assume_role("flow_logs_assume", "vpc-flow-logs.amazonaws.com", true);
     let write = Policy {
         id: "flow_logs".to_string(),
         notes: Vec::new(),
