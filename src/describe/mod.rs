@@ -97,6 +97,20 @@ pub struct Resource {
     pub pulumi_name: Option<Expr>,
     /// Arguments that start a group of related ones: Terraform leaves a blank line before each.
     pub groups: Vec<String>,
+    /// Zero or one instance: none when this holds (Terraform `count = <cond> ? 0 : 1`, an
+    /// `if not` in Python). For addresses that are `[0]` in existing states.
+    pub count_unless: Option<Expr>,
+    /// Rules over several inputs checked before the resource is planned, as Terraform
+    /// conditions written by iacgen and their messages (`lifecycle { precondition }`). Terraform
+    /// only: Pulumi's stack config comes from iacgen, which validated the spec, so the Pulumi
+    /// renderer ignores them.
+    pub preconditions: Vec<(String, String)>,
+    /// More attributes ignored when the boolean input `.0` holds (see
+    /// [`Resource::ignore_changes_if`]).
+    pub ignore_changes_if: Option<(&'static str, Vec<&'static str>)>,
+    /// [`Resource::pulumi_name`] is used as it is for every instance of a keyed resource (it
+    /// is unique per instance already): no `-<key>` is added.
+    pub pulumi_exact: bool,
 }
 
 /// Which resource: kind and name.
@@ -255,6 +269,16 @@ pub enum Expr {
     /// A list as a map from each element's position (from 1, as a string) to the element:
     /// resources keyed by position.
     Numbered(Box<Expr>),
+    /// Whether the list (first) holds the value (second): Terraform `contains(l, v)`, Python
+    /// `v in l`.
+    Contains(Box<Expr>, Box<Expr>),
+    /// A map as the list a [`ForList`] with an `index` goes over: the index is each key, the
+    /// variable each value (Terraform `for k, v in m`, Python `for k, v in m.items()`).
+    Entries(Box<Expr>),
+    /// A nested block allowed at most once, present only when `.0` holds: Terraform writes a
+    /// `dynamic` block over `[.1]` or nothing, its iterator named `.2`; Python passes the
+    /// dict (with [`Expr::Var`] `.2` as `.1`) or `None`.
+    BlockIf(Box<Expr>, Box<Expr>, &'static str, Vec<(String, Expr)>),
 }
 
 /// `key => elt` for each element `key` (and `value`, for a map) of `over`.
@@ -421,6 +445,10 @@ impl Resource {
             write_only: Vec::new(),
             pulumi_name: None,
             groups: Vec::new(),
+            count_unless: None,
+            preconditions: Vec::new(),
+            ignore_changes_if: None,
+            pulumi_exact: false,
         }
     }
 
@@ -801,7 +829,17 @@ impl Expr {
             | Expr::Join(_, e)
             | Expr::Last(e)
             | Expr::Chunks(e, _)
-            | Expr::Numbered(e) => e.walk(f),
+            | Expr::Numbered(e)
+            | Expr::Entries(e) => e.walk(f),
+            Expr::Contains(a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
+            Expr::BlockIf(a, b, _, fields) => {
+                a.walk(f);
+                b.walk(f);
+                fields.iter().for_each(|(_, e)| e.walk(f));
+            }
             Expr::Has(a, b) => {
                 a.walk(f);
                 b.walk(f);
@@ -908,6 +946,11 @@ impl Expr {
             Expr::Last(e) => Expr::Last(m(e)),
             Expr::Chunks(e, n) => Expr::Chunks(m(e), *n),
             Expr::Numbered(e) => Expr::Numbered(m(e)),
+            Expr::Contains(a, b) => Expr::Contains(m(a), m(b)),
+            Expr::Entries(e) => Expr::Entries(m(e)),
+            Expr::BlockIf(a, b, it, fields) => {
+                Expr::BlockIf(m(a), m(b), it, map_fields(fields, f))
+            }
             Expr::Has(a, b) => Expr::Has(m(a), m(b)),
             Expr::Flatten(l) => match Expr::ForList(l.clone()).map(f) {
                 Expr::ForList(l) => Expr::Flatten(l),
@@ -924,7 +967,10 @@ impl Expr {
 
     /// Whether this is a nested block (or several), which Terraform writes as blocks.
     pub fn is_block(&self) -> bool {
-        matches!(self, Expr::Block(_) | Expr::Blocks(_) | Expr::Dynamic(..))
+        matches!(
+            self,
+            Expr::Block(_) | Expr::Blocks(_) | Expr::Dynamic(..) | Expr::BlockIf(..)
+        )
     }
 
     /// The resources this value refers to.
@@ -1075,4 +1121,40 @@ pub fn assume_role(id: &str, service: &str, same_account: bool) -> Policy {
             deny: false,
         }],
     }
+}
+
+impl Resource {
+    /// No instance when `cond` holds, else one (see [`Resource::count_unless`]).
+    pub fn count_unless(mut self, cond: Expr) -> Self {
+        self.count_unless = Some(cond);
+        self
+    }
+
+    /// A Terraform precondition (see [`Resource::preconditions`]).
+    pub fn precondition(mut self, condition: &str, message: &str) -> Self {
+        self.preconditions
+            .push((condition.to_string(), message.to_string()));
+        self
+    }
+
+    /// `attrs` are ignored too when the boolean input `input` holds. Pulumi's option takes a
+    /// value; Terraform's `ignore_changes` must be a literal, so a Terraform module exists per
+    /// value of the input and its description lists the attributes in
+    /// [`Resource::ignore_changes`] itself (the Terraform renderer ignores this).
+    pub fn ignore_changes_if(mut self, input: &'static str, attrs: Vec<&'static str>) -> Self {
+        self.ignore_changes_if = Some((input, attrs));
+        self
+    }
+
+    /// Pulumi names every instance `name`, unique per instance already (see
+    /// [`Resource::pulumi_exact`]).
+    pub fn pulumi_name_exact(mut self, name: Expr) -> Self {
+        self.pulumi_name = Some(name);
+        self.pulumi_exact = true;
+        self
+    }
+}
+
+pub fn contains(list: Expr, value: Expr) -> Expr {
+    Expr::Contains(Box::new(list), Box::new(value))
 }

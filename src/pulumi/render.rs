@@ -429,10 +429,17 @@ impl Renderer {
         let var = self.var(&r.id()).map(str::to_string);
         let Some(keys) = &r.keys else {
             let call = self.call(r);
-            return vec![match var {
+            let stmt = match var {
                 Some(var) => py::assign(&var, call),
                 None => Stmt::Expr(call),
-            }];
+            };
+            return match &r.count_unless {
+                Some(unless) => vec![Stmt::If {
+                    cond: Expr::Not(Box::new(self.expr(unless))),
+                    body: vec![stmt],
+                }],
+                None => vec![stmt],
+            };
         };
         let (target, iter) = match (&keys.over, keys.value) {
             // Numbered from 1 as Terraform's keys are ("1", "2", ...).
@@ -510,7 +517,7 @@ impl Renderer {
             return call(path(types::class(r.kind)), vec![], kwargs);
         }
         let mut label = self.expr(r.pulumi_name.as_ref().unwrap_or(&r.label));
-        if r.keys.is_some() && !r.label.per_instance() {
+        if r.keys.is_some() && !r.label.per_instance() && !r.pulumi_exact {
             // Pulumi names are unique per instance; the `Name` tag may be shared.
             let key = self.expr(&describe::Expr::Key);
             label = match label {
@@ -537,7 +544,18 @@ impl Renderer {
             .flat_map(|(attrs, _)| attrs.iter().copied())
             .collect();
         ignored.extend(r.write_only.iter().map(String::as_str));
-        let opts = if r.depends_on.is_empty() && ignored.is_empty() {
+        // More attributes when an input holds: the option's value is a conditional.
+        let ignored_if = r.ignore_changes_if.as_ref().map(|(input, more)| {
+            ignored.retain(|a| !more.contains(a));
+            let mut all = ignored.clone();
+            all.extend(more.iter().copied());
+            if_exp(
+                py::strs(all),
+                self.expr(&D::Input(input.to_string())),
+                py::strs(ignored.clone()),
+            )
+        });
+        let opts = if r.depends_on.is_empty() && ignored.is_empty() && ignored_if.is_none() {
             name("child")
         } else {
             let mut opts = vec![("parent", name("self"))];
@@ -553,7 +571,9 @@ impl Renderer {
                 });
                 opts.push(("depends_on", py::list(deps.collect::<Vec<_>>())));
             }
-            if !ignored.is_empty() {
+            if let Some(conditional) = ignored_if {
+                opts.push(("ignore_changes", conditional));
+            } else if !ignored.is_empty() {
                 opts.push(("ignore_changes", py::strs(ignored)));
             }
             call(path("pulumi.ResourceOptions"), vec![], opts)
@@ -635,7 +655,8 @@ impl Renderer {
             D::Fact(Fact::Partition) => name("partition"),
             D::Fact(Fact::Region) => self.region.clone(),
             D::Key => name(self.each.map(|(k, _)| k).unwrap_or("key")),
-            D::Value => name(self.each.and_then(|(_, v)| v).unwrap_or("value")),
+            // Over a set, the value is the key.
+            D::Value => name(self.each.map_or("value", |(k, v)| v.unwrap_or(k))),
             D::Attr(e, a) => self.expr(e).attr(a),
             D::Ref { res, at, attr } => {
                 let base = self.base(res);
@@ -693,6 +714,9 @@ impl Renderer {
             D::ForList(l) => {
                 let over = self.expr(&l.over);
                 let (target, iter) = match l.index {
+                    Some(i) if matches!(l.over, D::Entries(_)) => {
+                        (format!("{i}, {}", l.var), over.method("items", vec![]))
+                    }
                     Some(i) => (
                         format!("{i}, {}", l.var),
                         call(name("enumerate"), vec![over], vec![]),
@@ -811,6 +835,9 @@ impl Renderer {
             D::Has(map, key) => bin(self.expr(key), py::Op::In, self.expr(map)),
             D::Not(e) => match e.as_ref() {
                 D::Has(map, key) => bin(self.expr(key), py::Op::NotIn, self.expr(map)),
+                D::Contains(list, value) => {
+                    bin(self.expr(value), py::Op::NotIn, self.expr(list))
+                }
                 other => Expr::Not(Box::new(self.expr(other))),
             },
             D::Join(sep, list) => py::s(sep).method("join", vec![self.expr(list)]),
@@ -842,6 +869,23 @@ impl Renderer {
                 call(name("enumerate"), vec![self.expr(list), py::int(1)], vec![]),
                 None,
             ),
+            D::Contains(list, value) => bin(self.expr(value), py::Op::In, self.expr(list)),
+            // The map itself; a loop over it takes its items (see `D::ForList`).
+            D::Entries(map) => self.expr(map),
+            D::BlockIf(cond, element, it, content) => {
+                let content: Vec<(String, D)> = content
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = v.map(&|e| match e {
+                            D::Var(v) if v == it => Some(element.as_ref().clone()),
+                            _ => None,
+                        });
+                        (k.clone(), v)
+                    })
+                    .collect();
+                let value = self.dict(&content);
+                if_exp(value, self.expr(cond), Expr::None)
+            }
         }
     }
 

@@ -91,6 +91,12 @@ pub(crate) fn resource_block(r: &Resource) -> Block {
     if let Some(keys) = &r.keys {
         groups.push(vec![("for_each".to_string(), for_each(keys))]);
     }
+    if let Some(unless) = &r.count_unless {
+        groups.push(vec![(
+            "count".to_string(),
+            ex(&format!("{} ? 0 : 1", text(unless))),
+        )]);
+    }
     // Per-instance values are written where they are used.
     let inline = |e: &D| match e {
         D::Var(name) => r
@@ -172,15 +178,43 @@ pub(crate) fn resource_block(r: &Resource) -> Block {
             Body::new().comment(why).attr("ignore_changes", list),
         ));
     }
+    if !r.preconditions.is_empty() {
+        body = gap(body).block(block(
+            "lifecycle",
+            &[],
+            Body::new().blocks(r.preconditions.iter().map(|(condition, message)| {
+                block(
+                    "precondition",
+                    &[],
+                    Body::new()
+                        .attr("condition", ex(condition))
+                        .attr("error_message", s(message)),
+                )
+            })),
+        ));
+    }
     if !r.depends_on.is_empty() {
         let deps: Vec<String> = r.depends_on.iter().map(address).collect();
-        body = gap(body).attr("depends_on", ex(&format!("[{}]", deps.join(", "))));
+        body = gap(body);
+        if let Some(why) = r.comment_of("depends_on") {
+            body = body.comment(why);
+        }
+        body = body.attr("depends_on", ex(&format!("[{}]", deps.join(", "))));
     }
     if let (true, Some(why)) = (r.create_first, r.comment_of("lifecycle")) {
         body = gap(body).comment(why).block(block(
             "lifecycle",
             &[],
             Body::new().attr("create_before_destroy", true),
+        ));
+    } else if let (true, Some(why)) = (r.create_first, r.comment_of("create_before_destroy")) {
+        // Why, inside the block: the reason is about this resource's replacement.
+        body = gap(body).block(block(
+            "lifecycle",
+            &[],
+            Body::new()
+                .comment(why)
+                .attr("create_before_destroy", true),
         ));
     } else if r.create_first {
         body = gap(body).extend(super::common::replaced_create_first());
@@ -233,7 +267,11 @@ fn nested_with(name: &str, value: &D, comments: &[(String, String)]) -> Body {
         }
         D::Dynamic(keys, content) => {
             // Terraform names the element after the block unless `iterator` says otherwise.
-            let it: &'static str = keys.value.unwrap_or(keys.key);
+            let it: &'static str = match keys.value {
+                // Over a map, keyed by the block's name: `<name>.key`, `<name>.value`.
+                Some(_) if keys.key == name => keys.key,
+                value => value.unwrap_or(keys.key),
+            };
             let element = |e: &D| match e {
                 // Over a list or a set, the element is `value` (`key` is its index).
                 D::Var(v) if *v == keys.key && keys.value.is_none() => {
@@ -255,6 +293,38 @@ fn nested_with(name: &str, value: &D, comments: &[(String, String)]) -> Body {
                 .blank()
                 .block(block("content", &[], fields(&content, &[])));
             Body::new().block(block("dynamic", &[name], inner))
+        }
+        D::BlockIf(cond, element, it, content) => {
+            let element_text = text(element);
+            let inner = Body::new()
+                .attr(
+                    "for_each",
+                    ex(&format!(
+                        "{} ? [] : [{element_text}]",
+                        text(&describe::negate(cond))
+                    )),
+                )
+                .blank();
+            let inner = if *it != name {
+                inner.attr("iterator", ex(it)).blank()
+            } else {
+                inner
+            };
+            let content: Vec<(String, D)> = content
+                .iter()
+                .map(|(k, v)| {
+                    let v = v.map(&|e| match e {
+                        D::Var(v) if v == it => Some(D::Var(it).attr("value")),
+                        _ => None,
+                    });
+                    (k.clone(), v)
+                })
+                .collect();
+            Body::new().block(block(
+                "dynamic",
+                &[name],
+                inner.block(block("content", &[], fields(&content, &[]))),
+            ))
         }
         other => panic!("iacgen bug: {other:?} is not a block"),
     }
@@ -660,6 +730,9 @@ fn text(e: &D) -> String {
             "{{ for n, item in {} : tostring(n + 1) => item }}",
             text(list)
         ),
+        D::Contains(list, value) => format!("contains({}, {})", text(list), text(value)),
+        D::Entries(map) => text(map),
+        D::BlockIf(..) => panic!("iacgen bug: a nested block is not a value"),
     }
 }
 
