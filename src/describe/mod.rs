@@ -279,6 +279,13 @@ pub enum Expr {
     /// `dynamic` block over `[.1]` or nothing, its iterator named `.2`; Python passes the
     /// dict (with [`Expr::Var`] `.2` as `.1`) or `None`.
     BlockIf(Box<Expr>, Box<Expr>, &'static str, Vec<(String, Expr)>),
+    /// A [`ForMap`] of only the elements for which the second holds.
+    ForMapIf(Box<ForMap>, Box<Expr>),
+    /// A map of one entry whose key is a value: Terraform `{ (k) = v }`, Python `{k: v}`.
+    Entry(Box<Expr>, Box<Expr>),
+    /// A number the value holds as a string (a listener port used as a key): Terraform
+    /// converts it, Python `int(...)`.
+    ToInt(Box<Expr>),
 }
 
 /// `key => elt` for each element `key` (and `value`, for a map) of `over`.
@@ -830,7 +837,16 @@ impl Expr {
             | Expr::Last(e)
             | Expr::Chunks(e, _)
             | Expr::Numbered(e)
-            | Expr::Entries(e) => e.walk(f),
+            | Expr::Entries(e)
+            | Expr::ToInt(e) => e.walk(f),
+            Expr::ForMapIf(m, filter) => {
+                Expr::ForMap(m.clone()).walk(f);
+                filter.walk(f);
+            }
+            Expr::Entry(a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
             Expr::Contains(a, b) => {
                 a.walk(f);
                 b.walk(f);
@@ -948,9 +964,13 @@ impl Expr {
             Expr::Numbered(e) => Expr::Numbered(m(e)),
             Expr::Contains(a, b) => Expr::Contains(m(a), m(b)),
             Expr::Entries(e) => Expr::Entries(m(e)),
-            Expr::BlockIf(a, b, it, fields) => {
-                Expr::BlockIf(m(a), m(b), it, map_fields(fields, f))
-            }
+            Expr::ToInt(e) => Expr::ToInt(m(e)),
+            Expr::Entry(a, b) => Expr::Entry(m(a), m(b)),
+            Expr::ForMapIf(fm, filter) => match Expr::ForMap(fm.clone()).map(f) {
+                Expr::ForMap(fm) => Expr::ForMapIf(fm, m(filter)),
+                other => other,
+            },
+            Expr::BlockIf(a, b, it, fields) => Expr::BlockIf(m(a), m(b), it, map_fields(fields, f)),
             Expr::Has(a, b) => Expr::Has(m(a), m(b)),
             Expr::Flatten(l) => match Expr::ForList(l.clone()).map(f) {
                 Expr::ForList(l) => Expr::Flatten(l),

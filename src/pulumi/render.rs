@@ -435,7 +435,7 @@ impl Renderer {
             };
             return match &r.count_unless {
                 Some(unless) => vec![Stmt::If {
-                    cond: Expr::Not(Box::new(self.expr(unless))),
+                    cond: self.expr(&describe::not(unless.clone())),
                     body: vec![stmt],
                 }],
                 None => vec![stmt],
@@ -460,10 +460,18 @@ impl Renderer {
             .map(|(n, v)| py::assign(n, self.expr(v)))
             .collect();
         let call = self.call(r);
+        // A filter on the loop's variables holds per instance too.
+        let on_vars = |f: &D| {
+            let mut found = false;
+            f.walk(&mut |e| {
+                found |= matches!(e, D::Var(v) if *v == keys.key || Some(*v) == keys.value)
+            });
+            found
+        };
         let filter = keys
             .filter
             .as_ref()
-            .map(|f| (f.per_instance(), self.expr(f)));
+            .map(|f| (f.per_instance() || on_vars(f), self.expr(f)));
         self.each = None;
         // A comprehension cannot bind names: its values are written in place.
         let call = if var.is_some() && !r.lets.is_empty() {
@@ -796,6 +804,10 @@ impl Renderer {
             D::ToStr(e) => match e.as_ref() {
                 D::Bool(b) => py::s(b.to_string()),
                 D::Int(n) => py::s(n.to_string()),
+                // A setting is a plain value.
+                D::Input(n) if !self.is_output(e) && !self.wired.contains(n) => {
+                    call(name("str"), vec![self.expr(e)], vec![])
+                }
                 other => self.expr(other).method("apply", vec![name("str")]),
             },
             D::Length(e) => call(name("len"), vec![self.expr(e)], vec![]),
@@ -835,9 +847,7 @@ impl Renderer {
             D::Has(map, key) => bin(self.expr(key), py::Op::In, self.expr(map)),
             D::Not(e) => match e.as_ref() {
                 D::Has(map, key) => bin(self.expr(key), py::Op::NotIn, self.expr(map)),
-                D::Contains(list, value) => {
-                    bin(self.expr(value), py::Op::NotIn, self.expr(list))
-                }
+                D::Contains(list, value) => bin(self.expr(value), py::Op::NotIn, self.expr(list)),
                 other => Expr::Not(Box::new(self.expr(other))),
             },
             D::Join(sep, list) => py::s(sep).method("join", vec![self.expr(list)]),
@@ -872,6 +882,23 @@ impl Renderer {
             D::Contains(list, value) => bin(self.expr(value), py::Op::In, self.expr(list)),
             // The map itself; a loop over it takes its items (see `D::ForList`).
             D::Entries(map) => self.expr(map),
+            D::ForMapIf(m, filter) => {
+                let (target, iter) = match m.value {
+                    Some(v) => (
+                        format!("{}, {v}", m.key),
+                        self.expr(&m.over).method("items", vec![]),
+                    ),
+                    None => (m.key.to_string(), self.expr(&m.over)),
+                };
+                let key = self.expr(&m.key_expr);
+                let elt = self.expr(&m.elt);
+                let filter = self.expr(filter);
+                dict_comp(key, elt, &target, iter, Some(filter))
+            }
+            D::Entry(key, value) => {
+                Expr::Dict(vec![py::DictItem::Pair(self.expr(key), self.expr(value))])
+            }
+            D::ToInt(e) => call(name("int"), vec![self.expr(e)], vec![]),
             D::BlockIf(cond, element, it, content) => {
                 let content: Vec<(String, D)> = content
                     .iter()
@@ -1051,5 +1078,8 @@ pub fn statements(
     };
     let mut r = Renderer::of_items(items, set(exported), set(referenced));
     r.output_inputs = output_inputs.iter().map(|i| i.to_string()).collect();
-    items.iter().flat_map(|item| r.item(item)).collect()
+    in_dependency_order(items)
+        .into_iter()
+        .flat_map(|item| r.item(item))
+        .collect()
 }

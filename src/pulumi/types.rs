@@ -143,6 +143,30 @@ const TYPES: &[(&str, &str, &str)] = &[
         "latest_addon",
     ),
     ("random_password", "random.RandomPassword", "password"),
+    (
+        "aws_appautoscaling_policy",
+        "aws.appautoscaling.Policy",
+        "scaling_policy",
+    ),
+    (
+        "aws_appautoscaling_target",
+        "aws.appautoscaling.Target",
+        "scaling_target",
+    ),
+    ("aws_ecs_service", "aws.ecs.Service", "service"),
+    (
+        "aws_ecs_task_definition",
+        "aws.ecs.TaskDefinition",
+        "task_definition",
+    ),
+    ("aws_lb", "aws.lb.LoadBalancer", "load_balancer"),
+    ("aws_lb_listener", "aws.lb.Listener", "listener"),
+    ("aws_lb_target_group", "aws.lb.TargetGroup", "target_group"),
+    (
+        "aws_vpc_security_group_egress_rule",
+        "aws.vpc.SecurityGroupEgressRule",
+        "egress_rule",
+    ),
 ];
 
 /// `(Terraform type, Terraform argument, Python argument)` where pulumi-aws renamed one.

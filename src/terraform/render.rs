@@ -212,9 +212,7 @@ pub(crate) fn resource_block(r: &Resource) -> Block {
         body = gap(body).block(block(
             "lifecycle",
             &[],
-            Body::new()
-                .comment(why)
-                .attr("create_before_destroy", true),
+            Body::new().comment(why).attr("create_before_destroy", true),
         ));
     } else if r.create_first {
         body = gap(body).extend(super::common::replaced_create_first());
@@ -643,7 +641,12 @@ fn text(e: &D) -> String {
             format!("{} {op} {}", side(left), side(right))
         }
         D::Cond(test, then, otherwise) => {
-            format!("{} ? {} : {}", text(test), text(then), text(otherwise))
+            let otherwise = match otherwise.as_ref() {
+                // `a ? b : (c ? d : e)`: readers should not need the associativity.
+                D::Cond(..) => format!("({})", text(otherwise)),
+                other => text(other),
+            };
+            format!("{} ? {} : {otherwise}", text(test), text(then))
         }
         D::ForList(l) => {
             let vars = match l.index {
@@ -732,6 +735,21 @@ fn text(e: &D) -> String {
         ),
         D::Contains(list, value) => format!("contains({}, {})", text(list), text(value)),
         D::Entries(map) => text(map),
+        D::ForMapIf(m, filter) => {
+            let vars = match m.value {
+                Some(v) => format!("{}, {v}", m.key),
+                None => m.key.to_string(),
+            };
+            format!(
+                "{{ for {vars} in {} : {} => {} if {} }}",
+                text(&m.over),
+                text(&m.key_expr),
+                text(&m.elt),
+                text(filter)
+            )
+        }
+        D::Entry(key, value) => format!("{{ ({}) = {} }}", text(key), text(value)),
+        D::ToInt(e) => text(e),
         D::BlockIf(..) => panic!("iacgen bug: a nested block is not a value"),
     }
 }

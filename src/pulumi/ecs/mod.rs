@@ -3,7 +3,6 @@
 //! once and `modules/ecs-service` once per service.
 
 mod cluster;
-mod load_balancer;
 mod service;
 mod service_args;
 

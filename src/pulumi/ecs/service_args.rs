@@ -253,5 +253,8 @@ fn args(
         ),
         None => Arg::wired("load_balancer", lb_annotation, Expr::None),
     });
+    // Rules that exist already in an adopted security group (Terraform's `existing_rules`):
+    // generated code passes none.
+    args.push(Arg::wired("existing_rules", "list[str]", py::list([])));
     args
 }

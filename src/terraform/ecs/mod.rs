@@ -3,8 +3,13 @@
 mod cluster;
 pub mod fargate;
 pub mod names;
-mod service;
 mod service_inputs;
+
+/// The cluster's log group shares the services' retention reason (until the cluster is
+/// described too).
+mod service {
+    pub(super) use crate::describe::ecs_service::RETENTION_SKIP;
+}
 
 pub use names::{ServiceNames, is_production_like};
 pub use service_inputs::{
@@ -45,7 +50,7 @@ pub fn modules(platform: &Platform, ecs: &Ecs) -> Vec<Module> {
             main: match code.iter().find(|(d, _)| *d == svc.deploy) {
                 Some((_, main)) => main.clone(),
                 None => {
-                    let main = std::rc::Rc::new(service::main(svc.deploy));
+                    let main = std::rc::Rc::new(main(svc.deploy));
                     code.push((svc.deploy, main.clone()));
                     main
                 }
@@ -55,6 +60,23 @@ pub fn modules(platform: &Platform, ecs: &Ecs) -> Vec<Module> {
         });
     }
     modules
+}
+
+/// `main.tf` of the module for services that `deploy` deploys: the facts' data sources and
+/// the described items.
+fn main(deploy: Deploy) -> crate::hcl::Body {
+    let mut main = crate::hcl::Body::new();
+    for fact in crate::describe::ecs_service::FACTS {
+        let source = match fact {
+            crate::describe::Fact::AccountId => "aws_caller_identity",
+            crate::describe::Fact::Partition => "aws_partition",
+            crate::describe::Fact::Region => "aws_region",
+        };
+        main = main.block(crate::hcl::data(source, "current", crate::hcl::Body::new()));
+    }
+    main.extend(super::render::body(&crate::describe::ecs_service::items(
+        deploy,
+    )))
 }
 
 /// The module directory of a service: one for services whose images iacgen's apply deploys,
