@@ -197,20 +197,6 @@ resource "aws_ecs_task_definition" "this" {
   execution_role_arn       = aws_iam_role.execution.arn
   task_role_arn            = aws_iam_role.task.arn
 
-  # The root filesystem is read-only; these volumes are where the container may write.
-  dynamic "volume" {
-    for_each = var.writable_volumes
-
-    content {
-      name = volume.key
-    }
-  }
-
-  runtime_platform {
-    operating_system_family = "LINUX"
-    cpu_architecture        = var.architecture
-  }
-
   container_definitions = jsonencode([
     {
       name                   = var.service
@@ -257,6 +243,20 @@ resource "aws_ecs_task_definition" "this" {
       }
     },
   ])
+
+  # The root filesystem is read-only; these volumes are where the container may write.
+  dynamic "volume" {
+    for_each = var.writable_volumes
+
+    content {
+      name = volume.key
+    }
+  }
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = var.architecture
+  }
 
   tags = merge(var.tags, {
     Name = local.name

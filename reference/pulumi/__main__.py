@@ -116,6 +116,7 @@ service_api = EcsService(
         execution_role_name=config.require("serviceApiExecutionRoleName"),
         task_role_name=config.require("serviceApiTaskRoleName"),
         load_balancer=config.require_object("serviceApiLoadBalancer"),
+        existing_rules=[],
         protect=protect,
     ),
 )
@@ -159,6 +160,7 @@ service_worker = EcsService(
         execution_role_name=config.require("serviceWorkerExecutionRoleName"),
         task_role_name=config.require("serviceWorkerTaskRoleName"),
         load_balancer=None,
+        existing_rules=[],
         protect=protect,
     ),
 )
@@ -230,7 +232,7 @@ pulumi.export("ecs_exec_log_group_name", ecs_cluster.exec_log_group.name)
 pulumi.export("service_api_service_name", service_api.service.name)
 pulumi.export("service_api_log_group_name", service_api.log_group.name)
 pulumi.export("service_api_task_role_arn", service_api.task_role.arn)
-pulumi.export("service_api_security_group_id", service_api.security_group.id)
+pulumi.export("service_api_security_group_id", service_api.service_security_group.id)
 pulumi.export("service_api_alb_dns_name", service_api.alb_dns_name)
 pulumi.export("service_api_alb_arn_suffix", service_api.alb_arn_suffix)
 pulumi.export("service_api_target_group_arn", service_api.target_group_arn)
@@ -240,7 +242,9 @@ pulumi.export(
 pulumi.export("service_worker_service_name", service_worker.service.name)
 pulumi.export("service_worker_log_group_name", service_worker.log_group.name)
 pulumi.export("service_worker_task_role_arn", service_worker.task_role.arn)
-pulumi.export("service_worker_security_group_id", service_worker.security_group.id)
+pulumi.export(
+    "service_worker_security_group_id", service_worker.service_security_group.id
+)
 pulumi.export("service_worker_alb_dns_name", None)
 pulumi.export("service_worker_alb_arn_suffix", None)
 pulumi.export("service_worker_target_group_arn", None)

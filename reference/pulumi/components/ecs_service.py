@@ -52,6 +52,7 @@ class EcsServiceArgs:
     execution_role_name: str
     task_role_name: str
     load_balancer: "LoadBalancer | None"
+    existing_rules: list[str]
     protect: bool
 
 
@@ -64,12 +65,6 @@ FARGATE_MEMORY: dict[int, list[int]] = {
     4096: list(range(8192, 30721, 1024)),
     8192: list(range(16384, 61441, 4096)),
     16384: list(range(32768, 122881, 8192)),
-}
-
-# The predefined metric autoscaling tracks for each kind of target.
-SCALING_METRICS: dict[str, str] = {
-    "cpu": "ECSServiceAverageCPUUtilization",
-    "memory": "ECSServiceAverageMemoryUtilization",
 }
 
 
@@ -111,7 +106,7 @@ class EcsService(pulumi.ComponentResource):
     ) -> None:
         super().__init__("iacgen:ecs_service:EcsService", resource_name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        name = f"{args.name}-{args.service}"
+        name = args.name
         tags = args.tags
         if args.memory not in FARGATE_MEMORY.get(args.cpu, []):
             raise ValueError(
@@ -127,6 +122,30 @@ class EcsService(pulumi.ComponentResource):
         account_id = aws.get_caller_identity().account_id
         partition = aws.get_partition().partition
 
+        name = f"{name}-{args.service}"
+        # The load balancer keyed by service name, or nothing for a service without one.
+        load_balancer = {
+            service: lb
+            for service, lb in {args.service: args.load_balancer}.items()
+            if lb is not None
+        }
+        # Listener ports: HTTP, plus HTTPS when the load balancer has a certificate.
+        listener_ports = (
+            []
+            if args.load_balancer is None
+            else (
+                ["80"]
+                if args.load_balancer["certificate_arn"] is None
+                else ["80", "443"]
+            )
+        )
+        # Target utilisation (percent) by metric; a metric without one gets no policy.
+        scaling_targets = {"cpu": args.cpu_target, "memory": args.memory_target}
+        scaling_policies = {
+            metric: target
+            for metric, target in scaling_targets.items()
+            if target is not None
+        }
         self.log_group = aws.cloudwatch.LogGroup(
             f"/ecs/{name}",
             name=f"/ecs/{name}",
@@ -315,7 +334,6 @@ class EcsService(pulumi.ComponentResource):
             )
             for feature in (["exec"] if args.exec else [])
         }
-
         task_definition = aws.ecs.TaskDefinition(
             name,
             family=name,
@@ -324,12 +342,7 @@ class EcsService(pulumi.ComponentResource):
             cpu=str(args.cpu),
             memory=str(args.memory),
             execution_role_arn=execution_role.arn,
-            volumes=[{"name": volume} for volume in args.writable_volumes],
             task_role_arn=self.task_role.arn,
-            runtime_platform={
-                "operating_system_family": "LINUX",
-                "cpu_architecture": args.architecture,
-            },
             container_definitions=pulumi.Output.json_dumps(
                 [
                     {
@@ -338,27 +351,27 @@ class EcsService(pulumi.ComponentResource):
                         "essential": True,
                         "readonlyRootFilesystem": True,
                         "privileged": False,
-                        "command": args.command or None,
+                        "command": None if len(args.command) == 0 else args.command,
                         "portMappings": (
-                            [{"containerPort": args.port, "protocol": "tcp"}]
-                            if args.port is not None
-                            else []
+                            []
+                            if args.port is None
+                            else [{"containerPort": args.port, "protocol": "tcp"}]
                         ),
                         "environment": [
-                            {"name": variable, "value": value}
-                            for variable, value in args.environment.items()
+                            {"name": name, "value": value}
+                            for name, value in args.environment.items()
                         ],
                         "secrets": [
-                            {"name": variable, "valueFrom": arn}
-                            for variable, arn in args.secrets.items()
+                            {"name": name, "valueFrom": arn}
+                            for name, arn in args.secrets.items()
                         ],
                         "mountPoints": [
                             {
                                 "sourceVolume": volume,
-                                "containerPath": container_path,
+                                "containerPath": path,
                                 "readOnly": False,
                             }
-                            for volume, container_path in args.writable_volumes.items()
+                            for volume, path in args.writable_volumes.items()
                         ],
                         "linuxParameters": (
                             {"initProcessEnabled": True} if args.exec else None
@@ -374,11 +387,17 @@ class EcsService(pulumi.ComponentResource):
                     }
                 ]
             ),
+            volumes=[
+                {"name": volume} for volume, path in args.writable_volumes.items()
+            ],
+            runtime_platform={
+                "operating_system_family": "LINUX",
+                "cpu_architecture": args.architecture,
+            },
             tags={**tags, "Name": name},
             opts=child,
         )
-
-        self.security_group = aws.ec2.SecurityGroup(
+        self.service_security_group = aws.ec2.SecurityGroup(
             f"{name}-service",
             name_prefix=f"{name}-service-",
             description="ECS tasks of one service: traffic from its load balancer only",
@@ -386,41 +405,30 @@ class EcsService(pulumi.ComponentResource):
             tags={**tags, "Name": f"{name}-service"},
             opts=child,
         )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-https-out",
-            security_group_id=self.security_group.id,
-            description="HTTPS to AWS APIs, ECR and the internet",
-            cidr_ipv4="0.0.0.0/0",
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            tags={**tags, "Name": f"{name}-https-out"},
-            opts=child,
-        )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-vpc-out",
-            security_group_id=self.security_group.id,
-            description="Anything inside the VPC: databases, DNS, other services",
-            cidr_ipv4=args.vpc_cidr_block,
-            ip_protocol="-1",
-            tags={**tags, "Name": f"{name}-vpc-out"},
-            opts=child,
-        )
-
-        service_load_balancers: list[aws.ecs.ServiceLoadBalancerArgsDict] = []
-        service_depends_on: list[pulumi.Resource] = [execution_policy]
-        lb = args.load_balancer
-        if lb is not None:
-            if args.port is None:
-                raise ValueError("A load balancer needs the service's port.")
-            lb_subnets = (
-                args.public_subnet_ids if lb["public"] else args.private_subnet_ids
+        if "service_https[0]" not in args.existing_rules:
+            aws.vpc.SecurityGroupEgressRule(
+                f"{name}-https-out",
+                security_group_id=self.service_security_group.id,
+                description="HTTPS to AWS APIs, ECR and the internet",
+                cidr_ipv4="0.0.0.0/0",
+                ip_protocol="tcp",
+                from_port=443,
+                to_port=443,
+                tags={**tags, "Name": f"{name}-https-out"},
+                opts=child,
             )
-            if len(lb_subnets) < 2:
-                raise ValueError(
-                    "An application load balancer needs subnets in at least two availability zones."
-                )
-            lb_group = aws.ec2.SecurityGroup(
+        if "service_vpc[0]" not in args.existing_rules:
+            aws.vpc.SecurityGroupEgressRule(
+                f"{name}-vpc-out",
+                security_group_id=self.service_security_group.id,
+                description="Anything inside the VPC: databases, DNS, other services",
+                cidr_ipv4=args.vpc_cidr_block,
+                ip_protocol="-1",
+                tags={**tags, "Name": f"{name}-vpc-out"},
+                opts=child,
+            )
+        load_balancer_security_groups = {
+            service: aws.ec2.SecurityGroup(
                 f"{name}-alb",
                 name_prefix=f"{name}-alb-",
                 description="Load balancer of one ECS service: listener ports in, container port out",
@@ -428,66 +436,79 @@ class EcsService(pulumi.ComponentResource):
                 tags={**tags, "Name": f"{name}-alb"},
                 opts=child,
             )
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-from-load-balancer",
-                security_group_id=self.security_group.id,
-                description="Container port from the load balancer",
-                referenced_security_group_id=lb_group.id,
-                ip_protocol="tcp",
-                from_port=args.port,
-                to_port=args.port,
-                tags={**tags, "Name": f"{name}-from-load-balancer"},
-                opts=child,
-            )
-            aws.vpc.SecurityGroupEgressRule(
-                f"{name}-alb-to-service",
-                security_group_id=lb_group.id,
-                description="Container port of the service's tasks",
-                referenced_security_group_id=self.security_group.id,
-                ip_protocol="tcp",
-                from_port=args.port,
-                to_port=args.port,
-                tags={**tags, "Name": f"{name}-alb-to-service"},
-                opts=child,
-            )
-            certificate_arn = lb["certificate_arn"]
-            # Listener ports: HTTP, plus HTTPS when the load balancer has a certificate.
-            listener_ports = [80] if certificate_arn is None else [80, 443]
-            for port in listener_ports:
+            for service, lb in load_balancer.items()
+        }
+        for service, lb in load_balancer.items():
+            if f"service_from_load_balancer[{service}]" not in args.existing_rules:
+                aws.vpc.SecurityGroupIngressRule(
+                    f"{name}-from-load-balancer",
+                    security_group_id=self.service_security_group.id,
+                    description="Container port from the load balancer",
+                    referenced_security_group_id=load_balancer_security_groups[service].id,
+                    ip_protocol="tcp",
+                    from_port=args.port,
+                    to_port=args.port,
+                    tags={**tags, "Name": f"{name}-from-load-balancer"},
+                    opts=child,
+                )
+        for port in listener_ports:
+            if f"load_balancer[{port}]" not in args.existing_rules:
                 aws.vpc.SecurityGroupIngressRule(
                     f"{name}-alb-{port}",
-                    security_group_id=lb_group.id,
+                    security_group_id=load_balancer_security_groups[args.service].id,
                     description=f"Port {port} from the load balancer's clients",
-                    cidr_ipv4="0.0.0.0/0" if lb["public"] else args.vpc_cidr_block,
+                    cidr_ipv4=(
+                        "0.0.0.0/0"
+                        if args.load_balancer["public"]
+                        else args.vpc_cidr_block
+                    ),
                     ip_protocol="tcp",
-                    from_port=port,
-                    to_port=port,
+                    from_port=int(port),
+                    to_port=int(port),
                     tags={**tags, "Name": f"{name}-alb-{port}"},
                     opts=child,
                 )
-            access_logs = lb["access_logs"]
-            load_balancer = aws.lb.LoadBalancer(
+        for service, lb in load_balancer.items():
+            if f"load_balancer_to_service[{service}]" not in args.existing_rules:
+                aws.vpc.SecurityGroupEgressRule(
+                    f"{name}-alb-to-service",
+                    security_group_id=load_balancer_security_groups[service].id,
+                    description="Container port of the service's tasks",
+                    referenced_security_group_id=self.service_security_group.id,
+                    ip_protocol="tcp",
+                    from_port=args.port,
+                    to_port=args.port,
+                    tags={**tags, "Name": f"{name}-alb-to-service"},
+                    opts=child,
+                )
+        load_balancers = {
+            service: aws.lb.LoadBalancer(
                 lb["name"],
                 name=lb["name"],
                 load_balancer_type="application",
                 internal=not lb["public"],
-                subnets=lb_subnets,
-                security_groups=[lb_group.id],
+                subnets=(
+                    args.public_subnet_ids if lb["public"] else args.private_subnet_ids
+                ),
+                security_groups=[load_balancer_security_groups[service].id],
                 drop_invalid_header_fields=True,
                 enable_deletion_protection=lb["deletion_protection"],
                 access_logs=(
                     {
-                        "bucket": access_logs["bucket"],
-                        "prefix": access_logs["prefix"],
+                        "bucket": lb["access_logs"]["bucket"],
+                        "prefix": lb["access_logs"]["prefix"],
                         "enabled": True,
                     }
-                    if access_logs is not None
+                    if lb["access_logs"] is not None
                     else None
                 ),
                 tags={**tags, "Name": lb["name"]},
                 opts=child,
             )
-            target_group = aws.lb.TargetGroup(
+            for service, lb in load_balancer.items()
+        }
+        target_groups = {
+            service: aws.lb.TargetGroup(
                 lb["target_group_name"],
                 name=lb["target_group_name"],
                 port=args.port,
@@ -505,72 +526,57 @@ class EcsService(pulumi.ComponentResource):
                 tags={**tags, "Name": lb["target_group_name"]},
                 opts=child,
             )
-            # HTTP forwards to the service; with a certificate, HTTPS forwards and HTTP
-            # redirects to it.
-            http_action: aws.lb.ListenerDefaultActionArgsDict = {
-                "type": "forward",
-                "target_group_arn": target_group.arn,
-            }
-            if certificate_arn is not None:
-                https_listener = aws.lb.Listener(
-                    f"{name}-https",
-                    load_balancer_arn=load_balancer.arn,
-                    port=443,
-                    protocol="HTTPS",
-                    ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06",
-                    certificate_arn=certificate_arn,
-                    default_actions=[
-                        {"type": "forward", "target_group_arn": target_group.arn}
-                    ],
-                    tags={**tags, "Name": f"{name}-https"},
-                    opts=child,
-                )
-                # The HTTPS listener is the one that attaches the target group.
-                service_depends_on.append(https_listener)
-                http_action = {
-                    "type": "redirect",
-                    "redirect": {
-                        "protocol": "HTTPS",
-                        "port": "443",
-                        "status_code": "HTTP_301",
-                    },
-                }
-            http_listener = aws.lb.Listener(
+            for service, lb in load_balancer.items()
+        }
+        http_listeners = {
+            service: aws.lb.Listener(
                 f"{name}-http",
-                load_balancer_arn=load_balancer.arn,
+                load_balancer_arn=load_balancers[service].arn,
                 port=80,
                 protocol="HTTP",
-                default_actions=[http_action],
+                default_actions=[
+                    {
+                        "type": (
+                            "forward" if lb["certificate_arn"] is None else "redirect"
+                        ),
+                        "target_group_arn": (
+                            target_groups[service].arn
+                            if lb["certificate_arn"] is None
+                            else None
+                        ),
+                        "redirect": (
+                            {
+                                "protocol": "HTTPS",
+                                "port": "443",
+                                "status_code": "HTTP_301",
+                            }
+                            if lb["certificate_arn"] is not None
+                            else None
+                        ),
+                    }
+                ],
                 tags={**tags, "Name": f"{name}-http"},
                 opts=child,
             )
-            service_load_balancers.append(
-                {
-                    "target_group_arn": target_group.arn,
-                    "container_name": args.service,
-                    "container_port": args.port,
-                }
+            for service, lb in load_balancer.items()
+        }
+        https_listeners = {
+            service: aws.lb.Listener(
+                f"{name}-https",
+                load_balancer_arn=load_balancers[service].arn,
+                port=443,
+                protocol="HTTPS",
+                ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06",
+                certificate_arn=lb["certificate_arn"],
+                default_actions=[
+                    {"type": "forward", "target_group_arn": target_groups[service].arn}
+                ],
+                tags={**tags, "Name": f"{name}-https"},
+                opts=child,
             )
-            # A target group must belong to a load balancer (through a listener)
-            # before a service uses it.
-            service_depends_on.append(http_listener)
-            self.alb_dns_name = load_balancer.dns_name
-            self.alb_arn_suffix = load_balancer.arn_suffix
-            self.target_group_arn = target_group.arn
-            self.target_group_arn_suffix = target_group.arn_suffix
-
-        # Application Auto Scaling owns the running count (min_capacity..max_capacity); with
-        # pipeline_deploys the application's pipeline owns the task definition revision the
-        # service runs, so an update does not roll its deploys back.
-        service_options = pulumi.ResourceOptions(
-            parent=self,
-            depends_on=service_depends_on + list(exec_policies.values()),
-            ignore_changes=(
-                ["desired_count", "task_definition"]
-                if args.pipeline_deploys
-                else ["desired_count"]
-            ),
-        )
+            for service, lb in load_balancer.items()
+            if lb["certificate_arn"] is not None
+        }
         self.service = aws.ecs.Service(
             name,
             name=name,
@@ -579,7 +585,9 @@ class EcsService(pulumi.ComponentResource):
             desired_count=args.desired_count,
             platform_version="LATEST",
             health_check_grace_period_seconds=(
-                args.health_check_grace_period_seconds if lb is not None else None
+                None
+                if args.load_balancer is None
+                else args.health_check_grace_period_seconds
             ),
             enable_ecs_managed_tags=True,
             propagate_tags="SERVICE",
@@ -590,15 +598,35 @@ class EcsService(pulumi.ComponentResource):
             ],
             network_configuration={
                 "subnets": args.private_subnet_ids,
-                "security_groups": [self.security_group.id],
+                "security_groups": [self.service_security_group.id],
                 "assign_public_ip": False,
             },
             deployment_circuit_breaker={"enable": True, "rollback": True},
-            load_balancers=service_load_balancers,
+            load_balancers=[
+                {
+                    "target_group_arn": load_balancer.arn,
+                    "container_name": args.service,
+                    "container_port": args.port,
+                }
+                for service, load_balancer in target_groups.items()
+                if args.port is not None
+            ],
             tags={**tags, "Name": name},
-            opts=service_options,
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[
+                    *http_listeners.values(),
+                    *https_listeners.values(),
+                    execution_policy,
+                    *exec_policies.values(),
+                ],
+                ignore_changes=(
+                    ["desired_count", "task_definition"]
+                    if args.pipeline_deploys
+                    else ["desired_count"]
+                ),
+            ),
         )
-
         scaling_target = aws.appautoscaling.Target(
             name,
             service_namespace="ecs",
@@ -611,33 +639,38 @@ class EcsService(pulumi.ComponentResource):
             tags={**tags, "Name": name},
             opts=child,
         )
-        # Target utilisation (percent) by metric; a metric without one gets no policy.
-        scaling_targets = {"cpu": args.cpu_target, "memory": args.memory_target}
-        for metric, target in scaling_targets.items():
-            if target is not None:
-                aws.appautoscaling.Policy(
-                    f"{name}-{metric}",
-                    name=f"{name}-{metric}",
-                    policy_type="TargetTrackingScaling",
-                    service_namespace=scaling_target.service_namespace,
-                    scalable_dimension=scaling_target.scalable_dimension,
-                    resource_id=scaling_target.resource_id,
-                    target_tracking_scaling_policy_configuration={
-                        "target_value": target,
-                        "predefined_metric_specification": {
-                            "predefined_metric_type": SCALING_METRICS[metric]
-                        },
+        for metric, target in scaling_policies.items():
+            aws.appautoscaling.Policy(
+                f"{name}-{metric}",
+                name=f"{name}-{metric}",
+                policy_type="TargetTrackingScaling",
+                service_namespace=scaling_target.service_namespace,
+                scalable_dimension=scaling_target.scalable_dimension,
+                resource_id=scaling_target.resource_id,
+                target_tracking_scaling_policy_configuration={
+                    "target_value": target,
+                    "predefined_metric_specification": {
+                        "predefined_metric_type": (
+                            "ECSServiceAverageCPUUtilization"
+                            if metric == "cpu"
+                            else "ECSServiceAverageMemoryUtilization"
+                        )
                     },
-                    opts=child,
-                )
+                },
+                opts=child,
+            )
 
         outputs: dict[str, pulumi.Output[str]] = {
             "service_name": self.service.name,
             "log_group_name": self.log_group.name,
             "task_role_arn": self.task_role.arn,
-            "security_group_id": self.security_group.id,
+            "security_group_id": self.service_security_group.id,
         }
-        if lb is not None:
+        if args.load_balancer is not None:
+            self.alb_dns_name = load_balancers[args.service].dns_name
+            self.alb_arn_suffix = load_balancers[args.service].arn_suffix
+            self.target_group_arn = target_groups[args.service].arn
+            self.target_group_arn_suffix = target_groups[args.service].arn_suffix
             outputs.update(
                 {
                     "alb_dns_name": self.alb_dns_name,

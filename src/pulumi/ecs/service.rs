@@ -4,10 +4,11 @@
 //! and the outputs are written here.
 
 use super::super::component::{self, account_id, init_preamble};
-use super::super::py::{self, Expr, Op, Stmt, bin, dict, name, path};
+use super::super::py::{self, DictItem, Expr, Op, Stmt, bin, call, check, dict, name, path};
 use super::super::render;
 use crate::describe::{self, Expr as D, Item, ecs_service as d};
 use crate::model::Deploy;
+use crate::model::fargate::{self, MemoryChoice, TASK_SIZES};
 
 pub const CLASS: &str = "EcsService";
 
@@ -77,7 +78,39 @@ fn register_outputs() -> Vec<Stmt> {
 /// component class.
 pub fn body() -> Vec<Stmt> {
     let mut init = init_preamble("iacgen:ecs_service:EcsService", path("args.name"));
-    init.extend([account_id(), component::partition(), Stmt::Blank]);
+    // The Terraform preconditions that a hand-edited stack config could break.
+    init.extend([
+        check(
+            bin(
+                path("args.memory"),
+                Op::NotIn,
+                path("FARGATE_MEMORY").method("get", vec![path("args.cpu"), py::list([])]),
+            ),
+            &format!(
+                "cpu and memory must be a Fargate task size: {}.",
+                fargate::summary()
+            ),
+        ),
+        check(
+            bin(
+                bin(
+                    path("args.desired_count"),
+                    Op::Lt,
+                    path("args.min_capacity"),
+                ),
+                Op::Or,
+                bin(
+                    path("args.desired_count"),
+                    Op::Gt,
+                    path("args.max_capacity"),
+                ),
+            ),
+            "desired_count must be between min_capacity and max_capacity.",
+        ),
+        account_id(),
+        component::partition(),
+        Stmt::Blank,
+    ]);
     // One class for both deploy kinds: the ignored attributes depend on `pipeline_deploys`.
     init.extend(render::statements(
         &narrowed(d::items(Deploy::Iacgen)),
@@ -102,10 +135,36 @@ pub fn body() -> Vec<Stmt> {
         init,
     );
     vec![
+        Stmt::Comment("Memory sizes (MiB) Fargate allows with each CPU size (Linux).".to_string()),
+        py::assign_typed("FARGATE_MEMORY", "dict[int, list[int]]", fargate_table()),
         Stmt::Class(access_logs_type()),
         Stmt::Class(load_balancer_type()),
         Stmt::Class(class),
     ]
+}
+
+/// `{256: [512, 1024, 2048], 512: list(range(1024, 4097, 1024)), ...}`
+fn fargate_table() -> Expr {
+    Expr::Dict(
+        TASK_SIZES
+            .iter()
+            .map(|(cpu, memory)| {
+                let allowed = match *memory {
+                    MemoryChoice::Listed(values) => py::list(values.iter().map(|v| py::int(*v))),
+                    MemoryChoice::Range { min, max, step } => call(
+                        name("list"),
+                        vec![call(
+                            name("range"),
+                            vec![py::int(min), py::int(max + 1), py::int(step)],
+                            vec![],
+                        )],
+                        vec![],
+                    ),
+                };
+                DictItem::Pair(py::int(*cpu), allowed)
+            })
+            .collect(),
+    )
 }
 
 /// The items, with the service's load balancer blocks only for a port: the load balancer's
