@@ -65,6 +65,13 @@ fn every_described_resource_is_rendered_by_both_targets() {
             components.push(describe::eks::component(&platform, eks));
         }
         components.extend(describe::observability::component(&platform));
+        if let Some(ecs) = platform.ecs.as_ref() {
+            let mut deploys: Vec<_> = ecs.services.values().map(|s| s.deploy).collect();
+            deploys.dedup();
+            for deploy in deploys {
+                components.push(describe::ecs_service::component(deploy));
+            }
+        }
         // The components the wired inputs come from.
         let built = iacgen::pulumi::components(&platform);
         if !platform.secrets.is_empty() {

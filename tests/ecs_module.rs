@@ -2,8 +2,9 @@
 //! names, and what each service call gets.
 
 use iacgen::model::Platform;
+use iacgen::model::ecs_service::{ServiceNames, is_production_like};
+use iacgen::model::fargate;
 use iacgen::spec::{Format, load_str};
-use iacgen::terraform::ecs::{ServiceNames, fargate, is_production_like};
 use iacgen::terraform::{Module, Source, modules};
 use iacgen::tree::Tree;
 use std::collections::BTreeSet;

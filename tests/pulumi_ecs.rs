@@ -5,8 +5,8 @@
 
 mod support;
 
+use iacgen::model::ecs_service::{call_name, secret_env_name, sizing, writable_volumes};
 use iacgen::model::{Architecture, Platform, Service, fargate};
-use iacgen::terraform::ecs::{call_name, secret_env_name, sizing, writable_volumes};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

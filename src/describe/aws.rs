@@ -27,6 +27,38 @@ const ARN: (&str, &[&[&str]]) = ("", &[&["arn", "id"]]);
 /// Sorted by type.
 const TYPES: &[TypeFacts] = &[
     TypeFacts {
+        kind: "aws_appautoscaling_policy",
+        import_id: (
+            "/",
+            &[
+                &["service_namespace"],
+                &["resource_id"],
+                &["scalable_dimension"],
+                &["name"],
+            ],
+        ),
+        identity: &["resource_id", "name"],
+        force_new: &[
+            "name",
+            "resource_id",
+            "scalable_dimension",
+            "service_namespace",
+        ],
+    },
+    TypeFacts {
+        kind: "aws_appautoscaling_target",
+        import_id: (
+            "/",
+            &[
+                &["service_namespace"],
+                &["resource_id"],
+                &["scalable_dimension"],
+            ],
+        ),
+        identity: &["service_namespace", "resource_id", "scalable_dimension"],
+        force_new: &["resource_id", "scalable_dimension", "service_namespace"],
+    },
+    TypeFacts {
         kind: "aws_cloudwatch_dashboard",
         import_id: ("", &[&["dashboard_name"]]),
         identity: &["dashboard_name"],
@@ -61,6 +93,28 @@ const TYPES: &[TypeFacts] = &[
         import_id: ID,
         identity: &["vpc_id"],
         force_new: &["vpc_id"],
+    },
+    TypeFacts {
+        kind: "aws_ecs_task_definition",
+        import_id: ARN,
+        identity: &["family"],
+        force_new: &[
+            "container_definitions",
+            "cpu",
+            "ephemeral_storage",
+            "execution_role_arn",
+            "family",
+            "ipc_mode",
+            "memory",
+            "network_mode",
+            "pid_mode",
+            "placement_constraints",
+            "proxy_configuration",
+            "requires_compatibilities",
+            "runtime_platform",
+            "task_role_arn",
+            "volume",
+        ],
     },
     TypeFacts {
         kind: "aws_eip",
@@ -201,6 +255,39 @@ const TYPES: &[TypeFacts] = &[
         force_new: &["name", "name_prefix"],
     },
     TypeFacts {
+        kind: "aws_lb",
+        import_id: ARN,
+        identity: &["name"],
+        force_new: &[
+            "customer_owned_ipv4_pool",
+            "internal",
+            "load_balancer_type",
+            "name",
+            "name_prefix",
+        ],
+    },
+    TypeFacts {
+        kind: "aws_lb_listener",
+        import_id: ARN,
+        identity: &["load_balancer_arn", "~port"],
+        force_new: &["load_balancer_arn"],
+    },
+    TypeFacts {
+        kind: "aws_lb_target_group",
+        import_id: ARN,
+        identity: &["name"],
+        force_new: &[
+            "ip_address_type",
+            "name",
+            "name_prefix",
+            "port",
+            "protocol",
+            "protocol_version",
+            "target_type",
+            "vpc_id",
+        ],
+    },
+    TypeFacts {
         kind: "aws_nat_gateway",
         import_id: ID,
         identity: &["subnet_id"],
@@ -331,8 +418,8 @@ mod tests {
         assert!(TYPES.windows(2).all(|w| w[0].kind < w[1].kind));
     }
 
-    /// Every type the network, KMS, EKS, secrets and observability descriptions create, except
-    /// those other components share, has its facts here.
+    /// Every type the network, KMS, EKS, secrets, ECS service and observability descriptions
+    /// create, except those other components share, has its facts here.
     #[test]
     fn the_described_types_have_facts() {
         let shared = [
@@ -343,6 +430,9 @@ mod tests {
             "aws_vpc_security_group_ingress_rule",
             // Its import ID reads a nested block (`tag.key`): state/import_id.rs has it.
             "aws_autoscaling_group_tag",
+            "aws_vpc_security_group_egress_rule",
+            // Its import ID is the last part of the cluster's ARN and its name.
+            "aws_ecs_service",
         ];
         let platform = crate::spec::load_file(std::path::Path::new("examples/platform.yaml"))
             .unwrap_or_else(|e| panic!("the example loads: {e:?}"));
@@ -356,6 +446,7 @@ mod tests {
             super::super::network::component(&platform, network),
             super::super::eks::component(&platform, eks),
             super::super::secrets::component(&platform),
+            super::super::ecs_service::component(crate::model::Deploy::Iacgen),
         ];
         let observability = super::super::observability::component(&platform);
         // aws_lambda_permission's import ID depends on an optional qualifier: the state

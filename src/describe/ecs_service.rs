@@ -270,6 +270,25 @@ pub fn target_group() -> ResId {
     res("aws_lb_target_group", "this")
 }
 
+/// The described part of the module of services that `deploy` deploys: its resources (the
+/// inputs and outputs are still written per target).
+pub fn component(deploy: Deploy) -> super::Component {
+    super::Component {
+        module: match deploy {
+            Deploy::Iacgen => "ecs-service",
+            Deploy::Pipeline => "ecs-service-pipeline",
+        }
+        .to_string(),
+        instance: "service".to_string(),
+        class: "EcsService".to_string(),
+        summary: "One ECS service on Fargate.".to_string(),
+        facts: FACTS.to_vec(),
+        items: items(deploy),
+        inputs: Vec::new(),
+        outputs: Vec::new(),
+    }
+}
+
 /// Every item of the module of services that `deploy` deploys, in Terraform's order.
 pub fn items(deploy: Deploy) -> Vec<Item> {
     let mut items = locals();

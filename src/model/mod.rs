@@ -9,6 +9,7 @@ pub mod aws;
 pub mod cidr;
 pub mod ec2;
 pub mod ecr;
+pub mod ecs_service;
 pub mod fargate;
 pub mod kept;
 pub mod naming;

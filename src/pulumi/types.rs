@@ -5,6 +5,16 @@
 /// `(Terraform type, Python class, noun)`
 const TYPES: &[(&str, &str, &str)] = &[
     (
+        "aws_appautoscaling_policy",
+        "aws.appautoscaling.Policy",
+        "scaling_policy",
+    ),
+    (
+        "aws_appautoscaling_target",
+        "aws.appautoscaling.Target",
+        "scaling_target",
+    ),
+    (
         "aws_autoscaling_group_tag",
         "aws.autoscaling.Tag",
         "asg_tag",
@@ -39,6 +49,12 @@ const TYPES: &[(&str, &str, &str)] = &[
         "aws_default_security_group",
         "aws.ec2.DefaultSecurityGroup",
         "default_security_group",
+    ),
+    ("aws_ecs_service", "aws.ecs.Service", "service"),
+    (
+        "aws_ecs_task_definition",
+        "aws.ecs.TaskDefinition",
+        "task_definition",
     ),
     ("aws_eip", "aws.ec2.Eip", "eip"),
     (
@@ -85,6 +101,9 @@ const TYPES: &[(&str, &str, &str)] = &[
         "aws.ec2.LaunchTemplate",
         "launch_template",
     ),
+    ("aws_lb", "aws.lb.LoadBalancer", "load_balancer"),
+    ("aws_lb_listener", "aws.lb.Listener", "listener"),
+    ("aws_lb_target_group", "aws.lb.TargetGroup", "target_group"),
     ("aws_nat_gateway", "aws.ec2.NatGateway", "nat_gateway"),
     ("aws_route", "aws.ec2.Route", "route"),
     ("aws_route_table", "aws.ec2.RouteTable", "route_table"),
@@ -133,6 +152,11 @@ const TYPES: &[(&str, &str, &str)] = &[
     ("aws_vpc", "aws.ec2.Vpc", "vpc"),
     ("aws_vpc_endpoint", "aws.ec2.VpcEndpoint", "endpoint"),
     (
+        "aws_vpc_security_group_egress_rule",
+        "aws.vpc.SecurityGroupEgressRule",
+        "egress_rule",
+    ),
+    (
         "aws_vpc_security_group_ingress_rule",
         "aws.vpc.SecurityGroupIngressRule",
         "ingress_rule",
@@ -143,30 +167,6 @@ const TYPES: &[(&str, &str, &str)] = &[
         "latest_addon",
     ),
     ("random_password", "random.RandomPassword", "password"),
-    (
-        "aws_appautoscaling_policy",
-        "aws.appautoscaling.Policy",
-        "scaling_policy",
-    ),
-    (
-        "aws_appautoscaling_target",
-        "aws.appautoscaling.Target",
-        "scaling_target",
-    ),
-    ("aws_ecs_service", "aws.ecs.Service", "service"),
-    (
-        "aws_ecs_task_definition",
-        "aws.ecs.TaskDefinition",
-        "task_definition",
-    ),
-    ("aws_lb", "aws.lb.LoadBalancer", "load_balancer"),
-    ("aws_lb_listener", "aws.lb.Listener", "listener"),
-    ("aws_lb_target_group", "aws.lb.TargetGroup", "target_group"),
-    (
-        "aws_vpc_security_group_egress_rule",
-        "aws.vpc.SecurityGroupEgressRule",
-        "egress_rule",
-    ),
 ];
 
 /// `(Terraform type, Terraform argument, Python argument)` where pulumi-aws renamed one.

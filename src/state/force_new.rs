@@ -24,19 +24,6 @@ use super::plan::{Action, Planned};
 /// theirs in `describe::aws`.
 const FORCE_NEW: &[(&str, &[&str])] = &[
     (
-        "aws_appautoscaling_policy",
-        &[
-            "name",
-            "resource_id",
-            "scalable_dimension",
-            "service_namespace",
-        ],
-    ),
-    (
-        "aws_appautoscaling_target",
-        &["resource_id", "scalable_dimension", "service_namespace"],
-    ),
-    (
         "aws_autoscaling_group_tag",
         &["autoscaling_group_name", "tag.key"],
     ),
@@ -67,26 +54,6 @@ const FORCE_NEW: &[(&str, &[&str])] = &[
             "scheduling_strategy",
         ],
     ),
-    (
-        "aws_ecs_task_definition",
-        &[
-            "container_definitions",
-            "cpu",
-            "ephemeral_storage",
-            "execution_role_arn",
-            "family",
-            "ipc_mode",
-            "memory",
-            "network_mode",
-            "pid_mode",
-            "placement_constraints",
-            "proxy_configuration",
-            "requires_compatibilities",
-            "runtime_platform",
-            "task_role_arn",
-            "volume",
-        ],
-    ),
     ("aws_iam_role", &["name", "name_prefix", "path"]),
     ("aws_iam_role_policy", &["name", "name_prefix", "role"]),
     (
@@ -103,30 +70,6 @@ const FORCE_NEW: &[(&str, &[&str])] = &[
             "source_arn",
             "statement_id",
             "statement_id_prefix",
-        ],
-    ),
-    (
-        "aws_lb",
-        &[
-            "customer_owned_ipv4_pool",
-            "internal",
-            "load_balancer_type",
-            "name",
-            "name_prefix",
-        ],
-    ),
-    ("aws_lb_listener", &["load_balancer_arn"]),
-    (
-        "aws_lb_target_group",
-        &[
-            "ip_address_type",
-            "name",
-            "name_prefix",
-            "port",
-            "protocol",
-            "protocol_version",
-            "target_type",
-            "vpc_id",
         ],
     ),
     (

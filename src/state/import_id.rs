@@ -75,24 +75,7 @@ pub fn import_id(type_: &str, instance: &ResourceInstance) -> Result<String, Mis
         }
         "aws_ecs_cluster_capacity_providers" => get("cluster_name")?,
         "aws_ecs_service" => format!("{}/{}", last_segment(&get("cluster")?), get("name")?),
-        "aws_appautoscaling_target" => format!(
-            "{}/{}/{}",
-            get("service_namespace")?,
-            get("resource_id")?,
-            get("scalable_dimension")?
-        ),
-        "aws_appautoscaling_policy" => format!(
-            "{}/{}/{}/{}",
-            get("service_namespace")?,
-            get("resource_id")?,
-            get("scalable_dimension")?,
-            get("name")?
-        ),
         "aws_iam_policy"
-        | "aws_ecs_task_definition"
-        | "aws_lb"
-        | "aws_lb_target_group"
-        | "aws_lb_listener"
         | "aws_lb_listener_rule"
         | "aws_sns_topic"
         | "aws_sns_topic_subscription" => first(&["arn", "id"])?,

@@ -5,9 +5,9 @@ use super::eks::COMPONENT_NAME_MAX;
 use super::network::facts;
 use super::syntax;
 use crate::model::ecr::ecr_repository_arn;
+use crate::model::ecs_service::{EXEC_AGENT_PATHS, volume_name};
 use crate::model::tags::tag_set;
 use crate::model::{AccessLogs, Autoscaling, LoadBalancer, Service};
-use crate::terraform::ecs::{EXEC_AGENT_PATHS, volume_name};
 
 pub(super) fn check(c: &mut Checker) {
     let Some(ecs) = &c.p.ecs else { return };

@@ -6,11 +6,11 @@
 use super::super::component::{Arg, Component, ConfigKind, by_env, output_of, values_list};
 use super::super::py::{self, Expr, name, s};
 use super::service;
-use crate::model::{Architecture, Capacity, Deploy, Platform, Service};
-use crate::terraform::ecs::{
-    ServiceNames, call_name, ecr_repository_arn, is_production_like, secret_env_name, sizing,
-    writable_volumes,
+use crate::model::ecr::ecr_repository_arn;
+use crate::model::ecs_service::{
+    ServiceNames, Sizing, call_name, is_production_like, secret_env_name, sizing, writable_volumes,
 };
+use crate::model::{Architecture, Capacity, Deploy, Platform, Service};
 use serde_json::json;
 
 pub fn component(
@@ -72,8 +72,7 @@ fn args(
         .map_or(Expr::None, Arg::value);
     let secret_arns = wire(before, "secrets", "secret_arns");
     let int = |n: u32| py::int(i64::from(n));
-    let sizes =
-        |f: fn(&crate::terraform::ecs::Sizing) -> u32| by_env(platform, |e| f(&sizing(svc, e)));
+    let sizes = |f: fn(&Sizing) -> u32| by_env(platform, |e| f(&sizing(svc, e)));
     let names = |env: &str| ServiceNames::new(&platform.project, env, svc_name);
 
     let mut args = vec![

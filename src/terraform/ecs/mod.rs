@@ -1,8 +1,6 @@
 //! The ECS modules: `ecs-cluster` once, and `ecs-service` called once per service.
 
 mod cluster;
-pub mod fargate;
-pub mod names;
 mod service_inputs;
 
 /// The cluster's log group shares the services' retention reason (until the cluster is
@@ -11,11 +9,7 @@ mod service {
     pub(super) use crate::describe::ecs_service::RETENTION_SKIP;
 }
 
-pub use names::{ServiceNames, is_production_like};
-pub use service_inputs::{
-    EXEC_AGENT_PATHS, Sizing, ecr_repository_arn, secret_env_name, sizing, volume_name,
-    writable_volumes,
-};
+pub use crate::model::ecs_service::call_name;
 
 use super::interface::Output;
 use super::module::Module;
@@ -86,11 +80,6 @@ pub fn service_dir(deploy: Deploy) -> &'static str {
         Deploy::Iacgen => "ecs-service",
         Deploy::Pipeline => "ecs-service-pipeline",
     }
-}
-
-/// `service_<name>` with `-` replaced by `_`: the module call of a service.
-pub fn call_name(service: &str) -> String {
-    format!("service_{}", service.replace('-', "_"))
 }
 
 /// The same for every service; parts a service does not have are `null`.

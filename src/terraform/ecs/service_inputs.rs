@@ -3,9 +3,12 @@
 
 use super::super::interface::Variable;
 use super::super::module::Input;
-use super::fargate;
-use super::names::{IAM_ROLE_NAME_MAX, LOAD_BALANCER_NAME_MAX, ServiceNames, is_production_like};
 use crate::hcl::{Expr, ex, null, num, obj, s, strings};
+use crate::model::ecs_service::{
+    IAM_ROLE_NAME_MAX, LOAD_BALANCER_NAME_MAX, ServiceNames, is_production_like, secret_env_name,
+    sizing, writable_volumes,
+};
+use crate::model::fargate;
 use crate::model::{Architecture, Capacity, Platform, Service};
 use std::collections::BTreeMap;
 
@@ -285,72 +288,4 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
     inputs
 }
 
-/// Where the ECS Exec agent (the SSM agent in the task) writes: with a read-only root
-/// filesystem it needs these as volumes.
-pub const EXEC_AGENT_PATHS: [&str; 2] = ["/var/lib/amazon", "/var/log/amazon"];
-
-/// The writable volumes of a service's task, by volume name: its `writable_paths`, plus the
-/// exec agent's paths with `exec`. A volume is named after its path (`/var/cache/nginx` →
-/// `var-cache-nginx`); validation makes the names unique.
-pub fn writable_volumes(svc: &Service) -> BTreeMap<String, String> {
-    let exec_paths = EXEC_AGENT_PATHS
-        .iter()
-        .filter(|_| svc.exec)
-        .map(|p| p.to_string());
-    svc.writable_paths
-        .iter()
-        .cloned()
-        .chain(exec_paths)
-        .map(|path| (volume_name(&path), path))
-        .collect()
-}
-
-/// The task volume name of a container path: `/` between parts becomes `-`, anything else
-/// ECS refuses in a volume name becomes `_`.
-pub fn volume_name(path: &str) -> String {
-    path.trim_matches('/')
-        .chars()
-        .map(|c| match c {
-            '/' => '-',
-            c if c.is_ascii_alphanumeric() || c == '-' || c == '_' => c,
-            _ => '_',
-        })
-        .collect()
-}
-
-/// The name of the environment variable a secret is injected as: `db_password` → `DB_PASSWORD`.
-pub fn secret_env_name(secret: &str) -> String {
-    secret.to_uppercase().replace(['-', '.', '/'], "_")
-}
-
-/// A service's task size and running counts in one environment, with the spec's defaults.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sizing {
-    pub cpu: u32,
-    pub memory: u32,
-    pub min: u32,
-    pub desired: u32,
-    pub max: u32,
-}
-
-pub fn sizing(svc: &Service, env: &str) -> Sizing {
-    let desired = svc.desired.get(env).copied().unwrap_or(1);
-    // Without autoscaling the scalable target pins the count: min = max = desired.
-    let (min, desired, max) = match &svc.autoscaling {
-        Some(a) => {
-            let min = a.min.get(env).copied().unwrap_or(1);
-            let max = a.max.get(env).copied().unwrap_or(min).max(min);
-            (min, desired.clamp(min, max), max)
-        }
-        None => (desired, desired, desired),
-    };
-    Sizing {
-        cpu: svc.cpu.get(env).copied().unwrap_or(256),
-        memory: svc.memory.get(env).copied().unwrap_or(512),
-        min,
-        desired,
-        max,
-    }
-}
-
-pub use crate::model::ecr::ecr_repository_arn;
+use crate::model::ecr::ecr_repository_arn;

@@ -1,7 +1,11 @@
-//! Names AWS limits in length, and which environments count as production.
+//! Facts about one ECS service that both targets need: the names AWS limits in length, the
+//! writable volumes, the secrets' variable names, the task size and counts per environment and
+//! the module call's name.
 
+use crate::model::Service;
 use crate::model::naming::{resource_prefix, shorten};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 
 /// ALB and target group names.
 pub const LOAD_BALANCER_NAME_MAX: usize = 32;
@@ -68,6 +72,80 @@ fn load_balancer_name(base: &str) -> String {
     match base.strip_prefix("internal-") {
         Some(rest) => shorten(&format!("int-{rest}"), LOAD_BALANCER_NAME_MAX),
         None => shorten(base, LOAD_BALANCER_NAME_MAX),
+    }
+}
+
+/// `service_<name>` with `-` replaced by `_`: the module call (and Pulumi instance) of a
+/// service.
+pub fn call_name(service: &str) -> String {
+    format!("service_{}", service.replace('-', "_"))
+}
+
+/// Where the ECS Exec agent (the SSM agent in the task) writes: with a read-only root
+/// filesystem it needs these as volumes.
+pub const EXEC_AGENT_PATHS: [&str; 2] = ["/var/lib/amazon", "/var/log/amazon"];
+
+/// The writable volumes of a service's task, by volume name: its `writable_paths`, plus the
+/// exec agent's paths with `exec`. A volume is named after its path (`/var/cache/nginx` →
+/// `var-cache-nginx`); validation makes the names unique.
+pub fn writable_volumes(svc: &Service) -> BTreeMap<String, String> {
+    let exec_paths = EXEC_AGENT_PATHS
+        .iter()
+        .filter(|_| svc.exec)
+        .map(|p| p.to_string());
+    svc.writable_paths
+        .iter()
+        .cloned()
+        .chain(exec_paths)
+        .map(|path| (volume_name(&path), path))
+        .collect()
+}
+
+/// The task volume name of a container path: `/` between parts becomes `-`, anything else
+/// ECS refuses in a volume name becomes `_`.
+pub fn volume_name(path: &str) -> String {
+    path.trim_matches('/')
+        .chars()
+        .map(|c| match c {
+            '/' => '-',
+            c if c.is_ascii_alphanumeric() || c == '-' || c == '_' => c,
+            _ => '_',
+        })
+        .collect()
+}
+
+/// The name of the environment variable a secret is injected as: `db_password` → `DB_PASSWORD`.
+pub fn secret_env_name(secret: &str) -> String {
+    secret.to_uppercase().replace(['-', '.', '/'], "_")
+}
+
+/// A service's task size and running counts in one environment, with the spec's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sizing {
+    pub cpu: u32,
+    pub memory: u32,
+    pub min: u32,
+    pub desired: u32,
+    pub max: u32,
+}
+
+pub fn sizing(svc: &Service, env: &str) -> Sizing {
+    let desired = svc.desired.get(env).copied().unwrap_or(1);
+    // Without autoscaling the scalable target pins the count: min = max = desired.
+    let (min, desired, max) = match &svc.autoscaling {
+        Some(a) => {
+            let min = a.min.get(env).copied().unwrap_or(1);
+            let max = a.max.get(env).copied().unwrap_or(min).max(min);
+            (min, desired.clamp(min, max), max)
+        }
+        None => (desired, desired, desired),
+    };
+    Sizing {
+        cpu: svc.cpu.get(env).copied().unwrap_or(256),
+        memory: svc.memory.get(env).copied().unwrap_or(512),
+        min,
+        desired,
+        max,
     }
 }
 
