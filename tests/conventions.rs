@@ -215,7 +215,13 @@ fn security_groups_are_named_from_a_prefix_and_replaced_create_first() {
             for (at, _) in text.match_indices("aws.ec2.SecurityGroup(") {
                 constructors += 1;
                 let call = &text[at..];
-                let end = call.find("\n        )").unwrap_or(call.len());
+                // The call ends at the first line that closes it (at any depth: a keyed group is
+                // built in a comprehension).
+                let end = call
+                    .match_indices('\n')
+                    .map(|(i, _)| i)
+                    .find(|&i| call[i + 1..].trim_start_matches(' ').starts_with(')'))
+                    .unwrap_or(call.len());
                 let call = &call[..end];
                 assert!(
                     call.contains("name_prefix=") && !call.contains("\n            name="),
