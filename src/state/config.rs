@@ -103,6 +103,8 @@ pub(crate) struct Roots {
     whole: BTreeSet<String>,
     /// An expression this walker does not know: assume it may refer to anything.
     all: bool,
+    /// The functions called.
+    funcs: BTreeSet<String>,
 }
 
 /// The roots whose attributes [`Roots::members`] narrows down: the ones with many attributes in
@@ -145,6 +147,11 @@ impl Paths {
 impl Roots {
     pub fn contains(&self, name: &str) -> bool {
         self.all || self.names.contains(name)
+    }
+
+    /// The functions called, or `None` when any may be.
+    pub fn funcs(&self) -> Option<&BTreeSet<String>> {
+        (!self.all).then_some(&self.funcs)
     }
 
     /// The only parts of `root` referred to, or `None` when it may need all of them.
@@ -230,7 +237,10 @@ impl Roots {
                     }
                 }
             }
-            Expression::FuncCall(f) => f.args.iter().for_each(|e| self.expr(e)),
+            Expression::FuncCall(f) => {
+                self.funcs.insert(f.name.to_string());
+                f.args.iter().for_each(|e| self.expr(e));
+            }
             Expression::Parenthesis(e) => self.expr(e),
             Expression::Conditional(c) => {
                 self.expr(&c.cond_expr);

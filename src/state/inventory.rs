@@ -166,6 +166,17 @@ fn base_context() -> Context<'static> {
     .clone()
 }
 
+/// A context with only the functions `funcs`: cloning one with every function (a few dozen
+/// definitions) for each expression cost more than evaluating it.
+fn context_with(funcs: &std::collections::BTreeSet<String>) -> Context<'static> {
+    let mut ctx = Context::new();
+    functions::declare_only(&mut ctx, funcs.iter().map(String::as_str));
+    if funcs.contains(super::by_ref::FUNCTION) {
+        super::by_ref::declare(&mut ctx);
+    }
+    ctx
+}
+
 struct Evaluator<'a> {
     config: &'a Config,
     facts: &'a Facts,
@@ -528,7 +539,10 @@ impl<'a> Frame<'a> {
 
     /// An evaluation context with everything, or `only` the given roots.
     fn context(&self, only: Option<&Roots>) -> Context<'static> {
-        let mut ctx = base_context();
+        let mut ctx = match only.and_then(Roots::funcs) {
+            Some(funcs) => context_with(funcs),
+            None => base_context(),
+        };
         for (name, value) in self.values(only) {
             ctx.declare_var(name, value);
         }
