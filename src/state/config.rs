@@ -516,7 +516,9 @@ fn read_body(module: &mut ModuleConfig, dir: &str, body: &Body) {
             }
             "locals" => {
                 for a in block.body().attributes() {
-                    module.locals.push((a.key().to_string(), a.expr().clone()));
+                    module
+                        .locals
+                        .push((a.key().to_string(), super::by_ref::join_templates(a.expr())));
                 }
             }
             "resource" => {
@@ -538,7 +540,9 @@ fn read_body(module: &mut ModuleConfig, dir: &str, body: &Body) {
             }
             "output" => {
                 if let (Some(name), Some(value)) = (label(block, 0), attr(block.body(), "value")) {
-                    module.outputs.push((name, value));
+                    module
+                        .outputs
+                        .push((name, super::by_ref::join_templates(&value)));
                 }
             }
             "provider"
@@ -674,7 +678,7 @@ fn call(dir: &str, name: String, body: &Body) -> ModuleCall {
         inputs: body
             .attributes()
             .filter(|a| !CALL_META.contains(&a.key()))
-            .map(|a| (a.key().to_string(), a.expr().clone()))
+            .map(|a| (a.key().to_string(), super::by_ref::join_templates(a.expr())))
             .collect(),
     }
 }

@@ -168,10 +168,13 @@ fn base_context() -> Context<'static> {
 
 /// A context with only the functions `funcs`: cloning one with every function (a few dozen
 /// definitions) for each expression cost more than evaluating it.
-fn context_with(funcs: &std::collections::BTreeSet<String>) -> Context<'static> {
+fn context_with<'n>(funcs: impl Iterator<Item = &'n String> + Clone) -> Context<'static> {
     let mut ctx = Context::new();
-    functions::declare_only(&mut ctx, funcs.iter().map(String::as_str));
-    if funcs.contains(super::by_ref::FUNCTION) {
+    let mut names: Vec<&str> = funcs.map(String::as_str).collect();
+    names.sort_unstable();
+    names.dedup();
+    functions::declare_only(&mut ctx, names.iter().copied());
+    if names.contains(&super::by_ref::FUNCTION) || names.contains(&super::by_ref::JOIN) {
         super::by_ref::declare(&mut ctx);
     }
     ctx
@@ -225,13 +228,23 @@ impl Evaluator<'_> {
         };
         let data = self.data(module, path);
         let order = dependency_order(module);
+        // The functions the locals call: a `for_each` whose value is unknown is expanded by
+        // evaluating locals in the resource's context (`expansion`), which must declare them.
+        let local_funcs: Option<std::collections::BTreeSet<String>> =
+            module.locals.iter().try_fold(
+                Default::default(),
+                |mut all: std::collections::BTreeSet<String>, (_, e)| {
+                    all.extend(Roots::of_expr(e).funcs()?.iter().cloned());
+                    Some(all)
+                },
+            );
         let mut scope = Scope::default();
         let mut run = ModuleRun::default();
         // Each pass sees what the passes before found, and, in dependency order, what this
         // pass found so far; the first pass that changes nothing is the result.
         for _ in 0..MAX_PASSES {
             let before = scope.clone();
-            let frame = Frame::new(dir, &vars, &scope, &data);
+            let frame = Frame::new(dir, &vars, &scope, &data, local_funcs.as_ref());
             scope.locals = module
                 .locals
                 .iter()
@@ -241,7 +254,7 @@ impl Evaluator<'_> {
             let mut unexpanded = Vec::new();
             for &i in &order {
                 let resource = &module.resources[i];
-                let frame = Frame::new(dir, &vars, &scope, &data);
+                let frame = Frame::new(dir, &vars, &scope, &data, local_funcs.as_ref());
                 let value = self.resource(
                     module,
                     resource,
@@ -260,7 +273,8 @@ impl Evaluator<'_> {
                 // Only what the call refers to: a root of many services has many calls, each
                 // seeing all variables and module outputs would make this quadratic.
                 let roots = Roots::of_call(call);
-                let ctx = Frame::new(dir, &vars, &scope, &data).context(Some(&roots));
+                let ctx = Frame::new(dir, &vars, &scope, &data, local_funcs.as_ref())
+                    .context(Some(&roots));
                 match self.call(
                     call,
                     path,
@@ -273,7 +287,7 @@ impl Evaluator<'_> {
                     None => scope.modules.shift_remove(&call.name),
                 };
             }
-            let frame = Frame::new(dir, &vars, &scope, &data);
+            let frame = Frame::new(dir, &vars, &scope, &data, local_funcs.as_ref());
             run.outputs = module
                 .outputs
                 .iter()
@@ -517,15 +531,24 @@ struct Frame<'a> {
     vars: &'a Map<String, Value>,
     scope: &'a Scope,
     data: &'a Value,
+    /// The functions the module's locals call, `None` when not known (then every function).
+    local_funcs: Option<&'a std::collections::BTreeSet<String>>,
 }
 
 impl<'a> Frame<'a> {
-    fn new(dir: &'a str, vars: &'a Map<String, Value>, scope: &'a Scope, data: &'a Value) -> Self {
+    fn new(
+        dir: &'a str,
+        vars: &'a Map<String, Value>,
+        scope: &'a Scope,
+        data: &'a Value,
+        local_funcs: Option<&'a std::collections::BTreeSet<String>>,
+    ) -> Self {
         Frame {
             dir,
             vars,
             scope,
             data,
+            local_funcs,
         }
     }
 
@@ -539,9 +562,9 @@ impl<'a> Frame<'a> {
 
     /// An evaluation context with everything, or `only` the given roots.
     fn context(&self, only: Option<&Roots>) -> Context<'static> {
-        let mut ctx = match only.and_then(Roots::funcs) {
-            Some(funcs) => context_with(funcs),
-            None => base_context(),
+        let mut ctx = match (only.and_then(Roots::funcs), self.local_funcs) {
+            (Some(funcs), Some(locals)) => context_with(funcs.iter().chain(locals)),
+            _ => base_context(),
         };
         for (name, value) in self.values(only) {
             ctx.declare_var(name, value);
