@@ -63,6 +63,18 @@ const TYPES: &[TypeFacts] = &[
         force_new: &["vpc_id"],
     },
     TypeFacts {
+        kind: "aws_ecs_cluster",
+        import_id: NAME,
+        identity: &["name"],
+        force_new: &["name"],
+    },
+    TypeFacts {
+        kind: "aws_ecs_cluster_capacity_providers",
+        import_id: ("", &[&["cluster_name"]]),
+        identity: &["cluster_name"],
+        force_new: &["cluster_name"],
+    },
+    TypeFacts {
         kind: "aws_eip",
         import_id: ("", &[&["allocation_id", "id"]]),
         identity: &["~tags.Name"],
@@ -331,7 +343,8 @@ mod tests {
         assert!(TYPES.windows(2).all(|w| w[0].kind < w[1].kind));
     }
 
-    /// Every type the network, KMS, EKS, secrets and observability descriptions create, except
+    /// Every type the network, KMS, EKS, secrets, ECS cluster and observability descriptions
+    /// create, except
     /// those other components share, has its facts here.
     #[test]
     fn the_described_types_have_facts() {
@@ -356,6 +369,7 @@ mod tests {
             super::super::network::component(&platform, network),
             super::super::eks::component(&platform, eks),
             super::super::secrets::component(&platform),
+            super::super::ecs_cluster::component(&platform),
         ];
         let observability = super::super::observability::component(&platform);
         // aws_lambda_permission's import ID depends on an optional qualifier: the state

@@ -40,6 +40,12 @@ const TYPES: &[(&str, &str, &str)] = &[
         "aws.ec2.DefaultSecurityGroup",
         "default_security_group",
     ),
+    ("aws_ecs_cluster", "aws.ecs.Cluster", "cluster"),
+    (
+        "aws_ecs_cluster_capacity_providers",
+        "aws.ecs.ClusterCapacityProviders",
+        "capacity_providers",
+    ),
     ("aws_eip", "aws.ec2.Eip", "eip"),
     (
         "aws_eks_access_entry",

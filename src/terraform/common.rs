@@ -1,4 +1,4 @@
-//! Pieces several modules share: tags, KMS keys for log groups, retention variables.
+//! Pieces several modules share: tags, retention variables, policy statement blocks.
 
 use super::interface::Variable;
 use crate::hcl::{Block, Body, Expr, block, ex, s};
@@ -30,18 +30,6 @@ pub fn retention_variable(name: &str, what: &str) -> Variable {
         &format!("contains([{allowed}], var.{name})"),
         &format!("{name} must be one of: {allowed}."),
     )
-}
-
-/// A customer-managed KMS key (with alias) that CloudWatch Logs in this account and region may
-/// use for log groups: `aws_kms_key.<id>`, described once in [`crate::describe::kms`]. The
-/// module must declare the `aws_caller_identity`, `aws_partition` and `aws_region` data sources
-/// named `current`. `alias` and `description` are template text written by iacgen.
-pub fn kms_key_for_logs(id: &str, alias: &str, description: &str) -> Body {
-    super::render::body(&crate::describe::kms::logs_key(
-        id,
-        super::render::template(alias),
-        super::render::template(description),
-    ))
 }
 
 /// `lifecycle { create_before_destroy = true }` of a security group, with why: a group that

@@ -60,9 +60,6 @@ fn locals() -> Block {
     )
 }
 
-/// Log retention is the spec's choice per environment (the cluster's log group shares it).
-pub(super) use crate::describe::ecs_service::RETENTION_SKIP;
-
 fn task_definition() -> Block {
     resource(
         "aws_ecs_task_definition",
