@@ -105,6 +105,8 @@ pub(crate) struct Roots {
     all: bool,
     /// The functions called.
     funcs: BTreeSet<String>,
+    /// For other roots (resource types): the names after them (`aws_lb.this` → `this`).
+    named: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// The roots whose attributes [`Roots::members`] narrows down: the ones with many attributes in
@@ -187,6 +189,17 @@ impl Roots {
         self.names.contains(type_)
     }
 
+    /// Whether it may refer to the resource `type_.name`: `type_` followed by `name`, or by
+    /// something this walker cannot name (conservatively, `all` does not count either).
+    pub fn names_resource_named(&self, type_: &str, name: &str) -> bool {
+        self.names.contains(type_)
+            && (self.whole.contains(type_)
+                || self
+                    .named
+                    .get(type_)
+                    .is_none_or(|names| names.contains(name)))
+    }
+
     fn expr(&mut self, expr: &Expression) {
         match expr {
             Expression::Null
@@ -228,6 +241,13 @@ impl Roots {
                             })
                             .collect();
                         self.members.entry(v.to_string()).or_default().add(&path);
+                    }
+                    (Expression::Variable(v), Some(TraversalOperator::GetAttr(name))) => {
+                        self.names.insert(v.to_string());
+                        self.named
+                            .entry(v.to_string())
+                            .or_default()
+                            .insert(name.to_string());
                     }
                     _ => self.expr(&t.expr),
                 }
