@@ -72,6 +72,9 @@ fn every_described_resource_is_rendered_by_both_targets() {
                 components.push(describe::ecs_service::component(deploy));
             }
         }
+        if platform.ecs.is_some() {
+            components.push(describe::ecs_cluster::component(&platform));
+        }
         // The components the wired inputs come from.
         let built = iacgen::pulumi::components(&platform);
         if !platform.secrets.is_empty() {

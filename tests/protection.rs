@@ -95,8 +95,7 @@ fn pulumi_protects_each_stack_as_its_environment_says() {
     let tree = iacgen::render_pulumi(&platform).unwrap_or_else(|p| panic!("{p:?}"));
     let mut constructors = 0;
     for (path, text) in tree.iter() {
-        // kms.py's logs_key makes a key with the options its caller passes (checked below).
-        if !path.starts_with("components/") || path == "components/kms.py" {
+        if !path.starts_with("components/") {
             continue;
         }
         for (_, class) in STATEFUL {
@@ -111,12 +110,6 @@ fn pulumi_protects_each_stack_as_its_environment_says() {
                     &call[..end]
                 );
             }
-        }
-        // The log-group keys come from kms.logs_key, called with protected options.
-        for (at, _) in text.match_indices("logs_key(\n") {
-            let call = &text[at..];
-            let end = call.find("\n        )").unwrap_or(call.len());
-            assert!(call[..end].contains("protect=args.protect"), "{path}");
         }
     }
     assert!(constructors >= 4, "{constructors}");

@@ -179,9 +179,9 @@ struct Difference {
     /// Why.
     reason: &'static str,
     /// The type of an ephemeral Terraform resource that Pulumi replaces by a managed resource.
-    /// Terraform plans it here as the equivalent managed resource (the same workaround as
-    /// .ci/validate-tree: tf-plan's stub providers have no ephemeral resources), so that it is
-    /// compared with its Pulumi counterpart like any other resource.
+    /// Terraform plans it here as the equivalent managed resource (an ephemeral resource is not
+    /// in a plan's resource changes), so that it is compared with its Pulumi counterpart like any
+    /// other resource.
     ephemeral: Option<&'static str>,
 }
 

@@ -95,6 +95,18 @@ const TYPES: &[TypeFacts] = &[
         force_new: &["vpc_id"],
     },
     TypeFacts {
+        kind: "aws_ecs_cluster",
+        import_id: NAME,
+        identity: &["name"],
+        force_new: &["name"],
+    },
+    TypeFacts {
+        kind: "aws_ecs_cluster_capacity_providers",
+        import_id: ("", &[&["cluster_name"]]),
+        identity: &["cluster_name"],
+        force_new: &["cluster_name"],
+    },
+    TypeFacts {
         kind: "aws_ecs_task_definition",
         import_id: ARN,
         identity: &["family"],
@@ -418,8 +430,8 @@ mod tests {
         assert!(TYPES.windows(2).all(|w| w[0].kind < w[1].kind));
     }
 
-    /// Every type the network, KMS, EKS, secrets, ECS service and observability descriptions
-    /// create, except those other components share, has its facts here.
+    /// Every type the network, KMS, EKS, secrets, ECS cluster, ECS service and observability
+    /// descriptions create, except those other components share, has its facts here.
     #[test]
     fn the_described_types_have_facts() {
         let shared = [
@@ -446,6 +458,7 @@ mod tests {
             super::super::network::component(&platform, network),
             super::super::eks::component(&platform, eks),
             super::super::secrets::component(&platform),
+            super::super::ecs_cluster::component(&platform),
             super::super::ecs_service::component(crate::model::Deploy::Iacgen),
         ];
         let observability = super::super::observability::component(&platform);

@@ -7,6 +7,7 @@
 //! the Terraform variable validations (`Check`), which only Terraform checks at plan time.
 
 pub mod aws;
+pub mod ecs_cluster;
 pub mod ecs_service;
 pub mod eks;
 pub mod kms;
@@ -17,7 +18,7 @@ pub mod secrets;
 /// One component: a Terraform module call and its Pulumi component.
 #[derive(Debug, Clone)]
 pub struct Component {
-    /// `modules/<module>` and `components/<module>.py`.
+    /// `modules/<module>` and `components/<module>.py` (`-` as `_` in Python).
     pub module: String,
     /// The module block in roots and the program's variable (`network`).
     pub instance: String,
@@ -421,6 +422,9 @@ pub struct Output {
     pub name: String,
     pub description: String,
     pub value: Expr,
+    /// Resources that must exist before anything reading the output is created, though the
+    /// value does not refer to them (see [`Output::after`]).
+    pub after: Vec<ResId>,
 }
 
 impl Component {
@@ -624,6 +628,7 @@ impl Output {
             name: name.to_string(),
             description: description.to_string(),
             value,
+            after: Vec::new(),
         }
     }
 }
@@ -1177,4 +1182,13 @@ impl Resource {
 
 pub fn contains(list: Expr, value: Expr) -> Expr {
     Expr::Contains(Box::new(list), Box::new(value))
+}
+
+impl Output {
+    /// Whatever reads the output waits for `resource` too: Terraform's output `depends_on`,
+    /// in Python the value combined with the resource's `id` (`pulumi.Output.all`).
+    pub fn after(mut self, resource: ResId) -> Self {
+        self.after.push(resource);
+        self
+    }
 }

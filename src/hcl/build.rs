@@ -15,10 +15,26 @@ pub fn ex(code: &str) -> Expr {
     if let Some(reference) = dotted(code) {
         return reference;
     }
-    match code.parse::<Expr>() {
+    // The same constant text comes again for every service and environment: parsed once.
+    thread_local! {
+        static PARSED: std::cell::RefCell<std::collections::HashMap<String, Expr>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(e) = PARSED.with(|p| p.borrow().get(code).cloned()) {
+        return e;
+    }
+    let e = match code.parse::<Expr>() {
         Ok(e) => e,
         Err(err) => panic!("iacgen bug: invalid HCL expression {code:?}: {err}"),
-    }
+    };
+    PARSED.with(|p| {
+        let mut p = p.borrow_mut();
+        // Bounded: texts that differ per service must not pile up.
+        if p.len() < 4096 {
+            p.insert(code.to_string(), e.clone());
+        }
+    });
+    e
 }
 
 /// `a.b.c` of plain identifiers (no `-`, no keyword first) as a traversal, or `None`.

@@ -6,7 +6,6 @@
 
 pub mod component;
 mod ecs;
-mod kms;
 pub mod print;
 mod protect;
 pub mod py;
@@ -101,23 +100,15 @@ pub fn compile(platform: &Platform) -> Tree {
             ..py::Module::default()
         }),
     );
-    let mut uses_kms = false;
     let mut written = std::collections::BTreeSet::new();
     for c in components
         .iter()
         .filter(|c| written.insert(c.module.clone()))
     {
-        uses_kms |= c
-            .imports
-            .iter()
-            .any(|i| matches!(i, py::Import::From { module, .. } if module == "components.kms"));
         tree.insert(
             format!("components/{}.py", c.module),
             print::module(&c.file()),
         );
-    }
-    if uses_kms {
-        tree.insert("components/kms.py", print::module(&kms::file()));
     }
     let mut requirements = format!("pulumi=={PULUMI_VERSION}\npulumi-aws=={PULUMI_AWS_VERSION}\n");
     let uses_random = components.iter().any(|c| {

@@ -391,3 +391,10 @@ pub fn check(cond: Expr, message: &str) -> Stmt {
         ))],
     }
 }
+
+impl Expr {
+    /// `self(args...)`: calls the expression.
+    pub fn method_call(self, args: Vec<Expr>) -> Expr {
+        call(self, args, vec![])
+    }
+}

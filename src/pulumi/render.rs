@@ -25,8 +25,10 @@ pub fn component(component: &describe::Component) -> Component {
 pub fn component_in(component: &describe::Component, built: &[Component]) -> Option<Component> {
     let args = args(component, built)?;
     let mut r = Renderer::new(component);
+    // A Python module name has no `-` (`modules/ecs-cluster` is `components/ecs_cluster.py`).
+    let module = component.module.replace('-', "_");
     let mut init = init_preamble(
-        &format!("iacgen:{}:{}", component.module, component.class),
+        &format!("iacgen:{module}:{}", component.class),
         path("args.name"),
     );
     for fact in &component.facts {
@@ -42,6 +44,12 @@ pub fn component_in(component: &describe::Component, built: &[Component]) -> Opt
     let mut outputs: Vec<(String, Expr)> = Vec::new();
     for o in &component.outputs {
         let value = r.expr(&o.value);
+        if !o.after.is_empty() {
+            let field = format!("self.{}", o.name);
+            init.push(py::assign(&field, r.after(value, &o.after)));
+            outputs.push((o.name.clone(), path(&field)));
+            continue;
+        }
         // A map computed from resources (an attribute by key, a map built in a comprehension)
         // is kept too, so that the program indexes a dict rather than a comprehension.
         if o.value.refs().is_empty() || matches!(o.value, D::ByKey { .. } | D::ForMap(_)) {
@@ -82,7 +90,7 @@ pub fn component_in(component: &describe::Component, built: &[Component]) -> Opt
         .trim_end();
     let class = component::class(&component.class, component::wrap(summary, 80), init);
     Some(Component {
-        module: component.module.clone(),
+        module,
         instance: component.instance.clone(),
         prefix: String::new(),
         class: component.class.clone(),
@@ -271,30 +279,11 @@ struct Renderer {
     floats: BTreeSet<String>,
 }
 
-/// `json.dumps({...})` of policy `p` inside a function whose parameters and locals
-/// (`region`, `account_id`, `partition`) hold the facts: `components/kms.py`.
-pub fn policy_in_function(p: &Policy) -> Expr {
-    let mut r = Renderer {
-        vars: BTreeMap::new(),
-        each: None,
-        json: false,
-        keyed: BTreeSet::new(),
-        hashlib: false,
-        collections: false,
-        any: false,
-        region: name("region"),
-        output_inputs: BTreeSet::new(),
-        wired: BTreeSet::new(),
-        floats: BTreeSet::new(),
-    };
-    r.policy(p)
-}
-
 impl Renderer {
     fn new(component: &describe::Component) -> Self {
         let mut exported = BTreeSet::new();
         for o in &component.outputs {
-            for r in o.value.refs() {
+            for r in o.value.refs().into_iter().chain(o.after.iter().cloned()) {
                 exported.insert((r.kind.to_string(), r.name));
             }
         }
@@ -1082,4 +1071,18 @@ pub fn statements(
         .into_iter()
         .flat_map(|item| r.item(item))
         .collect()
+}
+
+impl Renderer {
+    /// `value`, known once the resources `after` exist too (see [`describe::Output::after`]):
+    /// `pulumi.Output.all(value, <resource>.id, ...).apply(lambda values: values[0])`, whose
+    /// readers depend on those resources as well.
+    fn after(&self, value: Expr, after: &[ResId]) -> Expr {
+        let mut all = vec![value];
+        all.extend(after.iter().map(|r| self.base(r).attr("id")));
+        call(path("pulumi.Output.all"), all, vec![]).method(
+            "apply",
+            vec![py::lambda(&["values"], name("values").index(py::int(0)))],
+        )
+    }
 }

@@ -50,6 +50,12 @@ const TYPES: &[(&str, &str, &str)] = &[
         "aws.ec2.DefaultSecurityGroup",
         "default_security_group",
     ),
+    ("aws_ecs_cluster", "aws.ecs.Cluster", "cluster"),
+    (
+        "aws_ecs_cluster_capacity_providers",
+        "aws.ecs.ClusterCapacityProviders",
+        "capacity_providers",
+    ),
     ("aws_ecs_service", "aws.ecs.Service", "service"),
     (
         "aws_ecs_task_definition",

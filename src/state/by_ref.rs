@@ -16,6 +16,10 @@ use hcl::{Expression, Map, Value};
 /// The function the rewritten references call.
 pub(crate) const FUNCTION: &str = "__ref";
 
+/// The function a rewritten template calls with its parts: hcl-rs parses a template's text
+/// again each time it evaluates it, which was an eighth of `plan` at hundreds of services.
+pub(crate) const JOIN: &str = "__join";
+
 /// Names a reference may start from that are not values in scope but bound per instance or
 /// by Terraform itself: left to hcl-rs.
 const NOT_IN_SCOPE: [&str; 5] = ["each", "count", "path", "terraform", "self"];
@@ -50,6 +54,25 @@ pub(crate) fn declare(ctx: &mut hcl::eval::Context) {
             .variadic_param(ParamType::Any)
             .build(lookup),
     );
+    ctx.declare_func(
+        JOIN,
+        FuncDef::builder()
+            .variadic_param(ParamType::Any)
+            .build(join),
+    );
+}
+
+/// The parts of a template joined as hcl-rs joins them: strings as they are, anything else
+/// as it prints.
+fn join(args: FuncArgs) -> Result<Value, String> {
+    let mut out = String::new();
+    for part in args.iter() {
+        match part {
+            Value::String(s) => out.push_str(s),
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    Ok(Value::String(out))
 }
 
 fn lookup(args: FuncArgs) -> Result<Value, String> {
@@ -189,6 +212,9 @@ fn rewrite_template(te: &TemplateExpr, bound: &[&str]) -> Option<Expression> {
             Element::Directive(_) => return None,
         }
     }
+    if let Some(joined) = joined(te, &template) {
+        return Some(joined);
+    }
     let text = template.to_string();
     let rewritten = match te {
         TemplateExpr::QuotedString(_) => TemplateExpr::QuotedString(text),
@@ -200,6 +226,92 @@ fn rewrite_template(te: &TemplateExpr, bound: &[&str]) -> Option<Expression> {
     };
     (Template::from_expr(&rewritten).ok()? == template)
         .then(|| Expression::TemplateExpr(Box::new(rewritten)))
+}
+
+/// A quoted template of literals and interpolations without strip markers, as the `__join`
+/// call of its parts; a lone interpolation is its expression, which a template unwraps.
+fn joined(te: &TemplateExpr, template: &Template) -> Option<Expression> {
+    if !matches!(te, TemplateExpr::QuotedString(_)) {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for element in template.elements() {
+        match element {
+            Element::Literal(text) => parts.push(Expression::String(text.clone())),
+            Element::Interpolation(i) if i.strip == hcl::template::Strip::None => {
+                parts.push(i.expr.clone())
+            }
+            _ => return None,
+        }
+    }
+    if let [Element::Interpolation(_)] = template.elements() {
+        return parts.pop();
+    }
+    let mut call = FuncCall::builder(JOIN);
+    for part in parts {
+        call = call.arg(part);
+    }
+    Some(Expression::FuncCall(Box::new(call.build())))
+}
+
+/// Every quoted template in `expr` (outside `for` expressions' bodies too) as its `__join`
+/// call (see [`joined`]); everything else as it is.
+pub(crate) fn join_templates(expr: &Expression) -> Expression {
+    let mut out = expr.clone();
+    join_in(&mut out);
+    out
+}
+
+fn join_in(expr: &mut Expression) {
+    match expr {
+        Expression::TemplateExpr(te) => {
+            if let Ok(mut template) = Template::from_expr(te) {
+                for element in template.elements_mut() {
+                    if let Element::Interpolation(i) = element {
+                        join_in(&mut i.expr);
+                    }
+                }
+                if let Some(joined) = joined(te, &template) {
+                    *expr = joined;
+                }
+            }
+        }
+        Expression::Array(items) => items.iter_mut().for_each(join_in),
+        Expression::Object(object) => object.values_mut().for_each(join_in),
+        Expression::Traversal(t) => {
+            join_in(&mut t.expr);
+            for op in &mut t.operators {
+                if let TraversalOperator::Index(e) = op {
+                    join_in(e);
+                }
+            }
+        }
+        Expression::FuncCall(f) => f.args.iter_mut().for_each(join_in),
+        Expression::Parenthesis(e) => join_in(e),
+        Expression::Conditional(c) => {
+            join_in(&mut c.cond_expr);
+            join_in(&mut c.true_expr);
+            join_in(&mut c.false_expr);
+        }
+        Expression::Operation(op) => match op.as_mut() {
+            hcl::expr::Operation::Unary(u) => join_in(&mut u.expr),
+            hcl::expr::Operation::Binary(b) => {
+                join_in(&mut b.lhs_expr);
+                join_in(&mut b.rhs_expr);
+            }
+        },
+        Expression::ForExpr(f) => {
+            join_in(&mut f.collection_expr);
+            if let Some(k) = &mut f.key_expr {
+                join_in(k);
+            }
+            join_in(&mut f.value_expr);
+            if let Some(c) = &mut f.cond_expr {
+                join_in(c);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A body with every attribute rewritten (see [`rewrite`]), nested blocks included.
@@ -279,5 +391,46 @@ mod tests {
             ),
             Ok(Value::from("p-dev: \"w\" ${x}"))
         );
+    }
+
+    /// `join_templates` keeps what hcl-rs gives for a template: parts joined, numbers and
+    /// booleans printed, a lone interpolation unwrapped, strip markers left to hcl-rs.
+    #[test]
+    fn joined_templates_give_what_hcl_gives() {
+        let mut vars = vars();
+        vars.insert("port".to_string(), Value::from(8080));
+        vars.insert("on".to_string(), Value::from(true));
+        for text in [
+            r#""${var.name}-${var.port}:${var.on}""#,
+            r#""${var.lbs}""#,
+            r#""x ${~var.name} y""#,
+            r#""${var.name}%{if var.on}!%{endif}""#,
+            r#""$${var.name} ${upper(var.name)}""#,
+            r#"{ a = "${var.name}-a" }"#,
+        ] {
+            let body: hcl::Body =
+                hcl::from_str(&format!("x = {text}")).unwrap_or_else(|e| panic!("{e}"));
+            let Some(attr) = body.attributes().next() else {
+                panic!("no attribute");
+            };
+            let mut plain = Context::new();
+            plain.declare_var("var", Value::Object(vars.clone()));
+            super::super::functions::declare(&mut plain);
+            let mut ctx = plain.clone();
+            declare(&mut ctx);
+            let joined = join_templates(&attr.expr);
+            assert_eq!(
+                joined.evaluate(&ctx).map_err(|e| e.to_string()),
+                attr.expr.evaluate(&plain).map_err(|e| e.to_string()),
+                "{text}"
+            );
+        }
+        let joined = join_templates(
+            &hcl::from_str::<hcl::Body>(r#"x = "${var.name}-a""#)
+                .ok()
+                .and_then(|b| b.attributes().next().map(|a| a.expr.clone()))
+                .unwrap_or(Expression::Null),
+        );
+        assert!(matches!(joined, Expression::FuncCall(_)), "{joined:?}");
     }
 }

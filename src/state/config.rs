@@ -103,6 +103,10 @@ pub(crate) struct Roots {
     whole: BTreeSet<String>,
     /// An expression this walker does not know: assume it may refer to anything.
     all: bool,
+    /// The functions called.
+    funcs: BTreeSet<String>,
+    /// For other roots (resource types): the names after them (`aws_lb.this` → `this`).
+    named: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// The roots whose attributes [`Roots::members`] narrows down: the ones with many attributes in
@@ -147,6 +151,11 @@ impl Roots {
         self.all || self.names.contains(name)
     }
 
+    /// The functions called, or `None` when any may be.
+    pub fn funcs(&self) -> Option<&BTreeSet<String>> {
+        (!self.all).then_some(&self.funcs)
+    }
+
     /// The only parts of `root` referred to, or `None` when it may need all of them.
     pub fn members(&self, root: &str) -> Option<&Paths> {
         if self.all || self.whole.contains(root) {
@@ -178,6 +187,17 @@ impl Roots {
     /// an unreadable expression does not hide an order).
     pub fn names_resource(&self, type_: &str) -> bool {
         self.names.contains(type_)
+    }
+
+    /// Whether it may refer to the resource `type_.name`: `type_` followed by `name`, or by
+    /// something this walker cannot name (conservatively, `all` does not count either).
+    pub fn names_resource_named(&self, type_: &str, name: &str) -> bool {
+        self.names.contains(type_)
+            && (self.whole.contains(type_)
+                || self
+                    .named
+                    .get(type_)
+                    .is_none_or(|names| names.contains(name)))
     }
 
     fn expr(&mut self, expr: &Expression) {
@@ -222,6 +242,13 @@ impl Roots {
                             .collect();
                         self.members.entry(v.to_string()).or_default().add(&path);
                     }
+                    (Expression::Variable(v), Some(TraversalOperator::GetAttr(name))) => {
+                        self.names.insert(v.to_string());
+                        self.named
+                            .entry(v.to_string())
+                            .or_default()
+                            .insert(name.to_string());
+                    }
                     _ => self.expr(&t.expr),
                 }
                 for op in &t.operators {
@@ -230,7 +257,10 @@ impl Roots {
                     }
                 }
             }
-            Expression::FuncCall(f) => f.args.iter().for_each(|e| self.expr(e)),
+            Expression::FuncCall(f) => {
+                self.funcs.insert(f.name.to_string());
+                f.args.iter().for_each(|e| self.expr(e));
+            }
             Expression::Parenthesis(e) => self.expr(e),
             Expression::Conditional(c) => {
                 self.expr(&c.cond_expr);
@@ -506,7 +536,9 @@ fn read_body(module: &mut ModuleConfig, dir: &str, body: &Body) {
             }
             "locals" => {
                 for a in block.body().attributes() {
-                    module.locals.push((a.key().to_string(), a.expr().clone()));
+                    module
+                        .locals
+                        .push((a.key().to_string(), super::by_ref::join_templates(a.expr())));
                 }
             }
             "resource" => {
@@ -528,7 +560,9 @@ fn read_body(module: &mut ModuleConfig, dir: &str, body: &Body) {
             }
             "output" => {
                 if let (Some(name), Some(value)) = (label(block, 0), attr(block.body(), "value")) {
-                    module.outputs.push((name, value));
+                    module
+                        .outputs
+                        .push((name, super::by_ref::join_templates(&value)));
                 }
             }
             "provider"
@@ -664,7 +698,7 @@ fn call(dir: &str, name: String, body: &Body) -> ModuleCall {
         inputs: body
             .attributes()
             .filter(|a| !CALL_META.contains(&a.key()))
-            .map(|a| (a.key().to_string(), a.expr().clone()))
+            .map(|a| (a.key().to_string(), super::by_ref::join_templates(a.expr())))
             .collect(),
     }
 }

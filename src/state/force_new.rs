@@ -41,8 +41,6 @@ const FORCE_NEW: &[(&str, &[&str])] = &[
         &["log_group_class", "name", "name_prefix"],
     ),
     ("aws_cloudwatch_metric_alarm", &["alarm_name"]),
-    ("aws_ecs_cluster", &["name"]),
-    ("aws_ecs_cluster_capacity_providers", &["cluster_name"]),
     (
         "aws_ecs_service",
         &[

@@ -18,77 +18,93 @@ type Function = fn(FuncArgs) -> Result<Value>;
 
 /// Declares every supported function in `ctx`.
 pub(crate) fn declare(ctx: &mut Context) {
-    let table: &[(&str, Function)] = &[
-        ("abs", abs),
-        ("alltrue", alltrue),
-        ("anytrue", anytrue),
-        ("base64decode", base64decode),
-        ("base64encode", base64encode),
-        ("ceil", ceil),
-        ("chomp", chomp),
-        ("chunklist", chunklist),
-        ("cidrhost", cidrhost),
-        ("cidrnetmask", cidrnetmask),
-        ("cidrsubnet", cidrsubnet),
-        ("coalesce", coalesce),
-        ("compact", compact),
-        ("concat", concat),
-        ("contains", contains),
-        ("distinct", distinct),
-        ("element", element),
-        ("endswith", endswith),
-        ("flatten", flatten),
-        ("floor", floor),
-        ("format", format),
-        ("join", join),
-        ("jsondecode", jsondecode),
-        ("jsonencode", jsonencode),
-        ("keys", keys),
-        ("length", length),
-        ("lookup", lookup),
-        ("lower", lower),
-        ("max", max),
-        ("merge", merge),
-        ("min", min),
-        ("one", one),
-        ("range", range),
-        ("regex", regex_fn),
-        ("replace", replace),
-        ("reverse", reverse),
-        ("setintersection", setintersection),
-        ("setsubtract", setsubtract),
-        ("setunion", setunion),
-        ("sha256", sha256),
-        ("slice", slice),
-        ("sort", sort),
-        ("split", split),
-        ("startswith", startswith),
-        ("strcontains", strcontains),
-        ("substr", substr),
-        ("sum", sum),
-        ("tobool", tobool),
-        ("tolist", identity),
-        ("tomap", identity),
-        ("tonumber", tonumber),
-        ("toset", toset),
-        ("tostring", tostring),
-        ("trim", trim),
-        ("trimprefix", trimprefix),
-        ("trimspace", trimspace),
-        ("trimsuffix", trimsuffix),
-        ("upper", upper),
-        ("values", values),
-        ("zipmap", zipmap),
-    ];
-    for (name, func) in table {
-        ctx.declare_func(
-            *name,
-            FuncDef::builder()
-                .variadic_param(ParamType::Any)
-                .build(*func),
-        );
+    for (name, func) in TABLE {
+        declare_one(ctx, name, *func);
     }
 }
+
+/// Declares the supported functions among `names` in `ctx`: a context per expression that
+/// declares every function costs more than evaluating most expressions.
+pub(crate) fn declare_only<'n>(ctx: &mut Context, names: impl IntoIterator<Item = &'n str>) {
+    for name in names {
+        if let Ok(i) = TABLE.binary_search_by(|(n, _)| (*n).cmp(name)) {
+            declare_one(ctx, TABLE[i].0, TABLE[i].1);
+        }
+    }
+}
+
+fn declare_one(ctx: &mut Context, name: &str, func: Function) {
+    ctx.declare_func(
+        name,
+        FuncDef::builder()
+            .variadic_param(ParamType::Any)
+            .build(func),
+    );
+}
+
+/// Every supported function, sorted by name.
+const TABLE: &[(&str, Function)] = &[
+    ("abs", abs),
+    ("alltrue", alltrue),
+    ("anytrue", anytrue),
+    ("base64decode", base64decode),
+    ("base64encode", base64encode),
+    ("ceil", ceil),
+    ("chomp", chomp),
+    ("chunklist", chunklist),
+    ("cidrhost", cidrhost),
+    ("cidrnetmask", cidrnetmask),
+    ("cidrsubnet", cidrsubnet),
+    ("coalesce", coalesce),
+    ("compact", compact),
+    ("concat", concat),
+    ("contains", contains),
+    ("distinct", distinct),
+    ("element", element),
+    ("endswith", endswith),
+    ("flatten", flatten),
+    ("floor", floor),
+    ("format", format),
+    ("join", join),
+    ("jsondecode", jsondecode),
+    ("jsonencode", jsonencode),
+    ("keys", keys),
+    ("length", length),
+    ("lookup", lookup),
+    ("lower", lower),
+    ("max", max),
+    ("merge", merge),
+    ("min", min),
+    ("one", one),
+    ("range", range),
+    ("regex", regex_fn),
+    ("replace", replace),
+    ("reverse", reverse),
+    ("setintersection", setintersection),
+    ("setsubtract", setsubtract),
+    ("setunion", setunion),
+    ("sha256", sha256),
+    ("slice", slice),
+    ("sort", sort),
+    ("split", split),
+    ("startswith", startswith),
+    ("strcontains", strcontains),
+    ("substr", substr),
+    ("sum", sum),
+    ("tobool", tobool),
+    ("tolist", identity),
+    ("tomap", identity),
+    ("tonumber", tonumber),
+    ("toset", toset),
+    ("tostring", tostring),
+    ("trim", trim),
+    ("trimprefix", trimprefix),
+    ("trimspace", trimspace),
+    ("trimsuffix", trimsuffix),
+    ("upper", upper),
+    ("values", values),
+    ("zipmap", zipmap),
+];
 
 fn arity(args: &FuncArgs, min: usize, max: usize) -> Result<()> {
     if args.len() < min || args.len() > max {
@@ -914,5 +930,13 @@ mod tests {
     fn functions_of_the_outside_world_are_unknown() {
         assert!(eval("timestamp()").is_err());
         assert!(eval(r#"try(local.x, "fallback")"#).is_err());
+    }
+}
+
+#[cfg(test)]
+mod table_tests {
+    #[test]
+    fn the_table_is_sorted_for_declare_only() {
+        assert!(super::TABLE.windows(2).all(|w| w[0].0 < w[1].0));
     }
 }

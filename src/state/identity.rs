@@ -40,8 +40,6 @@ pub(crate) fn identity(type_: &str) -> &'static [&'static str] {
         "aws_iam_role_policy" => &["role", "name"],
         "aws_eks_pod_identity_association" => &["cluster_name", "namespace", "service_account"],
         "aws_autoscaling_group_tag" => &["autoscaling_group_name", "tag.key"],
-        "aws_ecs_cluster" => &["name"],
-        "aws_ecs_cluster_capacity_providers" => &["cluster_name"],
         "aws_ecs_service" => &["cluster", "name"],
         "aws_lb_listener_rule" => &["listener_arn", "~priority"],
         "aws_sns_topic" => &["name"],

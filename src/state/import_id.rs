@@ -45,7 +45,6 @@ pub fn import_id(type_: &str, instance: &ResourceInstance) -> Result<String, Mis
         "aws_cloudwatch_log_group"
         | "aws_iam_role"
         | "aws_iam_instance_profile"
-        | "aws_ecs_cluster"
         | "aws_ecr_repository"
         | "aws_ssm_parameter" => get("name")?,
         "aws_cloudwatch_log_metric_filter" => {
@@ -73,7 +72,6 @@ pub fn import_id(type_: &str, instance: &ResourceInstance) -> Result<String, Mis
                 })?;
             format!("{},{}", get("autoscaling_group_name")?, key)
         }
-        "aws_ecs_cluster_capacity_providers" => get("cluster_name")?,
         "aws_ecs_service" => format!("{}/{}", last_segment(&get("cluster")?), get("name")?),
         "aws_iam_policy"
         | "aws_lb_listener_rule"
@@ -119,13 +117,12 @@ const KNOWN_ID_TYPES: [&str; 5] = [
     "aws_elasticache_subnet_group",
 ];
 
-const KNOWN_SPECIAL_TYPES: [&str; 31] = [
+const KNOWN_SPECIAL_TYPES: [&str; 29] = [
     "aws_lambda_permission",
     "aws_iam_role_policy",
     "aws_cloudwatch_log_group",
     "aws_iam_role",
     "aws_iam_instance_profile",
-    "aws_ecs_cluster",
     "aws_ecr_repository",
     "aws_ssm_parameter",
     "aws_cloudwatch_log_metric_filter",
@@ -135,7 +132,6 @@ const KNOWN_SPECIAL_TYPES: [&str; 31] = [
     "aws_cloudwatch_event_target",
     "aws_eks_pod_identity_association",
     "aws_autoscaling_group_tag",
-    "aws_ecs_cluster_capacity_providers",
     "aws_ecs_service",
     "aws_appautoscaling_target",
     "aws_appautoscaling_policy",

@@ -166,6 +166,20 @@ fn base_context() -> Context<'static> {
     .clone()
 }
 
+/// A context with only the functions `funcs`: cloning one with every function (a few dozen
+/// definitions) for each expression cost more than evaluating it.
+fn context_with<'n>(funcs: impl Iterator<Item = &'n String> + Clone) -> Context<'static> {
+    let mut ctx = Context::new();
+    let mut names: Vec<&str> = funcs.map(String::as_str).collect();
+    names.sort_unstable();
+    names.dedup();
+    functions::declare_only(&mut ctx, names.iter().copied());
+    if names.contains(&super::by_ref::FUNCTION) || names.contains(&super::by_ref::JOIN) {
+        super::by_ref::declare(&mut ctx);
+    }
+    ctx
+}
+
 struct Evaluator<'a> {
     config: &'a Config,
     facts: &'a Facts,
@@ -213,56 +227,74 @@ impl Evaluator<'_> {
             locals: &module.locals,
         };
         let data = self.data(module, path);
-        let order = dependency_order(module);
+        // The functions the locals call: a `for_each` whose value is unknown is expanded by
+        // evaluating locals in the resource's context (`expansion`), which must declare them.
+        let local_funcs: Option<std::collections::BTreeSet<String>> =
+            module.locals.iter().try_fold(
+                Default::default(),
+                |mut all: std::collections::BTreeSet<String>, (_, e)| {
+                    all.extend(Roots::of_expr(e).funcs()?.iter().cloned());
+                    Some(all)
+                },
+            );
         let mut scope = Scope::default();
         let mut run = ModuleRun::default();
-        // Each pass sees what the passes before found, and, in dependency order, what this
-        // pass found so far; the first pass that changes nothing is the result.
+        let (steps, settled) = evaluation_order(module);
+        // Each pass evaluates locals, resources and calls in dependency order, seeing what
+        // the passes before found and what this pass found so far; the first pass that changes
+        // nothing is the result. Without a cycle the order is complete: one pass settles it.
         for _ in 0..MAX_PASSES {
             let before = scope.clone();
-            let frame = Frame::new(dir, &vars, &scope, &data);
-            scope.locals = module
-                .locals
-                .iter()
-                .filter_map(|(name, expr)| frame.evaluate(expr).map(|v| (name.clone(), v)))
-                .collect();
             let mut instances = Vec::new();
             let mut unexpanded = Vec::new();
-            for &i in &order {
-                let resource = &module.resources[i];
-                let frame = Frame::new(dir, &vars, &scope, &data);
-                let value = self.resource(
-                    module,
-                    resource,
-                    path,
-                    (&frame, &keys),
-                    &mut instances,
-                    &mut unexpanded,
-                );
-                let names = scope.resources.entry(resource.type_.clone()).or_default();
-                match value {
-                    Some(value) => names.insert(resource.name.clone(), value),
-                    None => names.shift_remove(&resource.name),
-                };
+            for step in &steps {
+                let frame = Frame::new(dir, &vars, &scope, &data, local_funcs.as_ref());
+                match *step {
+                    Step::Local(i) => {
+                        let (name, expr) = &module.locals[i];
+                        match frame.evaluate(expr) {
+                            Some(value) => scope.locals.insert(name.clone(), value),
+                            None => scope.locals.shift_remove(name),
+                        };
+                    }
+                    Step::Resource(i) => {
+                        let resource = &module.resources[i];
+                        let value = self.resource(
+                            module,
+                            resource,
+                            path,
+                            (&frame, &keys),
+                            &mut instances,
+                            &mut unexpanded,
+                        );
+                        let names = scope.resources.entry(resource.type_.clone()).or_default();
+                        match value {
+                            Some(value) => names.insert(resource.name.clone(), value),
+                            None => names.shift_remove(&resource.name),
+                        };
+                    }
+                    Step::Call(i) => {
+                        let call = &module.calls[i];
+                        // Only what the call refers to: a root of many services has many
+                        // calls, each seeing all variables and module outputs would make this
+                        // quadratic.
+                        let roots = Roots::of_call(call);
+                        let ctx = frame.context(Some(&roots));
+                        match self.call(
+                            call,
+                            path,
+                            (&ctx, &keys),
+                            depth,
+                            &mut instances,
+                            &mut unexpanded,
+                        ) {
+                            Some(value) => scope.modules.insert(call.name.clone(), value),
+                            None => scope.modules.shift_remove(&call.name),
+                        };
+                    }
+                }
             }
-            for call in &module.calls {
-                // Only what the call refers to: a root of many services has many calls, each
-                // seeing all variables and module outputs would make this quadratic.
-                let roots = Roots::of_call(call);
-                let ctx = Frame::new(dir, &vars, &scope, &data).context(Some(&roots));
-                match self.call(
-                    call,
-                    path,
-                    (&ctx, &keys),
-                    depth,
-                    &mut instances,
-                    &mut unexpanded,
-                ) {
-                    Some(value) => scope.modules.insert(call.name.clone(), value),
-                    None => scope.modules.shift_remove(&call.name),
-                };
-            }
-            let frame = Frame::new(dir, &vars, &scope, &data);
+            let frame = Frame::new(dir, &vars, &scope, &data, local_funcs.as_ref());
             run.outputs = module
                 .outputs
                 .iter()
@@ -270,6 +302,9 @@ impl Evaluator<'_> {
                 .collect();
             run.instances = instances;
             run.unexpanded = unexpanded;
+            if settled {
+                break;
+            }
             if scope == before {
                 break;
             }
@@ -506,15 +541,24 @@ struct Frame<'a> {
     vars: &'a Map<String, Value>,
     scope: &'a Scope,
     data: &'a Value,
+    /// The functions the module's locals call, `None` when not known (then every function).
+    local_funcs: Option<&'a std::collections::BTreeSet<String>>,
 }
 
 impl<'a> Frame<'a> {
-    fn new(dir: &'a str, vars: &'a Map<String, Value>, scope: &'a Scope, data: &'a Value) -> Self {
+    fn new(
+        dir: &'a str,
+        vars: &'a Map<String, Value>,
+        scope: &'a Scope,
+        data: &'a Value,
+        local_funcs: Option<&'a std::collections::BTreeSet<String>>,
+    ) -> Self {
         Frame {
             dir,
             vars,
             scope,
             data,
+            local_funcs,
         }
     }
 
@@ -528,7 +572,10 @@ impl<'a> Frame<'a> {
 
     /// An evaluation context with everything, or `only` the given roots.
     fn context(&self, only: Option<&Roots>) -> Context<'static> {
-        let mut ctx = base_context();
+        let mut ctx = match (only.and_then(Roots::funcs), self.local_funcs) {
+            (Some(funcs), Some(locals)) => context_with(funcs.iter().chain(locals)),
+            _ => base_context(),
+        };
         for (name, value) in self.values(only) {
             ctx.declare_var(name, value);
         }
@@ -583,27 +630,124 @@ impl<'a> Frame<'a> {
     }
 }
 
-/// Resources in an order where each comes after those it refers to (file order among equals;
-/// a cycle, which Terraform would reject, keeps file order).
-fn dependency_order(module: &ModuleConfig) -> Vec<usize> {
-    let n = module.resources.len();
-    let depends = |i: usize, j: usize| {
-        i != j
-            && module.resources[i]
-                .roots
-                .names_resource(&module.resources[j].type_)
-    };
+/// One thing a module evaluates, by its index in the module's locals, resources or calls.
+#[derive(Clone, Copy)]
+enum Step {
+    Local(usize),
+    Resource(usize),
+    Call(usize),
+}
+
+/// The module's locals, resources and calls in an order where each comes after what it
+/// refers to (file order among equals: locals, resources, calls), and whether that order is
+/// complete: `false` when there is a cycle, which Terraform would reject, or an expression
+/// this reader cannot follow; then passes repeat until nothing changes.
+fn evaluation_order(module: &ModuleConfig) -> (Vec<Step>, bool) {
+    let roots: Vec<(Step, Roots)> = (module.locals.iter().enumerate())
+        .map(|(i, (_, e))| (Step::Local(i), Roots::of_expr(e)))
+        .chain(
+            module
+                .resources
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (Step::Resource(i), r.roots.clone())),
+        )
+        .chain(
+            module
+                .calls
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (Step::Call(i), Roots::of_call(c))),
+        )
+        .collect();
+    let n = roots.len();
+    let mut settled = true;
+    // Where each named thing is in `roots`.
+    let mut locals: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_type: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut calls: BTreeMap<&str, usize> = BTreeMap::new();
+    for (at, (step, _)) in roots.iter().enumerate() {
+        match *step {
+            Step::Local(i) => {
+                locals.insert(module.locals[i].0.as_str(), at);
+            }
+            Step::Resource(i) => by_type
+                .entry(module.resources[i].type_.as_str())
+                .or_default()
+                .push(at),
+            Step::Call(i) => {
+                calls.insert(module.calls[i].name.as_str(), at);
+            }
+        }
+    }
+    // What each one must come after.
+    let mut after: Vec<std::collections::BTreeSet<usize>> = vec![Default::default(); n];
+    for (at, (_, r)) in roots.iter().enumerate() {
+        if r.funcs().is_none() {
+            settled = false;
+        }
+        let deps = &mut after[at];
+        for (root, named) in [("local", &locals), ("module", &calls)] {
+            if !r.contains(root) {
+                continue;
+            }
+            match r.members(root) {
+                Some(paths) => deps.extend(
+                    paths
+                        .children
+                        .keys()
+                        .filter_map(|k| named.get(k.as_str()).copied()),
+                ),
+                None => deps.extend(named.values().copied()),
+            }
+        }
+        for (type_, ats) in &by_type {
+            if r.names_resource(type_) {
+                deps.extend(ats.iter().copied().filter(|&d| match roots[d].0 {
+                    Step::Resource(i) => r.names_resource_named(type_, &module.resources[i].name),
+                    _ => true,
+                }));
+            }
+        }
+        deps.remove(&at);
+    }
+    // Kahn's algorithm, taking the first ready one in file order.
+    let mut waiting: Vec<usize> = after.iter().map(|d| d.len()).collect();
+    let mut before_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (at, deps) in after.iter().enumerate() {
+        for &d in deps {
+            before_of[d].push(at);
+        }
+    }
+    let mut ready: std::collections::BTreeSet<usize> =
+        (0..n).filter(|&i| waiting[i] == 0).collect();
     let mut done = vec![false; n];
     let mut order = Vec::with_capacity(n);
     while order.len() < n {
-        let next = (0..n)
-            .find(|&i| !done[i] && (0..n).all(|j| done[j] || !depends(i, j)))
-            .or_else(|| (0..n).find(|&i| !done[i]));
-        let Some(i) = next else { break };
-        done[i] = true;
-        order.push(i);
+        let next = match ready.pop_first() {
+            Some(i) => i,
+            None => {
+                // A cycle: take the first one left, and let the passes settle it.
+                settled = false;
+                match (0..n).find(|&i| !done[i]) {
+                    Some(i) => i,
+                    None => break,
+                }
+            }
+        };
+        if done[next] {
+            continue;
+        }
+        done[next] = true;
+        order.push(roots[next].0);
+        for &later in &before_of[next] {
+            waiting[later] = waiting[later].saturating_sub(1);
+            if waiting[later] == 0 && !done[later] {
+                ready.insert(later);
+            }
+        }
     }
-    order
+    (order, settled)
 }
 
 /// The known arguments of a resource body: attributes, then nested blocks as lists of objects.
@@ -994,5 +1138,106 @@ resource "aws_z" "filtered" {
             find(r#"module.net.aws_route_table_association.private["a"]"#).arguments["subnet_id"],
             "subnet-1"
         );
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+    use crate::tree::Tree;
+
+    /// A chain written against file order (a local reads a resource declared after it, which
+    /// reads a call declared after that, whose output another resource reads): one pass in
+    /// dependency order knows every value the repeated passes found.
+    #[test]
+    fn a_chain_against_file_order_settles_in_one_pass() {
+        let mut tree = Tree::new();
+        tree.insert(
+            "environments/dev/main.tf",
+            r#"
+locals {
+  bucket = "${aws_s3_bucket.first.bucket}-logs"
+}
+
+resource "aws_s3_bucket" "second" {
+  bucket = local.bucket
+}
+
+resource "aws_s3_bucket" "first" {
+  bucket = module.names.first
+}
+
+module "names" {
+  source = "../../modules/names"
+  prefix = "p"
+}
+"#,
+        );
+        tree.insert(
+            "modules/names/main.tf",
+            r#"
+variable "prefix" {}
+
+output "first" {
+  value = "${var.prefix}-first"
+}
+"#,
+        );
+        let config = Config::load(&tree, "dev").unwrap_or_else(|e| panic!("{e}"));
+        let root = &config.modules[&config.root_dir];
+        let (steps, settled) = evaluation_order(root);
+        assert!(settled);
+        let names: Vec<String> = steps
+            .iter()
+            .map(|s| match *s {
+                Step::Local(i) => format!("local.{}", root.locals[i].0),
+                Step::Resource(i) => {
+                    format!("{}.{}", root.resources[i].type_, root.resources[i].name)
+                }
+                Step::Call(i) => format!("module.{}", root.calls[i].name),
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "module.names",
+                "aws_s3_bucket.first",
+                "local.bucket",
+                "aws_s3_bucket.second"
+            ]
+        );
+        let inventory = evaluate(&config, &Facts::default());
+        let bucket = |name: &str| {
+            inventory
+                .instances
+                .iter()
+                .find(|i| i.address.to_string() == format!("aws_s3_bucket.{name}"))
+                .and_then(|i| i.arguments.get("bucket").cloned())
+        };
+        assert_eq!(bucket("first"), Some(Json::from("p-first")));
+        assert_eq!(bucket("second"), Some(Json::from("p-first-logs")));
+    }
+
+    /// A cycle (Terraform would reject it) keeps the passes: nothing is lost or loops forever.
+    #[test]
+    fn a_cycle_is_left_to_the_passes() {
+        let mut tree = Tree::new();
+        tree.insert(
+            "environments/dev/main.tf",
+            r#"
+resource "aws_s3_bucket" "a" {
+  bucket = aws_sqs_queue.b.name
+}
+
+resource "aws_sqs_queue" "b" {
+  name = aws_s3_bucket.a.bucket
+}
+"#,
+        );
+        let config = Config::load(&tree, "dev").unwrap_or_else(|e| panic!("{e}"));
+        let (steps, settled) = evaluation_order(&config.modules[&config.root_dir]);
+        assert!(!settled);
+        assert_eq!(steps.len(), 2);
+        assert_eq!(evaluate(&config, &Facts::default()).instances.len(), 2);
     }
 }

@@ -1,18 +1,13 @@
-//! Pieces several modules share: tags, KMS keys for log groups, retention variables.
+//! Pieces several modules share: tags, retention variables, policy statement blocks.
 
 use super::interface::Variable;
-use crate::hcl::{Block, Body, Expr, block, ex, s};
+use crate::hcl::{Block, Body, Expr, block, s};
 
 /// CloudWatch Logs' allowed retention values, in days.
 pub const RETENTION_DAYS: [u32; 22] = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
     3288, 3653,
 ];
-
-/// `merge(var.tags, { Name = "<name>" })`, where `name` is template text written by iacgen.
-pub fn name_tags(name: &str) -> Expr {
-    ex(&format!("merge(var.tags, {{ Name = \"{name}\" }})"))
-}
 
 /// A retention variable restricted to the values CloudWatch accepts.
 pub fn retention_variable(name: &str, what: &str) -> Variable {
@@ -30,18 +25,6 @@ pub fn retention_variable(name: &str, what: &str) -> Variable {
         &format!("contains([{allowed}], var.{name})"),
         &format!("{name} must be one of: {allowed}."),
     )
-}
-
-/// A customer-managed KMS key (with alias) that CloudWatch Logs in this account and region may
-/// use for log groups: `aws_kms_key.<id>`, described once in [`crate::describe::kms`]. The
-/// module must declare the `aws_caller_identity`, `aws_partition` and `aws_region` data sources
-/// named `current`. `alias` and `description` are template text written by iacgen.
-pub fn kms_key_for_logs(id: &str, alias: &str, description: &str) -> Body {
-    super::render::body(&crate::describe::kms::logs_key(
-        id,
-        super::render::template(alias),
-        super::render::template(description),
-    ))
 }
 
 /// `lifecycle { create_before_destroy = true }` of a security group, with why: a group that

@@ -37,8 +37,13 @@ impl Variable {
         let old = format!("var.{}", self.name);
         let replacement = format!("var.{new}");
         for (condition, _) in &mut self.validations {
-            let text = crate::hcl::print_expr(condition);
-            *condition = ex(&replace_reference(&text, &old, &replacement));
+            *condition = match crate::hcl::rename_var(condition, &self.name, new) {
+                Some(renamed) => renamed,
+                None => {
+                    let text = crate::hcl::print_expr(condition);
+                    ex(&replace_reference(&text, &old, &replacement))
+                }
+            };
         }
         self.name = new.to_string();
     }

@@ -55,6 +55,16 @@ pub fn compile(platform: &Platform) -> Tree {
 /// [`compile`] with the values the environments keep from existing objects (see
 /// [`kept`]); `kept` must have no [`kept::problems`].
 pub fn compile_kept(platform: &Platform, kept: &Kept) -> Tree {
+    compile_only(platform, kept, None)
+}
+
+/// [`compile_kept`] for one environment: the modules and that environment's root, without
+/// the repository's other files (what `plan` reads).
+pub fn compile_env(platform: &Platform, kept: &Kept, env: &str) -> Tree {
+    compile_only(platform, kept, Some(env))
+}
+
+fn compile_only(platform: &Platform, kept: &Kept, only: Option<&str>) -> Tree {
     let mut modules = modules(platform);
     if platform.protects_any() {
         // Once per directory: its calls share one body.
@@ -82,7 +92,10 @@ pub fn compile_kept(platform: &Platform, kept: &Kept) -> Tree {
             tree.merge_under(&format!("modules/{}", module.dir), module_files(module));
         }
     }
-    for env in platform.env_names() {
+    for env in platform
+        .env_names()
+        .filter(|e| only.is_none_or(|o| o == *e))
+    {
         tree.merge_under(
             &format!("environments/{env}"),
             root::files(platform, env, &modules),
@@ -92,8 +105,10 @@ pub fn compile_kept(platform: &Platform, kept: &Kept) -> Tree {
         }
     }
     // README, .gitignore, linters, CI: what the spec's `repository` section asks for.
-    for (path, contents) in crate::scaffold::root_files(platform, &modules).iter() {
-        tree.insert(path, contents);
+    if only.is_none() {
+        for (path, contents) in crate::scaffold::root_files(platform, &modules).iter() {
+            tree.insert(path, contents);
+        }
     }
     tree
 }

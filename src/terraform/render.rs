@@ -27,11 +27,7 @@ pub fn module(component: &describe::Component) -> Module {
         summary: component.summary.clone(),
         main: main.into(),
         inputs: component.inputs.iter().map(input).collect(),
-        outputs: component
-            .outputs
-            .iter()
-            .map(|o| Output::new(&o.name, &o.description, expr(&o.value)))
-            .collect(),
+        outputs: component.outputs.iter().map(output).collect(),
     }
 }
 
@@ -775,4 +771,14 @@ pub fn template(text: &str) -> D {
         Some(input) => D::Input(input.to_string()),
         None => panic!("iacgen bug: unsupported interpolation in {text:?}"),
     })
+}
+
+/// A module output, `depends_on` what it waits for (see [`describe::Output::after`]).
+fn output(o: &describe::Output) -> Output {
+    let out = Output::new(&o.name, &o.description, expr(&o.value));
+    if o.after.is_empty() {
+        return out;
+    }
+    let after: Vec<String> = o.after.iter().map(address).collect();
+    out.after(&format!("[{}]", after.join(", ")))
 }

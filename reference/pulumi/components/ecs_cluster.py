@@ -4,12 +4,11 @@ encrypts the ECS log groups (the counterpart of the Terraform module
 modules/ecs-cluster).
 """
 
+import json
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
-
-from components.kms import logs_key
 
 
 @dataclass
@@ -24,8 +23,9 @@ class EcsClusterArgs:
 
 
 class EcsCluster(pulumi.ComponentResource):
-    """The ECS cluster of the Fargate services, with Container Insights and encrypted
-    ECS Exec session logs.
+    """The ECS cluster of the Fargate services: Container Insights, the FARGATE and
+    FARGATE_SPOT capacity providers, ECS Exec session logging, and the KMS key that
+    encrypts the ECS log groups.
     """
 
     def __init__(
@@ -38,14 +38,59 @@ class EcsCluster(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         name = args.name
         tags = args.tags
-        self.logs_key = logs_key(
+        account_id = aws.get_caller_identity().account_id
+        partition = aws.get_partition().partition
+        self.logs_key = aws.kms.Key(
             f"{name}-ecs-logs",
-            f"ECS log groups of {name}",
-            args.region,
-            tags,
-            pulumi.ResourceOptions.merge(
+            description=f"ECS log groups of {name}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "AccountAdministers",
+                            "Effect": "Allow",
+                            "Action": "kms:*",
+                            "Resource": "*",
+                            "Principal": {
+                                "AWS": f"arn:{partition}:iam::{account_id}:root"
+                            },
+                        },
+                        {
+                            "Sid": "CloudWatchLogsUse",
+                            "Effect": "Allow",
+                            "Action": [
+                                "kms:Decrypt*",
+                                "kms:Describe*",
+                                "kms:Encrypt*",
+                                "kms:GenerateDataKey*",
+                                "kms:ReEncrypt*",
+                            ],
+                            "Resource": "*",
+                            "Principal": {
+                                "Service": f"logs.{args.region}.amazonaws.com"
+                            },
+                            "Condition": {
+                                "ArnLike": {
+                                    "kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{args.region}:{account_id}:log-group:*"
+                                }
+                            },
+                        },
+                    ],
+                }
+            ),
+            tags={**tags, "Name": f"{name}-ecs-logs"},
+            opts=pulumi.ResourceOptions.merge(
                 child, pulumi.ResourceOptions(protect=args.protect)
             ),
+        )
+        aws.kms.Alias(
+            f"{name}-ecs-logs",
+            name=f"alias/{name}-ecs-logs",
+            target_key_id=self.logs_key.key_id,
+            opts=child,
         )
         self.exec_log_group = aws.cloudwatch.LogGroup(
             f"/aws/ecs/{name}/exec",
@@ -71,11 +116,9 @@ class EcsCluster(pulumi.ComponentResource):
                     },
                 }
             },
-            tags={**tags, "Name": name},
+            tags={**tags, "Name": f"{name}"},
             opts=child,
         )
-        # Services choose FARGATE or FARGATE_SPOT themselves; the default covers one-off
-        # tasks.
         self.capacity_providers = aws.ecs.ClusterCapacityProviders(
             name,
             cluster_name=self.cluster.name,
@@ -85,12 +128,9 @@ class EcsCluster(pulumi.ComponentResource):
             ],
             opts=child,
         )
-        # Services read the cluster through its capacity providers: one created before
-        # FARGATE and FARGATE_SPOT are associated fails to start its tasks.
-        arn_and_name = pulumi.Output.all(
-            self.cluster.arn, self.capacity_providers.cluster_name
-        )
-        self.cluster_arn = arn_and_name.apply(lambda values: values[0])
+        self.cluster_arn = pulumi.Output.all(
+            self.cluster.arn, self.capacity_providers.id
+        ).apply(lambda values: values[0])
         self.register_outputs(
             {
                 "cluster_name": self.capacity_providers.cluster_name,

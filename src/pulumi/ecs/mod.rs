@@ -2,7 +2,6 @@
 //! in `components/ecs_service.py` is shared), as the Terraform root calls `modules/ecs-cluster`
 //! once and `modules/ecs-service` once per service.
 
-mod cluster;
 mod service;
 mod service_args;
 
@@ -12,7 +11,15 @@ use crate::model::{Ecs, Platform};
 /// The cluster component and one service component per service, in service-name order, wired
 /// to the components built before them (`network`, `secrets`).
 pub fn components(platform: &Platform, ecs: &Ecs, before: &[Component]) -> Vec<Component> {
-    let cluster = cluster::component(platform);
+    let mut cluster = super::render::component(&crate::describe::ecs_cluster::component(platform));
+    // Config keys and outputs start with `ecs_`, as the Terraform root's do.
+    let prefix = crate::describe::ecs_cluster::PREFIX;
+    cluster.prefix = prefix.to_string();
+    cluster.args = cluster
+        .args
+        .into_iter()
+        .map(|a| a.prefixed(prefix))
+        .collect();
     let mut out = Vec::new();
     for (svc_name, svc) in &ecs.services {
         out.push(service_args::component(

@@ -1,13 +1,6 @@
 //! The ECS modules: `ecs-cluster` once, and `ecs-service` called once per service.
 
-mod cluster;
 mod service_inputs;
-
-/// The cluster's log group shares the services' retention reason (until the cluster is
-/// described too).
-mod service {
-    pub(super) use crate::describe::ecs_service::RETENTION_SKIP;
-}
 
 pub use crate::model::ecs_service::call_name;
 
@@ -19,7 +12,9 @@ use crate::model::{Deploy, Ecs, Platform};
 /// The cluster module and one service module call per service, in service-name order.
 /// Services are wired to the `network`, `ecs_cluster` and `secrets` module calls.
 pub fn modules(platform: &Platform, ecs: &Ecs) -> Vec<Module> {
-    let mut modules = vec![cluster::module(platform)];
+    let mut cluster = super::render::module(&crate::describe::ecs_cluster::component(platform));
+    cluster.var_prefix = crate::describe::ecs_cluster::PREFIX.to_string();
+    let mut modules = vec![cluster];
     // Every service of one deploy kind runs the same module code: built once, copied.
     let mut code: Vec<(Deploy, std::rc::Rc<crate::hcl::Body>)> = Vec::new();
     for (name, svc) in &ecs.services {
