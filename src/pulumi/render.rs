@@ -744,18 +744,7 @@ impl Renderer {
             D::Tagged(label) => tags_named(self.expr(label), &[]),
             D::One(e, block) => self.expr(e).attr(block),
             D::Nth(e, block, i) => self.expr(e).attr(&types::plural(block)).index(py::int(*i)),
-            D::ForMap(m) => {
-                let (target, iter) = match m.value {
-                    Some(v) => (
-                        format!("{}, {v}", m.key),
-                        self.expr(&m.over).method("items", vec![]),
-                    ),
-                    None => (m.key.to_string(), self.expr(&m.over)),
-                };
-                let key = self.expr(&m.key_expr);
-                let elt = self.expr(&m.elt);
-                dict_comp(key, elt, &target, iter, None)
-            }
+            D::ForMap(m) => self.for_map(m, None),
             // Iterating a dict gives its keys.
             D::MapKeys(e) => self.expr(e),
             D::MergeAll(e) => {
@@ -871,19 +860,7 @@ impl Renderer {
             D::Contains(list, value) => bin(self.expr(value), py::Op::In, self.expr(list)),
             // The map itself; a loop over it takes its items (see `D::ForList`).
             D::Entries(map) => self.expr(map),
-            D::ForMapIf(m, filter) => {
-                let (target, iter) = match m.value {
-                    Some(v) => (
-                        format!("{}, {v}", m.key),
-                        self.expr(&m.over).method("items", vec![]),
-                    ),
-                    None => (m.key.to_string(), self.expr(&m.over)),
-                };
-                let key = self.expr(&m.key_expr);
-                let elt = self.expr(&m.elt);
-                let filter = self.expr(filter);
-                dict_comp(key, elt, &target, iter, Some(filter))
-            }
+            D::ForMapIf(m, filter) => self.for_map(m, Some(filter)),
             D::Entry(key, value) => {
                 Expr::Dict(vec![py::DictItem::Pair(self.expr(key), self.expr(value))])
             }
@@ -1084,5 +1061,26 @@ impl Renderer {
             "apply",
             vec![py::lambda(&["values"], name("values").index(py::int(0)))],
         )
+    }
+}
+
+impl Renderer {
+    /// `{key: elt for key[, value] in over[.items()] [if filter]}`.
+    fn for_map(
+        &mut self,
+        m: &crate::describe::ForMap,
+        filter: Option<&crate::describe::Expr>,
+    ) -> Expr {
+        let (target, iter) = match m.value {
+            Some(v) => (
+                format!("{}, {v}", m.key),
+                self.expr(&m.over).method("items", vec![]),
+            ),
+            None => (m.key.to_string(), self.expr(&m.over)),
+        };
+        let key = self.expr(&m.key_expr);
+        let elt = self.expr(&m.elt);
+        let filter = filter.map(|f| self.expr(f));
+        dict_comp(key, elt, &target, iter, filter)
     }
 }
