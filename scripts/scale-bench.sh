@@ -19,14 +19,15 @@ WORK="$(mktemp -d /tmp/iacgen-scale.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 echo '{"version":4,"terraform_version":"1.9.0","serial":1,"lineage":"00000000-0000-0000-0000-000000000000","outputs":{},"resources":[]}' >"$WORK/empty.tfstate"
 
-# measure NAME CMD...: "<seconds> <MB>" of one run (exit codes 0 and 2, "changes", are fine).
+# measure NAME CMD...: "<wall seconds> (<CPU seconds>) <MB>" of one run (exit codes 0 and 2,
+# "changes", are fine). CPU time (user + system) is the steadier figure on a busy machine.
 measure() {
   local out="$WORK/time.$1"; shift
-  /usr/bin/time -f '%e %M' -o "$out" "$@" >/dev/null 2>&1 || [ $? -eq 2 ] || { echo "failed: $*" >&2; exit 1; }
-  tail -n 1 "$out" | awk '{ printf "%s %.0f", $1, $2 / 1024 }'
+  /usr/bin/time -f '%e %U %S %M' -o "$out" "$@" >/dev/null 2>&1 || [ $? -eq 2 ] || { echo "failed: $*" >&2; exit 1; }
+  tail -n 1 "$out" | awk '{ printf "%s (%.2f) %.0f", $1, $2 + $3, $4 / 1024 }'
 }
 
-printf '%-6s %-16s %-16s %-16s %-16s %s\n' N "generate (s MB)" "unchanged" "diff" "plan, empty" "cp -r (s)"
+printf '%-6s %-22s %-22s %-22s %-22s %s\n' N "generate: s (CPU) MB" "unchanged" "diff" "plan, empty" "cp -r (s)"
 for n in "${NS[@]}"; do
   spec="$WORK/s$n.yaml"
   scripts/scale-spec.py "$n" >"$spec"
@@ -37,5 +38,5 @@ for n in "${NS[@]}"; do
   plan=$(measure plan "$BIN" -q plan "$spec" --env dev --state "$WORK/empty.tfstate" --allow-low-match)
   copy=$(measure copy cp -r "$out" "$WORK/copy$n" | cut -d' ' -f1)
   rm -rf "$WORK/copy$n"
-  printf '%-6s %-16s %-16s %-16s %-16s %s\n' "$n" "$fresh" "$again" "$diff" "$plan" "$copy"
+  printf '%-6s %-22s %-22s %-22s %-22s %s\n' "$n" "$fresh" "$again" "$diff" "$plan" "$copy"
 done
