@@ -160,3 +160,29 @@ fn a_quote_in_a_name_cannot_end_the_string() {
     let source = print::module(&module_for(&values));
     assert_eq!(evaluate(&source), Ok(expected(&values)), "{source}");
 }
+
+/// The committed reference program (the complete example, every component) is what black
+/// prints: a long line that only an example reaches (a keyed resource's attribute in a call's
+/// arguments) is found here and not first in CI's black step.
+#[test]
+fn the_reference_program_is_what_black_prints() {
+    let Some(black) = black() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI installs black first (.ci/run)"
+        );
+        eprintln!("note: black not installed; skipping the reference program");
+        return;
+    };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/pulumi");
+    let out = Command::new(&black)
+        .args(["--check", "--diff", "-q"])
+        .arg(&dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", black.display()));
+    assert!(
+        out.status.success(),
+        "black would reformat reference/pulumi:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

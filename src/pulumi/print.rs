@@ -366,7 +366,8 @@ pub fn lines(e: &Expr, indent: usize, head: &str, tail: &str) -> Vec<String> {
             )
         }
         Expr::Comp(c) => comprehension(c, indent, head, tail),
-        Expr::Attr(base, a) if matches!(base.as_ref(), Expr::Call(_)) => {
+        // `f(...).a` and `x[k].a`: split inside the last brackets, the attribute after them.
+        Expr::Attr(base, a) if matches!(base.as_ref(), Expr::Call(_) | Expr::Index(..)) => {
             lines(base, indent, head, &format!(".{a}{tail}"))
         }
         // Black splits a subscript at its last bracket, or at an earlier one when the line
@@ -774,6 +775,21 @@ mod tests {
                 ),
                 format!("{}\"target_group_arn_suffix\"", pad(36)),
                 format!("{}],", pad(32)),
+            ]
+        );
+        // An attribute after the subscript stays after its closing bracket.
+        let e = path("load_balancer_security_groups")
+            .index(path("service"))
+            .attr("id");
+        assert_eq!(
+            lines(&e, 20, "referenced_security_group_id=", ","),
+            vec![
+                format!(
+                    "{}referenced_security_group_id=load_balancer_security_groups[",
+                    pad(20)
+                ),
+                format!("{}service", pad(24)),
+                format!("{}].id,", pad(20)),
             ]
         );
     }

@@ -444,7 +444,9 @@ class EcsService(pulumi.ComponentResource):
                     f"{name}-from-load-balancer",
                     security_group_id=self.service_security_group.id,
                     description="Container port from the load balancer",
-                    referenced_security_group_id=load_balancer_security_groups[service].id,
+                    referenced_security_group_id=load_balancer_security_groups[
+                        service
+                    ].id,
                     ip_protocol="tcp",
                     from_port=args.port,
                     to_port=args.port,
