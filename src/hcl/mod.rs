@@ -17,7 +17,7 @@ mod rename;
 pub use build::*;
 pub use hcl::Expression as Expr;
 pub use hcl::ObjectKey;
-pub use print::{escape_string, print_body, print_expr};
+pub use print::{Printer, escape_string, print_body, print_expr};
 pub use rename::rename_var;
 
 /// One item of a body, printed on its own line(s) in order.

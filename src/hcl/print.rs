@@ -25,9 +25,79 @@ const MAX_WIDTH: usize = 100;
 
 /// Prints a whole file body. Output ends with exactly one newline (empty body: empty string).
 pub fn print_body(body: &Body) -> String {
-    let mut toks = Vec::new();
-    emit_body(&mut toks, body, 0, false);
-    render(&toks)
+    let mut printer = Printer::new();
+    for item in &body.items {
+        printer.push(item);
+    }
+    printer.finish()
+}
+
+/// A file printed item by item, so that a large file never exists as one syntax tree: the
+/// caller builds an item, pushes it and drops it. The text is [`print_body`]'s of the same
+/// items.
+///
+/// Rendered a stretch at a time: a blank line between top-level items ends every alignment
+/// run and leaves no bracket open, so rendering the stretches separately gives the same text
+/// while the tokens in memory are those of one stretch, not of the whole file.
+#[derive(Default)]
+pub struct Printer {
+    out: String,
+    toks: Vec<Tok>,
+    prev: Option<ItemKind>,
+    blank: bool,
+}
+
+impl Printer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends one top-level item.
+    pub fn push(&mut self, item: &Item) {
+        let Some(kind) = item_kind(item) else {
+            self.blank = self.prev.is_some();
+            return;
+        };
+        if separated(self.prev, self.blank, kind) {
+            self.out.push_str(&render(&self.toks));
+            self.toks.clear();
+            self.toks.push(newline());
+        }
+        emit_item(&mut self.toks, item, 0, false);
+        self.prev = Some(kind);
+        self.blank = false;
+    }
+
+    /// Appends a block.
+    pub fn block(&mut self, block: Block) {
+        self.push(&Item::Block(block));
+    }
+
+    /// Appends an attribute.
+    pub fn attr(&mut self, key: &str, value: Expr) {
+        self.push(&Item::Attr(key.to_string(), value));
+    }
+
+    /// Appends a comment, one line per line of `text`, as [`Body::comment`] does.
+    pub fn comment(&mut self, text: &str) {
+        if text.is_empty() {
+            self.push(&Item::Comment(String::new()));
+        }
+        for line in text.lines() {
+            self.push(&Item::Comment(line.to_string()));
+        }
+    }
+
+    /// Appends a blank line (none at the start, at most one in a row).
+    pub fn blank(&mut self) {
+        self.push(&Item::Blank);
+    }
+
+    /// The text: ends with exactly one newline (nothing pushed: empty string).
+    pub fn finish(mut self) -> String {
+        self.out.push_str(&render(&self.toks));
+        self.out
+    }
 }
 
 /// Prints one expression as it would appear after `=` on a line at indent 0.
@@ -121,29 +191,43 @@ fn emit_body_here(toks: &mut Vec<Tok>, body: &Body, depth: usize, in_variable: b
     let mut prev: Option<ItemKind> = None;
     let mut blank = false;
     for item in &body.items {
-        let kind = match item {
-            Item::Blank => {
-                blank = prev.is_some();
-                continue;
-            }
-            Item::Attr(..) => ItemKind::Attr,
-            Item::Block(_) => ItemKind::Block,
-            Item::Comment(_) => ItemKind::Comment,
+        let Some(kind) = item_kind(item) else {
+            blank = prev.is_some();
+            continue;
         };
-        // Blocks are set apart from their neighbours; comments stick to what follows them.
-        if let Some(p) = prev
-            && (blank || p == ItemKind::Block || (kind == ItemKind::Block && p == ItemKind::Attr))
-        {
+        if separated(prev, blank, kind) {
             toks.push(newline());
         }
-        match item {
-            Item::Attr(key, value) => emit_attr(toks, key, value, depth, in_variable),
-            Item::Block(block) => emit_block(toks, block, depth),
-            Item::Comment(text) => emit_comment(toks, text),
-            Item::Blank => {}
-        }
+        emit_item(toks, item, depth, in_variable);
         prev = Some(kind);
         blank = false;
+    }
+}
+
+/// The kind of a body item; `None` for a blank line, which only separates.
+fn item_kind(item: &Item) -> Option<ItemKind> {
+    match item {
+        Item::Blank => None,
+        Item::Attr(..) => Some(ItemKind::Attr),
+        Item::Block(_) => Some(ItemKind::Block),
+        Item::Comment(_) => Some(ItemKind::Comment),
+    }
+}
+
+/// Whether a blank line comes before an item of `kind`: blocks are set apart from their
+/// neighbours; comments stick to what follows them.
+fn separated(prev: Option<ItemKind>, blank: bool, kind: ItemKind) -> bool {
+    prev.is_some_and(|p| {
+        blank || p == ItemKind::Block || (kind == ItemKind::Block && p == ItemKind::Attr)
+    })
+}
+
+fn emit_item(toks: &mut Vec<Tok>, item: &Item, depth: usize, in_variable: bool) {
+    match item {
+        Item::Attr(key, value) => emit_attr(toks, key, value, depth, in_variable),
+        Item::Block(block) => emit_block(toks, block, depth),
+        Item::Comment(text) => emit_comment(toks, text),
+        Item::Blank => {}
     }
 }
 
@@ -982,6 +1066,61 @@ fn pick_delimiter(wanted: &str, lines: &[&str]) -> String {
 mod tests {
     use super::*;
     use crate::hcl::{ex, list};
+
+    /// A file rendered as one token stream, as the printer did before it rendered a stretch
+    /// at a time.
+    fn print_whole(body: &Body) -> String {
+        let mut toks = Vec::new();
+        emit_body(&mut toks, body, 0, false);
+        render(&toks)
+    }
+
+    #[test]
+    fn rendering_a_stretch_at_a_time_is_rendering_the_whole_file() {
+        let policy = ex("<<-EOT\n  {\n    \"a\": [1, 2]\n  }\n  EOT");
+        let bodies = [
+            Body::new(),
+            Body::new().blank().attr("a", ex("1")).blank().blank(),
+            // An alignment run across a comment but not across a blank line.
+            Body::new()
+                .attr("a", ex("1"))
+                .attr("long_name", ex("2"))
+                .comment("between")
+                .attr("bb", ex("3"))
+                .blank()
+                .attr("c", ex("4"))
+                .attr("dddd", ex("{ x = 1, yy = [1, 2] }"))
+                .block(Block::new("locals", &[], Body::new().attr("z", ex("1")))),
+            Body::new()
+                .comment("heading")
+                .block(Block::new(
+                    "resource",
+                    &["aws_iam_policy", "p"],
+                    Body::new()
+                        .attr("policy", policy.clone())
+                        .attr("name", ex("\"p\""))
+                        .blank()
+                        .block(Block::new(
+                            "lifecycle",
+                            &[],
+                            Body::new().attr("ignore_changes", ex("[tags, name]")),
+                        )),
+                ))
+                .attr("after_block", policy)
+                .attr("x", ex("[for k, v in var.m : \"${k}=${v}\" if v != null]"))
+                .blank()
+                .comment("last\nlines")
+                .attr("y", ex("var.a ? { a = 1 } : null")),
+        ];
+        for body in &bodies {
+            assert_eq!(print_body(body), print_whole(body));
+            let mut printer = Printer::new();
+            for item in &body.items {
+                printer.push(item);
+            }
+            assert_eq!(printer.finish(), print_whole(body));
+        }
+    }
 
     fn attr_value(expr: &Expr) -> String {
         print_body(&Body::new().attr("x", expr.clone()))

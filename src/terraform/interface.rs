@@ -53,7 +53,7 @@ impl Variable {
         crate::hcl::print_expr(&self.ty)
     }
 
-    fn to_block(&self) -> crate::hcl::Block {
+    pub(crate) fn to_block(&self) -> crate::hcl::Block {
         let mut body = Body::new()
             .attr("description", s(&self.description))
             .attr("type", self.ty.clone());
@@ -96,7 +96,7 @@ impl Output {
         self
     }
 
-    fn to_block(&self) -> crate::hcl::Block {
+    pub(crate) fn to_block(&self) -> crate::hcl::Block {
         let mut body = Body::new()
             .attr("description", s(&self.description))
             .attr("value", self.value.clone());
@@ -108,13 +108,21 @@ impl Output {
 }
 
 /// `variables.tf`: one block per variable, in order.
-pub fn variables_file(vars: &[Variable]) -> Body {
-    Body::new().blocks(vars.iter().map(Variable::to_block))
+pub fn variables_text<'a>(vars: impl IntoIterator<Item = &'a Variable>) -> String {
+    let mut file = crate::hcl::Printer::new();
+    for var in vars {
+        file.block(var.to_block());
+    }
+    file.finish()
 }
 
 /// `outputs.tf`: one block per output, in order.
-pub fn outputs_file(outputs: &[Output]) -> Body {
-    Body::new().blocks(outputs.iter().map(Output::to_block))
+pub fn outputs_text<'a>(outputs: impl IntoIterator<Item = &'a Output>) -> String {
+    let mut file = crate::hcl::Printer::new();
+    for output in outputs {
+        file.block(output.to_block());
+    }
+    file.finish()
 }
 
 /// Replaces whole references `old` (not `old_suffix`) in expression text written by iacgen.

@@ -114,17 +114,13 @@ fn compile_only(platform: &Platform, kept: &Kept, only: Option<&str>) -> Tree {
 }
 
 fn module_files(module: &Module) -> Tree {
-    let vars: Vec<_> = module.inputs.iter().map(|i| i.var.clone()).collect();
     let mut tree = Tree::new();
     tree.insert("main.tf", print_body(&module.main));
     tree.insert(
         "variables.tf",
-        print_body(&interface::variables_file(&vars)),
+        interface::variables_text(module.inputs.iter().map(|i| &i.var)),
     );
-    tree.insert(
-        "outputs.tf",
-        print_body(&interface::outputs_file(&module.outputs)),
-    );
+    tree.insert("outputs.tf", interface::outputs_text(&module.outputs));
     tree.insert(
         "versions.tf",
         print_body(&root::versions_file(&root::providers_used([&*module.main]))),

@@ -1,10 +1,12 @@
 //! `environments/<env>/`: the root module of one environment, calling the shared modules.
 
-use super::interface::{Output, Variable, outputs_file, variables_file};
+use super::interface::{Output, Variable};
+use super::module::Input;
 use super::module::{Module, Source};
-use crate::hcl::{Body, Expr, Item, block, ex, obj, print_body, s, strings};
+use crate::hcl::{Body, Expr, Item, Printer, block, ex, obj, print_body, s, strings};
 use crate::model::{Platform, tags};
 use crate::tree::Tree;
+use std::borrow::Cow;
 
 /// The Terraform and provider versions every root and module requires. 6.9 is the first AWS
 /// provider with the EKS cluster's `deletion_protection`.
@@ -78,7 +80,7 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
     let account = environment.and_then(|e| e.account_id.clone());
 
     // Root variables: the environment's identity, then every module setting once.
-    let mut vars: Vec<(Variable, Expr)> = vec![
+    let mut own: Vec<(Variable, Expr)> = vec![
         (
             Variable::new(
                 "project",
@@ -112,7 +114,7 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
         ),
     ];
     if let Some(account) = &account {
-        vars.push((
+        own.push((
             Variable::new(
                 "allowed_account_ids",
                 "list(string)",
@@ -127,7 +129,7 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
     }
     let role = environment.and_then(|e| e.role_arn.clone());
     if let Some(role) = &role {
-        vars.push((
+        own.push((
             Variable::new(
                 "assume_role_arn",
                 "string",
@@ -140,15 +142,19 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
             s(role),
         ));
     }
-    vars.push((
+    own.push((
         Variable::new("tags", "map(string)", "Tags on every taggable resource: the spec's, the environment's and the automatic Environment, Project and ManagedBy."),
         obj(tags::tag_set(platform, env).into_iter().map(|(k, v)| (k, s(v)))),
     ));
+    let mut vars: Vec<RootVar> = own
+        .iter()
+        .map(|(var, value)| RootVar::Own(var, value))
+        .collect();
     // Where each module's settings start in `vars`, for headings in terraform.tfvars.
     let mut headings: Vec<(usize, String)> = Vec::new();
     // Names declared so far: a set, as a platform of many services declares many thousands.
     let mut declared: std::collections::HashSet<String> =
-        vars.iter().map(|(v, _)| v.name.clone()).collect();
+        own.iter().map(|(v, _)| v.name.clone()).collect();
     for module in modules {
         headings.push((
             vars.len(),
@@ -156,18 +162,22 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
         ));
         for input in &module.inputs {
             if let Source::Setting(values) = &input.source {
-                let mut var = input.var.clone();
-                var.rename(&module.root_var(&input.var.name));
-                if !declared.insert(var.name.clone()) {
-                    continue;
+                let name = module.root_var(&input.var.name);
+                if declared.insert(name.clone()) {
+                    vars.push(RootVar::Setting {
+                        name,
+                        input,
+                        value: values.get(env),
+                    });
                 }
-                let value = values.get(env).cloned().unwrap_or(Expr::Null);
-                vars.push((var, value));
             }
         }
     }
 
-    let mut main = Body::new().block(block(
+    // Each file is printed as it is built, a block at a time: with many services the roots
+    // are most of the output, and their syntax trees would be several times its size.
+    let mut main = Printer::new();
+    main.block(block(
         "locals",
         &[],
         Body::new().attr("name", ex(r#""${var.project}-${var.environment}""#)),
@@ -183,21 +193,22 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
             };
             call = call.attr(&input.var.name, value);
         }
-        main = main.block(block("module", &[&module.name], call));
+        main.block(block("module", &[&module.name], call));
     }
 
-    let outputs: Vec<Output> = modules
-        .iter()
-        .flat_map(|m| {
-            m.outputs.iter().map(move |o| {
-                Output::new(
-                    &format!("{}{}", m.var_prefix, o.name),
-                    &o.description,
-                    ex(&format!("module.{}.{}", m.name, o.name)),
-                )
-            })
+    let outputs = modules.iter().flat_map(|m| {
+        m.outputs.iter().map(move |o| {
+            Output::new(
+                &format!("{}{}", m.var_prefix, o.name),
+                &o.description,
+                ex(&format!("module.{}.{}", m.name, o.name)),
+            )
         })
-        .collect();
+    });
+    let mut outputs_tf = Printer::new();
+    for output in outputs {
+        outputs_tf.block(output.to_block());
+    }
 
     let mut provider = Body::new().attr("region", ex("var.region"));
     if account.is_some() {
@@ -221,16 +232,63 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
         print_body(&Body::new().block(block("provider", &["aws"], provider))),
     );
     tree.insert("backend.tf", print_body(&backend(platform, env)));
-    tree.insert("main.tf", print_body(&main));
-    let declared: Vec<Variable> = vars.iter().map(|(v, _)| v.clone()).collect();
-    tree.insert("variables.tf", print_body(&variables_file(&declared)));
-    tree.insert("outputs.tf", print_body(&outputs_file(&outputs)));
-    tree.insert("terraform.tfvars", print_body(&tfvars(&vars, &headings)));
-    tree.insert(
-        "terraform.tfvars.example",
-        print_body(&tfvars_example(env, &vars)),
-    );
+    tree.insert("main.tf", main.finish());
+    let mut variables_tf = Printer::new();
+    for var in &vars {
+        variables_tf.block(var.variable().to_block());
+    }
+    tree.insert("variables.tf", variables_tf.finish());
+    tree.insert("outputs.tf", outputs_tf.finish());
+    tree.insert("terraform.tfvars", tfvars(&vars, &headings));
+    tree.insert("terraform.tfvars.example", tfvars_example(env, &vars));
     tree
+}
+
+/// A variable of a root: its own (the environment's identity and tags) or a module setting,
+/// renamed with the call's prefix.
+enum RootVar<'a> {
+    Own(&'a Variable, &'a Expr),
+    Setting {
+        name: String,
+        input: &'a Input,
+        /// This environment's value (null when the setting has none here).
+        value: Option<&'a Expr>,
+    },
+}
+
+impl RootVar<'_> {
+    fn name(&self) -> &str {
+        match self {
+            RootVar::Own(var, _) => &var.name,
+            RootVar::Setting { name, .. } => name,
+        }
+    }
+
+    /// The declaration, with references to the variable in its checks renamed.
+    fn variable(&self) -> Cow<'_, Variable> {
+        match self {
+            RootVar::Own(var, _) => Cow::Borrowed(*var),
+            RootVar::Setting { name, input, .. } => {
+                let mut var = input.var.clone();
+                var.rename(name);
+                Cow::Owned(var)
+            }
+        }
+    }
+
+    fn var(&self) -> &Variable {
+        match self {
+            RootVar::Own(var, _) => var,
+            RootVar::Setting { input, .. } => &input.var,
+        }
+    }
+
+    fn value(&self) -> Expr {
+        match self {
+            RootVar::Own(_, value) => (*value).clone(),
+            RootVar::Setting { value, .. } => value.cloned().unwrap_or(Expr::Null),
+        }
+    }
 }
 
 fn backend(platform: &Platform, env: &str) -> Body {
@@ -278,40 +336,43 @@ fn backend(platform: &Platform, env: &str) -> Body {
         .block(block("terraform", &[], body))
 }
 
-/// The environment's values, grouped under a heading per module that has settings.
-fn tfvars(vars: &[(Variable, Expr)], headings: &[(usize, String)]) -> Body {
-    let mut body = Body::new();
-    for (i, (var, value)) in vars.iter().enumerate() {
+/// `terraform.tfvars`: the environment's values, grouped under a heading per module that has
+/// settings.
+fn tfvars(vars: &[RootVar], headings: &[(usize, String)]) -> String {
+    let mut file = Printer::new();
+    for (i, var) in vars.iter().enumerate() {
         // The last heading that starts here wins: modules without settings get none.
         if let Some((_, title)) = headings.iter().rev().find(|(start, _)| *start == i) {
-            body = body.blank().comment(title);
+            file.blank();
+            file.comment(title);
         }
-        body.push(Item::Attr(var.name.clone(), value.clone()));
+        file.attr(var.name(), var.value());
     }
-    body
+    file.finish()
 }
 
-/// Every variable with its description, type and this environment's value, all as comments.
-fn tfvars_example(env: &str, vars: &[(Variable, Expr)]) -> Body {
-    let mut body = Body::new()
-        .comment(&format!(
-            "Variables of the {env} environment, with their types and example values."
-        ))
-        .comment(
-            "terraform.tfvars holds the values iacgen generated from the spec; edit the spec and",
-        )
-        .comment(
-            "regenerate rather than editing it. Uncomment lines here for a local override file.",
-        );
-    for (var, value) in vars {
-        body = body
-            .blank()
-            .comment(&format!("{} ({})", var.name, var.type_text()));
-        body = body.comment(&format!("  {}", var.description));
-        let example = print_body(&Body::new().attr(&var.name, value.clone()));
+/// `terraform.tfvars.example`: every variable with its description, type and this
+/// environment's value, all as comments.
+fn tfvars_example(env: &str, vars: &[RootVar]) -> String {
+    let mut file = Printer::new();
+    file.comment(&format!(
+        "Variables of the {env} environment, with their types and example values."
+    ));
+    file.comment(
+        "terraform.tfvars holds the values iacgen generated from the spec; edit the spec and",
+    );
+    file.comment(
+        "regenerate rather than editing it. Uncomment lines here for a local override file.",
+    );
+    for var in vars {
+        let decl = var.var();
+        file.blank();
+        file.comment(&format!("{} ({})", var.name(), decl.type_text()));
+        file.comment(&format!("  {}", decl.description));
+        let example = print_body(&Body::new().attr(var.name(), var.value()));
         for line in example.lines() {
-            body = body.comment(line);
+            file.comment(line);
         }
     }
-    body
+    file.finish()
 }
