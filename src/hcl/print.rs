@@ -96,6 +96,8 @@ impl Printer {
     /// The text: ends with exactly one newline (nothing pushed: empty string).
     pub fn finish(mut self) -> String {
         self.out.push_str(&render(&self.toks));
+        // The tree holds every file until it is written: no doubling slack.
+        self.out.shrink_to_fit();
         self.out
     }
 }

@@ -3,14 +3,20 @@
 use crate::hcl::{Body, Expr, block, ex, s};
 
 /// A `variable` block, plus the value an environment gives it.
+///
+/// The type and the conditions are kept as the text iacgen wrote and parsed (once per run, see
+/// [`ex`]) only when the block is printed: a platform of many services declares the same
+/// variables thousands of times, and their syntax trees were a fifth of `generate`'s memory.
 #[derive(Debug, Clone)]
 pub struct Variable {
     pub name: String,
     pub description: String,
-    /// Type constraint, e.g. `ex("map(string)")`.
-    pub ty: Expr,
-    /// `(condition, error_message)` pairs.
-    pub validations: Vec<(Expr, String)>,
+    /// Type constraint, e.g. `map(string)`.
+    ty: String,
+    /// `(condition, error_message)` pairs; the conditions refer to the variable by `declared_as`.
+    validations: Vec<(String, String)>,
+    /// The name the conditions were written with, when [`Variable::rename`] changed it.
+    declared_as: Option<String>,
 }
 
 impl Variable {
@@ -18,51 +24,58 @@ impl Variable {
         Self {
             name: name.to_string(),
             description: description.to_string(),
-            ty: ex(ty),
+            ty: ty.to_string(),
             validations: Vec::new(),
+            declared_as: None,
         }
     }
 
     /// Adds a `validation` block; the condition is iacgen's own constant code.
     pub fn check(mut self, condition: &str, message: &str) -> Self {
-        self.validations.push((ex(condition), message.to_string()));
+        self.validations
+            .push((condition.to_string(), message.to_string()));
         self
     }
 
-    /// Renames the variable, rewriting `var.<old>` in its validation conditions.
+    /// Renames the variable; `var.<old>` in its validation conditions follows when printed.
     pub fn rename(&mut self, new: &str) {
-        if new == self.name {
-            return;
-        }
-        let old = format!("var.{}", self.name);
-        let replacement = format!("var.{new}");
-        for (condition, _) in &mut self.validations {
-            *condition = match crate::hcl::rename_var(condition, &self.name, new) {
-                Some(renamed) => renamed,
-                None => {
-                    let text = crate::hcl::print_expr(condition);
-                    ex(&replace_reference(&text, &old, &replacement))
-                }
-            };
+        if new != self.name && self.declared_as.is_none() {
+            self.declared_as = Some(std::mem::take(&mut self.name));
         }
         self.name = new.to_string();
     }
 
     /// The type constraint as written in HCL, for documentation.
     pub fn type_text(&self) -> String {
-        crate::hcl::print_expr(&self.ty)
+        crate::hcl::print_expr(&ex(&self.ty))
+    }
+
+    /// A condition as HCL, referring to the variable by its current name.
+    fn condition(&self, text: &str) -> Expr {
+        let condition = ex(text);
+        let Some(old) = self.declared_as.as_deref().filter(|old| *old != self.name) else {
+            return condition;
+        };
+        match crate::hcl::rename_var(&condition, old, &self.name) {
+            Some(renamed) => renamed,
+            None => ex(&replace_reference(
+                &crate::hcl::print_expr(&condition),
+                &format!("var.{old}"),
+                &format!("var.{}", self.name),
+            )),
+        }
     }
 
     pub(crate) fn to_block(&self) -> crate::hcl::Block {
         let mut body = Body::new()
             .attr("description", s(&self.description))
-            .attr("type", self.ty.clone());
+            .attr("type", ex(&self.ty));
         for (condition, message) in &self.validations {
             body = body.block(block(
                 "validation",
                 &[],
                 Body::new()
-                    .attr("condition", condition.clone())
+                    .attr("condition", self.condition(condition))
                     .attr("error_message", s(message)),
             ));
         }
