@@ -1,6 +1,9 @@
 //! Variables and outputs: the interface of a module or a root, and the files that declare it.
 
 use crate::hcl::{Body, Expr, block, ex, s};
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::rc::Rc;
 
 /// A `variable` block, plus the value an environment gives it.
 ///
@@ -10,11 +13,11 @@ use crate::hcl::{Body, Expr, block, ex, s};
 #[derive(Debug, Clone)]
 pub struct Variable {
     pub name: String,
-    pub description: String,
+    pub description: Rc<str>,
     /// Type constraint, e.g. `map(string)`.
-    ty: String,
+    ty: Rc<str>,
     /// `(condition, error_message)` pairs; the conditions refer to the variable by `declared_as`.
-    validations: Vec<(String, String)>,
+    validations: Vec<(Rc<str>, Rc<str>)>,
     /// The name the conditions were written with, when [`Variable::rename`] changed it.
     declared_as: Option<String>,
 }
@@ -23,8 +26,8 @@ impl Variable {
     pub fn new(name: &str, ty: &str, description: &str) -> Self {
         Self {
             name: name.to_string(),
-            description: description.to_string(),
-            ty: ty.to_string(),
+            description: shared(description),
+            ty: shared(ty),
             validations: Vec::new(),
             declared_as: None,
         }
@@ -32,8 +35,7 @@ impl Variable {
 
     /// Adds a `validation` block; the condition is iacgen's own constant code.
     pub fn check(mut self, condition: &str, message: &str) -> Self {
-        self.validations
-            .push((condition.to_string(), message.to_string()));
+        self.validations.push((shared(condition), shared(message)));
         self
     }
 
@@ -68,7 +70,7 @@ impl Variable {
 
     pub(crate) fn to_block(&self) -> crate::hcl::Block {
         let mut body = Body::new()
-            .attr("description", s(&self.description))
+            .attr("description", s(&*self.description))
             .attr("type", ex(&self.ty));
         for (condition, message) in &self.validations {
             body = body.block(block(
@@ -76,11 +78,31 @@ impl Variable {
                 &[],
                 Body::new()
                     .attr("condition", self.condition(condition))
-                    .attr("error_message", s(message)),
+                    .attr("error_message", s(&**message)),
             ));
         }
         block("variable", &[&self.name], body)
     }
+}
+
+/// One copy of a text iacgen writes into many variables (every service's calls declare the same
+/// variables): later requests for the same text share it.
+fn shared(text: &str) -> Rc<str> {
+    thread_local! {
+        static TEXTS: RefCell<HashSet<Rc<str>>> = RefCell::new(HashSet::new());
+    }
+    TEXTS.with(|texts| {
+        let mut texts = texts.borrow_mut();
+        if let Some(known) = texts.get(text) {
+            return known.clone();
+        }
+        let new: Rc<str> = Rc::from(text);
+        // Bounded: texts that differ per service must not pile up.
+        if texts.len() < 4096 {
+            texts.insert(new.clone());
+        }
+        new
+    })
 }
 
 /// An `output` block.
@@ -111,7 +133,7 @@ impl Output {
 
     pub(crate) fn to_block(&self) -> crate::hcl::Block {
         let mut body = Body::new()
-            .attr("description", s(&self.description))
+            .attr("description", s(&*self.description))
             .attr("value", self.value.clone());
         if let Some(depends_on) = &self.depends_on {
             body = body.attr("depends_on", depends_on.clone());
