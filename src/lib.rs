@@ -38,6 +38,16 @@ pub fn render_kept(platform: &Platform, kept: &model::kept::Kept) -> Result<Tree
     check_kept(platform, kept).map(|()| terraform::compile_kept(platform, kept))
 }
 
+/// [`render_kept`] into `sink` a file at a time (see [`terraform::compile_into`]): what
+/// `generate` writes, without holding the whole repository. On problems, nothing is put.
+pub fn render_kept_into(
+    platform: &Platform,
+    kept: &model::kept::Kept,
+    sink: &mut dyn tree::FileSink,
+) -> Result<(), Vec<Problem>> {
+    check_kept(platform, kept).map(|()| terraform::compile_into(platform, kept, None, sink))
+}
+
 /// [`render_kept`] for one environment: the modules and its root, none of the repository's
 /// other files (what `plan` needs, a third of the work with three environments).
 pub fn render_env(

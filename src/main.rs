@@ -425,7 +425,9 @@ fn generation_inputs(spec: &Path, dir: &Path, target: Target) -> Option<String> 
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => b"no kept values".to_vec(),
         Err(_) => return None,
     };
-    let out = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    // Absolute, not canonical: the same whether or not the directory exists yet, so that the
+    // run after the first generate into a new directory finds nothing changed.
+    let out = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     Some(iacgen::output::inputs_fingerprint(&[
         program.as_bytes(),
         format!("{target:?}").as_bytes(),
@@ -477,7 +479,7 @@ fn problem_lines(spec: &Path, problems: &[iacgen::model::validate::Problem]) -> 
 /// its own text when it is that file, a copy when it is outside the output directory. Returns
 /// the path when it is a copy. The Pulumi project names no spec.
 fn with_spec(
-    tree: &mut iacgen::tree::Tree,
+    tree: &mut dyn iacgen::tree::FileSink,
     platform: &iacgen::model::Platform,
     spec: &Path,
     dir: &Path,
@@ -491,11 +493,11 @@ fn with_spec(
     let named = r.readme || r.github_workflow || r.pre_commit || r.tflint || r.gitignore;
     Ok(match spec_copy::entry(spec, dir, &r.spec_file, named)? {
         SpecEntry::InPlace(text) => {
-            tree.insert(r.spec_file.clone(), text);
+            tree.put(r.spec_file.clone(), text);
             None
         }
         SpecEntry::Copy(text) => {
-            tree.insert(r.spec_file.clone(), text);
+            tree.put(r.spec_file.clone(), text);
             Some(r.spec_file.clone())
         }
         SpecEntry::None => None,
@@ -970,15 +972,28 @@ fn run(command: Command, out: &mut Stdout) -> Result<ExitCode, Failure> {
                 ))?;
                 return Ok(ExitCode::SUCCESS);
             }
-            let mut tree = render_with(&spec, &platform, &kept, target)?;
-            let copied = with_spec(&mut tree, &platform, &spec, &dir, target)?;
+            let write_error = |e: iacgen::output::OutputError| format!("error: {e}");
             progress(
                 out.quiet(),
                 format_args!("iacgen: writing {}", target.dir(&dir).display()),
             );
-            let summary =
-                iacgen::output::generate_from(tree, &target.dir(&dir), force, inputs.as_deref())
-                    .map_err(|e| format!("error: {e}"))?;
+            // Each file is compared with the disk and staged as it is made; nothing moves into
+            // the output directory before the whole generation is known to be safe to write.
+            let mut generation =
+                iacgen::output::Generation::new(&target.dir(&dir)).map_err(write_error)?;
+            match target {
+                Target::Terraform => iacgen::render_kept_into(&platform, &kept, &mut generation)
+                    .map_err(|problems| problem_lines(&spec, &problems))?,
+                Target::Pulumi => {
+                    for (path, contents, owned) in render_with(&spec, &platform, &kept, target)? {
+                        generation.add(&path, contents, owned.as_deref());
+                    }
+                }
+            }
+            let copied = with_spec(&mut generation, &platform, &spec, &dir, target)?;
+            let summary = generation
+                .finish(force, inputs.as_deref())
+                .map_err(write_error)?;
             for path in &summary.created {
                 out.note(format_args!("  created   {path}"))?;
             }

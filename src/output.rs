@@ -1,8 +1,12 @@
 //! The output directory as iacgen sees it: which files it wrote (a manifest of content hashes),
 //! which of those a person has edited since, and what a new generation would change.
 
+mod generation;
+
+pub use generation::Generation;
+
 use crate::shared_file;
-use crate::tree::{self, Tree, WriteError, WriteSummary};
+use crate::tree::{Tree, WriteError, WriteSummary};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -92,13 +96,19 @@ impl Manifest {
     /// file shared with another tool: iacgen's part of it differs). A file the manifest does
     /// not list is not "edited".
     fn edited(&self, tree: &Tree, path: &str, bytes: &[u8]) -> bool {
+        self.edited_owned(tree.owned_keys(path), path, bytes)
+    }
+
+    /// [`Manifest::edited`] of a file of which iacgen owns the top-level keys `owned` when it
+    /// is shared with another tool.
+    fn edited_owned(&self, owned: Option<&[String]>, path: &str, bytes: &[u8]) -> bool {
         let Some(hash) = self.files.get(path) else {
             return false;
         };
         if *hash == sha256_hex(bytes) {
             return false;
         }
-        let owned = tree.owned_keys(path).and_then(|owned| {
+        let owned = owned.and_then(|owned| {
             let text = std::str::from_utf8(bytes).ok()?;
             shared_file::fingerprint(text, owned)
         });
@@ -339,57 +349,11 @@ pub fn generate_from(
     force: bool,
     inputs: Option<&str>,
 ) -> Result<WriteSummary, OutputError> {
-    let mut tree = match with_foreign_entries(&tree, out)? {
-        Some(merged) => merged,
-        None => tree,
-    };
-    let changes = scan(&tree, out, false)?;
-    let conflicts: Vec<Conflict> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::Changed {
-                path,
-                hand_edited: true,
-                ..
-            } => Some(Conflict {
-                path: path.clone(),
-                kind: if Manifest::read(out)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|m| m.files.contains_key(path))
-                {
-                    ConflictKind::EditedByHand
-                } else {
-                    ConflictKind::NotWrittenByIacgen
-                },
-            }),
-            Change::Removed {
-                path,
-                hand_edited: true,
-                ..
-            } => Some(Conflict {
-                path: path.clone(),
-                kind: ConflictKind::EditedAndObsolete,
-            }),
-            _ => None,
-        })
-        .collect();
-    if !conflicts.is_empty() && !force {
-        return Err(OutputError::Conflicts(conflicts));
+    let mut generation = Generation::new(out)?;
+    for (path, contents, owned) in tree {
+        generation.add(&path, contents, owned.as_deref());
     }
-    let removed: Vec<String> = changes
-        .iter()
-        .filter(|c| matches!(c, Change::Removed { .. }))
-        .map(|c| c.path().to_string())
-        .collect();
-    let mut manifest = Manifest::of(&tree);
-    manifest.inputs = inputs.map(str::to_string);
-    tree.insert(MANIFEST_PATH, manifest.to_json());
-    let mut summary = tree::write_and_remove(&tree, &removed, out)?;
-    summary.created.retain(|p| p != MANIFEST_PATH);
-    summary.changed.retain(|p| p != MANIFEST_PATH);
-    summary.unchanged.retain(|p| p != MANIFEST_PATH);
-    Ok(summary)
+    generation.finish(force, inputs)
 }
 
 /// A unified diff of `changes` (`git diff` style headers), optionally coloured with ANSI codes.

@@ -71,6 +71,33 @@ impl Tree {
     }
 }
 
+/// Where generated files go as they are made: a [`Tree`] in memory, or a generation written
+/// file by file (`output::Generation`), so that a large repository is never held whole.
+pub trait FileSink {
+    /// Adds or replaces a file.
+    fn put(&mut self, path: String, contents: String);
+}
+
+impl FileSink for Tree {
+    fn put(&mut self, path: String, contents: String) {
+        self.insert(path, contents);
+    }
+}
+
+impl IntoIterator for Tree {
+    type Item = (String, String, Option<Vec<String>>);
+    type IntoIter = Box<dyn Iterator<Item = Self::Item>>;
+
+    /// Every file with the top-level keys iacgen owns in it when it is shared, in path order.
+    fn into_iter(self) -> Self::IntoIter {
+        let mut shared = self.shared;
+        Box::new(self.files.into_iter().map(move |(path, contents)| {
+            let owned = shared.remove(&path);
+            (path, contents, owned)
+        }))
+    }
+}
+
 /// What a write did, file by file.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteSummary {
@@ -95,7 +122,10 @@ pub enum WriteError {
     },
 }
 
-fn io_err<'a>(context: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> WriteError + 'a {
+pub(crate) fn io_err<'a>(
+    context: &'static str,
+    path: &'a Path,
+) -> impl FnOnce(io::Error) -> WriteError + 'a {
     move |source| WriteError::Io {
         context,
         path: path.to_path_buf(),
@@ -104,7 +134,7 @@ fn io_err<'a>(context: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -
 }
 
 /// A relative path made only of normal components (no `..`, no root, no empty parts).
-fn safe_relative(path: &str) -> Option<PathBuf> {
+pub(crate) fn safe_relative(path: &str) -> Option<PathBuf> {
     if path.is_empty() || path.contains('\\') || path.contains('\0') {
         return None;
     }
@@ -184,28 +214,50 @@ pub fn write_and_remove(
         check_no_symlinks(out, Path::new(path))?;
     }
 
-    let staging = tempfile::Builder::new()
+    let staging = staging_dir(out)?;
+    for path in &to_write {
+        stage(staging.path(), path, tree.get(path).unwrap_or_default())?;
+    }
+    commit(staging.path(), &to_write, &summary.removed, out)?;
+    Ok(summary)
+}
+
+/// A staging directory inside `out` (same file system, so staged files move in by rename);
+/// deleted with everything in it when dropped.
+pub(crate) fn staging_dir(out: &Path) -> Result<tempfile::TempDir, WriteError> {
+    tempfile::Builder::new()
         .prefix(".iacgen-staging-")
         .tempdir_in(out)
-        .map_err(io_err("cannot create a staging directory in", out))?;
-    for path in &to_write {
-        let staged = staging.path().join("new").join(path);
-        if let Some(parent) = staged.parent() {
-            fs::create_dir_all(parent).map_err(io_err("cannot create", parent))?;
-        }
-        let contents = tree.get(path).unwrap_or_default();
-        fs::write(&staged, contents).map_err(io_err("cannot write", &staged))?;
-    }
+        .map_err(io_err("cannot create a staging directory in", out))
+}
 
-    // Commit: move old files aside, new files in; undo on the first failure.
+/// Writes `contents` as the new file `path` (relative, checked) in `staging`.
+pub(crate) fn stage(staging: &Path, path: &str, contents: &str) -> Result<(), WriteError> {
+    let staged = staging.join("new").join(path);
+    if let Some(parent) = staged.parent() {
+        fs::create_dir_all(parent).map_err(io_err("cannot create", parent))?;
+    }
+    fs::write(&staged, contents).map_err(io_err("cannot write", &staged))
+}
+
+/// Moves the files staged for `to_write` into `out` and `removed` out of it, all or nothing:
+/// files replaced or removed are kept aside in `staging` until every rename succeeded, and put
+/// back if one fails.
+pub(crate) fn commit(
+    staging: &Path,
+    to_write: &[&str],
+    removed: &[String],
+    out: &Path,
+) -> Result<(), WriteError> {
+    // Move old files aside, new files in; undo on the first failure.
     let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
-    let mut removed: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut moved_out: Vec<(PathBuf, PathBuf)> = Vec::new();
     let result = (|| {
-        for path in &to_write {
+        for path in to_write {
             let target = out.join(path);
-            let staged = staging.path().join("new").join(path);
+            let staged = staging.join("new").join(path);
             let backup = if target.exists() {
-                let backup = staging.path().join("old").join(path);
+                let backup = staging.join("old").join(path);
                 if let Some(parent) = backup.parent() {
                     fs::create_dir_all(parent).map_err(io_err("cannot create", parent))?;
                 }
@@ -220,19 +272,19 @@ pub fn write_and_remove(
             done.push((target.clone(), backup));
             fs::rename(&staged, &target).map_err(io_err("cannot move into place", &target))?;
         }
-        for path in &summary.removed {
+        for path in removed {
             let target = out.join(path);
-            let backup = staging.path().join("old").join(path);
+            let backup = staging.join("old").join(path);
             if let Some(parent) = backup.parent() {
                 fs::create_dir_all(parent).map_err(io_err("cannot create", parent))?;
             }
             fs::rename(&target, &backup).map_err(io_err("cannot remove", &target))?;
-            removed.push((target, backup));
+            moved_out.push((target, backup));
         }
         Ok(())
     })();
     if let Err(e) = result {
-        for (target, backup) in removed.into_iter().rev() {
+        for (target, backup) in moved_out.into_iter().rev() {
             let _ = fs::rename(&backup, &target);
         }
         for (target, backup) in done.into_iter().rev() {
@@ -243,10 +295,10 @@ pub fn write_and_remove(
         }
         return Err(e);
     }
-    for path in &summary.removed {
+    for path in removed {
         remove_empty_parents(out, Path::new(path));
     }
-    Ok(summary)
+    Ok(())
 }
 
 /// Removes the directories a deleted file leaves empty, up to (not including) `out`.
@@ -262,7 +314,7 @@ fn remove_empty_parents(out: &Path, rel: &Path) {
 
 /// Refuses a path whose existing components inside `out` include a symlink, which could make a
 /// write land outside `out`.
-fn check_no_symlinks(out: &Path, rel: &Path) -> Result<(), WriteError> {
+pub(crate) fn check_no_symlinks(out: &Path, rel: &Path) -> Result<(), WriteError> {
     let mut current = out.to_path_buf();
     for component in rel.components() {
         current.push(component);

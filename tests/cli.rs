@@ -789,3 +789,97 @@ fn generate_again_with_nothing_changed_writes_nothing_and_still_guards_hand_edit
     let o = run();
     assert!(text(&o.stdout).contains("are those of the last generate"));
 }
+
+/// The fast path does not depend on how the output directory is named: generating into a new
+/// directory given relative to the working directory, then again, finds nothing changed.
+#[test]
+fn generate_again_into_a_relative_new_directory_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(example("minimal.yaml"), dir.path().join("platform.yaml")).unwrap();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_iacgen"))
+            .args(["generate", "platform.yaml", "--out", "infra"])
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run iacgen")
+    };
+    let first = run();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let again = run();
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stdout).contains("are those of the last generate"),
+        "{}",
+        text(&again.stdout)
+    );
+}
+
+/// Files are staged as they are made, but a refused generation changes nothing: no file in
+/// place is touched, none is added, and no staging directory is left behind.
+#[test]
+fn a_refused_generate_leaves_the_directory_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("platform.yaml");
+    fs::copy(example("minimal.yaml"), &spec).unwrap();
+    let out = dir.path().join("infra");
+    let run = || {
+        iacgen(&[
+            "generate",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    assert!(run().status.success());
+    let main = out.join("modules/network/main.tf");
+    let edited = format!("{}# mine\n", fs::read_to_string(&main).unwrap());
+    fs::write(&main, &edited).unwrap();
+    // The spec changes, so the new generation differs in other files too.
+    let yaml = fs::read_to_string(&spec).unwrap();
+    fs::write(&spec, yaml.replacen("project: demo", "project: demo2", 1)).unwrap();
+    let before: Vec<(String, Vec<u8>)> = files(&out)
+        .into_iter()
+        .map(|p| {
+            let bytes = fs::read(out.join(&p)).unwrap();
+            (p, bytes)
+        })
+        .collect();
+
+    let o = run();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    assert!(text(&o.stderr).contains("modules/network/main.tf: edited by hand"));
+    let after: Vec<(String, Vec<u8>)> = files(&out)
+        .into_iter()
+        .map(|p| {
+            let bytes = fs::read(out.join(&p)).unwrap();
+            (p, bytes)
+        })
+        .collect();
+    assert_eq!(after, before);
+}
+
+/// A generate that fails while it moves the staged files in (a file stands where it needs a
+/// directory) puts back what it moved and leaves no staging directory behind.
+#[test]
+fn a_generate_that_fails_midway_leaves_the_directory_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("platform.yaml");
+    fs::copy(example("minimal.yaml"), &spec).unwrap();
+    let out = dir.path().join("infra");
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join("modules"), "not a directory").unwrap();
+    let o = iacgen(&[
+        "generate",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    assert!(text(&o.stderr).contains("modules"), "{}", text(&o.stderr));
+    assert_eq!(files(&out), ["modules"]);
+    assert_eq!(
+        fs::read_to_string(out.join("modules")).unwrap(),
+        "not a directory"
+    );
+}

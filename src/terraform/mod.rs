@@ -18,7 +18,7 @@ pub use root::{AWS_PROVIDER_VERSION, TERRAFORM_VERSION};
 use crate::hcl::print_body;
 use crate::model::Platform;
 use crate::model::kept::Kept;
-use crate::tree::Tree;
+use crate::tree::{FileSink, Tree};
 
 /// The modules this platform needs, in the order roots call them.
 pub fn modules(platform: &Platform) -> Vec<Module> {
@@ -65,6 +65,15 @@ pub fn compile_env(platform: &Platform, kept: &Kept, env: &str) -> Tree {
 }
 
 fn compile_only(platform: &Platform, kept: &Kept, only: Option<&str>) -> Tree {
+    let mut tree = Tree::new();
+    compile_into(platform, kept, only, &mut tree);
+    tree
+}
+
+/// [`compile_kept`] into `sink`, a file at a time: the modules, then each environment's
+/// root, then the repository's files, so that the sink can write each away before the next
+/// is made.
+pub fn compile_into(platform: &Platform, kept: &Kept, only: Option<&str>, sink: &mut dyn FileSink) {
     let mut modules = modules(platform);
     if platform.protects_any() {
         // Once per directory: its calls share one body.
@@ -82,35 +91,38 @@ fn compile_only(platform: &Platform, kept: &Kept, only: Option<&str>) -> Tree {
     }
     let envs: Vec<String> = platform.env_names().map(str::to_string).collect();
     kept::apply(kept, &mut modules, &envs);
-    let mut tree = Tree::new();
+    let put_under = |sink: &mut dyn FileSink, dir: &str, files: Tree| {
+        for (path, contents, _) in files {
+            sink.put(format!("{dir}/{path}"), contents);
+        }
+    };
+    // Calls sharing a directory share its code: the first one writes it.
+    let mut written: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for module in &modules {
-        // Calls sharing a directory share its code: the first one writes it.
-        if tree
-            .get(&format!("modules/{}/main.tf", module.dir))
-            .is_none()
-        {
-            tree.merge_under(&format!("modules/{}", module.dir), module_files(module));
+        if written.insert(&module.dir) {
+            put_under(
+                sink,
+                &format!("modules/{}", module.dir),
+                module_files(module),
+            );
         }
     }
     for env in platform
         .env_names()
         .filter(|e| only.is_none_or(|o| o == *e))
     {
-        tree.merge_under(
-            &format!("environments/{env}"),
-            root::files(platform, env, &modules),
-        );
+        let mut files = root::files(platform, env, &modules);
         if let Some(readme) = secrets::environment_readme(platform, env) {
-            tree.insert(format!("environments/{env}/README.md"), readme);
+            files.insert("README.md", readme);
         }
+        put_under(sink, &format!("environments/{env}"), files);
     }
     // README, .gitignore, linters, CI: what the spec's `repository` section asks for.
     if only.is_none() {
-        for (path, contents) in crate::scaffold::root_files(platform, &modules).iter() {
-            tree.insert(path, contents);
+        for (path, contents, _) in crate::scaffold::root_files(platform, &modules) {
+            sink.put(path, contents);
         }
     }
-    tree
 }
 
 fn module_files(module: &Module) -> Tree {
