@@ -66,10 +66,8 @@ fn every_described_resource_is_rendered_by_both_targets() {
         }
         components.extend(describe::observability::component(&platform));
         if let Some(ecs) = platform.ecs.as_ref() {
-            let mut deploys: Vec<_> = ecs.services.values().map(|s| s.deploy).collect();
-            deploys.dedup();
-            for deploy in deploys {
-                components.push(describe::ecs_service::component(deploy));
+            for (name, svc) in &ecs.services {
+                components.push(describe::ecs_service::component(&platform, name, svc));
             }
         }
         if platform.ecs.is_some() {
