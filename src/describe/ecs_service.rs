@@ -19,17 +19,6 @@ pub use interface::{ACCESS_LOGS, LOAD_BALANCER, call, component, inputs, outputs
 /// Log retention is the spec's choice per environment, often short outside production.
 pub const RETENTION_SKIP: &str = "checkov:skip=CKV_AWS_338:Retention is the spec's observability.log_retention_days for each environment; shorter than a year is a deliberate choice there.";
 
-/// The inputs whose values are other components' outputs (Pulumi cannot format them into a
-/// string before they are known).
-pub const OUTPUT_INPUTS: [&str; 6] = [
-    "cluster_name",
-    "cluster_arn",
-    "logs_kms_key_arn",
-    "vpc_id",
-    "exec_log_group_name",
-    "secrets_kms_key_arn",
-];
-
 /// A template in which `{name}` is the service's full name (`local.name`,
 /// `<project>-<env>-<service>`), `{region}`/`{account_id}`/`{partition}` the facts and any
 /// other `{x}` the input `x`.

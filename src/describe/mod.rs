@@ -1061,7 +1061,7 @@ impl Expr {
             } => Expr::Sole {
                 res: res.clone(),
                 key: m(key),
-                var: *var,
+                var,
                 attr: attr.clone(),
             },
             other => other.clone(),

@@ -97,7 +97,7 @@ pub fn parts_of(
     built: &[Component],
 ) -> Option<Parts> {
     let args = args(component, built)?;
-    let mut r = Renderer::new(component);
+    let mut r = Renderer::new(component, items);
     let mut statements = Vec::new();
     for item in in_dependency_order(items) {
         statements.extend(r.item(item));
@@ -143,8 +143,10 @@ impl Renderer {
         let mut init = Vec::new();
         let mut outputs: Vec<(String, Expr)> = Vec::new();
         let mut exports: Vec<(String, Expr)> = Vec::new();
-        // Conditional outputs, grouped by their condition, in order.
-        let mut conditional: Vec<(D, Vec<Stmt>, Vec<(String, Expr)>)> = Vec::new();
+        // Conditional outputs, grouped by their condition, in order: the condition, the
+        // statements keeping them, and the outputs registered.
+        type Group = (D, Vec<Stmt>, Vec<(String, Expr)>);
+        let mut conditional: Vec<Group> = Vec::new();
         for o in &component.outputs {
             let value = self.expr(&o.value);
             let field = format!("self.{}", o.name);
@@ -521,8 +523,6 @@ struct Renderer {
     any: bool,
     /// The region: the component's `args.region`, or a function's parameter.
     region: Expr,
-    /// Inputs whose values are outputs of other components (formatted with `Output.concat`).
-    output_inputs: BTreeSet<String>,
     /// Inputs wired from other components, and loop variables over their values: outputs,
     /// never formatted into an f-string.
     wired: BTreeSet<String>,
@@ -531,7 +531,8 @@ struct Renderer {
 }
 
 impl Renderer {
-    fn new(component: &describe::Component) -> Self {
+    /// A renderer of `items` (the component's own, or a narrowed copy).
+    fn new(component: &describe::Component, items: &[Item]) -> Self {
         let mut exported = BTreeSet::new();
         let mut referenced = BTreeSet::new();
         for o in &component.outputs {
@@ -545,7 +546,7 @@ impl Renderer {
                 set.insert((r.kind.to_string(), r.name));
             }
         }
-        let mut r = Self::of_items(&component.items, exported, referenced);
+        let mut r = Self::of_items(items, exported, referenced);
         let inputs = |f: &dyn Fn(&describe::Input) -> bool| {
             component
                 .inputs
@@ -632,7 +633,6 @@ impl Renderer {
             collections: false,
             any: false,
             region: path("args.region"),
-            output_inputs: BTreeSet::new(),
             wired: BTreeSet::new(),
             floats: BTreeSet::new(),
         }
@@ -1152,7 +1152,7 @@ impl Renderer {
             let mut found = !e.refs().is_empty();
             e.walk(&mut |e| {
                 found |= match e {
-                    D::Input(n) => r.wired.contains(n) || r.output_inputs.contains(n),
+                    D::Input(n) => r.wired.contains(n),
                     D::Var(v) => r.wired.contains(*v),
                     D::Str(_) | D::Tmpl(_) | D::Join(..) => true,
                     _ => false,
@@ -1202,7 +1202,7 @@ impl Renderer {
 
     /// Whether `e` is an input that holds another component's output.
     fn is_output(&self, e: &D) -> bool {
-        matches!(e, D::Input(n) if self.output_inputs.contains(n) || self.wired.contains(n))
+        matches!(e, D::Input(n) if self.wired.contains(n))
     }
 
     /// `json.dumps({...})`, or `pulumi.Output.json_dumps({...})` when the document holds
@@ -1287,29 +1287,6 @@ fn is_object_map(e: &D) -> bool {
         }
         _ => false,
     }
-}
-
-/// The statements of `items` inside a component written by hand around them: resources in
-/// `exported` are bound to `self.<var>`, those in `referenced` (used by the hand-written code)
-/// to locals; `output_inputs` are the inputs whose values are other components' outputs.
-/// Facts are the caller's (`account_id`, `partition`, `args.region`).
-pub fn statements(
-    items: &[Item],
-    exported: &[ResId],
-    referenced: &[ResId],
-    output_inputs: &[&str],
-) -> Vec<Stmt> {
-    let set = |ids: &[ResId]| {
-        ids.iter()
-            .map(|r| (r.kind.to_string(), r.name.clone()))
-            .collect::<BTreeSet<_>>()
-    };
-    let mut r = Renderer::of_items(items, set(exported), set(referenced));
-    r.output_inputs = output_inputs.iter().map(|i| i.to_string()).collect();
-    in_dependency_order(items)
-        .into_iter()
-        .flat_map(|item| r.item(item))
-        .collect()
 }
 
 impl Renderer {
