@@ -250,7 +250,7 @@ fn object_types(component: &describe::Component) -> Vec<Stmt> {
                     .iter()
                     .map(|(field, ty)| Stmt::Declare {
                         name: field.to_string(),
-                        annotation: plain(*ty),
+                        annotation: python_type(*ty, false),
                     })
                     .collect(),
             })
@@ -364,7 +364,7 @@ fn args(component: &describe::Component, built: &[Component]) -> Option<Vec<Arg>
 /// other components' outputs. An object type is a class defined after the arguments class,
 /// so the annotation is then a string (a forward reference).
 fn annotation(ty: Type, output: bool) -> String {
-    let text = if output { input_type(ty) } else { plain(ty) };
+    let text = python_type(ty, output);
     if names_object(ty) {
         format!("\"{text}\"")
     } else {
@@ -380,36 +380,28 @@ fn names_object(ty: Type) -> bool {
     }
 }
 
-/// The Python type of a value known when the program starts (a setting, a literal).
-fn plain(ty: Type) -> String {
+/// The Python type of a value of type `ty`; with `output`, its scalars may be other
+/// components' outputs (`pulumi.Input[str]`), otherwise they are known when the program starts
+/// (a setting, a literal).
+fn python_type(ty: Type, output: bool) -> String {
+    let scalar = |t: &str| {
+        if output {
+            format!("pulumi.Input[{t}]")
+        } else {
+            t.to_string()
+        }
+    };
     match ty {
-        Type::Str => "str".to_string(),
-        Type::Int => "int".to_string(),
-        Type::Num => "float".to_string(),
-        Type::Bool => "bool".to_string(),
-        Type::StrList | Type::StrSet => "list[str]".to_string(),
-        Type::StrMap => "dict[str, str]".to_string(),
-        Type::IntMap => "dict[str, int]".to_string(),
-        Type::IntObjectMap(_) => "dict[str, dict[str, int]]".to_string(),
-        Type::ObjMap(_) => "dict[str, dict[str, str]]".to_string(),
-        Type::Opt(inner) => format!("{} | None", plain(*inner)),
-        Type::Object(object) => object.name.to_string(),
-    }
-}
-
-/// The Python type of a wired value, which may hold other components' outputs.
-fn input_type(ty: Type) -> String {
-    match ty {
-        Type::Str => "pulumi.Input[str]".to_string(),
-        Type::Int => "pulumi.Input[int]".to_string(),
-        Type::Num => "pulumi.Input[float]".to_string(),
-        Type::Bool => "pulumi.Input[bool]".to_string(),
-        Type::StrList | Type::StrSet => "list[pulumi.Input[str]]".to_string(),
-        Type::StrMap => "dict[str, pulumi.Input[str]]".to_string(),
-        Type::IntMap => "dict[str, pulumi.Input[int]]".to_string(),
-        Type::IntObjectMap(_) => "dict[str, dict[str, pulumi.Input[int]]]".to_string(),
-        Type::ObjMap(_) => "dict[str, dict[str, pulumi.Input[str]]]".to_string(),
-        Type::Opt(inner) => format!("{} | None", input_type(*inner)),
+        Type::Str => scalar("str"),
+        Type::Int => scalar("int"),
+        Type::Num => scalar("float"),
+        Type::Bool => scalar("bool"),
+        Type::StrList | Type::StrSet => format!("list[{}]", scalar("str")),
+        Type::StrMap => format!("dict[str, {}]", scalar("str")),
+        Type::IntMap => format!("dict[str, {}]", scalar("int")),
+        Type::IntObjectMap(_) => format!("dict[str, dict[str, {}]]", scalar("int")),
+        Type::ObjMap(_) => format!("dict[str, dict[str, {}]]", scalar("str")),
+        Type::Opt(inner) => format!("{} | None", python_type(*inner, output)),
         Type::Object(object) => object.name.to_string(),
     }
 }

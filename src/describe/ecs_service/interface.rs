@@ -3,13 +3,12 @@
 //! nothing) and what it offers the others.
 
 use super::super::{
-    Check, Component, Expr, Input, ObjectType, Op, Output, ResId, Target, Type, Value, Wire, bin,
-    input,
+    Check, Component, Expr, Input, ObjectType, Op, Output, Target, Type, Value, Wire, bin, input,
 };
 use super::{load_balancer, log_group, service, service_security_group, target_group, task_role};
 use crate::model::ecr::ecr_repository_arn;
 use crate::model::ecs_service::{
-    IAM_ROLE_NAME_MAX, LOAD_BALANCER_NAME_MAX, ServiceNames, call_name, is_production_like,
+    IAM_ROLE_NAME_MAX, LOAD_BALANCER_NAME_MAX, ServiceNames, Sizing, call_name, is_production_like,
     secret_env_name, sizing, writable_volumes,
 };
 use crate::model::fargate;
@@ -302,56 +301,56 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
         .iter()
         .map(|(c, _)| c.to_string())
         .collect();
-    let sizes =
-        |f: fn(&crate::model::ecs_service::Sizing) -> u32| per_env(&|e| count(f(&sizing(svc, e))));
+    // Sizes and counts per environment, each with its Terraform validation.
+    let sized =
+        |name: &str, description: &str, f: fn(&Sizing) -> u32, rule: &str, message: &str| {
+            Input::setting(
+                name,
+                Type::Int,
+                description,
+                per_env(&|e| count(f(&sizing(svc, e)))),
+            )
+            .validate(rule, message)
+        };
     inputs.extend([
-        Input::setting(
+        sized(
             "cpu",
-            Type::Int,
             "Fargate CPU units of a task (1024 = 1 vCPU).",
-            sizes(|z| z.cpu),
-        )
-        .validate(
+            |z| z.cpu,
             &format!("contains([{}], var.cpu)", cpu_sizes.join(", ")),
             &format!("cpu must be one of: {}.", cpu_sizes.join(", ")),
         ),
         // The pair with `cpu` is a precondition of the task definition: a variable's
         // validation could not name the other variable once the root prefixes them.
-        Input::setting(
+        sized(
             "memory",
-            Type::Int,
             "Memory of a task in MiB; Fargate allows only some sizes for each CPU size.",
-            sizes(|z| z.memory),
-        )
-        .validate(
+            |z| z.memory,
             "var.memory >= 512 && var.memory % 512 == 0",
             "memory must be a multiple of 512 MiB.",
         ),
-        Input::setting(
+        sized(
             "desired_count",
-            Type::Int,
             "Tasks to start with; afterwards Application Auto Scaling keeps the count between \
              min_capacity and max_capacity.",
-            sizes(|z| z.desired),
-        )
-        .validate(
+            |z| z.desired,
             "var.desired_count >= 0",
             "desired_count may not be negative.",
         ),
-        Input::setting(
+        sized(
             "min_capacity",
-            Type::Int,
             "Fewest running tasks.",
-            sizes(|z| z.min),
-        )
-        .validate("var.min_capacity >= 0", "min_capacity may not be negative."),
-        Input::setting(
+            |z| z.min,
+            "var.min_capacity >= 0",
+            "min_capacity may not be negative.",
+        ),
+        sized(
             "max_capacity",
-            Type::Int,
             "Most running tasks.",
-            sizes(|z| z.max),
-        )
-        .validate("var.max_capacity >= 1", "max_capacity must be at least 1."),
+            |z| z.max,
+            "var.max_capacity >= 1",
+            "max_capacity must be at least 1.",
+        ),
     ]);
     let target = |t: Option<u32>| optional(t.map(count));
     let autoscaling = svc.autoscaling.as_ref();
@@ -468,57 +467,77 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
 /// The same for every service; those of the load balancer exist only for a service with one
 /// (null without: Terraform's `one(...)` of no instance, `None` in Pulumi).
 pub fn outputs() -> Vec<Output> {
-    let with_lb = bin(input("load_balancer"), Op::NotEq, Expr::Null);
-    let sole = |res: ResId, var: &'static str, attr: &str| Expr::Sole {
-        res,
-        key: Box::new(input("service")),
-        var,
-        attr: attr.to_string(),
-    };
-    vec![
-        Output::new(
+    let mut outputs: Vec<Output> = [
+        (
             "service_name",
             "Name of the ECS service.",
-            service().attr("name"),
+            service(),
+            "name",
         ),
-        Output::new(
+        (
             "log_group_name",
             "CloudWatch log group of the service's containers.",
-            log_group().attr("name"),
+            log_group(),
+            "name",
         ),
-        Output::new(
+        (
             "task_role_arn",
             "ARN of the task role, to which the application's own permissions belong.",
-            task_role().attr("arn"),
+            task_role(),
+            "arn",
         ),
-        Output::new(
+        (
             "security_group_id",
             "Security group of the service's tasks, e.g. to admit them to a database.",
-            service_security_group().attr("id"),
+            service_security_group(),
+            "id",
         ),
-        Output::new(
-            "alb_dns_name",
-            "DNS name of the service's load balancer (null without a port).",
-            sole(load_balancer(), "lb", "dns_name"),
-        )
-        .when(with_lb.clone()),
-        Output::new(
-            "alb_arn_suffix",
-            "ARN suffix of the load balancer, for CloudWatch metrics (null without a port).",
-            sole(load_balancer(), "lb", "arn_suffix"),
-        )
-        .when(with_lb.clone()),
-        Output::new(
-            "target_group_arn",
-            "ARN of the service's target group (null without a port).",
-            sole(target_group(), "tg", "arn"),
-        )
-        .when(with_lb.clone()),
-        Output::new(
-            "target_group_arn_suffix",
-            "ARN suffix of the target group, for CloudWatch metrics (null without a port).",
-            sole(target_group(), "tg", "arn_suffix"),
-        )
-        .when(with_lb),
     ]
+    .into_iter()
+    .map(|(name, description, res, attr)| Output::new(name, description, res.attr(attr)))
+    .collect();
+    let with_lb = bin(input("load_balancer"), Op::NotEq, Expr::Null);
+    outputs.extend(
+        [
+            (
+                "alb_dns_name",
+                "DNS name of the service's load balancer (null without a port).",
+                load_balancer(),
+                "lb",
+                "dns_name",
+            ),
+            (
+                "alb_arn_suffix",
+                "ARN suffix of the load balancer, for CloudWatch metrics (null without a port).",
+                load_balancer(),
+                "lb",
+                "arn_suffix",
+            ),
+            (
+                "target_group_arn",
+                "ARN of the service's target group (null without a port).",
+                target_group(),
+                "tg",
+                "arn",
+            ),
+            (
+                "target_group_arn_suffix",
+                "ARN suffix of the target group, for CloudWatch metrics (null without a port).",
+                target_group(),
+                "tg",
+                "arn_suffix",
+            ),
+        ]
+        .into_iter()
+        .map(|(name, description, res, var, attr)| {
+            let value = Expr::Sole {
+                res,
+                key: Box::new(input("service")),
+                var,
+                attr: attr.to_string(),
+            };
+            Output::new(name, description, value).when(with_lb.clone())
+        }),
+    );
+    outputs
 }
