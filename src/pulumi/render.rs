@@ -197,7 +197,8 @@ impl Renderer {
         }
         init.push(py::assign_typed(
             "outputs",
-            // The outputs that have conditions are names and ARNs.
+            // Typed for `update`: the only component with conditional outputs (the ECS
+            // service) has names, ARNs and ids, all strings; pyright says so if that changes.
             "dict[str, pulumi.Output[str]]",
             py::dict(outputs),
         ));
