@@ -66,10 +66,8 @@ fn every_described_resource_is_rendered_by_both_targets() {
         }
         components.extend(describe::observability::component(&platform));
         if let Some(ecs) = platform.ecs.as_ref() {
-            let mut deploys: Vec<_> = ecs.services.values().map(|s| s.deploy).collect();
-            deploys.dedup();
-            for deploy in deploys {
-                components.push(describe::ecs_service::component(deploy));
+            for (name, svc) in &ecs.services {
+                components.push(describe::ecs_service::component(&platform, name, svc));
             }
         }
         if platform.ecs.is_some() {
@@ -253,5 +251,100 @@ fn every_described_ecs_service_resource_is_rendered_by_both_targets() {
     ] {
         let described = resources.iter().filter(|r| r.kind == kind).count();
         assert_eq!(pulumi.matches(class).count(), described, "{class}");
+    }
+}
+
+/// The ECS service's interface is its description's: an input added there is a variable of
+/// the Terraform module with its value in each environment, and a field of the Pulumi
+/// arguments class read from each stack's config; both targets' service calls pass exactly
+/// the described inputs, in the described order.
+#[test]
+fn an_input_added_to_the_ecs_service_description_appears_in_both_targets() {
+    use describe::{Input, Type, Value};
+    use iacgen::pulumi::component::ArgSource;
+    let platform = iacgen::spec::load_file(Path::new("examples/platform.yaml"))
+        .unwrap_or_else(|e| panic!("the example loads: {e:?}"));
+    let Some((name, svc)) = platform.ecs.as_ref().and_then(|e| e.services.iter().next()) else {
+        panic!("the example has an ECS service");
+    };
+    let mut component = describe::ecs_service::component(&platform, name, svc);
+    // The one edit: a per-environment setting.
+    component.inputs.push(Input::setting(
+        "stop_timeout",
+        Type::Int,
+        "Seconds a task has to stop before it is killed.",
+        platform
+            .env_names()
+            .map(|e| {
+                (
+                    e.to_string(),
+                    Value::Int(if e == "prod" { 120 } else { 30 }),
+                )
+            })
+            .collect(),
+    ));
+
+    let module = iacgen::terraform::render::module(&component);
+    let Some(input) = module.inputs.iter().find(|i| i.var.name == "stop_timeout") else {
+        panic!("no Terraform variable stop_timeout");
+    };
+    assert_eq!(input.var.type_text(), "number");
+    let iacgen::terraform::Source::Setting(values) = &input.source else {
+        panic!("stop_timeout is not a setting");
+    };
+    let printed: Vec<(String, String)> = values
+        .iter()
+        .map(|(env, v)| (env.clone(), iacgen::hcl::print_expr(v)))
+        .collect();
+    assert!(
+        printed.contains(&("prod".to_string(), "120".to_string())),
+        "{printed:?}"
+    );
+    assert!(
+        printed.contains(&("dev".to_string(), "30".to_string())),
+        "{printed:?}"
+    );
+
+    let built = iacgen::pulumi::components(&platform);
+    let rendered = iacgen::pulumi::render::component_in(&component, &built)
+        .unwrap_or_else(|| panic!("the service renders"));
+    let Some(arg) = rendered.args.iter().find(|a| a.field == "stop_timeout") else {
+        panic!("no Pulumi argument stop_timeout");
+    };
+    assert_eq!(arg.annotation, "int");
+    let ArgSource::Setting { key, values, .. } = &arg.source else {
+        panic!("stop_timeout is not read from stack config");
+    };
+    assert_eq!(key, "stopTimeout");
+    assert_eq!(values.get("prod"), Some(&serde_json::json!(120)));
+    let file = iacgen::pulumi::print::module(&rendered.file());
+    assert!(file.contains("    stop_timeout: int\n"), "{file}");
+
+    // The generated calls are the description's inputs, whatever the service.
+    let modules = iacgen::terraform::modules(&platform);
+    let pulumi = iacgen::pulumi::components(&platform);
+    for (name, svc) in platform.ecs.iter().flat_map(|e| &e.services) {
+        let described = describe::ecs_service::inputs(&platform, name, svc);
+        let instance = iacgen::model::ecs_service::call_name(name);
+        let names = |target: describe::Target| -> Vec<String> {
+            described
+                .iter()
+                .filter(|i| i.for_target(target))
+                .map(|i| i.name.clone())
+                .collect()
+        };
+        let Some(module) = modules.iter().find(|m| m.name == instance) else {
+            panic!("no Terraform call {instance}");
+        };
+        let variables: Vec<String> = module.inputs.iter().map(|i| i.var.name.clone()).collect();
+        assert_eq!(variables, names(describe::Target::Terraform), "{instance}");
+        let Some(component) = pulumi.iter().find(|c| c.instance == instance) else {
+            panic!("no Pulumi component {instance}");
+        };
+        // Pulumi is told the region (Terraform reads it with a data source).
+        let mut expected = names(describe::Target::Pulumi);
+        expected.insert(3, "region".to_string());
+        let fields: Vec<String> = component.args.iter().map(|a| a.field.clone()).collect();
+        assert_eq!(fields, expected, "{instance}");
     }
 }

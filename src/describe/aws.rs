@@ -454,12 +454,16 @@ mod tests {
         let Some(eks) = platform.eks.as_ref() else {
             panic!("the example has EKS");
         };
+        let Some((service, svc)) = platform.ecs.as_ref().and_then(|e| e.services.iter().next())
+        else {
+            panic!("the example has an ECS service");
+        };
         let described = [
             super::super::network::component(&platform, network),
             super::super::eks::component(&platform, eks),
             super::super::secrets::component(&platform),
             super::super::ecs_cluster::component(&platform),
-            super::super::ecs_service::component(crate::model::Deploy::Iacgen),
+            super::super::ecs_service::component(&platform, service, svc),
         ];
         let observability = super::super::observability::component(&platform);
         // aws_lambda_permission's import ID depends on an optional qualifier: the state

@@ -2,8 +2,7 @@
 //! is the same for every service; what differs comes in through inputs, and optional parts are
 //! keyed over values that are empty when the part is off.
 //!
-//! Every resource is described here ([`items`]); the module's inputs and outputs are still
-//! written per target (`terraform::ecs`, `pulumi::ecs`).
+//! Every resource is described here ([`items`]), the inputs and outputs in [`interface`].
 
 use super::{
     Expr, Fact, ForList, ForMap, Item, Keys, Op, Part, Policy, ResId, Resource, Statement, bin,
@@ -13,19 +12,12 @@ use super::{
 use crate::model::Deploy;
 use crate::model::fargate::{MemoryChoice, TASK_SIZES};
 
+pub mod interface;
+
+pub use interface::{ACCESS_LOGS, LOAD_BALANCER, call, component, inputs, outputs};
+
 /// Log retention is the spec's choice per environment, often short outside production.
 pub const RETENTION_SKIP: &str = "checkov:skip=CKV_AWS_338:Retention is the spec's observability.log_retention_days for each environment; shorter than a year is a deliberate choice there.";
-
-/// The inputs whose values are other components' outputs (Pulumi cannot format them into a
-/// string before they are known).
-pub const OUTPUT_INPUTS: [&str; 6] = [
-    "cluster_name",
-    "cluster_arn",
-    "logs_kms_key_arn",
-    "vpc_id",
-    "exec_log_group_name",
-    "secrets_kms_key_arn",
-];
 
 /// A template in which `{name}` is the service's full name (`local.name`,
 /// `<project>-<env>-<service>`), `{region}`/`{account_id}`/`{partition}` the facts and any
@@ -270,22 +262,13 @@ pub fn target_group() -> ResId {
     res("aws_lb_target_group", "this")
 }
 
-/// The described part of the module of services that `deploy` deploys: its resources (the
-/// inputs and outputs are still written per target).
-pub fn component(deploy: Deploy) -> super::Component {
-    super::Component {
-        module: match deploy {
-            Deploy::Iacgen => "ecs-service",
-            Deploy::Pipeline => "ecs-service-pipeline",
-        }
-        .to_string(),
-        instance: "service".to_string(),
-        class: "EcsService".to_string(),
-        summary: "One ECS service on Fargate.".to_string(),
-        facts: FACTS.to_vec(),
-        items: items(deploy),
-        inputs: Vec::new(),
-        outputs: Vec::new(),
+/// The module directory of services that `deploy` deploys: one for services whose images
+/// iacgen's apply deploys, one for services whose own pipeline deploys them (Terraform's
+/// `ignore_changes` must be a literal; see [`items`]).
+pub fn module_dir(deploy: Deploy) -> &'static str {
+    match deploy {
+        Deploy::Iacgen => "ecs-service",
+        Deploy::Pipeline => "ecs-service-pipeline",
     }
 }
 

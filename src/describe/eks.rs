@@ -731,6 +731,7 @@ fn inputs(platform: &Platform, eks: &Eks) -> Vec<Input> {
             }
         }),
         checks: Vec::new(),
+        only: None,
     };
     let two_azs = |name: &str| {
         Check::Terraform(

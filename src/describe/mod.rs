@@ -287,6 +287,15 @@ pub enum Expr {
     /// A number the value holds as a string (a listener port used as a key): Terraform
     /// converts it, Python `int(...)`.
     ToInt(Box<Expr>),
+    /// Attribute `attr` of the one instance, at `key`, of a keyed resource that has at most
+    /// one, or null without it: Terraform `one([for <var> in <res> : <var>.<attr>])`, Python
+    /// `<res>[key].<attr>`, which needs the instance (an [`Output::when`] says when it exists).
+    Sole {
+        res: ResId,
+        key: Box<Expr>,
+        var: &'static str,
+        attr: String,
+    },
 }
 
 /// `key => elt` for each element `key` (and `value`, for a map) of `over`.
@@ -357,6 +366,24 @@ pub struct Input {
     pub description: String,
     pub source: Source,
     pub checks: Vec<Check>,
+    /// `Some` for an input only one target has (see [`Input::only`]).
+    pub only: Option<Target>,
+}
+
+/// A target, for the few things only one of them has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Terraform,
+    Pulumi,
+}
+
+/// An object type with named fields: Terraform `object({ ... })`, a Python `TypedDict` class
+/// named `name` with the docstring `doc`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ObjectType {
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub fields: &'static [(&'static str, Type)],
 }
 
 /// Types of inputs.
@@ -374,6 +401,12 @@ pub enum Type {
     Num,
     /// A map of objects with these string fields.
     ObjMap(&'static [&'static str]),
+    /// A set of strings (Terraform `set(string)`, a Python list).
+    StrSet,
+    /// A value of the type, or null (Terraform's types always allow null; Python says
+    /// `| None`).
+    Opt(&'static Type),
+    Object(&'static ObjectType),
 }
 
 /// Where an input's value comes from.
@@ -387,6 +420,9 @@ pub enum Source {
     Setting(Vec<(String, Value)>),
     /// Outputs of other components, known only during deployment (Pulumi `Output`s).
     Wired(Wire),
+    /// A value iacgen writes into the call (Terraform's module block, the Pulumi program's
+    /// arguments): the same in every environment.
+    Literal(Value),
 }
 
 /// A setting's value in one environment.
@@ -404,6 +440,8 @@ pub enum Value {
     Null,
     IntObjectMap(Vec<(String, Vec<(&'static str, i64)>)>),
     Num(f64),
+    /// An object's fields, in the order of its type.
+    Object(Vec<(String, Value)>),
 }
 
 /// A rule on an input's value that Terraform checks before planning (Pulumi's stack config
@@ -425,6 +463,9 @@ pub struct Output {
     /// Resources that must exist before anything reading the output is created, though the
     /// value does not refer to them (see [`Output::after`]).
     pub after: Vec<ResId>,
+    /// The output exists only when this condition on the inputs holds, and is null otherwise
+    /// (see [`Output::when`]).
+    pub when: Option<Expr>,
 }
 
 impl Component {
@@ -592,6 +633,7 @@ impl Input {
             description: "Prefix of every resource name: `<project>-<environment>`.".to_string(),
             source: Source::Name,
             checks: Vec::new(),
+            only: None,
         }
     }
 
@@ -603,6 +645,7 @@ impl Input {
                 .to_string(),
             source: Source::Tags,
             checks: Vec::new(),
+            only: None,
         }
     }
 
@@ -613,12 +656,39 @@ impl Input {
             description: description.to_string(),
             source: Source::Setting(values),
             checks: Vec::new(),
+            only: None,
+        }
+    }
+
+    /// An input whose value iacgen writes into the call (see [`Source::Literal`]).
+    pub fn literal(name: &str, ty: Type, description: &str, value: Value) -> Self {
+        Self {
+            source: Source::Literal(value),
+            ..Self::setting(name, ty, description, Vec::new())
         }
     }
 
     pub fn check(mut self, check: Check) -> Self {
         self.checks.push(check);
         self
+    }
+
+    /// A Terraform validation of the input: `condition` (iacgen's own code, naming the
+    /// input as `var.<name>`) and its message.
+    pub fn validate(self, condition: &str, message: &str) -> Self {
+        self.check(Check::Terraform(condition.to_string(), message.to_string()))
+    }
+
+    /// Only `target` has the input; the other renders the component without it (the caller
+    /// says why, in a comment).
+    pub fn only(mut self, target: Target) -> Self {
+        self.only = Some(target);
+        self
+    }
+
+    /// Whether `target` has the input.
+    pub fn for_target(&self, target: Target) -> bool {
+        self.only.is_none_or(|t| t == target)
     }
 }
 
@@ -629,6 +699,7 @@ impl Output {
             description: description.to_string(),
             value,
             after: Vec::new(),
+            when: None,
         }
     }
 }
@@ -866,6 +937,7 @@ impl Expr {
                 b.walk(f);
             }
             Expr::Flatten(l) => Expr::ForList(l.clone()).walk(f),
+            Expr::Sole { key, .. } => key.walk(f),
             Expr::Str(_)
             | Expr::Null
             | Expr::Int(_)
@@ -981,6 +1053,17 @@ impl Expr {
                 Expr::ForList(l) => Expr::Flatten(l),
                 other => other,
             },
+            Expr::Sole {
+                res,
+                key,
+                var,
+                attr,
+            } => Expr::Sole {
+                res: res.clone(),
+                key: m(key),
+                var,
+                attr: attr.clone(),
+            },
             other => other.clone(),
         }
     }
@@ -1005,7 +1088,8 @@ impl Expr {
             Expr::Ref { res, .. }
             | Expr::All(res)
             | Expr::Values { res, .. }
-            | Expr::ByKey { res, .. } => out.push(res.clone()),
+            | Expr::ByKey { res, .. }
+            | Expr::Sole { res, .. } => out.push(res.clone()),
             _ => {}
         });
         out
@@ -1082,6 +1166,12 @@ pub enum Wire {
     Map(Vec<(String, Wire)>),
     /// The values of a map, as a list (Terraform `values(...)`).
     Values(Box<Wire>),
+    /// The environment's setting of this root name, which another component declares (the
+    /// cluster's `ecs_log_retention_days`): Terraform `var.<name>`, Pulumi the same config
+    /// value as that component's argument. Known before deployment, unlike outputs.
+    Setting(String),
+    /// No wire for this instance: a value in its place (an empty list, null).
+    Literal(Value),
 }
 
 impl Input {
@@ -1093,6 +1183,7 @@ impl Input {
             description: description.to_string(),
             source: Source::Wired(wire),
             checks: Vec::new(),
+            only: None,
         }
     }
 }
@@ -1190,5 +1281,34 @@ impl Output {
     pub fn after(mut self, resource: ResId) -> Self {
         self.after.push(resource);
         self
+    }
+
+    /// The output exists only when `cond` (on the inputs) holds. Terraform's value is null
+    /// otherwise by itself (an [`Expr::Sole`]); Python sets the component's attribute and
+    /// registers the output only then, and the program exports `None` for an instance whose
+    /// inputs rule it out ([`Component::rules_out`]).
+    pub fn when(mut self, cond: Expr) -> Self {
+        self.when = Some(cond);
+        self
+    }
+}
+
+impl Component {
+    /// Whether the inputs of this instance make `cond` false for certain: `input != null`
+    /// when the input is a literal null (in the call, or in place of a wire).
+    pub fn rules_out(&self, cond: &Expr) -> bool {
+        let Expr::Bin(left, Op::NotEq, right) = cond else {
+            return false;
+        };
+        let (Expr::Input(name), Expr::Null) = (left.as_ref(), right.as_ref()) else {
+            return false;
+        };
+        self.inputs.iter().any(|i| {
+            i.name == *name
+                && matches!(
+                    i.source,
+                    Source::Literal(Value::Null) | Source::Wired(Wire::Literal(Value::Null))
+                )
+        })
     }
 }

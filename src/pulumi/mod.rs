@@ -60,8 +60,7 @@ pub fn components(platform: &Platform) -> Vec<Component> {
         }
     }
     if let Some(ecs) = &platform.ecs {
-        let ecs = ecs::components(platform, ecs, &components);
-        components.extend(ecs);
+        ecs::add(platform, ecs, &mut components);
     }
     if let Some(observability) = crate::describe::observability::component(platform)
         .and_then(|c| render::component_in(&c, &components))

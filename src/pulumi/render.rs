@@ -4,7 +4,7 @@
 //! they hold outputs), inputs as the arguments dataclass read from stack config.
 
 use super::component::{
-    self, Arg, Component, ConfigKind, account_id, init_preamble, partition, tags_named,
+    self, Arg, ArgSource, Component, ConfigKind, account_id, init_preamble, partition, tags_named,
 };
 use super::py::{self, Expr, Stmt, bin, call, dict_comp, if_exp, list_comp, name, path};
 use super::types;
@@ -23,8 +23,7 @@ pub fn component(component: &describe::Component) -> Component {
 /// The Pulumi component of `component`, its wired inputs taken from the outputs of the
 /// components in `built`; `None` when one of those is missing.
 pub fn component_in(component: &describe::Component, built: &[Component]) -> Option<Component> {
-    let args = args(component, built)?;
-    let mut r = Renderer::new(component);
+    let parts = parts(component, built)?;
     // A Python module name has no `-` (`modules/ecs-cluster` is `components/ecs_cluster.py`).
     let module = component.module.replace('-', "_");
     let mut init = init_preamble(
@@ -38,32 +37,74 @@ pub fn component_in(component: &describe::Component, built: &[Component]) -> Opt
             Fact::Region => {}
         }
     }
-    for item in in_dependency_order(&component.items) {
-        init.extend(r.item(item));
-    }
-    let mut outputs: Vec<(String, Expr)> = Vec::new();
-    for o in &component.outputs {
-        let value = r.expr(&o.value);
-        if !o.after.is_empty() {
-            let field = format!("self.{}", o.name);
-            init.push(py::assign(&field, r.after(value, &o.after)));
-            outputs.push((o.name.clone(), path(&field)));
-            continue;
-        }
-        // A map computed from resources (an attribute by key, a map built in a comprehension)
-        // is kept too, so that the program indexes a dict rather than a comprehension.
-        if o.value.refs().is_empty() || matches!(o.value, D::ByKey { .. } | D::ForMap(_)) {
-            // The program reads outputs from the component object (`network.azs`), so a value
-            // made of inputs, or computed (a map of attributes), is kept on it.
-            let field = format!("self.{}", o.name);
-            init.push(py::assign(&field, value));
-            outputs.push((o.name.clone(), path(&field)));
-        } else {
-            outputs.push((o.name.clone(), value));
-        }
-    }
-    init.push(Component::register_outputs(&outputs));
+    init.extend(parts.items);
+    init.extend(parts.outputs);
+    // The first paragraph: the rest of a summary is about the Terraform module (its README).
+    let summary = component
+        .summary
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .trim_end();
+    let class = component::class(&component.class, component::wrap(summary, 80), init);
+    let mut body = parts.types;
+    body.push(Stmt::Class(class));
+    Some(Component {
+        module,
+        instance: component.instance.clone(),
+        prefix: String::new(),
+        class: component.class.clone(),
+        body,
+        imports: parts.imports,
+        summary: format!(
+            "{} (the counterpart of the Terraform module modules/{}).",
+            summary.trim_end_matches('.'),
+            component.module
+        ),
+        args: parts.args,
+        outputs: parts.exports,
+    })
+}
 
+/// A component rendered in pieces, for a class that adds code of its own around them (the ECS
+/// service's checks): [`component_in`] puts them together as they are.
+pub struct Parts {
+    /// The fields of the arguments class, with what the program passes.
+    pub args: Vec<Arg>,
+    /// The `TypedDict` classes of the inputs' object types, each after those it uses.
+    pub types: Vec<Stmt>,
+    /// The items' statements, each after those it refers to.
+    pub items: Vec<Stmt>,
+    /// The outputs kept on the component and registered.
+    pub outputs: Vec<Stmt>,
+    /// This instance's outputs, by name: an expression on the component (`self.vpc.id`), or
+    /// `None` for an output its inputs rule out.
+    pub exports: Vec<(String, Expr)>,
+    pub imports: Vec<py::Import>,
+}
+
+/// The pieces of `component` rendered with `items` in place of its own (see [`Parts`]); its
+/// wired inputs are taken from the outputs of the components in `built`, `None` when one of
+/// those is missing.
+pub fn parts(component: &describe::Component, built: &[Component]) -> Option<Parts> {
+    parts_of(component, &component.items, built)
+}
+
+/// [`parts`] with `items` in place of the component's own (a narrowed copy).
+pub fn parts_of(
+    component: &describe::Component,
+    items: &[Item],
+    built: &[Component],
+) -> Option<Parts> {
+    let args = args(component, built)?;
+    let mut r = Renderer::new(component, items);
+    let mut statements = Vec::new();
+    for item in in_dependency_order(items) {
+        statements.extend(r.item(item));
+    }
+    let (outputs, exports) = r.outputs(component);
+
+    let types = object_types(component);
     let mut imports = Vec::new();
     if r.collections {
         imports.push(py::import("collections"));
@@ -81,29 +122,141 @@ pub fn component_in(component: &describe::Component, built: &[Component]) -> Opt
     if r.any {
         imports.push(py::from_import("typing", &["Any"]));
     }
-    // The first paragraph: the rest of a summary is about the Terraform module (its README).
-    let summary = component
-        .summary
-        .split("\n\n")
-        .next()
-        .unwrap_or_default()
-        .trim_end();
-    let class = component::class(&component.class, component::wrap(summary, 80), init);
-    Some(Component {
-        module,
-        instance: component.instance.clone(),
-        prefix: String::new(),
-        class: component.class.clone(),
-        body: vec![Stmt::Class(class)],
-        imports,
-        summary: format!(
-            "{} (the counterpart of the Terraform module modules/{}).",
-            summary.trim_end_matches('.'),
-            component.module
-        ),
+    if !types.is_empty() {
+        imports.push(py::from_import("typing", &["TypedDict"]));
+    }
+    Some(Parts {
         args,
+        types,
+        items: statements,
         outputs,
+        exports,
+        imports,
     })
+}
+
+impl Renderer {
+    /// The statements that keep and register `component`'s outputs, and this instance's
+    /// outputs. An output that exists only under a condition ([`describe::Output::when`]) is
+    /// kept and registered only then, the others in one dict first.
+    fn outputs(&mut self, component: &describe::Component) -> (Vec<Stmt>, Vec<(String, Expr)>) {
+        let mut init = Vec::new();
+        let mut outputs: Vec<(String, Expr)> = Vec::new();
+        let mut exports: Vec<(String, Expr)> = Vec::new();
+        // Conditional outputs, grouped by their condition, in order: the condition, the
+        // statements keeping them, and the outputs registered.
+        type Group = (D, Vec<Stmt>, Vec<(String, Expr)>);
+        let mut conditional: Vec<Group> = Vec::new();
+        for o in &component.outputs {
+            let value = self.expr(&o.value);
+            let field = format!("self.{}", o.name);
+            if let Some(when) = &o.when {
+                let export = if component.rules_out(when) {
+                    Expr::None
+                } else {
+                    path(&field)
+                };
+                exports.push((o.name.clone(), export));
+                let group = match conditional.iter().position(|(c, _, _)| c == when) {
+                    Some(i) => i,
+                    None => {
+                        conditional.push((when.clone(), Vec::new(), Vec::new()));
+                        conditional.len() - 1
+                    }
+                };
+                let (_, body, registered) = &mut conditional[group];
+                body.push(py::assign(&field, value));
+                registered.push((o.name.clone(), path(&field)));
+                continue;
+            }
+            let kept = if !o.after.is_empty() {
+                Some(self.after(value.clone(), &o.after))
+            // A map computed from resources (an attribute by key, a map built in a
+            // comprehension) is kept too, so that the program indexes a dict rather than a
+            // comprehension; so is a value made of inputs, since the program reads outputs
+            // from the component object (`network.azs`).
+            } else if o.value.refs().is_empty() || matches!(o.value, D::ByKey { .. } | D::ForMap(_))
+            {
+                Some(value.clone())
+            } else {
+                None
+            };
+            let value = match kept {
+                Some(kept) => {
+                    init.push(py::assign(&field, kept));
+                    path(&field)
+                }
+                None => value,
+            };
+            outputs.push((o.name.clone(), value.clone()));
+            exports.push((o.name.clone(), value));
+        }
+        if conditional.is_empty() {
+            init.push(Component::register_outputs(&outputs));
+            return (init, exports);
+        }
+        init.push(py::assign_typed(
+            "outputs",
+            // Typed for `update`: the only component with conditional outputs (the ECS
+            // service) has names, ARNs and ids, all strings; pyright says so if that changes.
+            "dict[str, pulumi.Output[str]]",
+            py::dict(outputs),
+        ));
+        for (when, mut body, registered) in conditional {
+            body.push(Stmt::Expr(
+                name("outputs").method("update", vec![py::dict(registered)]),
+            ));
+            init.push(Stmt::If {
+                cond: self.expr(&when),
+                body,
+            });
+        }
+        init.push(Stmt::Expr(
+            path("self.register_outputs").method_call(vec![name("outputs")]),
+        ));
+        (init, exports)
+    }
+}
+
+/// The `TypedDict` class of each object type the inputs use, each after the types it uses.
+fn object_types(component: &describe::Component) -> Vec<Stmt> {
+    fn collect(ty: Type, out: &mut Vec<&'static describe::ObjectType>) {
+        match ty {
+            Type::Opt(inner) => collect(*inner, out),
+            Type::Object(object) => {
+                for (_, field) in object.fields {
+                    collect(*field, out);
+                }
+                if !out.contains(&object) {
+                    out.push(object);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut objects = Vec::new();
+    for input in &component.inputs {
+        collect(input.ty, &mut objects);
+    }
+    objects
+        .into_iter()
+        .map(|object| {
+            Stmt::Class(py::Class {
+                name: object.name.to_string(),
+                decorators: vec![],
+                bases: vec![name("TypedDict")],
+                doc: Some(object.doc.to_string()),
+                body: object
+                    .fields
+                    .iter()
+                    .map(|(field, ty)| Stmt::Declare {
+                        name: field.to_string(),
+                        annotation: python_type(*ty, false),
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
 }
 
 /// The items with each one after the items it refers to: Python runs in order, while
@@ -163,6 +316,9 @@ fn in_dependency_order(items: &[Item]) -> Vec<&Item> {
 fn args(component: &describe::Component, built: &[Component]) -> Option<Vec<Arg>> {
     let mut args = Vec::new();
     for input in &component.inputs {
+        if !input.for_target(describe::Target::Pulumi) {
+            continue;
+        }
         match &input.source {
             Source::Name => args.push(Arg::wired("name", "str", name("name"))),
             Source::Tags => {
@@ -173,40 +329,117 @@ fn args(component: &describe::Component, built: &[Component]) -> Option<Vec<Arg>
                 }
             }
             Source::Setting(values) => {
-                let (annotation, kind) = match input.ty {
-                    Type::Str => ("str", ConfigKind::Str),
-                    Type::Int => ("int", ConfigKind::Int),
-                    Type::StrList => ("list[str]", ConfigKind::Object),
-                    Type::StrMap => ("dict[str, str]", ConfigKind::Object),
-                    Type::IntMap => ("dict[str, int]", ConfigKind::Object),
-                    Type::Bool => ("bool", ConfigKind::Bool),
-                    Type::IntObjectMap(_) => ("dict[str, dict[str, int]]", ConfigKind::Object),
-                    Type::Num => ("float", ConfigKind::Float),
-                    Type::ObjMap(_) => ("dict[str, dict[str, str]]", ConfigKind::Object),
-                };
                 let values: BTreeMap<String, serde_json::Value> = values
                     .iter()
                     .map(|(env, v)| (env.clone(), value(v)))
                     .collect();
-                args.push(Arg::setting(&input.name, annotation, kind, values));
+                args.push(Arg::setting(
+                    &input.name,
+                    &annotation(input.ty, false),
+                    config_kind(input.ty),
+                    values,
+                ));
+            }
+            Source::Literal(v) => {
+                args.push(Arg::wired(
+                    &input.name,
+                    &annotation(input.ty, false),
+                    literal(v),
+                ));
             }
             Source::Wired(wire) => {
-                let annotation = match input.ty {
-                    Type::Str => "pulumi.Input[str]",
-                    Type::Int => "pulumi.Input[int]",
-                    Type::Num => "pulumi.Input[float]",
-                    Type::StrList => "list[pulumi.Input[str]]",
-                    Type::StrMap => "dict[str, pulumi.Input[str]]",
-                    Type::ObjMap(_) => "dict[str, dict[str, pulumi.Input[str]]]",
-                    Type::Bool => "pulumi.Input[bool]",
-                    Type::IntObjectMap(_) => "dict[str, dict[str, pulumi.Input[int]]]",
-                    Type::IntMap => "dict[str, pulumi.Input[int]]",
-                };
-                args.push(Arg::wired(&input.name, annotation, wired(wire, built)?));
+                // A setting of another component is known before deployment.
+                let output = !matches!(wire, describe::Wire::Setting(_));
+                args.push(Arg::wired(
+                    &input.name,
+                    &annotation(input.ty, output),
+                    wired(wire, built)?,
+                ));
             }
         }
     }
     Some(args)
+}
+
+/// The annotation of an argument of type `ty`: `pulumi.Input[...]` for values that may be
+/// other components' outputs. An object type is a class defined after the arguments class,
+/// so the annotation is then a string (a forward reference).
+fn annotation(ty: Type, output: bool) -> String {
+    let text = python_type(ty, output);
+    if names_object(ty) {
+        format!("\"{text}\"")
+    } else {
+        text
+    }
+}
+
+fn names_object(ty: Type) -> bool {
+    match ty {
+        Type::Object(_) => true,
+        Type::Opt(inner) => names_object(*inner),
+        _ => false,
+    }
+}
+
+/// The Python type of a value of type `ty`; with `output`, its scalars may be other
+/// components' outputs (`pulumi.Input[str]`), otherwise they are known when the program starts
+/// (a setting, a literal).
+fn python_type(ty: Type, output: bool) -> String {
+    let scalar = |t: &str| {
+        if output {
+            format!("pulumi.Input[{t}]")
+        } else {
+            t.to_string()
+        }
+    };
+    match ty {
+        Type::Str => scalar("str"),
+        Type::Int => scalar("int"),
+        Type::Num => scalar("float"),
+        Type::Bool => scalar("bool"),
+        Type::StrList | Type::StrSet => format!("list[{}]", scalar("str")),
+        Type::StrMap => format!("dict[str, {}]", scalar("str")),
+        Type::IntMap => format!("dict[str, {}]", scalar("int")),
+        Type::IntObjectMap(_) => format!("dict[str, dict[str, {}]]", scalar("int")),
+        Type::ObjMap(_) => format!("dict[str, dict[str, {}]]", scalar("str")),
+        Type::Opt(inner) => format!("{} | None", python_type(*inner, output)),
+        Type::Object(object) => object.name.to_string(),
+    }
+}
+
+/// How `__main__.py` reads a setting of type `ty` from stack config.
+fn config_kind(ty: Type) -> ConfigKind {
+    match ty {
+        Type::Str => ConfigKind::Str,
+        Type::Opt(Type::Str) => ConfigKind::OptionalStr,
+        Type::Int => ConfigKind::Int,
+        Type::Num => ConfigKind::Float,
+        Type::Bool => ConfigKind::Bool,
+        _ => ConfigKind::Object,
+    }
+}
+
+/// A value written into `__main__.py`.
+fn literal(v: &Value) -> Expr {
+    match v {
+        Value::Str(text) => py::s(text),
+        Value::Int(n) => py::int(*n),
+        Value::Bool(b) => Expr::Bool(*b),
+        Value::Null => Expr::None,
+        Value::StrList(items) => py::strs(items),
+        Value::StrMap(pairs) => py::dict(pairs.iter().map(|(k, v)| (k.clone(), py::s(v)))),
+        Value::IntMap(pairs) => py::dict(pairs.iter().map(|(k, v)| (k.clone(), py::int(*v)))),
+        Value::IntObjectMap(entries) => py::dict(entries.iter().map(|(k, fields)| {
+            (
+                k.clone(),
+                py::dict(fields.iter().map(|(f, n)| (*f, py::int(*n)))),
+            )
+        })),
+        // Whole numbers as integers, as Terraform's tfvars have them; digits otherwise.
+        Value::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => py::int(*n as i64),
+        Value::Num(n) => Expr::Name(n.to_string()),
+        Value::Object(fields) => py::dict(fields.iter().map(|(k, v)| (k.clone(), literal(v)))),
+    }
 }
 
 /// A wired value in `__main__.py`: outputs of the components in `built`.
@@ -222,6 +455,16 @@ fn wired(wire: &describe::Wire, built: &[Component]) -> Option<Expr> {
             }
             py::dict(items)
         }
+        // The value the component that declares the setting passes.
+        describe::Wire::Setting(root) => {
+            let key = component::camel_case(root);
+            built
+                .iter()
+                .flat_map(|c| &c.args)
+                .find(|a| matches!(&a.source, ArgSource::Setting { key: k, .. } if *k == key))?
+                .value()
+        }
+        describe::Wire::Literal(v) => literal(v),
     })
 }
 
@@ -250,6 +493,9 @@ fn value(v: &Value) -> serde_json::Value {
         // Whole numbers as integers, as Terraform's tfvars have them.
         Value::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => json!(*n as i64),
         Value::Num(n) => json!(n),
+        Value::Object(fields) => {
+            serde_json::Value::Object(fields.iter().map(|(k, v)| (k.clone(), value(v))).collect())
+        }
     }
 }
 
@@ -270,8 +516,6 @@ struct Renderer {
     any: bool,
     /// The region: the component's `args.region`, or a function's parameter.
     region: Expr,
-    /// Inputs whose values are outputs of other components (formatted with `Output.concat`).
-    output_inputs: BTreeSet<String>,
     /// Inputs wired from other components, and loop variables over their values: outputs,
     /// never formatted into an f-string.
     wired: BTreeSet<String>,
@@ -280,14 +524,22 @@ struct Renderer {
 }
 
 impl Renderer {
-    fn new(component: &describe::Component) -> Self {
+    /// A renderer of `items` (the component's own, or a narrowed copy).
+    fn new(component: &describe::Component, items: &[Item]) -> Self {
         let mut exported = BTreeSet::new();
+        let mut referenced = BTreeSet::new();
         for o in &component.outputs {
+            // A conditional output is kept in a field of its own: what it reads is a local.
+            let set = if o.when.is_some() {
+                &mut referenced
+            } else {
+                &mut exported
+            };
             for r in o.value.refs().into_iter().chain(o.after.iter().cloned()) {
-                exported.insert((r.kind.to_string(), r.name));
+                set.insert((r.kind.to_string(), r.name));
             }
         }
-        let mut r = Self::of_items(&component.items, exported, BTreeSet::new());
+        let mut r = Self::of_items(items, exported, referenced);
         let inputs = |f: &dyn Fn(&describe::Input) -> bool| {
             component
                 .inputs
@@ -296,7 +548,10 @@ impl Renderer {
                 .map(|i| i.name.clone())
                 .collect()
         };
-        r.wired = inputs(&|i| matches!(i.source, Source::Wired(_)));
+        // A setting of another component is a plain value.
+        r.wired = inputs(
+            &|i| matches!(&i.source, Source::Wired(w) if !matches!(w, describe::Wire::Setting(_))),
+        );
         r.floats = inputs(&|i| i.ty == Type::Num);
         r
     }
@@ -371,7 +626,6 @@ impl Renderer {
             collections: false,
             any: false,
             region: path("args.region"),
-            output_inputs: BTreeSet::new(),
             wired: BTreeSet::new(),
             floats: BTreeSet::new(),
         }
@@ -865,6 +1119,7 @@ impl Renderer {
                 Expr::Dict(vec![py::DictItem::Pair(self.expr(key), self.expr(value))])
             }
             D::ToInt(e) => call(name("int"), vec![self.expr(e)], vec![]),
+            D::Sole { res, key, attr, .. } => self.base(res).index(self.expr(key)).attr(attr),
             D::BlockIf(cond, element, it, content) => {
                 let content: Vec<(String, D)> = content
                     .iter()
@@ -890,7 +1145,7 @@ impl Renderer {
             let mut found = !e.refs().is_empty();
             e.walk(&mut |e| {
                 found |= match e {
-                    D::Input(n) => r.wired.contains(n) || r.output_inputs.contains(n),
+                    D::Input(n) => r.wired.contains(n),
                     D::Var(v) => r.wired.contains(*v),
                     D::Str(_) | D::Tmpl(_) | D::Join(..) => true,
                     _ => false,
@@ -940,7 +1195,7 @@ impl Renderer {
 
     /// Whether `e` is an input that holds another component's output.
     fn is_output(&self, e: &D) -> bool {
-        matches!(e, D::Input(n) if self.output_inputs.contains(n) || self.wired.contains(n))
+        matches!(e, D::Input(n) if self.wired.contains(n))
     }
 
     /// `json.dumps({...})`, or `pulumi.Output.json_dumps({...})` when the document holds
@@ -1025,29 +1280,6 @@ fn is_object_map(e: &D) -> bool {
         }
         _ => false,
     }
-}
-
-/// The statements of `items` inside a component written by hand around them: resources in
-/// `exported` are bound to `self.<var>`, those in `referenced` (used by the hand-written code)
-/// to locals; `output_inputs` are the inputs whose values are other components' outputs.
-/// Facts are the caller's (`account_id`, `partition`, `args.region`).
-pub fn statements(
-    items: &[Item],
-    exported: &[ResId],
-    referenced: &[ResId],
-    output_inputs: &[&str],
-) -> Vec<Stmt> {
-    let set = |ids: &[ResId]| {
-        ids.iter()
-            .map(|r| (r.kind.to_string(), r.name.clone()))
-            .collect::<BTreeSet<_>>()
-    };
-    let mut r = Renderer::of_items(items, set(exported), set(referenced));
-    r.output_inputs = output_inputs.iter().map(|i| i.to_string()).collect();
-    in_dependency_order(items)
-        .into_iter()
-        .flat_map(|item| r.item(item))
-        .collect()
 }
 
 impl Renderer {

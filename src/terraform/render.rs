@@ -15,20 +15,45 @@ use crate::terraform::common::{condition, principals};
 
 /// The module of `component`.
 pub fn module(component: &describe::Component) -> Module {
-    let mut main = Body::new();
-    for fact in &component.facts {
-        main = main.block(data(fact_source(*fact).0, "current", Body::new()));
-    }
-    main = main.extend(body(&component.items));
+    module_with(component, main(&component.facts, &component.items).into())
+}
+
+/// The module of `component` with `main` as its code: what calls of one directory share,
+/// built once from the description of one of them.
+pub fn module_with(component: &describe::Component, main: std::rc::Rc<Body>) -> Module {
     Module {
         dir: component.module.clone(),
         name: component.instance.clone(),
         var_prefix: String::new(),
         summary: component.summary.clone(),
-        main: main.into(),
-        inputs: component.inputs.iter().map(input).collect(),
-        outputs: component.outputs.iter().map(output).collect(),
+        main,
+        inputs: inputs(component),
+        outputs: outputs(component),
     }
+}
+
+/// `main.tf`: the data sources of `facts`, then `items`.
+pub fn main(facts: &[Fact], items: &[Item]) -> Body {
+    let mut main = Body::new();
+    for fact in facts {
+        main = main.block(data(fact_source(*fact).0, "current", Body::new()));
+    }
+    main.extend(body(items))
+}
+
+/// The module variables of `component`, with where each root gets its value.
+pub fn inputs(component: &describe::Component) -> Vec<Input> {
+    component
+        .inputs
+        .iter()
+        .filter(|i| i.for_target(describe::Target::Terraform))
+        .map(input)
+        .collect()
+}
+
+/// The module outputs of `component`.
+pub fn outputs(component: &describe::Component) -> Vec<Output> {
+    component.outputs.iter().map(output).collect()
 }
 
 /// The blocks of `items`, each policy document just before the resource that uses it.
@@ -426,11 +451,13 @@ pub(crate) fn policy_document(p: &Policy) -> Block {
     data("aws_iam_policy_document", &p.id, body)
 }
 
-fn input(i: &describe::Input) -> Input {
-    let ty = match i.ty {
+/// A type constraint as HCL text (null is always allowed).
+fn type_text(ty: Type) -> String {
+    match ty {
         Type::Str => "string".to_string(),
         Type::Int | Type::Num => "number".to_string(),
         Type::StrList => "list(string)".to_string(),
+        Type::StrSet => "set(string)".to_string(),
         Type::StrMap => "map(string)".to_string(),
         Type::IntMap => "map(number)".to_string(),
         Type::Bool => "bool".to_string(),
@@ -442,7 +469,20 @@ fn input(i: &describe::Input) -> Input {
             let fields: Vec<String> = fields.iter().map(|f| format!("{f} = string")).collect();
             format!("map(object({{ {} }}))", fields.join(", "))
         }
-    };
+        Type::Opt(inner) => type_text(*inner),
+        Type::Object(object) => {
+            let fields: Vec<String> = object
+                .fields
+                .iter()
+                .map(|(f, t)| format!("{f} = {}", type_text(*t)))
+                .collect();
+            format!("object({{ {} }})", fields.join(", "))
+        }
+    }
+}
+
+fn input(i: &describe::Input) -> Input {
+    let ty = type_text(i.ty);
     // A component may say more about the name (`eks`: it is also the cluster's).
     if matches!(i.source, Source::Name) && i.description != describe::Input::name().description {
         return Input::wired(
@@ -461,6 +501,7 @@ fn input(i: &describe::Input) -> Input {
         Source::Name => Input::name(),
         Source::Tags => Input::tags(),
         Source::Wired(wire) => Input::wired(var, wired(wire)),
+        Source::Literal(v) => Input::wired(var, value(v)),
         Source::Setting(values) => Input::setting(
             var,
             values
@@ -489,6 +530,7 @@ fn value(v: &Value) -> Expr {
                 obj(fields.iter().map(|(f, n)| (f.to_string(), num(*n)))),
             )
         })),
+        Value::Object(fields) => obj(fields.iter().map(|(k, v)| (k.clone(), value(v)))),
     }
 }
 
@@ -511,6 +553,12 @@ fn wired(wire: &describe::Wire) -> Expr {
                 .arg(wired(map))
                 .build(),
         )),
+        describe::Wire::Setting(root) => Expr::Traversal(Box::new(
+            Traversal::builder(hcl::Variable::unchecked("var"))
+                .attr(hcl::Identifier::unchecked(root))
+                .build(),
+        )),
+        describe::Wire::Literal(v) => value(v),
     }
 }
 
@@ -746,6 +794,12 @@ fn text(e: &D) -> String {
         }
         D::Entry(key, value) => format!("{{ ({}) = {} }}", text(key), text(value)),
         D::ToInt(e) => text(e),
+        D::Sole {
+            res,
+            key: _,
+            var,
+            attr,
+        } => format!("one([for {var} in {} : {var}.{attr}])", address(res)),
         D::BlockIf(..) => panic!("iacgen bug: a nested block is not a value"),
     }
 }

@@ -34,12 +34,12 @@ class EcsServiceArgs:
     architecture: str
     capacity_provider: str
     port: int | None
+    command: list[str]
+    environment: dict[str, str]
     writable_volumes: dict[str, str]
     exec: bool
     exec_log_group_name: pulumi.Input[str]
     health_check_grace_period_seconds: int
-    command: list[str]
-    environment: dict[str, str]
     secrets: dict[str, pulumi.Input[str]]
     secrets_kms_key_arn: pulumi.Input[str] | None
     cpu: int

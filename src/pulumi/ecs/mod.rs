@@ -3,14 +3,13 @@
 //! once and `modules/ecs-service` once per service.
 
 mod service;
-mod service_args;
 
 use super::component::Component;
 use crate::model::{Ecs, Platform};
 
-/// The cluster component and one service component per service, in service-name order, wired
-/// to the components built before them (`network`, `secrets`).
-pub fn components(platform: &Platform, ecs: &Ecs, before: &[Component]) -> Vec<Component> {
+/// Adds the cluster component and one service component per service, in service-name order,
+/// each wired to the components built before it (`network`, `secrets`, the cluster).
+pub fn add(platform: &Platform, ecs: &Ecs, components: &mut Vec<Component>) {
     let mut cluster = super::render::component(&crate::describe::ecs_cluster::component(platform));
     // Config keys and outputs start with `ecs_`, as the Terraform root's do.
     let prefix = crate::describe::ecs_cluster::PREFIX;
@@ -20,12 +19,11 @@ pub fn components(platform: &Platform, ecs: &Ecs, before: &[Component]) -> Vec<C
         .into_iter()
         .map(|a| a.prefixed(prefix))
         .collect();
-    let mut out = Vec::new();
-    for (svc_name, svc) in &ecs.services {
-        out.push(service_args::component(
-            platform, svc_name, svc, &cluster, before,
-        ));
+    components.push(cluster);
+    for (name, svc) in &ecs.services {
+        // Validation makes sure of the components a service is wired to.
+        if let Some(service) = service::component(platform, name, svc, components) {
+            components.push(service);
+        }
     }
-    out.insert(0, cluster);
-    out
 }
