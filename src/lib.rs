@@ -1,7 +1,9 @@
 //! iacgen: typed models of an AWS platform compiled into a Terraform repository.
 //!
 //! Pipeline: [`spec`] (file → located document → model) → [`model`] (typed, validated) →
-//! [`terraform`] (model → [`tree::Tree`] of files) → [`tree`] (write, diff).
+//! [`describe`] (each resource once) → [`terraform`] (modules, roots) and [`scaffold`] (docs,
+//! tooling), put together by [`repository`] → [`output`] (a [`tree::Tree`] or a generation
+//! written file by file, diff).
 
 pub mod describe;
 pub mod graph;
@@ -11,6 +13,7 @@ pub mod model;
 mod observability;
 pub mod output;
 pub mod pulumi;
+pub mod repository;
 pub mod scaffold;
 pub mod shared_file;
 pub mod spec;
@@ -35,17 +38,17 @@ pub fn render(platform: &Platform) -> Result<Tree, Vec<Problem>> {
 /// [`spec::load_kept`]; see [`model::kept`]). Kept values that name something the modules do
 /// not have are problems too.
 pub fn render_kept(platform: &Platform, kept: &model::kept::Kept) -> Result<Tree, Vec<Problem>> {
-    check_kept(platform, kept).map(|()| terraform::compile_kept(platform, kept))
+    check_kept(platform, kept).map(|()| repository::compile_kept(platform, kept))
 }
 
-/// [`render_kept`] into `sink` a file at a time (see [`terraform::compile_into`]): what
+/// [`render_kept`] into `sink` a file at a time (see [`repository::compile_into`]): what
 /// `generate` writes, without holding the whole repository. On problems, nothing is put.
 pub fn render_kept_into(
     platform: &Platform,
     kept: &model::kept::Kept,
     sink: &mut dyn tree::FileSink,
 ) -> Result<(), Vec<Problem>> {
-    check_kept(platform, kept).map(|()| terraform::compile_into(platform, kept, None, sink))
+    check_kept(platform, kept).map(|()| repository::compile_into(platform, kept, None, sink))
 }
 
 /// [`render_kept`] for one environment: the modules and its root, none of the repository's
@@ -57,10 +60,10 @@ pub fn render_env(
 ) -> Result<Tree, Vec<Problem>> {
     check_kept(platform, kept).map(|()| {
         if platform.env_names().any(|e| e == env) {
-            terraform::compile_env(platform, kept, env)
+            repository::compile_env(platform, kept, env)
         } else {
             // Every environment, for the reader's error that names them.
-            terraform::compile_kept(platform, kept)
+            repository::compile_kept(platform, kept)
         }
     })
 }

@@ -3,6 +3,7 @@
 
 mod generation;
 
+pub use crate::shared_file::sha256_hex;
 pub use generation::Generation;
 
 use crate::shared_file;
@@ -59,15 +60,6 @@ pub fn unchanged(out: &Path, inputs: &str) -> Option<usize> {
         }
     }
     Some(manifest.files.len())
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for byte in digest.iter() {
-        let _ = write!(out, "{byte:02x}");
-    }
-    out
 }
 
 impl Manifest {

@@ -4,8 +4,9 @@
 //! `secretsprovider`, `encryptedkey` or `encryptionsalt`, without which the stack cannot
 //! decrypt its own state. Pure functions; `output` applies them to the files on disk.
 
-use crate::output::sha256_hex;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
 
 /// The top-level entries of `text` whose key is not in `owned`, each as its lines on disk (the
 /// key's line and the indented lines under it), in file order. `None` when `text` is not a YAML
@@ -119,6 +120,16 @@ fn entry_key(line: &str) -> String {
         line.split(':').next().unwrap_or_default()
     };
     key.trim().to_string()
+}
+
+/// The SHA-256 of `bytes` in lowercase hex, as the manifest records files.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for byte in digest.iter() {
+        let _ = write!(out, "{byte:02x}");
+    }
+    out
 }
 
 #[cfg(test)]

@@ -165,7 +165,7 @@ fn unknown_instances(
     platform: &Platform,
     positions: &BTreeMap<(String, String, Option<KeptKey>), Pos>,
 ) -> Vec<(Pos, String, String)> {
-    let tree = crate::terraform::compile(platform);
+    let tree = crate::repository::compile(platform);
     let mut out = Vec::new();
     for (env, modules) in &kept.environments {
         let Ok(inventory) = crate::state::inventory(&tree, env) else {

@@ -7,7 +7,6 @@ mod interface;
 pub mod kept;
 mod module;
 mod protect;
-mod readme;
 pub mod render;
 mod root;
 mod secrets;
@@ -18,7 +17,7 @@ pub use root::{AWS_PROVIDER_VERSION, TERRAFORM_VERSION};
 use crate::hcl::print_body;
 use crate::model::Platform;
 use crate::model::kept::Kept;
-use crate::tree::{FileSink, Tree};
+use crate::tree::Tree;
 
 /// The modules this platform needs, in the order roots call them.
 pub fn modules(platform: &Platform) -> Vec<Module> {
@@ -47,33 +46,10 @@ pub fn modules(platform: &Platform) -> Vec<Module> {
     modules
 }
 
-/// Compiles a validated platform into the files of a Terraform repository. Pure: no I/O.
-pub fn compile(platform: &Platform) -> Tree {
-    compile_kept(platform, &Kept::default())
-}
-
-/// [`compile`] with the values the environments keep from existing objects (see
-/// [`kept`]); `kept` must have no [`kept::problems`].
-pub fn compile_kept(platform: &Platform, kept: &Kept) -> Tree {
-    compile_only(platform, kept, None)
-}
-
-/// [`compile_kept`] for one environment: the modules and that environment's root, without
-/// the repository's other files (what `plan` reads).
-pub fn compile_env(platform: &Platform, kept: &Kept, env: &str) -> Tree {
-    compile_only(platform, kept, Some(env))
-}
-
-fn compile_only(platform: &Platform, kept: &Kept, only: Option<&str>) -> Tree {
-    let mut tree = Tree::new();
-    compile_into(platform, kept, only, &mut tree);
-    tree
-}
-
-/// [`compile_kept`] into `sink`, a file at a time: the modules, then each environment's
-/// root, then the repository's files, so that the sink can write each away before the next
-/// is made.
-pub fn compile_into(platform: &Platform, kept: &Kept, only: Option<&str>, sink: &mut dyn FileSink) {
+/// The module calls of `platform` as the roots make them: [`modules`] with protection of
+/// stateful resources (when the spec asks for it) and the values environments keep (see
+/// [`kept`]; `kept` must have no [`kept::problems`]).
+pub fn prepared_modules(platform: &Platform, kept: &Kept) -> Vec<Module> {
     let mut modules = modules(platform);
     if platform.protects_any() {
         // Once per directory: its calls share one body.
@@ -91,41 +67,21 @@ pub fn compile_into(platform: &Platform, kept: &Kept, only: Option<&str>, sink: 
     }
     let envs: Vec<String> = platform.env_names().map(str::to_string).collect();
     kept::apply(kept, &mut modules, &envs);
-    let put_under = |sink: &mut dyn FileSink, dir: &str, files: Tree| {
-        for (path, contents, _) in files {
-            sink.put(format!("{dir}/{path}"), contents);
-        }
-    };
-    // Calls sharing a directory share its code: the first one writes it.
-    let mut written: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for module in &modules {
-        if written.insert(&module.dir) {
-            put_under(
-                sink,
-                &format!("modules/{}", module.dir),
-                module_files(module),
-            );
-        }
-    }
-    for env in platform
-        .env_names()
-        .filter(|e| only.is_none_or(|o| o == *e))
-    {
-        let mut files = root::files(platform, env, &modules);
-        if let Some(readme) = secrets::environment_readme(platform, env) {
-            files.insert("README.md", readme);
-        }
-        put_under(sink, &format!("environments/{env}"), files);
-    }
-    // README, .gitignore, linters, CI: what the spec's `repository` section asks for.
-    if only.is_none() {
-        for (path, contents, _) in crate::scaffold::root_files(platform, &modules) {
-            sink.put(path, contents);
-        }
-    }
+    modules
 }
 
-fn module_files(module: &Module) -> Tree {
+/// The files of `environments/<env>/`, relative to that directory.
+pub fn root_files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
+    let mut files = root::files(platform, env, modules);
+    if let Some(readme) = secrets::environment_readme(platform, env) {
+        files.insert("README.md", readme);
+    }
+    files
+}
+
+/// The Terraform files of `modules/<dir>/` for a call of it, relative to that directory
+/// (its README is documentation: `scaffold` writes it).
+pub fn module_files(module: &Module) -> Tree {
     let mut tree = Tree::new();
     tree.insert("main.tf", print_body(&module.main));
     tree.insert(
@@ -137,6 +93,5 @@ fn module_files(module: &Module) -> Tree {
         "versions.tf",
         print_body(&root::versions_file(&root::providers_used([&*module.main]))),
     );
-    tree.insert("README.md", readme::module_readme(module));
     tree
 }
