@@ -160,7 +160,7 @@ impl Ctx {
     }
 }
 
-fn tok(kind: Kind, text: &str) -> Tok {
+fn tok(kind: Kind, text: impl Into<Cow<'static, str>>) -> Tok {
     Tok::new(kind, text)
 }
 
@@ -234,7 +234,7 @@ fn emit_item(toks: &mut Vec<Tok>, item: &Item, depth: usize, in_variable: bool) 
 }
 
 fn emit_attr(toks: &mut Vec<Tok>, key: &str, value: &Expr, depth: usize, in_variable: bool) {
-    toks.push(tok(Kind::Ident, key));
+    toks.push(tok(Kind::Ident, key.to_string()));
     toks.push(tok(Kind::Equal, "="));
     let ctx = Ctx::block(depth, 2 * depth + key.len() + 3);
     let mut value_toks = if in_variable && key == "type" {
@@ -252,7 +252,7 @@ fn emit_attr(toks: &mut Vec<Tok>, key: &str, value: &Expr, depth: usize, in_vari
 }
 
 fn emit_block(toks: &mut Vec<Tok>, block: &Block, depth: usize) {
-    toks.push(tok(Kind::Ident, &block.ident));
+    toks.push(tok(Kind::Ident, block.ident.clone()));
     for label in &block.labels {
         // HCL reads strings as NFC and terraform fmt rewrites labels from what it read.
         toks.extend(quoted(&label.nfc().collect::<String>()));
@@ -343,20 +343,20 @@ fn strip_interpolation_tokens(toks: &mut Vec<Tok>) {
 fn modernize_type(toks: &mut Vec<Tok>) {
     let call = |name: &str, arg: &str| {
         vec![
-            tok(Kind::Ident, name),
+            tok(Kind::Ident, name.to_string()),
             tok(Kind::OParen, "("),
-            tok(Kind::Ident, arg),
+            tok(Kind::Ident, arg.to_string()),
             tok(Kind::CParen, ")"),
         ]
     };
     match toks.as_slice() {
-        [t] if t.kind == Kind::Ident && matches!(t.text.as_str(), "list" | "map" | "set") => {
+        [t] if t.kind == Kind::Ident && matches!(&*t.text, "list" | "map" | "set") => {
             *toks = call(&t.text.clone(), "any");
         }
         [o, lit, c]
             if o.kind == Kind::OQuote && lit.kind == Kind::QuotedLit && c.kind == Kind::CQuote =>
         {
-            match lit.text.as_str() {
+            match &*lit.text {
                 "string" => *toks = vec![tok(Kind::Ident, "string")],
                 "list" => *toks = call("list", "string"),
                 "map" => *toks = call("map", "string"),
@@ -401,7 +401,7 @@ fn expr_tokens_here(expr: &Expr, ctx: Ctx) -> Vec<Tok> {
         Expr::Array(items) => array_tokens(items, ctx),
         Expr::Object(object) => object_tokens(object, ctx),
         Expr::TemplateExpr(t) => template_expr_tokens(t),
-        Expr::Variable(v) => vec![tok(Kind::Ident, v.as_str())],
+        Expr::Variable(v) => vec![tok(Kind::Ident, v.to_string())],
         Expr::Traversal(t) => traversal_tokens(t, ctx),
         Expr::FuncCall(f) => call_tokens(f, ctx),
         Expr::Parenthesis(inner) => {
@@ -433,8 +433,8 @@ fn expr_tokens_here(expr: &Expr, ctx: Ctx) -> Vec<Tok> {
 
 fn number_tokens(text: &str) -> Vec<Tok> {
     match text.strip_prefix('-') {
-        Some(abs) => vec![tok(Kind::Minus, "-"), tok(Kind::Number, abs)],
-        None => vec![tok(Kind::Number, text)],
+        Some(abs) => vec![tok(Kind::Minus, "-"), tok(Kind::Number, abs.to_string())],
+        None => vec![tok(Kind::Number, text.to_string())],
     }
 }
 
@@ -544,7 +544,7 @@ fn object_tokens(object: &hcl::Object<ObjectKey, Expr>, ctx: Ctx) -> Vec<Tok> {
 fn key_tokens(key: &ObjectKey) -> Vec<Tok> {
     match key {
         ObjectKey::Identifier(id) if is_identifier(id.as_str()) => {
-            vec![tok(Kind::Ident, id.as_str())]
+            vec![tok(Kind::Ident, id.to_string())]
         }
         ObjectKey::Identifier(id) => quoted(id.as_str()),
         ObjectKey::Expression(Expr::String(s)) => quoted(s),
@@ -601,7 +601,7 @@ fn traversal_tokens(t: &Traversal, ctx: Ctx) -> Vec<Tok> {
                     bracket_legacy_index(&mut toks);
                 }
                 toks.push(tok(Kind::Dot, "."));
-                toks.push(tok(Kind::Ident, id.as_str()));
+                toks.push(tok(Kind::Ident, id.to_string()));
             }
             TraversalOperator::Index(e) => {
                 in_attr_splat = false;
@@ -661,10 +661,10 @@ fn bracket_legacy_index(toks: &mut Vec<Tok>) {
 fn call_tokens(f: &FuncCall, ctx: Ctx) -> Vec<Tok> {
     let mut toks = Vec::new();
     for ns in &f.name.namespace {
-        toks.push(tok(Kind::Ident, ns.as_str()));
+        toks.push(tok(Kind::Ident, ns.to_string()));
         toks.push(tok(Kind::DoubleColon, "::"));
     }
-    toks.push(tok(Kind::Ident, f.name.name.as_str()));
+    toks.push(tok(Kind::Ident, f.name.name.to_string()));
     toks.push(tok(Kind::OParen, "("));
     let head_width = line_width(&toks);
     let inner = ctx.nested();
@@ -815,10 +815,10 @@ fn for_tokens(f: &ForExpr, ctx: Ctx) -> Vec<Tok> {
     let inner = ctx.nested();
     let mut intro = vec![tok(Kind::Ident, "for")];
     if let Some(k) = &f.key_var {
-        intro.push(tok(Kind::Ident, k.as_str()));
+        intro.push(tok(Kind::Ident, k.to_string()));
         intro.push(tok(Kind::Comma, ","));
     }
-    intro.push(tok(Kind::Ident, f.value_var.as_str()));
+    intro.push(tok(Kind::Ident, f.value_var.to_string()));
     intro.push(tok(Kind::Ident, "in"));
     intro.extend(expr_tokens(&f.collection_expr, Ctx::inline()));
     intro.push(tok(Kind::Colon, ":"));
@@ -885,8 +885,8 @@ fn quoted_template(tpl: &Template) -> Vec<Tok> {
         }
         for (ch, before) in [('$', Kind::Interp), ('%', Kind::Control)] {
             if next == before && t.text.ends_with(ch) {
-                t.text.pop();
-                push_unicode_escape(&mut t.text, ch);
+                t.text.to_mut().pop();
+                push_unicode_escape(t.text.to_mut(), ch);
             }
         }
     }
@@ -916,7 +916,7 @@ fn strip_close(strip: Strip) -> Tok {
 
 fn directive_word(toks: &mut Vec<Tok>, word: &str, strip: Strip) {
     toks.push(strip_open(Kind::Control, strip));
-    toks.push(tok(Kind::Ident, word));
+    toks.push(tok(Kind::Ident, word.to_string()));
     toks.push(strip_close(strip));
 }
 
@@ -965,10 +965,10 @@ fn template_elements(toks: &mut Vec<Tok>, tpl: &Template, lit: Kind) {
                     toks.push(strip_open(Kind::Control, d.for_strip));
                     toks.push(tok(Kind::Ident, "for"));
                     if let Some(k) = &d.key_var {
-                        toks.push(tok(Kind::Ident, k.as_str()));
+                        toks.push(tok(Kind::Ident, k.to_string()));
                         toks.push(tok(Kind::Comma, ","));
                     }
-                    toks.push(tok(Kind::Ident, d.value_var.as_str()));
+                    toks.push(tok(Kind::Ident, d.value_var.to_string()));
                     toks.push(tok(Kind::Ident, "in"));
                     toks.extend(expr_tokens(&d.collection_expr, Ctx::inline()));
                     toks.push(strip_close(d.for_strip));
