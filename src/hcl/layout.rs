@@ -465,7 +465,7 @@ mod tests {
     use Kind::*;
 
     fn t(kind: Kind, text: &str) -> Tok {
-        Tok::new(kind, text)
+        Tok::new(kind, text.to_string())
     }
 
     #[test]
