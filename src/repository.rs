@@ -51,11 +51,9 @@ pub fn compile_into(platform: &Platform, kept: &Kept, only: Option<&str>, sink: 
         .env_names()
         .filter(|e| only.is_none_or(|o| o == *e))
     {
-        put_under(
-            sink,
-            &format!("environments/{env}"),
-            terraform::root_files(platform, env, &modules),
-        );
+        terraform::root_files(platform, env, &modules, &mut |path, contents| {
+            sink.put(format!("environments/{env}/{path}"), contents);
+        });
     }
     // README, .gitignore, linters, CI: what the spec's `repository` section asks for.
     if only.is_none() {

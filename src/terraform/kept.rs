@@ -145,7 +145,7 @@ pub fn apply(kept: &Kept, modules: &mut [Module], envs: &[String]) {
                 wrapped.insert(module.dir.clone(), module.main.clone());
             }
         }
-        let values: BTreeMap<String, Expr> = envs
+        let values: super::module::PerEnv = envs
             .iter()
             .map(|env| {
                 let entries = kept

@@ -11,7 +11,7 @@ pub mod render;
 mod root;
 mod secrets;
 
-pub use module::{Input, Module, Source};
+pub use module::{Input, Module, PerEnv, Source};
 pub use root::{AWS_PROVIDER_VERSION, TERRAFORM_VERSION};
 
 use crate::hcl::print_body;
@@ -70,13 +70,18 @@ pub fn prepared_modules(platform: &Platform, kept: &Kept) -> Vec<Module> {
     modules
 }
 
-/// The files of `environments/<env>/`, relative to that directory.
-pub fn root_files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
-    let mut files = root::files(platform, env, modules);
+/// The files of `environments/<env>/`, each handed to `put` (with its path relative to that
+/// directory) as soon as it is printed.
+pub fn root_files(
+    platform: &Platform,
+    env: &str,
+    modules: &[Module],
+    put: &mut dyn FnMut(&str, String),
+) {
+    root::files(platform, env, modules, put);
     if let Some(readme) = secrets::environment_readme(platform, env) {
-        files.insert("README.md", readme);
+        put("README.md", readme);
     }
-    files
 }
 
 /// The Terraform files of `modules/<dir>/` for a call of it, relative to that directory

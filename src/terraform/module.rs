@@ -2,7 +2,6 @@
 
 use super::interface::{Output, Variable};
 use crate::hcl::{Body, Expr, ex};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// One reusable module under `modules/<dir>/`, with what each root passes to it.
@@ -36,6 +35,24 @@ impl Module {
     }
 }
 
+/// Each environment's value of a setting. A list, not a map: there are a few environments, and
+/// a platform of thousands of services holds tens of thousands of these.
+#[derive(Debug, Clone, Default)]
+pub struct PerEnv(Vec<(String, Expr)>);
+
+impl PerEnv {
+    /// The value in environment `env`, if it has one.
+    pub fn get(&self, env: &str) -> Option<&Expr> {
+        self.0.iter().find(|(e, _)| e == env).map(|(_, v)| v)
+    }
+}
+
+impl FromIterator<(String, Expr)> for PerEnv {
+    fn from_iter<I: IntoIterator<Item = (String, Expr)>>(iter: I) -> Self {
+        Self(iter.into_iter().collect())
+    }
+}
+
 /// A module variable and where a root gets its value.
 pub struct Input {
     pub var: Variable,
@@ -45,14 +62,14 @@ pub struct Input {
 /// Where a root gets a module input from.
 pub enum Source {
     /// A root variable of the same name whose value per environment goes to `terraform.tfvars`.
-    Setting(BTreeMap<String, Expr>),
+    Setting(PerEnv),
     /// An expression in the root, e.g. `local.name` or `module.network.vpc_id`.
     Wired(Expr),
 }
 
 impl Input {
     /// A per-environment setting: declared in the root and set in its `terraform.tfvars`.
-    pub fn setting(var: Variable, values: BTreeMap<String, Expr>) -> Self {
+    pub fn setting(var: Variable, values: PerEnv) -> Self {
         Self {
             var,
             source: Source::Setting(values),

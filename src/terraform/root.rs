@@ -5,7 +5,6 @@ use super::module::Input;
 use super::module::{Module, Source};
 use crate::hcl::{Body, Expr, Item, Printer, block, ex, obj, print_body, s, strings};
 use crate::model::{Platform, tags};
-use crate::tree::Tree;
 use std::borrow::Cow;
 
 /// The Terraform and provider versions every root and module requires. 6.9 is the first AWS
@@ -74,8 +73,14 @@ pub fn versions_file(others: &[&Provider]) -> Body {
     ))
 }
 
-/// The files of `environments/<env>/`, relative to that directory.
-pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
+/// The files of `environments/<env>/`, each handed to `put` (with its path relative to that
+/// directory) as soon as it is printed.
+pub fn files(
+    platform: &Platform,
+    env: &str,
+    modules: &[Module],
+    put: &mut dyn FnMut(&str, String),
+) {
     let environment = platform.environment(env);
     let account = environment.and_then(|e| e.account_id.clone());
 
@@ -195,6 +200,7 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
         }
         main.block(block("module", &[&module.name], call));
     }
+    put("main.tf", main.finish());
 
     let outputs = modules.iter().flat_map(|m| {
         m.outputs.iter().map(move |o| {
@@ -209,6 +215,7 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
     for output in outputs {
         outputs_tf.block(output.to_block());
     }
+    put("outputs.tf", outputs_tf.finish());
 
     let mut provider = Body::new().attr("region", ex("var.region"));
     if account.is_some() {
@@ -224,24 +231,20 @@ pub fn files(platform: &Platform, env: &str, modules: &[Module]) -> Tree {
         ));
     }
 
-    let mut tree = Tree::new();
     let others = providers_used(modules.iter().map(|m| &*m.main));
-    tree.insert("versions.tf", print_body(&versions_file(&others)));
-    tree.insert(
+    put("versions.tf", print_body(&versions_file(&others)));
+    put(
         "providers.tf",
         print_body(&Body::new().block(block("provider", &["aws"], provider))),
     );
-    tree.insert("backend.tf", print_body(&backend(platform, env)));
-    tree.insert("main.tf", main.finish());
+    put("backend.tf", print_body(&backend(platform, env)));
     let mut variables_tf = Printer::new();
     for var in &vars {
         variables_tf.block(var.variable().to_block());
     }
-    tree.insert("variables.tf", variables_tf.finish());
-    tree.insert("outputs.tf", outputs_tf.finish());
-    tree.insert("terraform.tfvars", tfvars(&vars, &headings));
-    tree.insert("terraform.tfvars.example", tfvars_example(env, &vars));
-    tree
+    put("variables.tf", variables_tf.finish());
+    put("terraform.tfvars", tfvars(&vars, &headings));
+    put("terraform.tfvars.example", tfvars_example(env, &vars));
 }
 
 /// A variable of a root: its own (the environment's identity and tags) or a module setting,
