@@ -45,6 +45,11 @@ impl PerEnv {
     pub fn get(&self, env: &str) -> Option<&Expr> {
         self.0.iter().find(|(e, _)| e == env).map(|(_, v)| v)
     }
+
+    /// Every environment's value, in the order given.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Expr)> {
+        self.0.iter().map(|(e, v)| (e, v))
+    }
 }
 
 impl FromIterator<(String, Expr)> for PerEnv {
