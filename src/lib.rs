@@ -22,8 +22,13 @@ pub mod state;
 pub mod terraform;
 pub mod tree;
 
+use std::path::Path;
+
 use model::Platform;
+use model::kept::Kept;
 use model::validate::Problem;
+use spec::{KeptFile, SpecErrors};
+use terraform::kept::KeptProblem;
 use tree::Tree;
 
 /// Validates a platform and compiles it to the files of a Terraform repository.
@@ -35,7 +40,7 @@ pub fn render(platform: &Platform) -> Result<Tree, Vec<Problem>> {
 }
 
 /// [`render`] with the values environments keep from existing objects (read with
-/// [`spec::load_kept`]; see [`model::kept`]). Kept values that name something the modules do
+/// [`load_kept`]; see [`model::kept`]). Kept values that name something the modules do
 /// not have are problems too.
 pub fn render_kept(platform: &Platform, kept: &model::kept::Kept) -> Result<Tree, Vec<Problem>> {
     check_kept(platform, kept).map(|()| repository::compile_kept(platform, kept))
@@ -99,4 +104,85 @@ pub fn render_pulumi(platform: &Platform) -> Result<Tree, Vec<Problem>> {
     } else {
         Err(problems)
     }
+}
+
+/// Reads the kept values beside `spec` ([`spec::kept_path`]) for `platform`, none when the file
+/// does not exist, and checks them against the code generated for `platform`: every problem is
+/// reported at its line and column in the file (an environment the spec does not have, a module
+/// call, resource, block or instance key the generated code does not have, ...).
+///
+/// Reading is [`spec::read_kept`]'s; the checks are here, above the generators, because `spec`
+/// depends on the model only (ARCHITECTURE.md: one import direction).
+pub fn load_kept(spec: &Path, platform: &Platform) -> Result<Kept, SpecErrors> {
+    match spec::read_kept(spec, platform)? {
+        Some(file) => check_kept_file(file, platform),
+        None => Ok(Kept::default()),
+    }
+}
+
+/// [`load_kept`] of a file's text; `file` is only used in messages.
+pub fn parse_kept(text: &str, file: &str, platform: &Platform) -> Result<Kept, SpecErrors> {
+    check_kept_file(KeptFile::parse(text, file, platform)?, platform)
+}
+
+/// The checks of [`load_kept`]: keys the generated modules do not have, then (only when
+/// everything else holds) instance keys the environments do not have.
+fn check_kept_file(mut file: KeptFile, platform: &Platform) -> Result<Kept, SpecErrors> {
+    let modules = terraform::modules(platform);
+    for p in terraform::kept::problems(&file.kept, &modules) {
+        file.problem(&p.env, &p.module, p.key.as_ref(), p.message);
+    }
+    if !file.has_problems() {
+        for p in unknown_instances(&file.kept, platform) {
+            file.problem(&p.env, &p.module, p.key.as_ref(), p.message);
+        }
+    }
+    file.finish()
+}
+
+/// Keys naming a `for_each` instance the environment does not have (a pool, an AZ, a secret
+/// that is not in the spec).
+fn unknown_instances(kept: &Kept, platform: &Platform) -> Vec<KeptProblem> {
+    let tree = repository::compile(platform);
+    let mut out = Vec::new();
+    for (env, modules) in &kept.environments {
+        let Ok(inventory) = state::inventory(&tree, env) else {
+            continue;
+        };
+        for (module, values) in modules {
+            for key in values.keys() {
+                let Some(instance) = &key.instance else {
+                    continue;
+                };
+                let wanted = format!("module.{module}.{}.{}[{:?}]", key.type_, key.name, instance);
+                let resource = format!("module.{module}.{}.{}[", key.type_, key.name);
+                let mut keys: Vec<String> = Vec::new();
+                let mut found = false;
+                for i in &inventory.instances {
+                    let text = i.address.to_string();
+                    found |= text == wanted;
+                    if let (Some(rest), Some(state::IndexKey::Str(k))) =
+                        (text.strip_prefix(&resource), &i.address.index)
+                        && !rest.is_empty()
+                    {
+                        keys.push(k.clone());
+                    }
+                }
+                if !found {
+                    out.push(KeptProblem {
+                        env: env.clone(),
+                        module: module.clone(),
+                        key: Some(key.clone()),
+                        message: format!(
+                            "environment {env} has no instance {instance:?} of {}.{} (instances: {})",
+                            key.type_,
+                            key.name,
+                            keys.join(", ")
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    out
 }

@@ -443,7 +443,7 @@ fn load_kept(
     spec: &Path,
     platform: &iacgen::model::Platform,
 ) -> Result<iacgen::model::kept::Kept, String> {
-    iacgen::spec::load_kept(spec, platform).map_err(|errors| {
+    iacgen::load_kept(spec, platform).map_err(|errors| {
         let text = errors.to_string();
         format!(
             "{}\nerror: {} is not a valid kept-values file",

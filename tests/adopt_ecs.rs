@@ -768,7 +768,7 @@ fn adopt_state(tools: &Path, platform: &Platform, state_file: &Path) -> (Verdict
 
     // The report the generated repository gives, kept values and all, as a user reads it.
     let platform_model = iacgen::spec::load_file(&spec).unwrap();
-    let kept = iacgen::spec::load_kept(&spec, &platform_model).unwrap();
+    let kept = iacgen::load_kept(&spec, &platform_model).unwrap();
     let tree = iacgen::render_kept(&platform_model, &kept).unwrap_or_else(|p| panic!("{p:?}"));
     let report = state::plan(
         &tree,

@@ -1,6 +1,7 @@
 //! Conventions every generated repository keeps, checked on every example spec: tags on every
 //! taggable resource (per the AWS provider schema), no `count`, documented variables and
-//! outputs, and the automatic tags in every environment's tag set.
+//! outputs, and the automatic tags in every environment's tag set. And one of the code itself:
+//! src/'s folders import in one direction (ARCHITECTURE.md).
 
 mod support;
 
@@ -232,4 +233,89 @@ fn security_groups_are_named_from_a_prefix_and_replaced_create_first() {
         }
     }
     assert!(constructors > 0, "no Pulumi security group in any example");
+}
+
+/// The top-level folders (and files) of src/ each module imports with `crate::…`, leaving out
+/// `#[cfg(test)]` code, `tests.rs` files, main.rs and lib.rs (the top, which may import anything).
+fn src_imports() -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    fn walk(dir: &std::path::Path, files: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, files);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let src = manifest_dir().join("src");
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    let mut imports: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    for path in files {
+        if path.file_name().is_some_and(|n| n == "tests.rs") {
+            continue;
+        }
+        let relative = path.strip_prefix(&src).unwrap();
+        let first = relative.components().next().unwrap().as_os_str();
+        let top = first.to_string_lossy().trim_end_matches(".rs").to_string();
+        if top == "main" || top == "lib" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text.split("#[cfg(test)]").next().unwrap();
+        for (at, _) in text.match_indices("crate::") {
+            let name: String = text[at + "crate::".len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect();
+            if !name.is_empty() && name != top {
+                imports.entry(top.clone()).or_default().insert(name);
+            }
+        }
+    }
+    imports
+}
+
+/// ARCHITECTURE.md: folders import in one direction. A folder that imports one that (through
+/// others) imports it back is a cycle; this names the first found, as the chain of imports.
+#[test]
+fn src_folders_import_in_one_direction() {
+    let imports = src_imports();
+    // The chain of imports from `from` to `to`, if there is one.
+    let path = |from: &str, to: &str| -> Option<Vec<String>> {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![vec![from.to_string()]];
+        while let Some(chain) = stack.pop() {
+            let last = chain.last().unwrap().clone();
+            if last == to {
+                return Some(chain);
+            }
+            if !seen.insert(last.clone()) {
+                continue;
+            }
+            for next in imports.get(&last).into_iter().flatten() {
+                let mut longer = chain.clone();
+                longer.push(next.clone());
+                stack.push(longer);
+            }
+        }
+        None
+    };
+    for (from, tos) in &imports {
+        for to in tos {
+            if let Some(back) = path(to, from) {
+                panic!(
+                    "import cycle between folders of src/: {from} → {}",
+                    back.join(" → ")
+                );
+            }
+        }
+    }
+    // Reading spec files needs the model only: checks against generated code are above it.
+    assert_eq!(
+        imports.get("spec").cloned().unwrap_or_default(),
+        BTreeSet::from(["model".to_string()]),
+        "src/spec imports more than the model"
+    );
 }

@@ -139,7 +139,7 @@ fn a_kept_file_naming_unknown_things_is_refused_at_its_lines_and_nothing_is_writ
     let run = iacgen(&["validate", spec.to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(1));
     assert!(
-        text(&run.stderr).contains("environment prod has no instance \"gpu\" of aws_eks_node_group.this (instances: general)"),
+        text(&run.stderr).contains("platform.kept.yaml:5:7: environments.prod.eks.aws_eks_node_group.this[gpu].node_group_name: environment prod has no instance \"gpu\" of aws_eks_node_group.this (instances: general)"),
         "{}",
         text(&run.stderr)
     );

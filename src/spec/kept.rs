@@ -33,13 +33,27 @@ pub fn kept_path(spec: &Path) -> PathBuf {
     spec.with_file_name(format!("{stem}.kept.yaml"))
 }
 
+/// A kept-values file as read: the values, where each module call and key is in the file, and
+/// the problems reading found. `spec` depends on the model only, so the checks against the
+/// generated code live a layer above (`iacgen::load_kept`): they add their problems with
+/// [`KeptFile::problem`], and [`KeptFile::finish`] gives the values or every problem at its line
+/// and column.
+#[derive(Debug)]
+pub struct KeptFile {
+    /// The values read (those with problems left out).
+    pub kept: Kept,
+    file: String,
+    positions: BTreeMap<(String, String, Option<KeptKey>), Pos>,
+    problems: Vec<(Pos, String, String)>,
+}
+
 /// Reads the kept values beside `spec` for `platform`; none when the file does not exist.
-pub fn load_kept(spec: &Path, platform: &Platform) -> Result<Kept, SpecErrors> {
+pub fn read_kept(spec: &Path, platform: &Platform) -> Result<Option<KeptFile>, SpecErrors> {
     let path = kept_path(spec);
     let file = path.display().to_string();
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Kept::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
             return Err(errors(
                 &file,
@@ -51,165 +65,130 @@ pub fn load_kept(spec: &Path, platform: &Platform) -> Result<Kept, SpecErrors> {
             ));
         }
     };
-    parse_kept(&text, &file, platform)
+    KeptFile::parse(&text, &file, platform).map(Some)
 }
 
-/// Reads kept values from text; `file` is only used in messages.
-pub fn parse_kept(text: &str, file: &str, platform: &Platform) -> Result<Kept, SpecErrors> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let root = parse::parse(text, Format::Yaml)
-        .map_err(|e| errors(file, vec![(e.pos, String::new(), e.message)]))?;
-    let mut problems = Vec::new();
-    let mut kept = Kept::default();
-    let mut positions: BTreeMap<(String, String, Option<KeptKey>), Pos> = BTreeMap::new();
-    let envs: Vec<&str> = platform.env_names().collect();
-    for (key, node) in map_entries(&root, "", &mut problems) {
-        match key.name.as_str() {
-            "version" => {
-                if !matches!(node.value, Value::Int(1)) {
-                    problems.push((
-                        node.pos,
-                        "version".into(),
-                        format!(
-                            "{} is not a supported version (supported: 1)",
-                            node.describe()
-                        ),
-                    ));
-                }
-            }
-            "environments" => {
-                for (env, modules) in map_entries(node, "environments", &mut problems) {
-                    let at = format!("environments.{}", env.name);
-                    if !envs.contains(&env.name.as_str()) {
+impl KeptFile {
+    /// Reads kept values from text; `file` is only used in messages. Only text that is not YAML
+    /// is an error here; every other problem is kept for [`KeptFile::finish`].
+    pub fn parse(text: &str, file: &str, platform: &Platform) -> Result<KeptFile, SpecErrors> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let root = parse::parse(text, Format::Yaml)
+            .map_err(|e| errors(file, vec![(e.pos, String::new(), e.message)]))?;
+        let mut problems = Vec::new();
+        let mut kept = Kept::default();
+        let mut positions: BTreeMap<(String, String, Option<KeptKey>), Pos> = BTreeMap::new();
+        let envs: Vec<&str> = platform.env_names().collect();
+        for (key, node) in map_entries(&root, "", &mut problems) {
+            match key.name.as_str() {
+                "version" => {
+                    if !matches!(node.value, Value::Int(1)) {
                         problems.push((
-                            env.pos,
-                            at.clone(),
+                            node.pos,
+                            "version".into(),
                             format!(
-                                "the spec has no environment {} (environments: {})",
-                                Quoted(&env.name),
-                                envs.join(", ")
+                                "{} is not a supported version (supported: 1)",
+                                node.describe()
                             ),
                         ));
-                        continue;
                     }
-                    for (module, values) in map_entries(modules, &at, &mut problems) {
-                        let at = format!("{at}.{}", module.name);
-                        positions.insert((env.name.clone(), module.name.clone(), None), module.pos);
-                        kept.environments
-                            .entry(env.name.clone())
-                            .or_default()
-                            .entry(module.name.clone())
-                            .or_default();
-                        for (k, v) in map_entries(values, &at, &mut problems) {
-                            let here = format!("{at}.{}", k.name);
-                            let parsed = match KeptKey::parse(&k.name) {
-                                Ok(parsed) => parsed,
-                                Err(message) => {
-                                    problems.push((k.pos, here, message));
+                }
+                "environments" => {
+                    for (env, modules) in map_entries(node, "environments", &mut problems) {
+                        let at = format!("environments.{}", env.name);
+                        if !envs.contains(&env.name.as_str()) {
+                            problems.push((
+                                env.pos,
+                                at.clone(),
+                                format!(
+                                    "the spec has no environment {} (environments: {})",
+                                    Quoted(&env.name),
+                                    envs.join(", ")
+                                ),
+                            ));
+                            continue;
+                        }
+                        for (module, values) in map_entries(modules, &at, &mut problems) {
+                            let at = format!("{at}.{}", module.name);
+                            positions
+                                .insert((env.name.clone(), module.name.clone(), None), module.pos);
+                            kept.environments
+                                .entry(env.name.clone())
+                                .or_default()
+                                .entry(module.name.clone())
+                                .or_default();
+                            for (k, v) in map_entries(values, &at, &mut problems) {
+                                let here = format!("{at}.{}", k.name);
+                                let parsed = match KeptKey::parse(&k.name) {
+                                    Ok(parsed) => parsed,
+                                    Err(message) => {
+                                        problems.push((k.pos, here, message));
+                                        continue;
+                                    }
+                                };
+                                let Value::Str(value) = &v.value else {
+                                    problems.push((
+                                        v.pos,
+                                        here,
+                                        format!(
+                                            "expected a string (the kept value), found {}",
+                                            v.describe()
+                                        ),
+                                    ));
                                     continue;
-                                }
-                            };
-                            let Value::Str(value) = &v.value else {
-                                problems.push((
-                                    v.pos,
-                                    here,
-                                    format!(
-                                        "expected a string (the kept value), found {}",
-                                        v.describe()
-                                    ),
-                                ));
-                                continue;
-                            };
-                            positions.insert(
-                                (env.name.clone(), module.name.clone(), Some(parsed.clone())),
-                                k.pos,
-                            );
-                            kept.insert(&env.name, &module.name, parsed, value.clone());
+                                };
+                                positions.insert(
+                                    (env.name.clone(), module.name.clone(), Some(parsed.clone())),
+                                    k.pos,
+                                );
+                                kept.insert(&env.name, &module.name, parsed, value.clone());
+                            }
                         }
                     }
                 }
+                other => problems.push((
+                    key.pos,
+                    other.to_string(),
+                    "unknown field (fields: version, environments)".to_string(),
+                )),
             }
-            other => problems.push((
-                key.pos,
-                other.to_string(),
-                "unknown field (fields: version, environments)".to_string(),
-            )),
         }
+        Ok(KeptFile {
+            kept,
+            file: file.to_string(),
+            positions,
+            problems,
+        })
     }
-    let modules = crate::terraform::modules(platform);
-    for p in crate::terraform::kept::problems(&kept, &modules) {
-        let pos = positions
-            .get(&(p.env.clone(), p.module.clone(), p.key.clone()))
+
+    /// Adds a problem with the value of `key` in module call `module` of `env` (with the module
+    /// call itself when `key` is none), reported where the file names it.
+    pub fn problem(&mut self, env: &str, module: &str, key: Option<&KeptKey>, message: String) {
+        let pos = self
+            .positions
+            .get(&(env.to_string(), module.to_string(), key.cloned()))
             .copied()
             .unwrap_or_default();
-        let mut path = format!("environments.{}.{}", p.env, p.module);
-        if let Some(key) = &p.key {
+        let mut path = format!("environments.{env}.{module}");
+        if let Some(key) = key {
             path.push_str(&format!(".{key}"));
         }
-        problems.push((pos, path, p.message));
+        self.problems.push((pos, path, message));
     }
-    if problems.is_empty() {
-        problems.extend(unknown_instances(&kept, platform, &positions));
-    }
-    if problems.is_empty() {
-        Ok(kept)
-    } else {
-        Err(errors(file, problems))
-    }
-}
 
-/// Keys naming a `for_each` instance the environment does not have (a pool, an AZ, a secret
-/// that is not in the spec).
-fn unknown_instances(
-    kept: &Kept,
-    platform: &Platform,
-    positions: &BTreeMap<(String, String, Option<KeptKey>), Pos>,
-) -> Vec<(Pos, String, String)> {
-    let tree = crate::repository::compile(platform);
-    let mut out = Vec::new();
-    for (env, modules) in &kept.environments {
-        let Ok(inventory) = crate::state::inventory(&tree, env) else {
-            continue;
-        };
-        for (module, values) in modules {
-            for key in values.keys() {
-                let Some(instance) = &key.instance else {
-                    continue;
-                };
-                let wanted = format!("module.{module}.{}.{}[{:?}]", key.type_, key.name, instance);
-                let resource = format!("module.{module}.{}.{}[", key.type_, key.name);
-                let mut keys: Vec<String> = Vec::new();
-                let mut found = false;
-                for i in &inventory.instances {
-                    let text = i.address.to_string();
-                    found |= text == wanted;
-                    if let (Some(rest), Some(crate::state::IndexKey::Str(k))) =
-                        (text.strip_prefix(&resource), &i.address.index)
-                        && !rest.is_empty()
-                    {
-                        keys.push(k.clone());
-                    }
-                }
-                if !found {
-                    let pos = positions
-                        .get(&(env.clone(), module.clone(), Some(key.clone())))
-                        .copied()
-                        .unwrap_or_default();
-                    out.push((
-                        pos,
-                        format!("environments.{env}.{module}.{key}"),
-                        format!(
-                            "environment {env} has no instance {instance:?} of {}.{} (instances: {})",
-                            key.type_,
-                            key.name,
-                            keys.join(", ")
-                        ),
-                    ));
-                }
-            }
+    /// Whether reading or a check found a problem.
+    pub fn has_problems(&self) -> bool {
+        !self.problems.is_empty()
+    }
+
+    /// The values, or every problem found, sorted by line and column.
+    pub fn finish(self) -> Result<Kept, SpecErrors> {
+        if self.problems.is_empty() {
+            Ok(self.kept)
+        } else {
+            Err(errors(&self.file, self.problems))
         }
     }
-    out
 }
 
 fn map_entries<'a>(

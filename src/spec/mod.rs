@@ -17,7 +17,7 @@ mod schema;
 
 pub use error::{SpecError, SpecErrors};
 pub use format::Format;
-pub use kept::{kept_path, kept_yaml, load_kept, parse_kept};
+pub use kept::{KeptFile, kept_path, kept_yaml, read_kept};
 pub use load::{
     Loaded, load_file, load_file_warned, load_file_with_warnings, load_str, load_str_warned,
     load_str_with_warnings,
