@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use hcl::eval::{Context, Evaluate};
 use hcl::expr::TraversalOperator;
-use hcl::{Block, Body, Expression, Map, Value};
+use hcl::{Block, Expression, Map, Value};
 use serde_json::Value as Json;
 
 use super::address::{Address, IndexKey, Mode, ModulePath};
@@ -244,7 +244,8 @@ impl Evaluator<'_> {
         // the passes before found and what this pass found so far; the first pass that changes
         // nothing is the result. Without a cycle the order is complete: one pass settles it.
         for _ in 0..MAX_PASSES {
-            let before = scope.clone();
+            // One pass settles an acyclic module: nothing to compare with, nothing to reuse.
+            let before = (!settled).then(|| scope.clone());
             let mut instances = Vec::new();
             let mut unexpanded = Vec::new();
             for step in &steps {
@@ -284,7 +285,7 @@ impl Evaluator<'_> {
                             call,
                             path,
                             (&ctx, &keys),
-                            depth,
+                            (depth, !settled),
                             &mut instances,
                             &mut unexpanded,
                         ) {
@@ -302,10 +303,7 @@ impl Evaluator<'_> {
                 .collect();
             run.instances = instances;
             run.unexpanded = unexpanded;
-            if settled {
-                break;
-            }
-            if scope == before {
+            if before.is_none_or(|before| scope == before) {
                 break;
             }
         }
@@ -396,6 +394,13 @@ impl Evaluator<'_> {
         let _scope =
             super::by_ref::Scope::enter(std::rc::Rc::new(frame.values(Some(&resource.roots))));
         let mut ictx = frame.context(Some(by_ref_roots));
+        // What each argument is named for references, the same for every instance.
+        let mut named: Vec<(String, &Expression)> = resource
+            .attrs
+            .iter()
+            .map(|(name, expr)| (name.clone(), expr))
+            .collect();
+        nested_arguments(&resource.blocks, "", &mut named);
         let mut values = Vec::new();
         for (key, each, count) in expansion.instances() {
             // Declaring `each` or `count` again replaces the previous instance's.
@@ -409,22 +414,24 @@ impl Evaluator<'_> {
                 index: key.clone(),
                 ..base.clone()
             };
-            let arguments = arguments(by_ref_attrs, by_ref_blocks, &ictx);
-            let mut named: Vec<(String, Expression)> = resource.attrs.clone();
-            nested_arguments(&resource.blocks, "", &mut named);
+            let arguments = arguments(
+                by_ref_attrs.iter().map(|(k, e)| (k.as_str(), e)),
+                by_ref_blocks.iter(),
+                &ictx,
+            );
             let references = named
-                .into_iter()
+                .iter()
                 .filter_map(|(name, expr)| {
                     reference(
                         module,
                         path,
-                        through_kept(&expr, &ictx)?,
+                        through_kept(expr, &ictx)?,
                         &ictx,
                         key.as_ref(),
                         each_source.as_ref(),
                     )
                     .map(|(target, attribute)| Reference {
-                        argument: name,
+                        argument: name.clone(),
                         target,
                         attribute,
                     })
@@ -448,7 +455,9 @@ impl Evaluator<'_> {
         call: &ModuleCall,
         path: &ModulePath,
         (ctx, keys): (&Context, &KeySource),
-        depth: usize,
+        // `again`: the caller evaluates this call in more than one pass, so each instance's
+        // run is kept and reused while its variables stay the same.
+        (depth, again): (usize, bool),
         instances: &mut Vec<ManagedInstance>,
         unexpanded: &mut Vec<Unexpanded>,
     ) -> Option<Value> {
@@ -511,21 +520,26 @@ impl Evaluator<'_> {
                 }
             }
             let child = path.child(call.name.clone(), key.clone());
-            let cached = self
-                .runs
-                .borrow()
-                .get(&child)
-                .filter(|(before, before_keys, _)| before == &vars && before_keys == &var_keys)
-                .map(|(_, _, run)| run.clone());
-            let run = match cached {
-                Some(run) => run,
-                None => {
-                    let run = self.module(dir, &child, vars.clone(), var_keys.clone(), depth + 1);
-                    self.runs
-                        .borrow_mut()
-                        .insert(child.clone(), (vars, var_keys, run.clone()));
-                    run
+            let run = if again {
+                let cached = self
+                    .runs
+                    .borrow()
+                    .get(&child)
+                    .filter(|(before, before_keys, _)| before == &vars && before_keys == &var_keys)
+                    .map(|(_, _, run)| run.clone());
+                match cached {
+                    Some(run) => run,
+                    None => {
+                        let run =
+                            self.module(dir, &child, vars.clone(), var_keys.clone(), depth + 1);
+                        self.runs
+                            .borrow_mut()
+                            .insert(child.clone(), (vars, var_keys, run.clone()));
+                        run
+                    }
                 }
+            } else {
+                self.module(dir, &child, vars, var_keys, depth + 1)
             };
             instances.extend(run.instances);
             unexpanded.extend(run.unexpanded);
@@ -751,15 +765,15 @@ fn evaluation_order(module: &ModuleConfig) -> (Vec<Step>, bool) {
 }
 
 /// The known arguments of a resource body: attributes, then nested blocks as lists of objects.
-fn arguments(
-    attrs: &[(String, Expression)],
-    blocks: &[Block],
+fn arguments<'a>(
+    attrs: impl Iterator<Item = (&'a str, &'a Expression)>,
+    blocks: impl Iterator<Item = &'a Block>,
     ctx: &Context,
 ) -> Map<String, Value> {
     let mut out = Map::new();
     for (name, expr) in attrs {
         if let Ok(value) = expr.evaluate(ctx) {
-            out.insert(name.clone(), value);
+            out.insert(name.to_string(), value);
         }
     }
     for block in blocks {
@@ -774,17 +788,12 @@ fn arguments(
     out
 }
 
-fn block_arguments(body: &Body, ctx: &Context) -> Map<String, Value> {
-    let attrs: Vec<(String, Expression)> = body
-        .attributes()
-        .map(|a| (a.key().to_string(), a.expr().clone()))
-        .collect();
-    let blocks: Vec<Block> = body
-        .blocks()
-        .filter(|b| b.identifier() != "dynamic")
-        .cloned()
-        .collect();
-    arguments(&attrs, &blocks, ctx)
+fn block_arguments(body: &hcl::Body, ctx: &Context) -> Map<String, Value> {
+    arguments(
+        body.attributes().map(|a| (a.key(), a.expr())),
+        body.blocks().filter(|b| b.identifier() != "dynamic"),
+        ctx,
+    )
 }
 
 /// The state's attributes with the configuration's known arguments on top: what the instance
@@ -835,17 +844,20 @@ fn declares(module: &ModuleConfig, type_: &str, name: &str) -> bool {
 /// The arguments of nested blocks, named by their path (`launch_template.id`,
 /// `encryption_config.provider.key_arn`), for references: a node group's launch template or a
 /// cluster's key is named in a block.
-fn nested_arguments(blocks: &[Block], prefix: &str, out: &mut Vec<(String, Expression)>) {
+fn nested_arguments<'a>(
+    blocks: impl IntoIterator<Item = &'a Block>,
+    prefix: &str,
+    out: &mut Vec<(String, &'a Expression)>,
+) {
     for block in blocks {
         if block.identifier() == "dynamic" {
             continue;
         }
         let at = format!("{prefix}{}.", block.identifier());
         for a in block.body().attributes() {
-            out.push((format!("{at}{}", a.key()), a.expr().clone()));
+            out.push((format!("{at}{}", a.key()), a.expr()));
         }
-        let inner: Vec<Block> = block.body().blocks().cloned().collect();
-        nested_arguments(&inner, &at, out);
+        nested_arguments(block.body().blocks(), &at, out);
     }
 }
 
