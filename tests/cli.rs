@@ -815,6 +815,17 @@ fn generate_again_into_a_relative_new_directory_writes_nothing() {
     );
 }
 
+/// Every file under `dir` with its bytes.
+fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files(dir)
+        .into_iter()
+        .map(|p| {
+            let bytes = fs::read(dir.join(&p)).unwrap();
+            (p, bytes)
+        })
+        .collect()
+}
+
 /// Files are staged as they are made, but a refused generation changes nothing: no file in
 /// place is touched, none is added, and no staging directory is left behind.
 #[test]
@@ -838,24 +849,12 @@ fn a_refused_generate_leaves_the_directory_as_it_was() {
     // The spec changes, so the new generation differs in other files too.
     let yaml = fs::read_to_string(&spec).unwrap();
     fs::write(&spec, yaml.replacen("project: demo", "project: demo2", 1)).unwrap();
-    let before: Vec<(String, Vec<u8>)> = files(&out)
-        .into_iter()
-        .map(|p| {
-            let bytes = fs::read(out.join(&p)).unwrap();
-            (p, bytes)
-        })
-        .collect();
+    let before = contents(&out);
 
     let o = run();
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
     assert!(text(&o.stderr).contains("modules/network/main.tf: edited by hand"));
-    let after: Vec<(String, Vec<u8>)> = files(&out)
-        .into_iter()
-        .map(|p| {
-            let bytes = fs::read(out.join(&p)).unwrap();
-            (p, bytes)
-        })
-        .collect();
+    let after = contents(&out);
     assert_eq!(after, before);
 }
 
