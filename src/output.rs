@@ -91,6 +91,12 @@ impl Manifest {
         self.edited_owned(tree.owned_keys(path), path, bytes)
     }
 
+    /// Whether writing over `bytes`, the file at `path` on disk, would lose what iacgen did not
+    /// write: it was edited since ([`Manifest::edited_owned`]) or iacgen never wrote it.
+    fn not_ours(&self, owned: Option<&[String]>, path: &str, bytes: &[u8]) -> bool {
+        self.edited_owned(owned, path, bytes) || !self.files.contains_key(path)
+    }
+
     /// [`Manifest::edited`] of a file of which iacgen owns the top-level keys `owned` when it
     /// is shared with another tool.
     fn edited_owned(&self, owned: Option<&[String]>, path: &str, bytes: &[u8]) -> bool {
@@ -238,13 +244,12 @@ impl Change {
 /// bookkeeping and never listed). Sorted by path.
 pub fn changes(tree: &Tree, out: &Path) -> Result<Vec<Change>, OutputError> {
     let merged = with_foreign_entries(tree, out)?;
-    scan(merged.as_ref().unwrap_or(tree), out, true)
+    scan(merged.as_ref().unwrap_or(tree), out)
 }
 
-/// [`changes`] of a tree whose shared files already hold the foreign entries on disk; without
-/// `texts`, the changes name the files only (their texts empty), which is all `generate` needs.
-fn scan(tree: &Tree, out: &Path, texts: bool) -> Result<Vec<Change>, OutputError> {
-    let text = |t: &str| if texts { t.to_string() } else { String::new() };
+/// [`changes`] of a tree whose shared files already hold the foreign entries on disk.
+fn scan(tree: &Tree, out: &Path) -> Result<Vec<Change>, OutputError> {
+    let text = |t: &str| t.to_string();
     let manifest = Manifest::read(out)?.unwrap_or_default();
     let edited = |path: &str, bytes: &[u8]| manifest.edited(tree, path, bytes);
     let mut changes = Vec::new();
@@ -260,7 +265,7 @@ fn scan(tree: &Tree, out: &Path, texts: bool) -> Result<Vec<Change>, OutputError
             Some(old) if old == new.as_bytes() => {}
             Some(old) => changes.push(Change::Changed {
                 path: path.to_string(),
-                hand_edited: edited(path, &old) || !manifest.files.contains_key(path),
+                hand_edited: manifest.not_ours(tree.owned_keys(path), path, &old),
                 old: text(&String::from_utf8_lossy(&old)),
                 new: text(new),
             }),
@@ -296,16 +301,21 @@ fn with_foreign_entries(tree: &Tree, out: &Path) -> Result<Option<Tree>, OutputE
         let Some(bytes) = read_optional(&out.join(path))? else {
             continue;
         };
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            continue;
-        };
-        if let Some(foreign) = shared_file::foreign_entries(text, owned) {
+        if let Some(text) = with_foreign(generated, &bytes, owned) {
             merged
                 .get_or_insert_with(|| tree.clone())
-                .insert(path, shared_file::with_foreign(generated, &foreign));
+                .insert(path, text);
         }
     }
     Ok(merged)
+}
+
+/// `generated` with the top-level entries of `on_disk` that another tool owns (iacgen owns
+/// `owned`); `None` when there are none to keep.
+fn with_foreign(generated: &str, on_disk: &[u8], owned: &[String]) -> Option<String> {
+    let text = std::str::from_utf8(on_disk).ok()?;
+    let foreign = shared_file::foreign_entries(text, owned)?;
+    Some(shared_file::with_foreign(generated, &foreign))
 }
 
 fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {

@@ -5,6 +5,7 @@
 
 use super::{
     Conflict, ConflictKind, MANIFEST_PATH, Manifest, OutputError, read_optional, sha256_hex,
+    with_foreign,
 };
 use crate::shared_file;
 use crate::tree::{self, FileSink, WriteError, WriteSummary};
@@ -82,7 +83,7 @@ impl Generation {
         })?;
         let old = read_optional(&self.out.join(&rel))?;
         let contents = match (owned, &old) {
-            (Some(owned), Some(bytes)) => with_foreign(contents, bytes, owned),
+            (Some(owned), Some(bytes)) => with_foreign(&contents, bytes, owned).unwrap_or(contents),
             _ => contents,
         };
         let hash = owned
@@ -92,8 +93,7 @@ impl Generation {
             None => Status::Created,
             Some(old) if old == contents.as_bytes() => Status::Unchanged,
             Some(old) => Status::Changed {
-                hand_edited: self.last.edited_owned(owned, path, old)
-                    || !self.last.files.contains_key(path),
+                hand_edited: self.last.not_ours(owned, path, old),
             },
         };
         if status == Status::Unchanged {
@@ -242,16 +242,5 @@ impl Drop for Generation {
 impl FileSink for Generation {
     fn put(&mut self, path: String, contents: String) {
         self.add(&path, contents, None);
-    }
-}
-
-/// `generated` with the top-level entries of `on_disk` that another tool owns.
-fn with_foreign(generated: String, on_disk: &[u8], owned: &[String]) -> String {
-    let foreign = std::str::from_utf8(on_disk)
-        .ok()
-        .and_then(|text| shared_file::foreign_entries(text, owned));
-    match foreign {
-        Some(foreign) => shared_file::with_foreign(&generated, &foreign),
-        None => generated,
     }
 }
