@@ -738,14 +738,7 @@ fn generate_again_with_nothing_changed_writes_nothing_and_still_guards_hand_edit
     let spec = dir.path().join("platform.yaml");
     fs::copy(example("minimal.yaml"), &spec).unwrap();
     let out = dir.path().join("infra");
-    let run = || {
-        iacgen(&[
-            "generate",
-            spec.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-    };
+    let run = || generate(&spec, &out);
     let first = run();
     assert!(first.status.success(), "{}", text(&first.stderr));
     let manifest = out.join(".iacgen/manifest.json");
@@ -815,6 +808,16 @@ fn generate_again_into_a_relative_new_directory_writes_nothing() {
     );
 }
 
+/// `iacgen generate SPEC --out OUT`.
+fn generate(spec: &Path, out: &Path) -> Output {
+    iacgen(&[
+        "generate",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
 /// Every file under `dir` with its bytes.
 fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files(dir)
@@ -834,14 +837,7 @@ fn a_refused_generate_leaves_the_directory_as_it_was() {
     let spec = dir.path().join("platform.yaml");
     fs::copy(example("minimal.yaml"), &spec).unwrap();
     let out = dir.path().join("infra");
-    let run = || {
-        iacgen(&[
-            "generate",
-            spec.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-    };
+    let run = || generate(&spec, &out);
     assert!(run().status.success());
     let main = out.join("modules/network/main.tf");
     let edited = format!("{}# mine\n", fs::read_to_string(&main).unwrap());
