@@ -308,16 +308,35 @@ fn the_long_names_example_renders_names_within_limits() {
         .unwrap_or_default();
     let body = parse(tfvars);
     let mut lb_names = BTreeSet::new();
-    for attr in body.attributes() {
-        let key = attr.key.as_str();
+    // Every service's settings: the entries of the `services` map.
+    let services = body
+        .attributes()
+        .find(|a| a.key.as_str() == "services")
+        .map(|a| a.expr.clone());
+    let Some(hcl::Expression::Object(services)) = services else {
+        panic!("no services in {tfvars}")
+    };
+    let settings: Vec<(String, &hcl::Expression)> = services
+        .iter()
+        .flat_map(|(service, entry)| match entry {
+            hcl::Expression::Object(fields) => fields
+                .iter()
+                .map(|(k, v)| (format!("{service}.{k}"), v))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    assert!(!settings.is_empty());
+    for (key, expr) in settings {
+        let key = key.as_str();
         if key.ends_with("_role_name") {
-            let hcl::Expression::String(name) = &attr.expr else {
+            let hcl::Expression::String(name) = expr else {
                 panic!("{key}")
             };
             assert!(name.len() <= 64, "{key} = {name}");
         }
-        if key.ends_with("_load_balancer") {
-            let hcl::Expression::Object(lb) = &attr.expr else {
+        if key.ends_with(".load_balancer") {
+            let hcl::Expression::Object(lb) = expr else {
                 panic!("{key}")
             };
             for (k, v) in lb.iter() {

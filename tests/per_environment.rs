@@ -73,6 +73,17 @@ fn attr<'t>(text: &'t str, name: &str) -> Option<&'t str> {
     })
 }
 
+/// Service `service`'s setting `name` in `terraform.tfvars` (its entry of `services`), as HCL
+/// would print a string or null.
+fn setting(tfvars: &str, service: &str, name: &str) -> Option<String> {
+    let vars: serde_json::Value = hcl::from_str(tfvars).unwrap_or_else(|e| panic!("{e}"));
+    match vars.get("services")?.get(service)?.get(name)? {
+        serde_json::Value::String(text) => Some(format!("\"{text}\"")),
+        serde_json::Value::Null => Some("null".to_string()),
+        other => Some(other.to_string()),
+    }
+}
+
 #[test]
 fn a_service_runs_its_own_image_in_each_environment() {
     let rc = ecr("222222222222", "1.4.0-rc1");
@@ -89,13 +100,13 @@ fn a_service_runs_its_own_image_in_each_environment() {
     ] {
         let tfvars = file(&tree, &format!("environments/{env}/terraform.tfvars"));
         assert_eq!(
-            attr(tfvars, "service_api_image"),
+            setting(tfvars, "api", "image").as_deref(),
             Some(format!("\"{image}\"").as_str()),
             "{env}"
         );
         // The execution role may pull from the repository of that environment's image.
         assert_eq!(
-            attr(tfvars, "service_api_image_repository_arn"),
+            setting(tfvars, "api", "image_repository_arn").as_deref(),
             Some(format!("\"arn:aws:ecr:eu-west-1:{account}:repository/api\"").as_str()),
             "{env}"
         );
@@ -121,10 +132,13 @@ fn a_plain_image_is_the_image_of_every_environment() {
     let tree = terraform(&p);
     for env in ["staging", "prod"] {
         let tfvars = file(&tree, &format!("environments/{env}/terraform.tfvars"));
-        assert_eq!(attr(tfvars, "service_api_image"), Some("\"nginx:1.27\""));
+        assert_eq!(
+            setting(tfvars, "api", "image").as_deref(),
+            Some("\"nginx:1.27\"")
+        );
         // Not in ECR: no repository to pull from, and Pulumi's stack leaves it out.
         assert_eq!(
-            attr(tfvars, "service_api_image_repository_arn"),
+            setting(tfvars, "api", "image_repository_arn").as_deref(),
             Some("null")
         );
         let stack = pulumi_file(&p, &format!("Pulumi.{env}.yaml"));

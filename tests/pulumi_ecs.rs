@@ -621,11 +621,28 @@ fn stack_config_holds_what_terraform_keeps_in_tfvars() {
                 .unwrap_or_else(|| panic!("{name}: no stack {env}"));
             let stack: Value = serde_saphyr::from_str(stack).unwrap_or_else(|e| panic!("{e}"));
             let mut compared = 0;
-            for (key, value) in tfvars
+            // Terraform keeps each service's settings in one map (`services.api.cpu`), Pulumi
+            // under its own keys (`serviceApiCpu`), as the service's call names them.
+            let mut settings: Vec<(String, &Value)> = tfvars
                 .iter()
-                .filter(|(k, _)| k.starts_with("ecs_") || k.starts_with("service_"))
-            {
-                let config = format!("{}:{}", platform.project, camel(key));
+                .filter(|(k, _)| k.starts_with("ecs_"))
+                .map(|(k, v)| (k.clone(), v))
+                .collect();
+            for group in ["services", "pipeline_services"] {
+                for (service, entry) in tfvars
+                    .get(group)
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    for (attr, value) in entry.as_object().into_iter().flatten() {
+                        let call = service.replace('-', "_");
+                        settings.push((format!("service_{call}_{attr}"), value));
+                    }
+                }
+            }
+            for (key, value) in settings {
+                let config = format!("{}:{}", platform.project, camel(&key));
                 // A null setting (an image outside ECR has no repository) is left out of the
                 // stack, where `config.get` reads it as None.
                 if value.is_null() {

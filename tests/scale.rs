@@ -57,6 +57,21 @@ fn adding_a_service_changes_no_module_file() {
             .filter(|p| p.starts_with("modules/"))
             .collect();
         assert!(modules.is_empty(), "a copy of {from} changed {modules:?}");
+        // Its settings are an entry of the roots' `services` map: no variable is declared.
+        let declared: Vec<&String> = changed
+            .iter()
+            .filter(|p| p.ends_with("/variables.tf"))
+            .collect();
+        assert!(declared.is_empty(), "a copy of {from} changed {declared:?}");
+        for env in platform.env_names() {
+            let tfvars = format!("environments/{env}/terraform.tfvars");
+            assert!(
+                after
+                    .get(&tfvars)
+                    .is_some_and(|t| t.contains("  billing = {")),
+                "{tfvars} has no entry for billing"
+            );
+        }
     }
 }
 

@@ -62,8 +62,8 @@ module "service_api" {
   vpc_cidr_block       = module.network.vpc_cidr_block
   private_subnet_ids   = values(module.network.private_subnet_ids)
   public_subnet_ids    = values(module.network.public_subnet_ids)
-  image                = var.service_api_image
-  image_repository_arn = var.service_api_image_repository_arn
+  image                = var.services["api"].image
+  image_repository_arn = var.services["api"].image_repository_arn
   architecture         = "X86_64"
   capacity_provider    = "FARGATE"
   port                 = 8080
@@ -81,16 +81,16 @@ module "service_api" {
     DB_PASSWORD = module.secrets.secret_arns["db_password"]
   }
   secrets_kms_key_arn = module.secrets.kms_key_arn
-  cpu                 = var.service_api_cpu
-  memory              = var.service_api_memory
-  desired_count       = var.service_api_desired_count
-  min_capacity        = var.service_api_min_capacity
-  max_capacity        = var.service_api_max_capacity
+  cpu                 = var.services["api"].cpu
+  memory              = var.services["api"].memory
+  desired_count       = var.services["api"].desired_count
+  min_capacity        = var.services["api"].min_capacity
+  max_capacity        = var.services["api"].max_capacity
   cpu_target          = 60
   memory_target       = null
-  execution_role_name = var.service_api_execution_role_name
-  task_role_name      = var.service_api_task_role_name
-  load_balancer       = var.service_api_load_balancer
+  execution_role_name = var.services["api"].execution_role_name
+  task_role_name      = var.services["api"].task_role_name
+  load_balancer       = var.services["api"].load_balancer
   existing_rules      = []
 }
 
@@ -108,8 +108,8 @@ module "service_worker" {
   vpc_cidr_block                    = module.network.vpc_cidr_block
   private_subnet_ids                = values(module.network.private_subnet_ids)
   public_subnet_ids                 = []
-  image                             = var.service_worker_image
-  image_repository_arn              = var.service_worker_image_repository_arn
+  image                             = var.pipeline_services["worker"].image
+  image_repository_arn              = var.pipeline_services["worker"].image_repository_arn
   architecture                      = "X86_64"
   capacity_provider                 = "FARGATE"
   port                              = null
@@ -121,16 +121,16 @@ module "service_worker" {
   health_check_grace_period_seconds = 60
   secrets                           = {}
   secrets_kms_key_arn               = null
-  cpu                               = var.service_worker_cpu
-  memory                            = var.service_worker_memory
-  desired_count                     = var.service_worker_desired_count
-  min_capacity                      = var.service_worker_min_capacity
-  max_capacity                      = var.service_worker_max_capacity
+  cpu                               = var.pipeline_services["worker"].cpu
+  memory                            = var.pipeline_services["worker"].memory
+  desired_count                     = var.pipeline_services["worker"].desired_count
+  min_capacity                      = var.pipeline_services["worker"].min_capacity
+  max_capacity                      = var.pipeline_services["worker"].max_capacity
   cpu_target                        = null
   memory_target                     = null
-  execution_role_name               = var.service_worker_execution_role_name
-  task_role_name                    = var.service_worker_task_role_name
-  load_balancer                     = null
+  execution_role_name               = var.pipeline_services["worker"].execution_role_name
+  task_role_name                    = var.pipeline_services["worker"].task_role_name
+  load_balancer                     = var.pipeline_services["worker"].load_balancer
   existing_rules                    = []
 }
 

@@ -60,39 +60,48 @@ node_pool_sizes = {
 # module "ecs_cluster" (modules/ecs-cluster)
 ecs_log_retention_days = 30
 
-# module "service_api" (modules/ecs-service)
-service_api_image                = "111111111111.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2"
-service_api_image_repository_arn = "arn:aws:ecr:us-east-1:111111111111:repository/api"
-service_api_cpu                  = 512
-service_api_memory               = 1024
-service_api_desired_count        = 1
-service_api_min_capacity         = 1
-service_api_max_capacity         = 10
-service_api_execution_role_name  = "payments-dev-api-execution"
-service_api_task_role_name       = "payments-dev-api-task"
-service_api_load_balancer = {
-  name                = "payments-dev-api"
-  target_group_name   = "payments-dev-api-6bdd"
-  public              = true
-  health_check_path   = "/healthz"
-  certificate_arn     = "arn:aws:acm:us-east-1:111111111111:certificate/6f1e2d3c-4b5a-4c6d-9e8f-0a1b2c3d4e5f"
-  deletion_protection = false
-  access_logs = {
-    bucket = "acme-alb-access-logs"
-    prefix = "payments"
+# services: an entry per ECS service (modules/ecs-service)
+services = {
+  api = {
+    image                = "111111111111.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2"
+    image_repository_arn = "arn:aws:ecr:us-east-1:111111111111:repository/api"
+    cpu                  = 512
+    memory               = 1024
+    desired_count        = 1
+    min_capacity         = 1
+    max_capacity         = 10
+    execution_role_name  = "payments-dev-api-execution"
+    task_role_name       = "payments-dev-api-task"
+    load_balancer = {
+      name                = "payments-dev-api"
+      target_group_name   = "payments-dev-api-6bdd"
+      public              = true
+      health_check_path   = "/healthz"
+      certificate_arn     = "arn:aws:acm:us-east-1:111111111111:certificate/6f1e2d3c-4b5a-4c6d-9e8f-0a1b2c3d4e5f"
+      deletion_protection = false
+      access_logs = {
+        bucket = "acme-alb-access-logs"
+        prefix = "payments"
+      }
+    }
   }
 }
 
-# module "service_worker" (modules/ecs-service-pipeline)
-service_worker_image                = "111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:1.4.2"
-service_worker_image_repository_arn = "arn:aws:ecr:us-east-1:111111111111:repository/worker"
-service_worker_cpu                  = 256
-service_worker_memory               = 512
-service_worker_desired_count        = 1
-service_worker_min_capacity         = 1
-service_worker_max_capacity         = 1
-service_worker_execution_role_name  = "payments-dev-worker-execution"
-service_worker_task_role_name       = "payments-dev-worker-task"
+# pipeline_services: an entry per ECS service deployed by its pipeline (modules/ecs-service-pipeline)
+pipeline_services = {
+  worker = {
+    image                = "111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:1.4.2"
+    image_repository_arn = "arn:aws:ecr:us-east-1:111111111111:repository/worker"
+    cpu                  = 256
+    memory               = 512
+    desired_count        = 1
+    min_capacity         = 1
+    max_capacity         = 1
+    execution_role_name  = "payments-dev-worker-execution"
+    task_role_name       = "payments-dev-worker-task"
+    load_balancer        = null
+  }
+}
 
 # module "observability" (modules/observability)
 alarm_emails                  = ["oncall@example.com"]

@@ -64,39 +64,48 @@ node_pool_sizes = {
 # module "ecs_cluster" (modules/ecs-cluster)
 ecs_log_retention_days = 365
 
-# module "service_api" (modules/ecs-service)
-service_api_image                = "111111111111.dkr.ecr.us-east-1.amazonaws.com/api:1.3.2"
-service_api_image_repository_arn = "arn:aws:ecr:us-east-1:111111111111:repository/api"
-service_api_cpu                  = 512
-service_api_memory               = 1024
-service_api_desired_count        = 3
-service_api_min_capacity         = 3
-service_api_max_capacity         = 10
-service_api_execution_role_name  = "payments-prod-api-execution"
-service_api_task_role_name       = "payments-prod-api-task"
-service_api_load_balancer = {
-  name                = "payments-prod-api"
-  target_group_name   = "payments-prod-api-6bdd"
-  public              = true
-  health_check_path   = "/healthz"
-  certificate_arn     = "arn:aws:acm:us-east-1:333333333333:certificate/8b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e"
-  deletion_protection = true
-  access_logs = {
-    bucket = "acme-alb-access-logs"
-    prefix = "payments"
+# services: an entry per ECS service (modules/ecs-service)
+services = {
+  api = {
+    image                = "111111111111.dkr.ecr.us-east-1.amazonaws.com/api:1.3.2"
+    image_repository_arn = "arn:aws:ecr:us-east-1:111111111111:repository/api"
+    cpu                  = 512
+    memory               = 1024
+    desired_count        = 3
+    min_capacity         = 3
+    max_capacity         = 10
+    execution_role_name  = "payments-prod-api-execution"
+    task_role_name       = "payments-prod-api-task"
+    load_balancer = {
+      name                = "payments-prod-api"
+      target_group_name   = "payments-prod-api-6bdd"
+      public              = true
+      health_check_path   = "/healthz"
+      certificate_arn     = "arn:aws:acm:us-east-1:333333333333:certificate/8b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e"
+      deletion_protection = true
+      access_logs = {
+        bucket = "acme-alb-access-logs"
+        prefix = "payments"
+      }
+    }
   }
 }
 
-# module "service_worker" (modules/ecs-service-pipeline)
-service_worker_image                = "111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:1.4.2"
-service_worker_image_repository_arn = "arn:aws:ecr:us-east-1:111111111111:repository/worker"
-service_worker_cpu                  = 256
-service_worker_memory               = 512
-service_worker_desired_count        = 1
-service_worker_min_capacity         = 1
-service_worker_max_capacity         = 1
-service_worker_execution_role_name  = "payments-prod-worker-execution"
-service_worker_task_role_name       = "payments-prod-worker-task"
+# pipeline_services: an entry per ECS service deployed by its pipeline (modules/ecs-service-pipeline)
+pipeline_services = {
+  worker = {
+    image                = "111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:1.4.2"
+    image_repository_arn = "arn:aws:ecr:us-east-1:111111111111:repository/worker"
+    cpu                  = 256
+    memory               = 512
+    desired_count        = 1
+    min_capacity         = 1
+    max_capacity         = 1
+    execution_role_name  = "payments-prod-worker-execution"
+    task_role_name       = "payments-prod-worker-task"
+    load_balancer        = null
+  }
+}
 
 # module "observability" (modules/observability)
 alarm_emails                  = ["oncall@example.com"]

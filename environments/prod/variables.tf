@@ -289,184 +289,153 @@ variable "ecs_log_retention_days" {
   }
 }
 
-variable "service_api_image" {
-  description = "Container image, e.g. `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`."
-  type        = string
-}
-
-variable "service_api_image_repository_arn" {
-  description = "ECR repository of the image, which the task execution role may pull from (null for an image outside ECR)."
-  type        = string
-}
-
-variable "service_api_cpu" {
-  description = "Fargate CPU units of a task (1024 = 1 vCPU)."
-  type        = number
-
-  validation {
-    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.service_api_cpu)
-    error_message = "cpu must be one of: 256, 512, 1024, 2048, 4096, 8192, 16384."
-  }
-}
-
-variable "service_api_memory" {
-  description = "Memory of a task in MiB; Fargate allows only some sizes for each CPU size."
-  type        = number
-
-  validation {
-    condition     = var.service_api_memory >= 512 && var.service_api_memory % 512 == 0
-    error_message = "memory must be a multiple of 512 MiB."
-  }
-}
-
-variable "service_api_desired_count" {
-  description = "Tasks to start with; afterwards Application Auto Scaling keeps the count between min_capacity and max_capacity."
-  type        = number
-
-  validation {
-    condition     = var.service_api_desired_count >= 0
-    error_message = "desired_count may not be negative."
-  }
-}
-
-variable "service_api_min_capacity" {
-  description = "Fewest running tasks."
-  type        = number
-
-  validation {
-    condition     = var.service_api_min_capacity >= 0
-    error_message = "min_capacity may not be negative."
-  }
-}
-
-variable "service_api_max_capacity" {
-  description = "Most running tasks."
-  type        = number
-
-  validation {
-    condition     = var.service_api_max_capacity >= 1
-    error_message = "max_capacity must be at least 1."
-  }
-}
-
-variable "service_api_execution_role_name" {
-  description = "Name of the task execution role (at most 64 characters)."
-  type        = string
-
-  validation {
-    condition     = length(var.service_api_execution_role_name) <= 64
-    error_message = "execution_role_name may have at most 64 characters."
-  }
-}
-
-variable "service_api_task_role_name" {
-  description = "Name of the task role (at most 64 characters)."
-  type        = string
-
-  validation {
-    condition     = length(var.service_api_task_role_name) <= 64
-    error_message = "task_role_name may have at most 64 characters."
-  }
-}
-
-variable "service_api_load_balancer" {
-  description = "Application load balancer in front of the service (null: none). `public`: internet-facing in the public subnets, otherwise internal; `certificate_arn`: HTTPS plus an HTTP→HTTPS redirect (null: plain HTTP); `access_logs`: S3 bucket and key prefix of the access logs (null: off)."
-  type = object({
-    name                = string
-    target_group_name   = string
-    public              = bool
-    health_check_path   = string
-    certificate_arn     = string
-    deletion_protection = bool
-    access_logs = object({
-      bucket = string
-      prefix = string
+variable "services" {
+  description = "Settings of each ECS service (modules/ecs-service), by its name. `image`: Container image, e.g. `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`; `image_repository_arn`: ECR repository of the image, which the task execution role may pull from (null for an image outside ECR); `cpu`: Fargate CPU units of a task (1024 = 1 vCPU); `memory`: Memory of a task in MiB; Fargate allows only some sizes for each CPU size; `desired_count`: Tasks to start with; afterwards Application Auto Scaling keeps the count between min_capacity and max_capacity; `min_capacity`: Fewest running tasks; `max_capacity`: Most running tasks; `execution_role_name`: Name of the task execution role (at most 64 characters); `task_role_name`: Name of the task role (at most 64 characters); `load_balancer`: Application load balancer in front of the service (null: none). `public`: internet-facing in the public subnets, otherwise internal; `certificate_arn`: HTTPS plus an HTTP→HTTPS redirect (null: plain HTTP); `access_logs`: S3 bucket and key prefix of the access logs (null: off)."
+  type = map(object({
+    image                = string
+    image_repository_arn = string
+    cpu                  = number
+    memory               = number
+    desired_count        = number
+    min_capacity         = number
+    max_capacity         = number
+    execution_role_name  = string
+    task_role_name       = string
+    load_balancer = object({
+      name                = string
+      target_group_name   = string
+      public              = bool
+      health_check_path   = string
+      certificate_arn     = string
+      deletion_protection = bool
+      access_logs = object({
+        bucket = string
+        prefix = string
+      })
     })
-  })
+  }))
 
   validation {
-    condition     = var.service_api_load_balancer == null ? true : length(var.service_api_load_balancer.name) <= 32 && length(var.service_api_load_balancer.target_group_name) <= 32
-    error_message = "Load balancer and target group names may have at most 32 characters."
+    condition = alltrue([
+      for name, service in var.services : contains(
+        [256, 512, 1024, 2048, 4096, 8192, 16384],
+        service.cpu,
+      )
+    ])
+    error_message = "cpu must be one of: 256, 512, 1024, 2048, 4096, 8192, 16384 (services: ${join(", ", [for name, service in var.services : name if !(contains([256, 512, 1024, 2048, 4096, 8192, 16384], service.cpu))])})."
+  }
+
+  validation {
+    condition     = alltrue([for name, service in var.services : service.memory >= 512 && service.memory % 512 == 0])
+    error_message = "memory must be a multiple of 512 MiB (services: ${join(", ", [for name, service in var.services : name if !(service.memory >= 512 && service.memory % 512 == 0)])})."
+  }
+
+  validation {
+    condition     = alltrue([for name, service in var.services : service.desired_count >= 0])
+    error_message = "desired_count may not be negative (services: ${join(", ", [for name, service in var.services : name if !(service.desired_count >= 0)])})."
+  }
+
+  validation {
+    condition     = alltrue([for name, service in var.services : service.min_capacity >= 0])
+    error_message = "min_capacity may not be negative (services: ${join(", ", [for name, service in var.services : name if !(service.min_capacity >= 0)])})."
+  }
+
+  validation {
+    condition     = alltrue([for name, service in var.services : service.max_capacity >= 1])
+    error_message = "max_capacity must be at least 1 (services: ${join(", ", [for name, service in var.services : name if !(service.max_capacity >= 1)])})."
+  }
+
+  validation {
+    condition     = alltrue([for name, service in var.services : length(service.execution_role_name) <= 64])
+    error_message = "execution_role_name may have at most 64 characters (services: ${join(", ", [for name, service in var.services : name if !(length(service.execution_role_name) <= 64)])})."
+  }
+
+  validation {
+    condition     = alltrue([for name, service in var.services : length(service.task_role_name) <= 64])
+    error_message = "task_role_name may have at most 64 characters (services: ${join(", ", [for name, service in var.services : name if !(length(service.task_role_name) <= 64)])})."
+  }
+
+  validation {
+    condition = alltrue([
+      for name, service in var.services : service.load_balancer == null ? true : length(service.load_balancer.name) <= 32 && length(service.load_balancer.target_group_name) <= 32
+    ])
+    error_message = "Load balancer and target group names may have at most 32 characters (services: ${join(", ", [for name, service in var.services : name if !(service.load_balancer == null ? true : length(service.load_balancer.name) <= 32 && length(service.load_balancer.target_group_name) <= 32)])})."
   }
 }
 
-variable "service_worker_image" {
-  description = "Container image, e.g. `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`."
-  type        = string
-}
-
-variable "service_worker_image_repository_arn" {
-  description = "ECR repository of the image, which the task execution role may pull from (null for an image outside ECR)."
-  type        = string
-}
-
-variable "service_worker_cpu" {
-  description = "Fargate CPU units of a task (1024 = 1 vCPU)."
-  type        = number
+variable "pipeline_services" {
+  description = "Settings of each ECS service deployed by its pipeline (modules/ecs-service-pipeline), by its name. `image`: Container image, e.g. `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`; `image_repository_arn`: ECR repository of the image, which the task execution role may pull from (null for an image outside ECR); `cpu`: Fargate CPU units of a task (1024 = 1 vCPU); `memory`: Memory of a task in MiB; Fargate allows only some sizes for each CPU size; `desired_count`: Tasks to start with; afterwards Application Auto Scaling keeps the count between min_capacity and max_capacity; `min_capacity`: Fewest running tasks; `max_capacity`: Most running tasks; `execution_role_name`: Name of the task execution role (at most 64 characters); `task_role_name`: Name of the task role (at most 64 characters); `load_balancer`: Application load balancer in front of the service (null: none). `public`: internet-facing in the public subnets, otherwise internal; `certificate_arn`: HTTPS plus an HTTP→HTTPS redirect (null: plain HTTP); `access_logs`: S3 bucket and key prefix of the access logs (null: off)."
+  type = map(object({
+    image                = string
+    image_repository_arn = string
+    cpu                  = number
+    memory               = number
+    desired_count        = number
+    min_capacity         = number
+    max_capacity         = number
+    execution_role_name  = string
+    task_role_name       = string
+    load_balancer = object({
+      name                = string
+      target_group_name   = string
+      public              = bool
+      health_check_path   = string
+      certificate_arn     = string
+      deletion_protection = bool
+      access_logs = object({
+        bucket = string
+        prefix = string
+      })
+    })
+  }))
 
   validation {
-    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.service_worker_cpu)
-    error_message = "cpu must be one of: 256, 512, 1024, 2048, 4096, 8192, 16384."
+    condition = alltrue([
+      for name, service in var.pipeline_services : contains(
+        [256, 512, 1024, 2048, 4096, 8192, 16384],
+        service.cpu,
+      )
+    ])
+    error_message = "cpu must be one of: 256, 512, 1024, 2048, 4096, 8192, 16384 (pipeline_services: ${join(", ", [for name, service in var.pipeline_services : name if !(contains([256, 512, 1024, 2048, 4096, 8192, 16384], service.cpu))])})."
   }
-}
-
-variable "service_worker_memory" {
-  description = "Memory of a task in MiB; Fargate allows only some sizes for each CPU size."
-  type        = number
 
   validation {
-    condition     = var.service_worker_memory >= 512 && var.service_worker_memory % 512 == 0
-    error_message = "memory must be a multiple of 512 MiB."
+    condition = alltrue([
+      for name, service in var.pipeline_services : service.memory >= 512 && service.memory % 512 == 0
+    ])
+    error_message = "memory must be a multiple of 512 MiB (pipeline_services: ${join(", ", [for name, service in var.pipeline_services : name if !(service.memory >= 512 && service.memory % 512 == 0)])})."
   }
-}
-
-variable "service_worker_desired_count" {
-  description = "Tasks to start with; afterwards Application Auto Scaling keeps the count between min_capacity and max_capacity."
-  type        = number
 
   validation {
-    condition     = var.service_worker_desired_count >= 0
-    error_message = "desired_count may not be negative."
+    condition     = alltrue([for name, service in var.pipeline_services : service.desired_count >= 0])
+    error_message = "desired_count may not be negative (pipeline_services: ${join(", ", [for name, service in var.pipeline_services : name if !(service.desired_count >= 0)])})."
   }
-}
-
-variable "service_worker_min_capacity" {
-  description = "Fewest running tasks."
-  type        = number
 
   validation {
-    condition     = var.service_worker_min_capacity >= 0
-    error_message = "min_capacity may not be negative."
+    condition     = alltrue([for name, service in var.pipeline_services : service.min_capacity >= 0])
+    error_message = "min_capacity may not be negative (pipeline_services: ${join(", ", [for name, service in var.pipeline_services : name if !(service.min_capacity >= 0)])})."
   }
-}
-
-variable "service_worker_max_capacity" {
-  description = "Most running tasks."
-  type        = number
 
   validation {
-    condition     = var.service_worker_max_capacity >= 1
-    error_message = "max_capacity must be at least 1."
+    condition     = alltrue([for name, service in var.pipeline_services : service.max_capacity >= 1])
+    error_message = "max_capacity must be at least 1 (pipeline_services: ${join(", ", [for name, service in var.pipeline_services : name if !(service.max_capacity >= 1)])})."
   }
-}
-
-variable "service_worker_execution_role_name" {
-  description = "Name of the task execution role (at most 64 characters)."
-  type        = string
 
   validation {
-    condition     = length(var.service_worker_execution_role_name) <= 64
-    error_message = "execution_role_name may have at most 64 characters."
+    condition     = alltrue([for name, service in var.pipeline_services : length(service.execution_role_name) <= 64])
+    error_message = "execution_role_name may have at most 64 characters (pipeline_services: ${join(", ", [for name, service in var.pipeline_services : name if !(length(service.execution_role_name) <= 64)])})."
   }
-}
-
-variable "service_worker_task_role_name" {
-  description = "Name of the task role (at most 64 characters)."
-  type        = string
 
   validation {
-    condition     = length(var.service_worker_task_role_name) <= 64
-    error_message = "task_role_name may have at most 64 characters."
+    condition     = alltrue([for name, service in var.pipeline_services : length(service.task_role_name) <= 64])
+    error_message = "task_role_name may have at most 64 characters (pipeline_services: ${join(", ", [for name, service in var.pipeline_services : name if !(length(service.task_role_name) <= 64)])})."
+  }
+
+  validation {
+    condition = alltrue([
+      for name, service in var.pipeline_services : service.load_balancer == null ? true : length(service.load_balancer.name) <= 32 && length(service.load_balancer.target_group_name) <= 32
+    ])
+    error_message = "Load balancer and target group names may have at most 32 characters (pipeline_services: ${join(", ", [for name, service in var.pipeline_services : name if !(service.load_balancer == null ? true : length(service.load_balancer.name) <= 32 && length(service.load_balancer.target_group_name) <= 32)])})."
   }
 }
 

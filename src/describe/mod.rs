@@ -1295,7 +1295,8 @@ impl Output {
 
 impl Component {
     /// Whether the inputs of this instance make `cond` false for certain: `input != null`
-    /// when the input is a literal null (in the call, or in place of a wire).
+    /// when the input is a literal null (in the call, or in place of a wire) or a setting that
+    /// is null in every environment.
     pub fn rules_out(&self, cond: &Expr) -> bool {
         let Expr::Bin(left, Op::NotEq, right) = cond else {
             return false;
@@ -1305,10 +1306,14 @@ impl Component {
         };
         self.inputs.iter().any(|i| {
             i.name == *name
-                && matches!(
-                    i.source,
-                    Source::Literal(Value::Null) | Source::Wired(Wire::Literal(Value::Null))
-                )
+                && match &i.source {
+                    Source::Literal(Value::Null) | Source::Wired(Wire::Literal(Value::Null)) => {
+                        true
+                    }
+                    // A setting that is null in every environment.
+                    Source::Setting(values) => values.iter().all(|(_, v)| *v == Value::Null),
+                    _ => false,
+                }
         })
     }
 }

@@ -18,7 +18,7 @@ pub use build::*;
 pub use hcl::Expression as Expr;
 pub use hcl::ObjectKey;
 pub use print::{Printer, escape_string, print_body, print_expr};
-pub use rename::rename_var;
+pub use rename::{rename_var, retarget_vars};
 
 /// One item of a body, printed on its own line(s) in order.
 #[derive(Debug, Clone, PartialEq)]

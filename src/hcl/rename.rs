@@ -7,10 +7,46 @@ use hcl::expr::{Expression, ObjectKey, TraversalOperator};
 /// holds a template or a computed object key, whose text the caller must rewrite instead.
 pub fn rename_var(expr: &Expression, old: &str, new: &str) -> Option<Expression> {
     let mut out = expr.clone();
-    rename_in(&mut out, old, new).then_some(out)
+    rename_in(&mut out, &Change::Rename { old, new }).then_some(out)
 }
 
-fn rename_in(expr: &mut Expression, old: &str, new: &str) -> bool {
+/// `expr` with every `var.<a>` for `a` in `attrs` written `<root>.<a>`: a module variable's
+/// condition applied to one entry of a root's map variable (`var.cpu` → `service.cpu`).
+/// `None` as for [`rename_var`].
+pub fn retarget_vars(expr: &Expression, attrs: &[&str], root: &str) -> Option<Expression> {
+    let mut out = expr.clone();
+    rename_in(&mut out, &Change::Root { attrs, root }).then_some(out)
+}
+
+/// What happens to a matching `var.<name>` reference.
+enum Change<'a> {
+    Rename { old: &'a str, new: &'a str },
+    Root { attrs: &'a [&'a str], root: &'a str },
+}
+
+impl Change<'_> {
+    fn apply(&self, traversal: &mut hcl::expr::Traversal) {
+        let (Expression::Variable(var), Some(TraversalOperator::GetAttr(first))) =
+            (&traversal.expr, traversal.operators.first_mut())
+        else {
+            return;
+        };
+        if var.as_str() != "var" {
+            return;
+        }
+        match self {
+            Change::Rename { old, new } if first.as_str() == *old => *first = (*new).into(),
+            Change::Root { attrs, root } if attrs.contains(&first.as_str()) => {
+                if let Ok(root) = hcl::expr::Variable::new(*root) {
+                    traversal.expr = Expression::Variable(root);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn rename_in(expr: &mut Expression, change: &Change) -> bool {
     match expr {
         Expression::Null
         | Expression::Bool(_)
@@ -18,43 +54,37 @@ fn rename_in(expr: &mut Expression, old: &str, new: &str) -> bool {
         | Expression::String(_)
         | Expression::Variable(_) => true,
         Expression::TemplateExpr(_) => false,
-        Expression::Array(items) => items.iter_mut().all(|e| rename_in(e, old, new)),
+        Expression::Array(items) => items.iter_mut().all(|e| rename_in(e, change)),
         Expression::Object(object) => {
             object.keys().all(|k| matches!(k, ObjectKey::Identifier(_)))
-                && object.values_mut().all(|e| rename_in(e, old, new))
+                && object.values_mut().all(|e| rename_in(e, change))
         }
         Expression::Traversal(traversal) => {
-            if let (Expression::Variable(root), Some(TraversalOperator::GetAttr(first))) =
-                (&traversal.expr, traversal.operators.first_mut())
-                && root.as_str() == "var"
-                && first.as_str() == old
-            {
-                *first = new.into();
-            }
-            rename_in(&mut traversal.expr, old, new)
+            change.apply(traversal);
+            rename_in(&mut traversal.expr, change)
                 && traversal.operators.iter_mut().all(|op| match op {
-                    TraversalOperator::Index(e) => rename_in(e, old, new),
+                    TraversalOperator::Index(e) => rename_in(e, change),
                     _ => true,
                 })
         }
-        Expression::FuncCall(call) => call.args.iter_mut().all(|e| rename_in(e, old, new)),
-        Expression::Parenthesis(inner) => rename_in(inner, old, new),
+        Expression::FuncCall(call) => call.args.iter_mut().all(|e| rename_in(e, change)),
+        Expression::Parenthesis(inner) => rename_in(inner, change),
         Expression::Conditional(c) => {
-            rename_in(&mut c.cond_expr, old, new)
-                && rename_in(&mut c.true_expr, old, new)
-                && rename_in(&mut c.false_expr, old, new)
+            rename_in(&mut c.cond_expr, change)
+                && rename_in(&mut c.true_expr, change)
+                && rename_in(&mut c.false_expr, change)
         }
         Expression::Operation(op) => match op.as_mut() {
-            hcl::expr::Operation::Unary(u) => rename_in(&mut u.expr, old, new),
+            hcl::expr::Operation::Unary(u) => rename_in(&mut u.expr, change),
             hcl::expr::Operation::Binary(b) => {
-                rename_in(&mut b.lhs_expr, old, new) && rename_in(&mut b.rhs_expr, old, new)
+                rename_in(&mut b.lhs_expr, change) && rename_in(&mut b.rhs_expr, change)
             }
         },
         Expression::ForExpr(f) => {
-            rename_in(&mut f.collection_expr, old, new)
-                && f.key_expr.as_mut().is_none_or(|k| rename_in(k, old, new))
-                && rename_in(&mut f.value_expr, old, new)
-                && f.cond_expr.as_mut().is_none_or(|c| rename_in(c, old, new))
+            rename_in(&mut f.collection_expr, change)
+                && f.key_expr.as_mut().is_none_or(|k| rename_in(k, change))
+                && rename_in(&mut f.value_expr, change)
+                && f.cond_expr.as_mut().is_none_or(|c| rename_in(c, change))
         }
         // A variant added by a later hcl-rs: the caller's text path handles it.
         #[allow(unreachable_patterns)]

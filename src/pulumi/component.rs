@@ -58,6 +58,8 @@ pub enum ConfigKind {
     Bool,
     /// A string that some stacks leave out (`None` there): `config.get`.
     OptionalStr,
+    /// Any other value that may be null, left out of stacks where it is: `config.get_object`.
+    OptionalObject,
 }
 
 impl ConfigKind {
@@ -69,6 +71,7 @@ impl ConfigKind {
             ConfigKind::Float => "require_float",
             ConfigKind::Bool => "require_bool",
             ConfigKind::OptionalStr => "get",
+            ConfigKind::OptionalObject => "get_object",
         }
     }
 }

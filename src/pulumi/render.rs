@@ -412,6 +412,7 @@ fn config_kind(ty: Type) -> ConfigKind {
     match ty {
         Type::Str => ConfigKind::Str,
         Type::Opt(Type::Str) => ConfigKind::OptionalStr,
+        Type::Opt(_) => ConfigKind::OptionalObject,
         Type::Int => ConfigKind::Int,
         Type::Num => ConfigKind::Float,
         Type::Bool => ConfigKind::Bool,

@@ -17,7 +17,7 @@ pub struct Variable {
     /// Type constraint, e.g. `map(string)`.
     ty: Rc<str>,
     /// `(condition, error_message)` pairs; the conditions refer to the variable by `declared_as`.
-    validations: Vec<(Rc<str>, Rc<str>)>,
+    validations: Vec<(Rc<str>, Message)>,
     /// The name the conditions were written with, when [`Variable::rename`] changed it.
     declared_as: Option<String>,
 }
@@ -35,8 +35,34 @@ impl Variable {
 
     /// Adds a `validation` block; the condition is iacgen's own constant code.
     pub fn check(mut self, condition: &str, message: &str) -> Self {
-        self.validations.push((shared(condition), shared(message)));
+        self.validations
+            .push((shared(condition), Message::Text(shared(message))));
         self
+    }
+
+    /// Adds a `validation` block whose error message is an HCL expression (a template naming
+    /// what failed), written by iacgen like the condition.
+    pub fn check_with(mut self, condition: &str, message: &str) -> Self {
+        self.validations
+            .push((shared(condition), Message::Expr(shared(message))));
+        self
+    }
+
+    /// The type constraint as iacgen wrote it.
+    pub fn ty(&self) -> &str {
+        &self.ty
+    }
+
+    /// The validations: each condition (referring to the variable by its current name) and its
+    /// plain error message; `None` for a message that is an expression.
+    pub fn checks(&self) -> impl Iterator<Item = (Expr, Option<&str>)> {
+        self.validations.iter().map(|(condition, message)| {
+            let message = match message {
+                Message::Text(text) => Some(&**text),
+                Message::Expr(_) => None,
+            };
+            (self.condition(condition), message)
+        })
     }
 
     /// Renames the variable; `var.<old>` in its validation conditions follows when printed.
@@ -78,11 +104,24 @@ impl Variable {
                 &[],
                 Body::new()
                     .attr("condition", self.condition(condition))
-                    .attr("error_message", s(&**message)),
+                    .attr(
+                        "error_message",
+                        match message {
+                            Message::Text(text) => s(&**text),
+                            Message::Expr(expr) => ex(expr),
+                        },
+                    ),
             ));
         }
         block("variable", &[&self.name], body)
     }
+}
+
+/// A validation's error message: plain text, or an expression iacgen wrote.
+#[derive(Debug, Clone)]
+enum Message {
+    Text(Rc<str>),
+    Expr(Rc<str>),
 }
 
 /// One copy of a text iacgen writes into many variables (every service's calls declare the same

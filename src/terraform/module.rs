@@ -14,6 +14,9 @@ pub struct Module {
     /// Prefix of the root variables that carry this call's settings, so two calls of one
     /// module do not collide (`""` for single-call modules, `"service_api_"` and so on).
     pub var_prefix: String,
+    /// For a module called once per service: the root map variable that holds every call's
+    /// settings, and this call's entry in it. `None`: the call has variables of its own.
+    pub group: Option<Group>,
     /// One sentence for the module README.
     pub summary: String,
     /// `main.tf`, shared by the calls of one directory (a platform of many services has one
@@ -21,6 +24,19 @@ pub struct Module {
     pub main: Rc<Body>,
     pub inputs: Vec<Input>,
     pub outputs: Vec<Output>,
+}
+
+/// Calls of one module directory whose settings a root holds in one map variable, an entry per
+/// call: adding a service then adds an entry to `terraform.tfvars`, not a dozen variables with
+/// their validations to `variables.tf`.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The root variable (`services`).
+    pub var: String,
+    /// This call's key in it (the service's name).
+    pub key: String,
+    /// What one entry configures, for descriptions (`ECS service`).
+    pub noun: String,
 }
 
 impl Module {
@@ -31,6 +47,29 @@ impl Module {
             super::kept::root_var_name(&self.name)
         } else {
             format!("{}{}", self.var_prefix, input)
+        }
+    }
+
+    /// The group entry that carries input `input`, if this call is in a group. Kept values
+    /// stay in a variable of their own (see [`Module::root_var`]): few calls have them.
+    pub fn group_for(&self, input: &str) -> Option<&Group> {
+        self.group
+            .as_ref()
+            .filter(|_| input != super::kept::KEPT_VAR)
+    }
+
+    /// What the root passes for setting `input`: `var.<root_var>`, or the entry's attribute.
+    pub fn setting_ref(&self, input: &str) -> Expr {
+        match self.group_for(input) {
+            // Built, not parsed: the key is the user's service name.
+            Some(group) => Expr::Traversal(Box::new(
+                hcl::expr::Traversal::builder(ex("var"))
+                    .attr(group.var.as_str())
+                    .index(Expr::String(group.key.clone()))
+                    .attr(input)
+                    .build(),
+            )),
+            None => ex(&format!("var.{}", self.root_var(input))),
         }
     }
 }

@@ -25,6 +25,7 @@ pub fn module_with(component: &describe::Component, main: std::rc::Rc<Body>) -> 
         dir: component.module.clone(),
         name: component.instance.clone(),
         var_prefix: String::new(),
+        group: None,
         summary: component.summary.clone(),
         main,
         inputs: inputs(component),

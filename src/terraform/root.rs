@@ -3,7 +3,9 @@
 use super::interface::{Output, Variable};
 use super::module::Input;
 use super::module::{Module, Source};
-use crate::hcl::{Body, Expr, Item, Printer, block, ex, obj, print_body, s, strings};
+use crate::hcl::{
+    Body, Expr, Item, Part, Printer, block, ex, obj, print_body, print_expr, s, strings, template,
+};
 use crate::model::{Platform, tags};
 use std::borrow::Cow;
 
@@ -151,6 +153,8 @@ pub fn files(
         Variable::new("tags", "map(string)", "Tags on every taggable resource: the spec's, the environment's and the automatic Environment, Project and ManagedBy."),
         obj(tags::tag_set(platform, env).into_iter().map(|(k, v)| (k, s(v)))),
     ));
+    let groups = groups(modules, env);
+    let group_vars: Vec<Variable> = groups.iter().map(Group::variable).collect();
     let mut vars: Vec<RootVar> = own
         .iter()
         .map(|(var, value)| RootVar::Own(var, value))
@@ -161,12 +165,27 @@ pub fn files(
     let mut declared: std::collections::HashSet<String> =
         own.iter().map(|(v, _)| v.name.clone()).collect();
     for module in modules {
+        if let Some(g) = &module.group
+            && declared.insert(g.var.clone())
+            && let Some(i) = groups.iter().position(|x| x.var == g.var)
+        {
+            headings.push((
+                vars.len(),
+                format!(
+                    "{}: an entry per {} (modules/{})",
+                    g.var, groups[i].noun, module.dir
+                ),
+            ));
+            vars.push(RootVar::Group(&groups[i], &group_vars[i]));
+        }
         headings.push((
             vars.len(),
             format!("module \"{}\" (modules/{})", module.name, module.dir),
         ));
         for input in &module.inputs {
-            if let Source::Setting(values) = &input.source {
+            if let Source::Setting(values) = &input.source
+                && module.group_for(&input.var.name).is_none()
+            {
                 let name = module.root_var(&input.var.name);
                 if declared.insert(name.clone()) {
                     vars.push(RootVar::Setting {
@@ -193,7 +212,7 @@ pub fn files(
             .blank();
         for input in &module.inputs {
             let value = match &input.source {
-                Source::Setting(_) => ex(&format!("var.{}", module.root_var(&input.var.name))),
+                Source::Setting(_) => module.setting_ref(&input.var.name),
                 Source::Wired(expr) => expr.clone(),
             };
             call = call.attr(&input.var.name, value);
@@ -257,6 +276,8 @@ enum RootVar<'a> {
         /// This environment's value (null when the setting has none here).
         value: Option<&'a Expr>,
     },
+    /// The map variable of a group of calls, and its declaration.
+    Group(&'a Group<'a>, &'a Variable),
 }
 
 impl RootVar<'_> {
@@ -264,6 +285,7 @@ impl RootVar<'_> {
         match self {
             RootVar::Own(var, _) => &var.name,
             RootVar::Setting { name, .. } => name,
+            RootVar::Group(_, var) => &var.name,
         }
     }
 
@@ -276,6 +298,7 @@ impl RootVar<'_> {
                 var.rename(name);
                 Cow::Owned(var)
             }
+            RootVar::Group(_, var) => Cow::Borrowed(*var),
         }
     }
 
@@ -283,6 +306,7 @@ impl RootVar<'_> {
         match self {
             RootVar::Own(var, _) => var,
             RootVar::Setting { input, .. } => &input.var,
+            RootVar::Group(_, var) => var,
         }
     }
 
@@ -290,7 +314,148 @@ impl RootVar<'_> {
         match self {
             RootVar::Own(_, value) => (*value).clone(),
             RootVar::Setting { value, .. } => value.cloned().unwrap_or(Expr::Null),
+            RootVar::Group(group, _) => group.value(),
         }
+    }
+}
+
+/// The calls of one module directory whose settings one root map variable holds.
+struct Group<'a> {
+    /// The variable's name (`services`).
+    var: &'a str,
+    dir: &'a str,
+    noun: &'a str,
+    /// The settings, in the order the first call that has each declares them, and how many
+    /// calls have each (one that not every call has is optional).
+    attrs: Vec<(&'a Input, usize)>,
+    /// Each call's key and its settings' values in this environment.
+    entries: Vec<Entry<'a>>,
+}
+
+/// A call's key in its group and its settings (name, this environment's value).
+type Entry<'a> = (&'a str, Vec<(&'a str, Option<&'a Expr>)>);
+
+/// The name a group's conditions give one entry (`for name, service in var.services`).
+const ENTRY: &str = "service";
+
+/// The groups of `modules`' calls, in the order of their first calls.
+fn groups<'a>(modules: &'a [Module], env: &str) -> Vec<Group<'a>> {
+    let mut groups: Vec<Group> = Vec::new();
+    for module in modules {
+        let Some(g) = &module.group else { continue };
+        let i = match groups.iter().position(|x| x.var == g.var) {
+            Some(i) => i,
+            None => {
+                groups.push(Group {
+                    var: &g.var,
+                    dir: &module.dir,
+                    noun: &g.noun,
+                    attrs: Vec::new(),
+                    entries: Vec::new(),
+                });
+                groups.len() - 1
+            }
+        };
+        let group = &mut groups[i];
+        let mut settings = Vec::new();
+        for input in &module.inputs {
+            if let Source::Setting(values) = &input.source
+                && module.group_for(&input.var.name).is_some()
+            {
+                match group
+                    .attrs
+                    .iter_mut()
+                    .find(|(a, _)| a.var.name == input.var.name)
+                {
+                    Some((_, count)) => *count += 1,
+                    None => group.attrs.push((input, 1)),
+                }
+                settings.push((input.var.name.as_str(), values.get(env)));
+            }
+        }
+        group.entries.push((&g.key, settings));
+    }
+    groups
+}
+
+impl Group<'_> {
+    fn optional(&self, count: usize) -> bool {
+        count < self.entries.len()
+    }
+
+    /// `map(object({...}))` with every setting's own type and checks, applied to each entry.
+    fn variable(&self) -> Variable {
+        let mut ty = String::from("map(object({\n");
+        for (input, count) in &self.attrs {
+            let attr_ty = input.var.ty();
+            if self.optional(*count) {
+                ty.push_str(&format!("{} = optional({attr_ty})\n", input.var.name));
+            } else {
+                ty.push_str(&format!("{} = {attr_ty}\n", input.var.name));
+            }
+        }
+        ty.push_str("}))");
+        let described: Vec<String> = self
+            .attrs
+            .iter()
+            .map(|(input, _)| {
+                format!(
+                    "`{}`: {}",
+                    input.var.name,
+                    input.var.description.trim_end_matches('.')
+                )
+            })
+            .collect();
+        let description = format!(
+            "Settings of each {} (modules/{}), by its name. {}.",
+            self.noun,
+            self.dir,
+            described.join("; ")
+        );
+        let names: Vec<&str> = self
+            .attrs
+            .iter()
+            .map(|(input, _)| input.var.name.as_str())
+            .collect();
+        let mut var = Variable::new(self.var, &ty, &description);
+        for (input, count) in &self.attrs {
+            for (condition, message) in input.var.checks() {
+                let Some(one) = crate::hcl::retarget_vars(&condition, &names, ENTRY) else {
+                    continue;
+                };
+                let mut one = print_expr(&one);
+                if self.optional(*count) {
+                    one = format!("{ENTRY}.{} == null ? true : ({one})", input.var.name);
+                }
+                let message = message.unwrap_or("Invalid value.");
+                let failing = format!(
+                    "join(\", \", [for name, {ENTRY} in var.{} : name if !({one})])",
+                    self.var
+                );
+                let message = template(vec![
+                    Part::Lit(format!("{} ({}: ", message.trim_end_matches('.'), self.var)),
+                    Part::Interp(ex(&failing)),
+                    Part::Lit(").".to_string()),
+                ]);
+                var = var.check_with(
+                    &format!("alltrue([for name, {ENTRY} in var.{} : {one}])", self.var),
+                    &print_expr(&message),
+                );
+            }
+        }
+        var
+    }
+
+    /// Every entry's settings in this environment (null where it has none).
+    fn value(&self) -> Expr {
+        obj(self.entries.iter().map(|(key, settings)| {
+            (
+                key.to_string(),
+                obj(settings
+                    .iter()
+                    .map(|(name, value)| (name.to_string(), value.cloned().unwrap_or(Expr::Null)))),
+            )
+        }))
     }
 }
 
@@ -370,8 +535,48 @@ fn tfvars_example(env: &str, vars: &[RootVar]) -> String {
     for var in vars {
         let decl = var.var();
         file.blank();
-        file.comment(&format!("{} ({})", var.name(), decl.type_text()));
-        file.comment(&format!("  {}", decl.description));
+        match var {
+            RootVar::Group(group, _) => {
+                file.comment(&format!(
+                    "{} (map of objects: an entry per {}, by its name)",
+                    var.name(),
+                    group.noun
+                ));
+                file.comment(&format!(
+                    "  Settings of each {} (modules/{}):",
+                    group.noun, group.dir
+                ));
+                for (input, count) in &group.attrs {
+                    let optional = if group.optional(*count) {
+                        ", optional"
+                    } else {
+                        ""
+                    };
+                    let ty = input.var.type_text();
+                    match ty.split_once('\n') {
+                        // A type over several lines goes below the description.
+                        Some((first, _)) => {
+                            let kind = first.split('(').next().unwrap_or(first);
+                            file.comment(&format!(
+                                "    {} ({kind}{optional}): {}",
+                                input.var.name, input.var.description
+                            ));
+                            for line in ty.lines() {
+                                file.comment(&format!("      {line}"));
+                            }
+                        }
+                        None => file.comment(&format!(
+                            "    {} ({ty}{optional}): {}",
+                            input.var.name, input.var.description
+                        )),
+                    }
+                }
+            }
+            _ => {
+                file.comment(&format!("{} ({})", var.name(), decl.type_text()));
+                file.comment(&format!("  {}", decl.description));
+            }
+        }
         let example = print_body(&Body::new().attr(var.name(), var.value()));
         for line in example.lines() {
             file.comment(line);

@@ -440,7 +440,14 @@ pub fn inputs(platform: &Platform, name: &str, svc: &Service) -> Vec<Input> {
                 ])
             }),
         ),
-        None => Input::literal("load_balancer", lb_type, lb_description, Value::Null),
+        // A setting without one too: every service's settings then have the same attributes,
+        // so a root's map of them keeps its type whichever services exist.
+        None => Input::setting(
+            "load_balancer",
+            lb_type,
+            lb_description,
+            per_env(&|_| Value::Null),
+        ),
     };
     inputs.push(lb.check(Check::Terraform(
         format!(

@@ -3,7 +3,7 @@
 //! is that every service of one deploy kind shares one module directory, whose code is built
 //! once.
 
-use super::module::Module;
+use super::module::{Group, Module};
 use crate::describe::ecs_service;
 use crate::model::{Deploy, Ecs, Platform};
 use std::rc::Rc;
@@ -28,6 +28,19 @@ pub fn modules(platform: &Platform, ecs: &Ecs) -> Vec<Module> {
         };
         let mut module = super::render::module_with(&call, main);
         module.var_prefix = format!("{}_", call.instance);
+        module.group = Some(Group {
+            var: match svc.deploy {
+                Deploy::Iacgen => "services",
+                Deploy::Pipeline => "pipeline_services",
+            }
+            .to_string(),
+            key: name.clone(),
+            noun: match svc.deploy {
+                Deploy::Iacgen => "ECS service",
+                Deploy::Pipeline => "ECS service deployed by its pipeline",
+            }
+            .to_string(),
+        });
         modules.push(module);
     }
     modules
