@@ -128,84 +128,36 @@ output "ecs_exec_log_group_name" {
   value       = module.ecs_cluster.exec_log_group_name
 }
 
-output "service_api_service_name" {
-  description = "Name of the ECS service."
-  value       = module.service_api.service_name
+output "services" {
+  description = "The identifiers of each ECS service, by its name. `service_name`: Name of the ECS service; `log_group_name`: CloudWatch log group of the service's containers; `task_role_arn`: ARN of the task role, to which the application's own permissions belong; `security_group_id`: Security group of the service's tasks, e.g. to admit them to a database; `alb_dns_name`: DNS name of the service's load balancer (null without a port); `alb_arn_suffix`: ARN suffix of the load balancer, for CloudWatch metrics (null without a port); `target_group_arn`: ARN of the service's target group (null without a port); `target_group_arn_suffix`: ARN suffix of the target group, for CloudWatch metrics (null without a port)."
+  value = {
+    for name, service in local.services : name => {
+      service_name            = service.service_name
+      log_group_name          = service.log_group_name
+      task_role_arn           = service.task_role_arn
+      security_group_id       = service.security_group_id
+      alb_dns_name            = service.alb_dns_name
+      alb_arn_suffix          = service.alb_arn_suffix
+      target_group_arn        = service.target_group_arn
+      target_group_arn_suffix = service.target_group_arn_suffix
+    }
+  }
 }
 
-output "service_api_log_group_name" {
-  description = "CloudWatch log group of the service's containers."
-  value       = module.service_api.log_group_name
-}
-
-output "service_api_task_role_arn" {
-  description = "ARN of the task role, to which the application's own permissions belong."
-  value       = module.service_api.task_role_arn
-}
-
-output "service_api_security_group_id" {
-  description = "Security group of the service's tasks, e.g. to admit them to a database."
-  value       = module.service_api.security_group_id
-}
-
-output "service_api_alb_dns_name" {
-  description = "DNS name of the service's load balancer (null without a port)."
-  value       = module.service_api.alb_dns_name
-}
-
-output "service_api_alb_arn_suffix" {
-  description = "ARN suffix of the load balancer, for CloudWatch metrics (null without a port)."
-  value       = module.service_api.alb_arn_suffix
-}
-
-output "service_api_target_group_arn" {
-  description = "ARN of the service's target group (null without a port)."
-  value       = module.service_api.target_group_arn
-}
-
-output "service_api_target_group_arn_suffix" {
-  description = "ARN suffix of the target group, for CloudWatch metrics (null without a port)."
-  value       = module.service_api.target_group_arn_suffix
-}
-
-output "service_worker_service_name" {
-  description = "Name of the ECS service."
-  value       = module.service_worker.service_name
-}
-
-output "service_worker_log_group_name" {
-  description = "CloudWatch log group of the service's containers."
-  value       = module.service_worker.log_group_name
-}
-
-output "service_worker_task_role_arn" {
-  description = "ARN of the task role, to which the application's own permissions belong."
-  value       = module.service_worker.task_role_arn
-}
-
-output "service_worker_security_group_id" {
-  description = "Security group of the service's tasks, e.g. to admit them to a database."
-  value       = module.service_worker.security_group_id
-}
-
-output "service_worker_alb_dns_name" {
-  description = "DNS name of the service's load balancer (null without a port)."
-  value       = module.service_worker.alb_dns_name
-}
-
-output "service_worker_alb_arn_suffix" {
-  description = "ARN suffix of the load balancer, for CloudWatch metrics (null without a port)."
-  value       = module.service_worker.alb_arn_suffix
-}
-
-output "service_worker_target_group_arn" {
-  description = "ARN of the service's target group (null without a port)."
-  value       = module.service_worker.target_group_arn
-}
-
-output "service_worker_target_group_arn_suffix" {
-  description = "ARN suffix of the target group, for CloudWatch metrics (null without a port)."
-  value       = module.service_worker.target_group_arn_suffix
+output "pipeline_services" {
+  description = "The identifiers of each ECS service deployed by its pipeline, by its name. `service_name`: Name of the ECS service; `log_group_name`: CloudWatch log group of the service's containers; `task_role_arn`: ARN of the task role, to which the application's own permissions belong; `security_group_id`: Security group of the service's tasks, e.g. to admit them to a database; `alb_dns_name`: DNS name of the service's load balancer (null without a port); `alb_arn_suffix`: ARN suffix of the load balancer, for CloudWatch metrics (null without a port); `target_group_arn`: ARN of the service's target group (null without a port); `target_group_arn_suffix`: ARN suffix of the target group, for CloudWatch metrics (null without a port)."
+  value = {
+    for name, service in local.pipeline_services : name => {
+      service_name            = service.service_name
+      log_group_name          = service.log_group_name
+      task_role_arn           = service.task_role_arn
+      security_group_id       = service.security_group_id
+      alb_dns_name            = service.alb_dns_name
+      alb_arn_suffix          = service.alb_arn_suffix
+      target_group_arn        = service.target_group_arn
+      target_group_arn_suffix = service.target_group_arn_suffix
+    }
+  }
 }
 
 output "alarm_topic_arn" {

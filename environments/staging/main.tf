@@ -1,5 +1,11 @@
 locals {
   name = "${var.project}-${var.environment}"
+  services = {
+    api = module.service_api
+  }
+  pipeline_services = {
+    worker = module.service_worker
+  }
 }
 
 module "network" {

@@ -229,25 +229,35 @@ pulumi.export("ecs_cluster_name", ecs_cluster.capacity_providers.cluster_name)
 pulumi.export("ecs_cluster_arn", ecs_cluster.cluster_arn)
 pulumi.export("ecs_logs_kms_key_arn", ecs_cluster.logs_key.arn)
 pulumi.export("ecs_exec_log_group_name", ecs_cluster.exec_log_group.name)
-pulumi.export("service_api_service_name", service_api.service.name)
-pulumi.export("service_api_log_group_name", service_api.log_group.name)
-pulumi.export("service_api_task_role_arn", service_api.task_role.arn)
-pulumi.export("service_api_security_group_id", service_api.service_security_group.id)
-pulumi.export("service_api_alb_dns_name", service_api.alb_dns_name)
-pulumi.export("service_api_alb_arn_suffix", service_api.alb_arn_suffix)
-pulumi.export("service_api_target_group_arn", service_api.target_group_arn)
 pulumi.export(
-    "service_api_target_group_arn_suffix", service_api.target_group_arn_suffix
+    "services",
+    {
+        "api": {
+            "service_name": service_api.service.name,
+            "log_group_name": service_api.log_group.name,
+            "task_role_arn": service_api.task_role.arn,
+            "security_group_id": service_api.service_security_group.id,
+            "alb_dns_name": service_api.alb_dns_name,
+            "alb_arn_suffix": service_api.alb_arn_suffix,
+            "target_group_arn": service_api.target_group_arn,
+            "target_group_arn_suffix": service_api.target_group_arn_suffix,
+        }
+    },
 )
-pulumi.export("service_worker_service_name", service_worker.service.name)
-pulumi.export("service_worker_log_group_name", service_worker.log_group.name)
-pulumi.export("service_worker_task_role_arn", service_worker.task_role.arn)
 pulumi.export(
-    "service_worker_security_group_id", service_worker.service_security_group.id
+    "pipeline_services",
+    {
+        "worker": {
+            "service_name": service_worker.service.name,
+            "log_group_name": service_worker.log_group.name,
+            "task_role_arn": service_worker.task_role.arn,
+            "security_group_id": service_worker.service_security_group.id,
+            "alb_dns_name": None,
+            "alb_arn_suffix": None,
+            "target_group_arn": None,
+            "target_group_arn_suffix": None,
+        }
+    },
 )
-pulumi.export("service_worker_alb_dns_name", None)
-pulumi.export("service_worker_alb_arn_suffix", None)
-pulumi.export("service_worker_target_group_arn", None)
-pulumi.export("service_worker_target_group_arn_suffix", None)
 pulumi.export("alarm_topic_arn", observability.alarms_topic.arn)
 pulumi.export("dashboard_name", observability.dashboard.dashboard_name)

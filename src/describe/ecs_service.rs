@@ -14,7 +14,7 @@ use crate::model::fargate::{MemoryChoice, TASK_SIZES};
 
 pub mod interface;
 
-pub use interface::{ACCESS_LOGS, LOAD_BALANCER, call, component, inputs, outputs};
+pub use interface::{ACCESS_LOGS, LOAD_BALANCER, call, component, group, inputs, outputs};
 
 /// Log retention is the spec's choice per environment, often short outside production.
 pub const RETENTION_SKIP: &str = "checkov:skip=CKV_AWS_338:Retention is the spec's observability.log_retention_days for each environment; shorter than a year is a deliberate choice there.";

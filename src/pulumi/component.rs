@@ -26,6 +26,10 @@ pub struct Component {
     pub args: Vec<Arg>,
     /// Stack outputs: name and the expression on the component (`self.vpc.id`).
     pub outputs: Vec<(String, Expr)>,
+    /// The stack output that holds this instance's outputs as an entry, and its key
+    /// (`services`, `api`), as the Terraform root's output of the group; `None`: exported
+    /// one by one under `prefix`.
+    pub export_group: Option<(String, String)>,
 }
 
 /// One field of a component's arguments dataclass.

@@ -300,6 +300,10 @@ fn main_module(platform: &Platform, components: &[Component]) -> py::Module {
         ));
     }
     let mut exports = Vec::new();
+    // Grouped instances' outputs: the stack output, where it goes among the exports, and
+    // each instance's entry.
+    type Group = (String, usize, Vec<(String, Expr)>);
+    let mut groups: Vec<Group> = Vec::new();
     let mut imported = std::collections::BTreeSet::new();
     for c in components {
         if imported.insert(c.module.clone()) {
@@ -321,16 +325,39 @@ fn main_module(platform: &Platform, components: &[Component]) -> py::Module {
             &c.instance,
             call(name(&c.class), vec![s(&c.instance), args], vec![]),
         ));
-        for (output, expr) in &c.outputs {
-            exports.push(Stmt::Expr(call(
-                path("pulumi.export"),
-                vec![
-                    s(format!("{}{output}", c.prefix)),
-                    rebase(expr, "self", &c.instance),
-                ],
-                vec![],
-            )));
+        let fields = c
+            .outputs
+            .iter()
+            .map(|(output, expr)| (output, rebase(expr, "self", &c.instance)));
+        match &c.export_group {
+            Some((var, key)) => {
+                let entry = (key.clone(), py::dict(fields.map(|(o, e)| (o.clone(), e))));
+                match groups.iter_mut().find(|(v, _, _)| v == var) {
+                    Some((_, _, entries)) => entries.push(entry),
+                    None => groups.push((var.clone(), exports.len(), vec![entry])),
+                }
+            }
+            None => {
+                for (output, expr) in fields {
+                    exports.push(Stmt::Expr(call(
+                        path("pulumi.export"),
+                        vec![s(format!("{}{output}", c.prefix)), expr],
+                        vec![],
+                    )));
+                }
+            }
         }
+    }
+    // A group's output where its first instance's outputs would be, as in outputs.tf.
+    for (var, at, entries) in groups.into_iter().rev() {
+        exports.insert(
+            at,
+            Stmt::Expr(call(
+                path("pulumi.export"),
+                vec![s(&var), py::dict(entries)],
+                vec![],
+            )),
+        );
     }
     if !exports.is_empty() {
         body.push(Stmt::Blank);

@@ -63,6 +63,7 @@ pub fn component_in(component: &describe::Component, built: &[Component]) -> Opt
         ),
         args: parts.args,
         outputs: parts.exports,
+        export_group: None,
     })
 }
 

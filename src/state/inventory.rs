@@ -369,10 +369,16 @@ impl Evaluator<'_> {
         // that stays cheap however large the state attributes in scope are. The map a
         // `for_each` iterates is left out of it: every reference would copy it (`var.name`
         // copies `var`), once per instance.
+        // One instance needs no context to count it (a third of a module's resources).
+        let expand_ctx = if resource.for_each.is_some() || resource.count.is_some() {
+            frame.context(Some(&resource.roots))
+        } else {
+            Context::new()
+        };
         let expansion = match expand(
             resource.for_each.as_ref(),
             resource.count.as_ref(),
-            &frame.context(Some(&resource.roots)),
+            &expand_ctx,
             keys,
         ) {
             Ok(e) => e,

@@ -201,11 +201,24 @@ pub fn files(
     // Each file is printed as it is built, a block at a time: with many services the roots
     // are most of the output, and their syntax trees would be several times its size.
     let mut main = Printer::new();
-    main.block(block(
-        "locals",
-        &[],
-        Body::new().attr("name", ex(r#""${var.project}-${var.environment}""#)),
-    ));
+    let mut locals = Body::new().attr("name", ex(r#""${var.project}-${var.environment}""#));
+    // Each group's calls by key, which its output in outputs.tf iterates: adding a service
+    // adds a line here, beside its call, and none to outputs.tf.
+    for group in &groups {
+        locals = locals.attr(
+            group.var,
+            obj(modules
+                .iter()
+                .filter_map(|m| {
+                    m.group
+                        .as_ref()
+                        .filter(|g| g.var == group.var)
+                        .map(|g| (m, g))
+                })
+                .map(|(m, g)| (g.key.clone(), ex(&format!("module.{}", m.name))))),
+        );
+    }
+    main.block(block("locals", &[], locals));
     for module in modules {
         let mut call = Body::new()
             .attr("source", s(format!("../../modules/{}", module.dir)))
@@ -221,18 +234,28 @@ pub fn files(
     }
     put("main.tf", main.finish());
 
-    let outputs = modules.iter().flat_map(|m| {
-        m.outputs.iter().map(move |o| {
-            Output::new(
-                &format!("{}{}", m.var_prefix, o.name),
-                &o.description,
-                ex(&format!("module.{}.{}", m.name, o.name)),
-            )
-        })
-    });
     let mut outputs_tf = Printer::new();
-    for output in outputs {
-        outputs_tf.block(output.to_block());
+    let mut grouped: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for m in modules {
+        match &m.group {
+            Some(g) => {
+                if grouped.insert(&g.var)
+                    && let Some(group) = groups.iter().find(|x| x.var == g.var)
+                {
+                    outputs_tf.block(group.output(&m.outputs).to_block());
+                }
+            }
+            None => {
+                for o in &m.outputs {
+                    let output = Output::new(
+                        &format!("{}{}", m.var_prefix, o.name),
+                        &o.description,
+                        ex(&format!("module.{}.{}", m.name, o.name)),
+                    );
+                    outputs_tf.block(output.to_block());
+                }
+            }
+        }
     }
     put("outputs.tf", outputs_tf.finish());
 
@@ -444,6 +467,32 @@ impl Group<'_> {
             }
         }
         var
+    }
+
+    /// One output for the group's calls: each call's outputs, by its key, read through the
+    /// root's local of the calls (`local.services`).
+    fn output(&self, outputs: &[Output]) -> Output {
+        let described: Vec<String> = outputs
+            .iter()
+            .map(|o| format!("`{}`: {}", o.name, o.description.trim_end_matches('.')))
+            .collect();
+        let fields: Vec<String> = outputs
+            .iter()
+            .map(|o| format!("{} = {ENTRY}.{}", o.name, o.name))
+            .collect();
+        Output::new(
+            self.var,
+            &format!(
+                "The identifiers of each {}, by its name. {}.",
+                self.noun,
+                described.join("; ")
+            ),
+            ex(&format!(
+                "{{ for name, {ENTRY} in local.{} : name => {{\n{}\n}} }}",
+                self.var,
+                fields.join("\n")
+            )),
+        )
     }
 
     /// Every entry's settings in this environment (null where it has none).

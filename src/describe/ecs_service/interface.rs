@@ -48,6 +48,15 @@ pub fn component(platform: &Platform, name: &str, svc: &Service) -> Component {
     }
 }
 
+/// The root map variable (Terraform) and stack output (both) that hold every service of deploy
+/// kind `deploy`, an entry per service, and what one entry is.
+pub fn group(deploy: Deploy) -> (&'static str, &'static str) {
+    match deploy {
+        Deploy::Iacgen => ("services", "ECS service"),
+        Deploy::Pipeline => ("pipeline_services", "ECS service deployed by its pipeline"),
+    }
+}
+
 /// [`component`] without its items: the call of service `name` (the module code is the same
 /// for every service of a deploy kind, and built once).
 pub fn call(platform: &Platform, name: &str, svc: &Service) -> Component {

@@ -62,6 +62,7 @@ pub fn component(
             .map(|a| a.prefixed(&prefix))
             .collect(),
         outputs: parts.exports,
+        export_group: Some((d::group(svc.deploy).0.to_string(), name.to_string())),
         instance: call.instance,
     })
 }

@@ -28,18 +28,11 @@ pub fn modules(platform: &Platform, ecs: &Ecs) -> Vec<Module> {
         };
         let mut module = super::render::module_with(&call, main);
         module.var_prefix = format!("{}_", call.instance);
+        let (var, noun) = ecs_service::group(svc.deploy);
         module.group = Some(Group {
-            var: match svc.deploy {
-                Deploy::Iacgen => "services",
-                Deploy::Pipeline => "pipeline_services",
-            }
-            .to_string(),
+            var: var.to_string(),
             key: name.clone(),
-            noun: match svc.deploy {
-                Deploy::Iacgen => "ECS service",
-                Deploy::Pipeline => "ECS service deployed by its pipeline",
-            }
-            .to_string(),
+            noun: noun.to_string(),
         });
         modules.push(module);
     }
