@@ -120,5 +120,35 @@ mod tests {
     #[test]
     fn leaves_templates_to_the_caller() {
         assert_eq!(renamed(r#"can(regex("^${var.cpu}$", "x"))"#), None);
+        assert_eq!(
+            retarget_vars(
+                &ex(r#"can(regex("^${var.cpu}$", "x"))"#),
+                &["cpu"],
+                "service"
+            ),
+            None
+        );
+    }
+
+    /// A module's condition applied to an entry of a root map: the named variables become
+    /// attributes of the entry, the others stay as they were.
+    #[test]
+    fn retargets_the_named_variables_to_the_entry() {
+        let retargeted = |text: &str| {
+            retarget_vars(&ex(text), &["cpu", "memory"], "service").map(|e| print_expr(&e))
+        };
+        assert_eq!(
+            retargeted(
+                "contains([256, 512], var.cpu) && var.memory % 512 == 0 && var.cpu_target == null"
+            )
+            .as_deref(),
+            Some(
+                "contains([256, 512], service.cpu) && service.memory % 512 == 0 && var.cpu_target == null"
+            )
+        );
+        assert_eq!(
+            retargeted("var.cpu == null ? true : alltrue([for c in var.cpu.x : c > 0])").as_deref(),
+            Some("service.cpu == null ? true : alltrue([for c in service.cpu.x : c > 0])")
+        );
     }
 }

@@ -200,7 +200,7 @@ pub fn outputs_text<'a>(outputs: impl IntoIterator<Item = &'a Output>) -> String
 }
 
 /// Replaces whole references `old` (not `old_suffix`) in expression text written by iacgen.
-fn replace_reference(text: &str, old: &str, new: &str) -> String {
+pub(crate) fn replace_reference(text: &str, old: &str, new: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(i) = rest.find(old) {

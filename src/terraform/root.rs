@@ -1,6 +1,6 @@
 //! `environments/<env>/`: the root module of one environment, calling the shared modules.
 
-use super::interface::{Output, Variable};
+use super::interface::{Output, Variable, replace_reference};
 use super::module::Input;
 use super::module::{Module, Source};
 use crate::hcl::{
@@ -443,10 +443,13 @@ impl Group<'_> {
         let mut var = Variable::new(self.var, &ty, &description);
         for (input, count) in &self.attrs {
             for (condition, message) in input.var.checks() {
-                let Some(one) = crate::hcl::retarget_vars(&condition, &names, ENTRY) else {
-                    continue;
+                let mut one = match crate::hcl::retarget_vars(&condition, &names, ENTRY) {
+                    Some(one) => print_expr(&one),
+                    // A template in the condition: its text is rewritten instead.
+                    None => names.iter().fold(print_expr(&condition), |text, name| {
+                        replace_reference(&text, &format!("var.{name}"), &format!("{ENTRY}.{name}"))
+                    }),
                 };
-                let mut one = print_expr(&one);
                 if self.optional(*count) {
                     one = format!("{ENTRY}.{} == null ? true : ({one})", input.var.name);
                 }
